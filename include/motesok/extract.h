@@ -1,0 +1,75 @@
+/* Møtesøk — text extraction: PDF page by page (poppler-glib) and plain text
+ * in UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 and
+ * ISO-8859-1. Output is always valid UTF-8 in NFC, without NUL bytes, form
+ * feeds or other control characters except newline and tab; CR LF becomes LF.
+ *
+ * Extraction functions are thread-safe and keep no state between calls.
+ */
+#ifndef MOTESOK_EXTRACT_H
+#define MOTESOK_EXTRACT_H
+
+#include "motesok/common.h"
+#include "motesok/detect.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Extracted text of one file. Owned by the caller; motesok_text_free. */
+typedef struct motesok_text {
+    size_t n_pages;     /* 1 for plain text; PDF pages (pages may be "") */
+    char **pages;       /* n_pages UTF-8 strings */
+    size_t *page_lens;  /* byte length of each page */
+    size_t total_len;   /* sum of page_lens */
+    char *title;        /* PDF metadata title, NULL if none/blank */
+    char *encoding;     /* source encoding: "UTF-8", "UTF-16LE", "WINDOWS-1252", "ISO-8859-1", "PDF" */
+    int64_t created;    /* PDF creation date (Unix seconds), or -1 */
+} motesok_text;
+
+/* Limits that keep hostile input bounded. Zero fields take the defaults. */
+typedef struct motesok_extract_limits {
+    size_t max_input_bytes; /* default 256 MiB (PDF) / 32 MiB (text) */
+    size_t max_text_bytes;  /* extracted UTF-8, default 32 MiB */
+    size_t max_pages;       /* default 10000 */
+} motesok_extract_limits;
+
+/* Decode plain text of len bytes. charset_hint (may be NULL) is libmagic's
+ * guess; the BOM and UTF-8 validity are checked first. Binary data (NUL
+ * bytes outside UTF-16) gives ERR_UNSUPPORTED; undecodable data
+ * ERR_ENCODING; over a limit ERR_TOO_BIG. */
+MOTESOK_API motesok_status motesok_extract_text_buffer(const void *buf, size_t len,
+                                                       const char *charset_hint,
+                                                       const motesok_extract_limits *lim,
+                                                       motesok_text **out,
+                                                       motesok_error *err);
+
+/* Extract a PDF from memory, one string per page. Password-protected
+ * PDFs give ERR_ENCRYPTED, damaged ones ERR_PARSE, PDFs whose pages hold
+ * no text at all ERR_NO_TEXT. */
+MOTESOK_API motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
+                                                      const motesok_extract_limits *lim,
+                                                      motesok_text **out,
+                                                      motesok_error *err);
+
+/* Read a file and extract it according to det (from motesok_detect_*).
+ * Unsupported kinds give ERR_UNSUPPORTED, empty files ERR_NO_TEXT. */
+MOTESOK_API motesok_status motesok_extract_file(const char *path,
+                                                const motesok_detection *det,
+                                                const motesok_extract_limits *lim,
+                                                motesok_text **out,
+                                                motesok_error *err);
+
+/* Release extracted text (NULL is fine). */
+MOTESOK_API void motesok_text_free(motesok_text *t);
+
+/* Normalise UTF-8 text for indexing: NFC, soft hyphens and control
+ * characters removed (newline and tab kept), CR LF → LF, invalid bytes
+ * replaced by U+FFFD. *out is the caller's, NUL-terminated, *out_len set. */
+MOTESOK_API motesok_status motesok_normalize_text(const char *in, size_t len,
+                                                  char **out, size_t *out_len,
+                                                  motesok_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

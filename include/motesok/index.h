@@ -1,0 +1,121 @@
+/* Møtesøk — building and updating an index directory.
+ *
+ * An index directory holds the Xapian database (xapian/) and the metadata
+ * store (meta.sqlite3). One writer at a time: motesok_index_open takes
+ * Xapian's write lock and fails with ERR_DB_LOCKED if another holds it.
+ *
+ * Work on one file comes in three steps so that the middle, expensive one
+ * can run on any thread (it touches no shared state):
+ *   motesok_index_prepare  (writer thread)  cheap checks: stat, size+mtime
+ *                                            against the store
+ *   motesok_job_run        (any thread)     hash, detect, extract, analyse
+ *   motesok_index_finish   (writer thread)  write Xapian + store rows
+ * Changes are committed in batches: Xapian first, then SQLite, each batch
+ * numbered in both, so that a crash between the two is repaired on the next
+ * open (documents whose rows were lost are re-checked; orphans removed).
+ *
+ * Life cycle: open → (prepare → run → finish)… → sweep → commit → close.
+ */
+#ifndef MOTESOK_INDEX_H
+#define MOTESOK_INDEX_H
+
+#include "motesok/common.h"
+#include "motesok/extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct motesok_index motesok_index;
+typedef struct motesok_job motesok_job;
+
+/* Options; zero fields take the defaults. */
+typedef struct motesok_index_options {
+    size_t batch_files;            /* files per commit, default 200 */
+    size_t batch_bytes;            /* extracted bytes per commit, default 64 MiB */
+    motesok_extract_limits limits; /* see extract.h */
+    bool retry_failed;             /* re-read unchanged files that failed before */
+} motesok_index_options;
+
+/* What happened to one file. */
+typedef enum motesok_outcome {
+    MOTESOK_OUTCOME_UNCHANGED = 0, /* skipped: same size, mtime (and hash) */
+    MOTESOK_OUTCOME_INDEXED,       /* new or changed, now searchable */
+    MOTESOK_OUTCOME_FAILED,        /* could not be read or parsed; recorded */
+    MOTESOK_OUTCOME_UNSUPPORTED,   /* not a PDF or text file; recorded */
+} motesok_outcome;
+
+/* Per-file result, filled by prepare (for UNCHANGED) or finish. */
+typedef struct motesok_file_result {
+    motesok_outcome outcome;
+    motesok_status code;  /* why it failed, MOTESOK_OK otherwise */
+    char message[512];    /* the reason in words, "" otherwise */
+    int64_t bytes;        /* file size */
+    size_t pages;         /* pages extracted */
+} motesok_file_result;
+
+/* Open (creating if needed) the index in dir. */
+MOTESOK_API motesok_status motesok_index_open(const char *dir,
+                                              const motesok_index_options *opt,
+                                              motesok_index **out,
+                                              motesok_error *err);
+
+/* Close the index; uncommitted work is lost (commit first). NULL is fine. */
+MOTESOK_API void motesok_index_close(motesok_index *idx);
+
+/* Check path (absolute, a regular file) against the store. If it is
+ * unchanged, *job is NULL and res says UNCHANGED; otherwise *job is a job
+ * to run and then pass to motesok_index_finish. */
+MOTESOK_API motesok_status motesok_index_prepare(motesok_index *idx,
+                                                 const char *path,
+                                                 motesok_job **job,
+                                                 motesok_file_result *res,
+                                                 motesok_error *err);
+
+/* Do the expensive work of a job (read, hash, detect, extract). Never
+ * fails as such: problems with the file are kept in the job. Thread-safe. */
+MOTESOK_API void motesok_job_run(motesok_job *job);
+
+/* Write a run job's outcome to the index and free the job; commits when
+ * the batch is full. Errors returned are fatal index errors, not file ones. */
+MOTESOK_API motesok_status motesok_index_finish(motesok_index *idx,
+                                                motesok_job *job,
+                                                motesok_file_result *res,
+                                                motesok_error *err);
+
+/* Free a job without writing it (NULL is fine). */
+MOTESOK_API void motesok_job_free(motesok_job *job);
+
+/* Path of a job, borrowed until the job is finished or freed. */
+MOTESOK_API const char *motesok_job_path(const motesok_job *job);
+
+/* Record a file that could not even be prepared (e.g. unreadable, a
+ * symlink loop) with its reason, so it shows in the store as failed. */
+MOTESOK_API motesok_status motesok_index_record_failure(motesok_index *idx,
+                                                        const char *path,
+                                                        motesok_status code,
+                                                        const char *message,
+                                                        motesok_error *err);
+
+/* Remove what vanished: every stored file under one of roots that
+ * seen(path, ud) denies, and every stored file elsewhere that no longer
+ * exists. *removed (may be NULL) counts them. */
+MOTESOK_API motesok_status motesok_index_sweep(motesok_index *idx,
+                                               const char *const *roots,
+                                               size_t n_roots,
+                                               bool (*seen)(const char *path, void *ud),
+                                               void *ud, size_t *removed,
+                                               motesok_error *err);
+
+/* Commit the current batch (Xapian, then the store) and record last_run
+ * when final is true. */
+MOTESOK_API motesok_status motesok_index_commit(motesok_index *idx, bool final,
+                                                motesok_error *err);
+
+/* Static name of an outcome: "unchanged", "indexed", "failed", "unsupported". */
+MOTESOK_API const char *motesok_outcome_name(motesok_outcome o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,160 @@
+/* Status codes, errors, memory and small shared helpers. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+const char *motesok_strerror(motesok_status code)
+{
+    switch (code) {
+#define MOTESOK_X_MSG(name, num, msg) case MOTESOK_##name: return msg;
+        MOTESOK_STATUS_LIST(MOTESOK_X_MSG)
+#undef MOTESOK_X_MSG
+    }
+    return "unknown status";
+}
+
+const char *motesok_status_name(motesok_status code)
+{
+    switch (code) {
+#define MOTESOK_X_NAME(name, num, msg) case MOTESOK_##name: return #name;
+        MOTESOK_STATUS_LIST(MOTESOK_X_NAME)
+#undef MOTESOK_X_NAME
+    }
+    return "UNKNOWN";
+}
+
+void motesok_error_clear(motesok_error *err)
+{
+    if (err == NULL)
+        return;
+    err->code = MOTESOK_OK;
+    err->message[0] = '\0';
+}
+
+motesok_status msk_error_set(motesok_error *err, motesok_status code,
+                             const char *fmt, ...)
+{
+    if (err == NULL)
+        return code;
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        snprintf(err->message, sizeof err->message, "%s", motesok_strerror(code));
+    return code;
+}
+
+void motesok_free(void *ptr)
+{
+    free(ptr);
+}
+
+const char *motesok_version(void)
+{
+    return "0.1.0";
+}
+
+char *msk_strdup(const char *s)
+{
+    return s == NULL ? NULL : strdup(s);
+}
+
+char *msk_strndup(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+/* Grow b so that it can hold need more bytes plus a NUL. */
+static motesok_status buf_reserve(msk_buf *b, size_t need)
+{
+    size_t max = b->max ? b->max : SIZE_MAX - 1;
+    if (need > max || b->len > max - need)
+        return MOTESOK_ERR_TOO_BIG;
+    size_t want = b->len + need + 1;
+    if (want <= b->cap)
+        return MOTESOK_OK;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < want)
+        cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+    char *p = realloc(b->data, cap);
+    if (p == NULL)
+        return MOTESOK_ERR_NOMEM;
+    b->data = p;
+    b->cap = cap;
+    return MOTESOK_OK;
+}
+
+motesok_status msk_buf_append(msk_buf *b, const void *data, size_t len)
+{
+    motesok_status st = buf_reserve(b, len);
+    if (st != MOTESOK_OK)
+        return st;
+    if (len > 0)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return MOTESOK_OK;
+}
+
+motesok_status msk_buf_terminate(msk_buf *b)
+{
+    return buf_reserve(b, 0);
+}
+
+void msk_buf_free(msk_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void motesok_path_id(const char *abs_path, char out[17])
+{
+    XXH64_hash_t h = XXH64(abs_path, strlen(abs_path), 0);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+motesok_status motesok_file_hash(const char *path, char out[17], motesok_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    XXH64_state_t *state = XXH64_createState();
+    if (state == NULL) {
+        close(fd);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory hashing %s", path);
+    }
+    XXH64_reset(state, 0);
+    char buf[1 << 16];
+    motesok_status st = MOTESOK_OK;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            st = msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+            break;
+        }
+        XXH64_update(state, buf, (size_t)n);
+    }
+    if (st == MOTESOK_OK)
+        snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(state));
+    XXH64_freeState(state);
+    close(fd);
+    return st;
+}

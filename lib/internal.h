@@ -1,0 +1,43 @@
+/* Helpers shared inside libmotesok only (msk_ prefix); not installed. */
+#ifndef MSK_INTERNAL_H
+#define MSK_INTERNAL_H
+
+#include "motesok/common.h"
+#include <stdarg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Set err (if not NULL) to code and a printf-style message; returns code. */
+motesok_status msk_error_set(motesok_error *err, motesok_status code,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* strdup that returns NULL for NULL input. */
+char *msk_strdup(const char *s);
+
+/* strndup of exactly len bytes plus a NUL; NULL on allocation failure. */
+char *msk_strndup(const char *s, size_t len);
+
+/* Bounded growable byte buffer that refuses to grow past its cap. */
+typedef struct msk_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max; /* 0 means SIZE_MAX */
+} msk_buf;
+
+/* Append len bytes; MOTESOK_ERR_TOO_BIG past b->max, ERR_NOMEM on OOM. */
+motesok_status msk_buf_append(msk_buf *b, const void *data, size_t len);
+
+/* Ensure data is NUL-terminated (not counted in len). */
+motesok_status msk_buf_terminate(msk_buf *b);
+
+/* Free the buffer's memory and reset it (max is kept). */
+void msk_buf_free(msk_buf *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
