@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <xxhash.h>
 
 const char *motesok_strerror(motesok_status code)
@@ -157,4 +158,15 @@ motesok_status motesok_file_hash(const char *path, char out[17], motesok_error *
     XXH64_freeState(state);
     close(fd);
     return st;
+}
+
+char *msk_casefold(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (n < 0)
+        return NULL;
+    return (char *)out;
 }

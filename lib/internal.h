@@ -20,6 +20,10 @@ char *msk_strdup(const char *s);
 /* strndup of exactly len bytes plus a NUL; NULL on allocation failure. */
 char *msk_strndup(const char *s, size_t len);
 
+/* Unicode case fold + NFC of UTF-8 s (utf8proc); æ ø å stay letters.
+ * Returns a malloc'd string, or NULL on invalid UTF-8 or allocation failure. */
+char *msk_casefold(const char *s);
+
 /* Bounded growable byte buffer that refuses to grow past its cap. */
 typedef struct msk_buf {
     char *data;

@@ -81,6 +81,21 @@ static void test_file_hash_changes_with_content(void **state)
     assert_non_null(strstr(err.message, "cannot open"));
 }
 
+static void test_casefold_keeps_norwegian_letters(void **state)
+{
+    (void)state;
+    char *f = msk_casefold("RÅDMANNSUTVALGET Ørsta ÆRE");
+    assert_non_null(f);
+    assert_string_equal(f, "rådmannsutvalget ørsta ære");
+    free(f);
+    /* decomposed å (a + combining ring) composes to the same letter */
+    f = msk_casefold("A\xcc\x8asheim");
+    assert_non_null(f);
+    assert_string_equal(f, "åsheim");
+    free(f);
+    assert_null(msk_casefold("bad \xff utf8"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -89,6 +104,7 @@ int main(void)
         cmocka_unit_test(test_buf_append_respects_cap),
         cmocka_unit_test(test_path_id_is_stable_and_distinct),
         cmocka_unit_test(test_file_hash_changes_with_content),
+        cmocka_unit_test(test_casefold_keeps_norwegian_letters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
