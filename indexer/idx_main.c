@@ -1,2 +1,625 @@
-/* placeholder: being written */
-int main(void) { return 2; }
+/* motesok-index: index minutes under the given folders.
+ * Pipeline: options → open index → walk → prepare/extract/write (workers)
+ * → remove what vanished → final commit → summary and exit status. */
+#include "idx_progress.h"
+#include "idx_walk.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_FILES_FAILED 1
+#define EXIT_USAGE 2
+#define MAX_JOBS 256
+
+static const char usage_text[] =
+"Usage: motesok-index [OPTIONS] PATH...\n"
+"\n"
+"Index the meeting minutes (PDF and plain text) in the files and folders\n"
+"given, into the Møtesøk index that motesokd serves.\n"
+"\n"
+"Indexing is incremental: files whose size and modification time are\n"
+"unchanged since the last run are skipped, changed files are indexed again,\n"
+"and files that vanished from under PATH are removed from the index. File\n"
+"types are recognised by content, not by name. A file that cannot be read\n"
+"or parsed is recorded with its reason and skipped; the run goes on, and an\n"
+"unchanged failed file is not tried again (see --retry-failed). Folders are\n"
+"walked in name order; names starting with '.' are skipped; symbolic links\n"
+"are followed, but never into a loop.\n"
+"\n"
+"Options:\n"
+"  -i, --index DIR      index directory (default: $MOTESOK_INDEX, else\n"
+"                       ./motesok-index); created if missing\n"
+"  -j, --jobs N         extract with N threads (default: number of CPUs)\n"
+"  -q, --quiet          no progress line or summary; failures are still\n"
+"                       reported on standard error\n"
+"      --retry-failed   try files that failed before even if unchanged\n"
+"      --max-file-mb N  refuse files larger than N MiB (default: 256 for PDF,\n"
+"                       32 for plain text)\n"
+"      --max-text-mb N  refuse files yielding more than N MiB of text\n"
+"                       (default 32)\n"
+"      --batch N        commit every N changed files (default 200)\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Exit status:\n"
+"  0  every file was indexed or skipped as unchanged\n"
+"  1  some files failed or are not minutes (PDF/text); the rest is indexed\n"
+"  2  usage error, or a fatal error with the index itself\n"
+"  130 interrupted (work done so far is committed)\n"
+"\n"
+"Examples:\n"
+"  motesok-index --index /var/lib/motesok /srv/moteboker\n"
+"  MOTESOK_INDEX=./idx motesok-index corpus/\n";
+
+/* Options of one run. */
+typedef struct idx_options {
+    const char *index_dir;
+    unsigned jobs;
+    bool quiet;
+    motesok_index_options ix;
+    char **roots;   /* absolute */
+    size_t n_roots;
+} idx_options;
+
+/* Paths found by the walk, later sorted to answer "was it seen?". */
+typedef struct path_list {
+    char **paths;
+    size_t n, cap;
+    bool oom;
+} path_list;
+
+/* A problem met during the walk, recorded after it. */
+typedef struct problem {
+    char *path;
+    motesok_status code;
+    char *why;
+} problem;
+
+typedef struct walk_state {
+    path_list files;
+    problem *problems;
+    size_t n_problems, cap_problems;
+    bool oom;
+} walk_state;
+
+static volatile sig_atomic_t interrupted;
+
+/* SIGINT/SIGTERM: stop taking new files; what is done gets committed. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Print a message prefixed with the program name to stderr. */
+static void say(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "motesok-index: ");
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+}
+
+/* Parse a positive integer option value within [lo, hi]; false if bad. */
+static bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Reject a bad numeric option value with a clear message. */
+static int bad_value(const char *opt, const char *value)
+{
+    say("invalid value '%s' for %s", value, opt);
+    fprintf(stderr, "Try 'motesok-index --help' for more information.\n");
+    return EXIT_USAGE;
+}
+
+/* Number of online CPUs, at least 1. */
+static unsigned cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (unsigned)(n > MAX_JOBS ? MAX_JOBS : n);
+}
+
+/* Handle one numeric long option; returns 0 or an exit code. */
+static int numeric_option(int c, const char *arg, idx_options *o)
+{
+    unsigned long v = 0;
+    switch (c) {
+    case 'j':
+        if (!parse_uint(arg, 1, MAX_JOBS, &v))
+            return bad_value("--jobs (1-256)", arg);
+        o->jobs = (unsigned)v;
+        break;
+    case 1001:
+        if (!parse_uint(arg, 1, 4096, &v))
+            return bad_value("--max-text-mb (1-4096)", arg);
+        o->ix.limits.max_text_bytes = (size_t)v << 20;
+        break;
+    case 1002:
+        if (!parse_uint(arg, 1, 65536, &v))
+            return bad_value("--max-file-mb (1-65536)", arg);
+        o->ix.limits.max_input_bytes = (size_t)v << 20;
+        break;
+    case 1003:
+        if (!parse_uint(arg, 1, 1000000, &v))
+            return bad_value("--batch (1-1000000)", arg);
+        o->ix.batch_files = (size_t)v;
+        break;
+    }
+    return 0;
+}
+
+/* Parse the command line into o; returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, idx_options *o)
+{
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"retry-failed", no_argument, NULL, 1000},
+        {"max-text-mb", required_argument, NULL, 1001},
+        {"max-file-mb", required_argument, NULL, 1002},
+        {"batch", required_argument, NULL, 1003},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *env = getenv("MOTESOK_INDEX");
+    o->index_dir = env && *env ? env : "./motesok-index";
+    o->jobs = cpu_count();
+    for (;;) {
+        int c = getopt_long(argc, argv, "i:j:qhV", longopts, NULL);
+        if (c == -1)
+            break;
+        int rc = 0;
+        switch (c) {
+        case 'i': o->index_dir = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 1000: o->ix.retry_failed = true; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': printf("motesok-index %s\n", motesok_version()); return 0;
+        case 'j': case 1001: case 1002: case 1003:
+            rc = numeric_option(c, optarg, o);
+            break;
+        default:
+            fprintf(stderr, "Try 'motesok-index --help' for more information.\n");
+            return EXIT_USAGE;
+        }
+        if (rc != 0)
+            return rc;
+    }
+    if (optind >= argc) {
+        say("%s%s", "no PATH given: name the files or folders to index", "");
+        fprintf(stderr, "Usage: motesok-index [--index DIR] [--jobs N] [--quiet] PATH...\n"
+                        "Try 'motesok-index --help' for more information.\n");
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* Resolve every PATH argument to an absolute root; a missing root is a
+ * usage error (never sweep a folder that is merely unmounted). */
+static int resolve_roots(int argc, char **argv, idx_options *o)
+{
+    o->n_roots = (size_t)(argc - optind);
+    o->roots = calloc(o->n_roots, sizeof *o->roots);
+    if (o->roots == NULL)
+        return EXIT_USAGE;
+    for (size_t i = 0; i < o->n_roots; i++) {
+        char abs[PATH_MAX];
+        if (!idx_walk_resolve(argv[optind + (int)i], abs)) {
+            say("cannot index %s: %s", argv[optind + (int)i], strerror(errno));
+            return EXIT_USAGE;
+        }
+        o->roots[i] = strdup(abs);
+        if (o->roots[i] == NULL)
+            return EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* ---- walk --------------------------------------------------------------- */
+
+/* Append a copy of path to the list. */
+static void list_add(path_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        char **p = realloc(l->paths, cap * sizeof *p);
+        if (p == NULL) {
+            l->oom = true;
+            return;
+        }
+        l->paths = p;
+        l->cap = cap;
+    }
+    l->paths[l->n] = strdup(path);
+    if (l->paths[l->n] == NULL)
+        l->oom = true;
+    else
+        l->n++;
+}
+
+/* Walk callback: a file to index. */
+static void on_file(const char *path, void *ud)
+{
+    list_add(&((walk_state *)ud)->files, path);
+}
+
+/* Walk callback: a path that cannot be indexed. */
+static void on_problem(const char *path, motesok_status code, const char *why, void *ud)
+{
+    walk_state *w = ud;
+    if (w->n_problems == w->cap_problems) {
+        size_t cap = w->cap_problems ? w->cap_problems * 2 : 16;
+        problem *p = realloc(w->problems, cap * sizeof *p);
+        if (p == NULL) {
+            w->oom = true;
+            return;
+        }
+        w->problems = p;
+        w->cap_problems = cap;
+    }
+    problem *p = &w->problems[w->n_problems];
+    p->path = strdup(path);
+    p->why = strdup(why);
+    p->code = code;
+    if (p->path == NULL || p->why == NULL) {
+        free(p->path);
+        free(p->why);
+        w->oom = true;
+        return;
+    }
+    w->n_problems++;
+}
+
+/* qsort/bsearch comparator for path strings. */
+static int cmp_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the file list and drop duplicates (a file reached twice via links). */
+static void list_sort_unique(path_list *l)
+{
+    qsort(l->paths, l->n, sizeof *l->paths, cmp_paths);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (k > 0 && strcmp(l->paths[k - 1], l->paths[i]) == 0)
+            free(l->paths[i]);
+        else
+            l->paths[k++] = l->paths[i];
+    }
+    l->n = k;
+}
+
+/* Sweep callback: was path found by this run's walk (as file or problem)? */
+static bool was_seen(const char *path, void *ud)
+{
+    const walk_state *w = ud;
+    if (bsearch(&path, w->files.paths, w->files.n, sizeof *w->files.paths, cmp_paths))
+        return true;
+    for (size_t i = 0; i < w->n_problems; i++)
+        if (strcmp(w->problems[i].path, path) == 0)
+            return true;
+    return false;
+}
+
+/* ---- worker pool -------------------------------------------------------- */
+
+/* Jobs flow main → todo → worker → done → main. */
+typedef struct job_node {
+    motesok_job *job;
+    struct job_node *next;
+} job_node;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t todo_cv, done_cv;
+    job_node *todo_head, *todo_tail, *done_head;
+    bool closing;
+    pthread_t *threads;
+    unsigned n_threads;
+} pool;
+
+/* Worker thread: run jobs until the pool closes. */
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->todo_head == NULL && !p->closing)
+            pthread_cond_wait(&p->todo_cv, &p->mu);
+        if (p->todo_head == NULL)
+            break;
+        job_node *n = p->todo_head;
+        p->todo_head = n->next;
+        if (p->todo_head == NULL)
+            p->todo_tail = NULL;
+        pthread_mutex_unlock(&p->mu);
+        motesok_job_run(n->job);
+        pthread_mutex_lock(&p->mu);
+        n->next = p->done_head;
+        p->done_head = n;
+        pthread_cond_signal(&p->done_cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Start n worker threads; false if none could start. */
+static bool pool_start(pool *p, unsigned n)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->todo_cv, NULL);
+    pthread_cond_init(&p->done_cv, NULL);
+    p->threads = calloc(n, sizeof *p->threads);
+    if (p->threads == NULL)
+        return false;
+    for (unsigned i = 0; i < n; i++) {
+        if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+            break;
+        p->n_threads++;
+    }
+    return p->n_threads > 0;
+}
+
+/* Queue a job for the workers. */
+static bool pool_submit(pool *p, motesok_job *job)
+{
+    job_node *n = malloc(sizeof *n);
+    if (n == NULL)
+        return false;
+    n->job = job;
+    n->next = NULL;
+    pthread_mutex_lock(&p->mu);
+    if (p->todo_tail != NULL)
+        p->todo_tail->next = n;
+    else
+        p->todo_head = n;
+    p->todo_tail = n;
+    pthread_cond_signal(&p->todo_cv);
+    pthread_mutex_unlock(&p->mu);
+    return true;
+}
+
+/* Wait for and take one finished job. */
+static motesok_job *pool_take_done(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->done_head == NULL)
+        pthread_cond_wait(&p->done_cv, &p->mu);
+    job_node *n = p->done_head;
+    p->done_head = n->next;
+    pthread_mutex_unlock(&p->mu);
+    motesok_job *job = n->job;
+    free(n);
+    return job;
+}
+
+/* Stop the workers and free the pool (queues must be empty). */
+static void pool_stop(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->closing = true;
+    pthread_cond_broadcast(&p->todo_cv);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->n_threads; i++)
+        pthread_join(p->threads[i], NULL);
+    free(p->threads);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->todo_cv);
+    pthread_cond_destroy(&p->done_cv);
+}
+
+/* Set err to code with a fixed message; returns code. */
+static motesok_status fail_with(motesok_error *err, motesok_status code, const char *msg)
+{
+    err->code = code;
+    snprintf(err->message, sizeof err->message, "%s", msg);
+    return code;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+typedef struct run {
+    idx_options *o;
+    motesok_index *idx;
+    walk_state walk;
+    idx_counts counts;
+    idx_progress progress;
+    motesok_error err;
+} run;
+
+/* Count a file's result and report failures. */
+static void account(run *r, const char *path, const motesok_file_result *res)
+{
+    idx_counts *c = &r->counts;
+    c->done++;
+    if (res->outcome != MOTESOK_OUTCOME_UNCHANGED)
+        c->bytes += res->bytes;
+    switch (res->outcome) {
+    case MOTESOK_OUTCOME_UNCHANGED: c->unchanged++; break;
+    case MOTESOK_OUTCOME_INDEXED: c->indexed++; break;
+    case MOTESOK_OUTCOME_FAILED: c->failed++; break;
+    case MOTESOK_OUTCOME_UNSUPPORTED: c->unsupported++; break;
+    }
+    if (res->outcome == MOTESOK_OUTCOME_FAILED || res->outcome == MOTESOK_OUTCOME_UNSUPPORTED) {
+        idx_progress_clear(&r->progress);
+        fprintf(stderr, "motesok-index: %s: %s: %s\n",
+                motesok_outcome_name(res->outcome), path, res->message);
+    }
+    idx_progress_update(&r->progress, c, false);
+}
+
+/* Take one finished job from the pool and write it. */
+static motesok_status finish_one(run *r, pool *p)
+{
+    motesok_job *job = pool_take_done(p);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s", motesok_job_path(job));
+    motesok_file_result res;
+    motesok_status st = motesok_index_finish(r->idx, job, &res, &r->err);
+    if (st == MOTESOK_OK)
+        account(r, path, &res);
+    return st;
+}
+
+/* Prepare, run and finish every file, keeping at most 2×jobs in flight. */
+static motesok_status index_files(run *r)
+{
+    pool p;
+    if (!pool_start(&p, r->o->jobs))
+        return fail_with(&r->err, MOTESOK_ERR_INTERNAL, "cannot start worker threads");
+    size_t in_flight = 0, next = 0, limit = 2 * (size_t)r->o->jobs;
+    motesok_status st = MOTESOK_OK;
+    while (st == MOTESOK_OK && (next < r->walk.files.n || in_flight > 0)) {
+        bool feed = next < r->walk.files.n && in_flight < limit && !interrupted;
+        if (!feed && in_flight == 0)
+            break;
+        if (!feed) {
+            st = finish_one(r, &p);
+            in_flight--;
+            continue;
+        }
+        const char *path = r->walk.files.paths[next++];
+        motesok_job *job = NULL;
+        motesok_file_result res;
+        st = motesok_index_prepare(r->idx, path, &job, &res, &r->err);
+        if (st == MOTESOK_ERR_IO) {
+            /* vanished or unreadable between walk and now: record it */
+            st = motesok_index_record_failure(r->idx, path, st, r->err.message, &res, &r->err);
+            if (st == MOTESOK_OK)
+                account(r, path, &res);
+        } else if (st == MOTESOK_OK && job == NULL) {
+            account(r, path, &res);
+        } else if (st == MOTESOK_OK && pool_submit(&p, job)) {
+            in_flight++;
+        } else if (st == MOTESOK_OK) {
+            motesok_job_free(job);
+            st = MOTESOK_ERR_NOMEM;
+        }
+    }
+    while (in_flight > 0) { /* after a fatal error: drain without writing */
+        motesok_job_free(pool_take_done(&p));
+        in_flight--;
+    }
+    pool_stop(&p);
+    return st;
+}
+
+/* Record what the walk could not index. */
+static motesok_status record_problems(run *r)
+{
+    for (size_t i = 0; i < r->walk.n_problems; i++) {
+        problem *pb = &r->walk.problems[i];
+        motesok_file_result res;
+        motesok_status st = motesok_index_record_failure(r->idx, pb->path, pb->code,
+                                                         pb->why, &res, &r->err);
+        if (st != MOTESOK_OK)
+            return st;
+        r->counts.total++;
+        account(r, pb->path, &res);
+    }
+    return MOTESOK_OK;
+}
+
+/* Walk every root, collecting files and problems. */
+static bool walk_roots(run *r)
+{
+    idx_walk_cb cb = {.file = on_file, .problem = on_problem, .ud = &r->walk};
+    for (size_t i = 0; i < r->o->n_roots; i++)
+        idx_walk(r->o->roots[i], &cb);
+    if (r->walk.oom || r->walk.files.oom)
+        return false;
+    list_sort_unique(&r->walk.files);
+    r->counts.total = r->walk.files.n;
+    return true;
+}
+
+/* The indexing pipeline inside one error boundary; returns the exit code. */
+static int run_index(run *r)
+{
+    motesok_status st = motesok_index_open(r->o->index_dir, &r->o->ix, &r->idx, &r->err);
+    if (st != MOTESOK_OK) {
+        say("cannot open index %s: %s", r->o->index_dir, r->err.message);
+        return EXIT_USAGE;
+    }
+    if (!walk_roots(r)) {
+        say("%s%s", "out of memory while walking folders", "");
+        return EXIT_USAGE;
+    }
+    st = record_problems(r);
+    if (st == MOTESOK_OK)
+        st = index_files(r);
+    if (st == MOTESOK_OK && !interrupted)
+        st = motesok_index_sweep(r->idx, (const char *const *)r->o->roots, r->o->n_roots,
+                                 was_seen, &r->walk, &r->counts.removed, &r->err);
+    if (st == MOTESOK_OK)
+        st = motesok_index_commit(r->idx, !interrupted, &r->err);
+    if (st != MOTESOK_OK) {
+        idx_progress_clear(&r->progress);
+        say("fatal: %s (%s); the index keeps its last committed state",
+            r->err.message[0] ? r->err.message : motesok_strerror(st),
+            motesok_status_name(st));
+        return EXIT_USAGE;
+    }
+    if (!r->o->quiet)
+        idx_progress_summary(&r->progress, &r->counts);
+    if (interrupted)
+        return 130;
+    return (r->counts.failed + r->counts.unsupported) > 0 ? EXIT_FILES_FAILED : EXIT_SUCCESS;
+}
+
+/* Free everything the run holds. */
+static void run_free(run *r)
+{
+    motesok_index_close(r->idx);
+    for (size_t i = 0; i < r->walk.files.n; i++)
+        free(r->walk.files.paths[i]);
+    free(r->walk.files.paths);
+    for (size_t i = 0; i < r->walk.n_problems; i++) {
+        free(r->walk.problems[i].path);
+        free(r->walk.problems[i].why);
+    }
+    free(r->walk.problems);
+    for (size_t i = 0; i < r->o->n_roots; i++)
+        free(r->o->roots[i]);
+    free(r->o->roots);
+}
+
+int main(int argc, char **argv)
+{
+    idx_options o = {0};
+    int rc = parse_args(argc, argv, &o);
+    if (rc < 0)
+        rc = resolve_roots(argc, argv, &o);
+    if (rc >= 0) {
+        free(o.roots);
+        return rc;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    run r = {.o = &o};
+    motesok_error_clear(&r.err);
+    idx_progress_init(&r.progress, stderr, !o.quiet);
+    rc = run_index(&r);
+    run_free(&r);
+    return rc;
+}

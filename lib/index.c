@@ -1,1 +1,863 @@
-/* placeholder: being written */
+/* Building and updating an index directory: the Xapian database and the
+ * SQLite store, kept consistent batch by batch (see include/motesok/index.h). */
+#include "internal.h"
+#include "motesok/detect.h"
+#include "motesok/extract.h"
+#include "motesok/index.h"
+#include "motesok/schema.h"
+#include "motesok/store.h"
+#include "motesok/xapian.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_BATCH_FILES 200
+#define DEFAULT_BATCH_BYTES (64u << 20)
+#define TITLE_MAX_BYTES 200
+#define PAGE_GAP 100 /* term positions between pages: no phrase spans them */
+#define TITLE_WDF 5
+
+struct motesok_index {
+    char *dir;
+    motesok_xwriter *xw;
+    motesok_store *store;
+    motesok_index_options opt;
+    uint64_t batch;        /* number of the last committed batch */
+    bool in_txn;           /* a store transaction is open */
+    size_t pending_files;  /* changes since the last commit */
+    size_t pending_bytes;
+};
+
+struct motesok_job {
+    char *path;
+    char id[17];
+    int64_t size, mtime_ns;
+    char old_hash[17];
+    bool had_row;
+    bool retry_failed;
+    motesok_extract_limits limits;
+    /* filled by motesok_job_run */
+    char hash[17];
+    bool same_content;     /* hash equals the stored one: only mtime moved */
+    motesok_detection det;
+    motesok_text *text;
+    motesok_status code;   /* MOTESOK_OK when text is ready */
+    char message[512];
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Join dir and name into a new string. */
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Create dir and its missing parents (like mkdir -p). */
+static motesok_status make_dirs(const char *dir, motesok_error *err)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index path too long: %s", dir);
+    for (char *p = tmp + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return msk_error_set(err, MOTESOK_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    return MOTESOK_OK;
+}
+
+/* Modification time of st in nanoseconds. */
+static int64_t stat_mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* Parse a decimal batch number ("" or junk counts as 0). */
+static uint64_t parse_batch(const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return 0;
+    char *end = NULL;
+    unsigned long long v = strtoull(s, &end, 10);
+    return (end != NULL && *end == '\0') ? (uint64_t)v : 0;
+}
+
+/* Build "<prefix><id>" into out (size 32). */
+static void id_term(char out[32], const char *prefix, const char *id)
+{
+    snprintf(out, 32, "%s%s", prefix, id);
+}
+
+/* ---- consistency between Xapian and the store --------------------------- */
+
+/* Sorted set of document ids present in Xapian (from its XP terms). */
+typedef struct id_set {
+    char (*ids)[17];
+    size_t n, cap;
+    bool oom;
+} id_set;
+
+/* each_term callback: collect the id behind an XP<id> term. */
+static int collect_id(const char *term, void *ud)
+{
+    id_set *set = ud;
+    size_t plen = strlen(MOTESOK_PREFIX_PARENT);
+    if (strlen(term) != plen + 16)
+        return 0;
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 256;
+        char (*p)[17] = realloc(set->ids, cap * sizeof *p);
+        if (p == NULL) {
+            set->oom = true;
+            return 1;
+        }
+        set->ids = p;
+        set->cap = cap;
+    }
+    memcpy(set->ids[set->n], term + plen, 17);
+    set->n++;
+    return 0;
+}
+
+/* bsearch comparator over ids. */
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* State for the store walk of a reconciliation. */
+typedef struct reconcile_walk {
+    id_set *xapian;       /* ids Xapian has (sorted) */
+    id_set keep;          /* ids of ok rows (to find Xapian orphans) */
+    char **drop_paths;    /* ok rows whose document Xapian lacks */
+    size_t n_drop, cap_drop;
+    bool oom;
+} reconcile_walk;
+
+/* store_each callback: sort rows into "keep" and "drop". */
+static int reconcile_row(const motesok_file_row *row, void *ud)
+{
+    reconcile_walk *w = ud;
+    if (row->status != MOTESOK_FILE_OK)
+        return 0;
+    if (bsearch(row->id, w->xapian->ids, w->xapian->n, 17, cmp_id) != NULL) {
+        char term[32];
+        id_term(term, MOTESOK_PREFIX_PARENT, row->id);
+        return collect_id(term, &w->keep) || w->keep.oom;
+    }
+    if (w->n_drop == w->cap_drop) {
+        size_t cap = w->cap_drop ? w->cap_drop * 2 : 64;
+        char **p = realloc(w->drop_paths, cap * sizeof *p);
+        if (p == NULL) {
+            w->oom = true;
+            return 1;
+        }
+        w->drop_paths = p;
+        w->cap_drop = cap;
+    }
+    w->drop_paths[w->n_drop] = strdup(row->path);
+    if (w->drop_paths[w->n_drop] == NULL) {
+        w->oom = true;
+        return 1;
+    }
+    w->n_drop++;
+    return 0;
+}
+
+/* Open a store transaction if none is open. */
+static motesok_status ensure_txn(motesok_index *idx, motesok_error *err)
+{
+    if (idx->in_txn)
+        return MOTESOK_OK;
+    motesok_status st = motesok_store_begin(idx->store, err);
+    if (st == MOTESOK_OK)
+        idx->in_txn = true;
+    return st;
+}
+
+/* Apply a reconciliation: delete Xapian orphans and store rows whose
+ * documents Xapian lost, so each side describes the same files. */
+static motesok_status reconcile_apply(motesok_index *idx, id_set *xapian,
+                                      reconcile_walk *w, motesok_error *err)
+{
+    motesok_status st = ensure_txn(idx, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < w->n_drop; i++)
+        st = motesok_store_delete(idx->store, w->drop_paths[i], err);
+    qsort(w->keep.ids, w->keep.n, 17, cmp_id);
+    for (size_t i = 0; st == MOTESOK_OK && i < xapian->n; i++) {
+        if (bsearch(xapian->ids[i], w->keep.ids, w->keep.n, 17, cmp_id) != NULL)
+            continue;
+        char term[32];
+        id_term(term, MOTESOK_PREFIX_PARENT, xapian->ids[i]);
+        st = motesok_xwriter_delete(idx->xw, term, err);
+    }
+    return st;
+}
+
+/* Bring Xapian and the store back in step after an interrupted batch. */
+static motesok_status reconcile(motesok_index *idx, motesok_error *err)
+{
+    id_set xapian = {0};
+    reconcile_walk w = {.xapian = &xapian};
+    motesok_status st = motesok_xwriter_each_term(idx->xw, MOTESOK_PREFIX_PARENT,
+                                                  collect_id, &xapian, err);
+    if (st == MOTESOK_OK && xapian.oom)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory listing documents");
+    if (st == MOTESOK_OK) {
+        qsort(xapian.ids, xapian.n, 17, cmp_id);
+        st = motesok_store_each(idx->store, reconcile_row, &w, err);
+    }
+    if (st == MOTESOK_OK && (w.oom || w.keep.oom))
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory reconciling the index");
+    if (st == MOTESOK_OK)
+        st = reconcile_apply(idx, &xapian, &w, err);
+    for (size_t i = 0; i < w.n_drop; i++)
+        free(w.drop_paths[i]);
+    free(w.drop_paths);
+    free(w.keep.ids);
+    free(xapian.ids);
+    if (st == MOTESOK_OK) {
+        idx->pending_files++;
+        st = motesok_index_commit(idx, false, err);
+    }
+    return st;
+}
+
+/* Read both batch numbers and reconcile when they differ. */
+static motesok_status recover(motesok_index *idx, motesok_error *err)
+{
+    char *xb = NULL, *sb = NULL;
+    motesok_status st = motesok_xwriter_get_metadata(idx->xw, MOTESOK_META_BATCH, &xb, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_get_meta(idx->store, "batch", &sb, err);
+    uint64_t xn = parse_batch(xb), sn = parse_batch(sb);
+    free(xb);
+    free(sb);
+    if (st != MOTESOK_OK)
+        return st;
+    idx->batch = xn > sn ? xn : sn;
+    if (xn == sn)
+        return MOTESOK_OK;
+    return reconcile(idx, err);
+}
+
+/* ---- open / close ------------------------------------------------------- */
+
+motesok_status motesok_index_open(const char *dir, const motesok_index_options *opt,
+                                  motesok_index **out, motesok_error *err)
+{
+    *out = NULL;
+    if (dir == NULL || *dir == '\0')
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no index directory given");
+    motesok_status st = make_dirs(dir, err);
+    if (st != MOTESOK_OK)
+        return st;
+    motesok_index *idx = calloc(1, sizeof *idx);
+    if (idx == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (opt != NULL)
+        idx->opt = *opt;
+    if (idx->opt.batch_files == 0)
+        idx->opt.batch_files = DEFAULT_BATCH_FILES;
+    if (idx->opt.batch_bytes == 0)
+        idx->opt.batch_bytes = DEFAULT_BATCH_BYTES;
+    idx->dir = strdup(dir);
+    char *xdir = path_join(dir, MOTESOK_XAPIAN_DIR);
+    char *sfile = path_join(dir, MOTESOK_STORE_FILE);
+    if (idx->dir == NULL || xdir == NULL || sfile == NULL)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_open(xdir, &idx->xw, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_open(sfile, false, &idx->store, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_SCHEMA, "1", err);
+    if (st == MOTESOK_OK)
+        st = recover(idx, err);
+    free(xdir);
+    free(sfile);
+    if (st != MOTESOK_OK) {
+        motesok_index_close(idx);
+        return st;
+    }
+    *out = idx;
+    return MOTESOK_OK;
+}
+
+void motesok_index_close(motesok_index *idx)
+{
+    if (idx == NULL)
+        return;
+    motesok_store_close(idx->store); /* rolls back an open transaction */
+    motesok_xwriter_close(idx->xw);
+    free(idx->dir);
+    free(idx);
+}
+
+/* ---- commit ------------------------------------------------------------- */
+
+/* Current UTC time as ISO 8601 into out (size 32). */
+static void now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_error *err)
+{
+    if (idx->pending_files == 0 && !final)
+        return MOTESOK_OK;
+    char num[32];
+    snprintf(num, sizeof num, "%" PRIu64, idx->batch + 1);
+    motesok_status st = ensure_txn(idx, err);
+    /* Xapian first: if we die before the store commits, the next open sees
+     * the batch numbers differ and reconciles. */
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_BATCH, num, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_commit(idx->xw, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_set_meta(idx->store, "batch", num, err);
+    if (st == MOTESOK_OK && final) {
+        char when[32];
+        now_iso(when);
+        st = motesok_store_set_meta(idx->store, "last_run", when, err);
+    }
+    if (st == MOTESOK_OK)
+        st = motesok_store_commit(idx->store, err);
+    if (st != MOTESOK_OK)
+        return st;
+    idx->in_txn = false;
+    idx->batch++;
+    idx->pending_files = 0;
+    idx->pending_bytes = 0;
+    return MOTESOK_OK;
+}
+
+/* Count one change and commit when the batch is full. */
+static motesok_status note_change(motesok_index *idx, size_t bytes, motesok_error *err)
+{
+    idx->pending_files++;
+    idx->pending_bytes += bytes;
+    if (idx->pending_files < idx->opt.batch_files &&
+        idx->pending_bytes < idx->opt.batch_bytes)
+        return MOTESOK_OK;
+    return motesok_index_commit(idx, false, err);
+}
+
+/* ---- prepare ------------------------------------------------------------ */
+
+/* Fill res for a file that needs no work. */
+static void result_unchanged(motesok_file_result *res, const motesok_file_row *row)
+{
+    memset(res, 0, sizeof *res);
+    res->outcome = MOTESOK_OUTCOME_UNCHANGED;
+    res->bytes = row->size;
+    res->pages = (size_t)(row->pages > 0 ? row->pages : 0);
+}
+
+motesok_status motesok_index_prepare(motesok_index *idx, const char *path,
+                                     motesok_job **job, motesok_file_result *res,
+                                     motesok_error *err)
+{
+    *job = NULL;
+    memset(res, 0, sizeof *res);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot stat %s: %s", path, strerror(errno));
+    motesok_file_row row = {0};
+    bool found = false;
+    motesok_status s = motesok_store_get(idx->store, path, &row, &found, err);
+    if (s != MOTESOK_OK)
+        return s;
+    bool same_stat = found && row.size == (int64_t)st.st_size &&
+                     row.mtime_ns == stat_mtime_ns(&st);
+    bool skip_failed = row.status != MOTESOK_FILE_OK && !idx->opt.retry_failed;
+    if (same_stat && (row.status == MOTESOK_FILE_OK || skip_failed)) {
+        result_unchanged(res, &row);
+        motesok_file_row_clear(&row);
+        return MOTESOK_OK;
+    }
+    motesok_job *j = calloc(1, sizeof *j);
+    if (j == NULL || (j->path = strdup(path)) == NULL) {
+        free(j);
+        motesok_file_row_clear(&row);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    motesok_path_id(path, j->id);
+    j->size = (int64_t)st.st_size;
+    j->mtime_ns = stat_mtime_ns(&st);
+    j->had_row = found;
+    j->retry_failed = idx->opt.retry_failed;
+    j->limits = idx->opt.limits;
+    if (found && (row.status == MOTESOK_FILE_OK || skip_failed))
+        memcpy(j->old_hash, row.hash, sizeof j->old_hash);
+    motesok_file_row_clear(&row);
+    *job = j;
+    return MOTESOK_OK;
+}
+
+/* ---- run (any thread) --------------------------------------------------- */
+
+static pthread_key_t detector_key;
+static pthread_once_t detector_once = PTHREAD_ONCE_INIT;
+
+/* Thread-exit destructor of the per-thread detector. */
+static void detector_destroy(void *p)
+{
+    motesok_detector_close(p);
+}
+
+/* Create the key holding each thread's detector. */
+static void detector_key_init(void)
+{
+    (void)pthread_key_create(&detector_key, detector_destroy);
+}
+
+/* This thread's libmagic detector, opened on first use. */
+static motesok_detector *thread_detector(motesok_error *err)
+{
+    pthread_once(&detector_once, detector_key_init);
+    motesok_detector *d = pthread_getspecific(detector_key);
+    if (d != NULL)
+        return d;
+    if (motesok_detector_open(&d, err) != MOTESOK_OK)
+        return NULL;
+    pthread_setspecific(detector_key, d);
+    return d;
+}
+
+/* Record why a job failed. */
+static void job_fail(motesok_job *job, const motesok_error *e)
+{
+    job->code = e->code == MOTESOK_OK ? MOTESOK_ERR_INTERNAL : e->code;
+    snprintf(job->message, sizeof job->message, "%s",
+             e->message[0] ? e->message : motesok_strerror(job->code));
+}
+
+void motesok_job_run(motesok_job *job)
+{
+    motesok_error e;
+    motesok_error_clear(&e);
+    if (motesok_file_hash(job->path, job->hash, &e) != MOTESOK_OK) {
+        job_fail(job, &e);
+        return;
+    }
+    if (job->old_hash[0] != '\0' && strcmp(job->old_hash, job->hash) == 0) {
+        job->same_content = true;
+        return;
+    }
+    motesok_detector *d = thread_detector(&e);
+    if (d == NULL || motesok_detect_file(d, job->path, &job->det, &e) != MOTESOK_OK) {
+        job_fail(job, &e);
+        return;
+    }
+    if (job->det.kind == MOTESOK_KIND_UNSUPPORTED) {
+        msk_error_set(&e, MOTESOK_ERR_UNSUPPORTED, "unsupported file type %s (%s)",
+                      job->det.mime, job->det.charset);
+        job_fail(job, &e);
+        return;
+    }
+    if (motesok_extract_file(job->path, &job->det, &job->limits, &job->text, &e) != MOTESOK_OK)
+        job_fail(job, &e);
+}
+
+const char *motesok_job_path(const motesok_job *job)
+{
+    return job->path;
+}
+
+void motesok_job_free(motesok_job *job)
+{
+    if (job == NULL)
+        return;
+    motesok_text_free(job->text);
+    free(job->path);
+    free(job);
+}
+
+/* ---- finish (writer thread) --------------------------------------------- */
+
+/* First non-blank line of text with white space collapsed, at most
+ * TITLE_MAX_BYTES (cut at a character boundary); NULL if none. */
+static char *first_line_title(const char *text)
+{
+    char buf[TITLE_MAX_BYTES + 1];
+    size_t n = 0;
+    bool space = false;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '\n' && n > 0)
+            break;
+        if (*p == ' ' || *p == '\t' || *p == '\n') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n < TITLE_MAX_BYTES)
+            buf[n++] = ' ';
+        space = false;
+        if (n >= TITLE_MAX_BYTES)
+            break;
+        buf[n++] = *p;
+    }
+    while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+        n--; /* drop a continuation tail ... */
+    if (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0xC0)
+        n--; /* ... and its lead byte, when the cut fell inside a character */
+    return n == 0 ? NULL : msk_strndup(buf, n);
+}
+
+/* The title to show: PDF metadata, else the first line, else the file name. */
+static char *choose_title(const motesok_job *job)
+{
+    if (job->text->title != NULL && job->text->title[0] != '\0')
+        return strdup(job->text->title);
+    for (size_t i = 0; i < job->text->n_pages; i++) {
+        char *t = first_line_title(job->text->pages[i]);
+        if (t != NULL)
+            return t;
+    }
+    const char *slash = strrchr(job->path, '/');
+    return strdup(slash ? slash + 1 : job->path);
+}
+
+/* Stored data: JSON metadata, '\n', then pages separated by '\f'. */
+static motesok_status build_data(const motesok_job *job, const char *title,
+                                 msk_buf *out, motesok_error *err)
+{
+    json_t *meta = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:n, s:n}",
+                             "id", job->id, "kind", "document", "path", job->path,
+                             "title", title, "mime", job->det.mime,
+                             "encoding", job->text->encoding ? job->text->encoding : "",
+                             "pages", (json_int_t)job->text->n_pages,
+                             "size", (json_int_t)job->size,
+                             "mtime", (json_int_t)(job->mtime_ns / 1000000000),
+                             "organ", "date");
+    char *js = meta ? json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(meta);
+    if (js == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "cannot encode metadata of %s", job->path);
+    motesok_status st = msk_buf_append(out, js, strlen(js));
+    free(js);
+    if (st == MOTESOK_OK)
+        st = msk_buf_append(out, "\n", 1);
+    for (size_t i = 0; st == MOTESOK_OK && i < job->text->n_pages; i++) {
+        if (i > 0)
+            st = msk_buf_append(out, "\f", 1);
+        if (st == MOTESOK_OK)
+            st = msk_buf_append(out, job->text->pages[i], job->text->page_lens[i]);
+    }
+    if (st != MOTESOK_OK)
+        return msk_error_set(err, st, "cannot store the text of %s", job->path);
+    return MOTESOK_OK;
+}
+
+/* Index title and pages of job into d, with the terms every document has. */
+static motesok_status fill_doc(const motesok_job *job, const char *title,
+                               motesok_xdoc *d, motesok_error *err)
+{
+    char q[32], xp[32];
+    id_term(q, MOTESOK_PREFIX_ID, job->id);
+    id_term(xp, MOTESOK_PREFIX_PARENT, job->id);
+    motesok_status st = motesok_xdoc_add_boolean_term(d, q, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_add_boolean_term(d, xp, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_add_boolean_term(d, MOTESOK_PREFIX_KIND "document", err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, "document", 8, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, job->id, 16, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_index_text(d, title, strlen(title), TITLE_WDF,
+                                     MOTESOK_PREFIX_TITLE, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < job->text->n_pages; i++) {
+        motesok_xdoc_increase_termpos(d, PAGE_GAP);
+        st = motesok_xdoc_index_text(d, job->text->pages[i], job->text->page_lens[i],
+                                     1, "", err);
+    }
+    return st;
+}
+
+/* Write an extracted document to Xapian. */
+static motesok_status write_document(motesok_index *idx, const motesok_job *job,
+                                     const char *title, motesok_error *err)
+{
+    msk_buf data = {0};
+    motesok_xdoc *d = NULL;
+    motesok_status st = build_data(job, title, &data, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_new_doc(idx->xw, &d, err);
+    if (st == MOTESOK_OK)
+        st = fill_doc(job, title, d, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_data(d, data.data, data.len, err);
+    if (st == MOTESOK_OK) {
+        char q[32];
+        id_term(q, MOTESOK_PREFIX_ID, job->id);
+        st = motesok_xwriter_replace(idx->xw, q, d, err);
+    }
+    motesok_xdoc_free(d);
+    msk_buf_free(&data);
+    return st;
+}
+
+/* Remove every Xapian document of the file with this id. */
+static motesok_status drop_documents(motesok_index *idx, const char *id, motesok_error *err)
+{
+    char xp[32];
+    id_term(xp, MOTESOK_PREFIX_PARENT, id);
+    return motesok_xwriter_delete(idx->xw, xp, err);
+}
+
+/* Fill a store row for job (borrowing its strings). */
+static void job_row(const motesok_job *job, motesok_file_row *row)
+{
+    memset(row, 0, sizeof *row);
+    row->path = job->path;
+    memcpy(row->id, job->id, sizeof row->id);
+    row->size = job->size;
+    row->mtime_ns = job->mtime_ns;
+    memcpy(row->hash, job->hash, sizeof row->hash);
+    row->mime = job->det.mime[0] ? (char *)job->det.mime : NULL;
+    row->indexed_at = (int64_t)time(NULL);
+}
+
+/* The file's content did not change (only its mtime): refresh the row. */
+static motesok_status finish_same(motesok_index *idx, motesok_job *job,
+                                  motesok_file_result *res, motesok_error *err)
+{
+    motesok_file_row row = {0};
+    bool found = false;
+    motesok_status st = motesok_store_get(idx->store, job->path, &row, &found, err);
+    if (st == MOTESOK_OK && found) {
+        row.size = job->size;
+        row.mtime_ns = job->mtime_ns;
+        st = ensure_txn(idx, err);
+        if (st == MOTESOK_OK)
+            st = motesok_store_put(idx->store, &row, err);
+        if (st == MOTESOK_OK)
+            st = note_change(idx, 0, err);
+    }
+    result_unchanged(res, &row);
+    res->bytes = job->size;
+    motesok_file_row_clear(&row);
+    return st;
+}
+
+/* Record a failed or unsupported file and drop any older version of it. */
+static motesok_status finish_failed(motesok_index *idx, motesok_job *job,
+                                    motesok_file_result *res, motesok_error *err)
+{
+    bool unsupported = job->code == MOTESOK_ERR_UNSUPPORTED;
+    motesok_file_row row;
+    job_row(job, &row);
+    row.status = unsupported ? MOTESOK_FILE_UNSUPPORTED : MOTESOK_FILE_FAILED;
+    row.error_code = (char *)motesok_status_name(job->code);
+    row.error = job->message;
+    motesok_status st = ensure_txn(idx, err);
+    if (st == MOTESOK_OK && job->had_row)
+        st = drop_documents(idx, job->id, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_put(idx->store, &row, err);
+    if (st == MOTESOK_OK)
+        st = note_change(idx, 0, err);
+    res->outcome = unsupported ? MOTESOK_OUTCOME_UNSUPPORTED : MOTESOK_OUTCOME_FAILED;
+    res->code = job->code;
+    snprintf(res->message, sizeof res->message, "%s", job->message);
+    res->bytes = job->size;
+    return st;
+}
+
+/* Write an extracted file to Xapian and the store. */
+static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
+                                     motesok_file_result *res, motesok_error *err)
+{
+    char *title = choose_title(job);
+    if (title == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_file_row row;
+    job_row(job, &row);
+    row.status = MOTESOK_FILE_OK;
+    row.charset = job->text->encoding;
+    row.pages = (int64_t)job->text->n_pages;
+    row.title = title;
+    motesok_status st = ensure_txn(idx, err);
+    if (st == MOTESOK_OK)
+        st = write_document(idx, job, title, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_put(idx->store, &row, err);
+    if (st == MOTESOK_OK)
+        st = note_change(idx, job->text->total_len, err);
+    free(title);
+    res->outcome = MOTESOK_OUTCOME_INDEXED;
+    res->bytes = job->size;
+    res->pages = job->text->n_pages;
+    return st;
+}
+
+motesok_status motesok_index_finish(motesok_index *idx, motesok_job *job,
+                                    motesok_file_result *res, motesok_error *err)
+{
+    memset(res, 0, sizeof *res);
+    motesok_status st;
+    if (job->same_content)
+        st = finish_same(idx, job, res, err);
+    else if (job->code != MOTESOK_OK)
+        st = finish_failed(idx, job, res, err);
+    else
+        st = finish_indexed(idx, job, res, err);
+    motesok_job_free(job);
+    return st;
+}
+
+motesok_status motesok_index_record_failure(motesok_index *idx, const char *path,
+                                            motesok_status code, const char *message,
+                                            motesok_file_result *res, motesok_error *err)
+{
+    motesok_job job = {.path = (char *)path, .code = code};
+    motesok_path_id(path, job.id);
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        job.size = (int64_t)st.st_size;
+        job.mtime_ns = stat_mtime_ns(&st);
+    }
+    snprintf(job.message, sizeof job.message, "%s", message ? message : motesok_strerror(code));
+    bool found = false;
+    motesok_file_row row = {0};
+    motesok_status s = motesok_store_get(idx->store, path, &row, &found, err);
+    bool same = found && row.status != MOTESOK_FILE_OK && row.error_code != NULL &&
+                strcmp(row.error_code, motesok_status_name(code)) == 0 &&
+                row.error != NULL && strcmp(row.error, job.message) == 0;
+    if (s == MOTESOK_OK && same)
+        result_unchanged(res, &row);
+    motesok_file_row_clear(&row);
+    if (s != MOTESOK_OK || same)
+        return s;
+    job.had_row = found;
+    return finish_failed(idx, &job, res, err);
+}
+
+/* ---- sweep -------------------------------------------------------------- */
+
+typedef struct sweep_walk {
+    const char *const *roots;
+    size_t n_roots;
+    bool (*seen)(const char *path, void *ud);
+    void *ud;
+    char **paths; /* rows to remove */
+    char (*ids)[17];
+    size_t n, cap;
+    bool oom;
+} sweep_walk;
+
+/* True if path lies at or below root. */
+static bool under_root(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    if (strncmp(path, root, n) != 0)
+        return false;
+    return path[n] == '\0' || path[n] == '/' || (n == 1 && root[0] == '/');
+}
+
+/* True if the row's file should be removed from the index. */
+static bool vanished(const sweep_walk *w, const char *path)
+{
+    for (size_t i = 0; i < w->n_roots; i++)
+        if (under_root(path, w->roots[i]))
+            return !w->seen(path, w->ud);
+    struct stat st;
+    return lstat(path, &st) != 0 && errno == ENOENT;
+}
+
+/* store_each callback: remember rows whose files vanished. */
+static int sweep_row(const motesok_file_row *row, void *ud)
+{
+    sweep_walk *w = ud;
+    if (!vanished(w, row->path))
+        return 0;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        char **p = realloc(w->paths, cap * sizeof *p);
+        char (*q)[17] = p ? realloc(w->ids, cap * sizeof *q) : NULL;
+        if (p != NULL)
+            w->paths = p;
+        if (q == NULL) {
+            w->oom = true;
+            return 1;
+        }
+        w->ids = q;
+        w->cap = cap;
+    }
+    w->paths[w->n] = strdup(row->path);
+    if (w->paths[w->n] == NULL) {
+        w->oom = true;
+        return 1;
+    }
+    memcpy(w->ids[w->n], row->id, 17);
+    w->n++;
+    return 0;
+}
+
+motesok_status motesok_index_sweep(motesok_index *idx, const char *const *roots,
+                                   size_t n_roots,
+                                   bool (*seen)(const char *path, void *ud),
+                                   void *ud, size_t *removed, motesok_error *err)
+{
+    sweep_walk w = {.roots = roots, .n_roots = n_roots, .seen = seen, .ud = ud};
+    motesok_status st = motesok_store_each(idx->store, sweep_row, &w, err);
+    if (st == MOTESOK_OK && w.oom)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory sweeping the index");
+    size_t done = 0;
+    for (size_t i = 0; st == MOTESOK_OK && i < w.n; i++) {
+        st = ensure_txn(idx, err);
+        if (st == MOTESOK_OK)
+            st = drop_documents(idx, w.ids[i], err);
+        if (st == MOTESOK_OK)
+            st = motesok_store_delete(idx->store, w.paths[i], err);
+        if (st == MOTESOK_OK)
+            st = note_change(idx, 0, err);
+        if (st == MOTESOK_OK)
+            done++;
+    }
+    for (size_t i = 0; i < w.n; i++)
+        free(w.paths[i]);
+    free(w.paths);
+    free(w.ids);
+    if (removed != NULL)
+        *removed = done;
+    return st;
+}
+
+const char *motesok_outcome_name(motesok_outcome o)
+{
+    switch (o) {
+    case MOTESOK_OUTCOME_UNCHANGED: return "unchanged";
+    case MOTESOK_OUTCOME_INDEXED: return "indexed";
+    case MOTESOK_OUTCOME_FAILED: return "failed";
+    case MOTESOK_OUTCOME_UNSUPPORTED: return "unsupported";
+    }
+    return "unknown";
+}

@@ -90,11 +90,13 @@ MOTESOK_API void motesok_job_free(motesok_job *job);
 MOTESOK_API const char *motesok_job_path(const motesok_job *job);
 
 /* Record a file that could not even be prepared (e.g. unreadable, a
- * symlink loop) with its reason, so it shows in the store as failed. */
+ * symlink loop) with its reason, so it shows in the store as failed;
+ * res says UNCHANGED when the same failure was already recorded. */
 MOTESOK_API motesok_status motesok_index_record_failure(motesok_index *idx,
                                                         const char *path,
                                                         motesok_status code,
                                                         const char *message,
+                                                        motesok_file_result *res,
                                                         motesok_error *err);
 
 /* Remove what vanished: every stored file under one of roots that

@@ -1,0 +1,310 @@
+/* Tests for lib/index.c: incremental indexing, failures, sweep, and the
+ * repair of a batch interrupted between the Xapian and the store commit. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "motesok/motesok.h"
+
+typedef struct fixture {
+    char root[64];  /* temp dir */
+    char docs[96];  /* files to index */
+    char index[96]; /* index dir */
+} fixture;
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    strcpy(f->root, "/tmp/motesok-test-index-XXXXXX");
+    assert_non_null(mkdtemp(f->root));
+    snprintf(f->docs, sizeof f->docs, "%s/docs", f->root);
+    snprintf(f->index, sizeof f->index, "%s/index", f->root);
+    assert_int_equal(mkdir(f->docs, 0755), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+/* Write content to docs/name and return its path in out. */
+static void write_doc(const fixture *f, const char *name, const char *content, char *out)
+{
+    snprintf(out, 160, "%s/%s", f->docs, name);
+    FILE *fp = fopen(out, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(content, 1, strlen(content), fp), strlen(content));
+    fclose(fp);
+}
+
+/* Set a file's mtime to t seconds. */
+static void set_mtime(const char *path, time_t t)
+{
+    struct timespec ts[2] = {{t, 0}, {t, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+/* Prepare, run and finish one file; returns its outcome. */
+static motesok_outcome index_one(motesok_index *idx, const char *path, motesok_file_result *res)
+{
+    motesok_job *job = NULL;
+    motesok_error err;
+    assert_int_equal(motesok_index_prepare(idx, path, &job, res, &err), MOTESOK_OK);
+    if (job == NULL)
+        return res->outcome;
+    motesok_job_run(job);
+    assert_int_equal(motesok_index_finish(idx, job, res, &err), MOTESOK_OK);
+    return res->outcome;
+}
+
+/* Number of hits for a query on the index's Xapian database. */
+static uint64_t hits(const fixture *f, const char *query)
+{
+    char xdir[160];
+    snprintf(xdir, sizeof xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
+    const char *dirs[] = {xdir};
+    motesok_xreader *r = NULL;
+    motesok_error err;
+    assert_int_equal(motesok_xreader_open(dirs, 1, &r, &err), MOTESOK_OK);
+    motesok_xparse_options po = {.default_and = true};
+    motesok_xquery *q = NULL;
+    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, &err), MOTESOK_OK);
+    motesok_xsearch s = {.query = q, .limit = 100, .sort_slot = -1, .collapse_slot = -1,
+                         .check_at_least = 1000};
+    motesok_xresults *res = NULL;
+    assert_int_equal(motesok_xreader_search(r, &s, &res, &err), MOTESOK_OK);
+    uint64_t n = motesok_xresults_count(res);
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+    motesok_xreader_close(r);
+    return n;
+}
+
+/* Open the store of the fixture's index read-only and fetch path's row. */
+static bool stored_row(const fixture *f, const char *path, motesok_file_row *row)
+{
+    char sfile[160];
+    snprintf(sfile, sizeof sfile, "%s/%s", f->index, MOTESOK_STORE_FILE);
+    motesok_store *s = NULL;
+    assert_int_equal(motesok_store_open(sfile, true, &s, NULL), MOTESOK_OK);
+    bool found = false;
+    assert_int_equal(motesok_store_get(s, path, row, &found, NULL), MOTESOK_OK);
+    motesok_store_close(s);
+    return found;
+}
+
+static void test_index_prepare_skips_unchanged(void **state)
+{
+    fixture *f = *state;
+    char a[160];
+    write_doc(f, "a.txt", "Rådmannsutvalget drøftet utvida legevakt med røntgen.\n", a);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(res.pages, 1);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_UNCHANGED);
+    motesok_index_close(idx);
+    assert_int_equal(hits(f, "legevakt"), 1);
+    motesok_file_row row = {0};
+    assert_true(stored_row(f, a, &row));
+    assert_int_equal(row.status, MOTESOK_FILE_OK);
+    assert_string_equal(row.title, "Rådmannsutvalget drøftet utvida legevakt med røntgen.");
+    assert_int_equal(strlen(row.hash), 16);
+    motesok_file_row_clear(&row);
+}
+
+static void test_index_finish_replaces_changed_file(void **state)
+{
+    fixture *f = *state;
+    char a[160];
+    write_doc(f, "a.txt", "Sak om legevakt.\n", a);
+    set_mtime(a, 1000000);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_INDEXED);
+    write_doc(f, "a.txt", "Sak om jordmortjeneste.\n", a);
+    set_mtime(a, 2000000);
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_INDEXED);
+    /* same content, new mtime: counted unchanged, row refreshed */
+    set_mtime(a, 3000000);
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_UNCHANGED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    assert_int_equal(hits(f, "legevakt"), 0);
+    assert_int_equal(hits(f, "jordmortjeneste"), 1);
+    motesok_file_row row = {0};
+    assert_true(stored_row(f, a, &row));
+    assert_int_equal(row.mtime_ns, (int64_t)3000000 * 1000000000);
+    motesok_file_row_clear(&row);
+}
+
+static void test_index_finish_records_failures_once(void **state)
+{
+    fixture *f = *state;
+    char bin[160], empty[160];
+    write_doc(f, "bin.txt", "", bin);
+    FILE *fp = fopen(bin, "wb");
+    assert_non_null(fp);
+    for (int i = 0; i < 4096; i++)
+        fputc((i * 7919) & 0xff, fp);
+    fclose(fp);
+    write_doc(f, "empty.pdf", "", empty);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    motesok_outcome o = index_one(idx, bin, &res);
+    assert_true(o == MOTESOK_OUTCOME_UNSUPPORTED || o == MOTESOK_OUTCOME_FAILED);
+    assert_true(res.message[0] != '\0');
+    assert_int_equal(index_one(idx, empty, &res), MOTESOK_OUTCOME_FAILED);
+    assert_int_equal(res.code, MOTESOK_ERR_NO_TEXT);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    /* an unchanged failed file is not tried again ... */
+    assert_int_equal(index_one(idx, empty, &res), MOTESOK_OUTCOME_UNCHANGED);
+    /* ... and the same walk problem recorded twice counts once */
+    assert_int_equal(motesok_index_record_failure(idx, "/nonexistent/loop", MOTESOK_ERR_IO,
+                                                  "symlink loop", &res, NULL), MOTESOK_OK);
+    assert_int_equal(res.outcome, MOTESOK_OUTCOME_FAILED);
+    assert_int_equal(motesok_index_record_failure(idx, "/nonexistent/loop", MOTESOK_ERR_IO,
+                                                  "symlink loop", &res, NULL), MOTESOK_OK);
+    assert_int_equal(res.outcome, MOTESOK_OUTCOME_UNCHANGED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    motesok_file_row row = {0};
+    assert_true(stored_row(f, empty, &row));
+    assert_int_equal(row.status, MOTESOK_FILE_FAILED);
+    assert_string_equal(row.error_code, "ERR_NO_TEXT");
+    motesok_file_row_clear(&row);
+}
+
+/* Sweep "seen" callback: only paths containing "keep" were seen. */
+static bool seen_keep(const char *path, void *ud)
+{
+    (void)ud;
+    return strstr(path, "keep") != NULL;
+}
+
+static void test_index_sweep_removes_vanished(void **state)
+{
+    fixture *f = *state;
+    char keep[160], gone[160];
+    write_doc(f, "keep.txt", "Vedtak om legevakt.\n", keep);
+    write_doc(f, "gone.txt", "Vedtak om legevakt i påsken.\n", gone);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    index_one(idx, keep, &res);
+    index_one(idx, gone, &res);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    assert_int_equal(hits(f, "legevakt"), 2);
+    const char *roots[] = {f->docs};
+    size_t removed = 0;
+    assert_int_equal(motesok_index_sweep(idx, roots, 1, seen_keep, NULL, &removed, NULL),
+                     MOTESOK_OK);
+    assert_int_equal(removed, 1);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    assert_int_equal(hits(f, "legevakt"), 1);
+    motesok_file_row row = {0};
+    assert_false(stored_row(f, gone, &row));
+    assert_true(stored_row(f, keep, &row));
+    motesok_file_row_clear(&row);
+}
+
+/* Simulate a crash after Xapian committed a batch but before the store
+ * did: the store loses its rows; reopening must make both sides agree. */
+static void test_index_open_repairs_interrupted_batch(void **state)
+{
+    fixture *f = *state;
+    char a[160], b[160];
+    write_doc(f, "a.txt", "Første sak om legevakt.\n", a);
+    write_doc(f, "b.txt", "Andre sak om legevakt.\n", b);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    index_one(idx, a, &res);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    index_one(idx, b, &res);
+    motesok_index_close(idx); /* b is pending: rolled back in the store */
+
+    /* Now make Xapian hold b as if its commit had happened alone. */
+    char xdir[160];
+    snprintf(xdir, sizeof xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
+    motesok_xdoc *d = NULL;
+    assert_int_equal(motesok_xwriter_new_doc(w, &d, NULL), MOTESOK_OK);
+    char id[17], q[32], xp[32];
+    motesok_path_id(b, id);
+    snprintf(q, sizeof q, "Q%s", id);
+    snprintf(xp, sizeof xp, "XP%s", id);
+    assert_int_equal(motesok_xdoc_index_text(d, "legevakt", 8, 1, "", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, xp, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
+    motesok_xdoc_free(d);
+    assert_int_equal(motesok_xwriter_set_metadata(w, MOTESOK_META_BATCH, "99", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    assert_int_equal(hits(f, "legevakt"), 2);
+
+    /* Reopening reconciles: the orphan (no store row) goes ... */
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    assert_int_equal(hits(f, "legevakt"), 1);
+    /* ... and a re-run indexes b once, with no duplicate. */
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_UNCHANGED);
+    assert_int_equal(index_one(idx, b, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    assert_int_equal(hits(f, "legevakt"), 2);
+}
+
+static void test_index_open_refuses_second_writer(void **state)
+{
+    fixture *f = *state;
+    motesok_index *one = NULL, *two = NULL;
+    motesok_error err;
+    assert_int_equal(motesok_index_open(f->index, NULL, &one, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_index_open(f->index, NULL, &two, &err), MOTESOK_ERR_DB_LOCKED);
+    assert_null(two);
+    motesok_index_close(one);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_index_prepare_skips_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_finish_replaces_changed_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_finish_records_failures_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_sweep_removes_vanished, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_open_repairs_interrupted_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_open_refuses_second_writer, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
