@@ -1,0 +1,508 @@
+/* End-to-end tests: the real motesok-index, motesokd and motesok programs,
+ * over a real socket on loopback, on the bundled corpus and on bad input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define BIN MOTESOK_BINARY_DIR "/bin/"
+#define CORPUS MOTESOK_SOURCE_DIR "/corpus"
+/* The Rådmannsutvalget minutes of 23 February 2018 and their PDF twin. */
+#define RU_TXT "2018-02-23-radmannsutvalget-referat.txt"
+#define RU_PDF "2018-02-23-radmannsutvalget-referat.pdf"
+
+typedef struct e2e {
+    char tmp[64];
+    char index[128];
+    char url[64];
+    pid_t daemon;
+    char daemon_log[128];
+} e2e;
+
+/* Output of a finished command. */
+typedef struct cmd_out {
+    int code;    /* exit status, or 128+signal */
+    char *out;   /* stdout, NUL-terminated */
+    char *err;   /* stderr, NUL-terminated */
+} cmd_out;
+
+static void cmd_out_free(cmd_out *c)
+{
+    free(c->out);
+    free(c->err);
+}
+
+/* Read a whole file into a new string. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* Spawn argv with stdout/stderr to files under dir; returns the pid. */
+static pid_t spawn_to(const char *dir, const char *tag, char *const argv[])
+{
+    char out[256], err[256];
+    snprintf(out, sizeof out, "%s/%s.out", dir, tag);
+    snprintf(err, sizeof err, "%s/%s.err", dir, tag);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    assert_int_equal(rc, 0);
+    return pid;
+}
+
+/* Run argv to completion and collect its output. */
+static cmd_out run(const e2e *t, char *const argv[])
+{
+    pid_t pid = spawn_to(t->tmp, "cmd", argv);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    cmd_out c;
+    c.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    char path[256];
+    snprintf(path, sizeof path, "%s/cmd.out", t->tmp);
+    c.out = slurp(path);
+    snprintf(path, sizeof path, "%s/cmd.err", t->tmp);
+    c.err = slurp(path);
+    return c;
+}
+
+/* Run the indexer on one folder; returns its output. */
+static cmd_out run_indexer(const e2e *t, const char *folder)
+{
+    char *argv[] = {BIN "motesok-index", "--index", (char *)t->index, "--jobs", "2",
+                    (char *)folder, NULL};
+    return run(t, argv);
+}
+
+/* Query through the real CLI with --json; returns the parsed object. */
+static json_t *cli_search(const e2e *t, const char *query, const char *extra)
+{
+    char *argv[12];
+    int n = 0;
+    argv[n++] = BIN "motesok";
+    argv[n++] = "--url";
+    argv[n++] = (char *)t->url;
+    argv[n++] = "search";
+    argv[n++] = "--json";
+    if (extra != NULL) {
+        argv[n++] = "--limit";
+        argv[n++] = (char *)extra;
+    }
+    argv[n++] = (char *)query;
+    argv[n] = NULL;
+    cmd_out c = run(t, argv);
+    if (c.code != 0)
+        fail_msg("motesok search %s exited %d: %s", query, c.code, c.err);
+    json_error_t je;
+    json_t *j = json_loads(c.out, 0, &je);
+    if (j == NULL)
+        fail_msg("motesok search --json printed no JSON (%s): %s", je.text, c.out);
+    cmd_out_free(&c);
+    return j;
+}
+
+/* A free TCP port on 127.0.0.1. */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* Start motesokd on a free port and wait until it answers. */
+static void start_daemon(e2e *t)
+{
+    int port = free_port();
+    char listen[32];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(t->url, sizeof t->url, "http://127.0.0.1:%d", port);
+    char *argv[] = {BIN "motesokd", "--index", t->index, "--listen", listen,
+                    "--threads", "2", NULL};
+    t->daemon = spawn_to(t->tmp, "daemon", argv);
+    snprintf(t->daemon_log, sizeof t->daemon_log, "%s/daemon.err", t->tmp);
+    for (int i = 0; i < 100; i++) {
+        char *st[] = {BIN "motesok", "--url", t->url, "status", NULL};
+        cmd_out c = run(t, st);
+        int code = c.code;
+        cmd_out_free(&c);
+        if (code == 0)
+            return;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("motesokd did not answer on %s", t->url);
+}
+
+/* SIGTERM the daemon; it must exit 0. */
+static void stop_daemon(e2e *t)
+{
+    if (t->daemon <= 0)
+        return;
+    kill(t->daemon, SIGTERM);
+    int status = 0;
+    assert_int_equal(waitpid(t->daemon, &status, 0), t->daemon);
+    t->daemon = 0;
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    e2e *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    strcpy(t->tmp, "/tmp/motesok-e2e-XXXXXX");
+    assert_non_null(mkdtemp(t->tmp));
+    chmod(t->tmp, 0777); /* the unreadable-file case may run as nobody */
+    snprintf(t->index, sizeof t->index, "%s/index", t->tmp);
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    e2e *t = *state;
+    if (t->daemon > 0) {
+        kill(t->daemon, SIGKILL);
+        waitpid(t->daemon, NULL, 0);
+    }
+    nftw(t->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(t);
+    return 0;
+}
+
+/* The hit whose path ends with suffix, or NULL. */
+static json_t *hit_by_suffix(json_t *res, const char *suffix)
+{
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(res, "hits"), i, h) {
+        const char *p = json_string_value(json_object_get(h, "path"));
+        size_t lp = p ? strlen(p) : 0, ls = strlen(suffix);
+        if (lp >= ls && strcmp(p + lp - ls, suffix) == 0)
+            return h;
+    }
+    return NULL;
+}
+
+/* Copy src to dst byte for byte. */
+static void copy_file(const char *src, const char *dst)
+{
+    char *argv[] = {"/bin/cp", (char *)src, (char *)dst, NULL};
+    pid_t pid = -1;
+    assert_int_equal(posix_spawn(&pid, argv[0], NULL, NULL, argv, environ), 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Write a string to a file. */
+static void write_file(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(s, f);
+    fclose(f);
+}
+
+static void test_e2e_corpus_legevakt(void **state)
+{
+    e2e *t = *state;
+    cmd_out c = run_indexer(t, CORPUS);
+    if (c.code != 0)
+        fail_msg("indexing the corpus exited %d: %s", c.code, c.err);
+    cmd_out_free(&c);
+    start_daemon(t);
+
+    json_t *res = cli_search(t, "legevakt", NULL);
+    assert_string_equal(json_string_value(json_object_get(res, "query")), "legevakt");
+    assert_true(json_integer_value(json_object_get(res, "total")) >= 2);
+    json_t *txt = hit_by_suffix(res, "/" RU_TXT);
+    json_t *pdf = hit_by_suffix(res, "/" RU_PDF);
+    assert_non_null(txt);
+    assert_non_null(pdf);
+    /* The Rådmannsutvalget minutes (TXT and PDF twin) rank first and second. */
+    json_int_t r1 = json_integer_value(json_object_get(txt, "rank"));
+    json_int_t r2 = json_integer_value(json_object_get(pdf, "rank"));
+    assert_true((r1 == 1 && r2 == 2) || (r1 == 2 && r2 == 1));
+    /* Paths are absolute as indexed. */
+    assert_int_equal(json_string_value(json_object_get(txt, "path"))[0], '/');
+    /* Highlighted snippets. */
+    const char *s1 = json_string_value(json_object_get(txt, "snippet"));
+    const char *s2 = json_string_value(json_object_get(pdf, "snippet"));
+    assert_non_null(s1);
+    assert_non_null(s2);
+    assert_non_null(strcasestr(s1, "<mark>legevakt"));
+    assert_non_null(strcasestr(s2, "<mark>legevakt"));
+    /* Plain text has no pages; the PDF hit names the page of the best match:
+     * legevakt occurs most on page 2 of the PDF twin. */
+    assert_true(json_is_null(json_object_get(txt, "page")));
+    assert_int_equal(json_integer_value(json_object_get(pdf, "page")), 2);
+    json_decref(res);
+    stop_daemon(t);
+}
+
+static void test_e2e_incremental(void **state)
+{
+    e2e *t = *state;
+    char docs[128], a[192], b[192], gone[192], added[192];
+    snprintf(docs, sizeof docs, "%s/docs", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    snprintf(a, sizeof a, "%s/%s", docs, RU_TXT);
+    snprintf(b, sizeof b, "%s/%s", docs, RU_PDF);
+    snprintf(gone, sizeof gone, "%s/gone.txt", docs);
+    snprintf(added, sizeof added, "%s/added.txt", docs);
+    copy_file(CORPUS "/" RU_TXT, a);
+    copy_file(CORPUS "/" RU_PDF, b);
+    write_file(gone, "Referat om sandtaket i Vangsjøen.\n");
+    cmd_out c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 indexed"));
+    cmd_out_free(&c);
+    start_daemon(t);
+    json_t *res = cli_search(t, "sandtaket", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    json_decref(res);
+
+    /* Unchanged run: nothing re-read. */
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "0 indexed, 3 unchanged"));
+    cmd_out_free(&c);
+
+    /* Modify one, add one, delete one. */
+    FILE *f = fopen(a, "ab");
+    assert_non_null(f);
+    fputs("\nTilleggssak: bestilling av zebrafinker til venterommet.\n", f);
+    fclose(f);
+    struct timespec ts[2] = {{0, UTIME_NOW}, {time(NULL) + 5, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, a, ts, 0), 0);
+    write_file(added, "Formannskapet vedtok ny brannstasjon på Fagernes.\n");
+    assert_int_equal(unlink(gone), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "2 indexed, 1 unchanged, 0 failed, 0 unsupported, 1 removed"));
+    cmd_out_free(&c);
+
+    /* The running daemon sees the new commit without a restart. */
+    res = cli_search(t, "zebrafinker", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    assert_non_null(hit_by_suffix(res, "/" RU_TXT));
+    json_decref(res);
+    res = cli_search(t, "brannstasjon", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    json_decref(res);
+    res = cli_search(t, "sandtaket", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+    json_decref(res);
+    /* Still exactly one hit per file: replaced, not duplicated. */
+    res = cli_search(t, "legevakt", "50");
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+    json_decref(res);
+    stop_daemon(t);
+}
+
+/* Make a folder of bad inputs beside one good file; returns nothing. */
+static void make_bad_inputs(const e2e *t, const char *bad)
+{
+    char p[256];
+    assert_int_equal(mkdir(bad, 0777), 0);
+    chmod(bad, 0777);
+    snprintf(p, sizeof p, "%s/good.txt", bad);
+    write_file(p, "Kommunestyret vedtok å utvide jordmortjenesten.\n");
+    snprintf(p, sizeof p, "%s/empty.txt", bad);
+    write_file(p, "");
+    /* random bytes named .pdf */
+    snprintf(p, sizeof p, "%s/random.pdf", bad);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 8192; i++)
+        fputc((i * 2654435761u) >> 13 & 0xff, f);
+    fclose(f);
+    /* truncated PDF: the first 3000 bytes of a real one */
+    char *pdf = slurp(CORPUS "/" RU_PDF);
+    snprintf(p, sizeof p, "%s/truncated.pdf", bad);
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    fwrite(pdf, 1, 3000, f);
+    fclose(f);
+    free(pdf);
+    /* password-protected PDF, made by qpdf */
+    char enc[256];
+    snprintf(enc, sizeof enc, "%s/protected.pdf", bad);
+    char *qa[] = {"/usr/bin/qpdf", "--encrypt", "user", "owner", "256", "--",
+                  CORPUS "/" RU_PDF, enc, NULL};
+    cmd_out c = run(t, qa);
+    if (c.code != 0)
+        fail_msg("qpdf failed (%d): %s", c.code, c.err);
+    cmd_out_free(&c);
+    /* binary named .txt */
+    snprintf(p, sizeof p, "%s/binary.txt", bad);
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 4096; i++)
+        fputc(i % 7 == 0 ? 0 : (i * 31) & 0xff, f);
+    fclose(f);
+    /* a 50 MB one-line text file */
+    snprintf(p, sizeof p, "%s/huge.txt", bad);
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    char line[1024];
+    memset(line, 'a', sizeof line);
+    for (int i = 0; i < 50 * 1024; i++)
+        fwrite(line, 1, sizeof line, f);
+    fclose(f);
+    /* symlink loops: a link to itself, and a folder link back up */
+    snprintf(p, sizeof p, "%s/loop", bad);
+    assert_int_equal(symlink("loop", p), 0);
+    snprintf(p, sizeof p, "%s/sub", bad);
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/sub/up", bad);
+    assert_int_equal(symlink("..", p), 0);
+    /* an unreadable file */
+    snprintf(p, sizeof p, "%s/secret.txt", bad);
+    write_file(p, "hemmelig");
+    assert_int_equal(chmod(p, 0), 0);
+}
+
+/* Run the indexer on bad as an unprivileged user when we are root, so that
+ * file permissions apply. */
+static cmd_out run_indexer_unprivileged(const e2e *t, const char *bad)
+{
+    if (geteuid() != 0)
+        return run_indexer(t, bad);
+    assert_int_equal(mkdir(t->index, 0777), 0);
+    chmod(t->index, 0777);
+    char *argv[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    BIN "motesok-index", "--index", (char *)t->index, (char *)bad, NULL};
+    return run(t, argv);
+}
+
+/* The failure line for name in the indexer's stderr, or NULL. */
+static const char *failure_line(const char *err, const char *name)
+{
+    const char *p = strstr(err, name);
+    return p;
+}
+
+static void test_e2e_bad_inputs(void **state)
+{
+    e2e *t = *state;
+    char bad[128];
+    snprintf(bad, sizeof bad, "%s/bad", t->tmp);
+    make_bad_inputs(t, bad);
+    cmd_out c = run_indexer_unprivileged(t, bad);
+    /* exit 1: some files failed, the rest is indexed, nothing crashed */
+    if (c.code != 1)
+        fail_msg("indexer exited %d, expected 1: %s", c.code, c.err);
+    const char *names[] = {"empty.txt", "random.pdf", "truncated.pdf", "protected.pdf",
+                           "binary.txt", "huge.txt", "/loop", "/sub/up", "secret.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (failure_line(c.err, names[i]) == NULL)
+            fail_msg("no failure reported for %s in: %s", names[i], c.err);
+    assert_non_null(strstr(c.err, "password"));
+    assert_non_null(strstr(c.err, "symlink loop"));
+    cmd_out_free(&c);
+
+    start_daemon(t);
+    /* The good file is searchable. */
+    json_t *res = cli_search(t, "jordmortjenesten", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    json_decref(res);
+    /* Status counts every bad file as failed or unsupported, with reasons. */
+    char *st[] = {BIN "motesok", "--url", t->url, "status", "--json", NULL};
+    c = run(t, st);
+    assert_int_equal(c.code, 0);
+    json_t *s = json_loads(c.out, 0, NULL);
+    assert_non_null(s);
+    json_int_t failed = json_integer_value(json_object_get(s, "failed"));
+    json_int_t unsupported = json_integer_value(json_object_get(s, "unsupported"));
+    assert_int_equal(json_integer_value(json_object_get(s, "documents")), 1);
+    assert_int_equal(failed + unsupported, 9);
+    assert_true(json_object_size(json_object_get(s, "failures")) >= 4);
+    json_decref(s);
+    cmd_out_free(&c);
+
+    /* A second run retries nothing and changes nothing. */
+    c = run_indexer_unprivileged(t, bad);
+    assert_true(c.code == 0 || c.code == 1);
+    assert_non_null(strstr(c.err, "0 indexed"));
+    cmd_out_free(&c);
+    res = cli_search(t, "jordmortjenesten", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    json_decref(res);
+    stop_daemon(t);
+}
+
+static void test_e2e_cli_without_daemon(void **state)
+{
+    e2e *t = *state;
+    snprintf(t->url, sizeof t->url, "http://127.0.0.1:%d", free_port());
+    char *argv[] = {BIN "motesok", "--url", t->url, "search", "legevakt", NULL};
+    cmd_out c = run(t, argv);
+    assert_int_not_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "motesokd"));
+    /* one line of explanation */
+    char *nl = strchr(c.err, '\n');
+    assert_true(nl == NULL || nl[1] == '\0');
+    cmd_out_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_e2e_corpus_legevakt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
