@@ -28,6 +28,13 @@ extern "C" {
 #define MOTESOK_API
 #endif
 
+/* Shim functions never throw; C++ sees that in their declarations. */
+#ifdef __cplusplus
+#define MOTESOK_NOEXCEPT noexcept
+#else
+#define MOTESOK_NOEXCEPT
+#endif
+
 /* The one status list: code, number (never renumbered), message. */
 #define MOTESOK_STATUS_LIST(X)                                              \
     X(OK,              0, "success")                                        \

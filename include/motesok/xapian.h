@@ -39,15 +39,15 @@ typedef struct motesok_xresults motesok_xresults; /* an MSet + facet counts */
 /* Open the database in dir for writing, creating it if absent. */
 MOTESOK_API motesok_status motesok_xwriter_open(const char *dir,
                                                 motesok_xwriter **out,
-                                                motesok_error *err);
+                                                motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Close the writer; uncommitted changes are discarded where Xapian allows. */
-MOTESOK_API void motesok_xwriter_close(motesok_xwriter *w);
+MOTESOK_API void motesok_xwriter_close(motesok_xwriter *w) MOTESOK_NOEXCEPT;
 
 /* Start a new empty document bound to w's TermGenerator; free with xdoc_free. */
 MOTESOK_API motesok_status motesok_xwriter_new_doc(motesok_xwriter *w,
                                                    motesok_xdoc **out,
-                                                   motesok_error *err);
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Index free text (len bytes) with positions; prefix "" for body text.
  * wdf_inc weights each occurrence (1 normally, more for titles). */
@@ -55,66 +55,66 @@ MOTESOK_API motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
                                                    const char *text, size_t len,
                                                    unsigned wdf_inc,
                                                    const char *prefix,
-                                                   motesok_error *err);
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Advance the term position so phrases do not match across a boundary. */
-MOTESOK_API void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta);
+MOTESOK_API void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) MOTESOK_NOEXCEPT;
 
 /* Current term position (words indexed so far plus gaps). */
-MOTESOK_API unsigned motesok_xdoc_termpos(const motesok_xdoc *d);
+MOTESOK_API unsigned motesok_xdoc_termpos(const motesok_xdoc *d) MOTESOK_NOEXCEPT;
 
 /* Add a term with no position (e.g. a boolean filter term) and wdf 0. */
 MOTESOK_API motesok_status motesok_xdoc_add_boolean_term(motesok_xdoc *d,
                                                          const char *term,
-                                                         motesok_error *err);
+                                                         motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Add a term at a position with wdf_inc (for analysers of our own). */
 MOTESOK_API motesok_status motesok_xdoc_add_posting(motesok_xdoc *d,
                                                     const char *term,
                                                     unsigned pos,
                                                     unsigned wdf_inc,
-                                                    motesok_error *err);
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Set value slot to len bytes (sortable strings, e.g. "20180223"). */
 MOTESOK_API motesok_status motesok_xdoc_set_value(motesok_xdoc *d,
                                                   unsigned slot,
                                                   const char *value, size_t len,
-                                                  motesok_error *err);
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Set the document data (opaque bytes returned with each hit). */
 MOTESOK_API motesok_status motesok_xdoc_set_data(motesok_xdoc *d,
                                                  const char *data, size_t len,
-                                                 motesok_error *err);
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Release a document (NULL is fine). */
-MOTESOK_API void motesok_xdoc_free(motesok_xdoc *d);
+MOTESOK_API void motesok_xdoc_free(motesok_xdoc *d) MOTESOK_NOEXCEPT;
 
 /* Add or replace the document whose unique term is id_term (e.g. "Q…"). */
 MOTESOK_API motesok_status motesok_xwriter_replace(motesok_xwriter *w,
                                                    const char *id_term,
                                                    motesok_xdoc *d,
-                                                   motesok_error *err);
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Delete every document indexed by term (no error if there is none). */
 MOTESOK_API motesok_status motesok_xwriter_delete(motesok_xwriter *w,
                                                   const char *term,
-                                                  motesok_error *err);
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Set (or with value NULL, delete) a user metadata entry; committed with data. */
 MOTESOK_API motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w,
                                                         const char *key,
                                                         const char *value,
-                                                        motesok_error *err);
+                                                        motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Read a metadata entry into *value (caller frees; "" when absent). */
 MOTESOK_API motesok_status motesok_xwriter_get_metadata(motesok_xwriter *w,
                                                         const char *key,
                                                         char **value,
-                                                        motesok_error *err);
+                                                        motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Commit all pending changes atomically. */
 MOTESOK_API motesok_status motesok_xwriter_commit(motesok_xwriter *w,
-                                                  motesok_error *err);
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Call fn(term, ud) for every term starting with prefix, in sorted order;
  * a non-zero return from fn stops the walk. */
@@ -122,12 +122,12 @@ MOTESOK_API motesok_status motesok_xwriter_each_term(motesok_xwriter *w,
                                                      const char *prefix,
                                                      int (*fn)(const char *term, void *ud),
                                                      void *ud,
-                                                     motesok_error *err);
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Number of documents in the writable database. */
 MOTESOK_API motesok_status motesok_xwriter_doccount(motesok_xwriter *w,
                                                     uint64_t *out,
-                                                    motesok_error *err);
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -135,34 +135,34 @@ MOTESOK_API motesok_status motesok_xwriter_doccount(motesok_xwriter *w,
 MOTESOK_API motesok_status motesok_xreader_open(const char *const *dirs,
                                                 size_t n,
                                                 motesok_xreader **out,
-                                                motesok_error *err);
+                                                motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Close the reader (NULL is fine). */
-MOTESOK_API void motesok_xreader_close(motesok_xreader *r);
+MOTESOK_API void motesok_xreader_close(motesok_xreader *r) MOTESOK_NOEXCEPT;
 
 /* Move to the latest commit; *changed (may be NULL) says if it moved. */
 MOTESOK_API motesok_status motesok_xreader_reopen(motesok_xreader *r,
                                                   bool *changed,
-                                                  motesok_error *err);
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Document count and, for a single database, its revision (else 0). */
 MOTESOK_API motesok_status motesok_xreader_stats(motesok_xreader *r,
                                                  uint64_t *doccount,
                                                  uint64_t *revision,
-                                                 motesok_error *err);
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Read a metadata entry into *value (caller frees; "" when absent). */
 MOTESOK_API motesok_status motesok_xreader_get_metadata(motesok_xreader *r,
                                                         const char *key,
                                                         char **value,
-                                                        motesok_error *err);
+                                                        motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Fetch the data of the first document indexed by term (e.g. "Q<id>").
  * *data (caller frees, NUL-terminated) and *len; ERR_NOT_FOUND if none. */
 MOTESOK_API motesok_status motesok_xreader_get_data(motesok_xreader *r,
                                                     const char *term,
                                                     char **data, size_t *len,
-                                                    motesok_error *err);
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* ---- queries ------------------------------------------------------------ */
 
@@ -198,15 +198,15 @@ MOTESOK_API motesok_status motesok_xreader_parse(motesok_xreader *r,
                                                  const motesok_xparse_options *opt,
                                                  motesok_xquery **out,
                                                  bool *fell_back,
-                                                 motesok_error *err);
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* A query matching documents that have term (boolean, weight 0). */
-MOTESOK_API motesok_xquery *motesok_xquery_term(const char *term);
+MOTESOK_API motesok_xquery *motesok_xquery_term(const char *term) MOTESOK_NOEXCEPT;
 
 /* Documents whose value in slot lies in [lo, hi]; NULL ends are open. */
 MOTESOK_API motesok_xquery *motesok_xquery_value_range(unsigned slot,
                                                        const char *lo,
-                                                       const char *hi);
+                                                       const char *hi) MOTESOK_NOEXCEPT;
 
 /* Query operators for motesok_xquery_combine. */
 typedef enum motesok_xop {
@@ -219,13 +219,13 @@ typedef enum motesok_xop {
 /* Combine two queries into a new one; a and b are not consumed. */
 MOTESOK_API motesok_xquery *motesok_xquery_combine(motesok_xop op,
                                                    const motesok_xquery *a,
-                                                   const motesok_xquery *b);
+                                                   const motesok_xquery *b) MOTESOK_NOEXCEPT;
 
 /* Xapian's description of the query, for logs and tests (caller frees). */
-MOTESOK_API char *motesok_xquery_describe(const motesok_xquery *q);
+MOTESOK_API char *motesok_xquery_describe(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* Release a query (NULL is fine). */
-MOTESOK_API void motesok_xquery_free(motesok_xquery *q);
+MOTESOK_API void motesok_xquery_free(motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* ---- searching ---------------------------------------------------------- */
 
@@ -246,27 +246,27 @@ typedef struct motesok_xsearch {
 MOTESOK_API motesok_status motesok_xreader_search(motesok_xreader *r,
                                                   const motesok_xsearch *s,
                                                   motesok_xresults **out,
-                                                  motesok_error *err);
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Estimated total matches, and the number of hits returned. */
-MOTESOK_API uint64_t motesok_xresults_total(const motesok_xresults *res);
-MOTESOK_API size_t motesok_xresults_count(const motesok_xresults *res);
+MOTESOK_API uint64_t motesok_xresults_total(const motesok_xresults *res) MOTESOK_NOEXCEPT;
+MOTESOK_API size_t motesok_xresults_count(const motesok_xresults *res) MOTESOK_NOEXCEPT;
 
 /* Hit i (0-based): weight, and data borrowed until motesok_xresults_free. */
-MOTESOK_API double motesok_xresults_weight(const motesok_xresults *res, size_t i);
+MOTESOK_API double motesok_xresults_weight(const motesok_xresults *res, size_t i) MOTESOK_NOEXCEPT;
 MOTESOK_API const char *motesok_xresults_data(const motesok_xresults *res,
-                                              size_t i, size_t *len);
+                                              size_t i, size_t *len) MOTESOK_NOEXCEPT;
 
 /* Value of slot for hit i, borrowed until motesok_xresults_free ("" if unset). */
 MOTESOK_API const char *motesok_xresults_value(const motesok_xresults *res,
-                                               size_t i, unsigned slot);
+                                               size_t i, unsigned slot) MOTESOK_NOEXCEPT;
 
 /* Facet f (index into facet_slots): number of distinct values, and value j
  * with its count, borrowed until motesok_xresults_free; most frequent first. */
-MOTESOK_API size_t motesok_xresults_facet_size(const motesok_xresults *res, size_t f);
+MOTESOK_API size_t motesok_xresults_facet_size(const motesok_xresults *res, size_t f) MOTESOK_NOEXCEPT;
 MOTESOK_API const char *motesok_xresults_facet(const motesok_xresults *res,
                                                size_t f, size_t j,
-                                               uint64_t *count);
+                                               uint64_t *count) MOTESOK_NOEXCEPT;
 
 /* A snippet of text (len bytes) for the query behind res: about max_chars
  * long, HTML-escaped, matches wrapped in <mark>…</mark>, gaps as "…".
@@ -275,7 +275,7 @@ MOTESOK_API motesok_status motesok_xresults_snippet(const motesok_xresults *res,
                                                     const char *text, size_t len,
                                                     size_t max_chars,
                                                     char **out,
-                                                    motesok_error *err);
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Which of n texts (e.g. pages) best matches the query behind res: the one
  * with the highest sum of query-term frequency × idf; ties go to the first.
@@ -286,10 +286,10 @@ MOTESOK_API motesok_status motesok_xresults_best_part(const motesok_xresults *re
                                                       size_t n,
                                                       size_t *best,
                                                       double *score,
-                                                      motesok_error *err);
+                                                      motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Release results (NULL is fine). */
-MOTESOK_API void motesok_xresults_free(motesok_xresults *res);
+MOTESOK_API void motesok_xresults_free(motesok_xresults *res) MOTESOK_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,21 @@
+/* Pieces shared by the text and PDF extractors. */
+#ifndef MSK_EXTRACT_INTERNAL_H
+#define MSK_EXTRACT_INTERNAL_H
+
+#include "internal.h"
+#include "motesok/extract.h"
+
+/* A new text with n_pages empty pages and the given encoding name. */
+motesok_text *msk_text_new(size_t n_pages, const char *encoding);
+
+/* Normalise utf8 into page i, keeping the total under max_total bytes. */
+motesok_status msk_text_set_page(motesok_text *t, size_t i, const char *utf8, size_t len,
+                                 size_t max_total, motesok_error *err);
+
+/* Limits with defaults filled in (PDF or text input size). */
+motesok_extract_limits msk_limits(const motesok_extract_limits *lim, bool pdf);
+
+/* True if s holds only white space. */
+bool msk_blank(const char *s);
+
+#endif

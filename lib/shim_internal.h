@@ -1,0 +1,29 @@
+/* Internal hooks of the Xapian shim, for its tests only. */
+#ifndef MSK_SHIM_INTERNAL_H
+#define MSK_SHIM_INTERNAL_H
+
+#include "motesok/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exceptions the test hook can throw. */
+enum msk_throw {
+    MSK_THROW_LOCK, MSK_THROW_MODIFIED, MSK_THROW_CORRUPT, MSK_THROW_VERSION,
+    MSK_THROW_QUERY, MSK_THROW_XAPIAN, MSK_THROW_BAD_ALLOC, MSK_THROW_STD,
+    MSK_THROW_UNKNOWN,
+};
+
+/* Throw exception `which` inside the shim and return what the shim's one
+ * exception mapper makes of it (status and message in err). */
+motesok_status msk_shim_map_thrown(int which, motesok_error *err)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
