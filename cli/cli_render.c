@@ -1,1 +1,267 @@
-/* placeholder: being written */
+/* motesok CLI: rendering the daemon's JSON for a terminal. */
+#include "cli_render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+/* Append n bytes of s to a growing string. */
+static void put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = (*cap ? *cap * 2 : 128) + n;
+        char *p = realloc(*buf, c);
+        if (p == NULL)
+            return;
+        *buf = p;
+        *cap = c;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+char *cli_snippet_text(const char *html, bool bold)
+{
+    static const struct { const char *from, *to; } subs[] = {
+        {"<mark>", BOLD}, {"</mark>", RESET}, {"&amp;", "&"}, {"&lt;", "<"},
+        {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+    };
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    put(&buf, &len, &cap, "", 0);
+    for (const char *p = html; *p != '\0';) {
+        size_t k = 0;
+        for (; k < sizeof subs / sizeof *subs; k++)
+            if (strncmp(p, subs[k].from, strlen(subs[k].from)) == 0)
+                break;
+        if (k == sizeof subs / sizeof *subs) {
+            put(&buf, &len, &cap, p++, 1);
+            continue;
+        }
+        if (k >= 2 || bold)
+            put(&buf, &len, &cap, subs[k].to, strlen(subs[k].to));
+        p += strlen(subs[k].from);
+    }
+    return buf;
+}
+
+/* Display width of UTF-8 text, ignoring ANSI escapes (1 column per char). */
+static int text_width(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\033') {
+            while (i < n && s[i] != 'm')
+                i++;
+            continue;
+        }
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            w++;
+    }
+    return w;
+}
+
+/* Print text word-wrapped at width with an indent on every line. */
+static void wrap(FILE *out, const char *text, int width, const char *indent)
+{
+    int avail = width - (int)strlen(indent);
+    if (avail < 20)
+        avail = 20;
+    int col = 0;
+    const char *p = text;
+    fputs(indent, out);
+    while (*p != '\0') {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e != '\0' && *e != ' ')
+            e++;
+        if (e == p)
+            break;
+        int w = text_width(p, (size_t)(e - p));
+        if (col > 0 && col + 1 + w > avail) {
+            fprintf(out, "\n%s", indent);
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(p, 1, (size_t)(e - p), out);
+        col += w;
+        p = e;
+    }
+    fputc('\n', out);
+}
+
+/* A string member or NULL. */
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* The last path component of p. */
+static const char *base_name(const char *p)
+{
+    const char *s = p ? strrchr(p, '/') : NULL;
+    return s ? s + 1 : (p ? p : "");
+}
+
+/* Print one hit. */
+static void render_hit(FILE *out, json_t *h, const cli_style *st)
+{
+    const char *title = str(h, "title");
+    const char *path = str(h, "path");
+    fprintf(out, "%s%2lld. %s%s\n", st->bold ? BOLD : "",
+            (long long)json_integer_value(json_object_get(h, "rank")),
+            title && *title ? title : base_name(path), st->bold ? RESET : "");
+    const char *organ = str(h, "organ"), *date = str(h, "date");
+    json_t *c = json_object_get(h, "case");
+    if (organ || date || json_is_object(c)) {
+        fputs("    ", out);
+        if (organ)
+            fprintf(out, "%s", organ);
+        if (date)
+            fprintf(out, "%s%s", organ ? " · " : "", date);
+        if (json_is_object(c))
+            fprintf(out, "%ssak %s %s", organ || date ? " · " : "", str(c, "number") ? str(c, "number") : "",
+                    str(c, "title") ? str(c, "title") : "");
+        fputc('\n', out);
+    }
+    json_t *page = json_object_get(h, "page");
+    fprintf(out, "    %s", path ? path : "");
+    if (json_is_integer(page))
+        fprintf(out, ", side %lld", (long long)json_integer_value(page));
+    fputc('\n', out);
+    const char *snip = str(h, "snippet");
+    if (snip != NULL && *snip != '\0') {
+        char *t = cli_snippet_text(snip, st->bold);
+        if (t != NULL)
+            wrap(out, t, st->width, "    ");
+        free(t);
+    }
+}
+
+/* Print one facet object as "name: a (3), b (1)". */
+static void render_facet(FILE *out, const char *label, json_t *obj)
+{
+    if (!json_is_object(obj) || json_object_size(obj) == 0)
+        return;
+    fprintf(out, "%s: ", label);
+    const char *k;
+    json_t *v;
+    bool first = true;
+    json_object_foreach(obj, k, v) {
+        fprintf(out, "%s%s (%lld)", first ? "" : ", ", k, (long long)json_integer_value(v));
+        first = false;
+    }
+    fputc('\n', out);
+}
+
+void cli_render_search(FILE *out, json_t *res, const cli_style *st)
+{
+    long long total = (long long)json_integer_value(json_object_get(res, "total"));
+    json_t *hits = json_object_get(res, "hits");
+    const char *q = str(res, "query");
+    const char *sugg = str(res, "suggestion");
+    if (sugg != NULL)
+        fprintf(out, "Mente du: %s\n", sugg);
+    if (total == 0) {
+        fprintf(out, "Ingen treff for «%s».\n", q ? q : "");
+        return;
+    }
+    long long offset = (long long)json_integer_value(json_object_get(res, "offset"));
+    fprintf(out, "%lld treff for «%s» (%.1f ms); viser %lld–%lld\n\n", total, q ? q : "",
+            json_number_value(json_object_get(res, "took_ms")), offset + 1,
+            offset + (long long)json_array_size(hits));
+    size_t i;
+    json_t *h;
+    json_array_foreach(hits, i, h) {
+        render_hit(out, h, st);
+        fputc('\n', out);
+    }
+    json_t *facets = json_object_get(res, "facets");
+    render_facet(out, "Organ", json_object_get(facets, "organ"));
+    render_facet(out, "År", json_object_get(facets, "year"));
+}
+
+/* Print "label: value" when value is a non-null scalar. */
+static void field(FILE *out, const char *label, json_t *v)
+{
+    if (json_is_string(v))
+        fprintf(out, "%-12s %s\n", label, json_string_value(v));
+    else if (json_is_integer(v))
+        fprintf(out, "%-12s %lld\n", label, (long long)json_integer_value(v));
+}
+
+void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
+{
+    const char *title = str(doc, "title");
+    fprintf(out, "%s%s%s\n", st->bold ? BOLD : "", title ? title : base_name(str(doc, "path")),
+            st->bold ? RESET : "");
+    static const char *const keys[][2] = {
+        {"id", "ID:"}, {"path", "Fil:"}, {"organ", "Organ:"}, {"date", "Dato:"},
+        {"pages", "Sider:"}, {"mime", "Type:"}, {"encoding", "Koding:"}, {"status", "Status:"},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        field(out, keys[i][1], json_object_get(doc, keys[i][0]));
+    json_t *cases = json_object_get(doc, "cases");
+    if (json_array_size(cases) == 0)
+        return;
+    fprintf(out, "\nSaker:\n");
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        fprintf(out, "  %-10s %s", str(c, "number") ? str(c, "number") : "",
+                str(c, "title") ? str(c, "title") : "");
+        json_t *page = json_object_get(c, "page");
+        if (json_is_integer(page))
+            fprintf(out, " (side %lld)", (long long)json_integer_value(page));
+        fputc('\n', out);
+        const char *d = str(c, "decision");
+        if (d != NULL)
+            wrap(out, d, st->width, "             Vedtak: ");
+    }
+}
+
+void cli_render_text(FILE *out, json_t *text)
+{
+    const char *t = str(text, "text");
+    fputs(t ? t : "", out);
+    if (t && *t && t[strlen(t) - 1] != '\n')
+        fputc('\n', out);
+}
+
+void cli_render_status(FILE *out, json_t *status)
+{
+    static const char *const keys[][2] = {
+        {"documents", "Dokumenter:"}, {"cases", "Saker:"}, {"failed", "Feilet:"},
+        {"unsupported", "Ikke støttet:"}, {"revision", "Revisjon:"}, {"last_run", "Siste kjøring:"},
+        {"index_bytes", "Indeks (byte):"},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        json_t *v = json_object_get(status, keys[i][0]);
+        if (json_is_string(v))
+            fprintf(out, "%-15s %s\n", keys[i][1], json_string_value(v));
+        else if (json_is_integer(v))
+            fprintf(out, "%-15s %lld\n", keys[i][1], (long long)json_integer_value(v));
+    }
+    json_t *f = json_object_get(status, "failures");
+    if (json_object_size(f) == 0)
+        return;
+    fprintf(out, "Feil etter årsak:\n");
+    const char *k;
+    json_t *v;
+    json_object_foreach(f, k, v)
+        fprintf(out, "  %-20s %lld\n", k, (long long)json_integer_value(v));
+}
+
+const char *cli_error_message(json_t *body, const char **code)
+{
+    json_t *e = json_object_get(body, "error");
+    if (code != NULL)
+        *code = str(e, "code");
+    return str(e, "message");
+}

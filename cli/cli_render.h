@@ -1,0 +1,34 @@
+/* motesok CLI: turning the daemon's JSON into text for people. */
+#ifndef CLI_RENDER_H
+#define CLI_RENDER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* How to draw: bold marks on a colour terminal, wrap width. */
+typedef struct cli_style {
+    bool bold;  /* <mark> as ANSI bold (else plain text) */
+    int width;  /* wrap snippets at this many columns */
+} cli_style;
+
+/* Snippet HTML (escaped text with <mark>…</mark>) as terminal text:
+ * entities decoded, marks bold or dropped. Caller frees. */
+char *cli_snippet_text(const char *html, bool bold);
+
+/* Print a search response. */
+void cli_render_search(FILE *out, json_t *res, const cli_style *st);
+
+/* Print a document's metadata and its cases. */
+void cli_render_document(FILE *out, json_t *doc, const cli_style *st);
+
+/* Print one page (or all) of a document's text. */
+void cli_render_text(FILE *out, json_t *text);
+
+/* Print the index status. */
+void cli_render_status(FILE *out, json_t *status);
+
+/* The message of an error object {"error":{"code","message"}}, or NULL. */
+const char *cli_error_message(json_t *body, const char **code);
+
+#endif
