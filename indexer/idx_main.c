@@ -450,7 +450,7 @@ static void account(run *r, const char *path, const motesok_file_result *res)
 {
     idx_counts *c = &r->counts;
     c->done++;
-    if (res->outcome != MOTESOK_OUTCOME_UNCHANGED)
+    if (res->outcome == MOTESOK_OUTCOME_INDEXED)
         c->bytes += res->bytes;
     switch (res->outcome) {
     case MOTESOK_OUTCOME_UNCHANGED: c->unchanged++; break;

@@ -63,7 +63,7 @@ void idx_progress_summary(idx_progress *p, const idx_counts *c)
     double secs = idx_now() - p->start;
     fprintf(p->out,
             "motesok-index: %zu indexed, %zu unchanged, %zu failed, %zu unsupported, "
-            "%zu removed; %zu files, %.1f MB read in %.2f s (%.1f MB/s)\n",
+            "%zu removed; %zu files, %.1f MB indexed in %.2f s (%.1f MB/s)\n",
             c->indexed, c->unchanged, c->failed, c->unsupported, c->removed,
             c->total, (double)c->bytes / 1e6, secs, rate_mb(p, c));
 }

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,48 @@ static void write_file(const char *path, const char *s)
     fclose(f);
 }
 
+/* True if c is a letter byte (ASCII letter or part of a UTF-8 sequence). */
+static bool letter(unsigned char c)
+{
+    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The page of pdf where forms of word (word, +en, +er, +ene) occur most,
+ * counted independently of Møtesøk from pdftotext's output. */
+static long best_page_by_pdftotext(const e2e *t, const char *pdf, const char *word)
+{
+    char *argv[] = {"/usr/bin/pdftotext", "-enc", "UTF-8", (char *)pdf, "-", NULL};
+    cmd_out c = run(t, argv);
+    assert_int_equal(c.code, 0);
+    static const char *const endings[] = {"", "en", "er", "ene"};
+    size_t wl = strlen(word);
+    long page = 1, best = 0, best_count = 0, count = 0;
+    for (const char *p = c.out;; p++) {
+        if (*p == '\f' || *p == '\0') {
+            if (count > best_count) {
+                best_count = count;
+                best = page;
+            }
+            if (*p == '\0')
+                break;
+            page++;
+            count = 0;
+            continue;
+        }
+        if ((p > c.out && letter((unsigned char)p[-1])) || strncasecmp(p, word, wl) != 0)
+            continue;
+        for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
+            size_t el = strlen(endings[e]);
+            if (strncmp(p + wl, endings[e], el) == 0 && !letter((unsigned char)p[wl + el])) {
+                count++;
+                break;
+            }
+        }
+    }
+    cmd_out_free(&c);
+    return best;
+}
+
 static void test_e2e_corpus_legevakt(void **state)
 {
     e2e *t = *state;
@@ -283,10 +326,12 @@ static void test_e2e_corpus_legevakt(void **state)
     assert_non_null(s2);
     assert_non_null(strcasestr(s1, "<mark>legevakt"));
     assert_non_null(strcasestr(s2, "<mark>legevakt"));
-    /* Plain text has no pages; the PDF hit names the page of the best match:
-     * legevakt occurs most on page 2 of the PDF twin. */
+    /* Plain text has no pages; the PDF hit names the page of the best match,
+     * the page where pdftotext finds legevakt most often. */
     assert_true(json_is_null(json_object_get(txt, "page")));
-    assert_int_equal(json_integer_value(json_object_get(pdf, "page")), 2);
+    long expected = best_page_by_pdftotext(t, CORPUS "/" RU_PDF, "legevakt");
+    assert_true(expected > 1);
+    assert_int_equal(json_integer_value(json_object_get(pdf, "page")), expected);
     json_decref(res);
     stop_daemon(t);
 }
@@ -420,7 +465,7 @@ static cmd_out run_indexer_unprivileged(const e2e *t, const char *bad)
 {
     if (geteuid() != 0)
         return run_indexer(t, bad);
-    assert_int_equal(mkdir(t->index, 0777), 0);
+    assert_true(mkdir(t->index, 0777) == 0 || errno == EEXIST);
     chmod(t->index, 0777);
     char *argv[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     BIN "motesok-index", "--index", (char *)t->index, (char *)bad, NULL};
