@@ -243,10 +243,14 @@ void cli_render_status(FILE *out, json_t *status)
     };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         json_t *v = json_object_get(status, keys[i][0]);
+        if (!json_is_string(v) && !json_is_integer(v))
+            continue;
+        int pad = 16 - text_width(keys[i][1], strlen(keys[i][1]));
+        fprintf(out, "%s%*s", keys[i][1], pad > 1 ? pad : 1, "");
         if (json_is_string(v))
-            fprintf(out, "%-15s %s\n", keys[i][1], json_string_value(v));
-        else if (json_is_integer(v))
-            fprintf(out, "%-15s %lld\n", keys[i][1], (long long)json_integer_value(v));
+            fprintf(out, "%s\n", json_string_value(v));
+        else
+            fprintf(out, "%lld\n", (long long)json_integer_value(v));
     }
     json_t *f = json_object_get(status, "failures");
     if (json_object_size(f) == 0)

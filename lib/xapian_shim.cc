@@ -33,6 +33,7 @@ struct motesok_xreader {
     Xapian::Database db;
     size_t n_dbs = 0;
     Xapian::Stem stem{"norwegian"};
+    Xapian::SimpleStopper stopper;
 };
 
 struct motesok_xquery {
@@ -195,12 +196,35 @@ std::string norwegian_operators(const std::string &in)
     return out;
 }
 
-// The query reduced to plain words: letters, digits and spaces only.
+// Operator words that, misplaced, would otherwise be searched for as words.
+const char *const OPERATOR_WORDS[] = {"and", "or", "not", "xor", "near", "adj",
+                                      "og", "eller", "ikke", "ikkje"};
+
+// True if word (any case) is an operator word.
+bool operator_word(const std::string &word)
+{
+    std::string lower;
+    for (char c : word)
+        lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    for (const char *op : OPERATOR_WORDS)
+        if (lower == op)
+            return true;
+    return false;
+}
+
+// The query reduced to plain words (letters and digits), without operators.
 std::string plain_words(const std::string &in)
 {
-    std::string out;
-    for (char c : in)
-        out += word_byte(static_cast<unsigned char>(c)) ? c : ' ';
+    std::string out, word;
+    for (size_t i = 0; i <= in.size(); i++) {
+        if (i < in.size() && word_byte(static_cast<unsigned char>(in[i]))) {
+            word += in[i];
+            continue;
+        }
+        if (!word.empty() && !operator_word(word))
+            out += word + ' ';
+        word.clear();
+    }
     return out;
 }
 
@@ -454,6 +478,8 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
     const char *current = dirs[0];
     try {
         auto r = std::make_unique<motesok_xreader>();
+        for (const char *w : OPERATOR_WORDS)
+            r->stopper.add(w);
         for (size_t i = 0; i < n; i++) {
             current = dirs[i];
             r->db.add_database(Xapian::Database(dirs[i]));
@@ -554,6 +580,7 @@ void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xpa
     qp.set_database(r->db);
     qp.set_stemmer(r->stem);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_stopper(&r->stopper);
     qp.set_default_op(opt->default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     qp.set_max_expansion(opt->max_wildcard ? opt->max_wildcard : 1000,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);

@@ -1,0 +1,134 @@
+/* Tests for cli/cli_render.c: terminal text from the daemon's JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_render.h"
+
+static const char search_json[] =
+    "{\"query\":\"legevakt\",\"total\":2,\"offset\":0,\"limit\":10,\"took_ms\":0.8,"
+    "\"suggestion\":null,\"hits\":["
+    "{\"rank\":1,\"score\":7.9,\"id\":\"a\",\"path\":\"/m/ru.pdf\",\"title\":\"Referat\","
+    "\"organ\":\"Rådmannsutvalget\",\"date\":\"2018-02-23\",\"page\":2,"
+    "\"case\":{\"number\":\"06/2018\",\"title\":\"Orientering\"},"
+    "\"snippet\":\"… utvida <mark>legevakt</mark> &amp; røntgen &lt;ok&gt; …\"},"
+    "{\"rank\":2,\"score\":1.5,\"id\":\"b\",\"path\":\"/m/x.txt\",\"title\":null,"
+    "\"organ\":null,\"date\":null,\"page\":null,\"case\":null,\"snippet\":\"\"}],"
+    "\"facets\":{\"organ\":{\"Rådmannsutvalget\":1},\"year\":{\"2018\":1}}}";
+
+/* Render with fn into a string. */
+static char *render(void (*fn)(FILE *, json_t *, const cli_style *), const char *json, bool bold)
+{
+    json_t *j = json_loads(json, 0, NULL);
+    assert_non_null(j);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    cli_style st = {.bold = bold, .width = 80};
+    fn(out, j, &st);
+    fclose(out);
+    json_decref(j);
+    return buf;
+}
+
+static void test_cli_snippet_text_marks_and_entities(void **state)
+{
+    (void)state;
+    char *t = cli_snippet_text("a <mark>legevakt</mark> &amp; &lt;b&gt; &quot;x&quot; &#39;y&#39;", false);
+    assert_string_equal(t, "a legevakt & <b> \"x\" 'y'");
+    free(t);
+    t = cli_snippet_text("<mark>røntgen</mark>", true);
+    assert_string_equal(t, "\033[1mrøntgen\033[0m");
+    free(t);
+}
+
+static void test_cli_render_search_plain(void **state)
+{
+    (void)state;
+    char *s = render(cli_render_search, search_json, false);
+    assert_non_null(strstr(s, "2 treff for «legevakt» (0.8 ms); viser 1–2"));
+    assert_non_null(strstr(s, " 1. Referat\n"));
+    assert_non_null(strstr(s, "Rådmannsutvalget · 2018-02-23 · sak 06/2018 Orientering"));
+    assert_non_null(strstr(s, "/m/ru.pdf, side 2\n"));
+    assert_non_null(strstr(s, "utvida legevakt & røntgen <ok>"));
+    assert_non_null(strstr(s, " 2. x.txt\n")); /* no title: file name */
+    assert_non_null(strstr(s, "    /m/x.txt\n"));
+    assert_null(strstr(s, "\033["));              /* no escapes when not bold */
+    assert_non_null(strstr(s, "Organ: Rådmannsutvalget (1)"));
+    assert_non_null(strstr(s, "År: 2018 (1)"));
+    free(s);
+    s = render(cli_render_search, search_json, true);
+    assert_non_null(strstr(s, "\033[1mlegevakt\033[0m"));
+    free(s);
+}
+
+static void test_cli_render_search_no_hits_and_suggestion(void **state)
+{
+    (void)state;
+    char *s = render(cli_render_search,
+                     "{\"query\":\"rehabiltering\",\"total\":0,\"offset\":0,\"limit\":10,"
+                     "\"took_ms\":0.1,\"suggestion\":\"rehabilitering\",\"hits\":[],\"facets\":{}}",
+                     false);
+    assert_string_equal(s, "Mente du: rehabilitering\nIngen treff for «rehabiltering».\n");
+    free(s);
+}
+
+static void test_cli_render_wraps_long_snippets(void **state)
+{
+    (void)state;
+    char json[2048];
+    char words[1200] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(words, "samarbeid ");
+    snprintf(json, sizeof json,
+             "{\"query\":\"q\",\"total\":1,\"offset\":0,\"limit\":10,\"took_ms\":1,"
+             "\"hits\":[{\"rank\":1,\"path\":\"/p\",\"title\":\"T\",\"snippet\":\"%s\"}]}", words);
+    char *s = render(cli_render_search, json, false);
+    for (char *line = strtok(s, "\n"); line != NULL; line = strtok(NULL, "\n"))
+        assert_true(strlen(line) <= 80);
+    free(s);
+}
+
+static void test_cli_render_status_and_error(void **state)
+{
+    (void)state;
+    json_t *j = json_loads("{\"documents\":10,\"cases\":0,\"failed\":2,\"unsupported\":1,"
+                           "\"revision\":7,\"last_run\":\"2026-11-25T01:00:00Z\","
+                           "\"failures\":{\"ERR_PARSE\":2}}", 0, NULL);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    cli_render_status(out, j);
+    fclose(out);
+    assert_non_null(strstr(buf, "Dokumenter:     10\n"));
+    assert_non_null(strstr(buf, "Ikke støttet:   1\n")); /* aligned by characters */
+    assert_non_null(strstr(buf, "ERR_PARSE"));
+    free(buf);
+    json_decref(j);
+    j = json_loads("{\"error\":{\"code\":\"bad_request\",\"message\":\"limit: at most 100\"}}", 0, NULL);
+    const char *code = NULL;
+    assert_string_equal(cli_error_message(j, &code), "limit: at most 100");
+    assert_string_equal(code, "bad_request");
+    json_decref(j);
+    j = json_loads("{}", 0, NULL);
+    assert_null(cli_error_message(j, &code));
+    json_decref(j);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cli_snippet_text_marks_and_entities),
+        cmocka_unit_test(test_cli_render_search_plain),
+        cmocka_unit_test(test_cli_render_search_no_hits_and_suggestion),
+        cmocka_unit_test(test_cli_render_wraps_long_snippets),
+        cmocka_unit_test(test_cli_render_status_and_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
