@@ -9,7 +9,7 @@ DEPS=(
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev
   libpango1.0-dev libcairo2-dev
-  qpdf poppler-utils fonts-dejavu-core util-linux
+  qpdf poppler-utils fonts-dejavu-core util-linux valgrind
 )
 
 missing=()

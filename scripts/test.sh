@@ -12,6 +12,16 @@ build_into "$BUILD_DIR"
 say "running the tests"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
 
+if command -v valgrind >/dev/null; then
+    say "running the unit tests under valgrind"
+    for t in "$BUILD_DIR"/bin/test_*; do
+        [[ $(basename "$t") == test_e2e ]] && continue
+        valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+            --suppressions="$ROOT/tests/valgrind.supp" "$t" >"$BUILD_DIR/valgrind-$(basename "$t").log" 2>&1 ||
+            { cat "$BUILD_DIR/valgrind-$(basename "$t").log" >&2; die "valgrind found errors in $(basename "$t")"; }
+    done
+fi
+
 if [[ $SANITIZE == 1 ]]; then
     build_into "$BUILD_DIR-asan" -DMOTESOK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     say "running the tests under ASan + UBSan"
