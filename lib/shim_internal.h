@@ -1,4 +1,4 @@
-/* Internal hooks of the Xapian shim, for its tests only. */
+/* Internal hooks of the Xapian shim (lib/xapian_shim.cc), for its tests. */
 #ifndef MSK_SHIM_INTERNAL_H
 #define MSK_SHIM_INTERNAL_H
 
@@ -12,12 +12,21 @@ extern "C" {
 enum msk_throw {
     MSK_THROW_LOCK, MSK_THROW_MODIFIED, MSK_THROW_CORRUPT, MSK_THROW_VERSION,
     MSK_THROW_QUERY, MSK_THROW_XAPIAN, MSK_THROW_BAD_ALLOC, MSK_THROW_STD,
-    MSK_THROW_UNKNOWN,
+    MSK_THROW_UNKNOWN, MSK_THROW_NOT_FOUND, MSK_THROW_OPENING,
 };
 
 /* Throw exception `which` inside the shim and return what the shim's one
- * exception mapper makes of it (status and message in err). */
-motesok_status msk_shim_map_thrown(int which, motesok_error *err)
+ * exception mapper makes of it (status and message in err); path plays the
+ * database path that failed to open (may be NULL). */
+motesok_status msk_shim_map_thrown(int which, const char *path, motesok_error *err)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+
+/* How many times, since the process started, a read path met
+ * DatabaseModifiedError, reopened the database and tried again. */
+unsigned long msk_shim_retries(void)
 #ifdef __cplusplus
     noexcept
 #endif

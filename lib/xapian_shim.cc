@@ -8,50 +8,68 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
-#include <deque>
-#include <stdexcept>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <utility>
 #include <vector>
 
+// A WritableDatabase that always holds an open transaction, so that closing
+// without a commit discards the changes instead of committing them.
 struct motesok_xwriter {
     Xapian::WritableDatabase db;
     Xapian::Stem stem{"norwegian"};
+    bool in_txn = false;
 };
 
+// A document being built, with its own TermGenerator set up like the
+// writer's (Norwegian stemmer, STEM_SOME, positions), so that documents
+// never share a term position counter.
 struct motesok_xdoc {
     Xapian::Document doc;
     Xapian::TermGenerator tg;
 };
 
+// One or more databases searched as one.
 struct motesok_xreader {
     Xapian::Database db;
     size_t n_dbs = 0;
     Xapian::Stem stem{"norwegian"};
-    Xapian::SimpleStopper stopper;
+    Xapian::SimpleStopper stopper; // operator words, when stray
 };
 
 struct motesok_xquery {
     Xapian::Query q;
 };
 
+// A facet: (value, count), most frequent first.
+typedef std::vector<std::pair<std::string, Xapian::doccount>> facet_list;
+
+// An MSet with what snippets and best_part need. db shares the reader's
+// shards (Xapian handles are reference counted), so results stay usable,
+// and reopen together with the reader, for as long as they live.
 struct motesok_xresults {
-    Xapian::MSet mset;
+    Xapian::Database db;
+    Xapian::Stem stem;
     Xapian::Query query;
-    motesok_xreader *reader;
-    std::vector<std::string> data;
+    Xapian::MSet mset;
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     std::vector<Xapian::Document> docs;
-    // per facet: (value, count) sorted by count desc, then value
-    std::vector<std::vector<std::pair<std::string, Xapian::doccount>>> facets;
-    std::deque<std::string> values_cache; // deque: pointers stay valid
+    std::vector<std::string> data;
+    std::vector<facet_list> facets;
+    mutable std::map<std::pair<size_t, unsigned>, std::string> values; // borrowed by callers
 };
 
 namespace {
+
+std::atomic<unsigned long> retries{0};
 
 // Copy a std::string into a malloc'd C string (NULL on failure).
 char *dup_string(const std::string &s)
@@ -64,11 +82,23 @@ char *dup_string(const std::string &s)
     return p;
 }
 
+// len bytes at p as a string; a NULL p reads as empty.
+std::string bytes(const char *p, size_t len)
+{
+    return p == nullptr ? std::string() : std::string(p, len);
+}
+
 // True if path exists in the file system.
-bool path_exists(const std::string &path)
+bool path_exists(const char *path)
 {
     struct stat st;
-    return stat(path.c_str(), &st) == 0;
+    return path != nullptr && stat(path, &st) == 0;
+}
+
+// Set err to code with e's description; returns code.
+motesok_status xapian_error(motesok_error *err, motesok_status code, const Xapian::Error &e)
+{
+    return msk_error_set(err, code, "%s", e.get_description().c_str());
 }
 
 // Map the exception being handled to a status and message. Call only from
@@ -78,22 +108,20 @@ motesok_status map_exception(motesok_error *err, const char *path = nullptr) noe
     try {
         throw;
     } catch (const Xapian::DatabaseLockError &e) {
-        return msk_error_set(err, MOTESOK_ERR_DB_LOCKED, "%s", e.get_description().c_str());
+        return xapian_error(err, MOTESOK_ERR_DB_LOCKED, e);
     } catch (const Xapian::DatabaseModifiedError &e) {
-        return msk_error_set(err, MOTESOK_ERR_DB_MODIFIED, "%s", e.get_description().c_str());
+        return xapian_error(err, MOTESOK_ERR_DB_MODIFIED, e);
     } catch (const Xapian::DatabaseCorruptError &e) {
-        return msk_error_set(err, MOTESOK_ERR_DB_CORRUPT, "%s", e.get_description().c_str());
+        return xapian_error(err, MOTESOK_ERR_DB_CORRUPT, e);
     } catch (const Xapian::DatabaseVersionError &e) {
-        return msk_error_set(err, MOTESOK_ERR_DB_VERSION, "%s", e.get_description().c_str());
-    } catch (const Xapian::DatabaseOpeningError &e) {
-        // Includes DatabaseNotFoundError: tell a missing path from a bad one.
-        bool missing = path != nullptr && !path_exists(path);
-        return msk_error_set(err, missing ? MOTESOK_ERR_NOT_FOUND : MOTESOK_ERR_DB, "%s",
-                             e.get_description().c_str());
+        return xapian_error(err, MOTESOK_ERR_DB_VERSION, e);
     } catch (const Xapian::QueryParserError &e) {
-        return msk_error_set(err, MOTESOK_ERR_QUERY, "%s", e.get_description().c_str());
+        return xapian_error(err, MOTESOK_ERR_QUERY, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        // Also DatabaseNotFoundError: tell a missing path from a bad one.
+        return xapian_error(err, path_exists(path) ? MOTESOK_ERR_DB : MOTESOK_ERR_NOT_FOUND, e);
     } catch (const Xapian::Error &e) {
-        return msk_error_set(err, MOTESOK_ERR_DB, "%s", e.get_description().c_str());
+        return xapian_error(err, MOTESOK_ERR_DB, e);
     } catch (const std::bad_alloc &) {
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     } catch (const std::exception &e) {
@@ -103,144 +131,50 @@ motesok_status map_exception(motesok_error *err, const char *path = nullptr) noe
     }
 }
 
-// Run fn; on DatabaseModifiedError reopen the reader and run it once more.
+// Report a NULL argument as ERR_INVALID.
+motesok_status invalid(motesok_error *err, const char *what)
+{
+    return msk_error_set(err, MOTESOK_ERR_INVALID, "%s", what);
+}
+
+// Store s as a malloc'd C string in *out; ERR_NOMEM if that fails.
+motesok_status give_string(const std::string &s, char **out, motesok_error *err)
+{
+    *out = dup_string(s);
+    if (*out == nullptr)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    return MOTESOK_OK;
+}
+
+// Run fn; on DatabaseModifiedError reopen db and run fn once more, letting
+// a second failure propagate.
 template <typename F>
-void with_retry(motesok_xreader *r, F fn)
+void with_retry(Xapian::Database &db, F fn)
 {
     try {
         fn();
     } catch (const Xapian::DatabaseModifiedError &) {
-        r->db.reopen();
+        retries.fetch_add(1, std::memory_order_relaxed);
+        db.reopen();
         fn();
     }
 }
 
-// A range processor for YYYYMMDD value slots that accepts YYYY-MM-DD,
-// YYYYMMDD and YYYY at either end (a year widens to its first or last day).
-class DateRange : public Xapian::RangeProcessor {
-  public:
-    DateRange(Xapian::valueno slot, const std::string &name)
-        : Xapian::RangeProcessor(slot, name + ":") {}
-
-    Xapian::Query operator()(const std::string &b, const std::string &e) override
-    {
-        std::string lo, hi;
-        if (!normalise(b, false, lo) || !normalise(e, true, hi))
-            return Xapian::Query(Xapian::Query::OP_INVALID);
-        if (lo.empty())
-            return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        if (hi.empty())
-            return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
-        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
-    }
-
-  private:
-    // Turn one end into YYYYMMDD ("" stays open); false if not a date.
-    static bool normalise(const std::string &s, bool upper, std::string &out)
-    {
-        out.clear();
-        if (s.empty())
-            return true;
-        std::string digits;
-        for (char c : s) {
-            if (c >= '0' && c <= '9')
-                digits += c;
-            else if (c != '-')
-                return false;
-        }
-        if (digits.size() == 4 && s.size() == 4)
-            out = digits + (upper ? "1231" : "0101");
-        else if (digits.size() == 8 && (s.size() == 8 || (s.size() == 10 && s[4] == '-' && s[7] == '-')))
-            out = digits;
-        else
-            return false;
-        return true;
-    }
-};
-
-// True if c can be part of a word (ASCII letters/digits or any non-ASCII byte).
-bool word_byte(unsigned char c)
+// Make sure the writer has a transaction open (after a failed commit the
+// transaction is gone, and changes must not be written outside one).
+void ensure_transaction(motesok_xwriter *w)
 {
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Rewrite whole-word OG/ELLER/IKKE outside quotes to AND/OR/NOT.
-std::string norwegian_operators(const std::string &in)
-{
-    static const char *const from[] = {"OG", "ELLER", "IKKE"};
-    static const char *const to[] = {"AND", "OR", "NOT"};
-    std::string out;
-    bool quoted = false;
-    size_t i = 0;
-    while (i < in.size()) {
-        if (in[i] == '"') {
-            quoted = !quoted;
-            out += in[i++];
-            continue;
-        }
-        if (!word_byte(static_cast<unsigned char>(in[i]))) {
-            out += in[i++];
-            continue;
-        }
-        size_t j = i;
-        while (j < in.size() && word_byte(static_cast<unsigned char>(in[j])))
-            j++;
-        std::string word = in.substr(i, j - i);
-        bool prev_colon = i > 0 && in[i - 1] == ':';
-        for (size_t k = 0; k < 3 && !quoted && !prev_colon; k++)
-            if (word == from[k])
-                word = to[k];
-        out += word;
-        i = j;
-    }
-    return out;
-}
-
-// Operator words that, misplaced, would otherwise be searched for as words.
-const char *const OPERATOR_WORDS[] = {"and", "or", "not", "xor", "near", "adj",
-                                      "og", "eller", "ikke", "ikkje"};
-
-// True if word (any case) is an operator word.
-bool operator_word(const std::string &word)
-{
-    std::string lower;
-    for (char c : word)
-        lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    for (const char *op : OPERATOR_WORDS)
-        if (lower == op)
-            return true;
-    return false;
-}
-
-// The query reduced to plain words (letters and digits), without operators.
-std::string plain_words(const std::string &in)
-{
-    std::string out, word;
-    for (size_t i = 0; i <= in.size(); i++) {
-        if (i < in.size() && word_byte(static_cast<unsigned char>(in[i]))) {
-            word += in[i];
-            continue;
-        }
-        if (!word.empty() && !operator_word(word))
-            out += word + ' ';
-        word.clear();
-    }
-    return out;
-}
-
-// True if s holds only white space.
-bool blank(const std::string &s)
-{
-    for (char c : s)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            return false;
-    return true;
+    if (w->in_txn)
+        return;
+    w->db.begin_transaction(true);
+    w->in_txn = true;
 }
 
 } // namespace
 
-// Test hook: throw the exception numbered which and map it (lib/shim_internal.h).
-motesok_status msk_shim_map_thrown(int which, motesok_error *err) noexcept
+// ---- test hooks (lib/shim_internal.h) -------------------------------------
+
+motesok_status msk_shim_map_thrown(int which, const char *path, motesok_error *err) noexcept
 {
     try {
         switch (which) {
@@ -252,11 +186,18 @@ motesok_status msk_shim_map_thrown(int which, motesok_error *err) noexcept
         case MSK_THROW_XAPIAN: throw Xapian::InvalidArgumentError("invalid");
         case MSK_THROW_BAD_ALLOC: throw std::bad_alloc();
         case MSK_THROW_STD: throw std::runtime_error("runtime");
+        case MSK_THROW_NOT_FOUND: throw Xapian::DatabaseNotFoundError("no database");
+        case MSK_THROW_OPENING: throw Xapian::DatabaseOpeningError("cannot open");
         default: throw 42;
         }
     } catch (...) {
-        return map_exception(err);
+        return map_exception(err, path);
     }
+}
+
+unsigned long msk_shim_retries(void) noexcept
+{
+    return retries.load(std::memory_order_relaxed);
 }
 
 // ---- writing --------------------------------------------------------------
@@ -264,13 +205,15 @@ motesok_status msk_shim_map_thrown(int which, motesok_error *err) noexcept
 extern "C" motesok_status motesok_xwriter_open(const char *dir, motesok_xwriter **out,
                                                motesok_error *err) noexcept
 {
+    if (out == nullptr)
+        return invalid(err, "no place for the writer");
     *out = nullptr;
+    if (dir == nullptr || *dir == '\0')
+        return invalid(err, "no database directory");
     try {
         auto w = std::make_unique<motesok_xwriter>();
         w->db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
-        // Hold a transaction open at all times, so that closing without a
-        // commit discards the changes instead of committing them.
-        w->db.begin_transaction(true);
+        ensure_transaction(w.get());
         *out = w.release();
         return MOTESOK_OK;
     } catch (...) {
@@ -292,7 +235,11 @@ extern "C" void motesok_xwriter_close(motesok_xwriter *w) noexcept
 extern "C" motesok_status motesok_xwriter_new_doc(motesok_xwriter *w, motesok_xdoc **out,
                                                   motesok_error *err) noexcept
 {
+    if (out == nullptr)
+        return invalid(err, "no place for the document");
     *out = nullptr;
+    if (w == nullptr)
+        return invalid(err, "no writer");
     try {
         auto d = std::make_unique<motesok_xdoc>();
         d->tg.set_stemmer(w->stem);
@@ -309,8 +256,10 @@ extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *t
                                                   unsigned wdf_inc, const char *prefix,
                                                   motesok_error *err) noexcept
 {
+    if (d == nullptr || (text == nullptr && len > 0))
+        return invalid(err, "no document or text");
     try {
-        d->tg.index_text(std::string(text, len), wdf_inc, prefix ? prefix : "");
+        d->tg.index_text(bytes(text, len), wdf_inc, prefix != nullptr ? prefix : "");
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -319,6 +268,8 @@ extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *t
 
 extern "C" void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) noexcept
 {
+    if (d == nullptr)
+        return;
     try {
         d->tg.increase_termpos(delta);
     } catch (...) {
@@ -327,12 +278,18 @@ extern "C" void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) n
 
 extern "C" unsigned motesok_xdoc_termpos(const motesok_xdoc *d) noexcept
 {
-    return d->tg.get_termpos();
+    try {
+        return d != nullptr ? d->tg.get_termpos() : 0;
+    } catch (...) {
+        return 0;
+    }
 }
 
 extern "C" motesok_status motesok_xdoc_add_boolean_term(motesok_xdoc *d, const char *term,
                                                         motesok_error *err) noexcept
 {
+    if (d == nullptr || term == nullptr || *term == '\0')
+        return invalid(err, "no document or term");
     try {
         d->doc.add_boolean_term(term);
         return MOTESOK_OK;
@@ -345,6 +302,8 @@ extern "C" motesok_status motesok_xdoc_add_posting(motesok_xdoc *d, const char *
                                                    unsigned pos, unsigned wdf_inc,
                                                    motesok_error *err) noexcept
 {
+    if (d == nullptr || term == nullptr || *term == '\0')
+        return invalid(err, "no document or term");
     try {
         d->doc.add_posting(term, pos, wdf_inc);
         return MOTESOK_OK;
@@ -357,8 +316,10 @@ extern "C" motesok_status motesok_xdoc_set_value(motesok_xdoc *d, unsigned slot,
                                                  const char *value, size_t len,
                                                  motesok_error *err) noexcept
 {
+    if (d == nullptr || (value == nullptr && len > 0))
+        return invalid(err, "no document or value");
     try {
-        d->doc.add_value(slot, std::string(value, len));
+        d->doc.add_value(slot, bytes(value, len));
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -368,8 +329,10 @@ extern "C" motesok_status motesok_xdoc_set_value(motesok_xdoc *d, unsigned slot,
 extern "C" motesok_status motesok_xdoc_set_data(motesok_xdoc *d, const char *data, size_t len,
                                                 motesok_error *err) noexcept
 {
+    if (d == nullptr || (data == nullptr && len > 0))
+        return invalid(err, "no document or data");
     try {
-        d->doc.set_data(std::string(data, len));
+        d->doc.set_data(bytes(data, len));
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -384,7 +347,10 @@ extern "C" void motesok_xdoc_free(motesok_xdoc *d) noexcept
 extern "C" motesok_status motesok_xwriter_replace(motesok_xwriter *w, const char *id_term,
                                                   motesok_xdoc *d, motesok_error *err) noexcept
 {
+    if (w == nullptr || d == nullptr || id_term == nullptr || *id_term == '\0')
+        return invalid(err, "no writer, document or id term");
     try {
+        ensure_transaction(w);
         w->db.replace_document(id_term, d->doc);
         return MOTESOK_OK;
     } catch (...) {
@@ -395,7 +361,10 @@ extern "C" motesok_status motesok_xwriter_replace(motesok_xwriter *w, const char
 extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char *term,
                                                  motesok_error *err) noexcept
 {
+    if (w == nullptr || term == nullptr || *term == '\0')
+        return invalid(err, "no writer or term");
     try {
+        ensure_transaction(w);
         w->db.delete_document(term);
         return MOTESOK_OK;
     } catch (...) {
@@ -407,8 +376,11 @@ extern "C" motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w, const
                                                        const char *value,
                                                        motesok_error *err) noexcept
 {
+    if (w == nullptr || key == nullptr || *key == '\0')
+        return invalid(err, "no writer or metadata key");
     try {
-        w->db.set_metadata(key, value ? value : "");
+        ensure_transaction(w);
+        w->db.set_metadata(key, value != nullptr ? value : ""); // "" deletes
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -418,12 +390,13 @@ extern "C" motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w, const
 extern "C" motesok_status motesok_xwriter_get_metadata(motesok_xwriter *w, const char *key,
                                                        char **value, motesok_error *err) noexcept
 {
+    if (value == nullptr)
+        return invalid(err, "no place for the value");
     *value = nullptr;
+    if (w == nullptr || key == nullptr || *key == '\0')
+        return invalid(err, "no writer or metadata key");
     try {
-        *value = dup_string(w->db.get_metadata(key));
-        if (*value == nullptr)
-            return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-        return MOTESOK_OK;
+        return give_string(w->db.get_metadata(key), value, err);
     } catch (...) {
         return map_exception(err);
     }
@@ -431,9 +404,13 @@ extern "C" motesok_status motesok_xwriter_get_metadata(motesok_xwriter *w, const
 
 extern "C" motesok_status motesok_xwriter_commit(motesok_xwriter *w, motesok_error *err) noexcept
 {
+    if (w == nullptr)
+        return invalid(err, "no writer");
     try {
+        ensure_transaction(w);
+        w->in_txn = false; // over once commit_transaction returns or throws
         w->db.commit_transaction();
-        w->db.begin_transaction(true);
+        ensure_transaction(w);
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -444,8 +421,11 @@ extern "C" motesok_status motesok_xwriter_each_term(motesok_xwriter *w, const ch
                                                     int (*fn)(const char *term, void *ud),
                                                     void *ud, motesok_error *err) noexcept
 {
+    if (w == nullptr || fn == nullptr)
+        return invalid(err, "no writer or callback");
     try {
-        for (auto t = w->db.allterms_begin(prefix); t != w->db.allterms_end(prefix); ++t) {
+        const std::string pre = prefix != nullptr ? prefix : "";
+        for (auto t = w->db.allterms_begin(pre); t != w->db.allterms_end(pre); ++t) {
             if (fn((*t).c_str(), ud) != 0)
                 break;
         }
@@ -458,6 +438,8 @@ extern "C" motesok_status motesok_xwriter_each_term(motesok_xwriter *w, const ch
 extern "C" motesok_status motesok_xwriter_doccount(motesok_xwriter *w, uint64_t *out,
                                                    motesok_error *err) noexcept
 {
+    if (w == nullptr || out == nullptr)
+        return invalid(err, "no writer or output");
     try {
         *out = w->db.get_doccount();
         return MOTESOK_OK;
@@ -468,21 +450,33 @@ extern "C" motesok_status motesok_xwriter_doccount(motesok_xwriter *w, uint64_t 
 
 // ---- reading --------------------------------------------------------------
 
+namespace {
+
+// Operator words that, misplaced, would otherwise be searched for as words.
+const char *const OPERATOR_WORDS[] = {"and", "or", "not", "xor", "near", "adj",
+                                      "og", "eller", "ikke", "ikkje"};
+
+} // namespace
+
 extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n,
                                                motesok_xreader **out,
                                                motesok_error *err) noexcept
 {
+    if (out == nullptr)
+        return invalid(err, "no place for the reader");
     *out = nullptr;
-    if (n == 0)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "no database to open");
-    const char *current = dirs[0];
+    if (dirs == nullptr || n == 0)
+        return invalid(err, "no database to open");
+    const char *current = nullptr;
     try {
         auto r = std::make_unique<motesok_xreader>();
         for (const char *w : OPERATOR_WORDS)
             r->stopper.add(w);
         for (size_t i = 0; i < n; i++) {
             current = dirs[i];
-            r->db.add_database(Xapian::Database(dirs[i]));
+            if (current == nullptr || *current == '\0')
+                return invalid(err, "empty database directory");
+            r->db.add_database(Xapian::Database(current));
         }
         r->n_dbs = n;
         *out = r.release();
@@ -500,10 +494,12 @@ extern "C" void motesok_xreader_close(motesok_xreader *r) noexcept
 extern "C" motesok_status motesok_xreader_reopen(motesok_xreader *r, bool *changed,
                                                  motesok_error *err) noexcept
 {
+    if (r == nullptr)
+        return invalid(err, "no reader");
     try {
-        bool c = r->db.reopen();
+        bool moved = r->db.reopen();
         if (changed != nullptr)
-            *changed = c;
+            *changed = moved;
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -513,13 +509,18 @@ extern "C" motesok_status motesok_xreader_reopen(motesok_xreader *r, bool *chang
 extern "C" motesok_status motesok_xreader_stats(motesok_xreader *r, uint64_t *doccount,
                                                 uint64_t *revision, motesok_error *err) noexcept
 {
+    if (r == nullptr)
+        return invalid(err, "no reader");
     try {
-        with_retry(r, [&] {
-            if (doccount != nullptr)
-                *doccount = r->db.get_doccount();
-            if (revision != nullptr)
-                *revision = r->n_dbs == 1 ? r->db.get_revision() : 0;
+        uint64_t n = 0, rev = 0;
+        with_retry(r->db, [&] {
+            n = r->db.get_doccount();
+            rev = r->n_dbs == 1 ? r->db.get_revision() : 0;
         });
+        if (doccount != nullptr)
+            *doccount = n;
+        if (revision != nullptr)
+            *revision = rev;
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -529,14 +530,15 @@ extern "C" motesok_status motesok_xreader_stats(motesok_xreader *r, uint64_t *do
 extern "C" motesok_status motesok_xreader_get_metadata(motesok_xreader *r, const char *key,
                                                        char **value, motesok_error *err) noexcept
 {
+    if (value == nullptr)
+        return invalid(err, "no place for the value");
     *value = nullptr;
+    if (r == nullptr || key == nullptr || *key == '\0')
+        return invalid(err, "no reader or metadata key");
     try {
         std::string v;
-        with_retry(r, [&] { v = r->db.get_metadata(key); });
-        *value = dup_string(v);
-        if (*value == nullptr)
-            return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-        return MOTESOK_OK;
+        with_retry(r->db, [&] { v = r->db.get_metadata(key); });
+        return give_string(v, value, err);
     } catch (...) {
         return map_exception(err);
     }
@@ -546,11 +548,15 @@ extern "C" motesok_status motesok_xreader_get_data(motesok_xreader *r, const cha
                                                    char **data, size_t *len,
                                                    motesok_error *err) noexcept
 {
+    if (data == nullptr)
+        return invalid(err, "no place for the data");
     *data = nullptr;
+    if (r == nullptr || term == nullptr || *term == '\0')
+        return invalid(err, "no reader or term");
     try {
         bool found = false;
         std::string d;
-        with_retry(r, [&] {
+        with_retry(r->db, [&] {
             auto p = r->db.postlist_begin(term);
             found = p != r->db.postlist_end(term);
             if (found)
@@ -558,12 +564,10 @@ extern "C" motesok_status motesok_xreader_get_data(motesok_xreader *r, const cha
         });
         if (!found)
             return msk_error_set(err, MOTESOK_ERR_NOT_FOUND, "no document with term %s", term);
-        *data = dup_string(d);
-        if (*data == nullptr)
-            return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-        if (len != nullptr)
+        motesok_status st = give_string(d, data, err);
+        if (st == MOTESOK_OK && len != nullptr)
             *len = d.size();
-        return MOTESOK_OK;
+        return st;
     } catch (...) {
         return map_exception(err);
     }
@@ -573,32 +577,196 @@ extern "C" motesok_status motesok_xreader_get_data(motesok_xreader *r, const cha
 
 namespace {
 
-// A QueryParser set up from the options for reader r.
-void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xparse_options *opt,
-                  std::vector<std::unique_ptr<DateRange>> &ranges)
+// True if s is not empty and holds only ASCII digits.
+bool all_digits(const std::string &s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Two ASCII digits at s[i] as a number.
+int two_digits(const std::string &s, size_t i)
+{
+    return (s[i] - '0') * 10 + (s[i + 1] - '0');
+}
+
+// One end of a date range as YYYYMMDD in out ("" for an open end). A year
+// widens to its first day (lower end) or last day (upper end). False if s
+// is not YYYY, YYYYMMDD or YYYY-MM-DD.
+bool date_end(const std::string &s, bool upper, std::string &out)
+{
+    out.clear();
+    if (s.empty())
+        return true;
+    std::string digits;
+    if (s.size() == 4 || s.size() == 8)
+        digits = s;
+    else if (s.size() == 10 && s[4] == '-' && s[7] == '-')
+        digits = s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2);
+    if (!all_digits(digits))
+        return false;
+    if (digits.size() == 4) {
+        out = digits + (upper ? "1231" : "0101");
+        return true;
+    }
+    int month = two_digits(digits, 4), day = two_digits(digits, 6);
+    if (month < 1 || month > 12 || day < 1 || day > 31)
+        return false;
+    out = digits;
+    return true;
+}
+
+// "name:A..B" on a value slot of YYYYMMDD strings; either end may be open.
+class DateRange : public Xapian::RangeProcessor {
+  public:
+    DateRange(Xapian::valueno slot_, const std::string &name)
+        : Xapian::RangeProcessor(slot_, name + ":") {}
+
+    // The value query for [b, e], or OP_INVALID when they are not dates.
+    Xapian::Query operator()(const std::string &b, const std::string &e) override
+    {
+        std::string lo, hi;
+        if (!date_end(b, false, lo) || !date_end(e, true, hi))
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        if (lo.empty() && hi.empty())
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        if (lo.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        if (hi.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+    }
+};
+
+// True if c can be part of a word (ASCII letters/digits or any non-ASCII byte).
+bool word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// word, or its English operator if it is one of OG, ELLER, IKKE.
+std::string english_operator(const std::string &word)
+{
+    if (word == "OG")
+        return "AND";
+    if (word == "ELLER")
+        return "OR";
+    if (word == "IKKE")
+        return "NOT";
+    return word;
+}
+
+// Rewrite whole-word OG/ELLER/IKKE outside double quotes (and not right
+// after a field's colon) to AND/OR/NOT.
+std::string norwegian_operators(const std::string &in)
+{
+    std::string out;
+    bool quoted = false;
+    size_t i = 0;
+    while (i < in.size()) {
+        if (!word_byte(static_cast<unsigned char>(in[i]))) {
+            if (in[i] == '"')
+                quoted = !quoted;
+            out += in[i++];
+            continue;
+        }
+        size_t j = i;
+        while (j < in.size() && word_byte(static_cast<unsigned char>(in[j])))
+            j++;
+        std::string word = in.substr(i, j - i);
+        bool after_colon = i > 0 && in[i - 1] == ':';
+        out += quoted || after_colon ? word : english_operator(word);
+        i = j;
+    }
+    return out;
+}
+
+// True if word (any ASCII case) is an operator word.
+bool operator_word(const std::string &word)
+{
+    std::string lower;
+    for (char c : word)
+        lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    for (const char *op : OPERATOR_WORDS)
+        if (lower == op)
+            return true;
+    return false;
+}
+
+// The query reduced to its words (letters and digits, space-separated),
+// leaving out operator words, which are never what a user searches for.
+std::string plain_words(const std::string &in)
+{
+    std::string out, word;
+    for (size_t i = 0; i <= in.size(); i++) {
+        if (i < in.size() && word_byte(static_cast<unsigned char>(in[i]))) {
+            word += in[i];
+            continue;
+        }
+        if (!word.empty() && !operator_word(word))
+            out += word + ' ';
+        word.clear();
+    }
+    return out;
+}
+
+// True if s holds only white space.
+bool blank(const std::string &s)
+{
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+}
+
+// Set up qp from the options for reader r.
+void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xparse_options *opt)
 {
     qp.set_database(r->db);
     qp.set_stemmer(r->stem);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     qp.set_stopper(&r->stopper);
     qp.set_default_op(opt->default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
-    qp.set_max_expansion(opt->max_wildcard ? opt->max_wildcard : 1000,
+    qp.set_max_expansion(opt->max_wildcard != 0 ? opt->max_wildcard : 1000,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     for (size_t i = 0; i < opt->n_fields; i++) {
         const motesok_xfield &f = opt->fields[i];
+        if (f.name == nullptr || f.prefix == nullptr)
+            throw std::invalid_argument("a query field without a name or prefix");
         if (f.boolean)
             qp.add_boolean_prefix(f.name, f.prefix);
         else
             qp.add_prefix(f.name, f.prefix);
     }
     for (size_t i = 0; i < opt->n_ranges; i++) {
-        ranges.emplace_back(new DateRange(opt->ranges[i].slot, opt->ranges[i].name));
-        qp.add_rangeprocessor(ranges.back().get());
+        if (opt->ranges[i].name == nullptr)
+            throw std::invalid_argument("a date range without a name");
+        // The parser owns the processor (reference counted).
+        qp.add_rangeprocessor((new DateRange(opt->ranges[i].slot, opt->ranges[i].name))->release());
     }
 }
 
+// Query syntax: Xapian's defaults (boolean operators in upper case only,
+// phrases, +/-) plus prefix wildcards and a leading NOT.
 const unsigned PARSE_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                             Xapian::QueryParser::FLAG_PURE_NOT;
+                             Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_PHRASE |
+                             Xapian::QueryParser::FLAG_LOVEHATE;
+
+// Parse text, or on a syntax error its plain words (setting *fell_back).
+// An empty result means the query held nothing to search for.
+Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
+                                 const std::string &text, bool *fell_back)
+{
+    Xapian::Query q;
+    try {
+        with_retry(r->db, [&] { q = qp.parse_query(text, PARSE_FLAGS); });
+        return q;
+    } catch (const Xapian::QueryParserError &) {
+    }
+    if (fell_back != nullptr)
+        *fell_back = true;
+    const std::string words = plain_words(text);
+    if (!blank(words))
+        with_retry(r->db, [&] { q = qp.parse_query(words, 0); });
+    return q;
+}
 
 } // namespace
 
@@ -607,11 +775,15 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
                                                 motesok_xquery **out, bool *fell_back,
                                                 motesok_error *err) noexcept
 {
-    *out = nullptr;
     if (fell_back != nullptr)
         *fell_back = false;
+    if (out == nullptr)
+        return invalid(err, "no place for the query");
+    *out = nullptr;
+    if (r == nullptr || query == nullptr)
+        return invalid(err, "no reader or query");
     try {
-        motesok_xparse_options none{};
+        const motesok_xparse_options none{};
         if (opt == nullptr)
             opt = &none;
         std::string text(query);
@@ -622,19 +794,8 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         if (opt->norwegian_ops)
             text = norwegian_operators(text);
         Xapian::QueryParser qp;
-        std::vector<std::unique_ptr<DateRange>> ranges;
-        setup_parser(qp, r, opt, ranges);
-        Xapian::Query q;
-        try {
-            with_retry(r, [&] { q = qp.parse_query(text, PARSE_FLAGS); });
-        } catch (const Xapian::QueryParserError &) {
-            std::string words = plain_words(text);
-            if (fell_back != nullptr)
-                *fell_back = true;
-            if (blank(words))
-                return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
-            with_retry(r, [&] { q = qp.parse_query(words, 0); });
-        }
+        setup_parser(qp, r, opt);
+        Xapian::Query q = parse_or_fall_back(r, qp, text, fell_back);
         if (q.empty())
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         *out = new motesok_xquery{q};
@@ -646,6 +807,8 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
 
 extern "C" motesok_xquery *motesok_xquery_term(const char *term) noexcept
 {
+    if (term == nullptr)
+        return nullptr;
     try {
         return new motesok_xquery{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                                 Xapian::Query(term), 0.0)};
@@ -673,13 +836,16 @@ extern "C" motesok_xquery *motesok_xquery_value_range(unsigned slot, const char 
 extern "C" motesok_xquery *motesok_xquery_combine(motesok_xop op, const motesok_xquery *a,
                                                   const motesok_xquery *b) noexcept
 {
+    if (a == nullptr || b == nullptr)
+        return nullptr;
     try {
-        Xapian::Query::op xop = Xapian::Query::OP_AND;
+        Xapian::Query::op xop;
         switch (op) {
         case MOTESOK_XOP_AND: xop = Xapian::Query::OP_AND; break;
         case MOTESOK_XOP_OR: xop = Xapian::Query::OP_OR; break;
         case MOTESOK_XOP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
         case MOTESOK_XOP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+        default: return nullptr;
         }
         return new motesok_xquery{Xapian::Query(xop, a->q, b->q)};
     } catch (...) {
@@ -689,6 +855,8 @@ extern "C" motesok_xquery *motesok_xquery_combine(motesok_xop op, const motesok_
 
 extern "C" char *motesok_xquery_describe(const motesok_xquery *q) noexcept
 {
+    if (q == nullptr)
+        return nullptr;
     try {
         return dup_string(q->q.get_description());
     } catch (...) {
@@ -705,24 +873,25 @@ extern "C" void motesok_xquery_free(motesok_xquery *q) noexcept
 
 namespace {
 
-// Sorted (count desc, value asc) non-empty values counted by a spy.
-std::vector<std::pair<std::string, Xapian::doccount>> facet_values(const Xapian::ValueCountMatchSpy &spy)
+// The non-empty values a spy counted, by count (desc) then value (asc).
+facet_list facet_values(const Xapian::ValueCountMatchSpy &spy)
 {
-    std::vector<std::pair<std::string, Xapian::doccount>> v;
+    facet_list v;
     for (auto i = spy.values_begin(); i != spy.values_end(); ++i)
         if (!(*i).empty())
             v.emplace_back(*i, i.get_termfreq());
-    std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+    std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
     return v;
 }
 
-// Run the search described by s into res (may throw).
-void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res)
+// An Enquire on r for s, with fresh match spies for its facets in res.
+Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res)
 {
     Xapian::Enquire enq(r->db);
     enq.set_query(s->query->q);
+    enq.set_weighting_scheme(Xapian::BM25Weight());
     if (s->sort_slot >= 0)
         enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(s->sort_slot),
                                              s->sort_descending);
@@ -730,20 +899,27 @@ void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *
         enq.set_collapse_key(static_cast<Xapian::valueno>(s->collapse_slot));
     if (s->time_limit_s > 0)
         enq.set_time_limit(s->time_limit_s);
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    res->spies.clear();
     for (size_t i = 0; i < s->n_facets; i++) {
-        spies.emplace_back(new Xapian::ValueCountMatchSpy(s->facet_slots[i]));
-        enq.add_matchspy(spies.back().get());
+        res->spies.emplace_back(new Xapian::ValueCountMatchSpy(s->facet_slots[i]));
+        enq.add_matchspy(res->spies.back().get());
     }
+    return enq;
+}
+
+// Run the search described by s into res (may throw).
+void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res)
+{
+    Xapian::Enquire enq = make_enquire(r, s, res);
     res->mset = enq.get_mset(s->offset, s->limit, s->check_at_least);
-    res->data.clear();
     res->docs.clear();
+    res->data.clear();
     for (auto i = res->mset.begin(); i != res->mset.end(); ++i) {
         res->docs.push_back(i.get_document());
         res->data.push_back(res->docs.back().get_data());
     }
     res->facets.clear();
-    for (auto &spy : spies)
+    for (const auto &spy : res->spies)
         res->facets.push_back(facet_values(*spy));
 }
 
@@ -753,14 +929,19 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
                                                  motesok_xresults **out,
                                                  motesok_error *err) noexcept
 {
+    if (out == nullptr)
+        return invalid(err, "no place for the results");
     *out = nullptr;
-    if (s == nullptr || s->query == nullptr)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "no query to run");
+    if (r == nullptr || s == nullptr || s->query == nullptr)
+        return invalid(err, "no reader or query to run");
+    if (s->n_facets > 0 && s->facet_slots == nullptr)
+        return invalid(err, "facets without slots");
     try {
         auto res = std::make_unique<motesok_xresults>();
-        res->reader = r;
+        res->db = r->db;
+        res->stem = r->stem;
         res->query = s->query->q;
-        with_retry(r, [&] { run_search(r, s, res.get()); });
+        with_retry(r->db, [&] { run_search(r, s, res.get()); });
         *out = res.release();
         return MOTESOK_OK;
     } catch (...) {
@@ -770,18 +951,20 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
 
 extern "C" uint64_t motesok_xresults_total(const motesok_xresults *res) noexcept
 {
-    return res->mset.get_matches_estimated();
+    return res != nullptr ? res->mset.get_matches_estimated() : 0;
 }
 
 extern "C" size_t motesok_xresults_count(const motesok_xresults *res) noexcept
 {
-    return res->data.size();
+    return res != nullptr ? res->data.size() : 0;
 }
 
 extern "C" double motesok_xresults_weight(const motesok_xresults *res, size_t i) noexcept
 {
+    if (res == nullptr || i >= res->data.size())
+        return 0.0;
     try {
-        return i < res->data.size() ? res->mset[static_cast<Xapian::doccount>(i)].get_weight() : 0.0;
+        return res->mset[static_cast<Xapian::doccount>(i)].get_weight();
     } catch (...) {
         return 0.0;
     }
@@ -790,7 +973,7 @@ extern "C" double motesok_xresults_weight(const motesok_xresults *res, size_t i)
 extern "C" const char *motesok_xresults_data(const motesok_xresults *res, size_t i,
                                              size_t *len) noexcept
 {
-    if (i >= res->data.size()) {
+    if (res == nullptr || i >= res->data.size()) {
         if (len != nullptr)
             *len = 0;
         return "";
@@ -803,12 +986,14 @@ extern "C" const char *motesok_xresults_data(const motesok_xresults *res, size_t
 extern "C" const char *motesok_xresults_value(const motesok_xresults *res, size_t i,
                                               unsigned slot) noexcept
 {
+    if (res == nullptr || i >= res->docs.size())
+        return "";
     try {
-        if (i >= res->docs.size())
-            return "";
-        auto *self = const_cast<motesok_xresults *>(res);
-        self->values_cache.push_back(res->docs[i].get_value(slot));
-        return self->values_cache.back().c_str();
+        auto key = std::make_pair(i, slot);
+        auto it = res->values.find(key);
+        if (it == res->values.end())
+            it = res->values.emplace(key, res->docs[i].get_value(slot)).first;
+        return it->second.c_str();
     } catch (...) {
         return "";
     }
@@ -816,13 +1001,13 @@ extern "C" const char *motesok_xresults_value(const motesok_xresults *res, size_
 
 extern "C" size_t motesok_xresults_facet_size(const motesok_xresults *res, size_t f) noexcept
 {
-    return f < res->facets.size() ? res->facets[f].size() : 0;
+    return res != nullptr && f < res->facets.size() ? res->facets[f].size() : 0;
 }
 
 extern "C" const char *motesok_xresults_facet(const motesok_xresults *res, size_t f, size_t j,
                                               uint64_t *count) noexcept
 {
-    if (f >= res->facets.size() || j >= res->facets[f].size()) {
+    if (res == nullptr || f >= res->facets.size() || j >= res->facets[f].size()) {
         if (count != nullptr)
             *count = 0;
         return "";
@@ -834,26 +1019,9 @@ extern "C" const char *motesok_xresults_facet(const motesok_xresults *res, size_
 
 namespace {
 
-// Escape &, <, >, " and ' for HTML.
-std::string html_escape(const std::string &s)
-{
-    std::string out;
-    out.reserve(s.size() + 16);
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-// Private-use markers that Xapian passes through and we turn into tags
-// after escaping, so that text can never forge a <mark>.
+// Private-use characters that Xapian passes through untouched; they mark
+// matches until the text is escaped, then become <mark> tags. Input cannot
+// forge them: they are removed from the text first.
 const char HI_START[] = "\xee\x80\x80"; // U+E000
 const char HI_END[] = "\xee\x80\x81";   // U+E001
 
@@ -864,13 +1032,62 @@ void replace_all(std::string &s, const std::string &from, const std::string &to)
         s.replace(p, from.size(), to);
 }
 
-// Remove our marker characters from text so that input cannot fake them.
+// text without our marker characters.
 std::string strip_markers(const char *text, size_t len)
 {
-    std::string s(text, len);
+    std::string s = bytes(text, len);
     replace_all(s, HI_START, "");
     replace_all(s, HI_END, "");
     return s;
+}
+
+// Finish HTML escaping of a Xapian snippet: Xapian (1.4.6 and later) has
+// escaped &, < and >, which leaves the quotes, so that the snippet is safe
+// in attribute values too; then turn the markers into <mark> tags.
+std::string finish_snippet(std::string snip)
+{
+    replace_all(snip, "\"", "&quot;");
+    replace_all(snip, "'", "&#39;");
+    replace_all(snip, HI_START, "<mark>");
+    replace_all(snip, HI_END, "</mark>");
+    return snip;
+}
+
+// The query's unique terms that occur in db, each with log(1 + N / termfreq).
+std::vector<std::pair<std::string, double>> term_idfs(Xapian::Database &db, const Xapian::Query &query)
+{
+    std::vector<std::pair<std::string, double>> terms;
+    with_retry(db, [&] {
+        terms.clear();
+        const double n = db.get_doccount();
+        for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+            Xapian::doccount tf = db.get_termfreq(*t);
+            if (tf > 0)
+                terms.emplace_back(*t, std::log(1.0 + n / tf));
+        }
+    });
+    return terms;
+}
+
+// Sum over terms of (wdf of the term in text) × its idf, with text indexed
+// the way documents are (Norwegian stemmer, STEM_SOME).
+double part_score(const std::string &text, const Xapian::Stem &stem,
+                  const std::vector<std::pair<std::string, double>> &terms)
+{
+    Xapian::Document doc;
+    Xapian::TermGenerator tg;
+    tg.set_stemmer(stem);
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    tg.set_document(doc);
+    tg.index_text(text);
+    double score = 0.0;
+    for (const auto &t : terms) {
+        auto it = doc.termlist_begin();
+        it.skip_to(t.first);
+        if (it != doc.termlist_end() && *it == t.first)
+            score += it.get_wdf() * t.second;
+    }
+    return score;
 }
 
 } // namespace
@@ -879,27 +1096,22 @@ extern "C" motesok_status motesok_xresults_snippet(const motesok_xresults *res, 
                                                    size_t len, size_t max_chars, char **out,
                                                    motesok_error *err) noexcept
 {
+    if (out == nullptr)
+        return invalid(err, "no place for the snippet");
     *out = nullptr;
+    if (res == nullptr || (text == nullptr && len > 0))
+        return invalid(err, "no results or text");
     try {
+        auto *self = const_cast<motesok_xresults *>(res); // reopen on retry
+        const std::string plain = strip_markers(text, len);
         std::string snip;
-        with_retry(res->reader, [&] {
-            snip = res->mset.snippet(strip_markers(text, len), max_chars, res->reader->stem,
+        with_retry(self->db, [&] {
+            snip = res->mset.snippet(plain, max_chars, res->stem,
                                      Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
                                          Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                      HI_START, HI_END, "\xe2\x80\xa6");
         });
-        // Xapian 1.4 escapes &, < and > itself; escaping the raw text again
-        // would double them, so unescape first and escape once, fully.
-        replace_all(snip, "&lt;", "<");
-        replace_all(snip, "&gt;", ">");
-        replace_all(snip, "&amp;", "&");
-        snip = html_escape(snip);
-        replace_all(snip, HI_START, "<mark>");
-        replace_all(snip, HI_END, "</mark>");
-        *out = dup_string(snip);
-        if (*out == nullptr)
-            return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-        return MOTESOK_OK;
+        return give_string(finish_snippet(snip), out, err);
     } catch (...) {
         return map_exception(err);
     }
@@ -910,35 +1122,20 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
                                                      size_t n, size_t *best, double *score,
                                                      motesok_error *err) noexcept
 {
+    if (best == nullptr)
+        return invalid(err, "no place for the best part");
     *best = 0;
     if (score != nullptr)
         *score = 0.0;
+    if (res == nullptr || (texts == nullptr && n > 0))
+        return invalid(err, "no results or texts");
     try {
-        std::vector<std::pair<std::string, double>> terms; // term, idf
-        with_retry(res->reader, [&] {
-            terms.clear();
-            double N = res->reader->db.get_doccount();
-            for (auto t = res->query.get_unique_terms_begin(); t != res->query.get_unique_terms_end(); ++t) {
-                Xapian::doccount tf = res->reader->db.get_termfreq(*t);
-                if (tf > 0)
-                    terms.emplace_back(*t, std::log(1.0 + N / tf));
-            }
-        });
+        auto *self = const_cast<motesok_xresults *>(res); // reopen on retry
+        const auto terms = term_idfs(self->db, res->query);
         double top = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            Xapian::Document doc;
-            Xapian::TermGenerator tg;
-            tg.set_stemmer(res->reader->stem);
-            tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-            tg.set_document(doc);
-            tg.index_text(std::string(texts[i], lens[i]));
-            double s = 0.0;
-            for (const auto &t : terms) {
-                auto it = doc.termlist_begin();
-                it.skip_to(t.first);
-                if (it != doc.termlist_end() && *it == t.first)
-                    s += it.get_wdf() * t.second;
-            }
+        for (size_t i = 0; i < n && !terms.empty(); i++) {
+            size_t len = texts[i] == nullptr ? 0 : lens != nullptr ? lens[i] : std::strlen(texts[i]);
+            double s = part_score(bytes(texts[i], len), res->stem, terms);
             if (s > top) {
                 top = s;
                 *best = i;

@@ -9,6 +9,7 @@
 #include "motesok/store.h"
 #include "motesok/schema.h"
 #include "motesok/index.h"
+#include "motesok/minutes.h"
 #include "motesok/search.h"
 
 #endif

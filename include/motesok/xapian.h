@@ -44,7 +44,8 @@ MOTESOK_API motesok_status motesok_xwriter_open(const char *dir,
 /* Close the writer; uncommitted changes are discarded where Xapian allows. */
 MOTESOK_API void motesok_xwriter_close(motesok_xwriter *w) MOTESOK_NOEXCEPT;
 
-/* Start a new empty document bound to w's TermGenerator; free with xdoc_free. */
+/* Start a new empty document with a TermGenerator of its own, set up like
+ * w's (Norwegian stemmer, STEM_SOME, positions); free with xdoc_free. */
 MOTESOK_API motesok_status motesok_xwriter_new_doc(motesok_xwriter *w,
                                                    motesok_xdoc **out,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
