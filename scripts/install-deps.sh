@@ -1,38 +1,82 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages needed to build and test Møtesøk, only
-# those missing. Runs apt-get as root, or through sudo when it can;
-# otherwise prints the command to run.
+# Install the Debian 12 packages needed to build and test Møtesøk, only those
+# missing: apt-get runs as root, or through sudo when that needs no password;
+# otherwise the packages and the command to install them are printed.
+# Usage: scripts/install-deps.sh [GROUP...]
+#   GROUP adds optional packages: corpus (regenerate corpus/ PDF twins with
+#   scripts/make-corpus-pdfs.sh), lint (shellcheck for the scripts).
 set -euo pipefail
 
+# Build and test: compilers, libraries, and the tools the tests run.
 DEPS=(
   build-essential cmake pkg-config
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev
-  libpango1.0-dev libcairo2-dev
-  qpdf poppler-utils fonts-dejavu-core util-linux valgrind
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core
+  qpdf poppler-utils ghostscript xapian-tools util-linux valgrind curl
+)
+# Optional groups, chosen by name on the command line.
+declare -A OPTIONAL=(
+  [corpus]="libreoffice-writer-nogui fonts-liberation jq qpdf poppler-utils"
+  [lint]="shellcheck"
 )
 
-missing=()
-for p in "${DEPS[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [[ $status == "install ok installed" ]] || missing+=("$p")
-done
-if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "install-deps: all ${#DEPS[@]} packages present" >&2
-    exit 0
-fi
+usage() {
+    sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
 
-cmd=(apt-get install -y -q --no-install-recommends "${missing[@]}")
-if [[ $(id -u) -eq 0 ]]; then
-    sudo=()
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo=(sudo)
-else
-    echo "install-deps: these packages are missing: ${missing[*]}" >&2
-    echo "install-deps: as root, run: apt-get update && ${cmd[*]}" >&2
-    exit 1
-fi
-echo "install-deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" "${cmd[@]}"
+# Append the packages of each group named in "$@" to DEPS.
+add_groups() {
+    local g
+    for g in "$@"; do
+        case $g in
+        -h | --help) usage; exit 0 ;;
+        esac
+        [[ -n ${OPTIONAL[$g]+set} ]] || {
+            echo "install-deps: unknown group '$g' (known: ${!OPTIONAL[*]})" >&2
+            exit 2
+        }
+        read -r -a pkgs <<<"${OPTIONAL[$g]}"
+        DEPS+=("${pkgs[@]}")
+    done
+}
+
+# Print the packages of DEPS that dpkg does not list as installed, one a line.
+missing_packages() {
+    local p status
+    for p in "${DEPS[@]}"; do
+        status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        [[ $status == "install ok installed" ]] || echo "$p"
+    done | sort -u
+}
+
+main() {
+    add_groups "$@"
+    command -v dpkg-query >/dev/null || {
+        echo "install-deps: dpkg-query not found; this script is for Debian 12. Needed: ${DEPS[*]}" >&2
+        exit 1
+    }
+    local missing
+    mapfile -t missing < <(missing_packages)
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        echo "install-deps: all needed packages are installed" >&2
+        return 0
+    fi
+    local cmd=(apt-get install -y -q --no-install-recommends "${missing[@]}")
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+            sudo=(sudo -n)
+        else
+            echo "install-deps: missing packages: ${missing[*]}" >&2
+            echo "install-deps: install them as root with:" >&2
+            echo "  apt-get update && DEBIAN_FRONTEND=noninteractive ${cmd[*]}" >&2
+            exit 1
+        fi
+    fi
+    echo "install-deps: installing ${missing[*]}" >&2
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${cmd[@]}"
+}
+
+main "$@"

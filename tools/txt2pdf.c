@@ -2,72 +2,170 @@
  * pango and cairo. Used to make the PDF twins of the sample minutes and PDF
  * fixtures for tests. */
 #include <cairo-pdf.h>
+#include <errno.h>
 #include <getopt.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #define PT_PER_MM (72.0 / 25.4)
 #define PAGE_W (210 * PT_PER_MM)
 #define PAGE_H (297 * PT_PER_MM)
 #define MARGIN (20 * PT_PER_MM)
+#define MAX_TEXT_BYTES (64u << 20) /* bytes of text accepted */
+#define PROG "motesok-txt2pdf"
+#define CREATOR "Møtesøk txt2pdf"
 
 static const char usage_text[] =
-"Usage: motesok-txt2pdf [--title TITLE] [--font FONT] IN.txt OUT.pdf\n"
+"Usage: " PROG " [--title TITLE] [--font FONT] IN.txt OUT.pdf\n"
 "\n"
 "Lay out a UTF-8 text file on A4 pages (2 cm margins, words wrapped, the\n"
-"file's line breaks kept; a form feed starts a new page) and write a PDF.\n"
+"file's line breaks kept; a form feed starts a new page) and write a PDF\n"
+"whose Creator is \"" CREATOR "\".\n"
 "\n"
 "  -t, --title TITLE   PDF title metadata\n"
 "  -f, --font FONT     Pango font description (default \"DejaVu Serif 10\")\n"
 "  -h, --help          show this help\n"
 "\n"
-"Exit status: 0 written, 1 cannot read or write, 2 usage error.\n";
+"When SOURCE_DATE_EPOCH is set, it is the PDF's creation date, so the same\n"
+"input gives the same bytes.\n"
+"\n"
+"Exit status: 0 written, 1 cannot read, lay out or write, 2 usage error.\n";
 
-/* Read a whole file into a NUL-terminated buffer; NULL on error. */
-static char *read_all(const char *path)
+typedef struct options {
+    const char *title; /* NULL: no title */
+    const char *font;
+    const char *in;
+    const char *out;
+} options;
+
+/* Parse argv into opt; returns -1 to go on, else the exit status to end with. */
+static int parse_args(int argc, char **argv, options *opt)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    static const struct option longopts[] = {
+        {"title", required_argument, NULL, 't'},
+        {"font", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    opt->title = NULL;
+    opt->font = "DejaVu Serif 10";
     for (;;) {
-        if (buf == NULL)
+        int c = getopt_long(argc, argv, "t:f:h", longopts, NULL);
+        if (c == -1)
             break;
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-        if (len + 1 == cap) {
-            cap *= 2;
-            char *p = realloc(buf, cap);
-            if (p == NULL) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = p;
+        if (c == 't') {
+            opt->title = optarg;
+        } else if (c == 'f') {
+            opt->font = optarg;
+        } else if (c == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "Try '%s --help'.\n", PROG);
+            return 2;
         }
     }
+    if (argc - optind != 2) {
+        fprintf(stderr, "%s: need exactly IN.txt and OUT.pdf\nTry '%s --help'.\n", PROG, PROG);
+        return 2;
+    }
+    opt->in = argv[optind];
+    opt->out = argv[optind + 1];
+    return -1;
+}
+
+/* Read at most MAX_TEXT_BYTES bytes of path into a NUL-terminated buffer the
+ * caller frees, its length in *len; NULL with a message on stderr on error. */
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot open %s: %s\n", PROG, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1u << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL && n < MAX_TEXT_BYTES + 1) {
+        if (n + 1 == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    const char *why = buf == NULL ? "out of memory"
+                      : ferror(f) ? strerror(errno)
+                      : n > MAX_TEXT_BYTES ? "larger than 64 MiB" : NULL;
     fclose(f);
-    if (buf != NULL)
-        buf[len] = '\0';
+    if (why != NULL) {
+        fprintf(stderr, "%s: cannot read %s: %s\n", PROG, path, why);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
     return buf;
+}
+
+/* Check that text (len bytes) is UTF-8 without NUL bytes; message if not. */
+static int check_utf8(const char *path, const char *text, size_t len)
+{
+    const char *end = NULL;
+    if (g_utf8_validate(text, (gssize)len, &end))
+        return 0;
+    fprintf(stderr, "%s: %s is not UTF-8 text (bad byte at offset %ld)\n", PROG, path,
+            (long)(end - text));
+    return -1;
+}
+
+/* Warn when fontconfig substituted another family for the one asked for. */
+static void warn_font_substitution(PangoLayout *layout, const PangoFontDescription *want)
+{
+    PangoFont *font = pango_context_load_font(pango_layout_get_context(layout), want);
+    if (font == NULL) {
+        fprintf(stderr, "%s: warning: no font found for \"%s\"\n", PROG,
+                pango_font_description_get_family(want));
+        return;
+    }
+    PangoFontDescription *got = pango_font_describe(font);
+    const char *w = pango_font_description_get_family(want);
+    const char *g = pango_font_description_get_family(got);
+    if (w != NULL && g != NULL && strcasecmp(w, g) != 0)
+        fprintf(stderr, "%s: warning: font \"%s\" not installed, using \"%s\"\n", PROG, w, g);
+    pango_font_description_free(got);
+    g_object_unref(font);
 }
 
 /* Draw one paragraph (a source line), breaking pages as lines run out. */
 static void draw_paragraph(cairo_t *cr, PangoLayout *layout, const char *text, size_t len,
                            double *y)
 {
-    pango_layout_set_text(layout, len ? text : " ", len ? (int)len : 1);
+    if (len > 0 && text[len - 1] == '\r')
+        len--;
+    if (len == 0)
+        pango_layout_set_text(layout, " ", 1);
+    else
+        pango_layout_set_text(layout, text, (int)len);
     int n = pango_layout_get_line_count(layout);
     for (int i = 0; i < n; i++) {
         PangoLayoutLine *line = pango_layout_get_line_readonly(layout, i);
         PangoRectangle logical;
         pango_layout_line_get_extents(line, NULL, &logical);
         double h = (double)logical.height / PANGO_SCALE;
-        if (*y + h > PAGE_H - MARGIN) {
+        if (*y + h > PAGE_H - MARGIN && *y > MARGIN) {
             cairo_show_page(cr);
             *y = MARGIN;
         }
@@ -96,61 +194,69 @@ static void draw_text(cairo_t *cr, PangoLayout *layout, const char *text)
     cairo_show_page(cr);
 }
 
-int main(int argc, char **argv)
+/* Set the PDF creation date from SOURCE_DATE_EPOCH when that is a valid
+ * number; otherwise cairo uses the current time. */
+static void set_reproducible_date(cairo_surface_t *s)
 {
-    static const struct option longopts[] = {
-        {"title", required_argument, NULL, 't'}, {"font", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
-    const char *title = NULL, *font = "DejaVu Serif 10";
-    for (;;) {
-        int c = getopt_long(argc, argv, "t:f:h", longopts, NULL);
-        if (c == -1)
-            break;
-        if (c == 't')
-            title = optarg;
-        else if (c == 'f')
-            font = optarg;
-        else if (c == 'h')
-            return fputs(usage_text, stdout), 0;
-        else
-            return fputs(usage_text, stderr), 2;
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (env == NULL || *env == '\0')
+        return;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(env, &end, 10);
+    time_t t = (time_t)v;
+    struct tm tm;
+    char iso[32];
+    if (errno != 0 || *end != '\0' || v < 0 || gmtime_r(&t, &tm) == NULL ||
+        strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+        fprintf(stderr, "%s: warning: ignoring bad SOURCE_DATE_EPOCH \"%s\"\n", PROG, env);
+        return;
     }
-    if (argc - optind != 2)
-        return fputs(usage_text, stderr), 2;
-    char *text = read_all(argv[optind]);
-    if (text == NULL || !g_utf8_validate(text, -1, NULL)) {
-        fprintf(stderr, "motesok-txt2pdf: cannot read %s as UTF-8 text\n", argv[optind]);
-        free(text);
-        return 1;
-    }
-    cairo_surface_t *s = cairo_pdf_surface_create(argv[optind + 1], PAGE_W, PAGE_H);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        fprintf(stderr, "motesok-txt2pdf: cannot write %s: %s\n", argv[optind + 1],
-                cairo_status_to_string(cairo_surface_status(s)));
-        free(text);
-        return 1;
-    }
-    if (title != NULL)
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Møtesøk txt2pdf");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+}
+
+/* Render text into a PDF at opt->out; 0 on success, else 1 with a message
+ * on stderr and no partial output file left behind. */
+static int render(const options *opt, const char *text)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(opt->out, PAGE_W, PAGE_H);
+    if (opt->title != NULL)
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, opt->title);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, CREATOR);
+    set_reproducible_date(s);
     cairo_t *cr = cairo_create(s);
     PangoLayout *layout = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
+    PangoFontDescription *fd = pango_font_description_from_string(opt->font);
     pango_layout_set_font_description(layout, fd);
     pango_layout_set_width(layout, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    draw_text(cr, layout, text);
+    warn_font_substitution(layout, fd);
+    if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
+        draw_text(cr, layout, text);
     pango_font_description_free(fd);
     g_object_unref(layout);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    free(text);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        fprintf(stderr, "motesok-txt2pdf: %s\n", cairo_status_to_string(st));
+    if (st == CAIRO_STATUS_SUCCESS)
+        return 0;
+    fprintf(stderr, "%s: cannot write %s: %s\n", PROG, opt->out, cairo_status_to_string(st));
+    unlink(opt->out);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    options opt;
+    int rc = parse_args(argc, argv, &opt);
+    if (rc >= 0)
+        return rc;
+    size_t len = 0;
+    char *text = read_all(opt.in, &len);
+    if (text == NULL)
         return 1;
-    }
-    return 0;
+    rc = check_utf8(opt.in, text, len) == 0 ? render(&opt, text) : 1;
+    free(text);
+    return rc;
 }
