@@ -135,6 +135,18 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
     if (json_is_integer(page))
         fprintf(out, ", side %lld", (long long)json_integer_value(page));
     fputc('\n', out);
+    const char *decision = json_is_object(c) ? str(c, "decision") : NULL;
+    if (decision != NULL && *decision != '\0') {
+        char shown[403];
+        size_t n = strlen(decision);
+        if (n > 400) { /* cut at a character boundary, mark the cut */
+            n = 400;
+            while (n > 0 && ((unsigned char)decision[n] & 0xC0) == 0x80)
+                n--;
+        }
+        snprintf(shown, sizeof shown, "%.*s%s", (int)n, decision, n < strlen(decision) ? "…" : "");
+        wrap(out, shown, st->width, "    Vedtak: ");
+    }
     const char *snip = str(h, "snippet");
     if (snip != NULL && *snip != '\0') {
         char *t = cli_snippet_text(snip, st->bold);

@@ -4,6 +4,7 @@
 #include "motesok/detect.h"
 #include "motesok/extract.h"
 #include "motesok/index.h"
+#include "motesok/minutes.h"
 #include "motesok/schema.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
@@ -50,6 +51,8 @@ struct motesok_job {
     bool same_content;     /* hash equals the stored one: only mtime moved */
     motesok_detection det;
     motesok_text *text;
+    motesok_minutes *minutes; /* structure of the text, when it was read */
+    char date[11];         /* meeting date: text, PDF metadata, file name */
     motesok_status code;   /* MOTESOK_OK when text is ready */
     char message[512];
 };
@@ -456,6 +459,28 @@ static void job_fail(motesok_job *job, const motesok_error *e)
              e->message[0] ? e->message : motesok_strerror(job->code));
 }
 
+/* The meeting date: from the text, else the PDF's creation date, else a
+ * date in the file name. */
+static void choose_date(motesok_job *job)
+{
+    if (job->minutes->date[0] != '\0') {
+        memcpy(job->date, job->minutes->date, sizeof job->date);
+        return;
+    }
+    if (job->text->created > 0) {
+        time_t t = (time_t)job->text->created;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(job->date, sizeof job->date, "%Y-%m-%d", &tm);
+        return;
+    }
+    const char *base = strrchr(job->path, '/');
+    base = base ? base + 1 : job->path;
+    int y, m, d;
+    if (motesok_parse_date(base, strlen(base), &y, &m, &d, NULL, NULL) == MOTESOK_OK)
+        snprintf(job->date, sizeof job->date, "%04d-%02d-%02d", y, m, d);
+}
+
 void motesok_job_run(motesok_job *job)
 {
     motesok_error e;
@@ -479,8 +504,16 @@ void motesok_job_run(motesok_job *job)
         job_fail(job, &e);
         return;
     }
-    if (motesok_extract_file(job->path, &job->det, &job->limits, &job->text, &e) != MOTESOK_OK)
+    if (motesok_extract_file(job->path, &job->det, &job->limits, &job->text, &e) != MOTESOK_OK) {
         job_fail(job, &e);
+        return;
+    }
+    if (motesok_minutes_parse((const char *const *)job->text->pages, job->text->page_lens,
+                              job->text->n_pages, &job->minutes, &e) != MOTESOK_OK) {
+        job_fail(job, &e);
+        return;
+    }
+    choose_date(job);
 }
 
 const char *motesok_job_path(const motesok_job *job)
@@ -493,6 +526,7 @@ void motesok_job_free(motesok_job *job)
     if (job == NULL)
         return;
     motesok_text_free(job->text);
+    motesok_minutes_free(job->minutes);
     free(job->path);
     free(job);
 }
@@ -541,84 +575,204 @@ static char *choose_title(const motesok_job *job)
     return strdup(slash ? slash + 1 : job->path);
 }
 
-/* Stored data: JSON metadata, '\n', then pages separated by '\f'. */
-static motesok_status build_data(const motesok_job *job, const char *title,
-                                 msk_buf *out, motesok_error *err)
+/* Metadata shared by a file's document and its case documents. */
+static json_t *base_meta(const motesok_job *job, const char *title, const char *kind)
 {
-    json_t *meta = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:n, s:n}",
-                             "id", job->id, "kind", "document", "path", job->path,
-                             "title", title, "mime", job->det.mime,
-                             "encoding", job->text->encoding ? job->text->encoding : "",
-                             "pages", (json_int_t)job->text->n_pages,
-                             "size", (json_int_t)job->size,
-                             "mtime", (json_int_t)(job->mtime_ns / 1000000000),
-                             "organ", "date");
+    const char *organ = job->minutes ? job->minutes->organ : NULL;
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?}",
+                     "id", job->id, "kind", kind, "path", job->path, "title", title,
+                     "mime", job->det.mime,
+                     "encoding", job->text->encoding ? job->text->encoding : "",
+                     "pages", (json_int_t)job->text->n_pages, "size", (json_int_t)job->size,
+                     "mtime", (json_int_t)(job->mtime_ns / 1000000000),
+                     "organ", organ, "date", job->date[0] ? job->date : NULL);
+}
+
+/* Stored data: meta (stolen) as one JSON line, '\n', then n text parts
+ * separated by '\f' (one part per page). */
+static motesok_status build_data(json_t *meta, const char *const *parts, const size_t *lens,
+                                 size_t n, msk_buf *out, motesok_error *err)
+{
     char *js = meta ? json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(meta);
     if (js == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "cannot encode metadata of %s", job->path);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "cannot encode document metadata");
     motesok_status st = msk_buf_append(out, js, strlen(js));
     free(js);
     if (st == MOTESOK_OK)
         st = msk_buf_append(out, "\n", 1);
-    for (size_t i = 0; st == MOTESOK_OK && i < job->text->n_pages; i++) {
+    for (size_t i = 0; st == MOTESOK_OK && i < n; i++) {
         if (i > 0)
             st = msk_buf_append(out, "\f", 1);
         if (st == MOTESOK_OK)
-            st = msk_buf_append(out, job->text->pages[i], job->text->page_lens[i]);
+            st = msk_buf_append(out, parts[i], lens[i]);
     }
     if (st != MOTESOK_OK)
-        return msk_error_set(err, st, "cannot store the text of %s", job->path);
+        return msk_error_set(err, st, "cannot store document text");
     return MOTESOK_OK;
 }
 
-/* Index title and pages of job into d, with the terms every document has. */
-static motesok_status fill_doc(const motesok_job *job, const char *title,
-                               motesok_xdoc *d, motesok_error *err)
+/* Terms and values every Xapian document of a file carries: parent id,
+ * kind, meeting date and organ. */
+static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_xdoc *d,
+                              motesok_error *err)
 {
-    char q[32], xp[32];
-    id_term(q, MOTESOK_PREFIX_ID, job->id);
+    char xp[32], kterm[32];
     id_term(xp, MOTESOK_PREFIX_PARENT, job->id);
-    motesok_status st = motesok_xdoc_add_boolean_term(d, q, err);
+    snprintf(kterm, sizeof kterm, "%s%s", MOTESOK_PREFIX_KIND, kind);
+    motesok_status st = motesok_xdoc_add_boolean_term(d, xp, err);
     if (st == MOTESOK_OK)
-        st = motesok_xdoc_add_boolean_term(d, xp, err);
+        st = motesok_xdoc_add_boolean_term(d, kterm, err);
     if (st == MOTESOK_OK)
-        st = motesok_xdoc_add_boolean_term(d, MOTESOK_PREFIX_KIND "document", err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, "document", 8, err);
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, kind, strlen(kind), err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, job->id, 16, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_index_text(d, title, strlen(title), TITLE_WDF,
-                                     MOTESOK_PREFIX_TITLE, err);
-    for (size_t i = 0; st == MOTESOK_OK && i < job->text->n_pages; i++) {
-        motesok_xdoc_increase_termpos(d, PAGE_GAP);
-        st = motesok_xdoc_index_text(d, job->text->pages[i], job->text->page_lens[i],
-                                     1, "", err);
+    if (st == MOTESOK_OK && job->date[0] != '\0') {
+        char compact[9];
+        snprintf(compact, sizeof compact, "%.4s%.2s%.2s", job->date, job->date + 5, job->date + 8);
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_DATE, compact, 8, err);
+        if (st == MOTESOK_OK)
+            st = motesok_xdoc_set_value(d, MOTESOK_SLOT_YEAR, job->date, 4, err);
+    }
+    const char *organ = job->minutes ? job->minutes->organ : NULL;
+    if (st == MOTESOK_OK && organ != NULL) {
+        char *folded = msk_casefold(organ);
+        char term[256];
+        snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_ORGANF, folded ? folded : organ);
+        free(folded);
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_ORGAN, organ, strlen(organ), err);
+        if (st == MOTESOK_OK)
+            st = motesok_xdoc_add_boolean_term(d, term, err);
+        if (st == MOTESOK_OK)
+            st = motesok_xdoc_index_text(d, organ, strlen(organ), 1, MOTESOK_PREFIX_ORGAN, err);
     }
     return st;
 }
 
-/* Write an extracted document to Xapian. */
-static motesok_status write_document(motesok_index *idx, const motesok_job *job,
+/* Index n text parts as body text, with a gap between them. */
+static motesok_status index_parts(motesok_xdoc *d, const char *const *parts, const size_t *lens,
+                                  size_t n, motesok_error *err)
+{
+    motesok_status st = MOTESOK_OK;
+    for (size_t i = 0; st == MOTESOK_OK && i < n; i++) {
+        motesok_xdoc_increase_termpos(d, PAGE_GAP);
+        st = motesok_xdoc_index_text(d, parts[i], lens[i], 1, "", err);
+    }
+    return st;
+}
+
+/* Add d to the index under unique term q with data. */
+static motesok_status put_doc(motesok_index *idx, const char *q, motesok_xdoc *d,
+                              const msk_buf *data, motesok_error *err)
+{
+    motesok_status st = motesok_xdoc_add_boolean_term(d, q, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_data(d, data->data, data->len, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_replace(idx->xw, q, d, err);
+    return st;
+}
+
+/* Write the document standing for the whole file. */
+static motesok_status write_file_doc(motesok_index *idx, const motesok_job *job,
                                      const char *title, motesok_error *err)
 {
+    const char *const *pages = (const char *const *)job->text->pages;
     msk_buf data = {0};
     motesok_xdoc *d = NULL;
-    motesok_status st = build_data(job, title, &data, err);
+    char q[32];
+    id_term(q, MOTESOK_PREFIX_ID, job->id);
+    motesok_status st = build_data(base_meta(job, title, "document"), pages,
+                                   job->text->page_lens, job->text->n_pages, &data, err);
     if (st == MOTESOK_OK)
         st = motesok_xwriter_new_doc(idx->xw, &d, err);
     if (st == MOTESOK_OK)
-        st = fill_doc(job, title, d, err);
+        st = tag_doc(job, "document", d, err);
     if (st == MOTESOK_OK)
-        st = motesok_xdoc_set_data(d, data.data, data.len, err);
-    if (st == MOTESOK_OK) {
-        char q[32];
-        id_term(q, MOTESOK_PREFIX_ID, job->id);
-        st = motesok_xwriter_replace(idx->xw, q, d, err);
-    }
+        st = motesok_xdoc_index_text(d, title, strlen(title), TITLE_WDF, MOTESOK_PREFIX_TITLE, err);
+    if (st == MOTESOK_OK)
+        st = index_parts(d, pages, job->text->page_lens, job->text->n_pages, err);
+    if (st == MOTESOK_OK)
+        st = put_doc(idx, q, d, &data, err);
     motesok_xdoc_free(d);
     msk_buf_free(&data);
+    return st;
+}
+
+/* The text of case c cut into its pages: parts point into the job's pages. */
+static size_t case_parts(const motesok_job *job, const motesok_case *c, const char **parts,
+                         size_t *lens)
+{
+    size_t n = 0, off = 0;
+    for (size_t i = 0; i < job->text->n_pages; i++) {
+        size_t a = off, b = off + job->text->page_lens[i];
+        off = b + 1;
+        size_t lo = c->start > a ? c->start : a, hi = c->end < b ? c->end : b;
+        if (lo >= hi && !(i + 1 == c->page_first && n == 0))
+            continue;
+        parts[n] = job->text->pages[i] + (lo - a < b - a ? lo - a : b - a);
+        lens[n] = hi > lo ? hi - lo : 0;
+        n++;
+    }
+    return n;
+}
+
+/* Data and terms of the document for case k. */
+static motesok_status fill_case(const motesok_job *job, const char *title, size_t k,
+                                motesok_xdoc *d, msk_buf *data, motesok_error *err)
+{
+    const motesok_case *c = &job->minutes->cases[k];
+    size_t span = c->page_last - c->page_first + 1;
+    const char **parts = calloc(span + 1, sizeof *parts);
+    size_t *lens = calloc(span + 1, sizeof *lens);
+    if (parts == NULL || lens == NULL) {
+        free(parts);
+        free(lens);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    size_t n = case_parts(job, c, parts, lens);
+    json_t *meta = base_meta(job, title, "case");
+    json_object_set_new(meta, "parent", json_string(job->id));
+    json_object_set_new(meta, "page", json_integer((json_int_t)c->page_first));
+    json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", c->number,
+                                                "title", c->title, "decision", c->decision));
+    motesok_status st = build_data(meta, parts, lens, n, data, err);
+    if (st == MOTESOK_OK)
+        st = tag_doc(job, "case", d, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_index_text(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_index_text(d, c->number, strlen(c->number), 1, MOTESOK_PREFIX_CASE, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_index_text(d, c->title, strlen(c->title), 1, MOTESOK_PREFIX_CASE, err);
+    if (st == MOTESOK_OK && c->decision != NULL)
+        st = motesok_xdoc_index_text(d, c->decision, strlen(c->decision), 1,
+                                     MOTESOK_PREFIX_DECISION, err);
+    if (st == MOTESOK_OK)
+        st = index_parts(d, parts, lens, n, err);
+    free(parts);
+    free(lens);
+    return st;
+}
+
+/* Write one document per case, linked to the file by its parent id. */
+static motesok_status write_case_docs(motesok_index *idx, const motesok_job *job,
+                                      const char *title, motesok_error *err)
+{
+    motesok_status st = MOTESOK_OK;
+    for (size_t k = 0; st == MOTESOK_OK && job->minutes && k < job->minutes->n_cases; k++) {
+        msk_buf data = {0};
+        motesok_xdoc *d = NULL;
+        char q[48];
+        snprintf(q, sizeof q, "%s%sc%zu", MOTESOK_PREFIX_ID, job->id, k + 1);
+        st = motesok_xwriter_new_doc(idx->xw, &d, err);
+        if (st == MOTESOK_OK)
+            st = fill_case(job, title, k, d, &data, err);
+        if (st == MOTESOK_OK)
+            st = put_doc(idx, q, d, &data, err);
+        motesok_xdoc_free(d);
+        msk_buf_free(&data);
+    }
     return st;
 }
 
@@ -703,8 +857,12 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     row.pages = (int64_t)job->text->n_pages;
     row.title = title;
     motesok_status st = ensure_txn(idx, err);
+    if (st == MOTESOK_OK && job->had_row)
+        st = drop_documents(idx, job->id, err); /* old case documents go too */
     if (st == MOTESOK_OK)
-        st = write_document(idx, job, title, err);
+        st = write_file_doc(idx, job, title, err);
+    if (st == MOTESOK_OK)
+        st = write_case_docs(idx, job, title, err);
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);
     if (st == MOTESOK_OK)

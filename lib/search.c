@@ -20,6 +20,9 @@
 #define DEFAULT_LIMIT 10
 #define DEFAULT_SNIPPET 240
 #define DEFAULT_TIME_LIMIT 5.0
+/* Weight added to case documents, so that a meeting's matching case is
+ * shown before the whole document (one hit per meeting after collapse). */
+#define CASE_BONUS 1.0
 
 struct motesok_searcher {
     char *dir;
@@ -189,8 +192,8 @@ static bool operator_word(const char *p, size_t n)
     return false;
 }
 
-/* Rewrite bare words and phrases of q to the decision field ("vedtak:"). */
-static char *decision_query(const char *q)
+/* Rewrite bare words and phrases of q to one field, e.g. "vedtak:". */
+static char *field_query(const char *q, const char *field)
 {
     msk_buf b = {0};
     const char *p = q;
@@ -214,7 +217,7 @@ static char *decision_query(const char *q)
         size_t n = (size_t)(end - p);
         bool fielded = !quoted && memchr(p, ':', n) != NULL;
         if (n > 0 && !fielded && !operator_word(p, n))
-            msk_buf_append(&b, "vedtak:", 7);
+            msk_buf_append(&b, field, strlen(field));
         msk_buf_append(&b, p, n);
         p = end;
     }
@@ -237,6 +240,47 @@ static motesok_status add_filter(motesok_xquery **q, motesok_xquery *f, motesok_
     motesok_xquery_free(*q);
     *q = c;
     return MOTESOK_OK;
+}
+
+/* Make *q rank higher where b also matches (both consumed into the new *q). */
+static motesok_status add_boost(motesok_xquery **q, motesok_xquery *b, motesok_error *err)
+{
+    if (b == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory building the query");
+    motesok_xquery *c = motesok_xquery_combine(MOTESOK_XOP_AND_MAYBE, *q, b);
+    motesok_xquery_free(b);
+    if (c == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory building the query");
+    motesok_xquery_free(*q);
+    *q = c;
+    return MOTESOK_OK;
+}
+
+/* A constant bonus for case documents. */
+static motesok_xquery *case_bonus(void)
+{
+    motesok_xquery *w = motesok_xquery_fixed_weight(CASE_BONUS);
+    motesok_xquery *k = motesok_xquery_term(MOTESOK_PREFIX_KIND "case");
+    motesok_xquery *q = w && k ? motesok_xquery_combine(MOTESOK_XOP_FILTER, w, k) : NULL;
+    motesok_xquery_free(w);
+    motesok_xquery_free(k);
+    return q;
+}
+
+/* Cases whose title holds the query words rank first among decisions. */
+static motesok_status add_title_boost(motesok_searcher *s, const char *query,
+                                      const motesok_xparse_options *po, motesok_xquery **q,
+                                      motesok_error *err)
+{
+    char *text = field_query(query, "tittel:");
+    if (text == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_xquery *t = NULL;
+    motesok_status st = motesok_xreader_parse(s->xr, text, po, &t, NULL, NULL);
+    free(text);
+    if (st != MOTESOK_OK)
+        return MOTESOK_OK; /* no title words: no boost */
+    return add_boost(q, t, err);
 }
 
 /* The organ filter term XB<case-folded name>, or NULL. */
@@ -267,11 +311,15 @@ static motesok_status build_query(motesok_searcher *s, const motesok_search_requ
         .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
         .default_and = true, .norwegian_ops = true, .max_wildcard = 1000,
     };
-    char *text = r->decisions ? decision_query(r->query) : NULL;
+    char *text = r->decisions ? field_query(r->query, "vedtak:") : NULL;
     if (r->decisions && text == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     motesok_status st = motesok_xreader_parse(s->xr, text ? text : r->query, &po, out, NULL, err);
     free(text);
+    if (st == MOTESOK_OK && r->decisions)
+        st = add_title_boost(s, r->query, &po, out, err);
+    if (st == MOTESOK_OK)
+        st = add_boost(out, case_bonus(), err);
     if (st == MOTESOK_OK && (r->from != NULL || r->to != NULL)) {
         char lo[9] = "", hi[9] = "";
         if (r->from)
@@ -386,7 +434,7 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
             return st;
     }
     json_t *case_page = json_object_get(d->meta, "page");
-    if (json_is_integer(case_page))
+    if (json_is_integer(case_page) && pdf)
         json_object_set_new(hit, "page", json_integer(json_integer_value(case_page) + (json_int_t)best));
     else
         json_object_set_new(hit, "page", pdf ? json_integer((json_int_t)best + 1) : json_null());

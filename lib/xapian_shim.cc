@@ -817,6 +817,17 @@ extern "C" motesok_xquery *motesok_xquery_term(const char *term) noexcept
     }
 }
 
+extern "C" motesok_xquery *motesok_xquery_fixed_weight(double weight) noexcept
+{
+    try {
+        // The query holds the source by reference count: release() hands it over.
+        auto *src = new Xapian::FixedWeightPostingSource(weight);
+        return new motesok_xquery{Xapian::Query(src->release())};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 extern "C" motesok_xquery *motesok_xquery_value_range(unsigned slot, const char *lo,
                                                       const char *hi) noexcept
 {
@@ -845,6 +856,7 @@ extern "C" motesok_xquery *motesok_xquery_combine(motesok_xop op, const motesok_
         case MOTESOK_XOP_OR: xop = Xapian::Query::OP_OR; break;
         case MOTESOK_XOP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
         case MOTESOK_XOP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+        case MOTESOK_XOP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
         default: return nullptr;
         }
         return new motesok_xquery{Xapian::Query(xop, a->q, b->q)};

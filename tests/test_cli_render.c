@@ -16,7 +16,7 @@ static const char search_json[] =
     "\"suggestion\":null,\"hits\":["
     "{\"rank\":1,\"score\":7.9,\"id\":\"a\",\"path\":\"/m/ru.pdf\",\"title\":\"Referat\","
     "\"organ\":\"Rådmannsutvalget\",\"date\":\"2018-02-23\",\"page\":2,"
-    "\"case\":{\"number\":\"06/2018\",\"title\":\"Orientering\"},"
+    "\"case\":{\"number\":\"06/2018\",\"title\":\"Orientering\",\"decision\":\"Utvida legevakt vedtas.\"},"
     "\"snippet\":\"… utvida <mark>legevakt</mark> &amp; røntgen &lt;ok&gt; …\"},"
     "{\"rank\":2,\"score\":1.5,\"id\":\"b\",\"path\":\"/m/x.txt\",\"title\":null,"
     "\"organ\":null,\"date\":null,\"page\":null,\"case\":null,\"snippet\":\"\"}],"
@@ -56,6 +56,7 @@ static void test_cli_render_search_plain(void **state)
     assert_non_null(strstr(s, " 1. Referat\n"));
     assert_non_null(strstr(s, "Rådmannsutvalget · 2018-02-23 · sak 06/2018 Orientering"));
     assert_non_null(strstr(s, "/m/ru.pdf, side 2\n"));
+    assert_non_null(strstr(s, "    Vedtak: Utvida legevakt vedtas.\n"));
     assert_non_null(strstr(s, "utvida legevakt & røntgen <ok>"));
     assert_non_null(strstr(s, " 2. x.txt\n")); /* no title: file name */
     assert_non_null(strstr(s, "    /m/x.txt\n"));

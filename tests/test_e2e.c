@@ -528,6 +528,103 @@ static void test_e2e_bad_inputs(void **state)
     stop_daemon(t);
 }
 
+/* Run the CLI with extra arguments and --json; returns the parsed answer. */
+static json_t *cli_json(const e2e *t, char *const args[])
+{
+    char *argv[16] = {BIN "motesok", "--url", (char *)t->url};
+    int n = 3;
+    for (int i = 0; args[i] != NULL && n < 14; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    cmd_out c = run(t, argv);
+    if (c.code != 0)
+        fail_msg("motesok %s exited %d: %s", args[0], c.code, c.err);
+    json_t *j = json_loads(c.out, 0, NULL);
+    if (j == NULL)
+        fail_msg("no JSON from motesok %s: %s", args[0], c.out);
+    cmd_out_free(&c);
+    return j;
+}
+
+static void test_e2e_cases_and_decisions(void **state)
+{
+    e2e *t = *state;
+    cmd_out c = run_indexer(t, CORPUS);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    start_daemon(t);
+
+    /* motesok search --decisions studietur: sak 16/2017 of Rådmannsgruppen
+     * on 2017-06-01, with its decision text */
+    char *a1[] = {"search", "--json", "--decisions", "studietur", NULL};
+    json_t *res = cli_json(t, a1);
+    json_t *hit = json_array_get(json_object_get(res, "hits"), 0);
+    assert_non_null(hit);
+    json_t *cs = json_object_get(hit, "case");
+    assert_string_equal(json_string_value(json_object_get(cs, "number")), "16/2017");
+    assert_string_equal(json_string_value(json_object_get(hit, "organ")), "Rådmannsgruppen");
+    assert_string_equal(json_string_value(json_object_get(hit, "date")), "2017-06-01");
+    assert_non_null(strstr(json_string_value(json_object_get(cs, "decision")),
+                           "studieturen avholdes i Norge"));
+    json_decref(res);
+
+    /* organ and date filters find SAK 49/10 */
+    char *a2[] = {"search", "--json", "--organ", "Regionrådet for Hallingdal", "--from", "2010-01-01",
+                  "--to", "2010-12-31", "lokalmedisinsk", NULL};
+    res = cli_json(t, a2);
+    assert_true(json_integer_value(json_object_get(res, "total")) >= 1);
+    hit = json_array_get(json_object_get(res, "hits"), 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(hit, "case"), "number")),
+                        "49/10");
+    assert_string_equal(json_string_value(json_object_get(hit, "organ")), "Regionrådet for Hallingdal");
+    /* facets count organs and years */
+    json_t *facets = json_object_get(res, "facets");
+    assert_true(json_integer_value(json_object_get(json_object_get(facets, "year"), "2010")) >= 1);
+    json_decref(res);
+    char *a3[] = {"search", "--json", "--organ", "Regionrådet for Hallingdal", "--from", "2011-01-01",
+                  "lokalmedisinsk", NULL};
+    res = cli_json(t, a3);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+    json_decref(res);
+
+    /* every real minutes file gets its organ and date; show lists cases */
+    static const char *const want[][3] = {
+        {"2018-02-23-radmannsutvalget-referat.txt", "Rådmannsutvalget", "2018-02-23"},
+        {"2017-06-01-radmannsgruppen-referat.txt", "Rådmannsgruppen", "2017-06-01"},
+        {"2018-09-18-rag-referat.txt", "RAG", "2018-09-18"},
+        {"2018-12-04-kommunegruppenettverk-referat.txt", "Kommunegruppenettverk", "2018-12-04"},
+        {"2010-08-27-regionradet-for-hallingdal-motebok.txt", "Regionrådet for Hallingdal", "2010-08-27"},
+    };
+    for (size_t i = 0; i < 5; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", CORPUS, want[i][0]);
+        char resolved[4096];
+        assert_non_null(realpath(path, resolved));
+        char id[17];
+        /* the id is the xxh64 of the path; ask the daemon by searching for it */
+        char *a4[] = {"search", "--json", "--limit", "100", "", NULL};
+        res = cli_json(t, a4);
+        const char *found = NULL;
+        size_t k;
+        json_t *h;
+        json_array_foreach(json_object_get(res, "hits"), k, h)
+            if (strcmp(json_string_value(json_object_get(h, "path")), resolved) == 0)
+                found = json_string_value(json_object_get(h, "id"));
+        if (found == NULL)
+            fail_msg("%s not among the hits", resolved);
+        snprintf(id, sizeof id, "%s", found);
+        json_decref(res);
+        char *a5[] = {"show", "--json", id, NULL};
+        json_t *doc = cli_json(t, a5);
+        assert_string_equal(json_string_value(json_object_get(doc, "organ")), want[i][1]);
+        assert_string_equal(json_string_value(json_object_get(doc, "date")), want[i][2]);
+        if (i == 1)
+            assert_int_equal(json_array_size(json_object_get(doc, "cases")), 9);
+        json_decref(doc);
+    }
+    stop_daemon(t);
+}
+
 static void test_e2e_cli_without_daemon(void **state)
 {
     e2e *t = *state;
@@ -548,6 +645,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_corpus_legevakt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_cases_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -232,10 +232,15 @@ static void test_searcher_search_rejects_bad_requests(void **state)
     json_t *j = run(f, &req);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 2);
     json_decref(j);
-    /* dates filter: nothing is dated yet, so a range excludes all */
-    req = (motesok_search_request){.query = "legevakt", .from = "2018-01-01"};
+    /* dates filter: the text file has no date; the PDF is dated by its
+     * creation date (now), so it falls in a range up to 2099 and not 2000 */
+    req = (motesok_search_request){.query = "legevakt", .to = "2000-01-01"};
     j = run(f, &req);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);
+    json_decref(j);
+    req = (motesok_search_request){.query = "legevakt", .from = "2020-01-01", .to = "2099-12-31"};
+    j = run(f, &req);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
     json_decref(j);
 }
 

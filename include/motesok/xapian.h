@@ -215,7 +215,12 @@ typedef enum motesok_xop {
     MOTESOK_XOP_OR,
     MOTESOK_XOP_AND_NOT,
     MOTESOK_XOP_FILTER, /* a AND b, weighted by a only */
+    MOTESOK_XOP_AND_MAYBE, /* a, with b adding weight where it matches too */
 } motesok_xop;
+
+/* Every document, with the same constant weight (a bonus to combine with
+ * FILTER and AND_MAYBE); NULL on failure. */
+MOTESOK_API motesok_xquery *motesok_xquery_fixed_weight(double weight) MOTESOK_NOEXCEPT;
 
 /* Combine two queries into a new one; a and b are not consumed. */
 MOTESOK_API motesok_xquery *motesok_xquery_combine(motesok_xop op,
