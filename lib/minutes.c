@@ -684,11 +684,72 @@ static bool fill_case(const doc *d, const found *f, size_t end, motesok_case *c)
     return c->number != NULL && c->title != NULL;
 }
 
+/* If l is "N. Title" with N the expected number, fill h and return true. */
+static bool numbered_item(const line *l, unsigned expect, heading *h)
+{
+    char num[8];
+    int len = snprintf(num, sizeof num, "%u.", expect);
+    if (l->len <= (size_t)len + 1 || memcmp(l->p, num, (size_t)len) != 0 || l->p[len] != ' ')
+        return false;
+    const char *t = l->p + len;
+    while (*t == ' ')
+        t++;
+    unsigned char c = (unsigned char)*t;
+    if (!(isupper(c) || c >= 0xC3)) /* titles start with a capital (or Æ Ø Å) */
+        return false;
+    h->num = l->p;
+    h->num_len = (size_t)len - 1;
+    h->title = t;
+    h->title_len = (size_t)(l->p + l->len - t);
+    return true;
+}
+
+/* Numbered agenda items "1. Tittel", "2. Tittel", … in sequence, outside
+ * decision blocks; used only when there are no case headings. At least two
+ * items are needed. */
+static found *find_numbered(const doc *d, size_t *n_out)
+{
+    found *f = NULL;
+    size_t n = 0, cap = 0;
+    bool in_decision = false;
+    for (size_t i = 0; i < d->n; i++) {
+        const line *l = &d->lines[i];
+        heading h;
+        if (l->len == 0) {
+            in_decision = false;
+            continue;
+        }
+        if (decision_label(l) >= 0)
+            in_decision = true;
+        if (in_decision || !numbered_item(l, (unsigned)n + 1, &h))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            found *g = realloc(f, cap * sizeof *g);
+            if (g == NULL)
+                break;
+            f = g;
+        }
+        f[n++] = (found){i, h};
+    }
+    if (n < 2) {
+        free(f);
+        f = NULL;
+        n = 0;
+    }
+    *n_out = n;
+    return f;
+}
+
 /* Parse all cases of d into m. */
 static bool parse_cases(const doc *d, motesok_minutes *m)
 {
     size_t n = 0;
     found *f = find_headings(d, &n);
+    if (n == 0) {
+        free(f);
+        f = find_numbered(d, &n);
+    }
     if (n == 0) {
         free(f);
         return true;

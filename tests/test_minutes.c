@@ -174,6 +174,56 @@ static void test_minutes_parse_corpus_truth(void **state)
     assert_int_equal(found, 14);
 }
 
+/* Minutes written for these tests in other common layouts. */
+static const truth layout_truth[] = {
+    {"kommunestyre-ps.txt", "Kommunestyret", "2019-03-12",
+     {"21/19|Godkjenning av innkalling og saksliste|D", "22/19|Ny barnehage på Solbakken|D",
+      "23/19|Referatsaker|-"},
+     {"21/19|Innkalling og saksliste godkjennes", "22/19|seks avdelinger"}},
+    {"formannskap.txt", "Formannskapet", "2019-03-14",
+     {"12/19|Budsjettjustering 1. tertial|D", "13/19|Salg av tomt i Industrivegen|D",
+      "14/19|Eventuelt|-"},
+     {"12/19|ber rådmannen legge fram tiltak", "13/19|1,4 mill. kr"}},
+    {"nynorsk-hovudutval.txt", "Hovudutval for oppvekst og kultur", "2019-03-05",
+     {"7/19|Skulebruksplan for Ytre Sogn|D", "8/19|Tilskot til lag og organisasjonar|D",
+      "9/19|Referatsaker|-"},
+     {"7/19|vidareføre dagens skulestruktur", "7/19|Samrøystes vedteke"}},
+    {"levekar-sak-nr.txt", "Levekårsutvalget", "2020-02-03",
+     {"3/2020|Rusmiddelpolitisk handlingsplan|D", "4/2020|Orientering om legevakt|-",
+      "5/2020|Eventuelt|-"},
+     {"3/2020|slutter seg til planen"}},
+    {"referat-nummerert.txt", "Eldrerådet", "2018-09-11",
+     {"1|Godkjenning av referat fra forrige møte|-", "2|Orientering om hjemmetjenesten|D",
+      "3|Eventuelt|-"},
+     {"2|ber om ny orientering i desember"}},
+    {"uten-struktur.txt", NULL, "", {NULL}, {NULL}},
+    {"tosifret-aar.txt", "Kontrollutvalget", "2019-11-05",
+     {"45/19|Revisjonsplan 2020|D", "46/19|Oppfølging av forvaltningsrevisjon barnevern|-"},
+     {"45/19|vedtar revisjonsplanen"}},
+    {"versaler.txt", "Fylkesutvalget", "2021-06-17",
+     {"31/2021|Regional plan for samferdsel|D", "32/2021|Tannhelsetjenesten – årsmelding|D"},
+     {"31/2021|sender planen på høring"}},
+    {"innstilling.txt", "Planutvalget", "2022-04-20",
+     {"14/22|Detaljregulering for Nordre Sandvik|D", "15/22|Dispensasjon for naust i strandsonen|D"},
+     {"14/22|offentlig ettersyn", "15/22|Søknaden avslås"}},
+    {"datoer-i-teksten.txt", "Ungdomsrådet", "2022-05-02",
+     {"4/22|Oppfølging frå møtet 14.02.2022|D", "5/22|Budsjettinnspel for 2023|D"},
+     {"5/22|sendt til formannskapet"}},
+    {"ps-aarstall.txt", "Formannskapet", "2019-05-28",
+     {"23/2019|Finansrapport 1. tertial 2019|D", "24/2019|Startlån|D"},
+     {"24/2019|økes med 10 mill. kr"}},
+};
+
+static void test_minutes_parse_other_layouts(void **state)
+{
+    (void)state;
+    size_t expected = 0, found = 0;
+    for (size_t i = 0; i < sizeof layout_truth / sizeof *layout_truth; i++)
+        check(&layout_truth[i], MOTESOK_SOURCE_DIR "/tests/data/minutes", &expected, &found);
+    assert_int_equal(found, expected);
+    assert_true(expected >= 25);
+}
+
 static void test_minutes_parse_attendance(void **state)
 {
     (void)state;
@@ -235,6 +285,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_date_forms),
         cmocka_unit_test(test_minutes_parse_corpus_truth),
+        cmocka_unit_test(test_minutes_parse_other_layouts),
         cmocka_unit_test(test_minutes_parse_attendance),
         cmocka_unit_test(test_minutes_parse_no_structure_and_empty),
         cmocka_unit_test(test_minutes_parse_page_spans),
