@@ -2,7 +2,7 @@
 #ifndef MSK_SHIM_INTERNAL_H
 #define MSK_SHIM_INTERNAL_H
 
-#include "motesok/common.h"
+#include "motesok/xapian.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,6 +19,16 @@ enum msk_throw {
  * exception mapper makes of it (status and message in err); path plays the
  * database path that failed to open (may be NULL). */
 motesok_status msk_shim_map_thrown(int which, const char *path, motesok_error *err)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+
+/* Replace the document id_term in w with one holding only term, which skips
+ * the shim's own checks on terms, so that a test can make Xapian itself
+ * fail a write (e.g. with a term too long). */
+motesok_status msk_shim_replace_with_term(motesok_xwriter *w, const char *id_term,
+                                          const char *term, motesok_error *err)
 #ifdef __cplusplus
     noexcept
 #endif

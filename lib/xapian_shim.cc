@@ -22,11 +22,15 @@
 #include <vector>
 
 // A WritableDatabase that always holds an open transaction, so that closing
-// without a commit discards the changes instead of committing them.
+// without a commit discards the changes instead of committing them. A
+// failed replace or delete makes Xapian drop every uncommitted change;
+// lost remembers that, so that the next commit can say so.
 struct motesok_xwriter {
     Xapian::WritableDatabase db;
     Xapian::Stem stem{"norwegian"};
     bool in_txn = false;
+    bool lost = false;
+    std::string lost_why;
 };
 
 // A document being built, with its own TermGenerator set up like the
@@ -56,7 +60,7 @@ typedef std::vector<std::pair<std::string, Xapian::doccount>> facet_list;
 // shards (Xapian handles are reference counted), so results stay usable,
 // and reopen together with the reader, for as long as they live.
 struct motesok_xresults {
-    Xapian::Database db;
+    mutable Xapian::Database db; // reopened on DatabaseModifiedError
     Xapian::Stem stem;
     Xapian::Query query;
     Xapian::MSet mset;
@@ -160,6 +164,21 @@ void with_retry(Xapian::Database &db, F fn)
     }
 }
 
+// Longest term the database accepts (glass), and longest term prefix we take.
+const size_t MAX_TERM = 245;
+const size_t MAX_PREFIX = 64;
+
+// Check that term can go into a document: 1 to MAX_TERM bytes.
+motesok_status check_term(const char *term, motesok_error *err)
+{
+    if (term == nullptr || *term == '\0')
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "empty term");
+    if (std::strlen(term) > MAX_TERM)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "term longer than %zu bytes: %.40s…",
+                             MAX_TERM, term);
+    return MOTESOK_OK;
+}
+
 // Make sure the writer has a transaction open (after a failed commit the
 // transaction is gone, and changes must not be written outside one).
 void ensure_transaction(motesok_xwriter *w)
@@ -168,6 +187,47 @@ void ensure_transaction(motesok_xwriter *w)
         return;
     w->db.begin_transaction(true);
     w->in_txn = true;
+}
+
+// Record that Xapian dropped w's uncommitted changes after a failed write
+// (reported as st in err); returns st.
+motesok_status lose_changes(motesok_xwriter *w, motesok_status st, motesok_error *err) noexcept
+{
+    if (w->lost)
+        return st;
+    w->lost = true;
+    try {
+        w->lost_why = err != nullptr ? err->message : motesok_strerror(st);
+    } catch (...) {
+        w->lost_why.clear();
+    }
+    return st;
+}
+
+// Start again from the last commit after a loss: cancel the transaction
+// (Xapian has already dropped its changes) and open a fresh one.
+void restart_after_loss(motesok_xwriter *w)
+{
+    w->lost = false;
+    if (w->in_txn) {
+        w->in_txn = false;
+        w->db.cancel_transaction();
+    }
+    ensure_transaction(w);
+}
+
+// Add or replace doc under id_term in w's transaction; a failure (after
+// which Xapian has dropped the uncommitted changes) is remembered.
+motesok_status replace_doc(motesok_xwriter *w, const char *id_term, const Xapian::Document &doc,
+                           motesok_error *err) noexcept
+{
+    try {
+        ensure_transaction(w);
+        w->db.replace_document(id_term, doc);
+        return MOTESOK_OK;
+    } catch (...) {
+        return lose_changes(w, map_exception(err), err);
+    }
 }
 
 } // namespace
@@ -192,6 +252,18 @@ motesok_status msk_shim_map_thrown(int which, const char *path, motesok_error *e
         }
     } catch (...) {
         return map_exception(err, path);
+    }
+}
+
+motesok_status msk_shim_replace_with_term(motesok_xwriter *w, const char *id_term,
+                                          const char *term, motesok_error *err) noexcept
+{
+    try {
+        Xapian::Document doc;
+        doc.add_boolean_term(term);
+        return replace_doc(w, id_term, doc, err);
+    } catch (...) {
+        return map_exception(err);
     }
 }
 
@@ -258,6 +330,8 @@ extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *t
 {
     if (d == nullptr || (text == nullptr && len > 0))
         return invalid(err, "no document or text");
+    if (prefix != nullptr && std::strlen(prefix) > MAX_PREFIX)
+        return invalid(err, "term prefix too long");
     try {
         d->tg.index_text(bytes(text, len), wdf_inc, prefix != nullptr ? prefix : "");
         return MOTESOK_OK;
@@ -288,8 +362,11 @@ extern "C" unsigned motesok_xdoc_termpos(const motesok_xdoc *d) noexcept
 extern "C" motesok_status motesok_xdoc_add_boolean_term(motesok_xdoc *d, const char *term,
                                                         motesok_error *err) noexcept
 {
-    if (d == nullptr || term == nullptr || *term == '\0')
-        return invalid(err, "no document or term");
+    if (d == nullptr)
+        return invalid(err, "no document");
+    motesok_status st = check_term(term, err);
+    if (st != MOTESOK_OK)
+        return st;
     try {
         d->doc.add_boolean_term(term);
         return MOTESOK_OK;
@@ -302,8 +379,11 @@ extern "C" motesok_status motesok_xdoc_add_posting(motesok_xdoc *d, const char *
                                                    unsigned pos, unsigned wdf_inc,
                                                    motesok_error *err) noexcept
 {
-    if (d == nullptr || term == nullptr || *term == '\0')
-        return invalid(err, "no document or term");
+    if (d == nullptr)
+        return invalid(err, "no document");
+    motesok_status st = check_term(term, err);
+    if (st != MOTESOK_OK)
+        return st;
     try {
         d->doc.add_posting(term, pos, wdf_inc);
         return MOTESOK_OK;
@@ -349,13 +429,7 @@ extern "C" motesok_status motesok_xwriter_replace(motesok_xwriter *w, const char
 {
     if (w == nullptr || d == nullptr || id_term == nullptr || *id_term == '\0')
         return invalid(err, "no writer, document or id term");
-    try {
-        ensure_transaction(w);
-        w->db.replace_document(id_term, d->doc);
-        return MOTESOK_OK;
-    } catch (...) {
-        return map_exception(err);
-    }
+    return replace_doc(w, id_term, d->doc, err);
 }
 
 extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char *term,
@@ -368,7 +442,7 @@ extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char 
         w->db.delete_document(term);
         return MOTESOK_OK;
     } catch (...) {
-        return map_exception(err);
+        return lose_changes(w, map_exception(err), err);
     }
 }
 
@@ -407,6 +481,13 @@ extern "C" motesok_status motesok_xwriter_commit(motesok_xwriter *w, motesok_err
     if (w == nullptr)
         return invalid(err, "no writer");
     try {
+        if (w->lost) {
+            const std::string why = w->lost_why;
+            restart_after_loss(w);
+            return msk_error_set(err, MOTESOK_ERR_DB,
+                                 "nothing committed: a failed write discarded the changes "
+                                 "since the last commit (%s)", why.c_str());
+        }
         ensure_transaction(w);
         w->in_txn = false; // over once commit_transaction returns or throws
         w->db.commit_transaction();
@@ -1114,10 +1195,9 @@ extern "C" motesok_status motesok_xresults_snippet(const motesok_xresults *res, 
     if (res == nullptr || (text == nullptr && len > 0))
         return invalid(err, "no results or text");
     try {
-        auto *self = const_cast<motesok_xresults *>(res); // reopen on retry
         const std::string plain = strip_markers(text, len);
         std::string snip;
-        with_retry(self->db, [&] {
+        with_retry(res->db, [&] {
             snip = res->mset.snippet(plain, max_chars, res->stem,
                                      Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
                                          Xapian::MSet::SNIPPET_EXHAUSTIVE,
@@ -1142,8 +1222,7 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
     if (res == nullptr || (texts == nullptr && n > 0))
         return invalid(err, "no results or texts");
     try {
-        auto *self = const_cast<motesok_xresults *>(res); // reopen on retry
-        const auto terms = term_idfs(self->db, res->query);
+        const auto terms = term_idfs(res->db, res->query);
         double top = 0.0;
         for (size_t i = 0; i < n && !terms.empty(); i++) {
             size_t len = texts[i] == nullptr ? 0 : lens != nullptr ? lens[i] : std::strlen(texts[i]);

@@ -64,12 +64,14 @@ MOTESOK_API void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) 
 /* Current term position (words indexed so far plus gaps). */
 MOTESOK_API unsigned motesok_xdoc_termpos(const motesok_xdoc *d) MOTESOK_NOEXCEPT;
 
-/* Add a term with no position (e.g. a boolean filter term) and wdf 0. */
+/* Add a term with no position (e.g. a boolean filter term) and wdf 0.
+ * Terms are 1 to 245 bytes (the database's limit); others: ERR_INVALID. */
 MOTESOK_API motesok_status motesok_xdoc_add_boolean_term(motesok_xdoc *d,
                                                          const char *term,
                                                          motesok_error *err) MOTESOK_NOEXCEPT;
 
-/* Add a term at a position with wdf_inc (for analysers of our own). */
+/* Add a term at a position with wdf_inc (for analysers of our own); terms
+ * as for add_boolean_term. */
 MOTESOK_API motesok_status motesok_xdoc_add_posting(motesok_xdoc *d,
                                                     const char *term,
                                                     unsigned pos,
@@ -90,7 +92,9 @@ MOTESOK_API motesok_status motesok_xdoc_set_data(motesok_xdoc *d,
 /* Release a document (NULL is fine). */
 MOTESOK_API void motesok_xdoc_free(motesok_xdoc *d) MOTESOK_NOEXCEPT;
 
-/* Add or replace the document whose unique term is id_term (e.g. "Q…"). */
+/* Add or replace the document whose unique term is id_term (e.g. "Q…").
+ * If it fails, Xapian drops every change since the last commit: the next
+ * commit then fails with ERR_DB and the writer starts again from there. */
 MOTESOK_API motesok_status motesok_xwriter_replace(motesok_xwriter *w,
                                                    const char *id_term,
                                                    motesok_xdoc *d,
@@ -113,7 +117,8 @@ MOTESOK_API motesok_status motesok_xwriter_get_metadata(motesok_xwriter *w,
                                                         char **value,
                                                         motesok_error *err) MOTESOK_NOEXCEPT;
 
-/* Commit all pending changes atomically. */
+/* Commit all pending changes atomically (ERR_DB and nothing committed if
+ * a replace or delete failed since the last commit). */
 MOTESOK_API motesok_status motesok_xwriter_commit(motesok_xwriter *w,
                                                   motesok_error *err) MOTESOK_NOEXCEPT;
 
@@ -248,7 +253,8 @@ typedef struct motesok_xsearch {
     unsigned check_at_least;
 } motesok_xsearch;
 
-/* Run a search; *out holds the hits until motesok_xresults_free. */
+/* Run a search; *out holds the hits until motesok_xresults_free, and may
+ * outlive r (it shares r's databases, and thread). */
 MOTESOK_API motesok_status motesok_xreader_search(motesok_xreader *r,
                                                   const motesok_xsearch *s,
                                                   motesok_xresults **out,
