@@ -30,4 +30,8 @@ if [[ $SANITIZE == 1 ]]; then
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS"
 fi
+if [[ $SANITIZE == 1 ]]; then
+    # every parser of outside input, briefly, under ASan+UBSan
+    bash "$ROOT/scripts/fuzz.sh" "${MOTESOK_FUZZ_SECONDS:-15}"
+fi
 say "all tests passed"
