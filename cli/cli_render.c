@@ -64,15 +64,19 @@ static int text_width(const char *s, size_t n)
     return w;
 }
 
-/* Print text word-wrapped at width with an indent on every line. */
-static void wrap(FILE *out, const char *text, int width, const char *indent)
+/* Print text word-wrapped at width: the first line starts with first, the
+ * others are indented by as many columns. */
+static void wrap_label(FILE *out, const char *text, int width, const char *first)
 {
-    int avail = width - (int)strlen(indent);
+    int indent_w = text_width(first, strlen(first));
+    char indent[64];
+    snprintf(indent, sizeof indent, "%*s", indent_w < 60 ? indent_w : 60, "");
+    int avail = width - indent_w;
     if (avail < 20)
         avail = 20;
     int col = 0;
     const char *p = text;
-    fputs(indent, out);
+    fputs(first, out);
     while (*p != '\0') {
         while (*p == ' ')
             p++;
@@ -94,6 +98,12 @@ static void wrap(FILE *out, const char *text, int width, const char *indent)
         p = e;
     }
     fputc('\n', out);
+}
+
+/* Print text word-wrapped at width with the same indent on every line. */
+static void wrap(FILE *out, const char *text, int width, const char *indent)
+{
+    wrap_label(out, text, width, indent);
 }
 
 /* A string member or NULL. */
@@ -145,7 +155,7 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
                 n--;
         }
         snprintf(shown, sizeof shown, "%.*s%s", (int)n, decision, n < strlen(decision) ? "…" : "");
-        wrap(out, shown, st->width, "    Vedtak: ");
+        wrap_label(out, shown, st->width, "    Vedtak: ");
     }
     const char *snip = str(h, "snippet");
     if (snip != NULL && *snip != '\0') {
@@ -199,13 +209,16 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
     render_facet(out, "År", json_object_get(facets, "year"));
 }
 
-/* Print "label: value" when value is a non-null scalar. */
-static void field(FILE *out, const char *label, json_t *v)
+/* Print "label: value" when value is a non-null scalar, wrapped at width. */
+static void field(FILE *out, const char *label, json_t *v, int width)
 {
+    char first[64];
+    int pad = 13 - text_width(label, strlen(label));
+    snprintf(first, sizeof first, "%s%*s", label, pad > 1 ? pad : 1, "");
     if (json_is_string(v))
-        fprintf(out, "%-12s %s\n", label, json_string_value(v));
+        wrap_label(out, json_string_value(v), width, first);
     else if (json_is_integer(v))
-        fprintf(out, "%-12s %lld\n", label, (long long)json_integer_value(v));
+        fprintf(out, "%s%lld\n", first, (long long)json_integer_value(v));
 }
 
 void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
@@ -215,10 +228,12 @@ void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
             st->bold ? RESET : "");
     static const char *const keys[][2] = {
         {"id", "ID:"}, {"path", "Fil:"}, {"organ", "Organ:"}, {"date", "Dato:"},
+        {"place", "Sted:"}, {"present", "Til stede:"}, {"absent", "Forfall:"},
+        {"referent", "Referent:"},
         {"pages", "Sider:"}, {"mime", "Type:"}, {"encoding", "Koding:"}, {"status", "Status:"},
     };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        field(out, keys[i][1], json_object_get(doc, keys[i][0]));
+        field(out, keys[i][1], json_object_get(doc, keys[i][0]), st->width);
     json_t *cases = json_object_get(doc, "cases");
     if (json_array_size(cases) == 0)
         return;
@@ -234,7 +249,7 @@ void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
         fputc('\n', out);
         const char *d = str(c, "decision");
         if (d != NULL)
-            wrap(out, d, st->width, "             Vedtak: ");
+            wrap_label(out, d, st->width, "             Vedtak: ");
     }
 }
 

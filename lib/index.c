@@ -682,8 +682,14 @@ static motesok_status write_file_doc(motesok_index *idx, const motesok_job *job,
     motesok_xdoc *d = NULL;
     char q[32];
     id_term(q, MOTESOK_PREFIX_ID, job->id);
-    motesok_status st = build_data(base_meta(job, title, "document"), pages,
-                                   job->text->page_lens, job->text->n_pages, &data, err);
+    json_t *meta = base_meta(job, title, "document");
+    const motesok_minutes *m = job->minutes;
+    json_t *fields = json_pack("{s:s?, s:s?, s:s?, s:s?}", "place", m ? m->place : NULL,
+                               "present", m ? m->present : NULL, "absent", m ? m->absent : NULL,
+                               "referent", m ? m->referent : NULL);
+    json_object_update(meta, fields);
+    json_decref(fields);
+    motesok_status st = build_data(meta, pages, job->text->page_lens, job->text->n_pages, &data, err);
     if (st == MOTESOK_OK)
         st = motesok_xwriter_new_doc(idx->xw, &d, err);
     if (st == MOTESOK_OK)

@@ -415,8 +415,24 @@ static char *find_field(const doc *d, size_t header_end, const char *const *labe
             const char *e = l->p + l->len;
             while (p < e && (*p == ':' || *p == ' '))
                 p++;
-            if (p < e)
-                return copy_clean(p, (size_t)(e - p), FIELD_MAX);
+            if (p < e) { /* the value starts on the label's line and may go on */
+                size_t last = i;
+                while (last + 1 < header_end && d->lines[last + 1].len > 0 &&
+                       !any_field_label(&d->lines[last + 1]) && !bare_label(&d->lines[last + 1]) &&
+                       last - i < 8)
+                    last++;
+                char *rest = last > i ? join_lines(d, i + 1, last) : NULL;
+                msk_buf v = {0};
+                msk_buf_append(&v, p, (size_t)(e - p));
+                if (rest != NULL) {
+                    msk_buf_append(&v, " ", 1);
+                    msk_buf_append(&v, rest, strlen(rest));
+                }
+                free(rest);
+                char *out = v.data ? copy_clean(v.data, v.len, FIELD_MAX) : NULL;
+                msk_buf_free(&v);
+                return out;
+            }
             size_t rank = 0;
             for (size_t top = i; top > 0 && bare_label(&d->lines[top - 1]); top--)
                 rank++; /* labels stacked above this one */

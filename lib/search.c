@@ -647,7 +647,8 @@ motesok_status motesok_searcher_document(motesok_searcher *s, const char *id, ch
     if (st != MOTESOK_OK)
         return st;
     json_t *out = json_object();
-    static const char *const keys[] = {"id", "path", "title", "organ", "date", "mime",
+    static const char *const keys[] = {"id", "path", "title", "organ", "date", "place",
+                                       "present", "absent", "referent", "mime",
                                        "encoding", "pages", "size", "mtime"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         copy_member(out, d.meta, keys[k]);

@@ -618,8 +618,11 @@ static void test_e2e_cases_and_decisions(void **state)
         json_t *doc = cli_json(t, a5);
         assert_string_equal(json_string_value(json_object_get(doc, "organ")), want[i][1]);
         assert_string_equal(json_string_value(json_object_get(doc, "date")), want[i][2]);
-        if (i == 1)
+        if (i == 1) {
             assert_int_equal(json_array_size(json_object_get(doc, "cases")), 9);
+            assert_string_equal(json_string_value(json_object_get(doc, "place")), "Drammen rådhus");
+            assert_non_null(strstr(json_string_value(json_object_get(doc, "absent")), "Torger Ødegaard"));
+        }
         json_decref(doc);
     }
     stop_daemon(t);
