@@ -1,5 +1,6 @@
 /* Search over an index directory, answering in the contract's JSON shapes
- * (include/motesok/search.h). */
+ * (include/motesok/search.h, DESIGN.md "HTTP API"). Every JSON object is
+ * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
 #include "motesok/schema.h"
 #include "motesok/search.h"
@@ -17,9 +18,14 @@
 #include <time.h>
 #include <utf8proc.h>
 
-#define DEFAULT_LIMIT 10
-#define DEFAULT_SNIPPET 240
+#define DEFAULT_LIMIT 10u
+#define DEFAULT_SNIPPET 240u
 #define DEFAULT_TIME_LIMIT 5.0
+#define MAX_SNIPPET 4096u
+#define MAX_ORGAN_BYTES 256u
+#define MAX_CASES 1000u
+#define MAX_PATH_BYTES 4096u
+#define PDF_MIME "application/pdf"
 /* Weight added to case documents, so that a meeting's matching case is
  * shown before the whole document (one hit per meeting after collapse). */
 #define CASE_BONUS 1.0
@@ -32,10 +38,10 @@ struct motesok_searcher {
 
 /* Query fields: Norwegian and English names for the same prefixes. */
 static const motesok_xfield query_fields[] = {
-    {"tittel", MOTESOK_PREFIX_TITLE, false},   {"title", MOTESOK_PREFIX_TITLE, false},
+    {"tittel", MOTESOK_PREFIX_TITLE, false},    {"title", MOTESOK_PREFIX_TITLE, false},
     {"vedtak", MOTESOK_PREFIX_DECISION, false}, {"decision", MOTESOK_PREFIX_DECISION, false},
-    {"organ", MOTESOK_PREFIX_ORGAN, false},    {"body", MOTESOK_PREFIX_ORGAN, false},
-    {"sak", MOTESOK_PREFIX_CASE, false},       {"case", MOTESOK_PREFIX_CASE, false},
+    {"organ", MOTESOK_PREFIX_ORGAN, false},     {"body", MOTESOK_PREFIX_ORGAN, false},
+    {"sak", MOTESOK_PREFIX_CASE, false},        {"case", MOTESOK_PREFIX_CASE, false},
 };
 
 static const motesok_xdaterange query_ranges[] = {
@@ -43,17 +49,31 @@ static const motesok_xdaterange query_ranges[] = {
     {"date", MOTESOK_SLOT_DATE},
 };
 
-/* ---- open / close ------------------------------------------------------- */
+/* ======================================================================== */
+/* open / close                                                             */
+/* ======================================================================== */
+
+/* Write DIR/name into out[MAX_PATH_BYTES]; false if it does not fit. */
+static bool join_path(char *out, const char *dir, const char *name)
+{
+    int n = snprintf(out, MAX_PATH_BYTES, "%s/%s", dir, name);
+    return n > 0 && (size_t)n < MAX_PATH_BYTES;
+}
 
 motesok_status motesok_searcher_open(const char *index_dir, motesok_searcher **out,
                                      motesok_error *err)
 {
+    if (out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the searcher");
     *out = NULL;
+    if (index_dir == NULL || *index_dir == '\0')
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no index directory given");
+    char xdir[MAX_PATH_BYTES], sfile[MAX_PATH_BYTES];
+    if (!join_path(xdir, index_dir, MOTESOK_XAPIAN_DIR) ||
+        !join_path(sfile, index_dir, MOTESOK_STORE_FILE))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
     motesok_searcher *s = calloc(1, sizeof *s);
-    char xdir[4096], sfile[4096];
-    snprintf(xdir, sizeof xdir, "%s/%s", index_dir, MOTESOK_XAPIAN_DIR);
-    snprintf(sfile, sizeof sfile, "%s/%s", index_dir, MOTESOK_STORE_FILE);
-    if (s == NULL || (s->dir = strdup(index_dir)) == NULL) {
+    if (s == NULL || (s->dir = msk_strdup(index_dir)) == NULL) {
         free(s);
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
@@ -62,7 +82,7 @@ motesok_status motesok_searcher_open(const char *index_dir, motesok_searcher **o
     if (st == MOTESOK_OK)
         st = motesok_store_open(sfile, true, &s->store, err);
     if (st == MOTESOK_ERR_NOT_FOUND)
-        msk_error_set(err, st, "no index in %s: run motesok-index --index %s PATH... first",
+        msk_error_set(err, st, "no index at %s — run motesok-index --index %s PATH...",
                       index_dir, index_dir);
     if (st != MOTESOK_OK) {
         motesok_searcher_close(s);
@@ -82,7 +102,20 @@ void motesok_searcher_close(motesok_searcher *s)
     free(s);
 }
 
-/* ---- helpers ------------------------------------------------------------ */
+/* Check the arguments every call shares and move to the latest commit. */
+static motesok_status begin_call(motesok_searcher *s, char **json, motesok_error *err)
+{
+    if (json == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
+    *json = NULL;
+    if (s == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no searcher");
+    return motesok_xreader_reopen(s->xr, NULL, err);
+}
+
+/* ======================================================================== */
+/* small helpers                                                            */
+/* ======================================================================== */
 
 /* Monotonic clock in milliseconds. */
 static double now_ms(void)
@@ -92,42 +125,27 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Round to 3 decimals for JSON. */
+/* x rounded to 3 decimals. */
 static double round3(double x)
 {
     return round(x * 1000.0) / 1000.0;
 }
 
-/* Serialise j (stealing it) into *out. */
+/* Print j compactly in insertion order into *out, and release j. */
 static motesok_status dump(json_t *j, char **out, motesok_error *err)
 {
-    *out = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) : NULL;
+    *out = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
+             : NULL;
     json_decref(j);
     if (*out == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "cannot encode the answer as JSON");
     return MOTESOK_OK;
 }
 
-/* True if s is a real calendar date written YYYY-MM-DD. */
-static bool valid_date(const char *s)
+/* A new JSON string of s, or null when s is NULL or empty. */
+static json_t *string_or_null(const char *s)
 {
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || y < 1000)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
-}
-
-/* "YYYY-MM-DD" → "YYYYMMDD" into out[9]. */
-static void compact_date(const char *s, char out[9])
-{
-    snprintf(out, 9, "%.4s%.2s%.2s", s, s + 5, s + 8);
+    return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
 /* True if s is valid UTF-8. */
@@ -145,90 +163,163 @@ static bool valid_utf8(const char *s)
     return true;
 }
 
-/* Check a request; fill defaults into *r. */
+/* True if s is a real calendar date written exactly YYYY-MM-DD. */
+static bool valid_date(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* "YYYY-MM-DD" → "YYYYMMDD" into out[9]. */
+static void compact_date(const char *s, char out[9])
+{
+    memcpy(out, s, 4);
+    memcpy(out + 4, s + 5, 2);
+    memcpy(out + 6, s + 8, 2);
+    out[8] = '\0';
+}
+
+/* ======================================================================== */
+/* request checks                                                           */
+/* ======================================================================== */
+
+/* Check the query text of a request. */
+static motesok_status check_query(const char *q, motesok_error *err)
+{
+    if (q == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "missing query");
+    if (strlen(q) > MOTESOK_MAX_QUERY_BYTES)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "query: longer than %u bytes",
+                             MOTESOK_MAX_QUERY_BYTES);
+    if (!valid_utf8(q))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "query: not valid UTF-8");
+    return MOTESOK_OK;
+}
+
+/* Check the from/to bounds of a request. */
+static motesok_status check_dates(const char *from, const char *to, motesok_error *err)
+{
+    if (from != NULL && !valid_date(from))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "from: expected YYYY-MM-DD, got '%.40s'",
+                             from);
+    if (to != NULL && !valid_date(to))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "to: expected YYYY-MM-DD, got '%.40s'", to);
+    if (from != NULL && to != NULL && strcmp(from, to) > 0)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "from (%s) is after to (%s)", from, to);
+    return MOTESOK_OK;
+}
+
+/* Check a request and copy it into *r with the defaults filled in. */
 static motesok_status validate(const motesok_search_request *req, motesok_search_request *r,
                                motesok_error *err)
 {
+    if (req == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no search request");
     *r = *req;
-    if (r->query == NULL)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "missing query");
-    if (strlen(r->query) > MOTESOK_MAX_QUERY_BYTES)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "query longer than %u bytes",
-                             MOTESOK_MAX_QUERY_BYTES);
-    if (!valid_utf8(r->query))
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "query is not valid UTF-8");
+    motesok_status st = check_query(r->query, err);
+    if (st != MOTESOK_OK)
+        return st;
     if (r->limit == 0)
         r->limit = DEFAULT_LIMIT;
     if (r->limit > MOTESOK_MAX_LIMIT)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "limit: at most %u, got %u",
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "limit: expected 1 to %u, got %u",
                              MOTESOK_MAX_LIMIT, r->limit);
     if (r->offset > MOTESOK_MAX_OFFSET)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "offset: at most %u, got %u",
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "offset: expected 0 to %u, got %u",
                              MOTESOK_MAX_OFFSET, r->offset);
-    if (r->from != NULL && !valid_date(r->from))
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "from: expected YYYY-MM-DD, got '%.40s'", r->from);
-    if (r->to != NULL && !valid_date(r->to))
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "to: expected YYYY-MM-DD, got '%.40s'", r->to);
-    if (r->from != NULL && r->to != NULL && strcmp(r->from, r->to) > 0)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "from (%s) is after to (%s)", r->from, r->to);
-    if (r->organ != NULL && (strlen(r->organ) > 200 || !valid_utf8(r->organ)))
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "organ: not a valid organ name");
+    st = check_dates(r->from, r->to, err);
+    if (st != MOTESOK_OK)
+        return st;
+    if (r->organ != NULL && (strlen(r->organ) > MAX_ORGAN_BYTES || !valid_utf8(r->organ)))
+        return msk_error_set(err, MOTESOK_ERR_INVALID,
+                             "organ: expected an organ name of at most %u bytes of UTF-8",
+                             MAX_ORGAN_BYTES);
+    if (r->sort != MOTESOK_SORT_RELEVANCE && r->sort != MOTESOK_SORT_DATE)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "sort: expected relevance or date");
     if (r->snippet_chars == 0)
         r->snippet_chars = DEFAULT_SNIPPET;
-    if (r->time_limit_s <= 0)
+    if (r->snippet_chars > MAX_SNIPPET)
+        r->snippet_chars = MAX_SNIPPET;
+    if (!(r->time_limit_s > 0))
         r->time_limit_s = DEFAULT_TIME_LIMIT;
     return MOTESOK_OK;
 }
 
-/* ---- query building ----------------------------------------------------- */
+/* ======================================================================== */
+/* query building                                                           */
+/* ======================================================================== */
 
-/* True if the token at p (len n) is a boolean operator word. */
+/* True if the token p[0..n) is an operator of the query syntax: AND, OR,
+ * NOT, XOR, OG, ELLER, IKKE, and NEAR or ADJ with an optional "/n". */
 static bool operator_word(const char *p, size_t n)
 {
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "OG", "ELLER", "IKKE"};
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "OG", "ELLER", "IKKE"};
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (strlen(ops[i]) == n && strncmp(p, ops[i], n) == 0)
+        if (n == strlen(ops[i]) && strncmp(p, ops[i], n) == 0)
             return true;
+    static const char *const near[] = {"NEAR", "ADJ"};
+    for (size_t i = 0; i < sizeof near / sizeof *near; i++) {
+        size_t k = strlen(near[i]);
+        if (n >= k && strncmp(p, near[i], k) == 0 && (n == k || p[k] == '/'))
+            return true;
+    }
     return false;
 }
 
-/* Rewrite bare words and phrases of q to one field, e.g. "vedtak:". */
+/* End of the token that starts at p: a "phrase" or a run up to space or ')'. */
+static const char *token_end(const char *p)
+{
+    if (*p == '"') {
+        const char *q = strchr(p + 1, '"');
+        return q ? q + 1 : p + strlen(p);
+    }
+    while (*p != '\0' && !isspace((unsigned char)*p) && *p != ')')
+        p++;
+    return p;
+}
+
+/* The query q with each bare word and phrase moved to one field, e.g.
+ * "vedtak:"; operators, brackets and fielded words stay as they are. */
 static char *field_query(const char *q, const char *field)
 {
-    msk_buf b = {0};
+    msk_buf b = {.max = 8 * MOTESOK_MAX_QUERY_BYTES};
+    motesok_status st = MOTESOK_OK;
     const char *p = q;
-    while (*p != '\0') {
+    while (st == MOTESOK_OK && *p != '\0') {
         if (isspace((unsigned char)*p) || *p == '(' || *p == ')') {
-            msk_buf_append(&b, p++, 1);
+            st = msk_buf_append(&b, p++, 1);
             continue;
         }
         if (*p == '+' || *p == '-')
-            msk_buf_append(&b, p++, 1);
-        const char *end = p;
-        bool quoted = *p == '"';
-        for (end = quoted ? p + 1 : p; *end != '\0'; end++) {
-            if (quoted && *end == '"') {
-                end++;
-                break;
-            }
-            if (!quoted && (isspace((unsigned char)*end) || *end == ')'))
-                break;
-        }
+            st = msk_buf_append(&b, p++, 1);
+        const char *end = token_end(p);
         size_t n = (size_t)(end - p);
-        bool fielded = !quoted && memchr(p, ':', n) != NULL;
-        if (n > 0 && !fielded && !operator_word(p, n))
-            msk_buf_append(&b, field, strlen(field));
-        msk_buf_append(&b, p, n);
+        bool fielded = *p != '"' && memchr(p, ':', n) != NULL;
+        if (st == MOTESOK_OK && n > 0 && !fielded && !operator_word(p, n))
+            st = msk_buf_append(&b, field, strlen(field));
+        if (st == MOTESOK_OK)
+            st = msk_buf_append(&b, p, n);
         p = end;
     }
-    if (msk_buf_terminate(&b) != MOTESOK_OK) {
+    if (st == MOTESOK_OK)
+        st = msk_buf_terminate(&b);
+    if (st != MOTESOK_OK) {
         msk_buf_free(&b);
         return NULL;
     }
-    return b.data;
+    return b.data ? b.data : msk_strdup("");
 }
 
-/* Combine *q with filter f (both consumed into the new *q). */
+/* Replace *q by (*q FILTER f); f is consumed, also on failure. */
 static motesok_status add_filter(motesok_xquery **q, motesok_xquery *f, motesok_error *err)
 {
     if (f == NULL)
@@ -242,7 +333,8 @@ static motesok_status add_filter(motesok_xquery **q, motesok_xquery *f, motesok_
     return MOTESOK_OK;
 }
 
-/* Make *q rank higher where b also matches (both consumed into the new *q). */
+/* Replace *q by (*q AND_MAYBE b): b adds weight where it matches too; b is
+ * consumed, also on failure. */
 static motesok_status add_boost(motesok_xquery **q, motesok_xquery *b, motesok_error *err)
 {
     if (b == NULL)
@@ -256,7 +348,7 @@ static motesok_status add_boost(motesok_xquery **q, motesok_xquery *b, motesok_e
     return MOTESOK_OK;
 }
 
-/* A constant bonus for case documents. */
+/* A constant bonus (CASE_BONUS) for case documents, or NULL. */
 static motesok_xquery *case_bonus(void)
 {
     motesok_xquery *w = motesok_xquery_fixed_weight(CASE_BONUS);
@@ -267,23 +359,7 @@ static motesok_xquery *case_bonus(void)
     return q;
 }
 
-/* Cases whose title holds the query words rank first among decisions. */
-static motesok_status add_title_boost(motesok_searcher *s, const char *query,
-                                      const motesok_xparse_options *po, motesok_xquery **q,
-                                      motesok_error *err)
-{
-    char *text = field_query(query, "tittel:");
-    if (text == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    motesok_xquery *t = NULL;
-    motesok_status st = motesok_xreader_parse(s->xr, text, po, &t, NULL, NULL);
-    free(text);
-    if (st != MOTESOK_OK)
-        return MOTESOK_OK; /* no title words: no boost */
-    return add_boost(q, t, err);
-}
-
-/* The organ filter term XB<case-folded name>, or NULL. */
+/* The organ filter term XB<case-folded name> as a query, or NULL. */
 static motesok_xquery *organ_filter(const char *organ)
 {
     char *folded = msk_casefold(organ);
@@ -301,34 +377,73 @@ static motesok_xquery *organ_filter(const char *organ)
     return q;
 }
 
-/* Parse the user query and add the request's filters. */
-static motesok_status build_query(motesok_searcher *s, const motesok_search_request *r,
-                                  motesok_xquery **out, motesok_error *err)
+/* The date range filter of r on SLOT_DATE (YYYYMMDD), or NULL. */
+static motesok_xquery *date_filter(const motesok_search_request *r)
 {
-    *out = NULL;
+    char lo[9], hi[9];
+    if (r->from != NULL)
+        compact_date(r->from, lo);
+    if (r->to != NULL)
+        compact_date(r->to, hi);
+    return motesok_xquery_value_range(MOTESOK_SLOT_DATE, r->from ? lo : NULL,
+                                      r->to ? hi : NULL);
+}
+
+/* Parse text with the query language's fields, ranges and operators. */
+static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_xquery **out,
+                                 motesok_error *err)
+{
     motesok_xparse_options po = {
         .fields = query_fields, .n_fields = sizeof query_fields / sizeof *query_fields,
         .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
         .default_and = true, .norwegian_ops = true, .max_wildcard = 1000,
     };
-    char *text = r->decisions ? field_query(r->query, "vedtak:") : NULL;
-    if (r->decisions && text == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    motesok_status st = motesok_xreader_parse(s->xr, text ? text : r->query, &po, out, NULL, err);
+    return motesok_xreader_parse(s->xr, text, &po, out, NULL, err);
+}
+
+/* The query of r moved to one field (each bare word as field+word) into
+ * *out; *out stays NULL when that leaves nothing to search for. */
+static motesok_status field_version(motesok_searcher *s, const motesok_search_request *r,
+                                    const char *field, motesok_xquery **out, motesok_error *err)
+{
+    *out = NULL;
+    char *text = field_query(r->query, field);
+    if (text == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory building the query");
+    motesok_status st = parse_text(s, text, out, err);
     free(text);
+    return st;
+}
+
+/* Restrict *q to documents whose decision text holds the query, and rank
+ * first the cases whose title holds it too. */
+static motesok_status add_decisions(motesok_searcher *s, const motesok_search_request *r,
+                                    motesok_xquery **q, motesok_error *err)
+{
+    motesok_xquery *dq = NULL;
+    motesok_status st = field_version(s, r, "vedtak:", &dq, err);
+    if (st != MOTESOK_OK)
+        return st;
+    st = add_filter(q, dq, err);
+    motesok_xquery *tq = NULL;
+    if (st == MOTESOK_OK && field_version(s, r, "tittel:", &tq, NULL) == MOTESOK_OK)
+        st = add_boost(q, tq, err);
+    return st;
+}
+
+/* The full query of r: the parsed words, which rank the hits and choose
+ * their pages and snippets, with a bonus for cases, filtered by the same
+ * words in decision text (when asked), by the date range and by the organ. */
+static motesok_status build_query(motesok_searcher *s, const motesok_search_request *r,
+                                  motesok_xquery **out, motesok_error *err)
+{
+    motesok_status st = parse_text(s, r->query, out, err);
     if (st == MOTESOK_OK && r->decisions)
-        st = add_title_boost(s, r->query, &po, out, err);
+        st = add_decisions(s, r, out, err);
     if (st == MOTESOK_OK)
         st = add_boost(out, case_bonus(), err);
-    if (st == MOTESOK_OK && (r->from != NULL || r->to != NULL)) {
-        char lo[9] = "", hi[9] = "";
-        if (r->from)
-            compact_date(r->from, lo);
-        if (r->to)
-            compact_date(r->to, hi);
-        st = add_filter(out, motesok_xquery_value_range(MOTESOK_SLOT_DATE, r->from ? lo : NULL,
-                                                        r->to ? hi : NULL), err);
-    }
+    if (st == MOTESOK_OK && (r->from != NULL || r->to != NULL))
+        st = add_filter(out, date_filter(r), err);
     if (st == MOTESOK_OK && r->organ != NULL && *r->organ != '\0')
         st = add_filter(out, organ_filter(r->organ), err);
     if (st != MOTESOK_OK) {
@@ -338,36 +453,43 @@ static motesok_status build_query(motesok_searcher *s, const motesok_search_requ
     return st;
 }
 
-/* ---- stored documents --------------------------------------------------- */
+/* ======================================================================== */
+/* stored documents                                                         */
+/* ======================================================================== */
 
-/* A stored document split into its metadata and its pages. */
+/* A stored document: its metadata, its whole text and its pages. */
 typedef struct stored_doc {
     json_t *meta;
+    const char *text; /* after the metadata line; text_len bytes */
+    size_t text_len;
     const char **pages;
     size_t *lens;
     size_t n_pages;
 } stored_doc;
 
-/* Split Xapian document data (JSON line, '\n', pages by '\f') into d. */
+/* Split Xapian document data (JSON line, '\n', pages by '\f') into d;
+ * d borrows data. False if it is not in that shape or memory ran out. */
 static bool split_data(const char *data, size_t len, stored_doc *d)
 {
     memset(d, 0, sizeof *d);
-    const char *nl = memchr(data, '\n', len);
+    const char *nl = data ? memchr(data, '\n', len) : NULL;
     if (nl == NULL)
         return false;
     d->meta = json_loadb(data, (size_t)(nl - data), 0, NULL);
     if (!json_is_object(d->meta))
         return false;
-    const char *text = nl + 1, *end = data + len;
+    d->text = nl + 1;
+    d->text_len = len - (size_t)(d->text - data);
+    const char *end = d->text + d->text_len;
     size_t n = 1;
-    for (const char *p = text; p < end; p++)
+    for (const char *p = d->text; p < end; p++)
         n += *p == MOTESOK_PAGE_SEP;
     d->pages = calloc(n, sizeof *d->pages);
     d->lens = calloc(n, sizeof *d->lens);
     if (d->pages == NULL || d->lens == NULL)
         return false;
-    const char *start = text;
-    for (const char *p = text; p <= end; p++) {
+    const char *start = d->text;
+    for (const char *p = d->text; p <= end; p++) {
         if (p < end && *p != MOTESOK_PAGE_SEP)
             continue;
         d->pages[d->n_pages] = start;
@@ -392,22 +514,35 @@ static const char *meta_str(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* Copy member key of src into dst (null when missing). */
+/* Set dst[key] to src[key]; strings that are empty and anything missing
+ * become null. */
 static void copy_member(json_t *dst, json_t *src, const char *key)
 {
     json_t *v = json_object_get(src, key);
-    json_object_set(dst, key, v ? v : json_null());
+    if (v == NULL || (json_is_string(v) && json_string_length(v) == 0))
+        json_object_set_new(dst, key, json_null());
+    else
+        json_object_set(dst, key, v);
 }
 
-/* ---- search ------------------------------------------------------------- */
+/* True if d was extracted from a PDF (so its pages are real pages). */
+static bool is_pdf(const stored_doc *d)
+{
+    const char *mime = meta_str(d->meta, "mime");
+    return mime != NULL && strcmp(mime, PDF_MIME) == 0;
+}
 
-/* Collapse runs of white space in s to single spaces, in place. */
+/* ======================================================================== */
+/* hits                                                                     */
+/* ======================================================================== */
+
+/* Collapse runs of white space (form feeds included) in s to one space. */
 static void collapse_space(char *s)
 {
     char *w = s;
     bool space = false;
     for (const char *r = s; *r != '\0'; r++) {
-        if (*r == ' ' || *r == '\n' || *r == '\t') {
+        if (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r' || *r == '\f' || *r == '\v') {
             space = true;
             continue;
         }
@@ -419,30 +554,52 @@ static void collapse_space(char *s)
     *w = '\0';
 }
 
-/* The page (1-based) and snippet for hit i of res, into hit. */
+/* The hit's "case": {"number","title","decision"} of a case document,
+ * else null. */
+static json_t *hit_case(const stored_doc *d)
+{
+    json_t *c = json_object_get(d->meta, "case");
+    if (!json_is_object(c))
+        return json_null();
+    json_t *out = json_object();
+    copy_member(out, c, "number");
+    copy_member(out, c, "title");
+    copy_member(out, c, "decision");
+    return out;
+}
+
+/* The 1-based page shown for a PDF hit whose best page is index best:
+ * counted from the case's first page for case documents. */
+static json_t *hit_page(const stored_doc *d, size_t best)
+{
+    if (!is_pdf(d))
+        return json_null();
+    json_t *first = json_object_get(d->meta, "page");
+    json_int_t base = json_is_integer(first) ? json_integer_value(first) : 1;
+    return json_integer(base + (json_int_t)best);
+}
+
+/* Set "page", "case" and "snippet" of hit from the stored document d: the
+ * page that best matches the query, and the snippet from that page (from
+ * the whole text when d is not a PDF). */
 static motesok_status page_and_snippet(const motesok_xresults *res, const stored_doc *d,
                                        const motesok_search_request *r, json_t *hit,
                                        motesok_error *err)
 {
-    const char *mime = meta_str(d->meta, "mime");
-    bool pdf = mime != NULL && strcmp(mime, "application/pdf") == 0;
+    bool pdf = is_pdf(d);
     size_t best = 0;
-    if (d->n_pages > 1) {
+    if (pdf && d->n_pages > 1) {
         motesok_status st = motesok_xresults_best_part(res, d->pages, d->lens, d->n_pages,
                                                        &best, NULL, err);
         if (st != MOTESOK_OK)
             return st;
     }
-    json_t *case_page = json_object_get(d->meta, "page");
-    if (json_is_integer(case_page) && pdf)
-        json_object_set_new(hit, "page", json_integer(json_integer_value(case_page) + (json_int_t)best));
-    else
-        json_object_set_new(hit, "page", pdf ? json_integer((json_int_t)best + 1) : json_null());
-    json_t *c = json_object_get(d->meta, "case");
-    json_object_set(hit, "case", json_is_object(c) ? c : json_null());
+    json_object_set_new(hit, "page", hit_page(d, best));
+    json_object_set_new(hit, "case", hit_case(d));
+    const char *text = pdf ? d->pages[best] : d->text;
+    size_t len = pdf ? d->lens[best] : d->text_len;
     char *snip = NULL;
-    motesok_status st = motesok_xresults_snippet(res, d->pages[best], d->lens[best],
-                                                 r->snippet_chars, &snip, err);
+    motesok_status st = motesok_xresults_snippet(res, text, len, r->snippet_chars, &snip, err);
     if (st != MOTESOK_OK)
         return st;
     collapse_space(snip);
@@ -451,7 +608,8 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
     return MOTESOK_OK;
 }
 
-/* The JSON object of hit i. */
+/* The JSON object of hit i of res, keys in the contract's order. A case
+ * document answers with the id of its meeting document. */
 static motesok_status make_hit(const motesok_xresults *res, size_t i,
                                const motesok_search_request *r, json_t **out, motesok_error *err)
 {
@@ -460,17 +618,20 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     stored_doc d;
     if (!split_data(data, len, &d)) {
         stored_doc_free(&d);
-        return msk_error_set(err, MOTESOK_ERR_DB_CORRUPT, "a stored document has no metadata");
+        return msk_error_set(err, MOTESOK_ERR_DB_CORRUPT,
+                             "a stored document has no metadata line");
     }
     json_t *hit = json_object();
-    json_object_set_new(hit, "rank", json_integer((json_int_t)(r->offset + i + 1)));
+    json_object_set_new(hit, "rank", json_integer((json_int_t)r->offset + (json_int_t)i + 1));
     json_object_set_new(hit, "score", json_real(round3(motesok_xresults_weight(res, i))));
-    static const char *const keys[] = {"id", "path", "title", "organ", "date"};
+    json_t *parent = json_object_get(d.meta, "parent");
+    if (json_is_string(parent) && json_string_length(parent) > 0)
+        json_object_set(hit, "id", parent);
+    else
+        copy_member(hit, d.meta, "id");
+    static const char *const keys[] = {"path", "title", "organ", "date"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         copy_member(hit, d.meta, keys[k]);
-    json_t *parent = json_object_get(d.meta, "parent");
-    if (json_is_string(parent))
-        json_object_set(hit, "id", parent);
     motesok_status st = page_and_snippet(res, &d, r, hit, err);
     stored_doc_free(&d);
     if (st != MOTESOK_OK) {
@@ -481,22 +642,28 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     return MOTESOK_OK;
 }
 
-/* Facet counts of res as {"organ": {...}, "year": {...}}. */
+/* Facet counts of res as {"organ": {value: count}, "year": {…}}, most
+ * frequent first. */
 static json_t *make_facets(const motesok_xresults *res)
 {
     static const char *const names[] = {"organ", "year"};
     json_t *facets = json_object();
-    for (size_t f = 0; f < 2; f++) {
+    for (size_t f = 0; f < sizeof names / sizeof *names; f++) {
         json_t *obj = json_object();
         for (size_t j = 0; j < motesok_xresults_facet_size(res, f); j++) {
             uint64_t count = 0;
             const char *v = motesok_xresults_facet(res, f, j, &count);
-            json_object_set_new(obj, v, json_integer((json_int_t)count));
+            if (v != NULL && *v != '\0')
+                json_object_set_new(obj, v, json_integer((json_int_t)count));
         }
         json_object_set_new(facets, names[f], obj);
     }
     return facets;
 }
+
+/* ======================================================================== */
+/* search                                                                   */
+/* ======================================================================== */
 
 /* Run the Xapian search for a validated request. */
 static motesok_status run(motesok_searcher *s, const motesok_search_request *r,
@@ -519,35 +686,47 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r,
     return st;
 }
 
+/* The hits of res as a JSON array into *out. */
+static motesok_status make_hits(const motesok_xresults *res, const motesok_search_request *r,
+                                json_t **out, motesok_error *err)
+{
+    *out = json_array();
+    if (*out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < motesok_xresults_count(res); i++) {
+        json_t *hit = NULL;
+        motesok_status st = make_hit(res, i, r, &hit, err);
+        if (st != MOTESOK_OK) {
+            json_decref(*out);
+            *out = NULL;
+            return st;
+        }
+        json_array_append_new(*out, hit);
+    }
+    return MOTESOK_OK;
+}
+
 motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search_request *req,
                                        char **json, motesok_error *err)
 {
-    *json = NULL;
     double t0 = now_ms();
-    motesok_search_request r;
-    motesok_status st = validate(req, &r, err);
+    motesok_search_request r = {0};
+    motesok_status st = begin_call(s, json, err);
     if (st == MOTESOK_OK)
-        st = motesok_xreader_reopen(s->xr, NULL, err);
+        st = validate(req, &r, err);
     motesok_xresults *res = NULL;
     if (st == MOTESOK_OK)
         st = run(s, &r, &res, err);
-    if (st != MOTESOK_OK)
+    json_t *hits = NULL;
+    if (st == MOTESOK_OK)
+        st = make_hits(res, &r, &hits, err);
+    if (st != MOTESOK_OK) {
+        motesok_xresults_free(res);
         return st;
-    json_t *hits = json_array();
-    for (size_t i = 0; st == MOTESOK_OK && i < motesok_xresults_count(res); i++) {
-        json_t *hit = NULL;
-        st = make_hit(res, i, &r, &hit, err);
-        if (st == MOTESOK_OK)
-            json_array_append_new(hits, hit);
     }
     json_t *facets = make_facets(res);
     uint64_t total = motesok_xresults_total(res);
     motesok_xresults_free(res);
-    if (st != MOTESOK_OK) {
-        json_decref(hits);
-        json_decref(facets);
-        return st;
-    }
     json_t *out = json_object();
     json_object_set_new(out, "query", json_string(r.query));
     json_object_set_new(out, "total", json_integer((json_int_t)total));
@@ -560,7 +739,9 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     return dump(out, json, err);
 }
 
-/* ---- documents ---------------------------------------------------------- */
+/* ======================================================================== */
+/* documents and text                                                       */
+/* ======================================================================== */
 
 /* True if id is 16 lower-case hex digits. */
 static bool valid_id(const char *id)
@@ -573,24 +754,28 @@ static bool valid_id(const char *id)
     return true;
 }
 
-/* Load the stored document of id. */
-static motesok_status load_doc(motesok_searcher *s, const char *id, char **data, size_t *len,
+/* Load the stored document of id into *d; *data holds the bytes d borrows
+ * (free it after stored_doc_free). Includes begin_call. */
+static motesok_status load_doc(motesok_searcher *s, const char *id, char **json, char **data,
                                stored_doc *d, motesok_error *err)
 {
     memset(d, 0, sizeof *d);
     *data = NULL;
+    motesok_status st = begin_call(s, json, err);
+    if (st != MOTESOK_OK)
+        return st;
     if (!valid_id(id))
         return msk_error_set(err, MOTESOK_ERR_INVALID,
-                             "document id must be 16 hexadecimal digits, got '%.40s'", id);
-    motesok_status st = motesok_xreader_reopen(s->xr, NULL, err);
+                             "document id: expected 16 hexadecimal digits, got '%.40s'",
+                             id ? id : "");
     char term[32];
     snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_ID, id);
-    if (st == MOTESOK_OK)
-        st = motesok_xreader_get_data(s->xr, term, data, len, err);
+    size_t len = 0;
+    st = motesok_xreader_get_data(s->xr, term, data, &len, err);
     if (st == MOTESOK_ERR_NOT_FOUND)
         return msk_error_set(err, st, "no document with id %s", id);
-    if (st == MOTESOK_OK && !split_data(*data, *len, d))
-        st = msk_error_set(err, MOTESOK_ERR_DB_CORRUPT, "document %s has no metadata", id);
+    if (st == MOTESOK_OK && !split_data(*data, len, d))
+        st = msk_error_set(err, MOTESOK_ERR_DB_CORRUPT, "document %s has no metadata line", id);
     if (st != MOTESOK_OK) {
         stored_doc_free(d);
         free(*data);
@@ -599,11 +784,41 @@ static motesok_status load_doc(motesok_searcher *s, const char *id, char **data,
     return st;
 }
 
-/* The case documents of file id, as a JSON array in page order. */
+/* Page of a case entry for sorting (cases without a page sort last). */
+static json_int_t case_page(json_t *c)
+{
+    json_t *p = json_object_get(c, "page");
+    return json_is_integer(p) ? json_integer_value(p) : INT64_MAX;
+}
+
+/* Append c to the array arr keeping it sorted by page (stable). */
+static void insert_by_page(json_t *arr, json_t *c)
+{
+    size_t at = json_array_size(arr);
+    while (at > 0 && case_page(json_array_get(arr, at - 1)) > case_page(c))
+        at--;
+    json_array_insert_new(arr, at, c);
+}
+
+/* The case entry of one case document's data: its "case" object (number,
+ * title, decision…) and its first "page"; NULL if it has no case. */
+static json_t *case_entry(const char *data, size_t len)
+{
+    stored_doc d;
+    json_t *c = NULL;
+    if (split_data(data, len, &d) && json_is_object(json_object_get(d.meta, "case"))) {
+        c = json_deep_copy(json_object_get(d.meta, "case"));
+        copy_member(c, d.meta, "page");
+    }
+    stored_doc_free(&d);
+    return c;
+}
+
+/* The case documents of file id (XP<id> AND XKcase), as a JSON array in
+ * page order. */
 static motesok_status list_cases(motesok_searcher *s, const char *id, json_t **out,
                                  motesok_error *err)
 {
-    *out = json_array();
     char xp[32];
     snprintf(xp, sizeof xp, "%s%s", MOTESOK_PREFIX_PARENT, id);
     motesok_xquery *a = motesok_xquery_term(xp);
@@ -611,39 +826,45 @@ static motesok_status list_cases(motesok_searcher *s, const char *id, json_t **o
     motesok_xquery *q = a && b ? motesok_xquery_combine(MOTESOK_XOP_AND, a, b) : NULL;
     motesok_xquery_free(a);
     motesok_xquery_free(b);
-    if (q == NULL)
+    *out = json_array();
+    if (q == NULL || *out == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    motesok_xsearch xs = {.query = q, .limit = 1000, .sort_slot = -1, .collapse_slot = -1};
+    motesok_xsearch xs = {.query = q, .limit = MAX_CASES, .sort_slot = -1, .collapse_slot = -1};
     motesok_xresults *res = NULL;
     motesok_status st = motesok_xreader_search(s->xr, &xs, &res, err);
     motesok_xquery_free(q);
     for (size_t i = 0; st == MOTESOK_OK && i < motesok_xresults_count(res); i++) {
         size_t len = 0;
         const char *data = motesok_xresults_data(res, i, &len);
-        stored_doc d;
-        if (split_data(data, len, &d)) {
-            json_t *c = json_deep_copy(json_object_get(d.meta, "case"));
-            if (json_is_object(c)) {
-                copy_member(c, d.meta, "page");
-                json_array_append_new(*out, c);
-            } else {
-                json_decref(c);
-            }
-        }
-        stored_doc_free(&d);
+        json_t *c = case_entry(data, len);
+        if (c != NULL)
+            insert_by_page(*out, c);
     }
     motesok_xresults_free(res);
     return st;
 }
 
+/* Add status, hash and indexed_at of the store row of id to out (null
+ * when the store has no row for it). */
+static void add_store_fields(motesok_searcher *s, const char *id, json_t *out)
+{
+    motesok_file_row row = {0};
+    bool found = false;
+    if (motesok_store_get_by_id(s->store, id, &row, &found, NULL) != MOTESOK_OK)
+        found = false;
+    json_object_set_new(out, "status",
+                        found ? json_string(motesok_file_status_name(row.status)) : json_null());
+    json_object_set_new(out, "hash", found ? string_or_null(row.hash) : json_null());
+    json_object_set_new(out, "indexed_at", found ? json_integer(row.indexed_at) : json_null());
+    motesok_file_row_clear(&row);
+}
+
 motesok_status motesok_searcher_document(motesok_searcher *s, const char *id, char **json,
                                          motesok_error *err)
 {
-    *json = NULL;
     char *data = NULL;
-    size_t len = 0;
     stored_doc d;
-    motesok_status st = load_doc(s, id, &data, &len, &d, err);
+    motesok_status st = load_doc(s, id, json, &data, &d, err);
     if (st != MOTESOK_OK)
         return st;
     json_t *out = json_object();
@@ -652,19 +873,12 @@ motesok_status motesok_searcher_document(motesok_searcher *s, const char *id, ch
                                        "encoding", "pages", "size", "mtime"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         copy_member(out, d.meta, keys[k]);
-    motesok_file_row row = {0};
-    bool found = false;
-    if (motesok_store_get_by_id(s->store, id, &row, &found, NULL) == MOTESOK_OK && found) {
-        json_object_set_new(out, "status", json_string(motesok_file_status_name(row.status)));
-        json_object_set_new(out, "hash", json_string(row.hash));
-        json_object_set_new(out, "indexed_at", json_integer(row.indexed_at));
-    }
-    motesok_file_row_clear(&row);
+    stored_doc_free(&d);
+    free(data);
+    add_store_fields(s, id, out);
     json_t *cases = NULL;
     st = list_cases(s, id, &cases, err);
     json_object_set_new(out, "cases", cases);
-    stored_doc_free(&d);
-    free(data);
     if (st != MOTESOK_OK) {
         json_decref(out);
         return st;
@@ -672,34 +886,40 @@ motesok_status motesok_searcher_document(motesok_searcher *s, const char *id, ch
     return dump(out, json, err);
 }
 
+/* The text of page (1-based) of d, or of all pages joined by blank lines
+ * when page is 0, as a JSON string. */
+static json_t *page_text(const stored_doc *d, unsigned page)
+{
+    if (page != 0)
+        return json_stringn(d->pages[page - 1], d->lens[page - 1]);
+    msk_buf text = {0};
+    motesok_status st = MOTESOK_OK;
+    for (size_t i = 0; st == MOTESOK_OK && i < d->n_pages; i++) {
+        if (i > 0)
+            st = msk_buf_append(&text, "\n\n", 2);
+        if (st == MOTESOK_OK)
+            st = msk_buf_append(&text, d->pages[i], d->lens[i]);
+    }
+    json_t *j = st == MOTESOK_OK ? json_stringn(text.data ? text.data : "", text.len) : NULL;
+    msk_buf_free(&text);
+    return j;
+}
+
 motesok_status motesok_searcher_text(motesok_searcher *s, const char *id, unsigned page,
                                      char **json, motesok_error *err)
 {
-    *json = NULL;
     char *data = NULL;
-    size_t len = 0;
     stored_doc d;
-    motesok_status st = load_doc(s, id, &data, &len, &d, err);
+    motesok_status st = load_doc(s, id, json, &data, &d, err);
     if (st != MOTESOK_OK)
         return st;
-    if (page > d.n_pages) {
-        st = msk_error_set(err, MOTESOK_ERR_NOT_FOUND, "page %u of %zu does not exist", page, d.n_pages);
-    }
     json_t *out = NULL;
-    if (st == MOTESOK_OK) {
-        msk_buf text = {0};
-        for (size_t i = 0; i < d.n_pages; i++) {
-            if (page != 0 && i + 1 != page)
-                continue;
-            if (text.len > 0)
-                msk_buf_append(&text, "\n\n", 2);
-            msk_buf_append(&text, d.pages[i], d.lens[i]);
-        }
-        msk_buf_terminate(&text);
-        out = json_pack("{s:s, s:I, s:I, s:s}", "id", id, "page", (json_int_t)page,
-                        "pages", (json_int_t)d.n_pages, "text", text.data ? text.data : "");
-        msk_buf_free(&text);
-    }
+    if (page > d.n_pages)
+        st = msk_error_set(err, MOTESOK_ERR_NOT_FOUND, "page %u of %zu does not exist", page,
+                           d.n_pages);
+    else
+        out = json_pack("{s:s, s:I, s:I, s:o}", "id", id, "page", (json_int_t)page,
+                        "pages", (json_int_t)d.n_pages, "text", page_text(&d, page));
     stored_doc_free(&d);
     free(data);
     if (st != MOTESOK_OK)
@@ -707,21 +927,24 @@ motesok_status motesok_searcher_text(motesok_searcher *s, const char *id, unsign
     return dump(out, json, err);
 }
 
-/* ---- status ------------------------------------------------------------- */
+/* ======================================================================== */
+/* status                                                                   */
+/* ======================================================================== */
 
 static int64_t walk_bytes; /* nftw has no user pointer; guarded by walk_lock */
 static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* nftw callback: add up regular file sizes. */
+/* nftw callback: add up the sizes of regular files. */
 static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void)path; (void)ftw;
+    (void)path;
+    (void)ftw;
     if (flag == FTW_F)
         walk_bytes += (int64_t)st->st_size;
     return 0;
 }
 
-/* Bytes used by the files under dir. */
+/* Bytes used by the regular files under dir. */
 static int64_t dir_bytes(const char *dir)
 {
     pthread_mutex_lock(&walk_lock);
@@ -732,13 +955,13 @@ static int64_t dir_bytes(const char *dir)
     return n;
 }
 
-/* store callback: add one failure reason to a JSON object. */
+/* Store callback: add one failure reason and its count to a JSON object. */
 static void add_reason(const char *code, int64_t count, void *ud)
 {
-    json_object_set_new(ud, code, json_integer(count));
+    json_object_set_new(ud, code ? code : "unknown", json_integer(count));
 }
 
-/* Number of case documents in the index. */
+/* Number of case documents (XKcase) in the index, counted exactly. */
 static motesok_status count_cases(motesok_searcher *s, uint64_t doccount, uint64_t *out,
                                   motesok_error *err)
 {
@@ -746,8 +969,9 @@ static motesok_status count_cases(motesok_searcher *s, uint64_t doccount, uint64
     motesok_xquery *q = motesok_xquery_term(MOTESOK_PREFIX_KIND "case");
     if (q == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    unsigned at_least = doccount > UINT32_MAX ? UINT32_MAX : (unsigned)doccount;
     motesok_xsearch xs = {.query = q, .limit = 0, .sort_slot = -1, .collapse_slot = -1,
-                          .check_at_least = (unsigned)(doccount > 4000000000u ? 4000000000u : doccount)};
+                          .check_at_least = at_least};
     motesok_xresults *res = NULL;
     motesok_status st = motesok_xreader_search(s->xr, &xs, &res, err);
     if (st == MOTESOK_OK)
@@ -759,12 +983,11 @@ static motesok_status count_cases(motesok_searcher *s, uint64_t doccount, uint64
 
 motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok_error *err)
 {
-    *json = NULL;
     uint64_t doccount = 0, revision = 0, cases = 0;
-    motesok_store_stats stats;
+    motesok_store_stats stats = {0};
     char *last_run = NULL;
     json_t *reasons = json_object();
-    motesok_status st = motesok_xreader_reopen(s->xr, NULL, err);
+    motesok_status st = begin_call(s, json, err);
     if (st == MOTESOK_OK)
         st = motesok_xreader_stats(s->xr, &doccount, &revision, err);
     if (st == MOTESOK_OK)
@@ -786,7 +1009,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok
     json_object_set_new(out, "failed", json_integer(stats.failed));
     json_object_set_new(out, "unsupported", json_integer(stats.unsupported));
     json_object_set_new(out, "revision", json_integer((json_int_t)revision));
-    json_object_set_new(out, "last_run", last_run ? json_string(last_run) : json_null());
+    json_object_set_new(out, "last_run", string_or_null(last_run));
     json_object_set_new(out, "failures", reasons);
     json_object_set_new(out, "index_bytes", json_integer(dir_bytes(s->dir)));
     free(last_run);

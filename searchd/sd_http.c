@@ -1,6 +1,7 @@
-/* motesokd: the request pipeline — route, check, run, answer, count.
- * Each pool thread owns one motesok_searcher (its own Xapian and SQLite
- * read handles), opened on its first request. */
+/* motesokd: the request pipeline — receive, route, check, run, answer,
+ * count and log. Each pool thread owns one motesok_searcher (its own
+ * Xapian and SQLite read handles), opened on the thread's first request
+ * that needs it and retried on the next one while the index is missing. */
 #include "sd_http.h"
 #include "sd_ui.h"
 
@@ -8,7 +9,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -17,35 +17,45 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- metrics -------------------------------------------------------------- */
+#define JSON_TYPE "application/json; charset=utf-8"
+#define DOCS_PREFIX "/api/v1/documents/"
+#define MAX_PAGE 1000000u
+#define LOG_PATH_BYTES 160
 
-enum route { R_SEARCH, R_DOCUMENT, R_TEXT, R_STATUS, R_HEALTH, R_METRICS, R_UI, R_OTHER, R_COUNT };
+/* ======================================================================== */
+/* metrics                                                                  */
+/* ======================================================================== */
+
+enum route { R_SEARCH, R_DOCUMENT, R_TEXT, R_STATUS, R_HEALTH, R_METRICS, R_UI, R_OTHER,
+             R_COUNT };
 static const char *const route_names[R_COUNT] = {
     "search", "document", "text", "status", "healthz", "metrics", "ui", "other"};
 
-enum { CODES = 6 };
-static const unsigned code_values[CODES] = {200, 400, 404, 405, 500, 503};
+/* The status codes motesokd answers with; anything else counts as 500. */
+static const unsigned code_values[] = {200, 400, 404, 405, 500, 503};
+enum { N_CODES = sizeof code_values / sizeof *code_values, CODE_500 = 4 };
 
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5};
 enum { N_BUCKETS = sizeof buckets / sizeof *buckets };
 
 static struct {
-    atomic_ullong requests[R_COUNT][CODES];
+    atomic_ullong requests[R_COUNT][N_CODES];
     atomic_ullong duration_us_sum;
     atomic_ullong duration_count;
     atomic_ullong bucket[N_BUCKETS];
+    atomic_ulong in_flight;
 } metrics;
 
-/* Index of an HTTP status in code_values (500 for anything else). */
+/* Index of an HTTP status in code_values (that of 500 for others). */
 static int code_index(unsigned code)
 {
-    for (int i = 0; i < CODES; i++)
+    for (int i = 0; i < N_CODES; i++)
         if (code_values[i] == code)
             return i;
-    return 4;
+    return CODE_500;
 }
 
-/* Count one finished request. */
+/* Count one finished request of route r. */
 static void count_request(enum route r, unsigned code, double secs)
 {
     atomic_fetch_add(&metrics.requests[r][code_index(code)], 1);
@@ -56,14 +66,21 @@ static void count_request(enum route r, unsigned code, double secs)
             atomic_fetch_add(&metrics.bucket[i], 1);
 }
 
-/* ---- per-request state ---------------------------------------------------- */
+unsigned long sd_http_in_flight(void)
+{
+    return atomic_load(&metrics.in_flight);
+}
+
+/* ======================================================================== */
+/* per-request and per-thread state                                         */
+/* ======================================================================== */
 
 typedef struct request {
     struct timespec start;
     enum route route;
-    unsigned code;
-    char method[8];
-    char path[128];
+    unsigned code; /* 0 until a response is queued */
+    char method[16];
+    char path[LOG_PATH_BYTES];
 } request;
 
 static pthread_key_t searcher_key;
@@ -75,25 +92,41 @@ static void searcher_destroy(void *p)
     motesok_searcher_close(p);
 }
 
-void sd_http_init(sd_server *srv)
+bool sd_http_init(sd_server *srv)
 {
     server = srv;
-    pthread_key_create(&searcher_key, searcher_destroy);
+    int rc = pthread_key_create(&searcher_key, searcher_destroy);
+    if (rc != 0)
+        errno = rc;
+    return rc == 0;
 }
 
-/* This thread's searcher, opened now if needed. */
+void sd_http_cleanup(void)
+{
+    pthread_key_delete(searcher_key);
+}
+
+/* This thread's searcher, opened now if it is not open yet. On failure
+ * err says why and the next call tries again. */
 static motesok_status thread_searcher(motesok_searcher **out, motesok_error *err)
 {
     *out = pthread_getspecific(searcher_key);
     if (*out != NULL)
         return MOTESOK_OK;
     motesok_status st = motesok_searcher_open(server->index_dir, out, err);
-    if (st == MOTESOK_OK)
-        pthread_setspecific(searcher_key, *out);
+    if (st == MOTESOK_OK && pthread_setspecific(searcher_key, *out) != 0) {
+        motesok_searcher_close(*out);
+        *out = NULL;
+        st = MOTESOK_ERR_NOMEM;
+        if (err != NULL) {
+            err->code = st;
+            snprintf(err->message, sizeof err->message, "cannot keep a searcher per thread");
+        }
+    }
     return st;
 }
 
-/* Seconds since ts. */
+/* Seconds since ts on the monotonic clock. */
 static double since(const struct timespec *ts)
 {
     struct timespec now;
@@ -101,7 +134,18 @@ static double since(const struct timespec *ts)
     return (double)(now.tv_sec - ts->tv_sec) + (double)(now.tv_nsec - ts->tv_nsec) / 1e9;
 }
 
-/* ---- responses ------------------------------------------------------------ */
+/* Copy s into out[cap] for a log line: control bytes become '?'. */
+static void log_copy(char *out, size_t cap, const char *s)
+{
+    size_t i = 0;
+    for (; s != NULL && s[i] != '\0' && i + 1 < cap; i++)
+        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    out[i] = '\0';
+}
+
+/* ======================================================================== */
+/* responses                                                                */
+/* ======================================================================== */
 
 /* Queue body (copied) with a status and content type. */
 static enum MHD_Result answer(struct MHD_Connection *conn, request *rq, unsigned code,
@@ -111,11 +155,11 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request *rq, unsigned
                                                                 MHD_RESPMEM_MUST_COPY);
     if (resp == NULL)
         return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", type);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (code == 405)
-        MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     rq->code = code;
     enum MHD_Result r = MHD_queue_response(conn, code, resp);
     MHD_destroy_response(resp);
@@ -126,14 +170,30 @@ static enum MHD_Result answer(struct MHD_Connection *conn, request *rq, unsigned
 static enum MHD_Result answer_json(struct MHD_Connection *conn, request *rq, unsigned code,
                                    const char *json)
 {
-    return answer(conn, rq, code, "application/json; charset=utf-8", json, strlen(json));
+    return answer(conn, rq, code, JSON_TYPE, json, strlen(json));
 }
 
-/* Queue the contract's error object. */
+/* message as a JSON string; when it is not valid UTF-8 (it may quote
+ * bytes from the request), with every non-ASCII byte shown as '?'. */
+static json_t *message_string(const char *message)
+{
+    json_t *j = json_string(message);
+    if (j != NULL)
+        return j;
+    char ascii[512];
+    size_t i = 0;
+    for (; message[i] != '\0' && i + 1 < sizeof ascii; i++)
+        ascii[i] = (unsigned char)message[i] < 0x80 ? message[i] : '?';
+    ascii[i] = '\0';
+    return json_string(ascii);
+}
+
+/* Queue the contract's error object {"error":{"code","message"}}. */
 static enum MHD_Result answer_error(struct MHD_Connection *conn, request *rq, unsigned code,
                                     const char *ecode, const char *message)
 {
-    json_t *j = json_pack("{s:{s:s, s:s}}", "error", "code", ecode, "message", message);
+    json_t *j = json_pack("{s:{s:s, s:o}}", "error", "code", ecode, "message",
+                          message_string(message));
     char *body = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     enum MHD_Result r = body ? answer_json(conn, rq, code, body)
@@ -143,7 +203,8 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn, request *rq, un
     return r;
 }
 
-/* Answer a library status as an HTTP error. */
+/* Answer a library status as an HTTP error: bad input 400, unknown 404,
+ * time limit and index trouble 503, the rest 500. */
 static enum MHD_Result answer_status(struct MHD_Connection *conn, request *rq,
                                      motesok_status st, const motesok_error *err)
 {
@@ -157,13 +218,20 @@ static enum MHD_Result answer_status(struct MHD_Connection *conn, request *rq,
     case MOTESOK_ERR_DB_MODIFIED:
     case MOTESOK_ERR_DB_LOCKED:
     case MOTESOK_ERR_DB_CORRUPT:
-    case MOTESOK_ERR_DB_VERSION:
-    case MOTESOK_ERR_IO: return answer_error(conn, rq, 503, "index_unavailable", msg);
+    case MOTESOK_ERR_DB_VERSION: return answer_error(conn, rq, 503, "index_unavailable", msg);
     default: return answer_error(conn, rq, 500, "internal", msg);
     }
 }
 
-/* Answer with a library call's JSON, or its error. */
+/* Answer that the index cannot be opened (503), with the reason. */
+static enum MHD_Result answer_unavailable(struct MHD_Connection *conn, request *rq,
+                                          const motesok_error *err)
+{
+    const char *msg = err->message[0] ? err->message : "the index cannot be opened";
+    return answer_error(conn, rq, 503, "index_unavailable", msg);
+}
+
+/* Answer with a library call's JSON (freed here), or with its error. */
 static enum MHD_Result answer_result(struct MHD_Connection *conn, request *rq, motesok_status st,
                                      char *json, const motesok_error *err)
 {
@@ -173,52 +241,80 @@ static enum MHD_Result answer_result(struct MHD_Connection *conn, request *rq, m
     return r;
 }
 
-/* ---- parameters ----------------------------------------------------------- */
+/* ======================================================================== */
+/* parameters                                                               */
+/* ======================================================================== */
 
-/* A GET argument, or NULL. */
+/* A query-string argument, or NULL. */
 static const char *arg(struct MHD_Connection *conn, const char *key)
 {
     return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-/* Parse an optional unsigned argument in [0, max]; false with a message if bad. */
-static bool arg_uint(struct MHD_Connection *conn, const char *key, unsigned max,
-                     unsigned *out, char *msg, size_t msglen)
+/* A query-string argument, or NULL when absent or empty. */
+static const char *arg_nonempty(struct MHD_Connection *conn, const char *key)
 {
     const char *v = arg(conn, key);
-    if (v == NULL || *v == '\0')
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Read optional argument key as a whole number in [min, max] into *out
+ * (left alone when absent); false with a message if it is not one. */
+static bool arg_uint(struct MHD_Connection *conn, const char *key, unsigned min, unsigned max,
+                     unsigned *out, char *msg, size_t msglen)
+{
+    const char *v = arg_nonempty(conn, key);
+    if (v == NULL)
         return true;
     char *end = NULL;
     errno = 0;
-    unsigned long n = strtoul(v, &end, 10);
-    if (errno != 0 || *end != '\0' || v[0] == '-' || v[0] == '+' || n > max) {
-        snprintf(msg, msglen, "%s: expected a whole number from 0 to %u, got '%.40s'", key, max, v);
+    unsigned long n = v[0] >= '0' && v[0] <= '9' ? strtoul(v, &end, 10) : 0;
+    if (end == NULL || *end != '\0' || errno != 0 || n < min || n > max) {
+        snprintf(msg, msglen, "%s: expected a whole number from %u to %u, got '%.40s'", key, min,
+                 max, v);
         return false;
     }
     *out = (unsigned)n;
     return true;
 }
 
-/* Parse decisions=1|0|true|false|yes|no; false with a message if bad. */
+/* Read optional argument key as 1|0|true|false into *out; false with a
+ * message if it is something else. */
 static bool arg_bool(struct MHD_Connection *conn, const char *key, bool *out, char *msg,
                      size_t msglen)
 {
-    const char *v = arg(conn, key);
-    if (v == NULL || *v == '\0')
+    const char *v = arg_nonempty(conn, key);
+    if (v == NULL)
         return true;
-    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) {
         *out = true;
         return true;
     }
-    if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no")) {
+    if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0) {
         *out = false;
         return true;
     }
-    snprintf(msg, msglen, "%s: expected 1 or 0, got '%.40s'", key, v);
+    snprintf(msg, msglen, "%s: expected 1, 0, true or false, got '%.40s'", key, v);
     return false;
 }
 
-/* Read the search request from the query string; false with a message. */
+/* Read optional argument sort (relevance|date) into *out. */
+static bool arg_sort(struct MHD_Connection *conn, motesok_sort *out, char *msg, size_t msglen)
+{
+    const char *v = arg_nonempty(conn, "sort");
+    if (v == NULL || strcmp(v, "relevance") == 0)
+        *out = MOTESOK_SORT_RELEVANCE;
+    else if (strcmp(v, "date") == 0)
+        *out = MOTESOK_SORT_DATE;
+    else {
+        snprintf(msg, msglen, "sort: expected relevance or date, got '%.40s'", v);
+        return false;
+    }
+    return true;
+}
+
+/* Read the search request from the query string; false with a message.
+ * Empty from, to and organ are the same as absent. */
 static bool search_params(struct MHD_Connection *conn, motesok_search_request *req, char *msg,
                           size_t msglen)
 {
@@ -228,35 +324,18 @@ static bool search_params(struct MHD_Connection *conn, motesok_search_request *r
         snprintf(msg, msglen, "missing parameter q (the query)");
         return false;
     }
-    if (!arg_uint(conn, "limit", MOTESOK_MAX_LIMIT, &req->limit, msg, msglen) ||
-        !arg_uint(conn, "offset", MOTESOK_MAX_OFFSET, &req->offset, msg, msglen) ||
-        !arg_bool(conn, "decisions", &req->decisions, msg, msglen))
-        return false;
-    const char *limit = arg(conn, "limit");
-    if (limit != NULL && *limit != '\0' && req->limit == 0) {
-        snprintf(msg, msglen, "limit: must be at least 1");
-        return false;
-    }
-    req->from = arg(conn, "from");
-    req->to = arg(conn, "to");
-    if (req->from != NULL && *req->from == '\0')
-        req->from = NULL;
-    if (req->to != NULL && *req->to == '\0')
-        req->to = NULL;
-    req->organ = arg(conn, "organ");
-    const char *sort = arg(conn, "sort");
-    if (sort == NULL || *sort == '\0' || strcmp(sort, "relevance") == 0)
-        req->sort = MOTESOK_SORT_RELEVANCE;
-    else if (strcmp(sort, "date") == 0)
-        req->sort = MOTESOK_SORT_DATE;
-    else {
-        snprintf(msg, msglen, "sort: expected relevance or date, got '%.40s'", sort);
-        return false;
-    }
-    return true;
+    req->from = arg_nonempty(conn, "from");
+    req->to = arg_nonempty(conn, "to");
+    req->organ = arg_nonempty(conn, "organ");
+    return arg_uint(conn, "limit", 1, MOTESOK_MAX_LIMIT, &req->limit, msg, msglen) &&
+           arg_uint(conn, "offset", 0, MOTESOK_MAX_OFFSET, &req->offset, msg, msglen) &&
+           arg_bool(conn, "decisions", &req->decisions, msg, msglen) &&
+           arg_sort(conn, &req->sort, msg, msglen);
 }
 
-/* ---- routes --------------------------------------------------------------- */
+/* ======================================================================== */
+/* routes                                                                   */
+/* ======================================================================== */
 
 /* GET /api/v1/search */
 static enum MHD_Result route_search(struct MHD_Connection *conn, request *rq)
@@ -268,37 +347,41 @@ static enum MHD_Result route_search(struct MHD_Connection *conn, request *rq)
     motesok_error err;
     motesok_error_clear(&err);
     motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK)
+        return answer_unavailable(conn, rq, &err);
     char *json = NULL;
-    motesok_status st = thread_searcher(&s, &err);
-    if (st == MOTESOK_OK)
-        st = motesok_searcher_search(s, &req, &json, &err);
+    motesok_status st = motesok_searcher_search(s, &req, &json, &err);
     return answer_result(conn, rq, st, json, &err);
 }
 
-/* GET /api/v1/documents/{id} and /api/v1/documents/{id}/text */
+/* GET /api/v1/documents/{id} and /api/v1/documents/{id}/text?page=N;
+ * rest is what follows the documents prefix. */
 static enum MHD_Result route_document(struct MHD_Connection *conn, request *rq, const char *rest)
 {
-    char id[32];
     const char *slash = strchr(rest, '/');
-    size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
     bool text = slash != NULL && strcmp(slash, "/text") == 0;
     rq->route = text ? R_TEXT : R_DOCUMENT;
-    if (n == 0 || n >= sizeof id || (slash != NULL && !text))
+    size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+    if (n == 0 || (slash != NULL && !text))
         return answer_error(conn, rq, 404, "not_found", "no such resource");
+    char id[32];
+    if (n >= sizeof id)
+        return answer_error(conn, rq, 400, "bad_request",
+                            "document id: expected 16 hexadecimal digits");
     memcpy(id, rest, n);
     id[n] = '\0';
     unsigned page = 0;
     char msg[256];
-    if (text && !arg_uint(conn, "page", 1000000, &page, msg, sizeof msg))
+    if (text && !arg_uint(conn, "page", 0, MAX_PAGE, &page, msg, sizeof msg))
         return answer_error(conn, rq, 400, "bad_request", msg);
     motesok_error err;
     motesok_error_clear(&err);
     motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK)
+        return answer_unavailable(conn, rq, &err);
     char *json = NULL;
-    motesok_status st = thread_searcher(&s, &err);
-    if (st == MOTESOK_OK)
-        st = text ? motesok_searcher_text(s, id, page, &json, &err)
-                  : motesok_searcher_document(s, id, &json, &err);
+    motesok_status st = text ? motesok_searcher_text(s, id, page, &json, &err)
+                             : motesok_searcher_document(s, id, &json, &err);
     return answer_result(conn, rq, st, json, &err);
 }
 
@@ -308,14 +391,14 @@ static enum MHD_Result route_status(struct MHD_Connection *conn, request *rq)
     motesok_error err;
     motesok_error_clear(&err);
     motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK)
+        return answer_unavailable(conn, rq, &err);
     char *json = NULL;
-    motesok_status st = thread_searcher(&s, &err);
-    if (st == MOTESOK_OK)
-        st = motesok_searcher_status(s, &json, &err);
+    motesok_status st = motesok_searcher_status(s, &json, &err);
     return answer_result(conn, rq, st, json, &err);
 }
 
-/* GET /healthz: the daemon is up; says whether the index can be read. */
+/* GET /healthz: 200 while the daemon runs; "index" says if it can be read. */
 static enum MHD_Result route_health(struct MHD_Connection *conn, request *rq)
 {
     motesok_searcher *s = NULL;
@@ -324,74 +407,168 @@ static enum MHD_Result route_health(struct MHD_Connection *conn, request *rq)
                                             : "{\"status\":\"ok\",\"index\":false}");
 }
 
-/* Append printf output to a bounded buffer. */
-static void emit(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void emit(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+/* Bounded text buffer for the metrics page. */
+typedef struct textbuf {
+    char data[16384];
+    size_t len;
+} textbuf;
+
+/* Append printf output to b; output past its end is dropped. */
+static void emit(textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(textbuf *b, const char *fmt, ...)
 {
-    if (*len >= cap)
+    if (b->len + 1 >= sizeof b->data)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    int n = vsnprintf(b->data + b->len, sizeof b->data - b->len, fmt, ap);
     va_end(ap);
     if (n > 0)
-        *len += (size_t)n;
+        b->len = b->len + (size_t)n < sizeof b->data ? b->len + (size_t)n : sizeof b->data - 1;
+}
+
+/* Emit the request counters and the latency histogram. */
+static void emit_requests(textbuf *b)
+{
+    emit(b, "# HELP motesok_requests_total HTTP requests answered, by route and status.\n"
+            "# TYPE motesok_requests_total counter\n");
+    for (int r = 0; r < R_COUNT; r++)
+        for (int c = 0; c < N_CODES; c++)
+            emit(b, "motesok_requests_total{route=\"%s\",code=\"%u\"} %llu\n", route_names[r],
+                 code_values[c], atomic_load(&metrics.requests[r][c]));
+    emit(b, "# HELP motesok_request_duration_seconds Time to answer a request.\n"
+            "# TYPE motesok_request_duration_seconds histogram\n");
+    for (int i = 0; i < N_BUCKETS; i++)
+        emit(b, "motesok_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i],
+             atomic_load(&metrics.bucket[i]));
+    unsigned long long count = atomic_load(&metrics.duration_count);
+    emit(b, "motesok_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+            "motesok_request_duration_seconds_sum %.6f\n"
+            "motesok_request_duration_seconds_count %llu\n",
+         count, (double)atomic_load(&metrics.duration_us_sum) / 1e6, count);
+    emit(b, "# HELP motesok_requests_in_flight Requests being answered.\n"
+            "# TYPE motesok_requests_in_flight gauge\n"
+            "motesok_requests_in_flight %lu\n", sd_http_in_flight());
+}
+
+/* Emit one gauge of the index taken from member key of status. */
+static void emit_gauge(textbuf *b, json_t *status, const char *key, const char *name,
+                       const char *help)
+{
+    json_t *v = json_object_get(status, key);
+    if (json_is_integer(v))
+        emit(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, name, name,
+             (long long)json_integer_value(v));
+}
+
+/* Emit the index gauges, from this thread's searcher if the index opens. */
+static void emit_index(textbuf *b)
+{
+    motesok_searcher *s = NULL;
+    char *json = NULL;
+    json_t *status = NULL;
+    if (thread_searcher(&s, NULL) == MOTESOK_OK &&
+        motesok_searcher_status(s, &json, NULL) == MOTESOK_OK)
+        status = json_loads(json, 0, NULL);
+    motesok_free(json);
+    emit(b, "# HELP motesok_index_up Whether the index can be read.\n"
+            "# TYPE motesok_index_up gauge\nmotesok_index_up %d\n", status != NULL);
+    emit_gauge(b, status, "documents", "motesok_index_documents", "Files indexed.");
+    emit_gauge(b, status, "cases", "motesok_index_cases", "Cases (saker) indexed.");
+    emit_gauge(b, status, "failed", "motesok_index_failed", "Files that failed to index.");
+    emit_gauge(b, status, "index_bytes", "motesok_index_bytes", "Size of the index on disk.");
+    json_decref(status);
 }
 
 /* GET /metrics in the Prometheus text format. */
 static enum MHD_Result route_metrics(struct MHD_Connection *conn, request *rq)
 {
-    char buf[16384];
-    size_t len = 0, cap = sizeof buf;
-    emit(buf, cap, &len, "# HELP motesok_requests_total HTTP requests answered.\n"
-                         "# TYPE motesok_requests_total counter\n");
-    for (int r = 0; r < R_COUNT; r++)
-        for (int c = 0; c < CODES; c++)
-            emit(buf, cap, &len, "motesok_requests_total{route=\"%s\",code=\"%u\"} %llu\n",
-                 route_names[r], code_values[c], atomic_load(&metrics.requests[r][c]));
-    emit(buf, cap, &len, "# HELP motesok_request_duration_seconds Time to answer a request.\n"
-                         "# TYPE motesok_request_duration_seconds histogram\n");
-    for (int i = 0; i < N_BUCKETS; i++)
-        emit(buf, cap, &len, "motesok_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-             buckets[i], atomic_load(&metrics.bucket[i]));
-    unsigned long long count = atomic_load(&metrics.duration_count);
-    emit(buf, cap, &len, "motesok_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-                         "motesok_request_duration_seconds_sum %.6f\n"
-                         "motesok_request_duration_seconds_count %llu\n",
-         count, (double)atomic_load(&metrics.duration_us_sum) / 1e6, count);
-    if (len >= cap)
-        len = cap - 1;
-    return answer(conn, rq, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len);
+    textbuf *b = malloc(sizeof *b);
+    if (b == NULL)
+        return answer_error(conn, rq, 500, "internal", "out of memory");
+    b->len = 0;
+    b->data[0] = '\0';
+    emit_requests(b);
+    emit_index(b);
+    enum MHD_Result r = answer(conn, rq, 200, "text/plain; version=0.0.4; charset=utf-8",
+                               b->data, b->len);
+    free(b);
+    return r;
 }
 
-/* Route a GET/HEAD request by path. */
+/* GET /: the search page. */
+static enum MHD_Result route_ui(struct MHD_Connection *conn, request *rq)
+{
+    return answer(conn, rq, 200, "text/html; charset=utf-8", sd_ui_html, sizeof sd_ui_html - 1);
+}
+
+/* Route a GET or HEAD request by its path. */
 static enum MHD_Result dispatch(struct MHD_Connection *conn, request *rq, const char *url)
 {
-    static const char docs[] = "/api/v1/documents/";
-    if (strcmp(url, "/api/v1/search") == 0) {
-        rq->route = R_SEARCH;
-        return route_search(conn, rq);
+    static const struct {
+        const char *path;
+        enum route route;
+        enum MHD_Result (*fn)(struct MHD_Connection *, request *);
+    } routes[] = {
+        {"/api/v1/search", R_SEARCH, route_search}, {"/api/v1/status", R_STATUS, route_status},
+        {"/healthz", R_HEALTH, route_health},       {"/metrics", R_METRICS, route_metrics},
+        {"/", R_UI, route_ui},                      {"/index.html", R_UI, route_ui},
+    };
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+        if (strcmp(url, routes[i].path) == 0) {
+            rq->route = routes[i].route;
+            return routes[i].fn(conn, rq);
+        }
     }
-    if (strncmp(url, docs, sizeof docs - 1) == 0)
-        return route_document(conn, rq, url + sizeof docs - 1);
-    if (strcmp(url, "/api/v1/status") == 0) {
-        rq->route = R_STATUS;
-        return route_status(conn, rq);
-    }
-    if (strcmp(url, "/healthz") == 0) {
-        rq->route = R_HEALTH;
-        return route_health(conn, rq);
-    }
-    if (strcmp(url, "/metrics") == 0) {
-        rq->route = R_METRICS;
-        return route_metrics(conn, rq);
-    }
-    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-        rq->route = R_UI;
-        return answer(conn, rq, 200, "text/html; charset=utf-8", sd_ui_html, sizeof sd_ui_html - 1);
-    }
+    if (strncmp(url, DOCS_PREFIX, sizeof DOCS_PREFIX - 1) == 0)
+        return route_document(conn, rq, url + sizeof DOCS_PREFIX - 1);
     return answer_error(conn, rq, 404, "not_found", "no such resource; the API is under /api/v1/");
+}
+
+/* Iterator over query-string arguments: stop at the first whose key or
+ * value holds a NUL byte (%00), and keep its key in *cls. */
+static enum MHD_Result find_nul(void *cls, enum MHD_ValueKind kind, const char *key,
+                                size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    bool nul = strlen(key) != key_size || (value != NULL && strlen(value) != value_size);
+    if (!nul)
+        return MHD_YES;
+    *(const char **)cls = key;
+    return MHD_NO;
+}
+
+/* Check the request line and route it; arguments with NUL bytes, which
+ * would be read as shorter than sent, are refused. */
+static enum MHD_Result check_and_dispatch(struct MHD_Connection *conn, request *rq,
+                                          const char *url, const char *method)
+{
+    if (url == NULL || method == NULL)
+        return answer_error(conn, rq, 400, "bad_request", "malformed request");
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+        return answer_error(conn, rq, 405, "method_not_allowed", "only GET and HEAD are served");
+    const char *bad = NULL;
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, find_nul, &bad);
+    if (bad != NULL) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "parameter '%.40s' holds a NUL byte", bad);
+        return answer_error(conn, rq, 400, "bad_request", msg);
+    }
+    return dispatch(conn, rq, url);
+}
+
+/* A new request record for method and url, counted as in flight. */
+static request *request_new(const char *method, const char *url)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (rq == NULL)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &rq->start);
+    rq->route = R_OTHER;
+    log_copy(rq->method, sizeof rq->method, method);
+    log_copy(rq->path, sizeof rq->path, url);
+    atomic_fetch_add(&metrics.in_flight, 1);
+    return rq;
 }
 
 enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -399,32 +576,30 @@ enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const cha
                                const char *upload_data, size_t *upload_data_size,
                                void **con_cls)
 {
-    (void)cls; (void)version; (void)upload_data;
+    (void)cls;
+    (void)version;
+    (void)upload_data;
     request *rq = *con_cls;
     if (rq == NULL) {
-        rq = calloc(1, sizeof *rq);
+        rq = request_new(method, url);
         if (rq == NULL)
             return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &rq->start);
-        rq->route = R_OTHER;
-        snprintf(rq->method, sizeof rq->method, "%s", method);
-        snprintf(rq->path, sizeof rq->path, "%s", url);
         *con_cls = rq;
     }
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-        if (*upload_data_size != 0) {
-            *upload_data_size = 0; /* discard any body */
-            return MHD_YES;
-        }
-        return answer_error(conn, rq, 405, "method_not_allowed", "only GET and HEAD are served");
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0; /* no route takes a body: drop it */
+        return MHD_YES;
     }
-    return dispatch(conn, rq, url);
+    if (rq->code != 0)
+        return MHD_YES; /* answered already */
+    return check_and_dispatch(conn, rq, url, method);
 }
 
 void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                        enum MHD_RequestTerminationCode toe)
 {
-    (void)cls; (void)conn;
+    (void)cls;
+    (void)conn;
     request *rq = *con_cls;
     if (rq == NULL)
         return;
@@ -436,4 +611,5 @@ void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     free(rq);
     *con_cls = NULL;
+    atomic_fetch_sub(&metrics.in_flight, 1);
 }

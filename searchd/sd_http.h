@@ -1,18 +1,31 @@
-/* motesokd: the HTTP request pipeline. */
+/* motesokd: the HTTP request pipeline (sd_http.c).
+ *
+ * Life cycle: sd_http_init → MHD_start_daemon(… sd_http_handle, srv,
+ * MHD_OPTION_NOTIFY_COMPLETED, sd_http_completed, srv …) → requests →
+ * MHD_quiesce_daemon → wait until sd_http_in_flight() is 0 →
+ * MHD_stop_daemon → sd_http_cleanup. */
 #ifndef SD_HTTP_H
 #define SD_HTTP_H
 
 #include <microhttpd.h>
 #include <stdbool.h>
 
-/* What every request handler needs; one instance for the daemon. */
+/* What every request handler needs; one instance for the daemon, which
+ * must outlive it. */
 typedef struct sd_server {
     const char *index_dir;
-    bool access_log;
+    bool access_log; /* one line per request on stderr */
 } sd_server;
 
-/* Set up per-thread state; call once before starting the daemon. */
-void sd_http_init(sd_server *srv);
+/* Set up the per-thread searchers; call once before starting the daemon.
+ * False (with errno) if the thread-local key cannot be made. */
+bool sd_http_init(sd_server *srv);
+
+/* Release what sd_http_init made; call after MHD_stop_daemon. */
+void sd_http_cleanup(void);
+
+/* Requests received and not yet completed. */
+unsigned long sd_http_in_flight(void);
 
 /* libmicrohttpd access handler (cls is the sd_server). */
 enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -20,7 +33,7 @@ enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const cha
                                const char *upload_data, size_t *upload_data_size,
                                void **con_cls);
 
-/* libmicrohttpd completion callback: frees per-request state. */
+/* libmicrohttpd completion callback: counts, logs and frees a request. */
 void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                        enum MHD_RequestTerminationCode toe);
 

@@ -1,5 +1,6 @@
 /* motesokd: serve search over an index directory on HTTP/JSON.
- * Life: options → listen → wait for SIGTERM/SIGINT → finish requests → exit 0. */
+ * Life: options → resolve the address → block signals → listen → wait for
+ * SIGTERM/SIGINT → stop accepting → let requests in flight finish → exit 0. */
 #include "sd_http.h"
 
 #include <motesok/motesok.h>
@@ -7,59 +8,100 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
+#define EXIT_LISTEN 1
 #define MAX_THREADS 64
+#define DEFAULT_LISTEN "127.0.0.1:7700"
+#define DEFAULT_INDEX "./motesok-index"
+#define CONNECTION_LIMIT 256u
+#define CONNECTION_TIMEOUT_S 30u
+#define CONNECTION_MEMORY 65536u
+#define DRAIN_LIMIT_S 30
 
 static const char usage_text[] =
-"Usage: motesokd [OPTIONS]\n"
+"NAME\n"
+"    motesokd - serve ranked search over a Møtesøk index on HTTP/JSON\n"
 "\n"
-"Serve ranked search over a Møtesøk index on HTTP/JSON. New commits by\n"
-"motesok-index are seen on the next request, without a restart. The daemon\n"
-"starts even before the index exists and answers 503 until it does.\n"
+"SYNOPSIS\n"
+"    motesokd [--index DIR] [--listen HOST:PORT] [--threads N] [--quiet]\n"
+"             [--verbose] [--help] [--version]\n"
 "\n"
-"Options:\n"
-"  -i, --index DIR        index directory (default: $MOTESOK_INDEX, else\n"
-"                         ./motesok-index)\n"
-"  -l, --listen HOST:PORT address to listen on (default 127.0.0.1:7700);\n"
-"                         IPv6 as [::1]:7700; port 0 picks a free port\n"
-"  -t, --threads N        worker threads (default: number of CPUs, 1-64)\n"
-"  -q, --quiet            no start-up line and no access log\n"
-"  -h, --help             show this help and exit\n"
-"  -V, --version          show the version and exit\n"
+"DESCRIPTION\n"
+"    motesokd answers searches over the index that motesok-index builds.\n"
+"    Each worker thread keeps its own read handles; a new commit by\n"
+"    motesok-index is seen on the next request, without a restart. The\n"
+"    daemon also starts before the index exists and answers 503\n"
+"    (index_unavailable) until it does.\n"
 "\n"
-"Endpoints:\n"
-"  GET /api/v1/search?q=&limit=&offset=&from=&to=&organ=&decisions=1&sort=\n"
-"  GET /api/v1/documents/ID      GET /api/v1/documents/ID/text?page=N\n"
-"  GET /api/v1/status            GET /healthz     GET /metrics     GET /\n"
+"OPTIONS\n"
+"    -i, --index DIR\n"
+"        Index directory (default: $MOTESOK_INDEX, else " DEFAULT_INDEX ").\n"
+"    -l, --listen HOST:PORT\n"
+"        Address to listen on (default " DEFAULT_LISTEN "). Write IPv6\n"
+"        addresses in brackets, e.g. [::1]:7700. Port 0 picks a free port.\n"
+"    -t, --threads N\n"
+"        Worker threads, 1 to 64 (default: the number of online CPUs).\n"
+"    -q, --quiet\n"
+"        No start-up line and no access log.\n"
+"    -v, --verbose\n"
+"        Also log libmicrohttpd's own errors on stderr.\n"
+"    -h, --help\n"
+"        Show this help and exit.\n"
+"    -V, --version\n"
+"        Show the version and exit.\n"
 "\n"
-"Signals: SIGTERM or SIGINT finish the requests in flight and exit 0.\n"
-"Exit status: 0 after a clean shutdown, 1 if it cannot listen, 2 on usage errors.\n";
+"ENDPOINTS (GET and HEAD)\n"
+"    /api/v1/search?q=&limit=&offset=&from=&to=&organ=&decisions=&sort=\n"
+"        q is required (may be empty); limit 1-100 (10); offset 0-100000;\n"
+"        from/to YYYY-MM-DD; decisions 1|0|true|false; sort relevance|date.\n"
+"    /api/v1/documents/ID          metadata and cases of a document\n"
+"    /api/v1/documents/ID/text?page=N\n"
+"                                  text of page N (0 or none: all pages)\n"
+"    /api/v1/status                counts, failures and size of the index\n"
+"    /healthz                      200 while running; says if the index opens\n"
+"    /metrics                      Prometheus text format\n"
+"    /                             a small search page\n"
+"    Errors are JSON {\"error\":{\"code\",\"message\"}}: bad_request (400),\n"
+"    not_found (404), method_not_allowed (405), internal (500),\n"
+"    index_unavailable or timeout (503).\n"
+"\n"
+"ENVIRONMENT\n"
+"    MOTESOK_INDEX    index directory when --index is not given\n"
+"\n"
+"SIGNALS\n"
+"    SIGTERM, SIGINT  stop accepting connections, finish the requests in\n"
+"                     flight, exit 0.\n"
+"\n"
+"EXIT STATUS\n"
+"    0  clean shutdown (or --help, --version)\n"
+"    1  cannot listen on the address, or cannot start\n"
+"    2  usage error\n"
+"\n"
+"EXAMPLES\n"
+"    motesokd --index /srv/motesok-index\n"
+"    motesokd --listen [::1]:8080 --threads 4\n"
+"    curl 'http://127.0.0.1:7700/api/v1/search?q=legevakt&from=2018-01-01'\n";
 
 typedef struct sd_options {
     const char *index_dir;
     const char *listen;
     unsigned threads;
     bool quiet;
+    bool verbose;
 } sd_options;
 
-static int signal_pipe[2] = {-1, -1};
-
-/* SIGTERM/SIGINT: wake the main thread (async-signal-safe). */
-static void on_signal(int sig)
-{
-    int saved = errno;
-    unsigned char b = (unsigned char)sig;
-    ssize_t r = write(signal_pipe[1], &b, 1);
-    (void)r;
-    errno = saved;
-}
+/* ======================================================================== */
+/* options                                                                  */
+/* ======================================================================== */
 
 /* Number of online CPUs within [1, MAX_THREADS]. */
 static unsigned cpu_count(void)
@@ -68,154 +110,202 @@ static unsigned cpu_count(void)
     return n < 1 ? 1 : (unsigned)(n > MAX_THREADS ? MAX_THREADS : n);
 }
 
-/* Print a usage error and return the usage exit code. */
+/* Print a usage error naming the bad value; returns the usage exit code. */
 static int usage_error(const char *what, const char *value)
 {
-    fprintf(stderr, "motesokd: %s '%s'\nTry 'motesokd --help' for more information.\n", what, value);
+    fprintf(stderr, "motesokd: %s '%s'\nTry 'motesokd --help' for more information.\n", what,
+            value);
     return EXIT_USAGE;
 }
 
-/* Parse the command line; -1 to go on, else an exit code. */
+/* Parse --threads; false if it is not a number in 1..MAX_THREADS. */
+static bool parse_threads(const char *s, unsigned *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : 0;
+    if (end == NULL || *end != '\0' || errno != 0 || n < 1 || n > MAX_THREADS)
+        return false;
+    *out = (unsigned)n;
+    return true;
+}
+
+/* Parse the command line into o; -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, sd_options *o)
 {
     static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'}, {"listen", required_argument, NULL, 'l'},
+        {"index", required_argument, NULL, 'i'},   {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_INDEX");
-    o->index_dir = env && *env ? env : "./motesok-index";
-    o->listen = "127.0.0.1:7700";
-    o->threads = cpu_count();
+    *o = (sd_options){.index_dir = env && *env ? env : DEFAULT_INDEX, .listen = DEFAULT_LISTEN,
+                      .threads = cpu_count()};
     for (;;) {
-        int c = getopt_long(argc, argv, "i:l:t:qhV", longopts, NULL);
+        int c = getopt_long(argc, argv, "i:l:t:qvhV", longopts, NULL);
         if (c == -1)
             break;
-        char *end = NULL;
-        long n = 0;
         switch (c) {
         case 'i': o->index_dir = optarg; break;
         case 'l': o->listen = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'v': o->verbose = true; break;
         case 't':
-            n = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || n < 1 || n > MAX_THREADS)
-                return usage_error("invalid --threads (1-64):", optarg);
-            o->threads = (unsigned)n;
+            if (!parse_threads(optarg, &o->threads))
+                return usage_error("invalid --threads (expected 1 to 64):", optarg);
             break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("motesokd %s\n", motesok_version()); return 0;
-        default: fprintf(stderr, "Try 'motesokd --help' for more information.\n"); return EXIT_USAGE;
+        default:
+            fprintf(stderr, "Try 'motesokd --help' for more information.\n");
+            return EXIT_USAGE;
         }
     }
     if (optind < argc)
         return usage_error("unexpected argument", argv[optind]);
+    if (*o->index_dir == '\0')
+        return usage_error("invalid --index:", o->index_dir);
     return -1;
 }
 
-/* Resolve HOST:PORT or [V6]:PORT into *res (freeaddrinfo it); false if bad. */
-static bool resolve_listen(const char *spec, struct addrinfo **res)
+/* Split HOST:PORT or [V6]:PORT into host[cap] and *port; false if bad. */
+static bool split_listen(const char *spec, char *host, size_t cap, const char **port)
 {
-    char host[256];
     const char *colon = strrchr(spec, ':');
     if (colon == NULL || colon == spec || colon[1] == '\0')
         return false;
-    size_t hl = (size_t)(colon - spec);
     const char *h = spec;
+    size_t hl = (size_t)(colon - spec);
     if (spec[0] == '[') {
         if (hl < 3 || spec[hl - 1] != ']')
             return false;
         h = spec + 1;
         hl -= 2;
+    } else if (memchr(spec, ']', hl) != NULL) {
+        return false;
     }
-    if (hl >= sizeof host)
+    if (hl == 0 || hl >= cap)
         return false;
     memcpy(host, h, hl);
     host[hl] = '\0';
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || port < 0 || port > 65535)
+    for (const char *p = colon + 1; *p != '\0'; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    if (strlen(colon + 1) > 5 || atol(colon + 1) > 65535)
         return false;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
-    return getaddrinfo(host, colon + 1, &hints, res) == 0;
+    *port = colon + 1;
+    return true;
 }
 
-/* Start libmicrohttpd on addr; NULL (with errno) if it cannot listen. */
+/* Resolve a --listen spec into *res (freeaddrinfo it); false if bad. */
+static bool resolve_listen(const char *spec, struct addrinfo **res)
+{
+    char host[256];
+    const char *port = NULL;
+    if (!split_listen(spec, host, sizeof host, &port))
+        return false;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    return getaddrinfo(host, port, &hints, res) == 0;
+}
+
+/* ======================================================================== */
+/* serving                                                                  */
+/* ======================================================================== */
+
+/* Block SIGTERM, SIGINT in this thread and so in every thread started
+ * after (they are taken with sigwait), and ignore SIGPIPE. */
+static bool block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    signal(SIGPIPE, SIG_IGN);
+    return pthread_sigmask(SIG_BLOCK, set, NULL) == 0;
+}
+
+/* Start libmicrohttpd on ai with the options' thread pool; NULL if it
+ * cannot listen. */
 static struct MHD_Daemon *start(const sd_options *o, sd_server *srv, const struct addrinfo *ai)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+    if (o->verbose)
+        flags |= MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     return MHD_start_daemon(flags, 0, NULL, NULL, sd_http_handle, srv,
                             MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->threads,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_S,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
                             MHD_OPTION_NOTIFY_COMPLETED, sd_http_completed, srv,
                             MHD_OPTION_END);
 }
 
-/* Block until SIGTERM or SIGINT arrives. */
-static void wait_for_signal(void)
+/* Print the start-up line with the port actually bound. */
+static void announce(const sd_options *o, struct MHD_Daemon *d)
 {
-    unsigned char b;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    int host_len = (int)(strrchr(o->listen, ':') - o->listen);
+    fprintf(stderr, "motesokd: serving %s on http://%.*s:%u (%u threads)\n", o->index_dir,
+            host_len, o->listen, info ? (unsigned)info->port : 0u, o->threads);
+}
+
+/* Block until SIGTERM or SIGINT arrives; returns the signal. */
+static int wait_for_signal(const sigset_t *set)
+{
     for (;;) {
-        ssize_t r = read(signal_pipe[0], &b, 1);
-        if (r == 1 || (r < 0 && errno != EINTR))
-            return;
+        int sig = 0;
+        if (sigwait(set, &sig) == 0)
+            return sig;
     }
 }
 
-/* Route SIGTERM/SIGINT to the self-pipe and ignore SIGPIPE. */
-static bool setup_signals(void)
+/* Stop accepting, wait (bounded) for requests in flight, stop the daemon. */
+static void shut_down(struct MHD_Daemon *d)
 {
-    if (pipe(signal_pipe) != 0)
-        return false;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    return true;
+    MHD_socket listen_fd = MHD_quiesce_daemon(d);
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int i = 0; i < DRAIN_LIMIT_S * 100 && sd_http_in_flight() > 0; i++)
+        nanosleep(&tick, NULL);
+    MHD_stop_daemon(d);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
 }
 
 int main(int argc, char **argv)
 {
-    sd_options o = {0};
+    sd_options o;
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;
     struct addrinfo *ai = NULL;
     if (!resolve_listen(o.listen, &ai))
-        return usage_error("invalid --listen (expected HOST:PORT):", o.listen);
-    if (!setup_signals()) {
-        freeaddrinfo(ai);
-        fprintf(stderr, "motesokd: cannot set up signal handling: %s\n", strerror(errno));
-        return 1;
-    }
+        return usage_error("invalid --listen (expected HOST:PORT or [IPv6]:PORT):", o.listen);
+    sigset_t set;
     sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet};
-    sd_http_init(&srv);
+    if (!block_signals(&set) || !sd_http_init(&srv)) {
+        freeaddrinfo(ai);
+        fprintf(stderr, "motesokd: cannot start: %s\n", strerror(errno));
+        return EXIT_LISTEN;
+    }
+    errno = 0;
     struct MHD_Daemon *d = start(&o, &srv, ai);
     freeaddrinfo(ai);
     if (d == NULL) {
         fprintf(stderr, "motesokd: cannot listen on %s: %s\n", o.listen,
                 errno ? strerror(errno) : "address in use or not available");
-        return 1;
+        sd_http_cleanup();
+        return EXIT_LISTEN;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    if (!o.quiet) {
-        char shown[300];
-        snprintf(shown, sizeof shown, "%.*s:%u", (int)(strrchr(o.listen, ':') - o.listen), o.listen,
-                 info ? info->port : 0);
-        fprintf(stderr, "motesokd: serving %s on http://%s (%u threads)\n", o.index_dir, shown,
-                o.threads);
-    }
-    wait_for_signal();
     if (!o.quiet)
-        fprintf(stderr, "motesokd: shutting down\n");
-    MHD_quiesce_daemon(d);
-    MHD_stop_daemon(d);
+        announce(&o, d);
+    int sig = wait_for_signal(&set);
+    if (!o.quiet)
+        fprintf(stderr, "motesokd: %s, finishing requests and stopping\n",
+                sig == SIGINT ? "SIGINT" : "SIGTERM");
+    shut_down(d);
+    sd_http_cleanup();
     return 0;
 }

@@ -1,74 +1,277 @@
-/* Tests for lib/search.c: query building and the contract's JSON shapes,
- * over a real index built with lib/index.c from real files. */
+/* Tests for lib/search.c: query building, filters, facets, paging, pages
+ * and snippets, and the contract's JSON shapes, over a small real index
+ * written with the Xapian shim and the store in the layout of schema.h. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <cairo-pdf.h>
 #include <ftw.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "motesok/motesok.h"
+#include "internal.h"
+#include "motesok/schema.h"
+#include "motesok/search.h"
+#include "motesok/store.h"
+#include "motesok/xapian.h"
+
+/* ======================================================================== */
+/* the test index                                                           */
+/* ======================================================================== */
+
+/* One Xapian document to write: a meeting document or one of its cases. */
+typedef struct tdoc {
+    const char *path;
+    const char *kind;       /* "document" or "case" */
+    const char *mime;
+    const char *title;
+    const char *organ;      /* NULL when unknown */
+    const char *date;       /* YYYY-MM-DD or NULL */
+    const char *pages[4];   /* text parts, one per page */
+    const char *case_number, *case_title, *decision; /* cases only */
+    int case_page;          /* first page of a case */
+    int case_index;         /* unique term Q<id>c<n> of a case */
+} tdoc;
+
+#define PDF "application/pdf"
+#define TXT "text/plain"
+
+static const tdoc doc_hallingdal = {
+    "/srv/møter/2010-08-27-regionradet.pdf", "document", PDF,
+    "Møtebok Regionrådet for Hallingdal", "Regionrådet for Hallingdal", "2010-08-27",
+    {"Godkjenning av innkalling og sakliste.",
+     "Utvida legevakt med røntgen i påsken. Legevakt <b>&</b> bakvakt.",
+     "Eventuelt. Budsjett og neste møte i mars."},
+    NULL, NULL, NULL, 0, 0,
+};
+
+static const tdoc doc_referat = {
+    "/srv/møter/referat.txt", "document", TXT, "Referat fra Regionrådet", NULL, NULL,
+    {"Referat fra Regionrådet\nInnledning.", "Drøftet legevakt og jordmortjeneste. Budsjett."},
+    NULL, NULL, NULL, 0, 0,
+};
+
+static const tdoc doc_radmann = {
+    "/srv/møter/2018-02-23-radmannsutvalget.pdf", "document", PDF,
+    "Referat Rådmannsutvalget 23.02.2018", "Rådmannsutvalget", "2018-02-23",
+    {"Referat Rådmannsutvalget. Legevakt i helgene og budsjett for helse."},
+    NULL, NULL, NULL, 0, 0,
+};
+
+static const tdoc doc_formannskap = {
+    "/srv/møter/2018-06-14-formannskapet.pdf", "document", PDF,
+    "Møtebok Formannskapet 14.06.2018", "Formannskapet", "2018-06-14",
+    {"Møte i Formannskapet. Orientering om budsjett. Sak 11/2018 Godkjenning av protokoll.",
+     "Sak 12/2018 Legevaktsamarbeid. Saksutredning om samarbeid i regionen.",
+     "Vedtak: Formannskapet slutter seg til felles legevakt fra 2019."},
+    NULL, NULL, NULL, 0, 0,
+};
+
+/* The cases of doc_formannskap; written case 12 first, so that listing
+ * them in page order is not the order they were written in. */
+static const tdoc case_12 = {
+    "/srv/møter/2018-06-14-formannskapet.pdf", "case", PDF,
+    "Møtebok Formannskapet 14.06.2018", "Formannskapet", "2018-06-14",
+    {"Sak 12/2018 Legevaktsamarbeid. Saksutredning om samarbeid i regionen.",
+     "Vedtak: Formannskapet slutter seg til felles legevakt fra 2019."},
+    "12/2018", "Legevaktsamarbeid", "Formannskapet slutter seg til felles legevakt fra 2019.",
+    2, 2,
+};
+
+static const tdoc case_11 = {
+    "/srv/møter/2018-06-14-formannskapet.pdf", "case", PDF,
+    "Møtebok Formannskapet 14.06.2018", "Formannskapet", "2018-06-14",
+    {"Sak 11/2018 Godkjenning av protokoll."},
+    "11/2018", "Godkjenning av protokoll", NULL, 1, 1,
+};
+
+static const tdoc doc_zebra = {
+    "/srv/møter/ny.txt", "document", TXT, "Innkjøp", NULL, NULL,
+    {"Innkjøp av zebrafink til barnehagen."}, NULL, NULL, NULL, 0, 0,
+};
 
 typedef struct fixture {
     char dir[64];
-    char docs[96];
     char index[96];
-    char pdf[128], txt[128];
+    char xdir[128];
     motesok_searcher *s;
 } fixture;
+
+/* Number of text parts of t. */
+static size_t n_parts(const tdoc *t)
+{
+    size_t n = 0;
+    while (n < 4 && t->pages[n] != NULL)
+        n++;
+    return n;
+}
+
+/* The stored data of t: one JSON line of metadata, '\n', parts by '\f'. */
+static char *tdoc_data(const tdoc *t)
+{
+    char id[17];
+    motesok_path_id(t->path, id);
+    json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s?, s:s?}",
+                             "id", id, "kind", t->kind, "path", t->path, "title", t->title,
+                             "mime", t->mime, "encoding", "", "pages", (int)n_parts(t),
+                             "size", 1000, "mtime", 1519372800, "organ", t->organ,
+                             "date", t->date);
+    assert_non_null(meta);
+    if (strcmp(t->kind, "case") == 0) {
+        json_object_set_new(meta, "parent", json_string(id));
+        json_object_set_new(meta, "page", json_integer(t->case_page));
+        json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", t->case_number,
+                                                    "title", t->case_title,
+                                                    "decision", t->decision));
+    }
+    char *js = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(meta);
+    size_t cap = strlen(js) + 2;
+    for (size_t i = 0; i < n_parts(t); i++)
+        cap += strlen(t->pages[i]) + 1;
+    char *data = malloc(cap);
+    assert_non_null(data);
+    strcpy(data, js);
+    strcat(data, "\n");
+    for (size_t i = 0; i < n_parts(t); i++) {
+        if (i > 0)
+            strcat(data, "\f");
+        strcat(data, t->pages[i]);
+    }
+    free(js);
+    return data;
+}
+
+/* Index text with a prefix into d. */
+static void index_text(motesok_xdoc *d, const char *text, const char *prefix)
+{
+    assert_int_equal(motesok_xdoc_index_text(d, text, strlen(text), 1, prefix, NULL), MOTESOK_OK);
+}
+
+/* Add the date, year and organ values and terms of t to d. */
+static void tag_date_organ(motesok_xdoc *d, const tdoc *t)
+{
+    if (t->date != NULL) {
+        char compact[9];
+        snprintf(compact, sizeof compact, "%.4s%.2s%.2s", t->date, t->date + 5, t->date + 8);
+        assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_DATE, compact, 8, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_YEAR, t->date, 4, NULL), MOTESOK_OK);
+    }
+    if (t->organ != NULL) {
+        char *folded = msk_casefold(t->organ);
+        char term[256];
+        snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_ORGANF, folded);
+        free(folded);
+        assert_int_equal(motesok_xdoc_add_boolean_term(d, term, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_ORGAN, t->organ,
+                                                strlen(t->organ), NULL), MOTESOK_OK);
+        index_text(d, t->organ, MOTESOK_PREFIX_ORGAN);
+    }
+}
+
+/* Write t into the Xapian database, as lib/index.c lays documents out. */
+static void write_doc(motesok_xwriter *w, const tdoc *t)
+{
+    char id[17], q[40], xp[40], kind[40];
+    motesok_path_id(t->path, id);
+    if (t->case_index > 0)
+        snprintf(q, sizeof q, "%s%sc%d", MOTESOK_PREFIX_ID, id, t->case_index);
+    else
+        snprintf(q, sizeof q, "%s%s", MOTESOK_PREFIX_ID, id);
+    snprintf(xp, sizeof xp, "%s%s", MOTESOK_PREFIX_PARENT, id);
+    snprintf(kind, sizeof kind, "%s%s", MOTESOK_PREFIX_KIND, t->kind);
+    motesok_xdoc *d = NULL;
+    assert_int_equal(motesok_xwriter_new_doc(w, &d, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, xp, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, kind, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, t->kind, strlen(t->kind), NULL),
+                     MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, id, 16, NULL), MOTESOK_OK);
+    tag_date_organ(d, t);
+    index_text(d, t->case_title ? t->case_title : t->title, MOTESOK_PREFIX_TITLE);
+    if (t->case_number != NULL) {
+        index_text(d, t->case_number, MOTESOK_PREFIX_CASE);
+        index_text(d, t->case_title, MOTESOK_PREFIX_CASE);
+    }
+    if (t->decision != NULL)
+        index_text(d, t->decision, MOTESOK_PREFIX_DECISION);
+    for (size_t i = 0; i < n_parts(t); i++) {
+        motesok_xdoc_increase_termpos(d, 100);
+        index_text(d, t->pages[i], "");
+    }
+    char *data = tdoc_data(t);
+    assert_int_equal(motesok_xdoc_set_data(d, data, strlen(data), NULL), MOTESOK_OK);
+    free(data);
+    assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
+    motesok_xdoc_free(d);
+}
+
+/* A store row for path (strings borrowed). */
+static motesok_file_row store_row(const char *path, const char *mime, motesok_file_status st,
+                                  const char *code)
+{
+    motesok_file_row r = {0};
+    r.path = (char *)path;
+    motesok_path_id(path, r.id);
+    r.size = 1000;
+    r.mtime_ns = 1519372800000000000LL;
+    snprintf(r.hash, sizeof r.hash, "00112233aabbccdd");
+    r.mime = (char *)mime;
+    r.pages = 1;
+    r.status = st;
+    r.error_code = (char *)code;
+    r.error = code ? "could not be read" : NULL;
+    r.indexed_at = 1700000000;
+    return r;
+}
+
+/* Write the store: four indexed files, one failed, one unsupported. */
+static void write_store(const char *index)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", index, MOTESOK_STORE_FILE);
+    motesok_store *st = NULL;
+    assert_int_equal(motesok_store_open(path, false, &st, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_begin(st, NULL), MOTESOK_OK);
+    const tdoc *docs[] = {&doc_hallingdal, &doc_referat, &doc_radmann, &doc_formannskap};
+    for (size_t i = 0; i < 4; i++) {
+        motesok_file_row r = store_row(docs[i]->path, docs[i]->mime, MOTESOK_FILE_OK, NULL);
+        assert_int_equal(motesok_store_put(st, &r, NULL), MOTESOK_OK);
+    }
+    motesok_file_row bad = store_row("/srv/møter/låst.pdf", PDF, MOTESOK_FILE_FAILED,
+                                     "ERR_ENCRYPTED");
+    assert_int_equal(motesok_store_put(st, &bad, NULL), MOTESOK_OK);
+    motesok_file_row odd = store_row("/srv/møter/bilde.png", "image/png",
+                                     MOTESOK_FILE_UNSUPPORTED, "ERR_UNSUPPORTED");
+    assert_int_equal(motesok_store_put(st, &odd, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_set_meta(st, "last_run", "2024-05-01T10:00:00Z", NULL),
+                     MOTESOK_OK);
+    assert_int_equal(motesok_store_commit(st, NULL), MOTESOK_OK);
+    motesok_store_close(st);
+}
+
+/* Write docs[0..n) into the Xapian database at xdir and commit. */
+static void write_xapian(const char *xdir, const tdoc *const *docs, size_t n)
+{
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
+    for (size_t i = 0; i < n; i++)
+        write_doc(w, docs[i]);
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+}
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st; (void)flag; (void)ftw;
     return remove(path);
-}
-
-/* A three-page PDF where "legevakt" is only on page 2. */
-static void make_pdf(const char *path)
-{
-    static const char *const pages[] = {
-        "Godkjenning av innkalling og sakliste.",
-        "Utvida legevakt med røntgen i påsken. Legevakt <b>&</b> bakvakt.",
-        "Eventuelt. Neste møte i mars.",
-    };
-    cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
-    cairo_t *cr = cairo_create(s);
-    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, 11);
-    for (int i = 0; i < 3; i++) {
-        cairo_move_to(cr, 60, 100);
-        cairo_show_text(cr, pages[i]);
-        cairo_show_page(cr);
-    }
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
-}
-
-/* Write text to path. */
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Index one file. */
-static void index_file(motesok_index *idx, const char *path)
-{
-    motesok_job *job = NULL;
-    motesok_file_result res;
-    assert_int_equal(motesok_index_prepare(idx, path, &job, &res, NULL), MOTESOK_OK);
-    assert_non_null(job);
-    motesok_job_run(job);
-    assert_int_equal(motesok_index_finish(idx, job, &res, NULL), MOTESOK_OK);
-    assert_int_equal(res.outcome, MOTESOK_OUTCOME_INDEXED);
 }
 
 static int setup(void **state)
@@ -77,23 +280,13 @@ static int setup(void **state)
     assert_non_null(f);
     strcpy(f->dir, "/tmp/motesok-test-search-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->docs, sizeof f->docs, "%s/docs", f->dir);
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-    assert_int_equal(mkdir(f->docs, 0755), 0);
-    snprintf(f->pdf, sizeof f->pdf, "%s/møte.pdf", f->docs);
-    snprintf(f->txt, sizeof f->txt, "%s/referat.txt", f->docs);
-    make_pdf(f->pdf);
-    write_file(f->txt, "Referat fra Regionrådet\nDrøftet legevakt og jordmortjeneste.\n");
-    char other[160];
-    snprintf(other, sizeof other, "%s/annet.txt", f->docs);
-    write_file(other, "Formannskapet: budsjett og brannstasjon.\n");
-    motesok_index *idx = NULL;
-    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
-    index_file(idx, f->pdf);
-    index_file(idx, f->txt);
-    index_file(idx, other);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
+    snprintf(f->xdir, sizeof f->xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
+    assert_int_equal(mkdir(f->index, 0755), 0);
+    const tdoc *docs[] = {&doc_hallingdal, &doc_referat, &doc_radmann, &doc_formannskap,
+                          &case_12, &case_11};
+    write_xapian(f->xdir, docs, sizeof docs / sizeof *docs);
+    write_store(f->index);
     assert_int_equal(motesok_searcher_open(f->index, &f->s, NULL), MOTESOK_OK);
     *state = f;
     return 0;
@@ -108,219 +301,599 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Run a search and parse the answer. */
-static json_t *run(fixture *f, const motesok_search_request *req)
+/* ======================================================================== */
+/* helpers                                                                  */
+/* ======================================================================== */
+
+/* Parse JSON text that must be valid, and free the text. */
+static json_t *parse(char *text)
+{
+    assert_non_null(text);
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    if (j == NULL)
+        fail_msg("bad JSON (%s): %s", e.text, text);
+    free(text);
+    return j;
+}
+
+/* Run a search that must succeed and parse its answer. */
+static json_t *search(fixture *f, const motesok_search_request *req)
 {
     char *out = NULL;
     motesok_error err;
-    motesok_status st = motesok_searcher_search(f->s, req, &out, &err);
-    if (st != MOTESOK_OK)
+    if (motesok_searcher_search(f->s, req, &out, &err) != MOTESOK_OK)
         fail_msg("search failed: %s", err.message);
-    json_t *j = json_loads(out, 0, NULL);
-    assert_non_null(j);
-    free(out);
-    return j;
+    return parse(out);
 }
+
+/* The id of the file at path. */
+static const char *id_of(const char *path, char buf[17])
+{
+    motesok_path_id(path, buf);
+    return buf;
+}
+
+/* Member key of obj as an integer (fails if it is not one). */
+static json_int_t int_of(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v))
+        fail_msg("\"%s\" is not an integer", key);
+    return json_integer_value(v);
+}
+
+/* Member key of obj as a string (fails if it is not one). */
+static const char *str_of(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_string(v))
+        fail_msg("\"%s\" is not a string", key);
+    return json_string_value(v);
+}
+
+/* Fail unless obj's keys are exactly keys[0..n), in that order. */
+static void assert_keys(json_t *obj, const char *const *keys, size_t n)
+{
+    assert_true(json_is_object(obj));
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach(obj, k, v) {
+        if (i >= n)
+            fail_msg("unexpected key \"%s\"", k);
+        assert_string_equal(k, keys[i]);
+        i++;
+    }
+    assert_int_equal(i, n);
+}
+
+/* The hits array of a search answer. */
+static json_t *hits_of(json_t *res)
+{
+    json_t *h = json_object_get(res, "hits");
+    assert_true(json_is_array(h));
+    return h;
+}
+
+/* The hit whose id is that of path, or NULL; fails if there are two. */
+static json_t *hit_for(json_t *res, const char *path)
+{
+    char id[17];
+    id_of(path, id);
+    json_t *found = NULL, *h;
+    size_t i;
+    json_array_foreach(hits_of(res), i, h) {
+        if (strcmp(str_of(h, "id"), id) != 0)
+            continue;
+        assert_null(found);
+        found = h;
+    }
+    return found;
+}
+
+/* Total of a search for query with the given filters. */
+static json_int_t total_for(fixture *f, motesok_search_request req)
+{
+    json_t *j = search(f, &req);
+    json_int_t n = int_of(j, "total");
+    assert_int_equal((size_t)n, json_array_size(hits_of(j)));
+    json_decref(j);
+    return n;
+}
+
+/* Run a search that must fail with ERR_INVALID and a message holding what. */
+static void assert_invalid(fixture *f, motesok_search_request req, const char *what)
+{
+    char *out = (char *)"untouched";
+    motesok_error err;
+    assert_int_equal(motesok_searcher_search(f->s, &req, &out, &err), MOTESOK_ERR_INVALID);
+    assert_null(out);
+    assert_int_equal(err.code, MOTESOK_ERR_INVALID);
+    if (strstr(err.message, what) == NULL)
+        fail_msg("message '%s' does not mention '%s'", err.message, what);
+}
+
+/* ======================================================================== */
+/* search                                                                   */
+/* ======================================================================== */
 
 static void test_searcher_search_json_shape(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt"};
-    json_t *j = run(f, &req);
-    /* top-level keys in the contract's order */
+    json_t *j = search(f, &req);
     static const char *const keys[] = {"query", "total", "offset", "limit", "took_ms",
                                        "suggestion", "hits", "facets"};
-    const char *k;
-    json_t *v;
-    size_t i = 0;
-    json_object_foreach(j, k, v) {
-        assert_true(i < 8);
-        assert_string_equal(k, keys[i++]);
-    }
-    assert_int_equal(i, 8);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 2);
-    assert_int_equal(json_integer_value(json_object_get(j, "limit")), 10);
-    assert_true(json_is_real(json_object_get(j, "took_ms")));
+    assert_keys(j, keys, 8);
+    assert_string_equal(str_of(j, "query"), "legevakt");
+    assert_int_equal(int_of(j, "total"), 4);
+    assert_int_equal(int_of(j, "offset"), 0);
+    assert_int_equal(int_of(j, "limit"), 10);
+    json_t *took = json_object_get(j, "took_ms");
+    assert_true(json_is_real(took));
+    assert_true(json_real_value(took) >= 0 && json_real_value(took) < 5000);
     assert_true(json_is_null(json_object_get(j, "suggestion")));
-    json_t *facets = json_object_get(j, "facets");
-    assert_true(json_is_object(json_object_get(facets, "organ")));
-    assert_true(json_is_object(json_object_get(facets, "year")));
-    json_t *hits = json_object_get(j, "hits");
-    assert_int_equal(json_array_size(hits), 2);
+    static const char *const fkeys[] = {"organ", "year"};
+    assert_keys(json_object_get(j, "facets"), fkeys, 2);
     static const char *const hkeys[] = {"rank", "score", "id", "path", "title", "organ",
                                         "date", "page", "case", "snippet"};
-    json_t *h0 = json_array_get(hits, 0);
-    i = 0;
-    json_object_foreach(h0, k, v) {
-        assert_true(i < 10);
-        assert_string_equal(k, hkeys[i++]);
-    }
-    assert_int_equal(i, 10);
-    assert_int_equal(json_integer_value(json_object_get(h0, "rank")), 1);
-    assert_true(json_real_value(json_object_get(h0, "score")) >=
-                json_real_value(json_object_get(json_array_get(hits, 1), "score")));
-    json_decref(j);
-}
-
-/* The hit whose path is p, or NULL. */
-static json_t *hit_for(json_t *res, const char *p)
-{
-    size_t i;
     json_t *h;
-    json_array_foreach(json_object_get(res, "hits"), i, h)
-        if (strcmp(json_string_value(json_object_get(h, "path")), p) == 0)
-            return h;
-    return NULL;
+    size_t i;
+    double last = INFINITY;
+    assert_int_equal(json_array_size(hits_of(j)), 4);
+    json_array_foreach(hits_of(j), i, h) {
+        assert_keys(h, hkeys, 10);
+        assert_int_equal(int_of(h, "rank"), (json_int_t)i + 1);
+        json_t *score = json_object_get(h, "score");
+        assert_true(json_is_real(score));
+        double s = json_real_value(score);
+        assert_true(s > 0 && s <= last);
+        assert_true(fabs(s * 1000 - round(s * 1000)) < 1e-6); /* 3 decimals */
+        last = s;
+        assert_int_equal(strlen(str_of(h, "id")), 16);
+        assert_true(str_of(h, "path")[0] == '/');
+        assert_non_null(str_of(h, "title"));
+        assert_non_null(strstr(str_of(h, "snippet"), "<mark>"));
+    }
+    json_decref(j);
 }
 
 static void test_searcher_search_pdf_page_and_snippet(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt"};
-    json_t *j = run(f, &req);
-    json_t *pdf = hit_for(j, f->pdf);
-    json_t *txt = hit_for(j, f->txt);
+    json_t *j = search(f, &req);
+    json_t *pdf = hit_for(j, doc_hallingdal.path);
     assert_non_null(pdf);
-    assert_non_null(txt);
-    assert_int_equal(json_integer_value(json_object_get(pdf, "page")), 2);
-    assert_true(json_is_null(json_object_get(txt, "page")));
-    const char *snip = json_string_value(json_object_get(pdf, "snippet"));
+    assert_int_equal(int_of(pdf, "page"), 2);
+    assert_string_equal(str_of(pdf, "organ"), "Regionrådet for Hallingdal");
+    assert_string_equal(str_of(pdf, "date"), "2010-08-27");
+    assert_true(json_is_null(json_object_get(pdf, "case")));
+    const char *snip = str_of(pdf, "snippet");
     assert_non_null(strstr(snip, "<mark>legevakt</mark>"));
     assert_non_null(strstr(snip, "&lt;b&gt;&amp;&lt;/b&gt;")); /* escaped, not markup */
-    assert_string_equal(json_string_value(json_object_get(txt, "title")), "Referat fra Regionrådet");
+    assert_null(strstr(snip, "innkalling"));                  /* page 1 is not shown */
+    json_t *txt = hit_for(j, doc_referat.path);
+    assert_non_null(txt);
+    assert_true(json_is_null(json_object_get(txt, "page")));
+    assert_true(json_is_null(json_object_get(txt, "organ")));
+    assert_true(json_is_null(json_object_get(txt, "date")));
+    assert_non_null(strstr(str_of(txt, "snippet"), "<mark>legevakt</mark>"));
+    assert_null(strchr(str_of(txt, "snippet"), '\f'));
+    assert_string_equal(str_of(txt, "title"), "Referat fra Regionrådet");
+    json_t *one = hit_for(j, doc_radmann.path);
+    assert_non_null(one);
+    assert_int_equal(int_of(one, "page"), 1);
+    /* the file and its case both match: one hit, the case first, on page 3 */
+    json_t *fm = hit_for(j, doc_formannskap.path);
+    assert_non_null(fm);
+    assert_int_equal(int_of(fm, "page"), 3);
+    assert_string_equal(str_of(json_object_get(fm, "case"), "number"), "12/2018");
     json_decref(j);
 }
 
-static void test_searcher_search_paging_and_sort(void **state)
+static void test_searcher_search_filters(void **state)
 {
     fixture *f = *state;
-    motesok_search_request req = {.query = "", .limit = 1, .offset = 1};
-    json_t *j = run(f, &req);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 3);
-    json_t *hits = json_object_get(j, "hits");
-    assert_int_equal(json_array_size(hits), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(hits, 0), "rank")), 2);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .from = "2018-01-01"}), 2);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .to = "2018-03-01"}), 2);
+    motesok_search_request day = {.query = "legevakt", .from = "2018-02-23", .to = "2018-02-23"};
+    json_t *j = search(f, &day);
+    assert_int_equal(int_of(j, "total"), 1);
+    assert_non_null(hit_for(j, doc_radmann.path));
     json_decref(j);
-    req = (motesok_search_request){.query = "legevakt", .sort = MOTESOK_SORT_DATE};
-    j = run(f, &req);
-    assert_int_equal(json_array_size(json_object_get(j, "hits")), 2);
+    motesok_search_request organ = {.query = "legevakt", .organ = "RÅDMANNSUTVALGET"};
+    j = search(f, &organ);
+    assert_int_equal(int_of(j, "total"), 1);
+    assert_non_null(hit_for(j, doc_radmann.path));
+    json_decref(j);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .organ = "Ukjent utvalg"}), 0);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt", .organ = ""}), 4);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "budsjett",
+                                                           .organ = "regionrådet for hallingdal",
+                                                           .to = "2012-12-31"}), 1);
+    /* fields and date ranges of the query language */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "tittel:rådmannsutvalget"}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "organ:hallingdal"}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){
+                         .query = "legevakt dato:2018-01-01..2018-12-31"}), 2);
+}
+
+static void test_searcher_search_decisions(void **state)
+{
+    fixture *f = *state;
+    motesok_search_request req = {.query = "legevakt", .decisions = true};
+    json_t *j = search(f, &req);
+    assert_int_equal(int_of(j, "total"), 1);
+    json_t *h = json_array_get(hits_of(j), 0);
+    char id[17];
+    assert_string_equal(str_of(h, "id"), id_of(doc_formannskap.path, id));
+    static const char *const ckeys[] = {"number", "title", "decision"};
+    json_t *c = json_object_get(h, "case");
+    assert_keys(c, ckeys, 3);
+    assert_string_equal(str_of(c, "number"), "12/2018");
+    assert_string_equal(str_of(c, "title"), "Legevaktsamarbeid");
+    assert_string_equal(str_of(c, "decision"), case_12.decision);
+    assert_int_equal(int_of(h, "page"), 3); /* case starts on 2, the match is on 3 */
+    assert_non_null(strstr(str_of(h, "snippet"), "<mark>legevakt</mark>"));
+    json_decref(j);
+    /* the same through the field, and only decision text counts */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "vedtak:legevakt"}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "budsjett",
+                                                           .decisions = true}), 0);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "(legevakt OR zebra) -budsjett",
+                                                           .decisions = true}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "\"felles legevakt\"",
+                                                           .decisions = true}), 1);
+}
+
+/* Two cases deciding on a fire station; only the second names it in its
+ * title, the first says it more often. */
+static const tdoc case_fire_text = {
+    "/srv/møter/brann-a.pdf", "case", PDF, "Møtebok A", "Formannskapet", "2019-01-10",
+    {"Sak 1/2019 Budsjett. Vedtak: brannstasjon, brannstasjon og brannstasjon."},
+    "1/2019", "Budsjett", "Brannstasjon, brannstasjon og brannstasjon.", 1, 1,
+};
+static const tdoc case_fire_title = {
+    "/srv/møter/brann-b.pdf", "case", PDF, "Møtebok B", "Formannskapet", "2019-01-11",
+    {"Sak 2/2019 Ny brannstasjon. Vedtak: kommunen bygger brannstasjon i sentrum."},
+    "2/2019", "Ny brannstasjon", "Kommunen bygger brannstasjon i sentrum.", 1, 1,
+};
+
+static void test_searcher_search_decisions_title_first(void **state)
+{
+    fixture *f = *state;
+    const tdoc *docs[] = {&case_fire_text, &case_fire_title};
+    write_xapian(f->xdir, docs, 2);
+    char a[17], b[17];
+    id_of(case_fire_text.path, a);
+    id_of(case_fire_title.path, b);
+    /* by words alone the case that repeats the word ranks first ... */
+    json_t *j = search(f, &(motesok_search_request){.query = "brannstasjon"});
+    assert_int_equal(int_of(j, "total"), 2);
+    assert_string_equal(str_of(json_array_get(hits_of(j), 0), "id"), a);
+    json_decref(j);
+    /* ... among decisions the case named after it does */
+    j = search(f, &(motesok_search_request){.query = "brannstasjon", .decisions = true});
+    assert_int_equal(int_of(j, "total"), 2);
+    assert_string_equal(str_of(json_array_get(hits_of(j), 0), "id"), b);
+    json_decref(j);
+}
+
+static void test_searcher_search_sort_by_date(void **state)
+{
+    fixture *f = *state;
+    motesok_search_request req = {.query = "legevakt", .sort = MOTESOK_SORT_DATE};
+    json_t *j = search(f, &req);
+    const char *order[] = {doc_formannskap.path, doc_radmann.path, doc_hallingdal.path,
+                           doc_referat.path};
+    assert_int_equal(json_array_size(hits_of(j)), 4);
+    for (size_t i = 0; i < 4; i++) {
+        char id[17];
+        json_t *h = json_array_get(hits_of(j), i);
+        assert_string_equal(str_of(h, "id"), id_of(order[i], id));
+        assert_int_equal(int_of(h, "rank"), (json_int_t)i + 1);
+    }
+    assert_true(json_is_null(json_object_get(json_array_get(hits_of(j), 3), "date")));
+    json_decref(j);
+}
+
+static void test_searcher_search_facets(void **state)
+{
+    fixture *f = *state;
+    motesok_search_request req = {.query = "budsjett"};
+    json_t *j = search(f, &req);
+    assert_int_equal(int_of(j, "total"), 4);
+    json_t *organ = json_object_get(json_object_get(j, "facets"), "organ");
+    static const char *const organs[] = {"Formannskapet", "Regionrådet for Hallingdal",
+                                         "Rådmannsutvalget"};
+    assert_keys(organ, organs, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(int_of(organ, organs[i]), 1);
+    json_t *year = json_object_get(json_object_get(j, "facets"), "year");
+    static const char *const years[] = {"2018", "2010"}; /* most frequent first */
+    assert_keys(year, years, 2);
+    assert_int_equal(int_of(year, "2018"), 2);
+    assert_int_equal(int_of(year, "2010"), 1);
+    json_decref(j);
+    /* facets follow the filters */
+    req = (motesok_search_request){.query = "budsjett", .from = "2018-01-01"};
+    j = search(f, &req);
+    year = json_object_get(json_object_get(j, "facets"), "year");
+    assert_int_equal(json_object_size(year), 1);
+    assert_int_equal(int_of(year, "2018"), 2);
+    json_decref(j);
+}
+
+static void test_searcher_search_paging(void **state)
+{
+    fixture *f = *state;
+    char seen[4][17];
+    for (unsigned page = 0; page < 2; page++) {
+        motesok_search_request req = {.query = "legevakt", .limit = 2, .offset = page * 2};
+        json_t *j = search(f, &req);
+        assert_int_equal(int_of(j, "total"), 4);
+        assert_int_equal(int_of(j, "offset"), page * 2);
+        assert_int_equal(int_of(j, "limit"), 2);
+        assert_int_equal(json_array_size(hits_of(j)), 2);
+        for (size_t i = 0; i < 2; i++) {
+            json_t *h = json_array_get(hits_of(j), i);
+            assert_int_equal(int_of(h, "rank"), page * 2 + i + 1);
+            snprintf(seen[page * 2 + i], 17, "%s", str_of(h, "id"));
+        }
+        json_decref(j);
+    }
+    for (size_t a = 0; a < 4; a++)
+        for (size_t b = a + 1; b < 4; b++)
+            assert_string_not_equal(seen[a], seen[b]);
+    motesok_search_request past = {.query = "legevakt", .offset = 50};
+    json_t *j = search(f, &past);
+    assert_int_equal(json_array_size(hits_of(j)), 0);
+    json_decref(j);
+    /* the empty query matches every file once */
+    motesok_search_request all = {.query = "", .limit = MOTESOK_MAX_LIMIT};
+    j = search(f, &all);
+    assert_int_equal(int_of(j, "total"), 4);
+    assert_int_equal(int_of(j, "limit"), 100);
+    /* with no words to weigh, a meeting with cases shows a case first */
+    json_t *fm = hit_for(j, doc_formannskap.path);
+    assert_true(json_is_object(json_object_get(fm, "case")));
+    assert_true(json_is_null(json_object_get(hit_for(j, doc_radmann.path), "case")));
     json_decref(j);
 }
 
 static void test_searcher_search_rejects_bad_requests(void **state)
 {
     fixture *f = *state;
-    static const struct { motesok_search_request req; const char *msg; } bad[] = {
-        {{.query = "x", .limit = 101}, "limit"},
-        {{.query = "x", .offset = 100001}, "offset"},
-        {{.query = "x", .from = "2018-13-01"}, "from"},
-        {{.query = "x", .to = "2018-02-30"}, "to"},
-        {{.query = "x", .from = "2019-01-01", .to = "2018-01-01"}, "after"},
-        {{.query = "bad \xff utf8"}, "UTF-8"},
-        {{.query = NULL}, "query"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *out = NULL;
-        motesok_error err;
-        assert_int_equal(motesok_searcher_search(f->s, &bad[i].req, &out, &err), MOTESOK_ERR_INVALID);
-        assert_null(out);
-        if (strstr(err.message, bad[i].msg) == NULL)
-            fail_msg("message '%s' does not mention '%s'", err.message, bad[i].msg);
-    }
-    /* bad syntax is not an error: plain words are searched */
-    motesok_search_request req = {.query = "legevakt AND ((("};
-    json_t *j = run(f, &req);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 2);
+    assert_invalid(f, (motesok_search_request){.query = "x", .limit = 101}, "limit");
+    assert_invalid(f, (motesok_search_request){.query = "x", .offset = 100001}, "offset");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-13-01"},
+                   "from: expected YYYY-MM-DD, got '2018-13-01'");
+    assert_invalid(f, (motesok_search_request){.query = "x", .to = "2018-02-30"}, "to:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .to = "2019-02-29"}, "to:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-2-01"}, "from:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-02-01x"}, "from:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = ""}, "from:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "2019-01-01",
+                                               .to = "2018-01-01"}, "after");
+    assert_invalid(f, (motesok_search_request){.query = "bad \xff utf8"}, "UTF-8");
+    assert_invalid(f, (motesok_search_request){.query = "x", .organ = "\xc3"}, "organ");
+    assert_invalid(f, (motesok_search_request){.query = NULL}, "query");
+    assert_invalid(f, (motesok_search_request){.query = "x", .sort = (motesok_sort)7}, "sort");
+    char *long_query = malloc(MOTESOK_MAX_QUERY_BYTES + 2);
+    memset(long_query, 'a', MOTESOK_MAX_QUERY_BYTES + 1);
+    long_query[MOTESOK_MAX_QUERY_BYTES + 1] = '\0';
+    assert_invalid(f, (motesok_search_request){.query = long_query}, "4096");
+    free(long_query);
+    /* a leap day and the largest values are fine */
+    motesok_search_request edge = {.query = "legevakt", .from = "2016-02-29",
+                                   .offset = MOTESOK_MAX_OFFSET, .limit = MOTESOK_MAX_LIMIT};
+    json_t *j = search(f, &edge);
+    assert_int_equal(int_of(j, "total"), 2);
+    assert_int_equal(json_array_size(hits_of(j)), 0);
     json_decref(j);
-    /* dates filter: the text file has no date; the PDF is dated by its
-     * creation date (now), so it falls in a range up to 2099 and not 2000 */
-    req = (motesok_search_request){.query = "legevakt", .to = "2000-01-01"};
-    j = run(f, &req);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);
-    json_decref(j);
-    req = (motesok_search_request){.query = "legevakt", .from = "2020-01-01", .to = "2099-12-31"};
-    j = run(f, &req);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
-    json_decref(j);
-}
-
-static void test_searcher_document_text_status(void **state)
-{
-    fixture *f = *state;
-    char id[17];
-    motesok_path_id(f->pdf, id);
-    char *out = NULL;
-    motesok_error err;
-    assert_int_equal(motesok_searcher_document(f->s, id, &out, &err), MOTESOK_OK);
-    json_t *d = json_loads(out, 0, NULL);
-    free(out);
-    assert_string_equal(json_string_value(json_object_get(d, "id")), id);
-    assert_string_equal(json_string_value(json_object_get(d, "path")), f->pdf);
-    assert_int_equal(json_integer_value(json_object_get(d, "pages")), 3);
-    assert_string_equal(json_string_value(json_object_get(d, "status")), "ok");
-    assert_true(json_is_array(json_object_get(d, "cases")));
-    json_decref(d);
-    assert_int_equal(motesok_searcher_text(f->s, id, 2, &out, &err), MOTESOK_OK);
-    d = json_loads(out, 0, NULL);
-    free(out);
-    assert_non_null(strstr(json_string_value(json_object_get(d, "text")), "Utvida legevakt"));
-    assert_null(strstr(json_string_value(json_object_get(d, "text")), "innkalling"));
-    json_decref(d);
-    assert_int_equal(motesok_searcher_text(f->s, id, 9, &out, &err), MOTESOK_ERR_NOT_FOUND);
-    assert_non_null(strstr(err.message, "page 9 of 3"));
-    assert_int_equal(motesok_searcher_document(f->s, "0000000000000000", &out, &err),
-                     MOTESOK_ERR_NOT_FOUND);
-    assert_int_equal(motesok_searcher_document(f->s, "../../etc", &out, &err), MOTESOK_ERR_INVALID);
-    assert_int_equal(motesok_searcher_status(f->s, &out, &err), MOTESOK_OK);
-    d = json_loads(out, 0, NULL);
-    free(out);
-    assert_int_equal(json_integer_value(json_object_get(d, "documents")), 3);
-    assert_int_equal(json_integer_value(json_object_get(d, "failed")), 0);
-    assert_true(json_integer_value(json_object_get(d, "index_bytes")) > 0);
-    assert_true(json_is_string(json_object_get(d, "last_run")));
-    json_decref(d);
+    /* bad syntax is not an error: the words are searched */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt AND ((("}), 4);
 }
 
 static void test_searcher_sees_new_commit(void **state)
 {
     fixture *f = *state;
-    motesok_search_request req = {.query = "zebrafink"};
-    json_t *j = run(f, &req);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "zebrafink"}), 0);
+    const tdoc *docs[] = {&doc_zebra};
+    write_xapian(f->xdir, docs, 1);
+    json_t *j = search(f, &(motesok_search_request){.query = "zebrafink"});
+    assert_int_equal(int_of(j, "total"), 1);
+    assert_non_null(hit_for(j, doc_zebra.path));
     json_decref(j);
-    char path[160];
-    snprintf(path, sizeof path, "%s/ny.txt", f->docs);
-    write_file(path, "Innkjøp av zebrafink.\n");
-    motesok_index *idx = NULL;
-    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
-    index_file(idx, path);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
-    j = run(f, &req);
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
+    /* a document with no store row still shows, with a null status */
+    char id[17];
+    char *out = NULL;
+    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_zebra.path, id), &out, NULL),
+                     MOTESOK_OK);
+    j = parse(out);
+    assert_true(json_is_null(json_object_get(j, "status")));
+    assert_true(json_is_null(json_object_get(j, "hash")));
     json_decref(j);
+}
+
+/* ======================================================================== */
+/* documents, text, status                                                  */
+/* ======================================================================== */
+
+static void test_searcher_document_json(void **state)
+{
+    fixture *f = *state;
+    char id[17];
+    char *out = NULL;
+    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_formannskap.path, id), &out, NULL),
+                     MOTESOK_OK);
+    json_t *d = parse(out);
+    static const char *const keys[] = {"id", "path", "title", "organ", "date", "place",
+                                       "present", "absent", "referent", "mime", "encoding",
+                                       "pages", "size", "mtime", "status", "hash",
+                                       "indexed_at", "cases"};
+    assert_keys(d, keys, 18);
+    assert_string_equal(str_of(d, "id"), id);
+    assert_string_equal(str_of(d, "path"), doc_formannskap.path);
+    assert_string_equal(str_of(d, "title"), doc_formannskap.title);
+    assert_string_equal(str_of(d, "mime"), PDF);
+    assert_true(json_is_null(json_object_get(d, "encoding")));
+    assert_int_equal(int_of(d, "pages"), 3);
+    assert_int_equal(int_of(d, "size"), 1000);
+    assert_int_equal(int_of(d, "mtime"), 1519372800);
+    assert_string_equal(str_of(d, "organ"), "Formannskapet");
+    assert_string_equal(str_of(d, "date"), "2018-06-14");
+    assert_true(json_is_null(json_object_get(d, "place")));
+    assert_string_equal(str_of(d, "status"), "ok");
+    assert_string_equal(str_of(d, "hash"), "00112233aabbccdd");
+    assert_int_equal(int_of(d, "indexed_at"), 1700000000);
+    json_t *cases = json_object_get(d, "cases");
+    assert_int_equal(json_array_size(cases), 2);
+    json_t *c0 = json_array_get(cases, 0), *c1 = json_array_get(cases, 1);
+    assert_string_equal(str_of(c0, "number"), "11/2018"); /* page order */
+    assert_int_equal(int_of(c0, "page"), 1);
+    assert_true(json_is_null(json_object_get(c0, "decision")) ||
+                json_object_get(c0, "decision") == NULL);
+    assert_string_equal(str_of(c1, "number"), "12/2018");
+    assert_string_equal(str_of(c1, "title"), "Legevaktsamarbeid");
+    assert_string_equal(str_of(c1, "decision"), case_12.decision);
+    assert_int_equal(int_of(c1, "page"), 2);
+    json_decref(d);
+    /* a file without cases */
+    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_referat.path, id), &out, NULL),
+                     MOTESOK_OK);
+    d = parse(out);
+    assert_int_equal(json_array_size(json_object_get(d, "cases")), 0);
+    assert_true(json_is_array(json_object_get(d, "cases")));
+    assert_true(json_is_null(json_object_get(d, "date")));
+    json_decref(d);
+}
+
+static void test_searcher_document_bad_ids(void **state)
+{
+    fixture *f = *state;
+    char *out = (char *)"untouched";
+    motesok_error err;
+    assert_int_equal(motesok_searcher_document(f->s, "0000000000000000", &out, &err),
+                     MOTESOK_ERR_NOT_FOUND);
+    assert_null(out);
+    assert_non_null(strstr(err.message, "0000000000000000"));
+    static const char *const bad[] = {"ABCDEF0123456789", "abc", "../../etc/passwd",
+                                      "0123456789abcdefg", "", "0123456789abcde\xc3"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(motesok_searcher_document(f->s, bad[i], &out, &err), MOTESOK_ERR_INVALID);
+        assert_non_null(strstr(err.message, "16 hexadecimal digits"));
+        assert_int_equal(motesok_searcher_text(f->s, bad[i], 1, &out, &err), MOTESOK_ERR_INVALID);
+    }
+    assert_int_equal(motesok_searcher_document(f->s, NULL, &out, &err), MOTESOK_ERR_INVALID);
+    assert_int_equal(motesok_searcher_text(f->s, "0000000000000000", 0, &out, &err),
+                     MOTESOK_ERR_NOT_FOUND);
+}
+
+static void test_searcher_text_pages(void **state)
+{
+    fixture *f = *state;
+    char id[17];
+    id_of(doc_hallingdal.path, id);
+    char *out = NULL;
+    assert_int_equal(motesok_searcher_text(f->s, id, 2, &out, NULL), MOTESOK_OK);
+    json_t *t = parse(out);
+    static const char *const keys[] = {"id", "page", "pages", "text"};
+    assert_keys(t, keys, 4);
+    assert_string_equal(str_of(t, "id"), id);
+    assert_int_equal(int_of(t, "page"), 2);
+    assert_int_equal(int_of(t, "pages"), 3);
+    assert_string_equal(str_of(t, "text"), doc_hallingdal.pages[1]);
+    json_decref(t);
+    assert_int_equal(motesok_searcher_text(f->s, id, 0, &out, NULL), MOTESOK_OK);
+    t = parse(out);
+    char all[512];
+    snprintf(all, sizeof all, "%s\n\n%s\n\n%s", doc_hallingdal.pages[0], doc_hallingdal.pages[1],
+             doc_hallingdal.pages[2]);
+    assert_string_equal(str_of(t, "text"), all);
+    assert_int_equal(int_of(t, "page"), 0);
+    json_decref(t);
+    motesok_error err;
+    out = (char *)"untouched";
+    assert_int_equal(motesok_searcher_text(f->s, id, 9, &out, &err), MOTESOK_ERR_NOT_FOUND);
+    assert_null(out);
+    assert_string_equal(err.message, "page 9 of 3 does not exist");
+    assert_int_equal(motesok_searcher_text(f->s, id, 4, &out, &err), MOTESOK_ERR_NOT_FOUND);
+    assert_int_equal(motesok_searcher_text(f->s, id, 3, &out, NULL), MOTESOK_OK);
+    free(out);
+}
+
+static void test_searcher_status_counts(void **state)
+{
+    fixture *f = *state;
+    char *out = NULL;
+    assert_int_equal(motesok_searcher_status(f->s, &out, NULL), MOTESOK_OK);
+    json_t *s = parse(out);
+    static const char *const keys[] = {"documents", "cases", "failed", "unsupported", "revision",
+                                       "last_run", "failures", "index_bytes"};
+    assert_keys(s, keys, 8);
+    assert_int_equal(int_of(s, "documents"), 4);
+    assert_int_equal(int_of(s, "cases"), 2);
+    assert_int_equal(int_of(s, "failed"), 1);
+    assert_int_equal(int_of(s, "unsupported"), 1);
+    json_int_t rev = int_of(s, "revision");
+    assert_true(rev >= 1);
+    assert_string_equal(str_of(s, "last_run"), "2024-05-01T10:00:00Z");
+    json_t *fail = json_object_get(s, "failures");
+    assert_int_equal(json_object_size(fail), 2);
+    assert_int_equal(int_of(fail, "ERR_ENCRYPTED"), 1);
+    assert_int_equal(int_of(fail, "ERR_UNSUPPORTED"), 1);
+    assert_true(int_of(s, "index_bytes") > 4096);
+    json_decref(s);
+    /* a new commit moves the revision */
+    const tdoc *docs[] = {&doc_zebra};
+    write_xapian(f->xdir, docs, 1);
+    assert_int_equal(motesok_searcher_status(f->s, &out, NULL), MOTESOK_OK);
+    s = parse(out);
+    assert_true(int_of(s, "revision") > rev);
+    json_decref(s);
 }
 
 static void test_searcher_open_missing_index(void **state)
 {
     (void)state;
-    motesok_searcher *s = NULL;
+    motesok_searcher *s = (motesok_searcher *)&s;
     motesok_error err;
     assert_int_equal(motesok_searcher_open("/nonexistent/idx", &s, &err), MOTESOK_ERR_NOT_FOUND);
     assert_null(s);
-    assert_non_null(strstr(err.message, "motesok-index"));
+    assert_string_equal(err.message,
+                        "no index at /nonexistent/idx — run motesok-index --index "
+                        "/nonexistent/idx PATH...");
+    assert_int_equal(motesok_searcher_open(NULL, &s, &err), MOTESOK_ERR_INVALID);
+    assert_int_equal(motesok_searcher_open("", &s, &err), MOTESOK_ERR_INVALID);
+    motesok_searcher_close(NULL);
 }
 
 int main(void)
 {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_searcher_search_json_shape, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_searcher_search_pdf_page_and_snippet, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_searcher_search_paging_and_sort, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_searcher_search_rejects_bad_requests, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_searcher_document_text_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_searcher_sees_new_commit, setup, teardown),
+        T(test_searcher_search_json_shape),
+        T(test_searcher_search_pdf_page_and_snippet),
+        T(test_searcher_search_filters),
+        T(test_searcher_search_decisions),
+        T(test_searcher_search_decisions_title_first),
+        T(test_searcher_search_sort_by_date),
+        T(test_searcher_search_facets),
+        T(test_searcher_search_paging),
+        T(test_searcher_search_rejects_bad_requests),
+        T(test_searcher_sees_new_commit),
+        T(test_searcher_document_json),
+        T(test_searcher_document_bad_ids),
+        T(test_searcher_text_pages),
+        T(test_searcher_status_counts),
         cmocka_unit_test(test_searcher_open_missing_index),
     };
+#undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
