@@ -679,6 +679,7 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r,
         .sort_slot = r->sort == MOTESOK_SORT_DATE ? (int)MOTESOK_SLOT_DATE : -1,
         .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_PARENT,
         .time_limit_s = r->time_limit_s, .facet_slots = facet_slots, .n_facets = 2,
+        .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
         .check_at_least = r->offset + r->limit + 100,
     };
     st = motesok_xreader_search(s->xr, &xs, res, err);

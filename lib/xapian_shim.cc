@@ -16,6 +16,7 @@
 #include <memory>
 #include <new>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <sys/stat.h>
 #include <utility>
@@ -56,6 +57,38 @@ struct motesok_xquery {
 // A facet: (value, count), most frequent first.
 typedef std::vector<std::pair<std::string, Xapian::doccount>> facet_list;
 
+// Counts, for each value of a slot, the matching documents — or, with a
+// distinct slot, the distinct values of that slot among them, so that a
+// meeting and its matching cases count once.
+class FacetSpy : public Xapian::MatchSpy {
+  public:
+    FacetSpy(Xapian::valueno slot, int distinct) : slot_(slot), distinct_(distinct) {}
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string v = doc.get_value(slot_);
+        if (v.empty())
+            return;
+        if (distinct_ < 0) {
+            counts_[v]++;
+            return;
+        }
+        std::string key = doc.get_value(static_cast<Xapian::valueno>(distinct_));
+        if (key.empty())
+            key = "#" + std::to_string(doc.get_docid());
+        if (seen_[v].insert(key).second)
+            counts_[v]++;
+    }
+
+    const std::map<std::string, Xapian::doccount> &counts() const { return counts_; }
+
+  private:
+    Xapian::valueno slot_;
+    int distinct_;
+    std::map<std::string, Xapian::doccount> counts_;
+    std::map<std::string, std::set<std::string>> seen_;
+};
+
 // An MSet with what snippets and best_part need. db shares the reader's
 // shards (Xapian handles are reference counted), so results stay usable,
 // and reopen together with the reader, for as long as they live.
@@ -64,7 +97,7 @@ struct motesok_xresults {
     Xapian::Stem stem;
     Xapian::Query query;
     Xapian::MSet mset;
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    std::vector<std::unique_ptr<FacetSpy>> spies;
     std::vector<Xapian::Document> docs;
     std::vector<std::string> data;
     std::vector<facet_list> facets;
@@ -966,13 +999,12 @@ extern "C" void motesok_xquery_free(motesok_xquery *q) noexcept
 
 namespace {
 
-// The non-empty values a spy counted, by count (desc) then value (asc).
-facet_list facet_values(const Xapian::ValueCountMatchSpy &spy)
+// The values a spy counted, by count (desc) then value (asc).
+facet_list facet_values(const FacetSpy &spy)
 {
     facet_list v;
-    for (auto i = spy.values_begin(); i != spy.values_end(); ++i)
-        if (!(*i).empty())
-            v.emplace_back(*i, i.get_termfreq());
+    for (const auto &c : spy.counts())
+        v.emplace_back(c.first, c.second);
     std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
@@ -994,7 +1026,7 @@ Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motes
         enq.set_time_limit(s->time_limit_s);
     res->spies.clear();
     for (size_t i = 0; i < s->n_facets; i++) {
-        res->spies.emplace_back(new Xapian::ValueCountMatchSpy(s->facet_slots[i]));
+        res->spies.emplace_back(new FacetSpy(s->facet_slots[i], s->facet_distinct ? static_cast<int>(s->facet_distinct_slot) : -1));
         enq.add_matchspy(res->spies.back().get());
     }
     return enq;

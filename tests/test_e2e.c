@@ -332,6 +332,9 @@ static void test_e2e_corpus_legevakt(void **state)
     long expected = best_page_by_pdftotext(t, CORPUS "/" RU_PDF, "legevakt");
     assert_true(expected > 1);
     assert_int_equal(json_integer_value(json_object_get(pdf, "page")), expected);
+    /* facets count meetings' files, not their matching cases as well */
+    json_t *organs = json_object_get(json_object_get(res, "facets"), "organ");
+    assert_int_equal(json_integer_value(json_object_get(organs, "Rådmannsutvalget")), 2);
     json_decref(res);
     stop_daemon(t);
 }

@@ -250,6 +250,9 @@ typedef struct motesok_xsearch {
     int collapse_slot;      /* -1: none; else keep the best hit per value */
     double time_limit_s;    /* 0: none */
     const unsigned *facet_slots; size_t n_facets;
+    bool facet_distinct;          /* count distinct values of facet_distinct_slot */
+    unsigned facet_distinct_slot; /* (e.g. the parent: a meeting counts once), */
+                                  /* instead of counting documents */
     unsigned check_at_least;
 } motesok_xsearch;
 
