@@ -31,7 +31,9 @@ static const char usage_text[] =
 "or parsed is recorded with its reason and skipped; the run goes on, and an\n"
 "unchanged failed file is not tried again (see --retry-failed). Folders are\n"
 "walked in name order; names starting with '.' are skipped; symbolic links\n"
-"are followed, but never into a loop.\n"
+"are followed, but never into a loop. Text is extracted in worker processes\n"
+"with a time and a memory limit, so a file that hangs or crashes the PDF\n"
+"library is recorded as failed and costs at most its limits.\n"
 "\n"
 "Options:\n"
 "  -i, --index DIR      index directory (default: $MOTESOK_INDEX, else\n"
@@ -45,6 +47,12 @@ static const char usage_text[] =
 "      --max-text-mb N  refuse files yielding more than N MiB of text\n"
 "                       (default 32)\n"
 "      --batch N        commit every N changed files (default 200)\n"
+"      --timeout SECS   give up on a file whose extraction takes longer\n"
+"                       (default 120)\n"
+"      --max-memory-mb N  memory an extraction may use (default 2048)\n"
+"      --in-process     extract inside the indexer instead of in worker\n"
+"                       processes (faster to debug; a hostile file can then\n"
+"                       take the whole run down)\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
@@ -63,6 +71,8 @@ typedef struct idx_options {
     const char *index_dir;
     unsigned jobs;
     bool quiet;
+    bool in_process;
+    char self[PATH_MAX]; /* this program, run again as extraction worker */
     motesok_index_options ix;
     char **roots;   /* absolute */
     size_t n_roots;
@@ -158,6 +168,16 @@ static int numeric_option(int c, const char *arg, idx_options *o)
             return bad_value("--batch (1-1000000)", arg);
         o->ix.batch_files = (size_t)v;
         break;
+    case 1004:
+        if (!parse_uint(arg, 1, 86400, &v))
+            return bad_value("--timeout (1-86400 seconds)", arg);
+        o->ix.timeout_s = (double)v;
+        break;
+    case 1005:
+        if (!parse_uint(arg, 64, 1048576, &v))
+            return bad_value("--max-memory-mb (64-1048576)", arg);
+        o->ix.max_memory_mb = (size_t)v;
+        break;
     }
     return 0;
 }
@@ -173,6 +193,9 @@ static int parse_args(int argc, char **argv, idx_options *o)
         {"max-text-mb", required_argument, NULL, 1001},
         {"max-file-mb", required_argument, NULL, 1002},
         {"batch", required_argument, NULL, 1003},
+        {"timeout", required_argument, NULL, 1004},
+        {"max-memory-mb", required_argument, NULL, 1005},
+        {"in-process", no_argument, NULL, 1006},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -191,7 +214,8 @@ static int parse_args(int argc, char **argv, idx_options *o)
         case 1000: o->ix.retry_failed = true; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("motesok-index %s\n", motesok_version()); return 0;
-        case 'j': case 1001: case 1002: case 1003:
+        case 1006: o->in_process = true; break;
+        case 'j': case 1001: case 1002: case 1003: case 1004: case 1005:
             rc = numeric_option(c, optarg, o);
             break;
         default:
@@ -604,8 +628,17 @@ static void run_free(run *r)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--extract-worker") == 0)
+        return motesok_extract_worker_main(argc, argv);
     idx_options o = {0};
     int rc = parse_args(argc, argv, &o);
+    if (rc < 0 && !o.in_process) {
+        ssize_t n = readlink("/proc/self/exe", o.self, sizeof o.self - 1);
+        if (n > 0) {
+            o.self[n] = '\0';
+            o.ix.worker_exe = o.self;
+        }
+    }
     if (rc < 0)
         rc = resolve_roots(argc, argv, &o);
     if (rc >= 0) {

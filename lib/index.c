@@ -8,6 +8,7 @@
 #include "motesok/schema.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -46,6 +47,7 @@ struct motesok_job {
     bool had_row;
     bool retry_failed;
     motesok_extract_limits limits;
+    const motesok_index_options *opt; /* the index's options (worker set-up) */
     /* filled by motesok_job_run */
     char hash[17];
     bool same_content;     /* hash equals the stored one: only mtime moved */
@@ -414,6 +416,7 @@ motesok_status motesok_index_prepare(motesok_index *idx, const char *path,
     j->had_row = found;
     j->retry_failed = idx->opt.retry_failed;
     j->limits = idx->opt.limits;
+    j->opt = &idx->opt;
     if (found && (row.status == MOTESOK_FILE_OK || skip_failed))
         memcpy(j->old_hash, row.hash, sizeof j->old_hash);
     motesok_file_row_clear(&row);
@@ -451,6 +454,35 @@ static motesok_detector *thread_detector(motesok_error *err)
     return d;
 }
 
+static pthread_key_t worker_key;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+
+/* Thread-exit destructor of the per-thread extraction worker. */
+static void worker_destroy(void *p)
+{
+    msk_worker_stop(p);
+}
+
+/* Create the key holding each thread's worker. */
+static void worker_key_init(void)
+{
+    (void)pthread_key_create(&worker_key, worker_destroy);
+}
+
+/* This thread's extraction worker, started on first use. */
+static msk_worker *thread_worker(const motesok_index_options *opt, motesok_error *err)
+{
+    pthread_once(&worker_once, worker_key_init);
+    msk_worker *w = pthread_getspecific(worker_key);
+    if (w != NULL)
+        return w;
+    msk_worker_limits lim = {.timeout_s = opt->timeout_s, .max_memory_mb = opt->max_memory_mb};
+    if (msk_worker_start(opt->worker_exe, &lim, &w, err) != MOTESOK_OK)
+        return NULL;
+    pthread_setspecific(worker_key, w);
+    return w;
+}
+
 /* Record why a job failed. */
 static void job_fail(motesok_job *job, const motesok_error *e)
 {
@@ -481,6 +513,35 @@ static void choose_date(motesok_job *job)
         snprintf(job->date, sizeof job->date, "%04d-%02d-%02d", y, m, d);
 }
 
+/* Detect and extract in this process. */
+static motesok_status extract_here(motesok_job *job, motesok_error *e)
+{
+    motesok_detector *d = thread_detector(e);
+    if (d == NULL)
+        return e->code ? e->code : MOTESOK_ERR_INTERNAL;
+    motesok_status st = motesok_detect_file(d, job->path, &job->det, e);
+    if (st != MOTESOK_OK)
+        return st;
+    if (job->det.kind == MOTESOK_KIND_UNSUPPORTED)
+        return MOTESOK_ERR_UNSUPPORTED;
+    return motesok_extract_file(job->path, &job->det, &job->limits, &job->text, e);
+}
+
+/* Detect and extract in this thread's worker process; a worker that
+ * crashed or ran out of time is replaced for the next file. */
+static motesok_status extract_in_worker(motesok_job *job, motesok_error *e)
+{
+    msk_worker *w = thread_worker(job->opt, e);
+    if (w == NULL)
+        return e->code ? e->code : MOTESOK_ERR_INTERNAL;
+    motesok_status st = msk_worker_extract(w, job->path, &job->limits, &job->det, &job->text, e);
+    if (msk_worker_dead(w)) {
+        pthread_setspecific(worker_key, NULL);
+        msk_worker_stop(w);
+    }
+    return st;
+}
+
 void motesok_job_run(motesok_job *job)
 {
     motesok_error e;
@@ -493,18 +554,11 @@ void motesok_job_run(motesok_job *job)
         job->same_content = true;
         return;
     }
-    motesok_detector *d = thread_detector(&e);
-    if (d == NULL || motesok_detect_file(d, job->path, &job->det, &e) != MOTESOK_OK) {
-        job_fail(job, &e);
-        return;
-    }
-    if (job->det.kind == MOTESOK_KIND_UNSUPPORTED) {
-        msk_error_set(&e, MOTESOK_ERR_UNSUPPORTED, "unsupported file type %s (%s)",
-                      job->det.mime, job->det.charset);
-        job_fail(job, &e);
-        return;
-    }
-    if (motesok_extract_file(job->path, &job->det, &job->limits, &job->text, &e) != MOTESOK_OK) {
+    motesok_status st = job->opt != NULL && job->opt->worker_exe != NULL
+                            ? extract_in_worker(job, &e) : extract_here(job, &e);
+    if (st == MOTESOK_ERR_UNSUPPORTED && job->det.kind == MOTESOK_KIND_UNSUPPORTED)
+        msk_error_set(&e, st, "unsupported file type %s (%s)", job->det.mime, job->det.charset);
+    if (st != MOTESOK_OK) {
         job_fail(job, &e);
         return;
     }

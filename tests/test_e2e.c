@@ -531,6 +531,49 @@ static void test_e2e_bad_inputs(void **state)
     stop_daemon(t);
 }
 
+/* Hostile files are contained: one that hangs the extractor, one that
+ * crashes it and one that eats memory each cost only themselves. The
+ * misbehaviour is injected into the real worker processes
+ * (MOTESOK_TEST_FAULT, see lib/worker.c), as no file at hand reliably
+ * hangs or crashes poppler. */
+static void test_e2e_hostile_files_contained(void **state)
+{
+    e2e *t = *state;
+    char dir[128], p[256];
+    snprintf(dir, sizeof dir, "%s/hostile", t->tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    static const char *const names[] = {"a-hang.pdf", "b-crash.pdf", "c-hog.pdf"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        copy_file(CORPUS "/" RU_PDF, p);
+    }
+    for (int i = 0; i < 6; i++) { /* good files before and after the bad ones */
+        snprintf(p, sizeof p, "%s/%c%d-good.txt", dir, "abcdef"[i], i); /* sorts among them */
+        char text[128];
+        snprintf(text, sizeof text, "Vedtak nummer %d om brannstasjonen.\n", i);
+        write_file(p, text);
+    }
+    setenv("MOTESOK_TEST_FAULT", "hang:a-hang,crash:b-crash,hog:c-hog", 1);
+    char *argv[] = {BIN "motesok-index", "--index", t->index, "--jobs", "2", "--timeout", "2",
+                    "--max-memory-mb", "512", dir, NULL};
+    time_t t0 = time(NULL);
+    cmd_out c = run(t, argv);
+    unsetenv("MOTESOK_TEST_FAULT");
+    if (c.code != 1)
+        fail_msg("indexer exited %d, expected 1: %s", c.code, c.err);
+    assert_true(time(NULL) - t0 < 30);
+    assert_non_null(strstr(c.err, "a-hang.pdf: extraction took longer than 2 s"));
+    assert_non_null(strstr(c.err, "b-crash.pdf: the extractor crashed on this file (signal 11"));
+    assert_non_null(strstr(c.err, "c-hog.pdf: the extractor crashed on this file"));
+    assert_non_null(strstr(c.err, "6 indexed, 0 unchanged, 3 failed"));
+    cmd_out_free(&c);
+    start_daemon(t);
+    json_t *res = cli_search(t, "brannstasjonen", "50");
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 6);
+    json_decref(res);
+    stop_daemon(t);
+}
+
 /* Run the CLI with extra arguments and --json; returns the parsed answer. */
 static json_t *cli_json(const e2e *t, char *const args[])
 {
@@ -652,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cases_and_decisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_hostile_files_contained, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

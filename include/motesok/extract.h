@@ -59,6 +59,12 @@ MOTESOK_API motesok_status motesok_extract_file(const char *path,
                                                 motesok_text **out,
                                                 motesok_error *err);
 
+/* Run this process as an extraction worker ("PROGRAM --extract-worker
+ * MEMORY_MIB", as started by the indexer): limit its own memory, then
+ * detect and extract the files asked for on stdin, answering on stdout,
+ * until end of input. Returns the exit code. */
+MOTESOK_API int motesok_extract_worker_main(int argc, char **argv);
+
 /* Release extracted text (NULL is fine). */
 MOTESOK_API void motesok_text_free(motesok_text *t);
 

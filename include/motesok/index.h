@@ -35,6 +35,10 @@ typedef struct motesok_index_options {
     size_t batch_bytes;            /* extracted bytes per commit, default 64 MiB */
     motesok_extract_limits limits; /* see extract.h */
     bool retry_failed;             /* re-read unchanged files that failed before */
+    const char *worker_exe;        /* extract in worker processes of this program
+                                      ("exe --extract-worker MIB"); NULL: in-process */
+    double timeout_s;              /* wall time per file in a worker, default 120 s */
+    size_t max_memory_mb;          /* memory of a worker, default 2048 MiB */
 } motesok_index_options;
 
 /* What happened to one file. */

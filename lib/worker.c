@@ -1,0 +1,444 @@
+/* Extraction worker processes: the protocol, the worker loop and the
+ * client that enforces time and memory limits (lib/worker.h).
+ *
+ * Protocol, all integers little-endian on the same machine (native order):
+ *   request:  u32 path length, path bytes, u64 max_input, u64 max_text,
+ *             u64 max_pages
+ *   response: u32 status, str message, u32 kind, str mime, str charset,
+ *             then when status is OK: u32 pages, each str; str title
+ *             (length 0xFFFFFFFF for none), str encoding, i64 created
+ *   where str is u32 length + bytes. */
+#define _GNU_SOURCE /* pipe2 */
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NO_STRING 0xFFFFFFFFu
+#define MAX_FIELD ((size_t)1 << 30)
+
+extern char **environ;
+
+struct msk_worker {
+    pid_t pid;
+    int to_child, from_child;
+    msk_worker_limits lim;
+    bool dead;
+};
+
+/* ---- byte I/O ----------------------------------------------------------- */
+
+/* Write all of buf to fd; false on error. */
+static bool write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Where a read must finish by (monotonic seconds; 0: no deadline). */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Read exactly len bytes from fd before deadline (0: none). Returns 1 on
+ * success, 0 on end of file or error, -1 when time ran out. */
+static int read_all(int fd, void *buf, size_t len, double deadline)
+{
+    char *p = buf;
+    while (len > 0) {
+        if (deadline > 0) {
+            double left = deadline - now_s();
+            if (left <= 0)
+                return -1;
+            struct pollfd pfd = {.fd = fd, .events = POLLIN};
+            int r = poll(&pfd, 1, (int)(left * 1000) + 1);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r == 0)
+                return -1;
+            if (r < 0)
+                return 0;
+        }
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 1;
+}
+
+/* Append a u32 / u64 / string to a buffer. */
+static void put_u32(msk_buf *b, uint32_t v) { msk_buf_append(b, &v, sizeof v); }
+static void put_u64(msk_buf *b, uint64_t v) { msk_buf_append(b, &v, sizeof v); }
+static void put_str(msk_buf *b, const char *s, size_t len)
+{
+    if (s == NULL) {
+        put_u32(b, NO_STRING);
+        return;
+    }
+    put_u32(b, (uint32_t)len);
+    msk_buf_append(b, s, len);
+}
+
+/* ---- the worker side ---------------------------------------------------- */
+
+/* Serialise one extraction outcome. */
+static void encode_response(msk_buf *b, motesok_status st, const motesok_error *err,
+                            const motesok_detection *det, const motesok_text *t)
+{
+    put_u32(b, (uint32_t)st);
+    put_str(b, err->message, strlen(err->message));
+    put_u32(b, (uint32_t)det->kind);
+    put_str(b, det->mime, strlen(det->mime));
+    put_str(b, det->charset, strlen(det->charset));
+    if (st != MOTESOK_OK)
+        return;
+    put_u32(b, (uint32_t)t->n_pages);
+    for (size_t i = 0; i < t->n_pages; i++)
+        put_str(b, t->pages[i], t->page_lens[i]);
+    put_str(b, t->title, t->title ? strlen(t->title) : 0);
+    put_str(b, t->encoding, t->encoding ? strlen(t->encoding) : 0);
+    put_u64(b, (uint64_t)t->created);
+}
+
+/* Read one request; false at end of input. */
+static bool read_request(int fd, char **path, motesok_extract_limits *lim)
+{
+    uint32_t len = 0;
+    if (read_all(fd, &len, sizeof len, 0) != 1 || len > MAX_FIELD)
+        return false;
+    *path = malloc((size_t)len + 1);
+    if (*path == NULL || read_all(fd, *path, len, 0) != 1) {
+        free(*path);
+        return false;
+    }
+    (*path)[len] = '\0';
+    uint64_t v[3];
+    if (read_all(fd, v, sizeof v, 0) != 1) {
+        free(*path);
+        return false;
+    }
+    lim->max_input_bytes = (size_t)v[0];
+    lim->max_text_bytes = (size_t)v[1];
+    lim->max_pages = (size_t)v[2];
+    return true;
+}
+
+/* Fault injection for the containment tests: MOTESOK_TEST_FAULT holds
+ * "hang:NAME", "crash:NAME" or "hog:NAME" entries, comma-separated; a file
+ * whose path contains NAME then makes this worker hang, crash, or allocate
+ * until its memory limit stops it — what a hostile PDF can do to a PDF
+ * library. Unset in normal use. */
+static void inject_fault(const char *path)
+{
+    const char *spec = getenv("MOTESOK_TEST_FAULT");
+    if (spec == NULL)
+        return;
+    static const char *const kinds[] = {"hang:", "crash:", "hog:"};
+    for (const char *p = spec; *p != '\0';) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        for (int k = 0; k < 3; k++) {
+            size_t kl = strlen(kinds[k]);
+            char name[256];
+            if (len <= kl || strncmp(p, kinds[k], kl) != 0 || len - kl >= sizeof name)
+                continue;
+            memcpy(name, p + kl, len - kl);
+            name[len - kl] = '\0';
+            if (strstr(path, name) == NULL)
+                continue;
+            if (k == 0)
+                for (;;)
+                    pause();
+            if (k == 1)
+                raise(SIGSEGV);
+            for (;;) { /* hog: like a decoder that never stops allocating */
+                char *m = malloc(16 << 20);
+                if (m == NULL)
+                    abort();
+                memset(m, 1, 16 << 20);
+            }
+        }
+        p += len + (e != NULL);
+    }
+}
+
+/* Serve requests from in_fd, answering on out_fd, until end of input. */
+static int serve(int in_fd, int out_fd)
+{
+    motesok_detector *d = NULL;
+    if (motesok_detector_open(&d, NULL) != MOTESOK_OK)
+        return 1;
+    char *path = NULL;
+    motesok_extract_limits lim;
+    while (read_request(in_fd, &path, &lim)) {
+        motesok_error err;
+        motesok_error_clear(&err);
+        motesok_detection det = {0};
+        motesok_text *t = NULL;
+        inject_fault(path);
+        motesok_status st = motesok_detect_file(d, path, &det, &err);
+        if (st == MOTESOK_OK)
+            st = motesok_extract_file(path, &det, &lim, &t, &err);
+        msk_buf b = {0};
+        encode_response(&b, st, &err, &det, t);
+        bool ok = b.data != NULL && write_all(out_fd, b.data, b.len);
+        msk_buf_free(&b);
+        motesok_text_free(t);
+        free(path);
+        if (!ok)
+            break;
+    }
+    motesok_detector_close(d);
+    return 0;
+}
+
+/* Limits of the worker process itself: address space, no core dumps, and
+ * death with the parent. */
+static void limit_self(size_t mem_mb)
+{
+    struct rlimit as = {(rlim_t)mem_mb << 20, (rlim_t)mem_mb << 20};
+    setrlimit(RLIMIT_AS, &as);
+    struct rlimit core = {0, 0};
+    setrlimit(RLIMIT_CORE, &core);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+int motesok_extract_worker_main(int argc, char **argv)
+{
+    long mem = argc > 2 ? strtol(argv[2], NULL, 10) : 2048;
+    if (getppid() == 1)
+        return 1; /* the parent is already gone */
+    limit_self(mem > 16 ? (size_t)mem : 2048);
+    return serve(0, 1);
+}
+
+/* ---- the client side ---------------------------------------------------- */
+
+motesok_status msk_worker_start(const char *exe, const msk_worker_limits *lim,
+                                msk_worker **out, motesok_error *err)
+{
+    *out = NULL;
+    int in[2], outp[2];
+    if (pipe2(in, O_CLOEXEC) != 0)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot create a pipe: %s", strerror(errno));
+    if (pipe2(outp, O_CLOEXEC) != 0) {
+        close(in[0]);
+        close(in[1]);
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot create a pipe: %s", strerror(errno));
+    }
+    msk_worker *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        close(in[0]), close(in[1]), close(outp[0]), close(outp[1]);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    w->lim = lim ? *lim : (msk_worker_limits){0};
+    if (w->lim.timeout_s <= 0)
+        w->lim.timeout_s = 120;
+    if (w->lim.max_memory_mb == 0)
+        w->lim.max_memory_mb = 2048;
+    char mem[32];
+    snprintf(mem, sizeof mem, "%zu", w->lim.max_memory_mb);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+    char *argv[] = {(char *)exe, "--extract-worker", mem, NULL};
+    int rc = posix_spawn(&w->pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    close(outp[1]);
+    w->to_child = in[1];
+    w->from_child = outp[0];
+    if (rc != 0) {
+        w->pid = 0;
+        msk_worker_stop(w);
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot start extraction worker %s: %s", exe,
+                             strerror(rc));
+    }
+    *out = w;
+    return MOTESOK_OK;
+}
+
+void msk_worker_stop(msk_worker *w)
+{
+    if (w == NULL)
+        return;
+    if (w->to_child >= 0)
+        close(w->to_child);
+    if (w->from_child >= 0)
+        close(w->from_child);
+    if (w->pid > 0) {
+        if (w->dead)
+            kill(w->pid, SIGKILL);
+        int status;
+        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    free(w);
+}
+
+bool msk_worker_dead(const msk_worker *w)
+{
+    return w->dead;
+}
+
+/* Why the worker stopped answering: reap it and explain. */
+static motesok_status worker_died(msk_worker *w, int how, motesok_error *err)
+{
+    w->dead = true;
+    if (how < 0) {
+        kill(w->pid, SIGKILL);
+        return msk_error_set(err, MOTESOK_ERR_TIMEOUT,
+                             "extraction took longer than %.0f s and was stopped", w->lim.timeout_s);
+    }
+    int status = 0;
+    pid_t r;
+    do
+        r = waitpid(w->pid, &status, 0);
+    while (r < 0 && errno == EINTR);
+    w->pid = 0;
+    if (r > 0 && WIFSIGNALED(status))
+        return msk_error_set(err, MOTESOK_ERR_PARSE,
+                             "the extractor crashed on this file (signal %d: %s); memory limit %zu MiB",
+                             WTERMSIG(status), strsignal(WTERMSIG(status)), w->lim.max_memory_mb);
+    return msk_error_set(err, MOTESOK_ERR_PARSE, "the extractor stopped on this file (exit status %d)",
+                         r > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* Read a u32 / string from the worker before the deadline. */
+static int get_u32(msk_worker *w, uint32_t *v, double dl)
+{
+    return read_all(w->from_child, v, sizeof *v, dl);
+}
+
+static int get_str(msk_worker *w, char **s, size_t *len, double dl)
+{
+    uint32_t n = 0;
+    int r = get_u32(w, &n, dl);
+    *s = NULL;
+    if (r != 1 || n == NO_STRING)
+        return r;
+    if (n > MAX_FIELD)
+        return 0;
+    *s = malloc((size_t)n + 1);
+    if (*s == NULL)
+        return 0;
+    r = read_all(w->from_child, *s, n, dl);
+    (*s)[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return r;
+}
+
+/* Copy a received string into a fixed buffer and free it. */
+static void take_fixed(char *dst, size_t cap, char *s)
+{
+    snprintf(dst, cap, "%s", s ? s : "");
+    free(s);
+}
+
+/* Read the text part of a successful response into a new motesok_text. */
+static int read_text(msk_worker *w, motesok_text **out, double dl)
+{
+    uint32_t n = 0;
+    int r = get_u32(w, &n, dl);
+    if (r != 1 || n > 1000000)
+        return r == 1 ? 0 : r;
+    motesok_text *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return 0;
+    t->pages = calloc(n ? n : 1, sizeof *t->pages);
+    t->page_lens = calloc(n ? n : 1, sizeof *t->page_lens);
+    t->n_pages = n;
+    for (uint32_t i = 0; r == 1 && i < n && t->pages && t->page_lens; i++) {
+        r = get_str(w, &t->pages[i], &t->page_lens[i], dl);
+        if (r == 1 && t->pages[i] == NULL)
+            t->pages[i] = strdup("");
+        t->total_len += t->page_lens[i];
+    }
+    if (r == 1)
+        r = get_str(w, &t->title, NULL, dl);
+    if (r == 1)
+        r = get_str(w, &t->encoding, NULL, dl);
+    uint64_t created = 0;
+    if (r == 1)
+        r = read_all(w->from_child, &created, sizeof created, dl);
+    t->created = (int64_t)created;
+    if (r != 1 || t->pages == NULL || t->page_lens == NULL) {
+        motesok_text_free(t);
+        return r == 1 ? 0 : r;
+    }
+    *out = t;
+    return 1;
+}
+
+motesok_status msk_worker_extract(msk_worker *w, const char *path,
+                                  const motesok_extract_limits *lim,
+                                  motesok_detection *det, motesok_text **text,
+                                  motesok_error *err)
+{
+    *text = NULL;
+    memset(det, 0, sizeof *det);
+    msk_buf req = {0};
+    put_str(&req, path, strlen(path));
+    put_u64(&req, lim ? lim->max_input_bytes : 0);
+    put_u64(&req, lim ? lim->max_text_bytes : 0);
+    put_u64(&req, lim ? lim->max_pages : 0);
+    bool sent = req.data != NULL && write_all(w->to_child, req.data, req.len);
+    msk_buf_free(&req);
+    if (!sent)
+        return worker_died(w, 0, err);
+    double dl = now_s() + w->lim.timeout_s;
+    uint32_t status = 0, kind = 0;
+    char *msg = NULL, *mime = NULL, *cs = NULL;
+    int r = get_u32(w, &status, dl);
+    if (r == 1)
+        r = get_str(w, &msg, NULL, dl);
+    if (r == 1)
+        r = get_u32(w, &kind, dl);
+    if (r == 1)
+        r = get_str(w, &mime, NULL, dl);
+    if (r == 1)
+        r = get_str(w, &cs, NULL, dl);
+    if (r == 1 && status == MOTESOK_OK)
+        r = read_text(w, text, dl);
+    det->kind = (motesok_kind)kind;
+    take_fixed(det->mime, sizeof det->mime, mime);
+    take_fixed(det->charset, sizeof det->charset, cs);
+    if (r != 1) {
+        free(msg);
+        return worker_died(w, r, err);
+    }
+    motesok_status st = (motesok_status)status;
+    if (st != MOTESOK_OK)
+        msk_error_set(err, st, "%s", msg ? msg : motesok_strerror(st));
+    free(msg);
+    return st;
+}
