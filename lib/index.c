@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,20 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Crash injection for the crash-safety tests: with MOTESOK_TEST_CRASH set
+ * to "NAME:N", the N-th pass through crash point NAME kills this process
+ * as kill -9 would. Unset in normal use. */
+static void crash_point(const char *name)
+{
+    static int passes;
+    const char *spec = getenv("MOTESOK_TEST_CRASH");
+    size_t n = strlen(name);
+    if (spec == NULL || strncmp(spec, name, n) != 0 || spec[n] != ':')
+        return;
+    if (++passes == atoi(spec + n + 1))
+        raise(SIGKILL);
+}
+
 motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_error *err)
 {
     if (idx->pending_files == 0 && !final)
@@ -342,6 +357,7 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
         st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_BATCH, num, err);
     if (st == MOTESOK_OK)
         st = motesok_xwriter_commit(idx->xw, err);
+    crash_point("after-xapian-commit");
     if (st == MOTESOK_OK)
         st = motesok_store_set_meta(idx->store, "batch", num, err);
     if (st == MOTESOK_OK && final) {

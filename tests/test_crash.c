@@ -1,0 +1,318 @@
+/* Crash safety: the real motesok-index is killed with SIGKILL at many
+ * random moments (one commit per file, so kills land between and inside
+ * commits), files change between runs, and after a last complete run the
+ * index must hold exactly what a clean build of the same files holds:
+ * the same Xapian documents (by unique term) and the same store rows. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "motesok/motesok.h"
+
+extern char **environ;
+
+#define INDEXER MOTESOK_BINARY_DIR "/bin/motesok-index"
+#define CORPUS MOTESOK_SOURCE_DIR "/corpus"
+#define KILLS 30
+
+static char tmp[64];
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+/* Write a small minutes file numbered n, with a case and a decision. */
+static void write_minutes(const char *dir, int n, const char *extra)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/mote-%03d.txt", dir, n);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "Referat fra møte i Formannskapet\nMøtedato: %02d.03.2019\n\n"
+               "Sak %d/19 Sak nummer %d\nSaksopplysninger om tema %d.\nVedtak:\nVedtatt %d. %s\n",
+            n % 28 + 1, n, n, n, n, extra);
+    fclose(f);
+}
+
+/* Start the indexer on docs into index; returns its pid. */
+static pid_t start_indexer(const char *index, const char *docs)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char *argv[] = {INDEXER, "--quiet", "--batch", "1", "--jobs", "2", "--index", (char *)index,
+                    (char *)docs, NULL};
+    pid_t pid = -1;
+    assert_int_equal(posix_spawn(&pid, INDEXER, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+/* Run the indexer to completion; returns its exit status. */
+static int run_indexer(const char *index, const char *docs)
+{
+    pid_t pid = start_indexer(index, docs);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Append one line to a growing fingerprint. */
+static void fp_add(char **fp, size_t *len, const char *line)
+{
+    size_t n = strlen(line);
+    char *p = realloc(*fp, *len + n + 2);
+    assert_non_null(p);
+    memcpy(p + *len, line, n);
+    p[*len + n] = '\n';
+    *len += n + 1;
+    p[*len] = '\0';
+    *fp = p;
+}
+
+typedef struct fp_state {
+    char *fp;
+    size_t len;
+} fp_state;
+
+/* each_term callback: a Xapian unique term. */
+static int fp_term(const char *term, void *ud)
+{
+    fp_state *s = ud;
+    fp_add(&s->fp, &s->len, term);
+    return 0;
+}
+
+/* store_each callback: a store row, without times of indexing. */
+static int fp_row(const motesok_file_row *row, void *ud)
+{
+    fp_state *s = ud;
+    char line[1024];
+    snprintf(line, sizeof line, "%s|%s|%s|%s|%lld|%s", row->path, row->id,
+             motesok_file_status_name(row->status), row->hash, (long long)row->pages,
+             row->error_code ? row->error_code : "");
+    fp_add(&s->fp, &s->len, line);
+    return 0;
+}
+
+/* Everything that makes up an index's content, as text. Paths are made
+ * relative to docs so that two indexes of one folder compare. */
+static char *fingerprint(const char *index)
+{
+    fp_state s = {0};
+    fp_add(&s.fp, &s.len, "# xapian");
+    char xdir[256], sfile[256];
+    snprintf(xdir, sizeof xdir, "%s/xapian", index);
+    snprintf(sfile, sizeof sfile, "%s/meta.sqlite3", index);
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_each_term(w, "Q", fp_term, &s, NULL), MOTESOK_OK);
+    uint64_t n = 0;
+    assert_int_equal(motesok_xwriter_doccount(w, &n, NULL), MOTESOK_OK);
+    char line[64];
+    snprintf(line, sizeof line, "doccount %llu", (unsigned long long)n);
+    fp_add(&s.fp, &s.len, line);
+    motesok_xwriter_close(w);
+    fp_add(&s.fp, &s.len, "# store");
+    motesok_store *st = NULL;
+    assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_each(st, fp_row, &s, NULL), MOTESOK_OK);
+    motesok_store_close(st);
+    return s.fp;
+}
+
+/* Sleep for ms milliseconds. */
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* Milliseconds of a clean run, to spread the kills over. */
+static long clean_run_ms(const char *docs)
+{
+    char index[128];
+    snprintf(index, sizeof index, "%s/timing", tmp);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_equal(run_indexer(index, docs), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 + 1;
+}
+
+/* Change the files between runs: rewrite half of them, delete one,
+ * add one, so that every run has work to be interrupted in. */
+static void mutate(const char *docs, int round)
+{
+    char path[256], extra[64];
+    snprintf(extra, sizeof extra, "Endret i runde %d.", round);
+    for (int i = round % 2; i < 40; i += 2)
+        write_minutes(docs, i, extra);
+    snprintf(path, sizeof path, "%s/mote-%03d.txt", docs, 40 + round);
+    unlink(path);
+    write_minutes(docs, 100 + round, "Ny etter avbrudd.");
+}
+
+static void test_crash_kill9_then_rerun_matches_clean_build(void **state)
+{
+    (void)state;
+    char docs[128], index[128], clean[128];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    snprintf(clean, sizeof clean, "%s/clean", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (int i = 0; i < 80; i++)
+        write_minutes(docs, i, "");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp %s/*.pdf %s/*.txt %s/", CORPUS, CORPUS, docs);
+    assert_int_equal(system(cmd), 0);
+    long total_ms = clean_run_ms(docs);
+    srand(20261125);
+    int killed_mid_run = 0;
+    for (int k = 0; k < KILLS; k++) {
+        pid_t pid = start_indexer(index, docs);
+        sleep_ms(rand() % (total_ms / 5 + 1));
+        kill(pid, SIGKILL);
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        killed_mid_run += WIFSIGNALED(status);
+        mutate(docs, k);
+    }
+    if (killed_mid_run < KILLS / 4) /* the kills must land mid-run to test anything */
+        fail_msg("only %d of %d kills landed mid-run", killed_mid_run, KILLS);
+    assert_int_equal(run_indexer(index, docs), 0);
+    assert_int_equal(run_indexer(clean, docs), 0);
+    char *got = fingerprint(index);
+    char *want = fingerprint(clean);
+    /* the clean index lives elsewhere but indexes the same paths */
+    if (strcmp(got, want) != 0)
+        fail_msg("index after %d kills differs from a clean build:\n--- got\n%.2000s\n--- want\n%.2000s",
+                 KILLS, got, want);
+    assert_non_null(strstr(got, "doccount"));
+    free(got);
+    free(want);
+}
+
+/* each_term callback: collect XP<id> ids. */
+typedef struct ids { char id[256][17]; int n; } ids;
+static int collect_parent(const char *term, void *ud)
+{
+    ids *s = ud;
+    if (strlen(term) == 18 && s->n < 256)
+        memcpy(s->id[s->n++], term + 2, 17);
+    return 0;
+}
+
+/* Delete the files whose documents reached Xapian but not the store (the
+ * crash fell between the two commits): what a user may well do next.
+ * Returns how many were deleted. */
+static int delete_orphaned_files(const char *index, const char *docs, int first, int last)
+{
+    char xdir[256], sfile[256];
+    snprintf(xdir, sizeof xdir, "%s/xapian", index);
+    snprintf(sfile, sizeof sfile, "%s/meta.sqlite3", index);
+    ids in_xapian = {0};
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_each_term(w, "XP", collect_parent, &in_xapian, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    motesok_store *st = NULL;
+    assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
+    int deleted = 0;
+    for (int i = first; i <= last; i++) {
+        char path[256], id[17];
+        snprintf(path, sizeof path, "%s/mote-%03d.txt", docs, i);
+        motesok_path_id(path, id);
+        motesok_file_row row;
+        bool found = false;
+        assert_int_equal(motesok_store_get(st, path, &row, &found, NULL), MOTESOK_OK);
+        motesok_file_row_clear(&row);
+        bool orphan = false;
+        for (int k = 0; k < in_xapian.n; k++)
+            orphan = orphan || strcmp(in_xapian.id[k], id) == 0;
+        if (orphan && !found && unlink(path) == 0)
+            deleted++;
+    }
+    motesok_store_close(st);
+    return deleted;
+}
+
+/* Kill the indexer exactly between its Xapian and its store commit, in
+ * several batches, deleting the files it left half-recorded and changing
+ * others in between. */
+static void test_crash_between_xapian_and_store_commit(void **state)
+{
+    (void)state;
+    char docs[128], index[128], clean[128];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    snprintf(clean, sizeof clean, "%s/clean", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (int i = 0; i < 50; i++)
+        write_minutes(docs, i, "");
+    int orphans = 0;
+    static const char *const points[] = {"after-xapian-commit:1", "after-xapian-commit:3",
+                                         "after-xapian-commit:7", "after-xapian-commit:2",
+                                         "after-xapian-commit:12"};
+    for (int k = 0; k < 5; k++) {
+        setenv("MOTESOK_TEST_CRASH", points[k], 1);
+        int code = run_indexer(index, docs);
+        unsetenv("MOTESOK_TEST_CRASH");
+        assert_int_equal(code, 128 + SIGKILL);
+        orphans += delete_orphaned_files(index, docs, 0, 200);
+        mutate(docs, k);
+    }
+    assert_true(orphans >= 3); /* the window was really hit */
+    assert_int_equal(run_indexer(index, docs), 0);
+    assert_int_equal(run_indexer(clean, docs), 0);
+    char *got = fingerprint(index);
+    char *want = fingerprint(clean);
+    if (strcmp(got, want) != 0)
+        fail_msg("index after crashes between commits differs from a clean build:\n--- got\n%.2000s\n"
+                 "--- want\n%.2000s", got, want);
+    free(got);
+    free(want);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmp, "/tmp/motesok-test-crash-XXXXXX");
+    assert_non_null(mkdtemp(tmp));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_crash_kill9_then_rerun_matches_clean_build, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_crash_between_xapian_and_store_commit, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
