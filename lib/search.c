@@ -29,6 +29,8 @@
 /* Weight added to case documents, so that a meeting's matching case is
  * shown before the whole document (one hit per meeting after collapse). */
 #define CASE_BONUS 1.0
+/* Matches always checked, so that totals are exact up to this many. */
+#define MIN_CHECKED 1000u
 
 struct motesok_searcher {
     char *dir;
@@ -680,7 +682,9 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r,
         .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_PARENT,
         .time_limit_s = r->time_limit_s, .facet_slots = facet_slots, .n_facets = 2,
         .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
-        .check_at_least = r->offset + r->limit + 100,
+        /* with collapsing, totals are exact only over the matches checked */
+        .check_at_least = r->offset + r->limit + 100 > MIN_CHECKED ? r->offset + r->limit + 100
+                                                                  : MIN_CHECKED,
     };
     st = motesok_xreader_search(s->xr, &xs, res, err);
     motesok_xquery_free(q);

@@ -574,6 +574,65 @@ static void test_e2e_hostile_files_contained(void **state)
     stop_daemon(t);
 }
 
+/* The daemon keeps answering, well-formed and consistent, while the indexer
+ * commits batch after batch into the index it serves. */
+static void test_e2e_search_while_indexing(void **state)
+{
+    e2e *t = *state;
+    char docs[128], p[256];
+    snprintf(docs, sizeof docs, "%s/many", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    enum { FILES = 240 };
+    for (int i = 0; i < FILES; i++) {
+        snprintf(p, sizeof p, "%s/mote-%03d.txt", docs, i);
+        char text[256];
+        snprintf(text, sizeof text, "Formannskapet\nMøtedato: %02d.%02d.2019\n\nSak %d/19 Brannstasjon %d\n"
+                 "Vedtak:\nBrannstasjonen bygges, trinn %d.\n", i % 28 + 1, i % 12 + 1, i, i, i);
+        write_file(p, text);
+    }
+    /* an empty index to start from, then the daemon */
+    char *first[] = {BIN "motesok-index", "--quiet", "--index", t->index, CORPUS, NULL};
+    cmd_out c = run(t, first);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    start_daemon(t);
+    char *argv[] = {BIN "motesok-index", "--quiet", "--batch", "8", "--jobs", "2", "--index",
+                    t->index, docs, NULL};
+    pid_t indexer = spawn_to(t->tmp, "indexer", argv);
+    json_int_t last_total = -1;
+    int answers = 0, growing = 0;
+    for (;;) {
+        int status = 0;
+        bool done = waitpid(indexer, &status, WNOHANG) == indexer;
+        json_t *res = cli_search(t, "brannstasjon", "100");
+        json_int_t total = json_integer_value(json_object_get(res, "total"));
+        json_t *hits = json_object_get(res, "hits");
+        /* well-formed: as many hits as the total allows, each complete */
+        assert_int_equal((json_int_t)json_array_size(hits), total < 100 ? total : 100);
+        size_t i;
+        json_t *h;
+        json_array_foreach(hits, i, h) {
+            assert_int_equal(json_integer_value(json_object_get(h, "rank")), (json_int_t)i + 1);
+            assert_non_null(strstr(json_string_value(json_object_get(h, "path")), "/mote-"));
+            assert_true(json_is_string(json_object_get(h, "snippet")));
+        }
+        /* consistent: files only come, so the total never goes back */
+        assert_true(total >= last_total);
+        growing += total > last_total && last_total >= 0;
+        last_total = total;
+        answers++;
+        json_decref(res);
+        if (done) {
+            assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+            break;
+        }
+    }
+    assert_int_equal(last_total, FILES);
+    assert_true(growing >= 2); /* the daemon saw several commits land */
+    assert_true(answers >= 5);
+    stop_daemon(t);
+}
+
 /* Run the CLI with extra arguments and --json; returns the parsed answer. */
 static json_t *cli_json(const e2e *t, char *const args[])
 {
@@ -696,6 +755,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cases_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_hostile_files_contained, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_search_while_indexing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
