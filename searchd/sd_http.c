@@ -3,6 +3,7 @@
  * Xapian and SQLite read handles), opened on the thread's first request
  * that needs it and retried on the next one while the index is missing. */
 #include "sd_http.h"
+#include "sd_log.h"
 #include "sd_ui.h"
 
 #include <motesok/motesok.h>
@@ -607,8 +608,7 @@ void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     unsigned code = rq->code ? rq->code : 500;
     count_request(rq->route, code, secs);
     if (server->access_log)
-        fprintf(stderr, "motesokd: %s %s %u %.3f ms%s\n", rq->method, rq->path, code, secs * 1e3,
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+        sd_log_request(rq->method, rq->path, code, secs, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&metrics.in_flight, 1);

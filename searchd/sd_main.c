@@ -2,6 +2,7 @@
  * Life: options → resolve the address → block signals → listen → wait for
  * SIGTERM/SIGINT → stop accepting → let requests in flight finish → exit 0. */
 #include "sd_http.h"
+#include "sd_log.h"
 
 #include <motesok/motesok.h>
 
@@ -32,8 +33,8 @@ static const char usage_text[] =
 "    motesokd - serve ranked search over a Møtesøk index on HTTP/JSON\n"
 "\n"
 "SYNOPSIS\n"
-"    motesokd [--index DIR] [--listen HOST:PORT] [--threads N] [--quiet]\n"
-"             [--verbose] [--help] [--version]\n"
+"    motesokd [--index DIR] [--listen HOST:PORT] [--threads N]\n"
+"             [--access-log FILE] [--quiet] [--verbose] [--help] [--version]\n"
 "\n"
 "DESCRIPTION\n"
 "    motesokd answers searches over the index that motesok-index builds.\n"
@@ -50,6 +51,10 @@ static const char usage_text[] =
 "        addresses in brackets, e.g. [::1]:7700. Port 0 picks a free port.\n"
 "    -t, --threads N\n"
 "        Worker threads, 1 to 64 (default: the number of online CPUs).\n"
+"    -a, --access-log FILE\n"
+"        Append the access log to FILE instead of stderr: one JSON object\n"
+"        per request with ts, method, path, status, ms and aborted. SIGHUP\n"
+"        reopens FILE, for log rotation.\n"
 "    -q, --quiet\n"
 "        No start-up line and no access log.\n"
 "    -v, --verbose\n"
@@ -80,6 +85,7 @@ static const char usage_text[] =
 "SIGNALS\n"
 "    SIGTERM, SIGINT  stop accepting connections, finish the requests in\n"
 "                     flight, exit 0.\n"
+"    SIGHUP           reopen the --access-log file.\n"
 "\n"
 "EXIT STATUS\n"
 "    0  clean shutdown (or --help, --version)\n"
@@ -97,6 +103,7 @@ typedef struct sd_options {
     unsigned threads;
     bool quiet;
     bool verbose;
+    const char *access_log; /* NULL: stderr */
 } sd_options;
 
 /* ======================================================================== */
@@ -137,13 +144,14 @@ static int parse_args(int argc, char **argv, sd_options *o)
         {"index", required_argument, NULL, 'i'},   {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},       {"access-log", required_argument, NULL, 'a'},
+        {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_INDEX");
     *o = (sd_options){.index_dir = env && *env ? env : DEFAULT_INDEX, .listen = DEFAULT_LISTEN,
                       .threads = cpu_count()};
     for (;;) {
-        int c = getopt_long(argc, argv, "i:l:t:qvhV", longopts, NULL);
+        int c = getopt_long(argc, argv, "i:l:t:a:qvhV", longopts, NULL);
         if (c == -1)
             break;
         switch (c) {
@@ -151,6 +159,7 @@ static int parse_args(int argc, char **argv, sd_options *o)
         case 'l': o->listen = optarg; break;
         case 'q': o->quiet = true; break;
         case 'v': o->verbose = true; break;
+        case 'a': o->access_log = optarg; break;
         case 't':
             if (!parse_threads(optarg, &o->threads))
                 return usage_error("invalid --threads (expected 1 to 64):", optarg);
@@ -220,6 +229,7 @@ static bool block_signals(sigset_t *set)
     sigemptyset(set);
     sigaddset(set, SIGTERM);
     sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
     signal(SIGPIPE, SIG_IGN);
     return pthread_sigmask(SIG_BLOCK, set, NULL) == 0;
 }
@@ -252,13 +262,18 @@ static void announce(const sd_options *o, struct MHD_Daemon *d)
             host_len, o->listen, info ? (unsigned)info->port : 0u, o->threads);
 }
 
-/* Block until SIGTERM or SIGINT arrives; returns the signal. */
+/* Block until SIGTERM or SIGINT arrives, reopening the access log on each
+ * SIGHUP meanwhile; returns the signal. */
 static int wait_for_signal(const sigset_t *set)
 {
     for (;;) {
         int sig = 0;
-        if (sigwait(set, &sig) == 0)
+        if (sigwait(set, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
             return sig;
+        if (!sd_log_reopen())
+            fprintf(stderr, "motesokd: SIGHUP: cannot reopen the access log: %s\n", strerror(errno));
     }
 }
 
@@ -285,6 +300,11 @@ int main(int argc, char **argv)
         return usage_error("invalid --listen (expected HOST:PORT or [IPv6]:PORT):", o.listen);
     sigset_t set;
     sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet};
+    if (!o.quiet && !sd_log_open(o.access_log)) {
+        freeaddrinfo(ai);
+        fprintf(stderr, "motesokd: cannot open access log %s: %s\n", o.access_log, strerror(errno));
+        return EXIT_LISTEN;
+    }
     if (!block_signals(&set) || !sd_http_init(&srv)) {
         freeaddrinfo(ai);
         fprintf(stderr, "motesokd: cannot start: %s\n", strerror(errno));
@@ -307,5 +327,6 @@ int main(int argc, char **argv)
                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     shut_down(d);
     sd_http_cleanup();
+    sd_log_close();
     return 0;
 }

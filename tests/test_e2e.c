@@ -733,6 +733,56 @@ static void test_e2e_cases_and_decisions(void **state)
     stop_daemon(t);
 }
 
+/* The access log is JSON lines in a file; SIGHUP reopens it for rotation. */
+static void test_e2e_access_log_rotation(void **state)
+{
+    e2e *t = *state;
+    cmd_out c = run_indexer(t, CORPUS);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    char log[192], rotated[192], listen[32];
+    snprintf(log, sizeof log, "%s/access.log", t->tmp);
+    snprintf(rotated, sizeof rotated, "%s/access.log.1", t->tmp);
+    int port = free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(t->url, sizeof t->url, "http://127.0.0.1:%d", port);
+    char *argv[] = {BIN "motesokd", "--index", t->index, "--listen", listen, "--access-log", log, NULL};
+    t->daemon = spawn_to(t->tmp, "daemon", argv);
+    json_t *res = NULL;
+    for (int i = 0; i < 100 && res == NULL; i++) {
+        char *st[] = {BIN "motesok", "--url", t->url, "status", NULL};
+        cmd_out s = run(t, st);
+        if (s.code == 0)
+            res = json_object();
+        cmd_out_free(&s);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        if (res == NULL)
+            nanosleep(&ts, NULL);
+    }
+    assert_non_null(res);
+    json_decref(res);
+    res = cli_search(t, "legevakt", NULL);
+    json_decref(res);
+    assert_int_equal(rename(log, rotated), 0);
+    kill(t->daemon, SIGHUP);
+    struct timespec ts = {0, 200 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    res = cli_search(t, "røntgen", NULL);
+    json_decref(res);
+    stop_daemon(t);
+    char *old = slurp(rotated), *now = slurp(log);
+    json_t *line = json_loads(strstr(old, "{\"ts\""), JSON_DISABLE_EOF_CHECK, NULL);
+    assert_non_null(line);
+    assert_string_equal(json_string_value(json_object_get(line, "method")), "GET");
+    assert_int_equal(json_integer_value(json_object_get(line, "status")), 200);
+    json_decref(line);
+    assert_non_null(strstr(old, "\"path\":\"/api/v1/search\""));
+    assert_non_null(strstr(now, "\"path\":\"/api/v1/search\""));
+    assert_null(strstr(now, "\"path\":\"/api/v1/status\"")); /* status came before the HUP */
+    free(old);
+    free(now);
+}
+
 static void test_e2e_cli_without_daemon(void **state)
 {
     e2e *t = *state;
@@ -756,6 +806,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_cases_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_hostile_files_contained, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_search_while_indexing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_access_log_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
