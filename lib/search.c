@@ -581,6 +581,55 @@ static json_t *hit_page(const stored_doc *d, size_t best)
     return json_integer(base + (json_int_t)best);
 }
 
+/* Bytes of text the snippet generator looks at: the best window of a long
+ * text, so that its cost does not grow with the document. */
+#define SNIPPET_WINDOW 2048
+
+/* Narrow text and len to the window of at most SNIPPET_WINDOW bytes, cut at
+ * white space (or a character boundary), where the query matches best. */
+static motesok_status snippet_window(const motesok_xresults *res, const char **text, size_t *len,
+                                     motesok_error *err)
+{
+    if (*len <= SNIPPET_WINDOW)
+        return MOTESOK_OK;
+    size_t cap = *len / (SNIPPET_WINDOW / 2) + 2, n = 0;
+    const char **parts = malloc(cap * sizeof *parts);
+    size_t *lens = malloc(cap * sizeof *lens);
+    if (parts == NULL || lens == NULL) {
+        free(parts);
+        free(lens);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    const char *t = *text;
+    for (size_t pos = 0; pos < *len && n < cap;) {
+        size_t end = pos + SNIPPET_WINDOW;
+        if (end >= *len) {
+            end = *len;
+        } else {
+            size_t cut = end;
+            while (cut > pos + SNIPPET_WINDOW / 2 && t[cut] != ' ' && t[cut] != '\n')
+                cut--;
+            if (cut > pos + SNIPPET_WINDOW / 2)
+                end = cut;
+            else
+                while (end > pos + 1 && ((unsigned char)t[end] & 0xC0) == 0x80)
+                    end--;
+        }
+        parts[n] = t + pos;
+        lens[n++] = end - pos;
+        pos = end;
+    }
+    size_t best = 0;
+    motesok_status st = motesok_xresults_best_part(res, parts, lens, n, &best, NULL, err);
+    if (st == MOTESOK_OK) {
+        *text = parts[best];
+        *len = lens[best];
+    }
+    free(parts);
+    free(lens);
+    return st;
+}
+
 /* Set "page", "case" and "snippet" of hit from the stored document d: the
  * page that best matches the query, and the snippet from that page (from
  * the whole text when d is not a PDF). */
@@ -600,8 +649,10 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
     json_object_set_new(hit, "case", hit_case(d));
     const char *text = pdf ? d->pages[best] : d->text;
     size_t len = pdf ? d->lens[best] : d->text_len;
+    motesok_status st = snippet_window(res, &text, &len, err);
     char *snip = NULL;
-    motesok_status st = motesok_xresults_snippet(res, text, len, r->snippet_chars, &snip, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xresults_snippet(res, text, len, r->snippet_chars, &snip, err);
     if (st != MOTESOK_OK)
         return st;
     collapse_space(snip);

@@ -1194,23 +1194,81 @@ std::vector<std::pair<std::string, double>> term_idfs(Xapian::Database &db, cons
     return terms;
 }
 
-// Sum over terms of (wdf of the term in text) × its idf, with text indexed
-// the way documents are (Norwegian stemmer, STEM_SOME).
-double part_score(const std::string &text, const Xapian::Stem &stem,
-                  const std::vector<std::pair<std::string, double>> &terms)
+// A copy of text in lower case: ASCII letters and the Latin-1 capitals
+// (UTF-8 C3 80..C3 9E: Æ, Ø, Å, É …); other bytes as they are.
+std::string fold_text(const std::string &text)
 {
-    Xapian::Document doc;
-    Xapian::TermGenerator tg;
-    tg.set_stemmer(stem);
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    tg.set_document(doc);
-    tg.index_text(text);
+    std::string f(text);
+    for (size_t i = 0; i < f.size(); i++) {
+        unsigned char c = static_cast<unsigned char>(f[i]);
+        if (c >= 'A' && c <= 'Z')
+            f[i] = static_cast<char>(c + 32);
+        else if (c == 0xC3 && i + 1 < f.size()) {
+            unsigned char d = static_cast<unsigned char>(f[i + 1]);
+            if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                f[i + 1] = static_cast<char>(d + 0x20);
+            i++;
+        }
+    }
+    return f;
+}
+
+// True if byte c can be part of a word (letters, digits, any UTF-8 byte).
+bool word_char(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// The text a query term stands for: its stem or word without the field
+// prefix (leading capitals, e.g. "Zlegevakt", "XVstudietur"); "" for
+// filter terms (ids, parents, kinds, organ filters).
+std::string term_key(const std::string &term)
+{
+    static const char *const filters[] = {"Q", "XP", "XK", "XB"};
+    size_t n = 0;
+    while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
+        n++;
+    std::string prefix = term.substr(0, n);
+    for (const char *f : filters)
+        if (prefix == f)
+            return "";
+    return term.substr(n);
+}
+
+// Letters in the word that starts at folded[at], counting a UTF-8
+// sequence as one letter.
+size_t word_letters(const std::string &folded, size_t at)
+{
+    size_t n = 0;
+    while (at < folded.size() && word_char(static_cast<unsigned char>(folded[at]))) {
+        unsigned char c = static_cast<unsigned char>(folded[at]);
+        n += (c & 0xC0) != 0x80;
+        at++;
+    }
+    return n;
+}
+
+// Sum over query terms of idf × the words in text that the term stands
+// for: a stemmed term ("Z…") matches its stem plus an inflectional ending
+// of at most four letters (legevakt, legevakten, legevaktene, not
+// legevaktvarsling); an unstemmed term matches the word itself. A scan of
+// case-folded text: far cheaper than indexing the text again.
+double part_score(const std::string &text, const std::vector<std::pair<std::string, double>> &terms)
+{
+    const std::string folded = fold_text(text);
     double score = 0.0;
     for (const auto &t : terms) {
-        auto it = doc.termlist_begin();
-        it.skip_to(t.first);
-        if (it != doc.termlist_end() && *it == t.first)
-            score += it.get_wdf() * t.second;
+        const std::string key = term_key(t.first);
+        if (key.empty())
+            continue;
+        const size_t key_letters = word_letters(key, 0);
+        const size_t max_extra = t.first[0] == 'Z' ? 4 : 0;
+        for (size_t at = folded.find(key); at != std::string::npos; at = folded.find(key, at + 1)) {
+            if (at > 0 && word_char(static_cast<unsigned char>(folded[at - 1])))
+                continue;
+            if (word_letters(folded, at) <= key_letters + max_extra)
+                score += t.second;
+        }
     }
     return score;
 }
@@ -1258,7 +1316,7 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
         double top = 0.0;
         for (size_t i = 0; i < n && !terms.empty(); i++) {
             size_t len = texts[i] == nullptr ? 0 : lens != nullptr ? lens[i] : std::strlen(texts[i]);
-            double s = part_score(bytes(texts[i], len), res->stem, terms);
+            double s = part_score(bytes(texts[i], len), terms);
             if (s > top) {
                 top = s;
                 *best = i;

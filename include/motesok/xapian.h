@@ -293,8 +293,10 @@ MOTESOK_API motesok_status motesok_xresults_snippet(const motesok_xresults *res,
                                                     motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Which of n texts (e.g. pages) best matches the query behind res: the one
- * with the highest sum of query-term frequency × idf; ties go to the first.
- * *best = index, *score = that sum (0 when no query term occurs anywhere). */
+ * with the highest sum, over query terms, of idf × the number of words in
+ * the text that start with the term's stem (case-folded scan, no
+ * re-indexing); ties go to the first. *best = index, *score = that sum (0
+ * when no query term occurs anywhere). */
 MOTESOK_API motesok_status motesok_xresults_best_part(const motesok_xresults *res,
                                                       const char *const *texts,
                                                       const size_t *lens,
