@@ -150,6 +150,19 @@ static int cmp_id(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
+/* True if the sorted set holds id (an empty set has no array at all). */
+static bool set_has(const id_set *set, const char *id)
+{
+    return set->n > 0 && bsearch(id, set->ids, set->n, 17, cmp_id) != NULL;
+}
+
+/* Sort a set's ids for set_has. */
+static void set_sort(id_set *set)
+{
+    if (set->n > 1)
+        qsort(set->ids, set->n, 17, cmp_id);
+}
+
 /* State for the store walk of a reconciliation. */
 typedef struct reconcile_walk {
     id_set *xapian;       /* ids Xapian has (sorted) */
@@ -165,7 +178,7 @@ static int reconcile_row(const motesok_file_row *row, void *ud)
     reconcile_walk *w = ud;
     if (row->status != MOTESOK_FILE_OK)
         return 0;
-    if (bsearch(row->id, w->xapian->ids, w->xapian->n, 17, cmp_id) != NULL) {
+    if (set_has(w->xapian, row->id)) {
         char term[32];
         id_term(term, MOTESOK_PREFIX_PARENT, row->id);
         return collect_id(term, &w->keep) || w->keep.oom;
@@ -208,9 +221,9 @@ static motesok_status reconcile_apply(motesok_index *idx, id_set *xapian,
     motesok_status st = ensure_txn(idx, err);
     for (size_t i = 0; st == MOTESOK_OK && i < w->n_drop; i++)
         st = motesok_store_delete(idx->store, w->drop_paths[i], err);
-    qsort(w->keep.ids, w->keep.n, 17, cmp_id);
+    set_sort(&w->keep);
     for (size_t i = 0; st == MOTESOK_OK && i < xapian->n; i++) {
-        if (bsearch(xapian->ids[i], w->keep.ids, w->keep.n, 17, cmp_id) != NULL)
+        if (set_has(&w->keep, xapian->ids[i]))
             continue;
         char term[32];
         id_term(term, MOTESOK_PREFIX_PARENT, xapian->ids[i]);
@@ -229,7 +242,7 @@ static motesok_status reconcile(motesok_index *idx, motesok_error *err)
     if (st == MOTESOK_OK && xapian.oom)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory listing documents");
     if (st == MOTESOK_OK) {
-        qsort(xapian.ids, xapian.n, 17, cmp_id);
+        set_sort(&xapian);
         st = motesok_store_each(idx->store, reconcile_row, &w, err);
     }
     if (st == MOTESOK_OK && (w.oom || w.keep.oom))

@@ -27,7 +27,7 @@ if [[ $SANITIZE == 1 ]]; then
     say "running the tests under ASan + UBSan"
     # glib and poppler keep some allocations until exit; leaks are checked
     # with valgrind on our own code instead.
-    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:hard_rss_limit_mb=1024 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS"
 fi
 if [[ $SANITIZE == 1 ]]; then
