@@ -8,9 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define DETECT_BYTES (1u << 20) /* libmagic looks at the start of a file */
+#define DETECT_BYTES ((size_t)1 << 20) /* libmagic looks at the start of a file */
 
 struct motesok_detector {
     magic_t mime;    /* MAGIC_MIME_TYPE */
@@ -62,11 +63,29 @@ void motesok_detector_close(motesok_detector *d)
     free(d);
 }
 
-/* True if buf holds only white space (ASCII). */
+/* True if code unit c is ASCII white space. */
+static bool space_unit(unsigned c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* True if buf holds only white space: bytes, or UTF-16 units after a BOM
+ * (a UTF-8 BOM is skipped). */
 static bool only_space(const unsigned char *buf, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\f')
+    if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF))) {
+        bool le = buf[0] == 0xFF;
+        for (size_t i = 2; i + 1 < len; i += 2) {
+            unsigned u = le ? (unsigned)(buf[i] | buf[i + 1] << 8)
+                            : (unsigned)(buf[i] << 8 | buf[i + 1]);
+            if (!space_unit(u))
+                return false;
+        }
+        return len % 2 == 0;
+    }
+    size_t i = len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0;
+    for (; i < len; i++)
+        if (!space_unit(buf[i]))
             return false;
     return true;
 }
@@ -77,67 +96,127 @@ static bool utf16_bom(const unsigned char *buf, size_t len)
     return len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF));
 }
 
-/* Decide the kind from libmagic's MIME type and the bytes themselves. */
-static motesok_kind classify(const motesok_detection *d, const unsigned char *buf, size_t len)
+/* Decide the kind from libmagic's MIME type and the bytes themselves;
+ * complete says whether buf is the whole content or only its start. */
+static motesok_kind classify(const motesok_detection *d, const unsigned char *buf, size_t len,
+                             bool complete)
 {
-    if (len == 0 || only_space(buf, len))
+    if (len == 0 || (complete && only_space(buf, len)))
         return MOTESOK_KIND_EMPTY;
     if (strcmp(d->mime, "application/pdf") == 0)
         return MOTESOK_KIND_PDF;
+    /* RTF is text/ for libmagic, but its markup is not the document's text */
     if (strncmp(d->mime, "text/", 5) == 0 && strcmp(d->mime, "text/rtf") != 0)
         return MOTESOK_KIND_TEXT;
-    if (utf16_bom(buf, len))
+    /* UTF-16 with a BOM that libmagic did not recognise as text */
+    if (strcmp(d->mime, "application/octet-stream") == 0 && utf16_bom(buf, len))
         return MOTESOK_KIND_TEXT;
     return MOTESOK_KIND_UNSUPPORTED;
+}
+
+/* Detect the first n bytes of content; complete if they are all of it. */
+static motesok_status detect_bytes(motesok_detector *d, const unsigned char *buf, size_t n,
+                                   bool complete, motesok_detection *out, motesok_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *mime = n ? magic_buffer(d->mime, buf, n) : "application/x-empty";
+    if (mime == NULL) {
+        const char *e = magic_error(d->mime);
+        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s", e ? e : "unknown error");
+    }
+    snprintf(out->mime, sizeof out->mime, "%s", mime);
+    const char *cs = n ? magic_buffer(d->charset, buf, n) : "binary";
+    if (cs == NULL) {
+        const char *e = magic_error(d->charset);
+        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s", e ? e : "unknown error");
+    }
+    snprintf(out->charset, sizeof out->charset, "%s", cs);
+    out->kind = classify(out, buf, n, complete);
+    return MOTESOK_OK;
 }
 
 motesok_status motesok_detect_buffer(motesok_detector *d, const void *buf, size_t len,
                                      motesok_detection *out, motesok_error *err)
 {
-    memset(out, 0, sizeof *out);
     size_t n = len > DETECT_BYTES ? DETECT_BYTES : len;
-    const char *mime = n ? magic_buffer(d->mime, buf, n) : "application/x-empty";
-    const char *cs = n ? magic_buffer(d->charset, buf, n) : "binary";
-    if (mime == NULL || cs == NULL) {
-        const char *e = magic_error(mime == NULL ? d->mime : d->charset);
-        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s", e ? e : "unknown error");
+    motesok_status st = detect_bytes(d, buf, n, n == len, out, err);
+    /* white space in the first MiB only: look at the rest before saying empty */
+    if (st == MOTESOK_OK && n < len && only_space(buf, n) && only_space(buf, len))
+        out->kind = MOTESOK_KIND_EMPTY;
+    return st;
+}
+
+/* libmagic's name for a file that is not a regular file. */
+static const char *inode_mime(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "inode/directory";
+    if (S_ISFIFO(mode))
+        return "inode/fifo";
+    if (S_ISCHR(mode))
+        return "inode/chardevice";
+    if (S_ISBLK(mode))
+        return "inode/blockdevice";
+    if (S_ISSOCK(mode))
+        return "inode/socket";
+    return "inode/x-unknown";
+}
+
+/* Read up to cap bytes of fd into buf; *len gets the count. */
+static motesok_status read_start(int fd, const char *path, unsigned char *buf, size_t cap,
+                                 size_t *len, motesok_error *err)
+{
+    *len = 0;
+    while (*len < cap) {
+        ssize_t r = read(fd, buf + *len, cap - *len);
+        if (r == 0)
+            break;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        *len += (size_t)r;
     }
-    snprintf(out->mime, sizeof out->mime, "%s", mime);
-    snprintf(out->charset, sizeof out->charset, "%s", cs);
-    out->kind = classify(out, buf, n);
     return MOTESOK_OK;
+}
+
+/* Detect an open regular file of size bytes from its first MiB. */
+static motesok_status detect_fd(motesok_detector *d, int fd, const char *path, off_t size,
+                                motesok_detection *out, motesok_error *err)
+{
+    /* one byte more than the file should hold tells whether it grew */
+    size_t cap = (uint64_t)size < DETECT_BYTES ? (size_t)size + 1 : DETECT_BYTES;
+    unsigned char *buf = malloc(cap);
+    if (buf == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    size_t len = 0;
+    motesok_status st = read_start(fd, path, buf, cap, &len, err);
+    if (st == MOTESOK_OK)
+        st = detect_bytes(d, buf, len, len < cap, out, err);
+    free(buf);
+    return st;
 }
 
 motesok_status motesok_detect_file(motesok_detector *d, const char *path,
                                    motesok_detection *out, motesok_error *err)
 {
     memset(out, 0, sizeof *out);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return msk_error_set(err, MOTESOK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    unsigned char *buf = malloc(DETECT_BYTES);
-    if (buf == NULL) {
-        close(fd);
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    }
-    size_t len = 0;
+    struct stat sb;
     motesok_status st = MOTESOK_OK;
-    while (len < DETECT_BYTES) {
-        ssize_t r = read(fd, buf + len, DETECT_BYTES - len);
-        if (r == 0)
-            break;
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            st = msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-            break;
-        }
-        len += (size_t)r;
+    if (fstat(fd, &sb) != 0) {
+        st = msk_error_set(err, MOTESOK_ERR_IO, "cannot stat %s: %s", path, strerror(errno));
+    } else if (!S_ISREG(sb.st_mode)) {
+        out->kind = MOTESOK_KIND_UNSUPPORTED;
+        snprintf(out->mime, sizeof out->mime, "%s", inode_mime(sb.st_mode));
+        snprintf(out->charset, sizeof out->charset, "binary");
+    } else {
+        st = detect_fd(d, fd, path, sb.st_size, out, err);
     }
     close(fd);
-    if (st == MOTESOK_OK)
-        st = motesok_detect_buffer(d, buf, len, out, err);
-    free(buf);
     return st;
 }
 

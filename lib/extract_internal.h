@@ -15,7 +15,10 @@ motesok_status msk_text_set_page(motesok_text *t, size_t i, const char *utf8, si
 /* Limits with defaults filled in (PDF or text input size). */
 motesok_extract_limits msk_limits(const motesok_extract_limits *lim, bool pdf);
 
-/* True if s holds only white space. */
+/* True if s (UTF-8) holds only white space. */
 bool msk_blank(const char *s);
+
+/* A size for messages, "812 bytes", "32 MiB" or "33.5 MiB", written to out. */
+const char *msk_size_text(char out[32], uint64_t bytes);
 
 #endif

@@ -3,40 +3,68 @@
 
 #include <glib.h>
 #include <poppler.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static GOnce quiet_once = G_ONCE_INIT;
 
-/* Drop poppler's own warnings about damaged files: we report them ourselves. */
+/* poppler's last message on this thread: it explains a damaged file better
+ * than the GError does. poppler logs from the thread that called it. */
+static _Thread_local char last_log[160];
+
+/* Keep poppler's messages off stderr, remembering the last one. */
 static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer ud)
 {
-    (void)domain; (void)level; (void)msg; (void)ud;
+    (void)domain; (void)level; (void)ud;
+    snprintf(last_log, sizeof last_log, "%s", msg ? msg : "");
 }
 
-/* Install the quiet handler for poppler's log domain once. */
+/* Route poppler-glib's log domain to quiet_log, once per process. Only that
+ * domain is touched, so other GLib users keep their own handlers. */
 static gpointer install_quiet(gpointer ud)
 {
     (void)ud;
-    g_log_set_handler("Poppler", G_LOG_LEVEL_MASK, quiet_log, NULL);
+    g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                      quiet_log, NULL);
     return NULL;
 }
 
-/* Map a poppler GError to a status with its message. */
+/* Map a poppler GError to a status with its message, and free it. */
 static motesok_status pdf_error(GError *e, motesok_error *err)
 {
-    motesok_status code = MOTESOK_ERR_PARSE;
+    const char *why = e != NULL && e->message != NULL ? e->message : "unknown error";
+    motesok_status st;
     if (e != NULL && e->domain == POPPLER_ERROR && e->code == POPPLER_ERROR_ENCRYPTED)
-        code = MOTESOK_ERR_ENCRYPTED;
-    motesok_status st = code == MOTESOK_ERR_ENCRYPTED
-        ? msk_error_set(err, code, "PDF is password-protected (%s)", e->message)
-        : msk_error_set(err, code, "damaged or invalid PDF: %s", e ? e->message : "unknown error");
+        st = msk_error_set(err, MOTESOK_ERR_ENCRYPTED, "PDF is password-protected (%s)", why);
+    else if (last_log[0] != '\0')
+        st = msk_error_set(err, MOTESOK_ERR_PARSE, "damaged or invalid PDF: %s (%s)", why, last_log);
+    else
+        st = msk_error_set(err, MOTESOK_ERR_PARSE, "damaged or invalid PDF: %s", why);
     if (e != NULL)
         g_error_free(e);
     return st;
 }
 
-/* Title from the PDF's metadata, trimmed; NULL if none or blank. */
+/* Collapse runs of white space in s to one space and trim it, in place. */
+static void squeeze_space(char *s)
+{
+    char *w = s;
+    bool pending = false;
+    for (const char *r = s; *r != '\0'; r++) {
+        if (*r == ' ' || *r == '\t' || *r == '\n') {
+            pending = w != s;
+            continue;
+        }
+        if (pending)
+            *w++ = ' ';
+        pending = false;
+        *w++ = *r;
+    }
+    *w = '\0';
+}
+
+/* Title from the PDF's metadata on one line, trimmed; NULL if none or blank. */
 static char *pdf_title(PopplerDocument *doc)
 {
     gchar *t = poppler_document_get_title(doc);
@@ -44,9 +72,11 @@ static char *pdf_title(PopplerDocument *doc)
         return NULL;
     char *norm = NULL;
     size_t n = 0;
-    if (motesok_normalize_text(g_strstrip(t), strlen(t), &norm, &n, NULL) != MOTESOK_OK)
+    if (motesok_normalize_text(t, strlen(t), &norm, &n, NULL) != MOTESOK_OK)
         norm = NULL;
     g_free(t);
+    if (norm != NULL)
+        squeeze_space(norm);
     if (norm != NULL && msk_blank(norm)) {
         free(norm);
         norm = NULL;
@@ -54,7 +84,18 @@ static char *pdf_title(PopplerDocument *doc)
     return norm;
 }
 
-/* Extract every page of doc into t. */
+/* Creation date from the PDF's metadata as Unix seconds, or -1. */
+static int64_t pdf_created(PopplerDocument *doc)
+{
+    GDateTime *dt = poppler_document_get_creation_date_time(doc);
+    if (dt == NULL)
+        return -1;
+    int64_t s = (int64_t)g_date_time_to_unix(dt);
+    g_date_time_unref(dt);
+    return s;
+}
+
+/* Extract every page of doc into t; ERR_NO_TEXT if all are blank. */
 static motesok_status pdf_pages(PopplerDocument *doc, motesok_text *t,
                                 const motesok_extract_limits *L, motesok_error *err)
 {
@@ -76,6 +117,17 @@ static motesok_status pdf_pages(PopplerDocument *doc, motesok_text *t,
     return MOTESOK_OK;
 }
 
+/* Check the page count of doc against the limits. */
+static motesok_status check_pages(int n, const motesok_extract_limits *L, motesok_error *err)
+{
+    if (n <= 0)
+        return msk_error_set(err, MOTESOK_ERR_PARSE, "damaged or invalid PDF: it has no pages");
+    if ((size_t)n > L->max_pages)
+        return msk_error_set(err, MOTESOK_ERR_TOO_BIG,
+                             "PDF has %d pages, more than the limit of %zu", n, L->max_pages);
+    return MOTESOK_OK;
+}
+
 motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
                                           const motesok_extract_limits *lim, motesok_text **out,
                                           motesok_error *err)
@@ -83,28 +135,29 @@ motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
     *out = NULL;
     g_once(&quiet_once, install_quiet, NULL);
     motesok_extract_limits L = msk_limits(lim, true);
+    char have[32], limit[32];
     if (len > L.max_input_bytes)
-        return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "PDF of %zu MiB exceeds the limit of %zu MiB",
-                             len >> 20, L.max_input_bytes >> 20);
-    GBytes *bytes = g_bytes_new_static(buf, len);
+        return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "PDF of %s exceeds the limit of %s",
+                             msk_size_text(have, len), msk_size_text(limit, L.max_input_bytes));
+    /* poppler reads the caller's bytes in place; doc is gone before we return */
+    GBytes *bytes = g_bytes_new_static(len ? buf : "", len);
     GError *e = NULL;
+    last_log[0] = '\0';
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &e);
     g_bytes_unref(bytes);
     if (doc == NULL)
         return pdf_error(e, err);
-    int n = poppler_document_get_n_pages(doc);
-    motesok_status st = MOTESOK_OK;
-    if (n <= 0)
-        st = msk_error_set(err, MOTESOK_ERR_PARSE, "PDF has no pages");
-    else if ((size_t)n > L.max_pages)
-        st = msk_error_set(err, MOTESOK_ERR_TOO_BIG, "PDF has %d pages, more than the limit of %zu",
-                           n, L.max_pages);
-    motesok_text *t = st == MOTESOK_OK ? msk_text_new((size_t)n, "PDF") : NULL;
-    if (st == MOTESOK_OK && t == NULL)
-        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    g_clear_error(&e);
+    motesok_status st = check_pages(poppler_document_get_n_pages(doc), &L, err);
+    motesok_text *t = NULL;
+    if (st == MOTESOK_OK) {
+        t = msk_text_new((size_t)poppler_document_get_n_pages(doc), "PDF");
+        if (t == NULL)
+            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
     if (st == MOTESOK_OK) {
         t->title = pdf_title(doc);
-        t->created = (int64_t)poppler_document_get_creation_date(doc);
+        t->created = pdf_created(doc);
         st = pdf_pages(doc, t, &L, err);
     }
     g_object_unref(doc);

@@ -1,5 +1,5 @@
-/* Plain-text extraction: encoding detection and decoding to UTF-8, and the
- * shared pieces of motesok_text (include/motesok/extract.h). */
+/* Plain-text extraction: encoding detection and decoding to UTF-8, reading
+ * files, and the shared pieces of motesok_text (include/motesok/extract.h). */
 #include "extract_internal.h"
 
 #include <errno.h>
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utf8proc.h>
@@ -18,6 +19,10 @@ static const uint16_t cp1252_high[32] = {
     0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
+
+/* ---------------------------------------------------------------------
+ * motesok_text and the helpers shared with extract_pdf.c
+ * --------------------------------------------------------------------- */
 
 void motesok_text_free(motesok_text *t)
 {
@@ -49,6 +54,18 @@ motesok_text *msk_text_new(size_t n_pages, const char *encoding)
     return t;
 }
 
+const char *msk_size_text(char out[32], uint64_t bytes)
+{
+    const uint64_t mib = (uint64_t)1 << 20;
+    if (bytes < mib)
+        snprintf(out, 32, "%llu bytes", (unsigned long long)bytes);
+    else if (bytes % mib == 0)
+        snprintf(out, 32, "%llu MiB", (unsigned long long)(bytes / mib));
+    else
+        snprintf(out, 32, "%.1f MiB", (double)bytes / (double)mib);
+    return out;
+}
+
 motesok_status msk_text_set_page(motesok_text *t, size_t i, const char *utf8, size_t len,
                                  size_t max_total, motesok_error *err)
 {
@@ -57,148 +74,17 @@ motesok_status msk_text_set_page(motesok_text *t, size_t i, const char *utf8, si
     motesok_status st = motesok_normalize_text(utf8, len, &norm, &n, err);
     if (st != MOTESOK_OK)
         return st;
-    if (t->total_len + n > max_total) {
+    if (n > max_total || t->total_len > max_total - n) {
         free(norm);
+        char lim[32];
         return msk_error_set(err, MOTESOK_ERR_TOO_BIG,
-                             "extracted text exceeds the limit of %zu MiB", max_total >> 20);
+                             "extracted text exceeds the limit of %s", msk_size_text(lim, max_total));
     }
     free(t->pages[i]);
+    t->total_len -= t->page_lens[i];
     t->pages[i] = norm;
     t->page_lens[i] = n;
     t->total_len += n;
-    return MOTESOK_OK;
-}
-
-/* Append UTF-16 text (little or big endian, after the BOM) as UTF-8. */
-static motesok_status decode_utf16(const unsigned char *p, size_t len, bool le, msk_buf *out)
-{
-    motesok_status st = MOTESOK_OK;
-    for (size_t i = 0; i + 1 < len && st == MOTESOK_OK; i += 2) {
-        uint32_t u = le ? (uint32_t)(p[i] | p[i + 1] << 8) : (uint32_t)(p[i] << 8 | p[i + 1]);
-        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
-            uint32_t v = le ? (uint32_t)(p[i + 2] | p[i + 3] << 8) : (uint32_t)(p[i + 2] << 8 | p[i + 3]);
-            if (v >= 0xDC00 && v <= 0xDFFF) {
-                u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
-                i += 2;
-            } else {
-                u = 0xFFFD;
-            }
-        } else if (u >= 0xD800 && u <= 0xDFFF) {
-            u = 0xFFFD; /* lone surrogate */
-        }
-        utf8proc_uint8_t tmp[4];
-        utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)u, tmp);
-        st = msk_buf_append(out, tmp, (size_t)n);
-    }
-    return st;
-}
-
-/* Append single-byte text as UTF-8: Windows-1252 or ISO-8859-1. */
-static motesok_status decode_8bit(const unsigned char *p, size_t len, bool cp1252, msk_buf *out)
-{
-    motesok_status st = MOTESOK_OK;
-    for (size_t i = 0; i < len && st == MOTESOK_OK; i++) {
-        uint32_t u = p[i];
-        if (cp1252 && u >= 0x80 && u < 0xA0)
-            u = cp1252_high[u - 0x80] ? cp1252_high[u - 0x80] : 0xFFFD;
-        utf8proc_uint8_t tmp[4];
-        utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)u, tmp);
-        st = msk_buf_append(out, tmp, (size_t)n);
-    }
-    return st;
-}
-
-/* True if p is entirely valid UTF-8. */
-static bool valid_utf8(const unsigned char *p, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
-        if (n < 1)
-            return false;
-        i += (size_t)n;
-    }
-    return true;
-}
-
-/* True if any byte is in 0x80..0x9F (C1 in Latin-1, letters in CP1252). */
-static bool has_c1(const unsigned char *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (p[i] >= 0x80 && p[i] < 0xA0)
-            return true;
-    return false;
-}
-
-/* Choose the source encoding of p; NULL means binary content. */
-static const char *choose_encoding(const unsigned char *p, size_t len, const char *hint)
-{
-    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-        return "UTF-8";
-    if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE)
-        return "UTF-16LE";
-    if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF)
-        return "UTF-16BE";
-    if (memchr(p, 0, len) != NULL)
-        return NULL;
-    if (valid_utf8(p, len))
-        return "UTF-8";
-    if (has_c1(p, len))
-        return "WINDOWS-1252";
-    if (hint != NULL && strcmp(hint, "iso-8859-1") == 0)
-        return "ISO-8859-1";
-    return "ISO-8859-1";
-}
-
-/* Decode p in encoding enc to UTF-8 in out. */
-static motesok_status decode(const unsigned char *p, size_t len, const char *enc, msk_buf *out)
-{
-    if (strcmp(enc, "UTF-8") == 0) {
-        size_t skip = len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
-        return msk_buf_append(out, p + skip, len - skip);
-    }
-    if (strcmp(enc, "UTF-16LE") == 0 || strcmp(enc, "UTF-16BE") == 0)
-        return decode_utf16(p + 2, len - 2, enc[6] == 'L', out);
-    return decode_8bit(p, len, strcmp(enc, "WINDOWS-1252") == 0, out);
-}
-
-motesok_status motesok_extract_text_buffer(const void *buf, size_t len, const char *charset_hint,
-                                           const motesok_extract_limits *lim, motesok_text **out,
-                                           motesok_error *err)
-{
-    *out = NULL;
-    motesok_extract_limits L = msk_limits(lim, false);
-    if (len > L.max_input_bytes)
-        return msk_error_set(err, MOTESOK_ERR_TOO_BIG,
-                             "text file of %zu MiB exceeds the limit of %zu MiB",
-                             len >> 20, L.max_input_bytes >> 20);
-    const unsigned char *p = buf;
-    const char *enc = choose_encoding(p, len, charset_hint);
-    if (enc == NULL)
-        return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED,
-                             "binary content (NUL bytes) in what looks like a text file");
-    msk_buf utf8 = {.max = L.max_text_bytes * 2};
-    motesok_status st = decode(p, len, enc, &utf8);
-    if (st == MOTESOK_OK)
-        st = msk_buf_terminate(&utf8);
-    if (st != MOTESOK_OK) {
-        msk_buf_free(&utf8);
-        return msk_error_set(err, st, "cannot decode %s text: %s", enc, motesok_strerror(st));
-    }
-    motesok_text *t = msk_text_new(1, enc);
-    if (t == NULL)
-        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    if (st == MOTESOK_OK)
-        st = msk_text_set_page(t, 0, utf8.data, utf8.len, L.max_text_bytes, err);
-    msk_buf_free(&utf8);
-    if (st == MOTESOK_OK && msk_blank(t->pages[0]))
-        st = msk_error_set(err, MOTESOK_ERR_NO_TEXT, "the file holds no text");
-    if (st != MOTESOK_OK) {
-        motesok_text_free(t);
-        return st;
-    }
-    *out = t;
     return MOTESOK_OK;
 }
 
@@ -218,13 +104,244 @@ motesok_extract_limits msk_limits(const motesok_extract_limits *lim, bool pdf)
 
 bool msk_blank(const char *s)
 {
-    for (; *s != '\0'; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n')
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p != '\0') {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+        if (n < 1)
             return false;
+        utf8proc_category_t cat = utf8proc_category(c);
+        bool space = c == '\n' || c == '\t' || cat == UTF8PROC_CATEGORY_ZS ||
+                     cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+        if (!space)
+            return false;
+        p += n;
+    }
     return true;
 }
 
-/* Read a whole regular file of at most max bytes into *buf. */
+/* ---------------------------------------------------------------------
+ * Decoding
+ * --------------------------------------------------------------------- */
+
+/* Append code point c as UTF-8. */
+static motesok_status put_cp(msk_buf *out, uint32_t c)
+{
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, tmp);
+    return msk_buf_append(out, tmp, (size_t)n);
+}
+
+/* The UTF-16 code unit at p in the given byte order. */
+static uint32_t unit16(const unsigned char *p, bool le)
+{
+    return le ? (uint32_t)(p[0] | p[1] << 8) : (uint32_t)(p[0] << 8 | p[1]);
+}
+
+/* Append UTF-16 text (after the BOM) as UTF-8; lone surrogates and an odd
+ * last byte become U+FFFD. */
+static motesok_status decode_utf16(const unsigned char *p, size_t len, bool le, msk_buf *out)
+{
+    motesok_status st = MOTESOK_OK;
+    size_t i = 0;
+    for (; i + 1 < len && st == MOTESOK_OK; i += 2) {
+        uint32_t u = unit16(p + i, le);
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
+            uint32_t v = unit16(p + i + 2, le);
+            if (v >= 0xDC00 && v <= 0xDFFF) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+                i += 2;
+            } else {
+                u = 0xFFFD; /* high surrogate without its low half */
+            }
+        } else if (u >= 0xD800 && u <= 0xDFFF) {
+            u = 0xFFFD; /* lone surrogate */
+        }
+        st = put_cp(out, u);
+    }
+    if (st == MOTESOK_OK && i < len)
+        st = put_cp(out, 0xFFFD);
+    return st;
+}
+
+/* Append single-byte text as UTF-8: Windows-1252 or ISO-8859-1. */
+static motesok_status decode_8bit(const unsigned char *p, size_t len, bool cp1252, msk_buf *out)
+{
+    motesok_status st = MOTESOK_OK;
+    for (size_t i = 0; i < len && st == MOTESOK_OK; i++) {
+        uint32_t u = p[i];
+        if (cp1252 && u >= 0x80 && u < 0xA0)
+            u = cp1252_high[u - 0x80] ? cp1252_high[u - 0x80] : 0xFFFD;
+        st = put_cp(out, u);
+    }
+    return st;
+}
+
+/* True if p is entirely valid UTF-8. */
+static bool valid_utf8(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (p[i] < 0x80) { /* ASCII fast path */
+            i++;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+        if (n < 1)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
+/* True if a byte in 0x80..0x9F that Windows-1252 defines appears (those are
+ * letters and punctuation there, but unused controls in ISO-8859-1). */
+static bool has_cp1252_high(const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] >= 0x80 && p[i] < 0xA0 && cp1252_high[p[i] - 0x80] != 0)
+            return true;
+    return false;
+}
+
+/* True if the libmagic-style charset hint names Windows-1252. */
+static bool hint_cp1252(const char *hint)
+{
+    return hint != NULL && (strcasecmp(hint, "windows-1252") == 0 ||
+                            strcasecmp(hint, "cp1252") == 0);
+}
+
+/* Choose the source encoding of p; NULL means binary content. The BOM
+ * decides first, then UTF-8 validity, then the bytes 0x80..0x9F; the hint
+ * only settles text that reads the same in Windows-1252 and ISO-8859-1. */
+static const char *choose_encoding(const unsigned char *p, size_t len, const char *hint)
+{
+    if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        return "UTF-16LE";
+    if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        return "UTF-16BE";
+    if (memchr(p, 0, len) != NULL)
+        return NULL;
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        return "UTF-8"; /* invalid sequences after it become U+FFFD */
+    if (valid_utf8(p, len))
+        return "UTF-8";
+    if (has_cp1252_high(p, len) || hint_cp1252(hint))
+        return "WINDOWS-1252";
+    return "ISO-8859-1";
+}
+
+/* Decode p in encoding enc to UTF-8 in out. */
+static motesok_status decode(const unsigned char *p, size_t len, const char *enc, msk_buf *out)
+{
+    if (strcmp(enc, "UTF-8") == 0) {
+        size_t skip = len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+        return msk_buf_append(out, p + skip, len - skip);
+    }
+    if (strcmp(enc, "UTF-16LE") == 0 || strcmp(enc, "UTF-16BE") == 0)
+        return decode_utf16(p + 2, len - 2, enc[6] == 'L', out);
+    return decode_8bit(p, len, strcmp(enc, "WINDOWS-1252") == 0, out);
+}
+
+/* Decode p to UTF-8 in *utf8 under the limits (enc: the chosen encoding). */
+static motesok_status decode_limited(const unsigned char *p, size_t len, const char *enc,
+                                     const motesok_extract_limits *L, msk_buf *utf8,
+                                     motesok_error *err)
+{
+    /* room for what normalisation removes; the final size is checked after */
+    utf8->max = L->max_text_bytes > SIZE_MAX / 4 ? 0 : L->max_text_bytes * 4;
+    motesok_status st = decode(p, len, enc, utf8);
+    if (st == MOTESOK_OK)
+        st = msk_buf_terminate(utf8);
+    if (st == MOTESOK_ERR_TOO_BIG) {
+        char lim[32];
+        return msk_error_set(err, st, "%s text decodes to more than the limit of %s", enc,
+                             msk_size_text(lim, L->max_text_bytes));
+    }
+    if (st != MOTESOK_OK)
+        return msk_error_set(err, st, "cannot decode %s text: %s", enc, motesok_strerror(st));
+    return MOTESOK_OK;
+}
+
+motesok_status motesok_extract_text_buffer(const void *buf, size_t len, const char *charset_hint,
+                                           const motesok_extract_limits *lim, motesok_text **out,
+                                           motesok_error *err)
+{
+    *out = NULL;
+    motesok_extract_limits L = msk_limits(lim, false);
+    char have[32], limit[32];
+    if (len > L.max_input_bytes)
+        return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "text of %s exceeds the limit of %s",
+                             msk_size_text(have, len), msk_size_text(limit, L.max_input_bytes));
+    const unsigned char *p = buf;
+    const char *enc = choose_encoding(p, len, charset_hint);
+    if (enc == NULL)
+        return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED,
+                             "binary content (NUL bytes) in what looks like a text file");
+    msk_buf utf8 = {0};
+    motesok_status st = decode_limited(p, len, enc, &L, &utf8, err);
+    motesok_text *t = NULL;
+    if (st == MOTESOK_OK) {
+        t = msk_text_new(1, enc);
+        if (t == NULL)
+            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    if (st == MOTESOK_OK)
+        st = msk_text_set_page(t, 0, utf8.data, utf8.len, L.max_text_bytes, err);
+    msk_buf_free(&utf8);
+    if (st == MOTESOK_OK && msk_blank(t->pages[0]))
+        st = msk_error_set(err, MOTESOK_ERR_NO_TEXT, "the file holds no text");
+    if (st != MOTESOK_OK) {
+        motesok_text_free(t);
+        return st;
+    }
+    *out = t;
+    return MOTESOK_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Files
+ * --------------------------------------------------------------------- */
+
+/* Check that the open file is regular and at most max bytes. */
+static motesok_status check_file(int fd, const char *path, size_t max, size_t *size,
+                                 motesok_error *err)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) != 0)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot stat %s: %s", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED, "%s is not a regular file", path);
+    if ((uint64_t)sb.st_size > max) {
+        char have[32], limit[32];
+        return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "%s: file of %s exceeds the limit of %s",
+                             path, msk_size_text(have, (uint64_t)sb.st_size),
+                             msk_size_text(limit, max));
+    }
+    *size = (size_t)sb.st_size;
+    return MOTESOK_OK;
+}
+
+/* Read want bytes of fd into p (fewer if the file shrank); *got the count. */
+static motesok_status read_all(int fd, const char *path, unsigned char *p, size_t want,
+                               size_t *got, motesok_error *err)
+{
+    *got = 0;
+    while (*got < want) {
+        ssize_t r = read(fd, p + *got, want - *got);
+        if (r == 0)
+            break;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        *got += (size_t)r;
+    }
+    return MOTESOK_OK;
+}
+
+/* Read a whole regular file of at most max bytes into *buf (the caller's). */
 static motesok_status read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
                                 motesok_error *err)
 {
@@ -233,38 +350,23 @@ static motesok_status read_file(const char *path, size_t max, unsigned char **bu
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return msk_error_set(err, MOTESOK_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    struct stat st;
-    motesok_status s = MOTESOK_OK;
-    if (fstat(fd, &st) != 0)
-        s = msk_error_set(err, MOTESOK_ERR_IO, "cannot stat %s: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        s = msk_error_set(err, MOTESOK_ERR_UNSUPPORTED, "%s is not a regular file", path);
-    else if ((uint64_t)st.st_size > max)
-        s = msk_error_set(err, MOTESOK_ERR_TOO_BIG, "file of %lld MiB exceeds the limit of %zu MiB",
-                          (long long)st.st_size >> 20, max >> 20);
-    size_t want = s == MOTESOK_OK ? (size_t)st.st_size : 0;
-    unsigned char *p = s == MOTESOK_OK ? malloc(want ? want : 1) : NULL;
-    if (s == MOTESOK_OK && p == NULL)
-        s = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory reading %s", path);
-    size_t got = 0;
-    while (s == MOTESOK_OK && got < want) {
-        ssize_t r = read(fd, p + got, want - got);
-        if (r == 0)
-            break;
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            s = msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        else
-            got += (size_t)r;
+    size_t want = 0;
+    motesok_status st = check_file(fd, path, max, &want, err);
+    unsigned char *p = NULL;
+    if (st == MOTESOK_OK) {
+        p = malloc(want ? want : 1);
+        if (p == NULL)
+            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory reading %s", path);
     }
+    if (st == MOTESOK_OK)
+        st = read_all(fd, path, p, want, len, err);
     close(fd);
-    if (s != MOTESOK_OK) {
+    if (st != MOTESOK_OK) {
         free(p);
-        return s;
+        *len = 0;
+        return st;
     }
     *buf = p;
-    *len = got;
     return MOTESOK_OK;
 }
 
@@ -276,7 +378,8 @@ motesok_status motesok_extract_file(const char *path, const motesok_detection *d
     if (det->kind == MOTESOK_KIND_EMPTY)
         return msk_error_set(err, MOTESOK_ERR_NO_TEXT, "empty file");
     if (det->kind != MOTESOK_KIND_PDF && det->kind != MOTESOK_KIND_TEXT)
-        return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED, "unsupported file type %s", det->mime);
+        return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED, "unsupported file type %s",
+                             det->mime[0] ? det->mime : "(unknown)");
     bool pdf = det->kind == MOTESOK_KIND_PDF;
     motesok_extract_limits L = msk_limits(lim, pdf);
     unsigned char *buf = NULL;

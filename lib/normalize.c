@@ -14,6 +14,9 @@ static motesok_status put_cp(msk_buf *b, utf8proc_int32_t c)
     return msk_buf_append(b, tmp, (size_t)n);
 }
 
+/* Letters of the Latin ligatures U+FB00..U+FB06 that PDFs often carry. */
+static const char *const ligatures[7] = {"ff", "fi", "fl", "ffi", "ffl", "st", "st"};
+
 /* Map one decoded code point to what the output keeps (-1: drop). */
 static utf8proc_int32_t clean_cp(utf8proc_int32_t c)
 {
@@ -31,7 +34,7 @@ static utf8proc_int32_t clean_cp(utf8proc_int32_t c)
     return c;
 }
 
-/* Decode in (replacing invalid bytes by U+FFFD), clean it, into b. */
+/* Decode in (replacing each invalid byte by U+FFFD), clean it, into b. */
 static motesok_status clean_pass(const char *in, size_t len, msk_buf *b)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)in;
@@ -51,7 +54,9 @@ static motesok_status clean_pass(const char *in, size_t len, msk_buf *b)
             c = '\n';
         }
         c = clean_cp(c);
-        if (c >= 0)
+        if (c >= 0xFB00 && c <= 0xFB06)
+            st = msk_buf_append(b, ligatures[c - 0xFB00], strlen(ligatures[c - 0xFB00]));
+        else if (c >= 0)
             st = put_cp(b, c);
     }
     return st;

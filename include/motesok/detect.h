@@ -1,7 +1,7 @@
 /* Møtesøk — file type detection by content (libmagic), never by name.
  *
  * Life cycle: motesok_detector_open → detect … → motesok_detector_close.
- * A detector wraps one magic cookie and is used by one thread at a time.
+ * A detector wraps libmagic cookies and is used by one thread at a time.
  */
 #ifndef MOTESOK_DETECT_H
 #define MOTESOK_DETECT_H
@@ -42,8 +42,9 @@ MOTESOK_API motesok_status motesok_detect_buffer(motesok_detector *d,
                                                  motesok_detection *out,
                                                  motesok_error *err);
 
-/* Detect the type of a file from its first bytes (follows no symlinks
- * itself: the caller decides what to open). */
+/* Detect the type of a file from its first MiB (follows no symlinks itself:
+ * the caller decides what to open). A directory, FIFO or device is
+ * UNSUPPORTED with an "inode/..." MIME type; open or read errors ERR_IO. */
 MOTESOK_API motesok_status motesok_detect_file(motesok_detector *d,
                                                const char *path,
                                                motesok_detection *out,

@@ -45,7 +45,8 @@ MOTESOK_API motesok_status motesok_extract_text_buffer(const void *buf, size_t l
 
 /* Extract a PDF from memory, one string per page. Password-protected
  * PDFs give ERR_ENCRYPTED, damaged ones ERR_PARSE, PDFs whose pages hold
- * no text at all ERR_NO_TEXT. */
+ * no text at all ERR_NO_TEXT. poppler's own log messages (GLib domain
+ * "Poppler") are kept off stderr for the whole process. */
 MOTESOK_API motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
                                                       const motesok_extract_limits *lim,
                                                       motesok_text **out,
@@ -68,9 +69,10 @@ MOTESOK_API int motesok_extract_worker_main(int argc, char **argv);
 /* Release extracted text (NULL is fine). */
 MOTESOK_API void motesok_text_free(motesok_text *t);
 
-/* Normalise UTF-8 text for indexing: NFC, soft hyphens and control
- * characters removed (newline and tab kept), CR LF → LF, invalid bytes
- * replaced by U+FFFD. *out is the caller's, NUL-terminated, *out_len set. */
+/* Normalise UTF-8 text for indexing: NFC, soft hyphens, U+FEFF and control
+ * characters removed (newline and tab kept), CR LF, CR and form feed → LF,
+ * ligatures ﬁ ﬂ … spelled out, invalid bytes replaced by U+FFFD.
+ * *out is the caller's, NUL-terminated, *out_len (may be NULL) its length. */
 MOTESOK_API motesok_status motesok_normalize_text(const char *in, size_t len,
                                                   char **out, size_t *out_len,
                                                   motesok_error *err);
