@@ -14,27 +14,8 @@
 #define DETECT_BYTES ((size_t)1 << 20) /* libmagic looks at the start of a file */
 
 struct motesok_detector {
-    magic_t mime;    /* MAGIC_MIME_TYPE */
-    magic_t charset; /* MAGIC_MIME_ENCODING */
+    magic_t magic; /* MAGIC_MIME: "type/subtype; charset=name" in one pass */
 };
-
-/* Open one libmagic cookie with flags and the default database. */
-static magic_t open_cookie(int flags, motesok_error *err)
-{
-    magic_t m = magic_open(flags | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
-                           MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR);
-    if (m == NULL) {
-        msk_error_set(err, MOTESOK_ERR_NOMEM, "libmagic: cannot allocate a cookie");
-        return NULL;
-    }
-    if (magic_load(m, NULL) != 0) {
-        msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: cannot load its database: %s",
-                      magic_error(m) ? magic_error(m) : "unknown error");
-        magic_close(m);
-        return NULL;
-    }
-    return m;
-}
 
 motesok_status motesok_detector_open(motesok_detector **out, motesok_error *err)
 {
@@ -42,11 +23,17 @@ motesok_status motesok_detector_open(motesok_detector **out, motesok_error *err)
     motesok_detector *d = calloc(1, sizeof *d);
     if (d == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    d->mime = open_cookie(MAGIC_MIME_TYPE, err);
-    d->charset = d->mime ? open_cookie(MAGIC_MIME_ENCODING, err) : NULL;
-    if (d->charset == NULL) {
+    d->magic = magic_open(MAGIC_MIME | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
+                          MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR);
+    if (d->magic == NULL) {
+        free(d);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "libmagic: cannot allocate a cookie");
+    }
+    if (magic_load(d->magic, NULL) != 0) {
+        msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: cannot load its database: %s",
+                      magic_error(d->magic) ? magic_error(d->magic) : "unknown error");
         motesok_detector_close(d);
-        return err ? err->code : MOTESOK_ERR_INTERNAL;
+        return MOTESOK_ERR_INTERNAL;
     }
     *out = d;
     return MOTESOK_OK;
@@ -56,11 +43,20 @@ void motesok_detector_close(motesok_detector *d)
 {
     if (d == NULL)
         return;
-    if (d->mime != NULL)
-        magic_close(d->mime);
-    if (d->charset != NULL)
-        magic_close(d->charset);
+    if (d->magic != NULL)
+        magic_close(d->magic);
     free(d);
+}
+
+/* Split libmagic's "type/subtype; charset=name" into out's mime and charset
+ * (charset "binary" when libmagic names none). */
+static void split_mime(const char *s, motesok_detection *out)
+{
+    const char *semi = strchr(s, ';');
+    size_t n = semi ? (size_t)(semi - s) : strlen(s);
+    snprintf(out->mime, sizeof out->mime, "%.*s", (int)n, s);
+    const char *cs = semi ? strstr(semi, "charset=") : NULL;
+    snprintf(out->charset, sizeof out->charset, "%s", cs ? cs + 8 : "binary");
 }
 
 /* True if code unit c is ASCII white space. */
@@ -119,18 +115,12 @@ static motesok_status detect_bytes(motesok_detector *d, const unsigned char *buf
                                    bool complete, motesok_detection *out, motesok_error *err)
 {
     memset(out, 0, sizeof *out);
-    const char *mime = n ? magic_buffer(d->mime, buf, n) : "application/x-empty";
+    const char *mime = n ? magic_buffer(d->magic, buf, n) : "application/x-empty";
     if (mime == NULL) {
-        const char *e = magic_error(d->mime);
+        const char *e = magic_error(d->magic);
         return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s", e ? e : "unknown error");
     }
-    snprintf(out->mime, sizeof out->mime, "%s", mime);
-    const char *cs = n ? magic_buffer(d->charset, buf, n) : "binary";
-    if (cs == NULL) {
-        const char *e = magic_error(d->charset);
-        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s", e ? e : "unknown error");
-    }
-    snprintf(out->charset, sizeof out->charset, "%s", cs);
+    split_mime(mime, out);
     out->kind = classify(out, buf, n, complete);
     return MOTESOK_OK;
 }

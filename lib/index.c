@@ -58,6 +58,11 @@ struct motesok_job {
     char date[11];         /* meeting date: text, PDF metadata, file name */
     motesok_status code;   /* MOTESOK_OK when text is ready */
     char message[512];
+    /* the Xapian documents, built by motesok_job_run for the writer */
+    char *title;
+    motesok_xdoc **docs;
+    char (*qterms)[48]; /* each document's unique id term */
+    size_t n_docs;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -571,6 +576,8 @@ static motesok_status extract_in_worker(motesok_job *job, motesok_error *e)
     return st;
 }
 
+static motesok_status build_docs(motesok_job *job, motesok_error *err);
+
 void motesok_job_run(motesok_job *job)
 {
     motesok_error e;
@@ -597,6 +604,10 @@ void motesok_job_run(motesok_job *job)
         return;
     }
     choose_date(job);
+    /* Analysis and term generation happen here, on every core; the writer
+     * only adds the finished documents. */
+    if (build_docs(job, &e) != MOTESOK_OK)
+        job_fail(job, &e);
 }
 
 const char *motesok_job_path(const motesok_job *job)
@@ -608,13 +619,18 @@ void motesok_job_free(motesok_job *job)
 {
     if (job == NULL)
         return;
+    for (size_t i = 0; i < job->n_docs; i++)
+        motesok_xdoc_free(job->docs[i]);
+    free(job->docs);
+    free(job->qterms);
+    free(job->title);
     motesok_text_free(job->text);
     motesok_minutes_free(job->minutes);
     free(job->path);
     free(job);
 }
 
-/* ---- finish (writer thread) --------------------------------------------- */
+/* ---- documents (job threads) -------------------------------------------- */
 
 /* First non-blank line of text with white space collapsed, at most
  * TITLE_MAX_BYTES (cut at a character boundary); NULL if none. */
@@ -744,21 +760,22 @@ static motesok_status index_parts(motesok_xdoc *d, const char *const *parts, con
     return st;
 }
 
-/* Add d to the index under unique term q with data. */
-static motesok_status put_doc(motesok_index *idx, const char *q, motesok_xdoc *d,
-                              const msk_buf *data, motesok_error *err)
+/* Give d its unique term q and its data, and keep it as the job's next
+ * document (the job owns d from here on, also on failure). */
+static motesok_status keep_doc(motesok_job *job, const char *q, motesok_xdoc *d,
+                               const msk_buf *data, motesok_error *err)
 {
+    job->docs[job->n_docs] = d;
+    snprintf(job->qterms[job->n_docs], sizeof job->qterms[0], "%s", q);
+    job->n_docs++;
     motesok_status st = motesok_xdoc_add_boolean_term(d, q, err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_set_data(d, data->data, data->len, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xwriter_replace(idx->xw, q, d, err);
     return st;
 }
 
-/* Write the document standing for the whole file. */
-static motesok_status write_file_doc(motesok_index *idx, const motesok_job *job,
-                                     const char *title, motesok_error *err)
+/* Build the document standing for the whole file. */
+static motesok_status build_file_doc(motesok_job *job, const char *title, motesok_error *err)
 {
     const char *const *pages = (const char *const *)job->text->pages;
     msk_buf data = {0};
@@ -774,17 +791,16 @@ static motesok_status write_file_doc(motesok_index *idx, const motesok_job *job,
     json_decref(fields);
     motesok_status st = build_data(meta, pages, job->text->page_lens, job->text->n_pages, &data, err);
     if (st == MOTESOK_OK)
-        st = motesok_xwriter_new_doc(idx->xw, &d, err);
+        st = motesok_xdoc_new(&d, err);
+    if (st == MOTESOK_OK)
+        st = keep_doc(job, q, d, &data, err);
+    msk_buf_free(&data);
     if (st == MOTESOK_OK)
         st = tag_doc(job, "document", d, err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, title, strlen(title), TITLE_WDF, MOTESOK_PREFIX_TITLE, err);
     if (st == MOTESOK_OK)
         st = index_parts(d, pages, job->text->page_lens, job->text->n_pages, err);
-    if (st == MOTESOK_OK)
-        st = put_doc(idx, q, d, &data, err);
-    motesok_xdoc_free(d);
-    msk_buf_free(&data);
     return st;
 }
 
@@ -807,7 +823,7 @@ static size_t case_parts(const motesok_job *job, const motesok_case *c, const ch
 }
 
 /* Data and terms of the document for case k. */
-static motesok_status fill_case(const motesok_job *job, const char *title, size_t k,
+static motesok_status fill_case(motesok_job *job, const char *title, size_t k, const char *q,
                                 motesok_xdoc *d, msk_buf *data, motesok_error *err)
 {
     const motesok_case *c = &job->minutes->cases[k];
@@ -817,6 +833,7 @@ static motesok_status fill_case(const motesok_job *job, const char *title, size_
     if (parts == NULL || lens == NULL) {
         free(parts);
         free(lens);
+        motesok_xdoc_free(d);
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
     size_t n = case_parts(job, c, parts, lens);
@@ -826,6 +843,10 @@ static motesok_status fill_case(const motesok_job *job, const char *title, size_
     json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", c->number,
                                                 "title", c->title, "decision", c->decision));
     motesok_status st = build_data(meta, parts, lens, n, data, err);
+    if (st == MOTESOK_OK)
+        st = keep_doc(job, q, d, data, err);
+    else
+        motesok_xdoc_free(d);
     if (st == MOTESOK_OK)
         st = tag_doc(job, "case", d, err);
     if (st == MOTESOK_OK)
@@ -844,9 +865,8 @@ static motesok_status fill_case(const motesok_job *job, const char *title, size_
     return st;
 }
 
-/* Write one document per case, linked to the file by its parent id. */
-static motesok_status write_case_docs(motesok_index *idx, const motesok_job *job,
-                                      const char *title, motesok_error *err)
+/* Build one document per case, linked to the file by its parent id. */
+static motesok_status build_case_docs(motesok_job *job, const char *title, motesok_error *err)
 {
     motesok_status st = MOTESOK_OK;
     for (size_t k = 0; st == MOTESOK_OK && job->minutes && k < job->minutes->n_cases; k++) {
@@ -854,16 +874,31 @@ static motesok_status write_case_docs(motesok_index *idx, const motesok_job *job
         motesok_xdoc *d = NULL;
         char q[48];
         snprintf(q, sizeof q, "%s%sc%zu", MOTESOK_PREFIX_ID, job->id, k + 1);
-        st = motesok_xwriter_new_doc(idx->xw, &d, err);
+        st = motesok_xdoc_new(&d, err);
         if (st == MOTESOK_OK)
-            st = fill_case(job, title, k, d, &data, err);
-        if (st == MOTESOK_OK)
-            st = put_doc(idx, q, d, &data, err);
-        motesok_xdoc_free(d);
+            st = fill_case(job, title, k, q, d, &data, err);
         msk_buf_free(&data);
     }
     return st;
 }
+
+/* Build every Xapian document of the extracted file: one for the file, one
+ * per case. */
+static motesok_status build_docs(motesok_job *job, motesok_error *err)
+{
+    size_t n = 1 + (job->minutes ? job->minutes->n_cases : 0);
+    job->title = choose_title(job);
+    job->docs = calloc(n, sizeof *job->docs);
+    job->qterms = calloc(n, sizeof *job->qterms);
+    if (job->title == NULL || job->docs == NULL || job->qterms == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_status st = build_file_doc(job, job->title, err);
+    if (st == MOTESOK_OK)
+        st = build_case_docs(job, job->title, err);
+    return st;
+}
+
+/* ---- finish (writer thread) --------------------------------------------- */
 
 /* Remove every Xapian document of the file with this id. */
 static motesok_status drop_documents(motesok_index *idx, const char *id, motesok_error *err)
@@ -936,27 +971,21 @@ static motesok_status finish_failed(motesok_index *idx, motesok_job *job,
 static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
                                      motesok_file_result *res, motesok_error *err)
 {
-    char *title = choose_title(job);
-    if (title == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     motesok_file_row row;
     job_row(job, &row);
     row.status = MOTESOK_FILE_OK;
     row.charset = job->text->encoding;
     row.pages = (int64_t)job->text->n_pages;
-    row.title = title;
+    row.title = job->title;
     motesok_status st = ensure_txn(idx, err);
     if (st == MOTESOK_OK && job->had_row)
         st = drop_documents(idx, job->id, err); /* old case documents go too */
-    if (st == MOTESOK_OK)
-        st = write_file_doc(idx, job, title, err);
-    if (st == MOTESOK_OK)
-        st = write_case_docs(idx, job, title, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < job->n_docs; i++)
+        st = motesok_xwriter_replace(idx->xw, job->qterms[i], job->docs[i], err);
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);
     if (st == MOTESOK_OK)
         st = note_change(idx, job->text->total_len, err);
-    free(title);
     res->outcome = MOTESOK_OUTCOME_INDEXED;
     res->bytes = job->size;
     res->pages = job->text->n_pages;

@@ -357,6 +357,23 @@ extern "C" motesok_status motesok_xwriter_new_doc(motesok_xwriter *w, motesok_xd
     }
 }
 
+extern "C" motesok_status motesok_xdoc_new(motesok_xdoc **out, motesok_error *err) noexcept
+{
+    if (out == nullptr)
+        return invalid(err, "no place for the document");
+    *out = nullptr;
+    try {
+        auto d = std::make_unique<motesok_xdoc>();
+        d->tg.set_stemmer(Xapian::Stem("norwegian")); // a Stem is not shared between threads
+        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        d->tg.set_document(d->doc);
+        *out = d.release();
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *text, size_t len,
                                                   unsigned wdf_inc, const char *prefix,
                                                   motesok_error *err) noexcept

@@ -50,6 +50,11 @@ MOTESOK_API motesok_status motesok_xwriter_new_doc(motesok_xwriter *w,
                                                    motesok_xdoc **out,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
+/* Start a new empty document like motesok_xwriter_new_doc, without a
+ * writer: any thread may build one, to be added later by one writer. */
+MOTESOK_API motesok_status motesok_xdoc_new(motesok_xdoc **out,
+                                            motesok_error *err) MOTESOK_NOEXCEPT;
+
 /* Index free text (len bytes) with positions; prefix "" for body text.
  * wdf_inc weights each occurrence (1 normally, more for titles). */
 MOTESOK_API motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
