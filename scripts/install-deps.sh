@@ -4,7 +4,8 @@
 # otherwise the packages and the command to install them are printed.
 # Usage: scripts/install-deps.sh [GROUP...]
 #   GROUP adds optional packages: corpus (regenerate corpus/ PDF twins with
-#   scripts/make-corpus-pdfs.sh), lint (shellcheck for the scripts).
+#   scripts/make-corpus-pdfs.sh), lint (shellcheck for the scripts), bench
+#   (the incumbents and load tools the benchmarks in bench/ run).
 set -euo pipefail
 
 # Build and test: compilers, libraries, and the tools the tests run.
@@ -20,10 +21,11 @@ DEPS=(
 declare -A OPTIONAL=(
   [corpus]="libreoffice-writer-nogui fonts-liberation jq qpdf poppler-utils"
   [lint]="shellcheck"
+  [bench]="xapian-omega recollcmd wrk time hyperfine"
 )
 
 usage() {
-    sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # Append the packages of each group named in "$@" to DEPS.
