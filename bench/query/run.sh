@@ -50,6 +50,7 @@ if [[ ! -d $work/index-$DOCS ]]; then
 fi
 index=$work/index-$DOCS
 
+declare -A R # figures by name, for the ratios at the end
 echo "### In process ($DOCS documents, ${SECS} s a row)"
 echo
 echo "| mode | threads | queries/s | p50 ms | p99 ms |"
@@ -60,7 +61,7 @@ for mode in xapian library; do
               "$index" "$QUERIES")
         read -r qps p50 p99 < <(sed -n 's/.*qps=\([0-9.]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\)/\1 \2 \3/p' <<<"$out")
         echo "| $mode | $t | $qps | $p50 | $p99 |"
-        eval "${mode}_${t}_qps=$qps ${mode}_${t}_p50=$p50"
+        R[${mode}_${t}_qps]=$qps R[${mode}_${t}_p50]=$p50
     done
 done
 
@@ -89,7 +90,7 @@ for c in 1 2 8 32; do
     errors=$(awk '/Socket errors/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $5} END {print s + 0}' <<<"$out")
     echo "| $c | $rps | $p50 | $p90 | $p99 | $reqs | $errors |"
     [[ $errors == 0 ]] || fail=1
-    eval "http_${c}_qps=$rps http_${c}_p50=$p50 http_${c}_p99=$p99"
+    R[http_${c}_qps]=$rps R[http_${c}_p50]=$p50 R[http_${c}_p99]=$p99
 done
 
 echo
@@ -104,8 +105,8 @@ echo "|---|---|---|---|"
 tail -n +2 "$csv" | awk -F, '{ sub(".*/bin/", "", $1); printf "| %s | %.2f | %.2f | %.2f |\n", $1, $2 * 1000, $4 * 1000, $8 * 1000 }'
 
 echo
-awk -v h50="$http_1_p50" -v f50="$xapian_1_p50" -v h99="$http_1_p99" \
-    -v q2="$http_2_qps" -v q8="$http_8_qps" -v f1="$xapian_1_qps" -v l1="$library_1_qps" '
+awk -v h50="${R[http_1_p50]}" -v f50="${R[xapian_1_p50]}" -v h99="${R[http_1_p99]}" \
+    -v q2="${R[http_2_qps]}" -v q8="${R[http_8_qps]}" -v f1="${R[xapian_1_qps]}" -v l1="${R[library_1_qps]}" '
     BEGIN {
         printf "Ratios: HTTP p50 at 1 connection / floor p50 = %.2f; HTTP p99 at 1 connection = %s ms;\n", h50 / f50, h99
         printf "HTTP QPS at 2 connections / 1-thread floor QPS = %.2f (at 8: %.2f); / 1-thread library QPS = %.2f\n", q2 / f1, q8 / f1, q2 / l1
