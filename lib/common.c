@@ -110,6 +110,49 @@ motesok_status msk_buf_append(msk_buf *b, const void *data, size_t len)
     return MOTESOK_OK;
 }
 
+motesok_status msk_buf_append_cp(msk_buf *b, int32_t c)
+{
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, tmp);
+    return msk_buf_append(b, tmp, (size_t)n);
+}
+
+bool msk_valid_utf8(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (p[i] < 0x80) { /* ASCII fast path */
+            i++;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+        if (n < 1)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
+motesok_status msk_read_full(int fd, const char *path, void *buf, size_t cap, size_t *len,
+                             motesok_error *err)
+{
+    unsigned char *p = buf;
+    *len = 0;
+    while (*len < cap) {
+        ssize_t r = read(fd, p + *len, cap - *len);
+        if (r == 0)
+            break;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        *len += (size_t)r;
+    }
+    return MOTESOK_OK;
+}
+
 motesok_status msk_buf_terminate(msk_buf *b)
 {
     return buf_reserve(b, 0);

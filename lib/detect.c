@@ -152,24 +152,6 @@ static const char *inode_mime(mode_t mode)
     return "inode/x-unknown";
 }
 
-/* Read up to cap bytes of fd into buf; *len gets the count. */
-static motesok_status read_start(int fd, const char *path, unsigned char *buf, size_t cap,
-                                 size_t *len, motesok_error *err)
-{
-    *len = 0;
-    while (*len < cap) {
-        ssize_t r = read(fd, buf + *len, cap - *len);
-        if (r == 0)
-            break;
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        *len += (size_t)r;
-    }
-    return MOTESOK_OK;
-}
-
 /* Detect an open regular file of size bytes from its first MiB. */
 static motesok_status detect_fd(motesok_detector *d, int fd, const char *path, off_t size,
                                 motesok_detection *out, motesok_error *err)
@@ -180,7 +162,7 @@ static motesok_status detect_fd(motesok_detector *d, int fd, const char *path, o
     if (buf == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     size_t len = 0;
-    motesok_status st = read_start(fd, path, buf, cap, &len, err);
+    motesok_status st = msk_read_full(fd, path, buf, cap, &len, err);
     if (st == MOTESOK_OK)
         st = detect_bytes(d, buf, len, len < cap, out, err);
     free(buf);

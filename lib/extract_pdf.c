@@ -148,10 +148,11 @@ motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
     if (doc == NULL)
         return pdf_error(e, err);
     g_clear_error(&e);
-    motesok_status st = check_pages(poppler_document_get_n_pages(doc), &L, err);
+    int n_pages = poppler_document_get_n_pages(doc);
+    motesok_status st = check_pages(n_pages, &L, err);
     motesok_text *t = NULL;
     if (st == MOTESOK_OK) {
-        t = msk_text_new((size_t)poppler_document_get_n_pages(doc), "PDF");
+        t = msk_text_new((size_t)n_pages, "PDF");
         if (t == NULL)
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }

@@ -124,14 +124,6 @@ bool msk_blank(const char *s)
  * Decoding
  * --------------------------------------------------------------------- */
 
-/* Append code point c as UTF-8. */
-static motesok_status put_cp(msk_buf *out, uint32_t c)
-{
-    utf8proc_uint8_t tmp[4];
-    utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, tmp);
-    return msk_buf_append(out, tmp, (size_t)n);
-}
-
 /* The UTF-16 code unit at p in the given byte order. */
 static uint32_t unit16(const unsigned char *p, bool le)
 {
@@ -157,10 +149,10 @@ static motesok_status decode_utf16(const unsigned char *p, size_t len, bool le, 
         } else if (u >= 0xD800 && u <= 0xDFFF) {
             u = 0xFFFD; /* lone surrogate */
         }
-        st = put_cp(out, u);
+        st = msk_buf_append_cp(out, (int32_t)u);
     }
     if (st == MOTESOK_OK && i < len)
-        st = put_cp(out, 0xFFFD);
+        st = msk_buf_append_cp(out, 0xFFFD);
     return st;
 }
 
@@ -172,27 +164,9 @@ static motesok_status decode_8bit(const unsigned char *p, size_t len, bool cp125
         uint32_t u = p[i];
         if (cp1252 && u >= 0x80 && u < 0xA0)
             u = cp1252_high[u - 0x80] ? cp1252_high[u - 0x80] : 0xFFFD;
-        st = put_cp(out, u);
+        st = msk_buf_append_cp(out, (int32_t)u);
     }
     return st;
-}
-
-/* True if p is entirely valid UTF-8. */
-static bool valid_utf8(const unsigned char *p, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        if (p[i] < 0x80) { /* ASCII fast path */
-            i++;
-            continue;
-        }
-        utf8proc_int32_t c;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
-        if (n < 1)
-            return false;
-        i += (size_t)n;
-    }
-    return true;
 }
 
 /* True if a byte in 0x80..0x9F that Windows-1252 defines appears (those are
@@ -225,7 +199,7 @@ static const char *choose_encoding(const unsigned char *p, size_t len, const cha
         return NULL;
     if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         return "UTF-8"; /* invalid sequences after it become U+FFFD */
-    if (valid_utf8(p, len))
+    if (msk_valid_utf8((const char *)p, len))
         return "UTF-8";
     if (has_cp1252_high(p, len) || hint_cp1252(hint))
         return "WINDOWS-1252";
@@ -323,24 +297,6 @@ static motesok_status check_file(int fd, const char *path, size_t max, size_t *s
     return MOTESOK_OK;
 }
 
-/* Read want bytes of fd into p (fewer if the file shrank); *got the count. */
-static motesok_status read_all(int fd, const char *path, unsigned char *p, size_t want,
-                               size_t *got, motesok_error *err)
-{
-    *got = 0;
-    while (*got < want) {
-        ssize_t r = read(fd, p + *got, want - *got);
-        if (r == 0)
-            break;
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return msk_error_set(err, MOTESOK_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        *got += (size_t)r;
-    }
-    return MOTESOK_OK;
-}
-
 /* Read a whole regular file of at most max bytes into *buf (the caller's). */
 static motesok_status read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
                                 motesok_error *err)
@@ -359,7 +315,7 @@ static motesok_status read_file(const char *path, size_t max, unsigned char **bu
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory reading %s", path);
     }
     if (st == MOTESOK_OK)
-        st = read_all(fd, path, p, want, len, err);
+        st = msk_read_full(fd, path, p, want, len, err);
     close(fd);
     if (st != MOTESOK_OK) {
         free(p);

@@ -4,6 +4,8 @@
 
 #include "motesok/common.h"
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,6 +42,17 @@ motesok_status msk_buf_terminate(msk_buf *b);
 
 /* Free the buffer's memory and reset it (max is kept). */
 void msk_buf_free(msk_buf *b);
+
+/* Append Unicode code point c to b as UTF-8. */
+motesok_status msk_buf_append_cp(msk_buf *b, int32_t c);
+
+/* True if p[0..len) is valid UTF-8. */
+bool msk_valid_utf8(const char *p, size_t len);
+
+/* Read up to cap bytes of fd into buf, retrying on EINTR; *len gets the
+ * count (less than cap only at end of file). ERR_IO names path. */
+motesok_status msk_read_full(int fd, const char *path, void *buf, size_t cap, size_t *len,
+                             motesok_error *err);
 
 #ifdef __cplusplus
 }

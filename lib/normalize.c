@@ -6,14 +6,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Append code point c as UTF-8. */
-static motesok_status put_cp(msk_buf *b, utf8proc_int32_t c)
-{
-    utf8proc_uint8_t tmp[4];
-    utf8proc_ssize_t n = utf8proc_encode_char(c, tmp);
-    return msk_buf_append(b, tmp, (size_t)n);
-}
-
 /* Letters of the Latin ligatures U+FB00..U+FB06 that PDFs often carry. */
 static const char *const ligatures[7] = {"ff", "fi", "fl", "ffi", "ffl", "st", "st"};
 
@@ -57,7 +49,7 @@ static motesok_status clean_pass(const char *in, size_t len, msk_buf *b)
         if (c >= 0xFB00 && c <= 0xFB06)
             st = msk_buf_append(b, ligatures[c - 0xFB00], strlen(ligatures[c - 0xFB00]));
         else if (c >= 0)
-            st = put_cp(b, c);
+            st = msk_buf_append_cp(b, c);
     }
     return st;
 }

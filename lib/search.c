@@ -150,21 +150,6 @@ static json_t *string_or_null(const char *s)
     return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
-/* True if s is valid UTF-8. */
-static bool valid_utf8(const char *s)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    size_t len = strlen(s), i = 0;
-    while (i < len) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
-        if (n < 1)
-            return false;
-        i += (size_t)n;
-    }
-    return true;
-}
-
 /* True if s is a real calendar date written exactly YYYY-MM-DD. */
 static bool valid_date(const char *s)
 {
@@ -202,7 +187,7 @@ static motesok_status check_query(const char *q, motesok_error *err)
     if (strlen(q) > MOTESOK_MAX_QUERY_BYTES)
         return msk_error_set(err, MOTESOK_ERR_INVALID, "query: longer than %u bytes",
                              MOTESOK_MAX_QUERY_BYTES);
-    if (!valid_utf8(q))
+    if (!msk_valid_utf8(q, strlen(q)))
         return msk_error_set(err, MOTESOK_ERR_INVALID, "query: not valid UTF-8");
     return MOTESOK_OK;
 }
@@ -241,7 +226,7 @@ static motesok_status validate(const motesok_search_request *req, motesok_search
     st = check_dates(r->from, r->to, err);
     if (st != MOTESOK_OK)
         return st;
-    if (r->organ != NULL && (strlen(r->organ) > MAX_ORGAN_BYTES || !valid_utf8(r->organ)))
+    if (r->organ != NULL && (strlen(r->organ) > MAX_ORGAN_BYTES || !msk_valid_utf8(r->organ, strlen(r->organ))))
         return msk_error_set(err, MOTESOK_ERR_INVALID,
                              "organ: expected an organ name of at most %u bytes of UTF-8",
                              MAX_ORGAN_BYTES);

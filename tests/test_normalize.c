@@ -10,6 +10,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "internal.h"
 #include "motesok/extract.h"
 
 /* Normalise in (len bytes) and assert the exact result and its length. */
@@ -28,21 +29,6 @@ static void assert_normalizes(const char *in, size_t len, const char *want)
 
 /* Normalise a string literal (NULs inside count) and check the result. */
 #define NORM(lit, want) assert_normalizes(lit, sizeof(lit) - 1, want)
-
-/* True if s[0..len) is valid UTF-8. */
-static bool valid_utf8(const char *s, size_t len)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    size_t i = 0;
-    while (i < len) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
-        if (n < 1)
-            return false;
-        i += (size_t)n;
-    }
-    return true;
-}
 
 static void test_normalize_text_composes_nfc(void **state)
 {
@@ -141,7 +127,7 @@ static void test_normalize_text_hostile_bytes_idempotent(void **state)
         size_t n1 = 0, n2 = 0;
         assert_int_equal(motesok_normalize_text((char *)in, len, &once, &n1, NULL), MOTESOK_OK);
         /* valid UTF-8 without NUL, CR, form feed or other controls */
-        assert_true(valid_utf8(once, n1));
+        assert_true(msk_valid_utf8(once, n1));
         assert_int_equal(strlen(once), n1);
         for (size_t i = 0; i < n1; i++) {
             unsigned char c = (unsigned char)once[i];
