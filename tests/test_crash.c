@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "motesok/motesok.h"
+#include "test_tmpdir.h"
 
 extern char **environ;
 
@@ -30,12 +30,6 @@ extern char **environ;
 #define KILLS 30
 
 static char tmp[64];
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
 
 /* Write a small minutes file numbered n, with a case and a decision. */
 static void write_minutes(const char *dir, int n, const char *extra)
@@ -294,15 +288,14 @@ static void test_crash_between_xapian_and_store_commit(void **state)
 static int setup(void **state)
 {
     (void)state;
-    strcpy(tmp, "/tmp/motesok-test-crash-XXXXXX");
-    assert_non_null(mkdtemp(tmp));
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "test-crash"));
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(tmp);
     return 0;
 }
 

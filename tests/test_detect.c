@@ -8,7 +8,6 @@
 
 #include <cairo-pdf.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "motesok/detect.h"
+#include "test_tmpdir.h"
 
 static const char norsk[] = "Rådmannsutvalget – møte på Gjøvik: æøå ÆØÅ\n";
 
@@ -24,19 +24,11 @@ typedef struct fixture {
     motesok_detector *d;
 } fixture;
 
-/* nftw callback: remove one entry. */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/motesok-test-detect-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_true(msk_test_mkdtemp(f->dir, sizeof f->dir, "test-detect"));
     assert_int_equal(motesok_detector_open(&f->d, NULL), MOTESOK_OK);
     *state = f;
     return 0;
@@ -46,7 +38,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     motesok_detector_close(f->d);
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "test_tmpdir.h"
 
 extern char **environ;
 
@@ -191,18 +191,11 @@ static void stop_daemon(e2e *t)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     e2e *t = calloc(1, sizeof *t);
     assert_non_null(t);
-    strcpy(t->tmp, "/tmp/motesok-e2e-XXXXXX");
-    assert_non_null(mkdtemp(t->tmp));
+    assert_true(msk_test_mkdtemp(t->tmp, sizeof t->tmp, "e2e"));
     chmod(t->tmp, 0777); /* the unreadable-file case may run as nobody */
     snprintf(t->index, sizeof t->index, "%s/index", t->tmp);
     *state = t;
@@ -216,7 +209,7 @@ static int teardown(void **state)
         kill(t->daemon, SIGKILL);
         waitpid(t->daemon, NULL, 0);
     }
-    nftw(t->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(t->tmp);
     free(t);
     return 0;
 }

@@ -10,7 +10,6 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <iconv.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 
 #include "motesok/detect.h"
 #include "motesok/extract.h"
+#include "test_tmpdir.h"
 
 /* What every encoding must decode to (Windows-1252 has the en dash and €). */
 static const char expected[] = "Rådmannsutvalget – møte på Gjøvik: æøå ÆØÅ, 300 €\n"
@@ -34,19 +34,11 @@ typedef struct fixture {
     char dir[64];
 } fixture;
 
-/* nftw callback: remove one entry. */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/motesok-test-extract-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_true(msk_test_mkdtemp(f->dir, sizeof f->dir, "test-extract"));
     *state = f;
     return 0;
 }
@@ -54,7 +46,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "motesok/motesok.h"
+#include "test_tmpdir.h"
 
 typedef struct fixture {
     char root[64];  /* temp dir */
@@ -23,18 +23,11 @@ typedef struct fixture {
     char index[96]; /* index dir */
 } fixture;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->root, "/tmp/motesok-test-index-XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    assert_true(msk_test_mkdtemp(f->root, sizeof f->root, "test-index"));
     snprintf(f->docs, sizeof f->docs, "%s/docs", f->root);
     snprintf(f->index, sizeof f->index, "%s/index", f->root);
     assert_int_equal(mkdir(f->docs, 0755), 0);
@@ -45,7 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(f->root);
     free(f);
     return 0;
 }

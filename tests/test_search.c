@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "motesok/search.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
+#include "test_tmpdir.h"
 
 /* ======================================================================== */
 /* the test index                                                           */
@@ -268,18 +268,11 @@ static void write_xapian(const char *xdir, const tdoc *const *docs, size_t n)
     motesok_xwriter_close(w);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/motesok-test-search-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_true(msk_test_mkdtemp(f->dir, sizeof f->dir, "test-search"));
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
     snprintf(f->xdir, sizeof f->xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
     assert_int_equal(mkdir(f->index, 0755), 0);
@@ -296,7 +289,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     motesok_searcher_close(f->s);
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "motesok/motesok.h"
 #include "shim_internal.h"
+#include "test_tmpdir.h"
 
 /* ---- fixture and helpers -------------------------------------------------- */
 
@@ -25,18 +25,11 @@ typedef struct fixture {
     char db2[96];
 } fixture;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/motesok-test-shim-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_true(msk_test_mkdtemp(f->dir, sizeof f->dir, "test-shim"));
     snprintf(f->db, sizeof f->db, "%s/db", f->dir);
     snprintf(f->db2, sizeof f->db2, "%s/db2", f->dir);
     *state = f;
@@ -46,7 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -5,30 +5,23 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "motesok/store.h"
+#include "test_tmpdir.h"
 
 typedef struct fixture {
     char dir[64];
     char path[96];
 } fixture;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/motesok-test-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_true(msk_test_mkdtemp(f->dir, sizeof f->dir, "test-store"));
     snprintf(f->path, sizeof f->path, "%s/meta.sqlite3", f->dir);
     *state = f;
     return 0;
@@ -37,7 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    msk_test_rmtree(f->dir);
     free(f);
     return 0;
 }
