@@ -78,20 +78,18 @@ static uint32_t pick(uint32_t n)
     return next() % n;
 }
 
-/* Append a sentence of 6..18 body words to f; returns bytes written. */
-static size_t sentence(FILE *f)
+/* Append a sentence of 6..18 body words to f. */
+static void sentence(FILE *f)
 {
-    size_t n = 6 + pick(13), w = 0;
+    size_t n = 6 + pick(13);
     for (size_t i = 0; i < n; i++) {
         const char *word = words[pick(N(words))];
         char first = word[0];
         if (i == 0 && first >= 'a' && first <= 'z')
             first = (char)(first - 'a' + 'A');
-        int k = fprintf(f, "%s%c%s", i ? " " : "", first, word + 1);
-        w += k > 0 ? (size_t)k : 0;
+        fprintf(f, "%s%c%s", i ? " " : "", first, word + 1);
     }
     fputs(". ", f);
-    return w + 2;
 }
 
 /* Write one document of about size bytes. */

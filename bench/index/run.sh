@@ -11,7 +11,8 @@
 #   --keep DIR  build the corpora in DIR and leave them there (reused when
 #               present) instead of a temporary folder
 # Needs: scripts/install-deps.sh bench (xapian-omega, recollcmd, time).
-source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 DOCS=5000 PDFS=220 ONLY="" KEEP=""
 while [[ $# -gt 0 ]]; do
@@ -24,19 +25,10 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
-for tool in omindex recollindex; do
-    command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh bench"
-done
-[[ -x $BUILD_DIR/bin/motesok-gen-corpus ]] || build_into "$BUILD_DIR"
-
-if [[ -n $KEEP ]]; then
-    mkdir -p "$KEEP"
-    work=$(cd "$KEEP" && pwd)
-    trap 'rm -rf "$work/idx"' EXIT
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+need_tools omindex recollindex
+need_build motesok-gen-corpus
+bench_work "$KEEP"
+WORK_SCRATCH=$work/idx # the indexes, even when the corpora are kept
 
 # Sum of the resident memory (KiB) of pid and all its descendants.
 tree_rss() {
@@ -91,7 +83,7 @@ bench_corpus() {
     echo "|---|---|---|---|---|"
     rm -rf "$work/idx" && mkdir -p "$work/idx"
 
-    measure "$BUILD_DIR/bin/motesok-index" --quiet --index "$work/idx/motesok" "$dir"
+    measure "$BIN/motesok-index" --quiet --index "$work/idx/motesok" "$dir"
     docs=$(xapian-delve -t XKdocument "$work/idx/motesok/xapian" 2>/dev/null |
            sed -n 's/.*termfreq \([0-9]*\).*/\1/p')
     echo "| motesok-index (--jobs $JOBS) | $WALL | $PEAK | $docs | $(du -sm "$work/idx/motesok" | cut -f1) |"
@@ -116,7 +108,7 @@ bench_corpus() {
 if [[ $ONLY != pdf ]]; then
     if [[ ! -d $work/txt ]]; then
         say "generating $DOCS text minutes"
-        "$BUILD_DIR/bin/motesok-gen-corpus" --count "$DOCS" "$work/txt"
+        "$BIN/motesok-gen-corpus" --count "$DOCS" "$work/txt"
     fi
     say "indexing the text corpus three times"
     bench_corpus "$work/txt" "TXT" "$DOCS"
@@ -124,11 +116,11 @@ fi
 if [[ $ONLY != txt ]]; then
     if [[ ! -d $work/pdf ]]; then
         say "making $PDFS multi-page PDFs"
-        "$BUILD_DIR/bin/motesok-gen-corpus" --count "$PDFS" --size 24000 --seed 7 "$work/pdfsrc"
+        "$BIN/motesok-gen-corpus" --count "$PDFS" --size 24000 --seed 7 "$work/pdfsrc"
         mkdir -p "$work/pdf"
         find "$work/pdfsrc" -name '*.txt' -print0 | sort -z |
             xargs -0 -P "$JOBS" -I{} sh -c 'f={}; b=$(basename "$f" .txt); "$0" "$f" "$1/$b.pdf"' \
-                "$BUILD_DIR/bin/motesok-txt2pdf" "$work/pdf"
+                "$BIN/motesok-txt2pdf" "$work/pdf"
         rm -rf "$work/pdfsrc"
     fi
     pages=$(for f in "$work"/pdf/*.pdf; do pdfinfo "$f" | awk '/^Pages:/ {print $2}'; done |

@@ -12,7 +12,8 @@
 # Usage: bench/query/run.sh [--docs N] [--seconds S] [--keep DIR]
 #   --keep DIR  keep (and reuse) the corpus and index in DIR
 # Needs: scripts/install-deps.sh bench (wrk, hyperfine).
-source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 DOCS=5000 SECS=5 KEEP=""
 while [[ $# -gt 0 ]]; do
@@ -24,22 +25,10 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
-for tool in wrk hyperfine; do
-    command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh bench"
-done
-[[ -x $BUILD_DIR/bin/motesok-bench-floor ]] || build_into "$BUILD_DIR"
-BIN=$BUILD_DIR/bin
-QUERIES=$ROOT/bench/query/queries.txt
-
-pid=""
-if [[ -n $KEEP ]]; then
-    mkdir -p "$KEEP"
-    work=$(cd "$KEEP" && pwd)
-    trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null' EXIT
-else
-    work=$(mktemp -d)
-    trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-fi
+need_tools wrk hyperfine
+need_build motesok-bench-floor
+export MOTESOK_QUERIES=$ROOT/bench/query/queries.txt # also read by queries.lua
+bench_work "$KEEP"
 if [[ ! -d $work/txt-$DOCS ]]; then
     say "generating $DOCS text minutes"
     "$BIN/motesok-gen-corpus" --count "$DOCS" "$work/txt-$DOCS"
@@ -58,39 +47,26 @@ echo "|---|---|---|---|---|"
 for mode in xapian library; do
     for t in 1 2; do
         out=$("$BIN/motesok-bench-floor" --mode "$mode" --threads "$t" --seconds "$SECS" \
-              "$index" "$QUERIES")
+              "$index" "$MOTESOK_QUERIES")
         read -r qps p50 p99 < <(sed -n 's/.*qps=\([0-9.]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\)/\1 \2 \3/p' <<<"$out")
         echo "| $mode | $t | $qps | $p50 | $p99 |"
         R[${mode}_${t}_qps]=$qps R[${mode}_${t}_p50]=$p50
     done
 done
 
-port=$((20000 + RANDOM % 20000))
-"$BIN/motesokd" --quiet --index "$index" --listen "127.0.0.1:$port" &
-pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || die "motesokd did not start"
+start_daemon "$index"
 
 echo
 echo "### motesokd over HTTP (wrk, ${SECS} s a row)"
 echo
 echo "| connections | requests/s | p50 ms | p90 ms | p99 ms | requests | errors |"
 echo "|---|---|---|---|---|---|---|"
-ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0; else printf "%.1f", v*1000 }'; }
 fail=0
 for c in 1 2 8 32; do
-    threads=$(( c < 2 ? 1 : 2 ))
-    out=$(cd "$ROOT" && MOTESOK_QUERIES=$QUERIES wrk -t"$threads" -c"$c" -d"${SECS}s" --latency \
-          -s "$ROOT/bench/query/queries.lua" "http://127.0.0.1:$port")
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-    p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
-    p90=$(ms "$(awk '$1=="90%" {print $2}' <<<"$out")")
-    p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
-    errors=$(awk '/Socket errors/ {gsub(",", ""); s += $4 + $6 + $8 + $10} /Non-2xx/ {s += $5} END {print s + 0}' <<<"$out")
-    echo "| $c | $rps | $p50 | $p90 | $p99 | $reqs | $errors |"
-    [[ $errors == 0 ]] || fail=1
-    R[http_${c}_qps]=$rps R[http_${c}_p50]=$p50 R[http_${c}_p99]=$p99
+    run_wrk "$c" "$SECS" "$ROOT/bench/query/queries.lua"
+    echo "| $c | $WRK_RPS | $WRK_P50 | $WRK_P90 | $WRK_P99 | $WRK_REQS | $WRK_ERRORS |"
+    [[ $WRK_ERRORS == 0 ]] || fail=1
+    R[http_${c}_qps]=$WRK_RPS R[http_${c}_p50]=$WRK_P50 R[http_${c}_p99]=$WRK_P99
 done
 
 echo
@@ -98,8 +74,8 @@ echo "### CLI end to end (hyperfine, 300 runs)"
 echo
 csv=$work/cli.csv
 hyperfine -N --warmup 20 --runs 300 --export-csv "$csv" \
-    "$BIN/motesok --url http://127.0.0.1:$port search legevakt" \
-    "$BIN/motesok --url http://127.0.0.1:$port search --json legevakt" >/dev/null
+    "$BIN/motesok --url $DAEMON_URL search legevakt" \
+    "$BIN/motesok --url $DAEMON_URL search --json legevakt" >/dev/null
 echo "| command | mean ms | median ms | max ms |"
 echo "|---|---|---|---|"
 tail -n +2 "$csv" | awk -F, '{ sub(".*/bin/", "", $1); printf "| %s | %.2f | %.2f | %.2f |\n", $1, $2 * 1000, $4 * 1000, $8 * 1000 }'
