@@ -801,6 +801,8 @@ static motesok_status build_file_doc(motesok_job *job, const char *title, moteso
         st = motesok_xdoc_index_text(d, title, strlen(title), TITLE_WDF, MOTESOK_PREFIX_TITLE, err);
     if (st == MOTESOK_OK)
         st = index_parts(d, pages, job->text->page_lens, job->text->n_pages, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_analyse(d, true, err); /* the file's words feed the spelling table */
     return st;
 }
 
@@ -860,6 +862,8 @@ static motesok_status fill_case(motesok_job *job, const char *title, size_t k, c
                                      MOTESOK_PREFIX_DECISION, err);
     if (st == MOTESOK_OK)
         st = index_parts(d, parts, lens, n, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_analyse(d, false, err);
     free(parts);
     free(lens);
     return st;

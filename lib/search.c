@@ -31,6 +31,8 @@
 #define CASE_BONUS 1.0
 /* Matches always checked, so that totals are exact up to this many. */
 #define MIN_CHECKED 1000u
+/* Below this many matches, a spelling suggestion is searched as well. */
+#define SUGGEST_BELOW 3u
 
 struct motesok_searcher {
     char *dir;
@@ -320,6 +322,18 @@ static motesok_status add_filter(motesok_xquery **q, motesok_xquery *f, motesok_
     return MOTESOK_OK;
 }
 
+/* Replace *q by (*q OR o); o is consumed, also on failure. */
+static motesok_status add_alternative(motesok_xquery **q, motesok_xquery *o, motesok_error *err)
+{
+    motesok_xquery *c = motesok_xquery_combine(MOTESOK_XOP_OR, *q, o);
+    motesok_xquery_free(o);
+    if (c == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory building the query");
+    motesok_xquery_free(*q);
+    *q = c;
+    return MOTESOK_OK;
+}
+
 /* Replace *q by (*q AND_MAYBE b): b adds weight where it matches too; b is
  * consumed, also on failure. */
 static motesok_status add_boost(motesok_xquery **q, motesok_xquery *b, motesok_error *err)
@@ -402,31 +416,68 @@ static motesok_status field_version(motesok_searcher *s, const motesok_search_re
     return st;
 }
 
-/* Restrict *q to documents whose decision text holds the query, and rank
- * first the cases whose title holds it too. */
+/* The query of r, or else (with also) its spelling correction, in field
+ * into *out (see field_version). */
+static motesok_status field_versions(motesok_searcher *s, const motesok_search_request *r,
+                                     const char *also, const char *field, motesok_xquery **out,
+                                     motesok_error *err)
+{
+    motesok_status st = field_version(s, r, field, out, err);
+    if (st != MOTESOK_OK || also == NULL)
+        return st;
+    motesok_search_request corrected = *r;
+    corrected.query = also;
+    motesok_xquery *alt = NULL;
+    if (field_version(s, &corrected, field, &alt, NULL) == MOTESOK_OK)
+        st = add_alternative(out, alt, err);
+    return st;
+}
+
+/* Restrict *q to documents whose decision text holds the query (or also,
+ * its correction), and rank first the cases whose title holds it too. */
 static motesok_status add_decisions(motesok_searcher *s, const motesok_search_request *r,
-                                    motesok_xquery **q, motesok_error *err)
+                                    const char *also, motesok_xquery **q, motesok_error *err)
 {
     motesok_xquery *dq = NULL;
-    motesok_status st = field_version(s, r, "vedtak:", &dq, err);
+    motesok_status st = field_versions(s, r, also, "vedtak:", &dq, err);
     if (st != MOTESOK_OK)
         return st;
     st = add_filter(q, dq, err);
     motesok_xquery *tq = NULL;
-    if (st == MOTESOK_OK && field_version(s, r, "tittel:", &tq, NULL) == MOTESOK_OK)
+    if (st == MOTESOK_OK && field_versions(s, r, also, "tittel:", &tq, NULL) == MOTESOK_OK)
         st = add_boost(q, tq, err);
     return st;
 }
 
-/* The full query of r: the parsed words, which rank the hits and choose
+/* The parsed words of r, or (with also, a spelling correction) either
+ * them or the corrected words; *suggestion (may be NULL) gets the parser's
+ * correction of r's words, or NULL. */
+static motesok_status parse_words(motesok_searcher *s, const motesok_search_request *r,
+                                  const char *also, char **suggestion, motesok_xquery **out,
+                                  motesok_error *err)
+{
+    motesok_status st = parse_text(s, r->query, out, err);
+    if (st == MOTESOK_OK && suggestion != NULL) {
+        const char *sug = motesok_xquery_suggestion(*out);
+        if (sug != NULL && (*suggestion = msk_strdup(sug)) == NULL)
+            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    motesok_xquery *alt = NULL;
+    if (st == MOTESOK_OK && also != NULL && parse_text(s, also, &alt, NULL) == MOTESOK_OK)
+        st = add_alternative(out, alt, err);
+    return st;
+}
+
+/* The full query of r: the parsed words (or also, their correction), which rank the hits and choose
  * their pages and snippets, with a bonus for cases, filtered by the same
  * words in decision text (when asked), by the date range and by the organ. */
 static motesok_status build_query(motesok_searcher *s, const motesok_search_request *r,
-                                  motesok_xquery **out, motesok_error *err)
+                                  const char *also, char **suggestion, motesok_xquery **out,
+                                  motesok_error *err)
 {
-    motesok_status st = parse_text(s, r->query, out, err);
+    motesok_status st = parse_words(s, r, also, suggestion, out, err);
     if (st == MOTESOK_OK && r->decisions)
-        st = add_decisions(s, r, out, err);
+        st = add_decisions(s, r, also, out, err);
     if (st == MOTESOK_OK)
         st = add_boost(out, case_bonus(), err);
     if (st == MOTESOK_OK && (r->from != NULL || r->to != NULL))
@@ -703,12 +754,13 @@ static json_t *make_facets(const motesok_xresults *res)
 /* search                                                                   */
 /* ======================================================================== */
 
-/* Run the Xapian search for a validated request. */
-static motesok_status run(motesok_searcher *s, const motesok_search_request *r,
-                          motesok_xresults **res, motesok_error *err)
+/* Run the Xapian search for a validated request (with also: or its
+ * spelling correction); *suggestion as for parse_words. */
+static motesok_status run(motesok_searcher *s, const motesok_search_request *r, const char *also,
+                          char **suggestion, motesok_xresults **res, motesok_error *err)
 {
     motesok_xquery *q = NULL;
-    motesok_status st = build_query(s, r, &q, err);
+    motesok_status st = build_query(s, r, also, suggestion, &q, err);
     if (st != MOTESOK_OK)
         return st;
     static const unsigned facet_slots[] = {MOTESOK_SLOT_ORGAN, MOTESOK_SLOT_YEAR};
@@ -756,13 +808,28 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     if (st == MOTESOK_OK)
         st = validate(req, &r, err);
     motesok_xresults *res = NULL;
+    char *suggestion = NULL;
     if (st == MOTESOK_OK)
-        st = run(s, &r, &res, err);
+        st = run(s, &r, NULL, &suggestion, &res, err);
+    /* Few matches and a correction: search the corrected words as well. */
+    bool searched = false;
+    if (st == MOTESOK_OK && suggestion != NULL && motesok_xresults_total(res) < SUGGEST_BELOW) {
+        motesok_xresults *res2 = NULL;
+        if (run(s, &r, suggestion, NULL, &res2, NULL) == MOTESOK_OK &&
+            motesok_xresults_total(res2) > motesok_xresults_total(res)) {
+            motesok_xresults_free(res);
+            res = res2;
+            searched = true;
+        } else {
+            motesok_xresults_free(res2);
+        }
+    }
     json_t *hits = NULL;
     if (st == MOTESOK_OK)
         st = make_hits(res, &r, &hits, err);
     if (st != MOTESOK_OK) {
         motesok_xresults_free(res);
+        free(suggestion);
         return st;
     }
     json_t *facets = make_facets(res);
@@ -774,7 +841,9 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     json_object_set_new(out, "offset", json_integer(r.offset));
     json_object_set_new(out, "limit", json_integer(r.limit));
     json_object_set_new(out, "took_ms", json_real(round3(now_ms() - t0)));
-    json_object_set_new(out, "suggestion", json_null());
+    json_object_set_new(out, "suggestion", string_or_null(suggestion));
+    json_object_set_new(out, "suggestion_searched", json_boolean(searched));
+    free(suggestion);
     json_object_set_new(out, "hits", hits);
     json_object_set_new(out, "facets", facets);
     return dump(out, json, err);

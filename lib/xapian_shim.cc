@@ -2,9 +2,11 @@
 // Every extern "C" function is noexcept and funnels any exception through
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
+#include "norsk.h"
 #include "shim_internal.h"
 #include "motesok/xapian.h"
 
+#include <utf8proc.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -14,13 +16,178 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <set>
 #include <string>
 #include <sys/stat.h>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
+
+// ---- Norwegian analysis ----------------------------------------------------
+//
+// Terms come from Xapian's TermGenerator and QueryParser with a stemmer of
+// our own: "aa" read as "å", Snowball (Norwegian), then the stem of a
+// Nynorsk word replaced by that of its Bokmål twin (data/norsk/nynorsk.txt),
+// so that tenestene and tjenesten meet. Stopwords from data/norsk. Compounds
+// are split with lib/norsk.c: documents get the stems of their parts as
+// extra terms (motesok_xdoc_analyse), queries search a compound OR all its
+// parts (rewrite_query).
+namespace {
+
+// "aa" as "å", the spelling of names before 1917 (Aasheim, Åsheim).
+std::string fold_aa(const std::string &w)
+{
+    size_t at = w.find("aa");
+    if (at == std::string::npos)
+        return w;
+    std::string out;
+    out.reserve(w.size());
+    size_t from = 0;
+    for (; at != std::string::npos; at = w.find("aa", from)) {
+        out.append(w, from, at - from);
+        out += "\xc3\xa5";
+        from = at + 2;
+    }
+    out.append(w, from, std::string::npos);
+    return out;
+}
+
+// What the stemmer, the stopper and the query rewriter share: built once
+// per process from msk_norsk_shared(), read-only after.
+struct Analysis {
+    const msk_norsk *data = nullptr;
+    std::unordered_map<std::string, std::string> stem_map; // Nynorsk stem → Bokmål stem
+    Xapian::SimpleStopper stopper;
+    // Synonym groups: per group, per member, the stems of its words.
+    std::vector<std::vector<std::vector<std::string>>> groups;
+};
+
+const Analysis &analysis();
+
+class NorskStem : public Xapian::StemImplementation {
+  public:
+    std::string operator()(const std::string &word) override
+    {
+        std::string s = snowball_(fold_aa(word));
+        const auto &map = analysis().stem_map;
+        auto it = map.find(s);
+        return it == map.end() ? s : it->second;
+    }
+    std::string get_description() const override { return "norsk"; }
+
+    // Snowball alone (for building the map).
+    std::string snowball(const std::string &word) { return snowball_(fold_aa(word)); }
+
+  private:
+    Xapian::Stem snowball_{"norwegian"};
+};
+
+// A new stemmer: Xapian::Stem objects are not shared between threads.
+Xapian::Stem norsk_stem()
+{
+    return Xapian::Stem(new NorskStem);
+}
+
+// The words of a space-separated string.
+std::vector<std::string> words_of(const std::string &s)
+{
+    std::vector<std::string> out;
+    size_t from = 0;
+    while (from < s.size()) {
+        size_t sp = s.find(' ', from);
+        if (sp == std::string::npos)
+            sp = s.size();
+        if (sp > from)
+            out.push_back(s.substr(from, sp - from));
+        from = sp + 1;
+    }
+    return out;
+}
+
+void build_analysis(Analysis &a)
+{
+    a.data = msk_norsk_shared();
+    NorskStem sb;
+    for (size_t i = 0; i < msk_norsk_n_pairs(a.data); i++) {
+        const char *nn, *nb;
+        msk_norsk_pair(a.data, i, &nn, &nb);
+        std::string from = sb.snowball(nn), to = sb.snowball(nb);
+        if (from != to)
+            a.stem_map.emplace(from, to); // the first pair for a stem wins
+    }
+    for (size_t i = 0; i < msk_norsk_n_stopwords(a.data); i++)
+        a.stopper.add(msk_norsk_stopword_at(a.data, i));
+    for (size_t g = 0; g < msk_norsk_n_groups(a.data); g++) {
+        const char *const *members;
+        size_t n = msk_norsk_group(a.data, g, &members);
+        std::vector<std::vector<std::string>> group;
+        for (size_t m = 0; m < n; m++) {
+            std::vector<std::string> stems;
+            for (const std::string &w : words_of(members[m])) {
+                if (msk_norsk_stopword(a.data, w.data(), w.size()))
+                    continue;
+                std::string s = sb.snowball(w);
+                auto it = a.stem_map.find(s);
+                stems.push_back(it == a.stem_map.end() ? s : it->second);
+            }
+            if (!stems.empty())
+                group.push_back(std::move(stems));
+        }
+        if (group.size() >= 2)
+            a.groups.push_back(std::move(group));
+    }
+}
+
+const Analysis &analysis()
+{
+    static Analysis a;
+    static std::once_flag once;
+    std::call_once(once, [] { build_analysis(a); });
+    return a;
+}
+
+// The extra stems for the parts of word (stemmed with stem): each top part
+// and leaf, and every run of two or more leaves short of the whole word
+// (kommune|helse|samarbeidet gives helsesamarbeid). Empty if no compound.
+std::vector<std::string> part_stems(const std::string &word, Xapian::Stem &stem)
+{
+    std::vector<std::string> out;
+    msk_split sp;
+    if (!msk_norsk_split(analysis().data, word.data(), word.size(), &sp))
+        return out;
+    std::set<std::string> seen{stem(word)};
+    auto add = [&](size_t a, size_t b) {
+        std::string s = stem(word.substr(a, b - a));
+        if (seen.insert(s).second)
+            out.push_back(std::move(s));
+    };
+    for (size_t i = 0; i < sp.n_top; i++)
+        add(sp.top[i].start, sp.top[i].end);
+    for (size_t i = 0; i < sp.n_leaf; i++)
+        for (size_t j = i; j < sp.n_leaf; j++)
+            if (!(i == 0 && j == sp.n_leaf - 1))
+                add(sp.leaf[i].start, sp.leaf[j].end);
+    return out;
+}
+
+// A cache of part_stems per thread: a document's words are mostly the
+// words of the documents before it. Cleared when it grows past a bound.
+const std::vector<std::string> &cached_part_stems(const std::string &word, Xapian::Stem &stem)
+{
+    thread_local std::unordered_map<std::string, std::vector<std::string>> cache;
+    auto it = cache.find(word);
+    if (it != cache.end())
+        return it->second;
+    if (cache.size() >= 200000)
+        cache.clear();
+    return cache.emplace(word, part_stems(word, stem)).first->second;
+}
+
+} // namespace
 
 // A WritableDatabase that always holds an open transaction, so that closing
 // without a commit discards the changes instead of committing them. A
@@ -28,7 +195,6 @@
 // lost remembers that, so that the next commit can say so.
 struct motesok_xwriter {
     Xapian::WritableDatabase db;
-    Xapian::Stem stem{"norwegian"};
     bool in_txn = false;
     bool lost = false;
     std::string lost_why;
@@ -40,18 +206,22 @@ struct motesok_xwriter {
 struct motesok_xdoc {
     Xapian::Document doc;
     Xapian::TermGenerator tg;
+    Xapian::Stem stem;
+    std::vector<std::string> spelling; // words for the spelling table
 };
 
 // One or more databases searched as one.
 struct motesok_xreader {
     Xapian::Database db;
     size_t n_dbs = 0;
-    Xapian::Stem stem{"norwegian"};
-    Xapian::SimpleStopper stopper; // operator words, when stray
+    Xapian::Stem stem = norsk_stem();
+    Xapian::SimpleStopper stopper; // stopwords, and operator words when stray
 };
 
 struct motesok_xquery {
+    explicit motesok_xquery(Xapian::Query query = Xapian::Query()) : q(std::move(query)) {}
     Xapian::Query q;
+    std::string suggestion; // the corrected query text, "" if none
 };
 
 // A facet: (value, count), most frequent first.
@@ -97,6 +267,7 @@ struct motesok_xresults {
     Xapian::Stem stem;
     Xapian::Query query;
     Xapian::MSet mset;
+    Xapian::doccount checked = 0; // matches the search checked at least
     std::vector<std::unique_ptr<FacetSpy>> spies;
     std::vector<Xapian::Document> docs;
     std::vector<std::string> data;
@@ -337,6 +508,61 @@ extern "C" void motesok_xwriter_close(motesok_xwriter *w) noexcept
     delete w;
 }
 
+namespace {
+
+// A document whose TermGenerator analyses Norwegian (stemmer, stopwords
+// kept unstemmed for phrases, positions).
+std::unique_ptr<motesok_xdoc> new_xdoc()
+{
+    auto d = std::make_unique<motesok_xdoc>();
+    d->stem = norsk_stem();
+    d->tg.set_stemmer(d->stem);
+    d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    d->tg.set_stopper(&analysis().stopper);
+    d->tg.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+    d->tg.set_document(d->doc);
+    return d;
+}
+
+// True if term is a word of the body text: no field prefix, letters only
+// (words with digits, like 2018 or sak12, have no parts and no spelling).
+bool plain_word(const std::string &t)
+{
+    if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z'))
+        return false;
+    for (unsigned char c : t)
+        if (c < 0x80 && !((c >= 'a' && c <= 'z')))
+            return false;
+    return true;
+}
+
+} // namespace
+
+extern "C" motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
+                                               motesok_error *err) noexcept
+{
+    if (d == nullptr)
+        return invalid(err, "no document");
+    try {
+        std::vector<std::pair<std::string, Xapian::termcount>> add;
+        const msk_norsk *data = analysis().data;
+        for (auto t = d->doc.termlist_begin(); t != d->doc.termlist_end(); ++t) {
+            const std::string word = *t;
+            if (!plain_word(word))
+                continue;
+            for (const std::string &s : cached_part_stems(word, d->stem))
+                add.emplace_back("Z" + s, t.get_wdf());
+            if (spelling && word.size() >= 3 && !msk_norsk_stopword(data, word.data(), word.size()))
+                d->spelling.push_back(word);
+        }
+        for (const auto &a : add)
+            d->doc.add_term(a.first, a.second);
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 extern "C" motesok_status motesok_xwriter_new_doc(motesok_xwriter *w, motesok_xdoc **out,
                                                   motesok_error *err) noexcept
 {
@@ -346,10 +572,7 @@ extern "C" motesok_status motesok_xwriter_new_doc(motesok_xwriter *w, motesok_xd
     if (w == nullptr)
         return invalid(err, "no writer");
     try {
-        auto d = std::make_unique<motesok_xdoc>();
-        d->tg.set_stemmer(w->stem);
-        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-        d->tg.set_document(d->doc);
+        auto d = new_xdoc();
         *out = d.release();
         return MOTESOK_OK;
     } catch (...) {
@@ -363,10 +586,7 @@ extern "C" motesok_status motesok_xdoc_new(motesok_xdoc **out, motesok_error *er
         return invalid(err, "no place for the document");
     *out = nullptr;
     try {
-        auto d = std::make_unique<motesok_xdoc>();
-        d->tg.set_stemmer(Xapian::Stem("norwegian")); // a Stem is not shared between threads
-        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-        d->tg.set_document(d->doc);
+        auto d = new_xdoc();
         *out = d.release();
         return MOTESOK_OK;
     } catch (...) {
@@ -479,7 +699,16 @@ extern "C" motesok_status motesok_xwriter_replace(motesok_xwriter *w, const char
 {
     if (w == nullptr || d == nullptr || id_term == nullptr || *id_term == '\0')
         return invalid(err, "no writer, document or id term");
-    return replace_doc(w, id_term, d->doc, err);
+    motesok_status st = replace_doc(w, id_term, d->doc, err);
+    if (st != MOTESOK_OK)
+        return st;
+    try {
+        for (const std::string &word : d->spelling)
+            w->db.add_spelling(word);
+        return MOTESOK_OK;
+    } catch (...) {
+        return lose_changes(w, map_exception(err), err);
+    }
 }
 
 extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char *term,
@@ -603,6 +832,9 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
         auto r = std::make_unique<motesok_xreader>();
         for (const char *w : OPERATOR_WORDS)
             r->stopper.add(w);
+        const msk_norsk *data = analysis().data;
+        for (size_t i = 0; i < msk_norsk_n_stopwords(data); i++)
+            r->stopper.add(msk_norsk_stopword_at(data, i));
         for (size_t i = 0; i < n; i++) {
             current = dirs[i];
             if (current == nullptr || *current == '\0')
@@ -878,7 +1110,197 @@ void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xpa
 // phrases, +/-) plus prefix wildcards and a leading NOT.
 const unsigned PARSE_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_PHRASE |
-                             Xapian::QueryParser::FLAG_LOVEHATE;
+                             Xapian::QueryParser::FLAG_LOVEHATE |
+                             Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+
+// What rewrite() needs: the parser (for the words behind stems), a
+// stemmer, and the words typed with a capital outside quotes, which the
+// parser leaves unstemmed (names) but which should still meet their
+// inflections and parts; a quoted word stays exact.
+bool word_char(unsigned char c);
+
+struct Rewriter {
+    const Xapian::QueryParser &qp;
+    Xapian::Stem &stem;
+    std::set<std::string> capitalised;
+};
+
+// The folded words of text that begin with a capital letter outside
+// double quotes.
+std::set<std::string> capitalised_words(const std::string &text)
+{
+    std::set<std::string> out;
+    bool quoted = false;
+    for (size_t i = 0; i < text.size();) {
+        if (text[i] == '"') {
+            quoted = !quoted;
+            i++;
+            continue;
+        }
+        size_t end = i;
+        while (end < text.size() && word_char(static_cast<unsigned char>(text[end])))
+            end++;
+        if (end == i) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t *>(text.data()) + i,
+                         static_cast<utf8proc_ssize_t>(end - i), &c);
+        if (!quoted && utf8proc_category(c) == UTF8PROC_CATEGORY_LU) {
+            char *f = msk_casefold(text.substr(i, end - i).c_str());
+            if (f != nullptr)
+                out.insert(f);
+            std::free(f);
+        }
+        i = end;
+    }
+    return out;
+}
+
+// The body-text word a query leaf stands for ("" for other leaves): the
+// word as typed for a stemmed term, else a capitalised word itself.
+std::string leaf_word(const Xapian::Query &q, const Rewriter &rw, std::string *term)
+{
+    if (q.get_type() != Xapian::Query::LEAF_TERM)
+        return "";
+    *term = *q.get_terms_begin();
+    if (term->size() > 1 && (*term)[0] == 'Z' && plain_word(term->substr(1))) {
+        auto u = rw.qp.unstem_begin(*term);
+        return u != rw.qp.unstem_end(*term) ? *u : term->substr(1);
+    }
+    return plain_word(*term) && rw.capitalised.count(*term) ? *term : "";
+}
+
+// Leaf q for word, OR its stem if q is the word unstemmed (a capitalised
+// word: the parser leaves names as typed, but Aasheim should meet Åsheim),
+// OR all the parts of word if it is a compound (røntgentilbud → røntgen
+// AND tilbud).
+Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool stemmed,
+                         Xapian::Stem &stem)
+{
+    std::vector<Xapian::Query> alts{q};
+    if (!stemmed)
+        alts.emplace_back("Z" + stem(word));
+    msk_split sp;
+    if (msk_norsk_split(analysis().data, word.data(), word.size(), &sp)) {
+        std::vector<Xapian::Query> parts;
+        for (size_t i = 0; i < sp.n_top; i++)
+            parts.emplace_back("Z" + stem(word.substr(sp.top[i].start, sp.top[i].end - sp.top[i].start)));
+        alts.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    }
+    return alts.size() == 1 ? q : Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
+}
+
+// A synonym group as a query: any one of its members, a member of several
+// words as all of them.
+Xapian::Query group_query(const std::vector<std::vector<std::string>> &group)
+{
+    std::vector<Xapian::Query> members;
+    for (const auto &m : group) {
+        std::vector<Xapian::Query> words;
+        for (const std::string &st : m)
+            words.emplace_back("Z" + st);
+        members.emplace_back(Xapian::Query::OP_AND, words.begin(), words.end());
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, members.begin(), members.end());
+}
+
+Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw);
+
+// True if a stemmed word of q is in no document: only then is a spelling
+// correction worth offering (the spelling table holds unstemmed words, so
+// Xapian alone would correct tenester and helsesamarbeid, which match).
+bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q)
+{
+    bool unknown = false;
+    with_retry(r->db, [&] {
+        unknown = false;
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && !unknown; ++t)
+            unknown = (*t).size() > 1 && (*t)[0] == 'Z' && r->db.get_termfreq(*t) == 0;
+    });
+    return unknown;
+}
+
+// Rewrite the subqueries of an AND- or OR-like query: stemmed words that
+// together make a member of a synonym group become the whole group; other
+// words are searched with their parts; deeper queries are rewritten.
+std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &kids, Rewriter &rw)
+{
+    Xapian::Stem &stem = rw.stem;
+    std::vector<std::string> stems(kids.size()), words(kids.size());
+    for (size_t i = 0; i < kids.size(); i++) {
+        std::string term;
+        words[i] = leaf_word(kids[i], rw, &term);
+        if (!words[i].empty())
+            stems[i] = term[0] == 'Z' ? term.substr(1) : stem(words[i]);
+    }
+    std::vector<bool> used(kids.size(), false);
+    std::vector<Xapian::Query> out;
+    for (const auto &group : analysis().groups) {
+        for (const auto &member : group) {
+            std::vector<size_t> at;
+            for (const std::string &st : member) {
+                for (size_t i = 0; i < kids.size(); i++) {
+                    if (!used[i] && stems[i] == st &&
+                        std::find(at.begin(), at.end(), i) == at.end()) {
+                        at.push_back(i);
+                        break;
+                    }
+                }
+            }
+            if (at.size() != member.size())
+                continue;
+            for (size_t i : at)
+                used[i] = true;
+            out.push_back(group_query(group));
+            break;
+        }
+    }
+    for (size_t i = 0; i < kids.size(); i++) {
+        if (used[i])
+            continue;
+        const bool leaf = kids[i].get_type() == Xapian::Query::LEAF_TERM;
+        out.push_back(words[i].empty()
+                          ? (leaf ? kids[i] : rewrite(kids[i], rw))
+                          : with_parts(kids[i], words[i], (*kids[i].get_terms_begin())[0] == 'Z', stem));
+    }
+    return out;
+}
+
+// q with compounds and synonyms expanded (see rewrite_children); phrases,
+// NEAR, wildcards, weights and filters stay as they are.
+Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
+{
+    const auto op = q.get_type();
+    if (op == Xapian::Query::LEAF_TERM) {
+        auto kids = rewrite_children({q}, rw);
+        return kids.size() == 1 ? kids[0] : q;
+    }
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX:
+        break;
+    default:
+        return q;
+    }
+    std::vector<Xapian::Query> kids;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        kids.push_back(q.get_subquery(i));
+    if (op == Xapian::Query::OP_AND || op == Xapian::Query::OP_OR) {
+        kids = rewrite_children(kids, rw);
+    } else {
+        // the first subquery ranks; the others (NOT, MAYBE, filter) each alone
+        for (size_t i = 0; i < kids.size(); i++)
+            kids[i] = rewrite(kids[i], rw);
+    }
+    return Xapian::Query(op, kids.begin(), kids.end());
+}
 
 // Parse text, or on a syntax error its plain words (setting *fell_back).
 // An empty result means the query held nothing to search for.
@@ -929,7 +1351,12 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         Xapian::Query q = parse_or_fall_back(r, qp, text, fell_back);
         if (q.empty())
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
-        *out = new motesok_xquery{q};
+        auto res = std::make_unique<motesok_xquery>();
+        Rewriter rw{qp, r->stem, capitalised_words(text)};
+        res->q = rewrite(q, rw);
+        if (has_unknown_word(r, q))
+            res->suggestion = qp.get_corrected_query_string();
+        *out = res.release();
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -1007,6 +1434,11 @@ extern "C" char *motesok_xquery_describe(const motesok_xquery *q) noexcept
     }
 }
 
+extern "C" const char *motesok_xquery_suggestion(const motesok_xquery *q) noexcept
+{
+    return q != nullptr && !q->suggestion.empty() ? q->suggestion.c_str() : nullptr;
+}
+
 extern "C" void motesok_xquery_free(motesok_xquery *q) noexcept
 {
     delete q;
@@ -1054,6 +1486,7 @@ void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *
 {
     Xapian::Enquire enq = make_enquire(r, s, res);
     res->mset = enq.get_mset(s->offset, s->limit, s->check_at_least);
+    res->checked = s->check_at_least;
     res->docs.clear();
     res->data.clear();
     for (auto i = res->mset.begin(); i != res->mset.end(); ++i) {
@@ -1093,7 +1526,13 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
 
 extern "C" uint64_t motesok_xresults_total(const motesok_xresults *res) noexcept
 {
-    return res != nullptr ? res->mset.get_matches_estimated() : 0;
+    if (res == nullptr)
+        return 0;
+    // Every match was checked: the count of distinct collapse keys seen is
+    // exact (Xapian's estimate for collapsed OR queries can overshoot).
+    if (res->mset.get_uncollapsed_matches_upper_bound() <= res->checked)
+        return res->mset.get_matches_lower_bound();
+    return res->mset.get_matches_estimated();
 }
 
 extern "C" size_t motesok_xresults_count(const motesok_xresults *res) noexcept

@@ -44,8 +44,9 @@ MOTESOK_API motesok_status motesok_xwriter_open(const char *dir,
 /* Close the writer; uncommitted changes are discarded where Xapian allows. */
 MOTESOK_API void motesok_xwriter_close(motesok_xwriter *w) MOTESOK_NOEXCEPT;
 
-/* Start a new empty document with a TermGenerator of its own, set up like
- * w's (Norwegian stemmer, STEM_SOME, positions); free with xdoc_free. */
+/* Start a new empty document with a TermGenerator of its own: Norwegian
+ * analysis (Bokmål + Nynorsk stemmer, stopwords, positions); free with
+ * xdoc_free. */
 MOTESOK_API motesok_status motesok_xwriter_new_doc(motesok_xwriter *w,
                                                    motesok_xdoc **out,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
@@ -62,6 +63,13 @@ MOTESOK_API motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
                                                    unsigned wdf_inc,
                                                    const char *prefix,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* After the text is indexed: add the stems of the parts of its compound
+ * words (kommunehelsesamarbeidet → kommune, helse, samarbeid,
+ * helsesamarbeid) with the wdf of the whole word and, with spelling, keep
+ * its words for the spelling table, which motesok_xwriter_replace fills. */
+MOTESOK_API motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
+                                                motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Advance the term position so phrases do not match across a boundary. */
 MOTESOK_API void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) MOTESOK_NOEXCEPT;
@@ -200,10 +208,12 @@ typedef struct motesok_xparse_options {
     unsigned max_wildcard; /* max terms a prefix* expands to (0: 1000) */
 } motesok_xparse_options;
 
-/* Parse a user query (Xapian QueryParser, Norwegian stemming, phrases,
- * +/-, AND/OR/NOT, prefix*). On a syntax error it falls back to the words
- * alone; *fell_back (may be NULL) says so. An empty query yields MatchAll
- * only when it holds nothing at all, else ERR_QUERY. */
+/* Parse a user query (Xapian QueryParser, Norwegian analysis as in
+ * documents, phrases, +/-, AND/OR/NOT, prefix*); a compound also matches
+ * its parts, an abbreviation or synonym its group (data/norsk). On a syntax
+ * error it falls back to the words alone; *fell_back (may be NULL) says so.
+ * An empty query yields MatchAll only when it holds nothing at all, else
+ * ERR_QUERY. */
 MOTESOK_API motesok_status motesok_xreader_parse(motesok_xreader *r,
                                                  const char *query,
                                                  const motesok_xparse_options *opt,
@@ -239,6 +249,11 @@ MOTESOK_API motesok_xquery *motesok_xquery_combine(motesok_xop op,
 
 /* Xapian's description of the query, for logs and tests (caller frees). */
 MOTESOK_API char *motesok_xquery_describe(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* The query with misspelt words corrected from the index's spelling table
+ * ("rehabiltering" → "rehabilitering"), or NULL if nothing was corrected;
+ * valid while q lives. */
+MOTESOK_API const char *motesok_xquery_suggestion(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* Release a query (NULL is fine). */
 MOTESOK_API void motesok_xquery_free(motesok_xquery *q) MOTESOK_NOEXCEPT;

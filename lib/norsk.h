@@ -1,0 +1,92 @@
+/* Norwegian language data for the analyser (internal): the hunspell-no
+ * word lists (Bokmål + Nynorsk) for compound splitting and for re-joining
+ * words hyphenated at a line end, and the user-extendable files under
+ * <data dir>/norsk/: nynorsk.txt (Nynorsk → Bokmål pairs), stopwords.txt,
+ * synonyms.txt (groups of abbreviations and synonyms), nosplit.txt.
+ * Loaded data is read-only, so one copy serves every thread. Words are
+ * handled case-folded (see msk_casefold). */
+#ifndef MSK_NORSK_H
+#define MSK_NORSK_H
+
+#include "internal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct msk_norsk msk_norsk;
+
+/* Bytes [start, end) of a word. */
+typedef struct msk_span {
+    uint16_t start, end;
+} msk_span;
+
+/* Most parts a compound is split into (longer chains are left whole). */
+#define MSK_SPLIT_MAX 4
+
+/* How a compound splits: top holds the fewest dictionary words that make
+ * it (linking -s-/-e- left out of the spans); leaf splits each top part of
+ * eight letters or more once more where it is itself a compound. */
+typedef struct msk_split {
+    size_t n_top;
+    msk_span top[MSK_SPLIT_MAX];
+    size_t n_leaf;
+    msk_span leaf[MSK_SPLIT_MAX * MSK_SPLIT_MAX];
+} msk_split;
+
+/* Load the data: each folder of the colon-separated data_dirs that holds
+ * norsk/ adds its files; the dictionaries come from hunspell_dir (nb_NO and
+ * nn_NO .dic/.aff). Missing files are not errors: they are listed in
+ * msk_norsk_warnings(). Malformed lines are skipped and listed there too. */
+motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, msk_norsk **out,
+                              motesok_error *err);
+
+/* Free data from msk_norsk_load (NULL is fine). */
+void msk_norsk_free(msk_norsk *n);
+
+/* The process-wide data, loaded on first use from $MOTESOK_DATA_DIR (else
+ * the built-in data folders) and $MOTESOK_HUNSPELL_DIR (else
+ * /usr/share/hunspell). Never NULL: without memory it is empty. */
+const msk_norsk *msk_norsk_shared(void);
+
+/* What was missing or malformed at load, one line each; "" if nothing. */
+const char *msk_norsk_warnings(const msk_norsk *n);
+
+/* A hash of everything loaded: indexes built with other data differ. */
+uint64_t msk_norsk_fingerprint(const msk_norsk *n);
+
+/* Dictionary words loaded (0 without hunspell-no). */
+size_t msk_norsk_n_words(const msk_norsk *n);
+
+/* True if folded word w is a dictionary word, maybe with an inflectional
+ * ending (samarbeidet, tjenestene, vakta). */
+bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len);
+
+/* True if folded word w is a stopword. */
+bool msk_norsk_stopword(const msk_norsk *n, const char *w, size_t len);
+
+/* Split folded word w into dictionary words: parts of at least four
+ * letters, all but the last exactly a dictionary word, optionally followed
+ * by a linking s or e; the last maybe inflected. False (and *out empty)
+ * when w is no such compound, is a name or is in nosplit.txt. */
+bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *out);
+
+/* Nynorsk → Bokmål pairs (folded), in file order. */
+size_t msk_norsk_n_pairs(const msk_norsk *n);
+void msk_norsk_pair(const msk_norsk *n, size_t i, const char **nynorsk, const char **bokmal);
+
+/* Stopwords (folded), in file order. */
+size_t msk_norsk_n_stopwords(const msk_norsk *n);
+const char *msk_norsk_stopword_at(const msk_norsk *n, size_t i);
+
+/* Synonym groups: group i's members (folded, words separated by one space). */
+size_t msk_norsk_n_groups(const msk_norsk *n);
+size_t msk_norsk_group(const msk_norsk *n, size_t i, const char *const **members);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
