@@ -17,6 +17,7 @@
 #endif
 
 #define MIN_PART 4         /* letters in a compound part */
+#define MIN_FREE_PART 6    /* letters in a first part without the compound flag */
 #define MAX_WORD 255       /* bytes in a stored word */
 #define MAX_DATA_FILE (64u << 20)
 #define MAX_WARNINGS 20
@@ -27,6 +28,7 @@ enum {
     F_NAME = 2,    /* a capitalised dictionary entry: a name */
     F_NOSPLIT = 4, /* listed in nosplit.txt */
     F_STOP = 8,    /* listed in stopwords.txt */
+    F_COMPOUND = 16, /* hunspell allows it in compounds (COMPOUNDFLAG) */
 };
 
 /* A set of words with flags: open addressing over offsets into an arena
@@ -420,11 +422,67 @@ static bool dict_word(const char *p, size_t len, bool utf8, msk_buf *out, bool *
     return out->len > 0;
 }
 
+/* What load_dict needs from a .aff file: the compound flag and the simple
+ * prefixes (nothing stripped, any word: "PFX f 0 sam ."), by flag. */
+typedef struct affixes {
+    bool utf8;
+    unsigned char compound;
+    char prefix[256][16];
+} affixes;
+
+static void read_affixes(const char *aff, affixes *a)
+{
+    memset(a, 0, sizeof *a);
+    for (const char *line = aff; line != NULL; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        char flag[8], strip[16], add[16], cond[16];
+        if (strncmp(line, "SET UTF-8", 9) == 0)
+            a->utf8 = true;
+        else if (sscanf(line, "COMPOUNDFLAG %7s", flag) == 1 && flag[1] == '\0')
+            a->compound = (unsigned char)flag[0];
+        else if (sscanf(line, "PFX %7s %15s %15s %15s", flag, strip, add, cond) == 4 &&
+                 flag[1] == '\0' && strcmp(strip, "0") == 0 && strcmp(cond, ".") == 0 &&
+                 strlen(add) < sizeof a->prefix[0])
+            memcpy(a->prefix[(unsigned char)flag[0]], add, strlen(add) + 1);
+    }
+}
+
+/* Add the dictionary entry line[0..len) (word/FLAGS) to the set, with its
+ * simple prefixed forms (handling → samhandling). */
+static motesok_status add_entry(msk_norsk *n, const affixes *a, const char *line, size_t len,
+                                msk_buf *w, msk_buf *pw)
+{
+    size_t wl = strcspn(line, "/ \t\r\n");
+    if (wl > len)
+        wl = len;
+    bool cap;
+    if (!dict_word(line, wl, a->utf8, w, &cap))
+        return MOTESOK_OK;
+    const char *flags = line[wl] == '/' ? line + wl + 1 : "";
+    size_t fl = line[wl] == '/' ? strcspn(flags, " \t\r\n") : 0;
+    unsigned f = cap ? F_NAME : F_WORD;
+    if (!cap && a->compound != 0 && memchr(flags, a->compound, fl) != NULL)
+        f |= F_COMPOUND;
+    motesok_status st = set_add(&n->words, w->data, w->len, f);
+    for (size_t i = 0; st == MOTESOK_OK && !cap && i < fl; i++) {
+        const char *pre = a->prefix[(unsigned char)flags[i]];
+        if (*pre == '\0')
+            continue;
+        bool pcap;
+        pw->len = 0;
+        if (dict_word(pre, strlen(pre), a->utf8, pw, &pcap) &&
+            (st = msk_buf_append(pw, w->data, w->len)) == MOTESOK_OK)
+            st = set_add(&n->words, pw->data, pw->len, F_WORD);
+    }
+    return st;
+}
+
 /* Load the hunspell dictionary dir/lang.dic (encoding from lang.aff). */
 static motesok_status load_dict(msk_norsk *n, const char *dir, const char *lang, motesok_error *err)
 {
     char path[4096];
-    msk_buf aff = {0}, dic = {0}, w = {0};
+    msk_buf aff = {0}, dic = {0}, w = {0}, pw = {0};
     snprintf(path, sizeof path, "%s/%s.aff", dir, lang);
     motesok_status st = read_file(n, path, &aff, err);
     if (st == MOTESOK_OK) {
@@ -435,24 +493,26 @@ static motesok_status load_dict(msk_norsk *n, const char *dir, const char *lang,
         warn(n, "%s not found: compounds are not split with it (install hunspell-no)", path);
         st = MOTESOK_OK;
     } else if (st == MOTESOK_OK) {
-        const char *set = strstr(aff.data, "\nSET ");
-        bool utf8 = set != NULL && strncmp(set + 5, "UTF-8", 5) == 0;
+        affixes *a = malloc(sizeof *a);
+        if (a == NULL)
+            st = MOTESOK_ERR_NOMEM;
+        else
+            read_affixes(aff.data, a);
         size_t before = n->words.n;
         char *line = strchr(dic.data, '\n'); /* the first line is a count */
         while (st == MOTESOK_OK && line != NULL) {
             line++;
             char *end = strchr(line, '\n');
-            size_t len = strcspn(line, "/ \t\r\n");
-            bool cap;
-            if (dict_word(line, len, utf8, &w, &cap))
-                st = set_add(&n->words, w.data, w.len, cap ? F_NAME : F_WORD);
+            st = add_entry(n, a, line, end != NULL ? (size_t)(end - line) : strlen(line), &w, &pw);
             line = end;
         }
+        free(a);
         n->n_dict += n->words.n - before;
     }
     msk_buf_free(&aff);
     msk_buf_free(&dic);
     msk_buf_free(&w);
+    msk_buf_free(&pw);
     return st == MOTESOK_ERR_NOMEM ? msk_error_set(err, st, "out of memory loading %s", path) : st;
 }
 
@@ -585,16 +645,22 @@ static const char *const endings[] = {
     "ert", "ete", "ede", "ste", "rne", "ende", "ande", "enes", "anes", "erne",
 };
 
-/* True if w, or w less one ending (leaving three bytes or more), has any of
- * flags. */
+/* True if w, or w less one ending (leaving three bytes or more; or with
+ * an e for it: kommunane → kommune), has any of flags. */
 static bool known_as(const msk_norsk *n, const char *w, size_t len, unsigned flags)
 {
     if (set_flags(&n->words, w, len) & flags)
         return true;
+    char base[MAX_WORD + 1];
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
         size_t el = strlen(endings[i]);
-        if (len >= el + 3 && memcmp(w + len - el, endings[i], el) == 0 &&
-            (set_flags(&n->words, w, len - el) & flags))
+        if (len < el + 3 || len - el >= MAX_WORD || memcmp(w + len - el, endings[i], el) != 0)
+            continue;
+        if (set_flags(&n->words, w, len - el) & flags)
+            return true;
+        memcpy(base, w, len - el);
+        base[len - el] = 'e';
+        if (endings[i][0] != 'e' && (set_flags(&n->words, base, len - el + 1) & flags))
             return true;
     }
     return false;
@@ -654,11 +720,20 @@ static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *t
         if (parts[k] + 2u > MSK_SPLIT_MAX)
             continue;
         for (size_t e = k + MIN_PART; e + MIN_PART <= L; e++) {
-            if (!(set_flags(&n->words, w + at[k], at[e] - at[k]) & F_WORD))
+            /* a part before the last: a word hunspell lets begin compounds,
+             * or one long enough not to be a chance string (samar|beid) */
+            unsigned f = set_flags(&n->words, w + at[k], at[e] - at[k]);
+            if (!(f & F_WORD) || (!(f & F_COMPOUND) && e - k < MIN_FREE_PART))
                 continue;
             bool link = w[at[e]] == 's' || w[at[e]] == 'e';
             for (size_t next = e; next <= e + (link ? 1u : 0u); next++) {
-                if (parts[next] == 0xFF || parts[k] + 1u < parts[next]) {
+                /* fewest parts; on a tie the longer part (helse|, not
+                 * hels|e), but a linking s stays out (samarbeid|s|avtale) */
+                bool tie = parts[next] != 0xFF && parts[k] + 1u == parts[next];
+                bool longer = tie && e > end[next] &&
+                              !(e == end[next] + 1u && w[at[end[next]]] == 's');
+                bool unlinked = tie && e + 1u == end[next] && w[at[e]] == 's';
+                if (parts[next] == 0xFF || parts[k] + 1u < parts[next] || longer || unlinked) {
                     parts[next] = (unsigned char)(parts[k] + 1);
                     from[next] = (unsigned char)k;
                     end[next] = (unsigned char)e;
@@ -686,11 +761,30 @@ static bool keep_whole(const msk_norsk *n, const char *w, size_t len)
            (known_as(n, w, len, F_NAME | F_NOSPLIT) && !msk_norsk_known(n, w, len));
 }
 
+/* True if every top part of a split has at least min letters. */
+static bool parts_at_least(const char *w, const msk_span *top, size_t n_top, size_t min)
+{
+    for (size_t i = 0; i < n_top; i++) {
+        size_t letters = 0;
+        for (size_t b = top[i].start; b < top[i].end; b++)
+            letters += ((unsigned char)w[b] & 0xC0) != 0x80;
+        if (letters < min)
+            return false;
+    }
+    return true;
+}
+
 bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *out)
 {
     memset(out, 0, sizeof *out);
     if (n->words.n == 0 || keep_whole(n, w, len) || !split_top(n, w, len, out->top, &out->n_top))
         return false;
+    /* A word the dictionary knows splits only into parts of five letters
+     * or more: helse|samarbeid, not tjen|ester, pasi|enter, forsk|rift. */
+    if (msk_norsk_known(n, w, len) && !parts_at_least(w, out->top, out->n_top, MIN_PART + 1)) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
     for (size_t i = 0; i < out->n_top; i++) {
         msk_span t = out->top[i], sub[MSK_SPLIT_MAX];
         size_t n_sub = 0;

@@ -42,6 +42,14 @@ unsigned long msk_shim_retries(void)
 #endif
     ;
 
+/* The analyser's stem of folded word (as documents and queries get it)
+ * into out (cap bytes, NUL-terminated, cut if longer). */
+void msk_shim_stem(const char *word, char *out, size_t cap)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -537,6 +538,19 @@ bool plain_word(const std::string &t)
 }
 
 } // namespace
+
+extern "C" void msk_shim_stem(const char *word, char *out, size_t cap) noexcept
+{
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    try {
+        Xapian::Stem stem = norsk_stem();
+        std::string s = stem(word != nullptr ? word : "");
+        std::snprintf(out, cap, "%s", s.c_str());
+    } catch (...) {
+    }
+}
 
 extern "C" motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
                                                motesok_error *err) noexcept

@@ -1,0 +1,430 @@
+/* Tests for the Norwegian analysis: lib/norsk.c (the data, compound
+ * splitting) and the shim's use of it (stems, compound parts, synonyms,
+ * spelling), on the shipped data/norsk files and Debian's hunspell-no. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "motesok/extract.h"
+#include "motesok/xapian.h"
+#include "norsk.h"
+#include "shim_internal.h"
+#include "test_tmpdir.h"
+
+#define DATA_DIR MOTESOK_SOURCE_DIR "/data"
+#define HUNSPELL_DIR "/usr/share/hunspell"
+
+/* ---- the data ------------------------------------------------------------ */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_load_reads_files_and_reports_bad_lines(void **state)
+{
+    (void)state;
+    char dir[256], sub[300], p[400];
+    assert_true(msk_test_mkdtemp(dir, sizeof dir, "norsk"));
+    snprintf(sub, sizeof sub, "%s/norsk", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(p, sizeof p, "%s/nynorsk.txt", sub);
+    write_file(p, "# comment\nTeneste tjeneste\n\neitt\n  sjukehus\tsykehus  # trailing\n");
+    snprintf(p, sizeof p, "%s/stopwords.txt", sub);
+    write_file(p, "og\nIKKJE\nto ord\n");
+    snprintf(p, sizeof p, "%s/synonyms.txt", sub);
+    write_file(p, "KAD | kommunal akutt døgnenhet\nensom\nlms | 12 senter | lokalmedisinsk senter\n");
+    snprintf(p, sizeof p, "%s/nosplit.txt", sub);
+    write_file(p, "helsesamarbeid\n");
+    msk_norsk *n = NULL;
+    motesok_error err;
+    assert_int_equal(msk_norsk_load(dir, "/nonexistent", &n, &err), MOTESOK_OK);
+    /* pairs folded, comments and malformed lines skipped */
+    assert_int_equal(msk_norsk_n_pairs(n), 2);
+    const char *nn, *nb;
+    msk_norsk_pair(n, 0, &nn, &nb);
+    assert_string_equal(nn, "teneste");
+    assert_string_equal(nb, "tjeneste");
+    msk_norsk_pair(n, 1, &nn, &nb);
+    assert_string_equal(nn, "sjukehus");
+    assert_string_equal(nb, "sykehus");
+    assert_int_equal(msk_norsk_n_stopwords(n), 2);
+    assert_true(msk_norsk_stopword(n, "ikkje", 5));
+    assert_false(msk_norsk_stopword(n, "to", 2));
+    /* groups: members folded, words joined by one space */
+    assert_int_equal(msk_norsk_n_groups(n), 2);
+    const char *const *m;
+    assert_int_equal(msk_norsk_group(n, 0, &m), 2);
+    assert_string_equal(m[0], "kad");
+    assert_string_equal(m[1], "kommunal akutt døgnenhet");
+    assert_int_equal(msk_norsk_group(n, 1, &m), 2);
+    assert_string_equal(m[1], "lokalmedisinsk senter");
+    /* every problem named with file and line */
+    const char *w = msk_norsk_warnings(n);
+    assert_non_null(strstr(w, "nynorsk.txt:4: expected two words"));
+    assert_non_null(strstr(w, "stopwords.txt:3: expected one word"));
+    assert_non_null(strstr(w, "synonyms.txt:2: a group needs two members"));
+    assert_non_null(strstr(w, "synonyms.txt:3: member \" 12 senter \" is not made of letters"));
+    assert_non_null(strstr(w, "nb_NO.aff not found"));
+    /* without dictionaries nothing splits */
+    assert_int_equal(msk_norsk_n_words(n), 0);
+    msk_split sp;
+    assert_false(msk_norsk_split(n, "kommunestyret", 13, &sp));
+    /* the fingerprint follows the contents */
+    uint64_t before = msk_norsk_fingerprint(n);
+    msk_norsk_free(n);
+    write_file(p, "helsesamarbeid\nlegevakt\n");
+    assert_int_equal(msk_norsk_load(dir, "/nonexistent", &n, &err), MOTESOK_OK);
+    assert_true(msk_norsk_fingerprint(n) != before);
+    msk_norsk_free(n);
+    /* no data at all is no error, but said */
+    assert_int_equal(msk_norsk_load("/nonexistent", "", &n, &err), MOTESOK_OK);
+    assert_non_null(strstr(msk_norsk_warnings(n), "no norsk/ data in /nonexistent"));
+    msk_norsk_free(n);
+    msk_test_rmtree(dir);
+}
+
+/* The shared data: the shipped files and hunspell-no. */
+static const msk_norsk *data(void)
+{
+    const msk_norsk *n = msk_norsk_shared();
+    assert_true(msk_norsk_n_words(n) > 100000); /* hunspell-no is installed */
+    assert_true(msk_norsk_n_pairs(n) > 100);
+    return n;
+}
+
+/* The split of w as "a|b|c / leaves" for compact comparison ("" if none). */
+static const char *split_str(const char *w)
+{
+    static char buf[256];
+    msk_split sp;
+    buf[0] = '\0';
+    if (!msk_norsk_split(data(), w, strlen(w), &sp))
+        return buf;
+    for (size_t i = 0; i < sp.n_top; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%.*s", i ? "|" : "",
+                 (int)(sp.top[i].end - sp.top[i].start), w + sp.top[i].start);
+    if (sp.n_leaf != sp.n_top) {
+        strcat(buf, " /");
+        for (size_t i = 0; i < sp.n_leaf; i++)
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %.*s",
+                     (int)(sp.leaf[i].end - sp.leaf[i].start), w + sp.leaf[i].start);
+    }
+    return buf;
+}
+
+static void test_split_compounds(void **state)
+{
+    (void)state;
+    static const char *const table[][2] = {
+        {"helsesamarbeid", "helse|samarbeid"},
+        {"kommunehelsesamarbeidet", "kommune|helsesamarbeidet / kommune helse samarbeidet"},
+        {"jordmorvakt", "jordmor|vakt"},
+        {"røntgentilbud", "røntgen|tilbud"},
+        {"fastlegeordningen", "fastlege|ordningen / fast lege ordningen"},
+        {"jordmorvakta", "jordmor|vakta"},
+        {"kommunestyret", "kommune|styret"},
+        /* the linking -s- and -e- are left out of the parts */
+        {"samarbeidsavtale", "samarbeid|avtale"},
+        {"vedtaksprotokollen", "vedtak|protokollen"},
+        {"barnehageplass", "barnehage|plass"}, /* barnehage: nosplit.txt */
+        /* Nynorsk */
+        {"sjukehusavdelinga", "sjukehus|avdelinga"},
+        {"tenestetilbodet", "teneste|tilbodet"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        const char *got = split_str(table[i][0]);
+        if (strcmp(got, table[i][1]) != 0)
+            fail_msg("%s: split as \"%s\", want \"%s\"", table[i][0], got, table[i][1]);
+    }
+}
+
+static void test_split_leaves_whole(void **state)
+{
+    (void)state;
+    static const char *const whole[] = {
+        /* names, also inflected, and nosplit.txt */
+        "hallingdal", "hallingdalen", "hemsedal", "nesbyen",
+        /* too short for two parts of four letters, or no compound */
+        "vedtak", "rådmann", "møtebok", "samarbeid", "rehabilitering", "kommune",
+        /* dictionary words whose "parts" would be chance strings */
+        "tjenester", "pasienter", "mennesker", "forskrift", "idrettslag", "legevakt",
+        /* not all letters */
+        "covid19", "e-post", "",
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+        const char *got = split_str(whole[i]);
+        if (*got != '\0')
+            fail_msg("%s: split as \"%s\", want it whole", whole[i], got);
+    }
+}
+
+static void test_known_words_with_endings(void **state)
+{
+    (void)state;
+    const msk_norsk *n = data();
+    static const char *const known[] = {"samarbeidet", "tjenestene", "vakta", "kommunane",
+                                        "helsestasjon", "samhandling"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!msk_norsk_known(n, known[i], strlen(known[i])))
+            fail_msg("%s should be a known word", known[i]);
+    assert_false(msk_norsk_known(n, "xqzvbrt", 7));
+    assert_false(msk_norsk_known(n, "samhandlingqq", 13));
+}
+
+/* ---- stems: Bokmål and Nynorsk meet ------------------------------------ */
+
+static const char *stem_of(const char *w)
+{
+    static char buf[128];
+    msk_shim_stem(w, buf, sizeof buf);
+    return buf;
+}
+
+static void test_stems_meet(void **state)
+{
+    (void)state;
+    (void)data();
+    static const char *const groups[][9] = {
+        {"tjeneste", "tjenester", "tjenesten", "tjenestene", "teneste", "tenester", "tenesta",
+         "tenestene", NULL},
+        {"kommune", "kommunen", "kommunene", "kommunane", NULL},
+        {"vedtak", "vedtaket", "vedtakene", "vedtaka", NULL},
+        {"prosjekt", "prosjektet", "prosjekta", "prosjekter", NULL},
+        {"møte", "møtet", "møter", "møta", NULL},
+        {"samarbeid", "samarbeidet", "samarbeida", NULL},
+        {"sykehus", "sjukehus", "sykehuset", "sjukehuset", NULL},
+        {"tilbud", "tilbod", "tilbodet", NULL},
+        /* aa in old names is å */
+        {"aasheim", "åsheim", NULL},
+    };
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        char first[128];
+        snprintf(first, sizeof first, "%s", stem_of(groups[g][0]));
+        assert_true(first[0] != '\0');
+        for (size_t i = 1; groups[g][i] != NULL; i++)
+            if (strcmp(stem_of(groups[g][i]), first) != 0)
+                fail_msg("%s stems to %s, %s to %s", groups[g][i], stem_of(groups[g][i]),
+                         groups[g][0], first);
+    }
+    /* and words that must stay apart do */
+    char a[128];
+    snprintf(a, sizeof a, "%s", stem_of("tjeneste"));
+    assert_string_not_equal(a, stem_of("tjener"));
+    snprintf(a, sizeof a, "%s", stem_of("sykehus"));
+    assert_string_not_equal(a, stem_of("syke"));
+}
+
+static void test_stopwords_both_standards(void **state)
+{
+    (void)state;
+    const msk_norsk *n = data();
+    static const char *const stop[] = {"ikke", "ikkje", "og", "som", "eg", "jeg", "ho", "hun"};
+    for (size_t i = 0; i < sizeof stop / sizeof *stop; i++)
+        if (!msk_norsk_stopword(n, stop[i], strlen(stop[i])))
+            fail_msg("%s should be a stopword", stop[i]);
+    static const char *const topic[] = {"sak", "møte", "vedtak", "legevakt", "budsjett"};
+    for (size_t i = 0; i < sizeof topic / sizeof *topic; i++)
+        if (msk_norsk_stopword(n, topic[i], strlen(topic[i])))
+            fail_msg("%s must not be a stopword", topic[i]);
+}
+
+/* ---- through an index: documents and queries meet ----------------------- */
+
+typedef struct fixture {
+    char tmp[256];
+    char db[300];
+    motesok_xreader *r;
+} fixture;
+
+static const char *const DOCS[][2] = {
+    {"a", "Kommunehelsesamarbeidet hadde møte om budsjettet."},
+    {"b", "Det trengs vakt for jordmor i helgene."},
+    {"c", "Sykehuset gir tilbud om røntgen to dager i uka."},
+    {"d", "Ordningen med fastleger ble drøftet."},
+    {"e", "Kommunal akutt døgnenhet åpner i mars."},
+    {"f", "Tenestene i kommunane skal samordnast."},
+    {"g", "Rektor ved Åsheim skole orienterte."},
+    {"h", "Plan for rehabilitering og habilitering."},
+    {"i", "Samhandlingsreformen krever sam-\nhandling mellom nivåene."},
+};
+#define N_DOCS (sizeof DOCS / sizeof *DOCS)
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_true(msk_test_mkdtemp(f->tmp, sizeof f->tmp, "norsk"));
+    snprintf(f->db, sizeof f->db, "%s/db", f->tmp);
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(f->db, &w, NULL), MOTESOK_OK);
+    for (size_t i = 0; i < N_DOCS; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        assert_int_equal(motesok_normalize_text(DOCS[i][1], strlen(DOCS[i][1]), &text, &len, NULL),
+                         MOTESOK_OK);
+        motesok_xdoc *d = NULL;
+        assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
+        char q[16];
+        snprintf(q, sizeof q, "Q%s", DOCS[i][0]);
+        assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_index_text(d, text, len, 1, "", NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_analyse(d, true, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_set_data(d, DOCS[i][0], 1, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
+        motesok_xdoc_free(d);
+        free(text);
+    }
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    const char *dirs[] = {f->db};
+    assert_int_equal(motesok_xreader_open(dirs, 1, &f->r, NULL), MOTESOK_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    motesok_xreader_close(f->r);
+    msk_test_rmtree(f->tmp);
+    free(f);
+    return 0;
+}
+
+/* Ids of the hits of query, in rank order; *suggestion gets the parser's
+ * correction ("" if none). */
+static const char *hits(fixture *f, const char *query, const char **suggestion)
+{
+    static char buf[64], sug[128];
+    motesok_xparse_options po = {.default_and = true};
+    motesok_xquery *q = NULL;
+    motesok_error err;
+    if (motesok_xreader_parse(f->r, query, &po, &q, NULL, &err) != MOTESOK_OK)
+        fail_msg("%s: %s", query, err.message);
+    const char *s = motesok_xquery_suggestion(q);
+    snprintf(sug, sizeof sug, "%s", s ? s : "");
+    if (suggestion != NULL)
+        *suggestion = sug;
+    motesok_xsearch xs = {.query = q, .limit = 20, .sort_slot = -1, .collapse_slot = -1};
+    motesok_xresults *res = NULL;
+    assert_int_equal(motesok_xreader_search(f->r, &xs, &res, NULL), MOTESOK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < motesok_xresults_count(res); i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+                 motesok_xresults_data(res, i, NULL));
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+    return buf;
+}
+
+static void test_queries_meet_documents(void **state)
+{
+    fixture *f = *state;
+    static const char *const table[][2] = {
+        /* a compound finds a longer compound that holds it, and its parts */
+        {"helsesamarbeid", "a"},
+        {"jordmorvakt", "b"},
+        {"jordmor vakt", "b"},
+        {"røntgentilbud", "c"},
+        {"fastlegeordning", "d"},
+        {"fastlegeordningen", "d"},
+        /* Nynorsk and Bokmål meet */
+        {"sjukehus", "c"},
+        {"tjenester kommunene", "f"},
+        {"tenesta", "f"},
+        /* an abbreviation finds its expansion */
+        {"KAD", "e"},
+        {"kad", "e"},
+        /* aa and å, with or without a capital */
+        {"Aasheim", "g"},
+        {"aasheim", "g"},
+        /* a word hyphenated at a line end is found whole */
+        {"samhandling", "i"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        const char *got = hits(f, table[i][0], NULL);
+        if (strcmp(got, table[i][1]) != 0)
+            fail_msg("%s: hits \"%s\", want \"%s\"", table[i][0], got, table[i][1]);
+    }
+    /* a quoted word stays exact */
+    assert_string_equal(hits(f, "\"jordmorvakt\"", NULL), "");
+}
+
+static void test_whole_word_ranks_first(void **state)
+{
+    fixture *f = *state;
+    (void)f;
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "rank"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
+    static const char *const texts[][2] = {
+        {"x", "Tilbud om røntgen i kommunen, og røntgen er viktig."},
+        {"y", "Røntgentilbudet i kommunen."},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        motesok_xdoc *d = NULL;
+        assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
+        char q[8];
+        snprintf(q, sizeof q, "Q%s", texts[i][0]);
+        assert_int_equal(motesok_xdoc_index_text(d, texts[i][1], strlen(texts[i][1]), 1, "", NULL),
+                         MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_analyse(d, false, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_set_data(d, texts[i][0], 1, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
+        motesok_xdoc_free(d);
+    }
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    fixture g = {0};
+    const char *dirs[] = {db};
+    assert_int_equal(motesok_xreader_open(dirs, 1, &g.r, NULL), MOTESOK_OK);
+    assert_string_equal(hits(&g, "røntgentilbud", NULL), "y x");
+    motesok_xreader_close(g.r);
+    msk_test_rmtree(tmp);
+}
+
+static void test_spelling_suggestion(void **state)
+{
+    fixture *f = *state;
+    const char *sug;
+    assert_string_equal(hits(f, "rehabiltering", &sug), "");
+    assert_string_equal(sug, "rehabilitering");
+    assert_string_equal(hits(f, sug, NULL), "h");
+    /* words that match (here through Nynorsk) are not corrected */
+    hits(f, "tenester", &sug);
+    assert_string_equal(sug, "");
+    hits(f, "KAD", &sug);
+    assert_string_equal(sug, "");
+}
+
+int main(void)
+{
+    setenv("MOTESOK_DATA_DIR", DATA_DIR, 1);
+    setenv("MOTESOK_HUNSPELL_DIR", HUNSPELL_DIR, 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_reads_files_and_reports_bad_lines),
+        cmocka_unit_test(test_split_compounds),
+        cmocka_unit_test(test_split_leaves_whole),
+        cmocka_unit_test(test_known_words_with_endings),
+        cmocka_unit_test(test_stems_meet),
+        cmocka_unit_test(test_stopwords_both_standards),
+        cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_whole_word_ranks_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
