@@ -8,7 +8,8 @@
 # dropped), so a changed source file stops the script instead of shifting
 # every passage silently.
 #
-# Usage: bench/relevance/make_docs.sh [OUTDIR]   (default bench/relevance/docs)
+# Usage: bench/relevance/make_docs.sh [OUTDIR]   (default bench/relevance/docs;
+#        the .txt files already in OUTDIR are removed first)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
