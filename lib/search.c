@@ -35,6 +35,7 @@
 #define SUGGEST_BELOW 3u
 
 struct motesok_searcher {
+    bool any_word; /* words combine with OR (the relaxed second search) */
     char *dir;
     motesok_xreader *xr;
     motesok_store *store;
@@ -397,7 +398,7 @@ static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_
     motesok_xparse_options po = {
         .fields = query_fields, .n_fields = sizeof query_fields / sizeof *query_fields,
         .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
-        .default_and = true, .norwegian_ops = true, .max_wildcard = 1000,
+        .default_and = !s->any_word, .norwegian_ops = true, .max_wildcard = 1000,
     };
     return motesok_xreader_parse(s->xr, text, &po, out, NULL, err);
 }
@@ -824,6 +825,22 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
             motesok_xresults_free(res2);
         }
     }
+    /* Still few: let any word match (documents with more of them rank
+     * first), rather than answer "nothing" to a query of several words. */
+    bool relaxed = false;
+    if (st == MOTESOK_OK && motesok_xresults_total(res) < SUGGEST_BELOW) {
+        motesok_xresults *res2 = NULL;
+        s->any_word = true;
+        if (run(s, &r, searched ? suggestion : NULL, NULL, &res2, NULL) == MOTESOK_OK &&
+            motesok_xresults_total(res2) > motesok_xresults_total(res)) {
+            motesok_xresults_free(res);
+            res = res2;
+            relaxed = true;
+        } else {
+            motesok_xresults_free(res2);
+        }
+        s->any_word = false;
+    }
     json_t *hits = NULL;
     if (st == MOTESOK_OK)
         st = make_hits(res, &r, &hits, err);
@@ -843,6 +860,7 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     json_object_set_new(out, "took_ms", json_real(round3(now_ms() - t0)));
     json_object_set_new(out, "suggestion", string_or_null(suggestion));
     json_object_set_new(out, "suggestion_searched", json_boolean(searched));
+    json_object_set_new(out, "any_word", json_boolean(relaxed));
     free(suggestion);
     json_object_set_new(out, "hits", hits);
     json_object_set_new(out, "facets", facets);

@@ -417,8 +417,8 @@ static void test_searcher_search_json_shape(void **state)
     motesok_search_request req = {.query = "legevakt"};
     json_t *j = search(f, &req);
     static const char *const keys[] = {"query", "total", "offset", "limit", "took_ms",
-                                       "suggestion", "suggestion_searched", "hits", "facets"};
-    assert_keys(j, keys, 9);
+                                       "suggestion", "suggestion_searched", "any_word", "hits", "facets"};
+    assert_keys(j, keys, 10);
     assert_string_equal(str_of(j, "query"), "legevakt");
     assert_int_equal(int_of(j, "total"), 4);
     assert_int_equal(int_of(j, "offset"), 0);
@@ -428,6 +428,7 @@ static void test_searcher_search_json_shape(void **state)
     assert_true(json_real_value(took) >= 0 && json_real_value(took) < 5000);
     assert_true(json_is_null(json_object_get(j, "suggestion")));
     assert_true(json_is_false(json_object_get(j, "suggestion_searched")));
+    assert_true(json_is_false(json_object_get(j, "any_word")));
     static const char *const fkeys[] = {"organ", "year"};
     assert_keys(json_object_get(j, "facets"), fkeys, 2);
     static const char *const hkeys[] = {"rank", "score", "id", "path", "title", "organ",
