@@ -11,12 +11,14 @@ command -v clang >/dev/null || die "clang not found: apt-get install clang libcl
 
 say "building fuzz targets with clang"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Debug -DMOTESOK_FUZZ=ON >/dev/null
-cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzz_minutes fuzz_dates
+cmake --build "$FUZZ_DIR" -j "$JOBS" --target fuzz_minutes fuzz_dates fuzz_norsk
 
 seeds=$FUZZ_DIR/seeds
 rm -rf "$seeds" && mkdir -p "$seeds"
 cp "$ROOT"/corpus/*.txt "$ROOT"/tests/data/minutes/*.txt "$seeds"/
-for target in fuzz_minutes fuzz_dates; do
+# the analyser's data: the shipped files and hunspell-no
+export MOTESOK_DATA_DIR=$ROOT/data
+for target in fuzz_minutes fuzz_dates fuzz_norsk; do
     say "fuzzing $target for $SECONDS_EACH s"
     work=$FUZZ_DIR/$target-corpus
     mkdir -p "$work"
