@@ -583,6 +583,17 @@ static int run_index(run *r)
         say("cannot open index %s: %s", r->o->index_dir, r->err.message);
         return EXIT_USAGE;
     }
+    /* The Norwegian analysis works without its data, but less well: say so. */
+    for (const char *w = motesok_index_warnings(); *w != '\0';) {
+        size_t n = strcspn(w, "\n");
+        char line[700];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), w);
+        say("warning: %s%s", line, "");
+        w += n + (w[n] == '\n');
+    }
+    if (motesok_index_reanalysing(r->idx) && !r->o->quiet)
+        say("the analysis data (data/norsk, hunspell-no) changed since this index was built: "
+            "indexing every file again%s%s", "", "");
     if (!walk_roots(r)) {
         say("%s%s", "out of memory while walking folders", "");
         return EXIT_USAGE;

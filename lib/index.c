@@ -6,6 +6,7 @@
 #include "motesok/index.h"
 #include "motesok/minutes.h"
 #include "motesok/schema.h"
+#include "norsk.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
 #include "worker.h"
@@ -38,6 +39,8 @@ struct motesok_index {
     bool in_txn;           /* a store transaction is open */
     size_t pending_files;  /* changes since the last commit */
     size_t pending_bytes;
+    char analysis[40];     /* the analysis this run indexes with (msk_norsk_analysis_id) */
+    bool reanalyse;        /* the index was built with other data: redo every file */
 };
 
 struct motesok_job {
@@ -286,6 +289,32 @@ static motesok_status recover(motesok_index *idx, motesok_error *err)
 
 /* ---- open / close ------------------------------------------------------- */
 
+/* Note the analysis of this run, and whether the index's documents were
+ * analysed otherwise (other data/norsk files or dictionaries, or an index
+ * from before the stamp): then every file is indexed again. */
+static motesok_status check_analysis(motesok_index *idx, motesok_error *err)
+{
+    msk_norsk_analysis_id(idx->analysis);
+    char *have = NULL;
+    uint64_t docs = 0;
+    motesok_status st = motesok_xwriter_get_metadata(idx->xw, MOTESOK_META_ANALYSIS, &have, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_doccount(idx->xw, &docs, err);
+    idx->reanalyse = st == MOTESOK_OK && docs > 0 && strcmp(have ? have : "", idx->analysis) != 0;
+    free(have);
+    return st;
+}
+
+bool motesok_index_reanalysing(const motesok_index *idx)
+{
+    return idx != NULL && idx->reanalyse;
+}
+
+const char *motesok_index_warnings(void)
+{
+    return msk_norsk_warnings(msk_norsk_shared());
+}
+
 motesok_status motesok_index_open(const char *dir, const motesok_index_options *opt,
                                   motesok_index **out, motesok_error *err)
 {
@@ -317,6 +346,8 @@ motesok_status motesok_index_open(const char *dir, const motesok_index_options *
         st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_SCHEMA, "1", err);
     if (st == MOTESOK_OK)
         st = recover(idx, err);
+    if (st == MOTESOK_OK)
+        st = check_analysis(idx, err);
     free(xdir);
     free(sfile);
     if (st != MOTESOK_OK) {
@@ -373,6 +404,9 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
      * the batch numbers differ and reconciles. */
     if (st == MOTESOK_OK)
         st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_BATCH, num, err);
+    /* A whole run with this analysis is over: the index now holds it. */
+    if (st == MOTESOK_OK && final)
+        st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_ANALYSIS, idx->analysis, err);
     if (st == MOTESOK_OK)
         st = motesok_xwriter_commit(idx->xw, err);
     crash_point("after-xapian-commit");
@@ -433,7 +467,7 @@ motesok_status motesok_index_prepare(motesok_index *idx, const char *path,
     bool same_stat = found && row.size == (int64_t)st.st_size &&
                      row.mtime_ns == stat_mtime_ns(&st);
     bool skip_failed = row.status != MOTESOK_FILE_OK && !idx->opt.retry_failed;
-    if (same_stat && (row.status == MOTESOK_FILE_OK || skip_failed)) {
+    if (same_stat && !idx->reanalyse && (row.status == MOTESOK_FILE_OK || skip_failed)) {
         result_unchanged(res, &row);
         motesok_file_row_clear(&row);
         return MOTESOK_OK;
@@ -451,7 +485,7 @@ motesok_status motesok_index_prepare(motesok_index *idx, const char *path,
     j->retry_failed = idx->opt.retry_failed;
     j->limits = idx->opt.limits;
     j->opt = &idx->opt;
-    if (found && (row.status == MOTESOK_FILE_OK || skip_failed))
+    if (found && !idx->reanalyse && (row.status == MOTESOK_FILE_OK || skip_failed))
         memcpy(j->old_hash, row.hash, sizeof j->old_hash);
     motesok_file_row_clear(&row);
     *job = j;

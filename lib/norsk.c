@@ -628,6 +628,12 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n)
     return n->fingerprint;
 }
 
+void msk_norsk_analysis_id(char out[40])
+{
+    snprintf(out, 40, "%d:%016llx", MSK_ANALYSIS_VERSION,
+             (unsigned long long)msk_norsk_fingerprint(msk_norsk_shared()));
+}
+
 size_t msk_norsk_n_words(const msk_norsk *n)
 {
     return n->n_dict;

@@ -58,6 +58,13 @@ const char *msk_norsk_warnings(const msk_norsk *n);
 /* A hash of everything loaded: indexes built with other data differ. */
 uint64_t msk_norsk_fingerprint(const msk_norsk *n);
 
+/* Version of the analysis code, part of msk_norsk_analysis_id. */
+#define MSK_ANALYSIS_VERSION 1
+
+/* "VERSION:FINGERPRINT" naming the analysis of this process (code and
+ * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */
+void msk_norsk_analysis_id(char out[40]);
+
 /* Dictionary words loaded (0 without hunspell-no). */
 size_t msk_norsk_n_words(const msk_norsk *n);
 

@@ -2,6 +2,7 @@
  * (include/motesok/search.h, DESIGN.md "HTTP API"). Every JSON object is
  * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
+#include "norsk.h"
 #include "motesok/schema.h"
 #include "motesok/search.h"
 #include "motesok/store.h"
@@ -1140,6 +1141,18 @@ motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok
     json_object_set_new(out, "last_run", string_or_null(last_run));
     json_object_set_new(out, "failures", reasons);
     json_object_set_new(out, "index_bytes", json_integer(dir_bytes(s->dir)));
+    /* Queries are analysed with the data loaded here; documents with the
+     * data the indexer had. Different data: re-index (motesok-index does). */
+    char here[40], *built = NULL;
+    msk_norsk_analysis_id(here);
+    if (motesok_xreader_get_metadata(s->xr, MOTESOK_META_ANALYSIS, &built, NULL) != MOTESOK_OK ||
+        (built != NULL && *built == '\0')) {
+        free(built);
+        built = NULL; /* not recorded: an index from before the stamp */
+    }
+    json_object_set_new(out, "analysis", json_pack("{s:s, s:s?, s:b}", "loaded", here, "index", built,
+                                                   "same", built != NULL && strcmp(built, here) == 0));
+    free(built);
     free(last_run);
     return dump(out, json, err);
 }

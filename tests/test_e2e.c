@@ -209,6 +209,7 @@ static int teardown(void **state)
         kill(t->daemon, SIGKILL);
         waitpid(t->daemon, NULL, 0);
     }
+    unsetenv("MOTESOK_DATA_DIR"); /* a failed test may leave its own set */
     msk_test_rmtree(t->tmp);
     free(t);
     return 0;
@@ -473,6 +474,90 @@ static const char *failure_line(const char *err, const char *name)
 {
     const char *p = strstr(err, name);
     return p;
+}
+
+/* motesok status --json, parsed. */
+static json_t *cli_status(const e2e *t)
+{
+    char *st[] = {BIN "motesok", "--url", (char *)t->url, "status", "--json", NULL};
+    cmd_out c = run(t, st);
+    assert_int_equal(c.code, 0);
+    json_t *s = json_loads(c.out, 0, NULL);
+    assert_non_null(s);
+    cmd_out_free(&c);
+    return s;
+}
+
+/* True if status s says the index was built with the daemon's analysis. */
+static bool same_analysis(json_t *s)
+{
+    return json_is_true(json_object_get(json_object_get(s, "analysis"), "same"));
+}
+
+/* The analysis data is the user's to extend: a new Nynorsk pair takes
+ * effect through a run of the indexer, which sees the data changed and
+ * indexes every file again, and a restart of the daemon. */
+static void test_e2e_norwegian_data_change(void **state)
+{
+    e2e *t = *state;
+    char data[160], norsk[192], src[256], dst[256], docs[160], doc[192];
+    snprintf(data, sizeof data, "%s/data", t->tmp);
+    snprintf(norsk, sizeof norsk, "%s/norsk", data);
+    assert_int_equal(mkdir(data, 0755), 0);
+    assert_int_equal(mkdir(norsk, 0755), 0);
+    static const char *const files[] = {"nynorsk.txt", "stopwords.txt", "synonyms.txt",
+                                        "nosplit.txt"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(src, sizeof src, "%s/data/norsk/%s", MOTESOK_SOURCE_DIR, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", norsk, files[i]);
+        copy_file(src, dst);
+    }
+    assert_int_equal(setenv("MOTESOK_DATA_DIR", data, 1), 0);
+    snprintf(docs, sizeof docs, "%s/docs", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    snprintf(doc, sizeof doc, "%s/kvitveis.txt", docs);
+    write_file(doc, "Utvalet vil sikre kvitveisen i parken.\n");
+    cmd_out c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    start_daemon(t);
+    json_t *s = cli_status(t);
+    assert_true(same_analysis(s));
+    json_decref(s);
+    json_t *res = cli_search(t, "hvitveis", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+    json_decref(res);
+
+    /* the user adds a pair */
+    snprintf(dst, sizeof dst, "%s/nynorsk.txt", norsk);
+    FILE *f = fopen(dst, "a");
+    assert_non_null(f);
+    fputs("kvitveis hvitveis\n", f);
+    assert_int_equal(fclose(f), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "changed since this index was built: indexing every file again"));
+    assert_non_null(strstr(c.err, "1 indexed, 0 unchanged"));
+    cmd_out_free(&c);
+    /* the running daemon still analyses queries the old way, and says so */
+    s = cli_status(t);
+    assert_false(same_analysis(s));
+    json_decref(s);
+    stop_daemon(t);
+    start_daemon(t);
+    s = cli_status(t);
+    assert_true(same_analysis(s));
+    json_decref(s);
+    res = cli_search(t, "hvitveis", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    json_decref(res);
+    /* and the next run finds nothing to redo */
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "0 indexed, 1 unchanged"));
+    cmd_out_free(&c);
+    stop_daemon(t);
+    unsetenv("MOTESOK_DATA_DIR");
 }
 
 static void test_e2e_bad_inputs(void **state)
@@ -820,6 +905,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_corpus_legevakt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_norwegian_data_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cases_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_hostile_files_contained, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_search_while_indexing, setup, teardown),

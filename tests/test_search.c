@@ -830,8 +830,13 @@ static void test_searcher_status_counts(void **state)
     assert_int_equal(motesok_searcher_status(f->s, &out, NULL), MOTESOK_OK);
     json_t *s = parse(out);
     static const char *const keys[] = {"documents", "cases", "failed", "unsupported", "revision",
-                                       "last_run", "failures", "index_bytes"};
-    assert_keys(s, keys, 8);
+                                       "last_run", "failures", "index_bytes", "analysis"};
+    assert_keys(s, keys, 9);
+    /* the analysis loaded here; this index (written directly) records none */
+    json_t *an = json_object_get(s, "analysis");
+    assert_non_null(strstr(str_of(an, "loaded"), "1:"));
+    assert_true(json_is_null(json_object_get(an, "index")));
+    assert_true(json_is_false(json_object_get(an, "same")));
     assert_int_equal(int_of(s, "documents"), 4);
     assert_int_equal(int_of(s, "cases"), 2);
     assert_int_equal(int_of(s, "failed"), 1);

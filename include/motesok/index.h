@@ -67,6 +67,15 @@ MOTESOK_API motesok_status motesok_index_open(const char *dir,
 /* Close the index; uncommitted work is lost (commit first). NULL is fine. */
 MOTESOK_API void motesok_index_close(motesok_index *idx);
 
+/* True if the index was built with other analysis data (data/norsk,
+ * hunspell-no) than this process loaded: every file given is indexed again,
+ * unchanged or not, and the final commit records the new analysis. */
+MOTESOK_API bool motesok_index_reanalysing(const motesok_index *idx);
+
+/* What the Norwegian analysis could not load (missing dictionaries or data,
+ * malformed lines), one line each; "" if nothing. Valid for the process. */
+MOTESOK_API const char *motesok_index_warnings(void);
+
 /* Check path (absolute, a regular file) against the store. If it is
  * unchanged, *job is NULL and res says UNCHANGED; otherwise *job is a job
  * to run and then pass to motesok_index_finish. */

@@ -31,6 +31,9 @@
 /* Metadata keys in the Xapian database. */
 #define MOTESOK_META_BATCH  "motesok:batch"  /* last committed batch number */
 #define MOTESOK_META_SCHEMA "motesok:schema" /* layout version, "1" */
+/* The analysis the documents were built with: "VERSION:FINGERPRINT" of the
+ * code and of data/norsk + hunspell-no; set when a whole run ends. */
+#define MOTESOK_META_ANALYSIS "motesok:analysis"
 
 /* Separator between pages in the stored text. */
 #define MOTESOK_PAGE_SEP '\f'
