@@ -1198,10 +1198,18 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
         alts.emplace_back("Z" + stem(word));
     msk_split sp;
     if (msk_norsk_split(analysis().data, word.data(), word.size(), &sp)) {
-        std::vector<Xapian::Query> parts;
-        for (size_t i = 0; i < sp.n_top; i++)
-            parts.emplace_back("Z" + stem(word.substr(sp.top[i].start, sp.top[i].end - sp.top[i].start)));
-        alts.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
+        // all the top parts, or all the finest parts: documents carry
+        // those for their own compounds too (pasientsikkerhet + arbeid for
+        // pasientsikkerhetsarbeid)
+        auto all_of = [&](const msk_span *spans, size_t n) {
+            std::vector<Xapian::Query> parts;
+            for (size_t i = 0; i < n; i++)
+                parts.emplace_back("Z" + stem(word.substr(spans[i].start, spans[i].end - spans[i].start)));
+            return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+        };
+        alts.push_back(all_of(sp.top, sp.n_top));
+        if (sp.n_leaf > sp.n_top)
+            alts.push_back(all_of(sp.leaf, sp.n_leaf));
     }
     return alts.size() == 1 ? q : Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
@@ -1221,6 +1229,28 @@ Xapian::Query group_query(const std::vector<std::vector<std::string>> &group)
 }
 
 Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw);
+
+// A phrase of plain words (PLO-meldinger is parsed as one) OR, when its
+// words in order are a member of a synonym group, the whole group.
+Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
+{
+    std::vector<std::string> stems;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        const Xapian::Query sub = q.get_subquery(i);
+        if (sub.get_type() != Xapian::Query::LEAF_TERM)
+            return q;
+        const std::string term = *sub.get_terms_begin();
+        if (!plain_word(term))
+            return q;
+        if (!msk_norsk_stopword(analysis().data, term.data(), term.size()))
+            stems.push_back(rw.stem(term));
+    }
+    for (const auto &group : analysis().groups)
+        for (const auto &member : group)
+            if (member == stems)
+                return Xapian::Query(Xapian::Query::OP_OR, q, group_query(group));
+    return q;
+}
 
 // True if a stemmed word of q is in no document: only then is a spelling
 // correction worth offering (the spelling table holds unstemmed words, so
@@ -1291,6 +1321,8 @@ Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
         auto kids = rewrite_children({q}, rw);
         return kids.size() == 1 ? kids[0] : q;
     }
+    if (op == Xapian::Query::OP_PHRASE)
+        return with_group(q, rw);
     switch (op) {
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_OR:

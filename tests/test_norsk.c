@@ -258,6 +258,8 @@ static const char *const DOCS[][2] = {
     {"g", "Rektor ved Åsheim skole orienterte."},
     {"h", "Plan for rehabilitering og habilitering."},
     {"i", "Samhandlingsreformen krever sam-\nhandling mellom nivåene."},
+    {"j", "Pleie- og omsorgsmeldinger er tatt i bruk."},
+    {"k", "Arbeidet med pasientsikkerhet fortsetter."},
 };
 #define N_DOCS (sizeof DOCS / sizeof *DOCS)
 
@@ -352,6 +354,10 @@ static void test_queries_meet_documents(void **state)
         {"aasheim", "g"},
         /* a word hyphenated at a line end is found whole */
         {"samhandling", "i"},
+        /* a hyphenated abbreviation (parsed as a phrase) finds its group */
+        {"PLO-meldinger", "j"},
+        /* a compound of a compound finds its finest parts */
+        {"pasientsikkerhetsarbeid", "k"},
     };
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         const char *got = hits(f, table[i][0], NULL);
