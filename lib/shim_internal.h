@@ -50,6 +50,22 @@ void msk_shim_stem(const char *word, char *out, size_t cap)
 #endif
     ;
 
+/* For the cost benchmark (bench/analysis): a document whose TermGenerator
+ * is plain Xapian (Snowball Norwegian, STEM_SOME, no stopwords, no compound
+ * parts), and a query parsed by a plain QueryParser (the same stemmer,
+ * words AND-ed, no rewriting, no spelling). */
+motesok_status msk_shim_xdoc_new_plain(motesok_xdoc **out, motesok_error *err)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+motesok_status msk_shim_parse_plain(motesok_xreader *r, const char *query, motesok_xquery **out,
+                                    motesok_error *err)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+
 #ifdef __cplusplus
 }
 #endif

@@ -1124,8 +1124,7 @@ void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xpa
 // phrases, +/-) plus prefix wildcards and a leading NOT.
 const unsigned PARSE_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_PHRASE |
-                             Xapian::QueryParser::FLAG_LOVEHATE |
-                             Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+                             Xapian::QueryParser::FLAG_LOVEHATE;
 
 // What rewrite() needs: the parser (for the words behind stems), a
 // stemmer, and the words typed with a capital outside quotes, which the
@@ -1400,8 +1399,18 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{qp, r->stem, capitalised_words(text)};
         res->q = rewrite(q, rw);
-        if (has_unknown_word(r, q))
-            res->suggestion = qp.get_corrected_query_string();
+        // Spelling correction costs a look-up per word: only when needed.
+        if (has_unknown_word(r, q)) {
+            Xapian::QueryParser sp;
+            setup_parser(sp, r, opt);
+            try {
+                with_retry(r->db, [&] {
+                    sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+                });
+                res->suggestion = sp.get_corrected_query_string();
+            } catch (const Xapian::QueryParserError &) {
+            }
+        }
         *out = res.release();
         return MOTESOK_OK;
     } catch (...) {
@@ -1477,6 +1486,45 @@ extern "C" char *motesok_xquery_describe(const motesok_xquery *q) noexcept
         return dup_string(q->q.get_description());
     } catch (...) {
         return nullptr;
+    }
+}
+
+extern "C" motesok_status msk_shim_xdoc_new_plain(motesok_xdoc **out, motesok_error *err) noexcept
+{
+    if (out == nullptr)
+        return invalid(err, "no place for the document");
+    *out = nullptr;
+    try {
+        auto d = std::make_unique<motesok_xdoc>();
+        d->stem = Xapian::Stem("norwegian");
+        d->tg.set_stemmer(d->stem);
+        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        d->tg.set_document(d->doc);
+        *out = d.release();
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" motesok_status msk_shim_parse_plain(motesok_xreader *r, const char *query,
+                                               motesok_xquery **out, motesok_error *err) noexcept
+{
+    if (out == nullptr || r == nullptr || query == nullptr)
+        return invalid(err, "no reader, query or place for it");
+    *out = nullptr;
+    try {
+        Xapian::QueryParser qp;
+        qp.set_database(r->db);
+        qp.set_stemmer(Xapian::Stem("norwegian"));
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+        qp.set_default_op(Xapian::Query::OP_AND);
+        Xapian::Query q;
+        with_retry(r->db, [&] { q = qp.parse_query(query, Xapian::QueryParser::FLAG_DEFAULT); });
+        *out = new motesok_xquery{q};
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
     }
 }
 
