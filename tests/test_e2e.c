@@ -476,6 +476,49 @@ static const char *failure_line(const char *err, const char *name)
     return p;
 }
 
+/* Total of query through the CLI. */
+static json_int_t cli_total(const e2e *t, const char *query)
+{
+    json_t *res = cli_search(t, query, "50");
+    json_int_t n = json_integer_value(json_object_get(res, "total"));
+    json_decref(res);
+    return n;
+}
+
+/* The examples of Norwegian, through the CLI on the real minutes. */
+static void test_e2e_corpus_norwegian(void **state)
+{
+    e2e *t = *state;
+    cmd_out c = run_indexer(t, CORPUS);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    start_daemon(t);
+    /* Nynorsk and Bokmål forms find the same minutes */
+    json_int_t n = cli_total(t, "tjenester");
+    assert_true(n >= 4);
+    assert_int_equal(cli_total(t, "tenester"), n);
+    assert_int_equal(cli_total(t, "tenesta"), n);
+    n = cli_total(t, "sykehus");
+    assert_true(n >= 4);
+    assert_int_equal(cli_total(t, "sjukehus"), n);
+    /* a compound finds the longer compound that holds it */
+    assert_true(cli_total(t, "helsesamarbeid") >= cli_total(t, "kommunehelsesamarbeidet"));
+    assert_true(cli_total(t, "kommunehelsesamarbeidet") >= 2);
+    /* a typo: the suggestion, searched as well since the typo finds nothing */
+    json_t *res = cli_search(t, "rehabiltering", NULL);
+    assert_string_equal(json_string_value(json_object_get(res, "suggestion")), "rehabilitering");
+    assert_true(json_is_true(json_object_get(res, "suggestion_searched")));
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), cli_total(t, "rehabilitering"));
+    json_decref(res);
+    /* and people see it */
+    char *argv[] = {BIN "motesok", "--url", t->url, "search", "rehabiltering", NULL};
+    c = run(t, argv);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.out, "Mente du: rehabilitering"));
+    cmd_out_free(&c);
+    stop_daemon(t);
+}
+
 /* motesok status --json, parsed. */
 static json_t *cli_status(const e2e *t)
 {
@@ -906,6 +949,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_norwegian_data_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_corpus_norwegian, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cases_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_hostile_files_contained, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_search_while_indexing, setup, teardown),
