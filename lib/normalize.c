@@ -175,12 +175,12 @@ static motesok_status rejoin_hyphens(const char *s, size_t len, msk_buf *out)
             tail++;
         if (st == MOTESOK_OK)
             st = msk_buf_append(out, s + right_end, tail - right_end);
-        if (st == MOTESOK_OK)
-            st = msk_buf_append(out, "\n", 1);
         while (tail < len && (s[tail] == ' ' || s[tail] == '\t'))
             tail++;
         if (tail < len && s[tail] == '\n')
             tail++;
+        if (st == MOTESOK_OK && tail < len) /* the line break, now after the word */
+            st = msk_buf_append(out, "\n", 1);
         copied = tail;
         d = s + (tail > 0 ? tail - 1 : 0);
     }

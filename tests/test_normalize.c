@@ -164,6 +164,33 @@ static void test_normalize_text_large_input(void **state)
     free(in);
 }
 
+static void test_normalize_text_spells_compatibility_letters(void **state)
+{
+    (void)state;
+    /* full-width letters, long s, the ij ligature, litre sign, circled digit */
+    NORM("\xEF\xBC\xAB\xEF\xBC\xA1\xEF\xBC\xA4 ve\xC5\xBFt \xC4\xB3s 5 \xE2\x84\x93 \xE2\x91\xA0",
+         "KAD vest ijs 5 l 1");
+    /* what only looks different keeps its look: … ² ½ */
+    NORM("m\xC2\xB2 \xC2\xBD \xE2\x80\xA6", "m\xC2\xB2 \xC2\xBD \xE2\x80\xA6");
+}
+
+static void test_normalize_text_rejoins_hyphenated_words(void **state)
+{
+    (void)state;
+    /* a word broken at a line end is joined when the whole is a word; the
+     * rest of the line moves down */
+    NORM("god sam-\nhandling mellom dem", "god samhandling\nmellom dem");
+    NORM("god sam- \n  handling, og mer", "god samhandling,\nog mer");
+    NORM("Rehabili-\ntering", "Rehabilitering");
+    /* kept: a list of compounds, a name, words that make no word together */
+    NORM("helse- og\nomsorg", "helse- og\nomsorg");
+    NORM("helse-\nog omsorg", "helse-\nog omsorg");
+    NORM("Nord-\nFron kommune", "Nord-\nFron kommune");
+    NORM("xqz-\nvbrt", "xqz-\nvbrt");
+    /* a hyphen inside a line is no break */
+    NORM("sam-handling", "sam-handling");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +198,8 @@ int main(void)
         cmocka_unit_test(test_normalize_text_line_ends),
         cmocka_unit_test(test_normalize_text_drops_invisible),
         cmocka_unit_test(test_normalize_text_spells_ligatures),
+        cmocka_unit_test(test_normalize_text_spells_compatibility_letters),
+        cmocka_unit_test(test_normalize_text_rejoins_hyphenated_words),
         cmocka_unit_test(test_normalize_text_replaces_invalid_bytes),
         cmocka_unit_test(test_normalize_text_empty_and_null_len),
         cmocka_unit_test(test_normalize_text_hostile_bytes_idempotent),
