@@ -279,6 +279,13 @@ void cli_render_status(FILE *out, json_t *status)
         else
             fprintf(out, "%lld\n", (long long)json_integer_value(v));
     }
+    /* the daemon analyses queries with other data than built the index */
+    json_t *an = json_object_get(status, "analysis");
+    if (json_is_false(json_object_get(an, "same")))
+        fprintf(out, "Språkanalyse:   %s\n",
+                json_is_string(json_object_get(an, "index"))
+                    ? "endret siden indekseringen: kjør motesok-index på nytt og start motesokd på nytt"
+                    : "ikke registrert i indeksen: kjør motesok-index på nytt");
     json_t *f = json_object_get(status, "failures");
     if (json_object_size(f) == 0)
         return;

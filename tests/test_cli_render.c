@@ -110,6 +110,16 @@ static void test_cli_render_status_and_error(void **state)
     assert_non_null(strstr(buf, "Dokumenter:     10\n"));
     assert_non_null(strstr(buf, "Ikke støttet:   1\n")); /* aligned by characters */
     assert_non_null(strstr(buf, "ERR_PARSE"));
+    assert_null(strstr(buf, "Språkanalyse")); /* nothing said when all is well */
+    free(buf);
+    json_decref(j);
+    /* the daemon and the index disagree on the analysis: say what to do */
+    j = json_loads("{\"documents\":1,\"analysis\":{\"loaded\":\"1:aa\",\"index\":\"1:bb\","
+                   "\"same\":false}}", 0, NULL);
+    out = open_memstream(&buf, &len);
+    cli_render_status(out, j);
+    fclose(out);
+    assert_non_null(strstr(buf, "Språkanalyse:   endret siden indekseringen"));
     free(buf);
     json_decref(j);
     j = json_loads("{\"error\":{\"code\":\"bad_request\",\"message\":\"limit: at most 100\"}}", 0, NULL);
