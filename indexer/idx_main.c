@@ -584,7 +584,7 @@ static int run_index(run *r)
         return EXIT_USAGE;
     }
     /* The Norwegian analysis works without its data, but less well: say so. */
-    for (const char *w = motesok_index_warnings(); *w != '\0';) {
+    for (const char *w = motesok_analysis_warnings(); *w != '\0';) {
         size_t n = strcspn(w, "\n");
         char line[700];
         snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), w);

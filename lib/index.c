@@ -310,11 +310,6 @@ bool motesok_index_reanalysing(const motesok_index *idx)
     return idx != NULL && idx->reanalyse;
 }
 
-const char *motesok_index_warnings(void)
-{
-    return msk_norsk_warnings(msk_norsk_shared());
-}
-
 motesok_status motesok_index_open(const char *dir, const motesok_index_options *opt,
                                   motesok_index **out, motesok_error *err)
 {

@@ -618,6 +618,11 @@ const msk_norsk *msk_norsk_shared(void)
 
 /* ---- queries ------------------------------------------------------------- */
 
+const char *motesok_analysis_warnings(void)
+{
+    return msk_norsk_warnings(msk_norsk_shared());
+}
+
 const char *msk_norsk_warnings(const msk_norsk *n)
 {
     return n->warnings.data != NULL ? n->warnings.data : "";

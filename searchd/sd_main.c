@@ -310,6 +310,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "motesokd: cannot start: %s\n", strerror(errno));
         return EXIT_LISTEN;
     }
+    /* Load the language data before the first request, and say what is missing. */
+    for (const char *w = motesok_analysis_warnings(); *w != '\0';) {
+        size_t n = strcspn(w, "\n");
+        fprintf(stderr, "motesokd: warning: %.*s\n", (int)n, w);
+        w += n + (w[n] == '\n');
+    }
     errno = 0;
     struct MHD_Daemon *d = start(&o, &srv, ai);
     freeaddrinfo(ai);

@@ -78,6 +78,11 @@ MOTESOK_API const char *motesok_status_name(motesok_status code);
 /* Reset err to MOTESOK_OK with an empty message; err may be NULL. */
 MOTESOK_API void motesok_error_clear(motesok_error *err);
 
+/* Load the Norwegian analysis data now (else on first use) and return what
+ * it could not load (missing dictionaries or data files, malformed lines),
+ * one line each; "" if nothing. Valid for the life of the process. */
+MOTESOK_API const char *motesok_analysis_warnings(void);
+
 /* Release memory returned by any motesok_* function as `char *` or buffer. */
 MOTESOK_API void motesok_free(void *ptr);
 

@@ -72,9 +72,6 @@ MOTESOK_API void motesok_index_close(motesok_index *idx);
  * unchanged or not, and the final commit records the new analysis. */
 MOTESOK_API bool motesok_index_reanalysing(const motesok_index *idx);
 
-/* What the Norwegian analysis could not load (missing dictionaries or data,
- * malformed lines), one line each; "" if nothing. Valid for the process. */
-MOTESOK_API const char *motesok_index_warnings(void);
 
 /* Check path (absolute, a regular file) against the store. If it is
  * unchanged, *job is NULL and res says UNCHANGED; otherwise *job is a job
