@@ -45,6 +45,10 @@ static utf8proc_int32_t clean_cp(utf8proc_int32_t c)
     utf8proc_category_t cat = utf8proc_category(c);
     if (cat == UTF8PROC_CATEGORY_CC)
         return -1;
+    /* private-use glyphs: PDF symbol fonts' bullets and arrows (U+F0B7),
+     * which would otherwise be indexed as words */
+    if (cat == UTF8PROC_CATEGORY_CO)
+        return ' ';
     if (c == 0xA0 || c == 0x2007 || c == 0x202F)
         return ' ';
     return c;

@@ -170,6 +170,8 @@ static void test_normalize_text_spells_compatibility_letters(void **state)
     /* full-width letters, long s, the ij ligature, litre sign, circled digit */
     NORM("\xEF\xBC\xAB\xEF\xBC\xA1\xEF\xBC\xA4 ve\xC5\xBFt \xC4\xB3s 5 \xE2\x84\x93 \xE2\x91\xA0",
          "KAD vest ijs 5 l 1");
+    /* private-use glyphs (a symbol font's bullet) are no letters */
+    NORM("\xEF\x82\xB7" "Legevakt\n\xEF\x82\xA7 KAD", " Legevakt\n  KAD");
     /* what only looks different keeps its look: … ² ½ */
     NORM("m\xC2\xB2 \xC2\xBD \xE2\x80\xA6", "m\xC2\xB2 \xC2\xBD \xE2\x80\xA6");
 }
