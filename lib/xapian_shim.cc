@@ -423,6 +423,31 @@ void restart_after_loss(motesok_xwriter *w)
 
 // Add or replace doc under id_term in w's transaction; a failure (after
 // which Xapian has dropped the uncommitted changes) is remembered.
+bool plain_word(const std::string &t);
+
+// Marks a document whose words went into the spelling table.
+const char SPELLING_MARK[] = "XZspelled";
+
+// Take the words of the documents indexed by term out of the spelling
+// table, for those that put them there: what is deleted or replaced is no
+// longer suggested (may throw).
+void forget_spelling(motesok_xwriter *w, const std::string &term)
+{
+    const msk_norsk *data = msk_norsk_shared();
+    for (auto p = w->db.postlist_begin(term); p != w->db.postlist_end(term); ++p) {
+        Xapian::Document old = w->db.get_document(*p);
+        auto t = old.termlist_begin();
+        t.skip_to(SPELLING_MARK);
+        if (t == old.termlist_end() || *t != SPELLING_MARK)
+            continue;
+        for (t = old.termlist_begin(); t != old.termlist_end(); ++t) {
+            const std::string word = *t;
+            if (plain_word(word) && word.size() >= 3 && !msk_norsk_stopword(data, word.data(), word.size()))
+                w->db.remove_spelling(word);
+        }
+    }
+}
+
 motesok_status replace_doc(motesok_xwriter *w, const char *id_term, const Xapian::Document &doc,
                            motesok_error *err) noexcept
 {
@@ -571,6 +596,8 @@ extern "C" motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
         }
         for (const auto &a : add)
             d->doc.add_term(a.first, a.second);
+        if (spelling)
+            d->doc.add_boolean_term(SPELLING_MARK);
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -713,6 +740,12 @@ extern "C" motesok_status motesok_xwriter_replace(motesok_xwriter *w, const char
 {
     if (w == nullptr || d == nullptr || id_term == nullptr || *id_term == '\0')
         return invalid(err, "no writer, document or id term");
+    try {
+        ensure_transaction(w);
+        forget_spelling(w, id_term);
+    } catch (...) {
+        return lose_changes(w, map_exception(err), err);
+    }
     motesok_status st = replace_doc(w, id_term, d->doc, err);
     if (st != MOTESOK_OK)
         return st;
@@ -732,6 +765,7 @@ extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char 
         return invalid(err, "no writer or term");
     try {
         ensure_transaction(w);
+        forget_spelling(w, term);
         w->db.delete_document(term);
         return MOTESOK_OK;
     } catch (...) {

@@ -417,6 +417,59 @@ static void test_spelling_suggestion(void **state)
     assert_string_equal(sug, "");
 }
 
+/* Deleted and replaced documents take their words out of the spelling
+ * table: nothing is suggested that no document holds any more. */
+static void test_spelling_follows_changes(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "spell"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    static const char *const versions[] = {"Plan for rehabilitering.", "Plan for rehabilitering.",
+                                           "Plan for habilitering."};
+    for (size_t v = 0; v < 3; v++) {
+        motesok_xwriter *w = NULL;
+        assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
+        motesok_xdoc *d = NULL;
+        assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_index_text(d, versions[v], strlen(versions[v]), 1, "", NULL),
+                         MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_analyse(d, true, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_set_data(d, "p", 1, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xdoc_add_boolean_term(d, "Qp", NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xwriter_replace(w, "Qp", d, NULL), MOTESOK_OK);
+        motesok_xdoc_free(d);
+        assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+        motesok_xwriter_close(w);
+        fixture g = {0};
+        const char *dirs[] = {db};
+        assert_int_equal(motesok_xreader_open(dirs, 1, &g.r, NULL), MOTESOK_OK);
+        const char *sug;
+        /* indexed twice, then replaced: the word went in twice, out twice
+         * (rehabilitring is three edits from habilitering: too far) */
+        hits(&g, "rehabilitring", &sug);
+        assert_string_equal(sug, v < 2 ? "rehabilitering" : "");
+        if (v == 2) {
+            hits(&g, "habiliteing", &sug);
+            assert_string_equal(sug, "habilitering");
+        }
+        motesok_xreader_close(g.r);
+    }
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_delete(w, "Qp", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    fixture g = {0};
+    const char *dirs[] = {db};
+    assert_int_equal(motesok_xreader_open(dirs, 1, &g.r, NULL), MOTESOK_OK);
+    const char *sug;
+    hits(&g, "habiliteing", &sug);
+    assert_string_equal(sug, "");
+    motesok_xreader_close(g.r);
+    msk_test_rmtree(tmp);
+}
+
 int main(void)
 {
     setenv("MOTESOK_DATA_DIR", DATA_DIR, 1);
@@ -431,6 +484,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_whole_word_ranks_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
+        cmocka_unit_test(test_spelling_follows_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
