@@ -78,6 +78,17 @@ static void test_cli_render_search_no_hits_and_suggestion(void **state)
                      false);
     assert_string_equal(s, "Mente du: rehabilitering\nIngen treff for «rehabiltering».\n");
     free(s);
+    /* the suggestion was searched as well, and then any word */
+    s = render(cli_render_search,
+               "{\"query\":\"rehabiltering plan\",\"total\":1,\"offset\":0,\"limit\":10,"
+               "\"took_ms\":0.1,\"suggestion\":\"rehabilitering plan\",\"suggestion_searched\":true,"
+               "\"any_word\":true,\"hits\":[{\"rank\":1,\"path\":\"/p\",\"title\":\"T\"}],"
+               "\"facets\":{}}",
+               false);
+    assert_non_null(strstr(s, "Mente du: rehabilitering plan (tatt med i søket)\n"
+                              "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n"
+                              "1 treff for «rehabiltering plan»"));
+    free(s);
 }
 
 static void test_cli_render_wraps_long_snippets(void **state)
