@@ -147,7 +147,7 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
     fputc('\n', out);
     const char *decision = json_is_object(c) ? str(c, "decision") : NULL;
     if (decision != NULL && *decision != '\0') {
-        char shown[403];
+        char shown[400 + sizeof "…"]; /* 400 bytes, the ellipsis, the NUL */
         size_t n = strlen(decision);
         if (n > 400) { /* cut at a character boundary, mark the cut */
             n = 400;

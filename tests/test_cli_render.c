@@ -91,6 +91,36 @@ static void test_cli_render_search_no_hits_and_suggestion(void **state)
     free(s);
 }
 
+/* A long decision is cut at a character boundary and ends with "…" whole,
+ * wherever the 400-byte cut falls (before, inside or after an æ). */
+static void test_cli_render_cuts_long_decision(void **state)
+{
+    (void)state;
+    for (int shift = 0; shift < 4; shift++) {
+        char decision[700] = "";
+        for (int k = 0; k < shift; k++)
+            strcat(decision, "x");
+        while (strlen(decision) < 600)
+            strcat(decision, "Vedtatt ærlig ");
+        char json[1200];
+        snprintf(json, sizeof json,
+                 "{\"query\":\"q\",\"total\":1,\"offset\":0,\"limit\":10,\"took_ms\":1,"
+                 "\"hits\":[{\"rank\":1,\"path\":\"/p\",\"title\":\"T\",\"case\":{\"number\":\"1/18\","
+                 "\"title\":\"S\",\"decision\":\"%s\"}}]}", decision);
+        char *s = render(cli_render_search, json, false);
+        const char *v = strstr(s, "Vedtak: ");
+        assert_non_null(v);
+        assert_non_null(strstr(v, "…\n"));
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) { /* valid UTF-8 */
+            int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : 3;
+            for (int k = 1; k <= n; k++)
+                assert_true((p[k] & 0xC0) == 0x80);
+            p += n;
+        }
+        free(s);
+    }
+}
+
 static void test_cli_render_wraps_long_snippets(void **state)
 {
     (void)state;
@@ -150,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_cli_render_search_plain),
         cmocka_unit_test(test_cli_render_search_no_hits_and_suggestion),
         cmocka_unit_test(test_cli_render_wraps_long_snippets),
+        cmocka_unit_test(test_cli_render_cuts_long_decision),
         cmocka_unit_test(test_cli_render_status_and_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
