@@ -459,6 +459,10 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
                                   motesok_error *err)
 {
     motesok_status st = parse_text(s, r->query, out, err);
+    /* "NOT x" asks for minutes without x: judge whole files, not their
+     * cases (a case without x of a meeting that speaks of x is no answer) */
+    if (st == MOTESOK_OK && motesok_xquery_pure_not(*out))
+        st = add_filter(out, motesok_xquery_term(MOTESOK_PREFIX_KIND "document"), err);
     if (st == MOTESOK_OK && suggestion != NULL) {
         const char *sug = motesok_xquery_suggestion(*out);
         if (sug != NULL && (*suggestion = msk_strdup(sug)) == NULL)

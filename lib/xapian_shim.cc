@@ -223,6 +223,7 @@ struct motesok_xquery {
     explicit motesok_xquery(Xapian::Query query = Xapian::Query()) : q(std::move(query)) {}
     Xapian::Query q;
     std::string suggestion; // the corrected query text, "" if none
+    bool pure_not = false;  // only excludes: NOT x
 };
 
 // A facet: (value, count), most frequent first.
@@ -1433,6 +1434,8 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{qp, r->stem, capitalised_words(text)};
         res->q = rewrite(q, rw);
+        res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
+                        q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
         if (has_unknown_word(r, q)) {
             Xapian::QueryParser sp;
@@ -1565,6 +1568,11 @@ extern "C" motesok_status msk_shim_parse_plain(motesok_xreader *r, const char *q
 extern "C" const char *motesok_xquery_suggestion(const motesok_xquery *q) noexcept
 {
     return q != nullptr && !q->suggestion.empty() ? q->suggestion.c_str() : nullptr;
+}
+
+extern "C" bool motesok_xquery_pure_not(const motesok_xquery *q) noexcept
+{
+    return q != nullptr && q->pure_not;
 }
 
 extern "C" void motesok_xquery_free(motesok_xquery *q) noexcept

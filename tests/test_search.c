@@ -516,6 +516,13 @@ static void test_searcher_search_filters(void **state)
     assert_int_equal(total_for(f, (motesok_search_request){.query = "organ:hallingdal"}), 1);
     assert_int_equal(total_for(f, (motesok_search_request){
                          .query = "legevakt dato:2018-01-01..2018-12-31"}), 2);
+    /* NOT alone judges whole minutes: every file speaks of legevakt, though
+     * the Formannskapet's case 11 does not */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "IKKE legevakt"}), 0);
+    j = search(f, &(motesok_search_request){.query = "IKKE røntgen"});
+    assert_int_equal(int_of(j, "total"), 3);
+    assert_null(hit_for(j, doc_hallingdal.path));
+    json_decref(j);
 }
 
 static void test_searcher_search_decisions(void **state)

@@ -255,6 +255,10 @@ MOTESOK_API char *motesok_xquery_describe(const motesok_xquery *q) MOTESOK_NOEXC
  * valid while q lives. */
 MOTESOK_API const char *motesok_xquery_suggestion(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
+/* True if the parsed query only excludes ("NOT x", "-x"): it matches every
+ * document without x. */
+MOTESOK_API bool motesok_xquery_pure_not(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
 /* Release a query (NULL is fine). */
 MOTESOK_API void motesok_xquery_free(motesok_xquery *q) MOTESOK_NOEXCEPT;
 
