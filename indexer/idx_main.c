@@ -592,8 +592,8 @@ static int run_index(run *r)
         w += n + (w[n] == '\n');
     }
     if (motesok_index_reanalysing(r->idx) && !r->o->quiet)
-        say("the analysis data (data/norsk, hunspell-no) changed since this index was built: "
-            "indexing every file again%s%s", "", "");
+        say("this index was built with other language data (data/norsk, hunspell-no) or by an "
+            "older motesok-index: indexing every file again%s%s", "", "");
     if (!walk_roots(r)) {
         say("%s%s", "out of memory while walking folders", "");
         return EXIT_USAGE;

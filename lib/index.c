@@ -889,6 +889,8 @@ static motesok_status fill_case(motesok_job *job, const char *title, size_t k, c
     if (st == MOTESOK_OK && c->decision != NULL)
         st = motesok_xdoc_index_text(d, c->decision, strlen(c->decision), 1,
                                      MOTESOK_PREFIX_DECISION, err);
+    if (st == MOTESOK_OK && c->decision != NULL) /* for listing every decision */
+        st = motesok_xdoc_add_boolean_term(d, MOTESOK_PREFIX_KIND "decision", err);
     if (st == MOTESOK_OK)
         st = index_parts(d, parts, lens, n, err);
     if (st == MOTESOK_OK)

@@ -58,8 +58,10 @@ const char *msk_norsk_warnings(const msk_norsk *n);
 /* A hash of everything loaded: indexes built with other data differ. */
 uint64_t msk_norsk_fingerprint(const msk_norsk *n);
 
-/* Version of the analysis code, part of msk_norsk_analysis_id. */
-#define MSK_ANALYSIS_VERSION 1
+/* Version of what documents hold (the analysis code, the terms the indexer
+ * adds), part of msk_norsk_analysis_id: raising it re-indexes every file.
+ * 2: cases with a decision carry XKdecision. */
+#define MSK_ANALYSIS_VERSION 2
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */

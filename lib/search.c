@@ -435,11 +435,21 @@ static motesok_status field_versions(motesok_searcher *s, const motesok_search_r
     return st;
 }
 
+/* True if q holds only white space. */
+static bool blank(const char *q)
+{
+    while (*q != '\0' && isspace((unsigned char)*q))
+        q++;
+    return *q == '\0';
+}
+
 /* Restrict *q to documents whose decision text holds the query (or also,
  * its correction), and rank first the cases whose title holds it too. */
 static motesok_status add_decisions(motesok_searcher *s, const motesok_search_request *r,
                                     const char *also, motesok_xquery **q, motesok_error *err)
 {
+    if (blank(r->query)) /* no words: every decision */
+        return add_filter(q, motesok_xquery_term(MOTESOK_PREFIX_KIND "decision"), err);
     motesok_xquery *dq = NULL;
     motesok_status st = field_versions(s, r, also, "vedtak:", &dq, err);
     if (st != MOTESOK_OK)

@@ -579,7 +579,8 @@ static void test_e2e_norwegian_data_change(void **state)
     assert_int_equal(fclose(f), 0);
     c = run_indexer(t, docs);
     assert_int_equal(c.code, 0);
-    assert_non_null(strstr(c.err, "changed since this index was built: indexing every file again"));
+    assert_non_null(strstr(c.err, "other language data (data/norsk, hunspell-no) or by an "
+                              "older motesok-index: indexing every file again"));
     assert_non_null(strstr(c.err, "1 indexed, 0 unchanged"));
     cmd_out_free(&c);
     /* the running daemon still analyses queries the old way, and says so */
@@ -815,6 +816,18 @@ static void test_e2e_cases_and_decisions(void **state)
                   "lokalmedisinsk", NULL};
     res = cli_json(t, a3);
     assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+    json_decref(res);
+
+    /* --decisions without words: the meetings with decisions, each shown by
+     * a case that has one (the Rådmannsgruppen minutes: TXT and PDF) */
+    char *a4[] = {"search", "--json", "--decisions", "--organ", "Rådmannsgruppen", "", NULL};
+    res = cli_json(t, a4);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+    size_t i;
+    json_array_foreach(json_object_get(res, "hits"), i, hit) {
+        const char *d = json_string_value(json_object_get(json_object_get(hit, "case"), "decision"));
+        assert_true(d != NULL && *d != '\0');
+    }
     json_decref(res);
 
     /* every real minutes file gets its organ and date; show lists cases */

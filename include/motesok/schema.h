@@ -26,7 +26,7 @@
 #define MOTESOK_PREFIX_ORGANF   "XB" /* organ filter: XB<case-folded name> */
 #define MOTESOK_PREFIX_CASE     "XC" /* case number / title words */
 #define MOTESOK_PREFIX_DECISION "XV" /* decision text words */
-#define MOTESOK_PREFIX_KIND     "XK" /* XKdocument / XKcase */
+#define MOTESOK_PREFIX_KIND     "XK" /* XKdocument / XKcase; XKdecision: a case with a decision */
 
 /* Metadata keys in the Xapian database. */
 #define MOTESOK_META_BATCH  "motesok:batch"  /* last committed batch number */
