@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Relevance benchmark: the judged queries of bench/relevance/queries.tsv run
+# Relevance benchmark: the judged queries of bench/relevance/queries.tsv (or
+# another query file of the same format, e.g. heldout.tsv) run
 # against the passages of bench/relevance/docs/ by motesok (motesok-index,
 # then motesokd over HTTP), Xapian Omega (omindex --stemmer=norwegian, quest
 # with Norwegian stemming) and Recoll (recollindex and recollq with Norwegian
@@ -10,7 +11,8 @@
 # engine, overall and per query type, as Markdown tables; writes every hit
 # and the per-query scores to the work folder (hits.tsv, ranks.tsv).
 #
-# Usage: bench/relevance/run.sh [--work DIR] [--engines LIST]
+# Usage: bench/relevance/run.sh [--queries FILE] [--work DIR] [--engines LIST]
+#   --queries FILE   judged queries (default bench/relevance/queries.tsv)
 #   --work DIR       work folder, kept (default $BUILD_DIR/relevance)
 #   --engines LIST   comma-separated, from motesok,omega,omega-or,recoll,recoll-or
 #                    (default all five)
@@ -23,9 +25,10 @@ QUERIES=$HERE/queries.tsv
 WORK="" ENGINES=motesok,omega,omega-or,recoll,recoll-or
 while [[ $# -gt 0 ]]; do
     case $1 in
+    --queries) QUERIES=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --engines) ENGINES=$2; shift 2 ;;
-    -h | --help) sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -64,15 +67,15 @@ stage_collection() {
     PASSAGES=$i
 }
 
-# Die unless queries.tsv is well formed: four columns, a known type, unique
+# Die unless the query file is well formed: four columns, a known type, unique
 # ids, and at least one judged passage, each an existing passage with grade
 # 1 or 2 and named once.
 check_queries() {
     local bad
-    bad=$(awk -F'\t' -v docs="$HERE/docs" '
+    bad=$(awk -F'\t' -v docs="$HERE/docs" -v file="${QUERIES##*/}" '
         NR == 1 || /^[[:space:]]*$/ { next }
         {
-            where = "queries.tsv line " NR
+            where = file " line " NR
             if (NF != 4) { print where ": " NF " columns, not 4"; next }
             if ($2 !~ /^(plain|inflected|nynorsk|compound-joined|compound-split|typo|abbrev)$/)
                 print where ": unknown type " $2
@@ -92,7 +95,7 @@ check_queries() {
     [[ -z $bad ]] || die "$bad"
 }
 
-# Print "id<TAB>query" for every query of queries.tsv.
+# Print "id<TAB>query" for every query of the query file.
 each_query() {
     awk -F'\t' 'NR > 1 && $1 != "" { print $1 "\t" $3 }' "$QUERIES"
 }
