@@ -1286,16 +1286,28 @@ Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
     return q;
 }
 
-// True if a stemmed word of q is in no document: only then is a spelling
-// correction worth offering (the spelling table holds unstemmed words, so
-// Xapian alone would correct tenester and helsesamarbeid, which match).
-bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q)
+// True if a word of q is in no document, even by its parts or synonyms:
+// only then is a spelling correction worth offering (the spelling table
+// holds unstemmed words, so Xapian alone would correct tenester and
+// helsesamarbeid, which match).
+bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q, Rewriter &rw)
 {
     bool unknown = false;
     with_retry(r->db, [&] {
         unknown = false;
-        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && !unknown; ++t)
-            unknown = (*t).size() > 1 && (*t)[0] == 'Z' && r->db.get_termfreq(*t) == 0;
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && !unknown; ++t) {
+            const std::string &term = *t;
+            // a stemmed word, or a word as typed (capitalised or quoted)
+            bool word = (term.size() > 1 && term[0] == 'Z' && plain_word(term.substr(1))) ||
+                        plain_word(term);
+            if (!word || r->db.get_termfreq(term) != 0)
+                continue;
+            // in no document as such: known all the same if its parts or
+            // its synonym group find something (KAD, written out)
+            Xapian::Enquire e(r->db);
+            e.set_query(rewrite(Xapian::Query(*t), rw));
+            unknown = e.get_mset(0, 1).empty();
+        }
     });
     return unknown;
 }
@@ -1437,7 +1449,7 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
-        if (has_unknown_word(r, q)) {
+        if (has_unknown_word(r, q, rw)) {
             Xapian::QueryParser sp;
             setup_parser(sp, r, opt);
             try {

@@ -260,6 +260,7 @@ static const char *const DOCS[][2] = {
     {"i", "Samhandlingsreformen krever sam-\nhandling mellom nivåene."},
     {"j", "Pleie- og omsorgsmeldinger er tatt i bruk."},
     {"k", "Arbeidet med pasientsikkerhet fortsetter."},
+    {"l", "Ny kai ved brygga."},
 };
 #define N_DOCS (sizeof DOCS / sizeof *DOCS)
 
@@ -415,6 +416,17 @@ static void test_spelling_suggestion(void **state)
     assert_string_equal(sug, "");
     hits(f, "KAD", &sug);
     assert_string_equal(sug, "");
+    /* an abbreviation in no document whose group finds something is no
+     * typo: kad is not "kai" */
+    assert_string_equal(hits(f, "kad", &sug), "e");
+    assert_string_equal(sug, "");
+    assert_string_equal(hits(f, "kaj", &sug), "");
+    assert_string_equal(sug, "kai");
+    /* typed with a capital, or quoted, a typo is still caught */
+    hits(f, "Rehabiltering", &sug);
+    assert_string_equal(sug, "rehabilitering");
+    hits(f, "\"rehabiltering\"", &sug);
+    assert_string_equal(sug, "\"rehabilitering\"");
 }
 
 /* Deleted and replaced documents take their words out of the spelling
