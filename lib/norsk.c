@@ -332,6 +332,12 @@ static motesok_status nosplit_line(msk_norsk *n, const char *path, unsigned no, 
     return word_line(n, path, no, line, F_NOSPLIT);
 }
 
+/* words.txt: words the dictionaries lack, as parts of compounds. */
+static motesok_status extra_word_line(msk_norsk *n, const char *path, unsigned no, char *line)
+{
+    return word_line(n, path, no, line, F_WORD | F_COMPOUND);
+}
+
 /* synonyms.txt: members separated by '|'. */
 static motesok_status group_line(msk_norsk *n, const char *path, unsigned no, char *line)
 {
@@ -545,6 +551,8 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
             st = load_data_file(n, dir, "synonyms.txt", group_line, &found, err);
         if (st == MOTESOK_OK)
             st = load_data_file(n, dir, "nosplit.txt", nosplit_line, &found, err);
+        if (st == MOTESOK_OK)
+            st = load_data_file(n, dir, "words.txt", extra_word_line, &found, err);
     }
     free(dirs);
     if (st == MOTESOK_OK && !found)

@@ -2,7 +2,8 @@
  * word lists (Bokmål + Nynorsk) for compound splitting and for re-joining
  * words hyphenated at a line end, and the user-extendable files under
  * <data dir>/norsk/: nynorsk.txt (Nynorsk → Bokmål pairs), stopwords.txt,
- * synonyms.txt (groups of abbreviations and synonyms), nosplit.txt.
+ * synonyms.txt (groups of abbreviations and synonyms), nosplit.txt, and
+ * words.txt (words the dictionaries lack, usable as compound parts).
  * Loaded data is read-only, so one copy serves every thread. Words are
  * handled case-folded (see msk_casefold). */
 #ifndef MSK_NORSK_H

@@ -549,8 +549,8 @@ static void test_e2e_norwegian_data_change(void **state)
     assert_int_equal(mkdir(data, 0755), 0);
     assert_int_equal(mkdir(norsk, 0755), 0);
     static const char *const files[] = {"nynorsk.txt", "stopwords.txt", "synonyms.txt",
-                                        "nosplit.txt"};
-    for (size_t i = 0; i < 4; i++) {
+                                        "nosplit.txt", "words.txt"};
+    for (size_t i = 0; i < 5; i++) {
         snprintf(src, sizeof src, "%s/data/norsk/%s", MOTESOK_SOURCE_DIR, files[i]);
         snprintf(dst, sizeof dst, "%s/%s", norsk, files[i]);
         copy_file(src, dst);

@@ -95,6 +95,31 @@ static void test_load_reads_files_and_reports_bad_lines(void **state)
     msk_test_rmtree(dir);
 }
 
+/* words.txt adds compound parts the dictionaries lack. */
+static void test_load_extra_words(void **state)
+{
+    (void)state;
+    char dir[256], sub[300], p[400];
+    assert_true(msk_test_mkdtemp(dir, sizeof dir, "words"));
+    snprintf(sub, sizeof sub, "%s/norsk", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    msk_norsk *n = NULL;
+    assert_int_equal(msk_norsk_load(dir, HUNSPELL_DIR, &n, NULL), MOTESOK_OK);
+    msk_split sp;
+    assert_false(msk_norsk_split(n, "gericamodulen", 13, &sp)); /* gerica: in no dictionary */
+    msk_norsk_free(n);
+    snprintf(p, sizeof p, "%s/words.txt", sub);
+    write_file(p, "# a care records system\nGerica\n");
+    assert_int_equal(msk_norsk_load(dir, HUNSPELL_DIR, &n, NULL), MOTESOK_OK);
+    assert_true(msk_norsk_split(n, "gericamodulen", 13, &sp));
+    assert_int_equal(sp.n_top, 2);
+    assert_int_equal(sp.top[0].end, 6);
+    assert_int_equal(sp.top[1].start, 6);
+    assert_string_equal(msk_norsk_warnings(n), "");
+    msk_norsk_free(n);
+    msk_test_rmtree(dir);
+}
+
 /* The shared data: the shipped files and hunspell-no. */
 static const msk_norsk *data(void)
 {
@@ -488,6 +513,7 @@ int main(void)
     setenv("MOTESOK_HUNSPELL_DIR", HUNSPELL_DIR, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_reads_files_and_reports_bad_lines),
+        cmocka_unit_test(test_load_extra_words),
         cmocka_unit_test(test_split_compounds),
         cmocka_unit_test(test_split_leaves_whole),
         cmocka_unit_test(test_known_words_with_endings),
