@@ -117,6 +117,12 @@ motesok_status msk_buf_append_cp(msk_buf *b, int32_t c)
     return msk_buf_append(b, tmp, (size_t)n);
 }
 
+bool msk_is_letter(int32_t c)
+{
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL;
+}
+
 bool msk_valid_utf8(const char *s, size_t len)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;

@@ -46,6 +46,9 @@ void msk_buf_free(msk_buf *b);
 /* Append Unicode code point c to b as UTF-8. */
 motesok_status msk_buf_append_cp(msk_buf *b, int32_t c);
 
+/* True if code point c is a cased letter (Unicode Lu or Ll: æ ø å too). */
+bool msk_is_letter(int32_t c);
+
 /* True if p[0..len) is valid UTF-8. */
 bool msk_valid_utf8(const char *p, size_t len);
 

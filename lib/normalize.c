@@ -91,12 +91,6 @@ static utf8proc_int32_t cp_at(const char *s, size_t len, size_t i, size_t *n)
     return k < 1 ? 0xFFFD : c;
 }
 
-static bool is_letter(utf8proc_int32_t c)
-{
-    utf8proc_category_t cat = utf8proc_category(c);
-    return cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LU;
-}
-
 /* Where the run of letters that ends at s[end] begins. */
 static size_t letters_before(const char *s, size_t len, size_t end)
 {
@@ -105,7 +99,7 @@ static size_t letters_before(const char *s, size_t len, size_t end)
         size_t p = at - 1, n;
         while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
             p--;
-        if (!is_letter(cp_at(s, len, p, &n)) || p + n != at)
+        if (!msk_is_letter(cp_at(s, len, p, &n)) || p + n != at)
             break;
         at = p;
     }
@@ -116,7 +110,7 @@ static size_t letters_before(const char *s, size_t len, size_t end)
 static size_t letters_after(const char *s, size_t len, size_t i)
 {
     size_t n;
-    while (i < len && is_letter(cp_at(s, len, i, &n)))
+    while (i < len && msk_is_letter(cp_at(s, len, i, &n)))
         i += n;
     return i;
 }

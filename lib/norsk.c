@@ -150,16 +150,26 @@ static unsigned set_flags(const wordset *s, const char *w, size_t len)
 
 /* ---- string lists -------------------------------------------------------- */
 
+/* Make room for need entries in the array *a of *cap (doubling). */
+static motesok_status reserve_sizes(size_t **a, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return MOTESOK_OK;
+    size_t n = *cap ? *cap * 2 : 64;
+    while (n < need)
+        n *= 2;
+    size_t *grown = realloc(*a, n * sizeof *grown);
+    if (grown == NULL)
+        return MOTESOK_ERR_NOMEM;
+    *a = grown;
+    *cap = n;
+    return MOTESOK_OK;
+}
+
 static motesok_status list_add(strlist *l, const char *s, size_t len)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        size_t *offs = realloc(l->offs, cap * sizeof *offs);
-        if (offs == NULL)
-            return MOTESOK_ERR_NOMEM;
-        l->offs = offs;
-        l->cap = cap;
-    }
+    if (reserve_sizes(&l->offs, &l->cap, l->n + 1) != MOTESOK_OK)
+        return MOTESOK_ERR_NOMEM;
     size_t off = l->arena.len;
     motesok_status st = msk_buf_append(&l->arena, s, len);
     if (st == MOTESOK_OK)
@@ -364,14 +374,8 @@ static motesok_status group_line(msk_norsk *n, const char *path, unsigned no, ch
         n->members.n = first;
         return MOTESOK_OK;
     }
-    if (n->n_groups + 2 > n->groups_cap) {
-        size_t cap = n->groups_cap ? n->groups_cap * 2 : 64;
-        size_t *g = realloc(n->group_at, cap * sizeof *g);
-        if (g == NULL)
-            return MOTESOK_ERR_NOMEM;
-        n->group_at = g;
-        n->groups_cap = cap;
-    }
+    if (reserve_sizes(&n->group_at, &n->groups_cap, n->n_groups + 2) != MOTESOK_OK)
+        return MOTESOK_ERR_NOMEM;
     n->group_at[n->n_groups++] = first;
     n->group_at[n->n_groups] = n->members.n;
     return MOTESOK_OK;
@@ -417,11 +421,10 @@ static bool dict_word(const char *p, size_t len, bool utf8, msk_buf *out, bool *
         } else {
             c = (unsigned char)p[i++]; /* Latin-1 bytes are their code points */
         }
-        utf8proc_category_t cat = utf8proc_category(c);
-        if (cat != UTF8PROC_CATEGORY_LU && cat != UTF8PROC_CATEGORY_LL)
+        if (!msk_is_letter(c))
             return false;
         if (out->len == 0)
-            *cap = cat == UTF8PROC_CATEGORY_LU;
+            *cap = utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
         if (msk_buf_append_cp(out, utf8proc_tolower(c)) != MOTESOK_OK)
             return false;
     }
@@ -700,8 +703,7 @@ static bool letter_offsets(const char *w, size_t len, uint16_t *at, size_t max, 
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(len - i), &c);
         if (k < 1 || n >= max)
             return false;
-        utf8proc_category_t cat = utf8proc_category(c);
-        if (cat != UTF8PROC_CATEGORY_LL && cat != UTF8PROC_CATEGORY_LU)
+        if (!msk_is_letter(c))
             return false;
         at[n++] = (uint16_t)i;
         i += (size_t)k;
