@@ -795,6 +795,26 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
     return st;
 }
 
+/* Search r again more widely — also (a spelling correction, may be NULL)
+ * as an alternative, and with any_word any word matching — and keep that
+ * result in *res if it finds more. True if it did. */
+static bool widen(motesok_searcher *s, const motesok_search_request *r, const char *also,
+                  bool any_word, motesok_xresults **res)
+{
+    motesok_xresults *wider = NULL;
+    s->any_word = any_word;
+    bool more = run(s, r, also, NULL, &wider, NULL) == MOTESOK_OK &&
+                motesok_xresults_total(wider) > motesok_xresults_total(*res);
+    s->any_word = false;
+    if (!more) {
+        motesok_xresults_free(wider);
+        return false;
+    }
+    motesok_xresults_free(*res);
+    *res = wider;
+    return true;
+}
+
 /* The hits of res as a JSON array into *out. */
 static motesok_status make_hits(const motesok_xresults *res, const motesok_search_request *r,
                                 json_t **out, motesok_error *err)
@@ -828,34 +848,12 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     if (st == MOTESOK_OK)
         st = run(s, &r, NULL, &suggestion, &res, err);
     /* Few matches and a correction: search the corrected words as well. */
-    bool searched = false;
-    if (st == MOTESOK_OK && suggestion != NULL && motesok_xresults_total(res) < SUGGEST_BELOW) {
-        motesok_xresults *res2 = NULL;
-        if (run(s, &r, suggestion, NULL, &res2, NULL) == MOTESOK_OK &&
-            motesok_xresults_total(res2) > motesok_xresults_total(res)) {
-            motesok_xresults_free(res);
-            res = res2;
-            searched = true;
-        } else {
-            motesok_xresults_free(res2);
-        }
-    }
+    bool searched = st == MOTESOK_OK && suggestion != NULL &&
+                    motesok_xresults_total(res) < SUGGEST_BELOW && widen(s, &r, suggestion, false, &res);
     /* Still few: let any word match (documents with more of them rank
      * first), rather than answer "nothing" to a query of several words. */
-    bool relaxed = false;
-    if (st == MOTESOK_OK && motesok_xresults_total(res) < SUGGEST_BELOW) {
-        motesok_xresults *res2 = NULL;
-        s->any_word = true;
-        if (run(s, &r, searched ? suggestion : NULL, NULL, &res2, NULL) == MOTESOK_OK &&
-            motesok_xresults_total(res2) > motesok_xresults_total(res)) {
-            motesok_xresults_free(res);
-            res = res2;
-            relaxed = true;
-        } else {
-            motesok_xresults_free(res2);
-        }
-        s->any_word = false;
-    }
+    bool relaxed = st == MOTESOK_OK && motesok_xresults_total(res) < SUGGEST_BELOW &&
+                   widen(s, &r, searched ? suggestion : NULL, true, &res);
     json_t *hits = NULL;
     if (st == MOTESOK_OK)
         st = make_hits(res, &r, &hits, err);

@@ -538,15 +538,18 @@ extern "C" void motesok_xwriter_close(motesok_xwriter *w) noexcept
 namespace {
 
 // A document whose TermGenerator analyses Norwegian (stemmer, stopwords
-// kept unstemmed for phrases, positions).
-std::unique_ptr<motesok_xdoc> new_xdoc()
+// kept unstemmed for phrases, positions) — or, plain, does what Xapian
+// alone does (Snowball, no stopwords), for the cost benchmark.
+std::unique_ptr<motesok_xdoc> new_xdoc(bool plain = false)
 {
     auto d = std::make_unique<motesok_xdoc>();
-    d->stem = norsk_stem();
+    d->stem = plain ? Xapian::Stem("norwegian") : norsk_stem();
     d->tg.set_stemmer(d->stem);
     d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    d->tg.set_stopper(&analysis().stopper);
-    d->tg.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+    if (!plain) {
+        d->tg.set_stopper(&analysis().stopper);
+        d->tg.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
+    }
     d->tg.set_document(d->doc);
     return d;
 }
@@ -1544,12 +1547,7 @@ extern "C" motesok_status msk_shim_xdoc_new_plain(motesok_xdoc **out, motesok_er
         return invalid(err, "no place for the document");
     *out = nullptr;
     try {
-        auto d = std::make_unique<motesok_xdoc>();
-        d->stem = Xapian::Stem("norwegian");
-        d->tg.set_stemmer(d->stem);
-        d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-        d->tg.set_document(d->doc);
-        *out = d.release();
+        *out = new_xdoc(true).release();
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
