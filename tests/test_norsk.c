@@ -32,13 +32,19 @@ static void write_file(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* A new data folder dir (for msk_norsk_load) with its norsk/ in sub. */
+static void make_data_dir(char dir[256], char sub[300], const char *name)
+{
+    assert_true(msk_test_mkdtemp(dir, 256, name));
+    snprintf(sub, 300, "%s/norsk", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+}
+
 static void test_load_reads_files_and_reports_bad_lines(void **state)
 {
     (void)state;
     char dir[256], sub[300], p[400];
-    assert_true(msk_test_mkdtemp(dir, sizeof dir, "norsk"));
-    snprintf(sub, sizeof sub, "%s/norsk", dir);
-    assert_int_equal(mkdir(sub, 0755), 0);
+    make_data_dir(dir, sub, "norsk");
     snprintf(p, sizeof p, "%s/nynorsk.txt", sub);
     write_file(p, "# comment\nTeneste tjeneste\n\neitt\n  sjukehus\tsykehus  # trailing\n");
     snprintf(p, sizeof p, "%s/stopwords.txt", sub);
@@ -100,9 +106,7 @@ static void test_load_extra_words(void **state)
 {
     (void)state;
     char dir[256], sub[300], p[400];
-    assert_true(msk_test_mkdtemp(dir, sizeof dir, "words"));
-    snprintf(sub, sizeof sub, "%s/norsk", dir);
-    assert_int_equal(mkdir(sub, 0755), 0);
+    make_data_dir(dir, sub, "words");
     msk_norsk *n = NULL;
     assert_int_equal(msk_norsk_load(dir, HUNSPELL_DIR, &n, NULL), MOTESOK_OK);
     msk_split sp;
@@ -289,35 +293,61 @@ static const char *const DOCS[][2] = {
 };
 #define N_DOCS (sizeof DOCS / sizeof *DOCS)
 
+/* Add or replace document "Q"+id (data: id) holding text, normalised and
+ * analysed as the indexer does; with spelling its words feed the table. */
+static void put_doc(motesok_xwriter *w, const char *id, const char *text, bool spelling)
+{
+    char *norm = NULL;
+    size_t len = 0;
+    assert_int_equal(motesok_normalize_text(text, strlen(text), &norm, &len, NULL), MOTESOK_OK);
+    motesok_xdoc *d = NULL;
+    assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
+    char q[16];
+    snprintf(q, sizeof q, "Q%s", id);
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_index_text(d, norm, len, 1, "", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_analyse(d, spelling, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_set_data(d, id, strlen(id), NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
+    motesok_xdoc_free(d);
+    free(norm);
+}
+
+/* Open the database at db for writing (must succeed). */
+static motesok_xwriter *writer(const char *db)
+{
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
+    return w;
+}
+
+/* Commit and close w (must succeed). */
+static void commit_close(motesok_xwriter *w)
+{
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+}
+
+/* Open a reader on the database at db (must succeed). */
+static motesok_xreader *reader(const char *db)
+{
+    const char *dirs[] = {db};
+    motesok_xreader *r = NULL;
+    assert_int_equal(motesok_xreader_open(dirs, 1, &r, NULL), MOTESOK_OK);
+    return r;
+}
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     assert_true(msk_test_mkdtemp(f->tmp, sizeof f->tmp, "norsk"));
     snprintf(f->db, sizeof f->db, "%s/db", f->tmp);
-    motesok_xwriter *w = NULL;
-    assert_int_equal(motesok_xwriter_open(f->db, &w, NULL), MOTESOK_OK);
-    for (size_t i = 0; i < N_DOCS; i++) {
-        char *text = NULL;
-        size_t len = 0;
-        assert_int_equal(motesok_normalize_text(DOCS[i][1], strlen(DOCS[i][1]), &text, &len, NULL),
-                         MOTESOK_OK);
-        motesok_xdoc *d = NULL;
-        assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
-        char q[16];
-        snprintf(q, sizeof q, "Q%s", DOCS[i][0]);
-        assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_index_text(d, text, len, 1, "", NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_analyse(d, true, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_set_data(d, DOCS[i][0], 1, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
-        motesok_xdoc_free(d);
-        free(text);
-    }
-    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
-    motesok_xwriter_close(w);
-    const char *dirs[] = {f->db};
-    assert_int_equal(motesok_xreader_open(dirs, 1, &f->r, NULL), MOTESOK_OK);
+    motesok_xwriter *w = writer(f->db);
+    for (size_t i = 0; i < N_DOCS; i++)
+        put_doc(w, DOCS[i][0], DOCS[i][1], true);
+    commit_close(w);
+    f->r = reader(f->db);
     *state = f;
     return 0;
 }
@@ -396,34 +426,15 @@ static void test_queries_meet_documents(void **state)
 
 static void test_whole_word_ranks_first(void **state)
 {
-    fixture *f = *state;
-    (void)f;
+    (void)state;
     char tmp[256], db[300];
     assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "rank"));
     snprintf(db, sizeof db, "%s/db", tmp);
-    motesok_xwriter *w = NULL;
-    assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
-    static const char *const texts[][2] = {
-        {"x", "Tilbud om røntgen i kommunen, og røntgen er viktig."},
-        {"y", "Røntgentilbudet i kommunen."},
-    };
-    for (size_t i = 0; i < 2; i++) {
-        motesok_xdoc *d = NULL;
-        assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
-        char q[8];
-        snprintf(q, sizeof q, "Q%s", texts[i][0]);
-        assert_int_equal(motesok_xdoc_index_text(d, texts[i][1], strlen(texts[i][1]), 1, "", NULL),
-                         MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_analyse(d, false, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_set_data(d, texts[i][0], 1, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
-        motesok_xdoc_free(d);
-    }
-    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
-    motesok_xwriter_close(w);
-    fixture g = {0};
-    const char *dirs[] = {db};
-    assert_int_equal(motesok_xreader_open(dirs, 1, &g.r, NULL), MOTESOK_OK);
+    motesok_xwriter *w = writer(db);
+    put_doc(w, "x", "Tilbud om røntgen i kommunen, og røntgen er viktig.", false);
+    put_doc(w, "y", "Røntgentilbudet i kommunen.", false);
+    commit_close(w);
+    fixture g = {.r = reader(db)};
     assert_string_equal(hits(&g, "røntgentilbud", NULL), "y x");
     motesok_xreader_close(g.r);
     msk_test_rmtree(tmp);
@@ -464,24 +475,12 @@ static void test_spelling_follows_changes(void **state)
     snprintf(db, sizeof db, "%s/db", tmp);
     static const char *const versions[] = {"Plan for rehabilitering.", "Plan for rehabilitering.",
                                            "Plan for habilitering."};
+    const char *sug;
     for (size_t v = 0; v < 3; v++) {
-        motesok_xwriter *w = NULL;
-        assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
-        motesok_xdoc *d = NULL;
-        assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_index_text(d, versions[v], strlen(versions[v]), 1, "", NULL),
-                         MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_analyse(d, true, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_set_data(d, "p", 1, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xdoc_add_boolean_term(d, "Qp", NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xwriter_replace(w, "Qp", d, NULL), MOTESOK_OK);
-        motesok_xdoc_free(d);
-        assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
-        motesok_xwriter_close(w);
-        fixture g = {0};
-        const char *dirs[] = {db};
-        assert_int_equal(motesok_xreader_open(dirs, 1, &g.r, NULL), MOTESOK_OK);
-        const char *sug;
+        motesok_xwriter *w = writer(db);
+        put_doc(w, "p", versions[v], true);
+        commit_close(w);
+        fixture g = {.r = reader(db)};
         /* indexed twice, then replaced: the word went in twice, out twice
          * (rehabilitring is three edits from habilitering: too far) */
         hits(&g, "rehabilitring", &sug);
@@ -492,15 +491,10 @@ static void test_spelling_follows_changes(void **state)
         }
         motesok_xreader_close(g.r);
     }
-    motesok_xwriter *w = NULL;
-    assert_int_equal(motesok_xwriter_open(db, &w, NULL), MOTESOK_OK);
+    motesok_xwriter *w = writer(db);
     assert_int_equal(motesok_xwriter_delete(w, "Qp", NULL), MOTESOK_OK);
-    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
-    motesok_xwriter_close(w);
-    fixture g = {0};
-    const char *dirs[] = {db};
-    assert_int_equal(motesok_xreader_open(dirs, 1, &g.r, NULL), MOTESOK_OK);
-    const char *sug;
+    commit_close(w);
+    fixture g = {.r = reader(db)};
     hits(&g, "habiliteing", &sug);
     assert_string_equal(sug, "");
     motesok_xreader_close(g.r);
@@ -520,7 +514,7 @@ int main(void)
         cmocka_unit_test(test_stems_meet),
         cmocka_unit_test(test_stopwords_both_standards),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_whole_word_ranks_first, setup, teardown),
+        cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
     };
