@@ -586,9 +586,7 @@ static int run_index(run *r)
     /* The Norwegian analysis works without its data, but less well: say so. */
     for (const char *w = motesok_analysis_warnings(); *w != '\0';) {
         size_t n = strcspn(w, "\n");
-        char line[700];
-        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), w);
-        say("warning: %s%s", line, "");
+        fprintf(stderr, "motesok-index: warning: %.*s\n", (int)n, w);
         w += n + (w[n] == '\n');
     }
     if (motesok_index_reanalysing(r->idx) && !r->o->quiet)
