@@ -50,6 +50,10 @@ static const char usage_text[] =
 "      --timeout SECS   give up on a file whose extraction takes longer\n"
 "                       (default 120)\n"
 "      --max-memory-mb N  memory an extraction may use (default 2048)\n"
+"      --shards N       split the index into N Xapian databases, each written\n"
+"                       by a thread of its own (1-64; default: as the index\n"
+"                       has, else one per CPU). Another count lays the index\n"
+"                       out anew and indexes every file again\n"
 "      --in-process     extract inside the indexer instead of in worker\n"
 "                       processes (faster to debug; a hostile file can then\n"
 "                       take the whole run down)\n"
@@ -178,6 +182,11 @@ static int numeric_option(int c, const char *arg, idx_options *o)
             return bad_value("--max-memory-mb (64-1048576)", arg);
         o->ix.max_memory_mb = (size_t)v;
         break;
+    case 1007:
+        if (!parse_uint(arg, 1, 64, &v))
+            return bad_value("--shards (1-64)", arg);
+        o->ix.shards = (unsigned)v;
+        break;
     }
     return 0;
 }
@@ -196,6 +205,7 @@ static int parse_args(int argc, char **argv, idx_options *o)
         {"timeout", required_argument, NULL, 1004},
         {"max-memory-mb", required_argument, NULL, 1005},
         {"in-process", no_argument, NULL, 1006},
+        {"shards", required_argument, NULL, 1007},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -215,7 +225,7 @@ static int parse_args(int argc, char **argv, idx_options *o)
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("motesok-index %s\n", motesok_version()); return 0;
         case 1006: o->in_process = true; break;
-        case 'j': case 1001: case 1002: case 1003: case 1004: case 1005:
+        case 'j': case 1001: case 1002: case 1003: case 1004: case 1005: case 1007:
             rc = numeric_option(c, optarg, o);
             break;
         default:
@@ -589,9 +599,9 @@ static int run_index(run *r)
         fprintf(stderr, "motesok-index: warning: %.*s\n", (int)n, w);
         w += n + (w[n] == '\n');
     }
-    if (motesok_index_reanalysing(r->idx) && !r->o->quiet)
-        say("this index was built with other language data (data/norsk, hunspell-no) or by an "
-            "older motesok-index: indexing every file again%s%s", "", "");
+    const char *why = motesok_index_rebuilding(r->idx);
+    if (why != NULL && !r->o->quiet)
+        say("%s: indexing every file again%s", why, "");
     if (!walk_roots(r)) {
         say("%s%s", "out of memory while walking folders", "");
         return EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include "norsk.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
+#include "shards.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -32,7 +33,7 @@
 
 struct motesok_index {
     char *dir;
-    motesok_xwriter *xw;
+    msk_shards *xs;        /* the Xapian shards and their writer threads */
     motesok_store *store;
     motesok_index_options opt;
     uint64_t batch;        /* number of the last committed batch */
@@ -41,6 +42,7 @@ struct motesok_index {
     size_t pending_bytes;
     char analysis[40];     /* the analysis this run indexes with (msk_norsk_analysis_id) */
     bool reanalyse;        /* the index was built with other data: redo every file */
+    bool relaid;           /* the shards were laid out anew at open */
 };
 
 struct motesok_job {
@@ -235,7 +237,7 @@ static motesok_status reconcile_apply(motesok_index *idx, id_set *xapian,
             continue;
         char term[32];
         id_term(term, MOTESOK_PREFIX_PARENT, xapian->ids[i]);
-        st = motesok_xwriter_delete(idx->xw, term, err);
+        st = msk_shards_delete(idx->xs, xapian->ids[i], term, err);
     }
     return st;
 }
@@ -245,8 +247,8 @@ static motesok_status reconcile(motesok_index *idx, motesok_error *err)
 {
     id_set xapian = {0};
     reconcile_walk w = {.xapian = &xapian};
-    motesok_status st = motesok_xwriter_each_term(idx->xw, MOTESOK_PREFIX_PARENT,
-                                                  collect_id, &xapian, err);
+    motesok_status st = msk_shards_each_term(idx->xs, MOTESOK_PREFIX_PARENT, collect_id,
+                                             &xapian, err);
     if (st == MOTESOK_OK && xapian.oom)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory listing documents");
     if (st == MOTESOK_OK) {
@@ -269,22 +271,27 @@ static motesok_status reconcile(motesok_index *idx, motesok_error *err)
     return st;
 }
 
-/* Read both batch numbers and reconcile when they differ. */
-static motesok_status recover(motesok_index *idx, motesok_error *err)
+/* Read the batch numbers of every shard and of the store, and reconcile
+ * when they differ (or when force: the shards were laid out anew). */
+static motesok_status recover(motesok_index *idx, bool force, motesok_error *err)
 {
-    char *xb = NULL, *sb = NULL;
-    motesok_status st = motesok_xwriter_get_metadata(idx->xw, MOTESOK_META_BATCH, &xb, err);
-    if (st == MOTESOK_OK)
-        st = motesok_store_get_meta(idx->store, "batch", &sb, err);
-    uint64_t xn = parse_batch(xb), sn = parse_batch(sb);
-    free(xb);
+    char *sb = NULL;
+    motesok_status st = motesok_store_get_meta(idx->store, "batch", &sb, err);
+    uint64_t sn = parse_batch(sb), top = sn;
+    bool differ = force;
     free(sb);
+    for (unsigned k = 0; st == MOTESOK_OK && k < msk_shards_count(idx->xs); k++) {
+        char *xb = NULL;
+        st = msk_shards_get_metadata(idx->xs, k, MOTESOK_META_BATCH, &xb, err);
+        uint64_t xn = parse_batch(xb);
+        free(xb);
+        differ = differ || xn != sn;
+        top = xn > top ? xn : top;
+    }
     if (st != MOTESOK_OK)
         return st;
-    idx->batch = xn > sn ? xn : sn;
-    if (xn == sn)
-        return MOTESOK_OK;
-    return reconcile(idx, err);
+    idx->batch = top;
+    return differ ? reconcile(idx, err) : MOTESOK_OK;
 }
 
 /* ---- open / close ------------------------------------------------------- */
@@ -297,17 +304,22 @@ static motesok_status check_analysis(motesok_index *idx, motesok_error *err)
     msk_norsk_analysis_id(idx->analysis);
     char *have = NULL;
     uint64_t docs = 0;
-    motesok_status st = motesok_xwriter_get_metadata(idx->xw, MOTESOK_META_ANALYSIS, &have, err);
+    motesok_status st = msk_shards_get_metadata(idx->xs, 0, MOTESOK_META_ANALYSIS, &have, err);
     if (st == MOTESOK_OK)
-        st = motesok_xwriter_doccount(idx->xw, &docs, err);
+        st = msk_shards_doccount(idx->xs, &docs, err);
     idx->reanalyse = st == MOTESOK_OK && docs > 0 && strcmp(have ? have : "", idx->analysis) != 0;
     free(have);
     return st;
 }
 
-bool motesok_index_reanalysing(const motesok_index *idx)
+const char *motesok_index_rebuilding(const motesok_index *idx)
 {
-    return idx != NULL && idx->reanalyse;
+    if (idx != NULL && idx->relaid)
+        return "the index had an older layout or another shard count";
+    if (idx != NULL && idx->reanalyse)
+        return "this index was built with other language data (data/norsk, hunspell-no) or by "
+               "an older motesok-index";
+    return NULL;
 }
 
 motesok_status motesok_index_open(const char *dir, const motesok_index_options *opt,
@@ -329,21 +341,21 @@ motesok_status motesok_index_open(const char *dir, const motesok_index_options *
     if (idx->opt.batch_bytes == 0)
         idx->opt.batch_bytes = DEFAULT_BATCH_BYTES;
     idx->dir = strdup(dir);
-    char *xdir = path_join(dir, MOTESOK_XAPIAN_DIR);
     char *sfile = path_join(dir, MOTESOK_STORE_FILE);
-    if (idx->dir == NULL || xdir == NULL || sfile == NULL)
+    bool rebuilt = false;
+    if (idx->dir == NULL || sfile == NULL)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    if (st == MOTESOK_OK)
-        st = motesok_xwriter_open(xdir, &idx->xw, err);
     if (st == MOTESOK_OK)
         st = motesok_store_open(sfile, false, &idx->store, err);
     if (st == MOTESOK_OK)
-        st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_SCHEMA, "1", err);
+        st = msk_shards_open(dir, idx->opt.shards, &idx->xs, &rebuilt, err);
     if (st == MOTESOK_OK)
-        st = recover(idx, err);
-    if (st == MOTESOK_OK)
+        st = msk_shards_set_metadata(idx->xs, MOTESOK_META_SCHEMA, MOTESOK_SCHEMA_VERSION, err);
+    if (st == MOTESOK_OK) /* first: a repair commit must know what to stamp */
         st = check_analysis(idx, err);
-    free(xdir);
+    if (st == MOTESOK_OK)
+        st = recover(idx, rebuilt, err);
+    idx->relaid = rebuilt;
     free(sfile);
     if (st != MOTESOK_OK) {
         motesok_index_close(idx);
@@ -357,8 +369,8 @@ void motesok_index_close(motesok_index *idx)
 {
     if (idx == NULL)
         return;
+    msk_shards_close(idx->xs);
     motesok_store_close(idx->store); /* rolls back an open transaction */
-    motesok_xwriter_close(idx->xw);
     free(idx->dir);
     free(idx);
 }
@@ -397,13 +409,12 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
     motesok_status st = ensure_txn(idx, err);
     /* Xapian first: if we die before the store commits, the next open sees
      * the batch numbers differ and reconciles. */
+    /* The documents are all of this analysis: from the start when the
+     * index held no other, else once a whole run is over. */
+    if (st == MOTESOK_OK && (final || !idx->reanalyse))
+        st = msk_shards_set_metadata(idx->xs, MOTESOK_META_ANALYSIS, idx->analysis, err);
     if (st == MOTESOK_OK)
-        st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_BATCH, num, err);
-    /* A whole run with this analysis is over: the index now holds it. */
-    if (st == MOTESOK_OK && final)
-        st = motesok_xwriter_set_metadata(idx->xw, MOTESOK_META_ANALYSIS, idx->analysis, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xwriter_commit(idx->xw, err);
+        st = msk_shards_commit(idx->xs, MOTESOK_META_BATCH, num, err);
     crash_point("after-xapian-commit");
     if (st == MOTESOK_OK)
         st = motesok_store_set_meta(idx->store, "batch", num, err);
@@ -703,23 +714,44 @@ static char *choose_title(const motesok_job *job)
     return strdup(slash ? slash + 1 : job->path);
 }
 
-/* Metadata shared by a file's document and its case documents. */
-static json_t *base_meta(const motesok_job *job, const char *title, const char *kind)
+/* One passage of a file: a byte range of its pages joined by '\f'. */
+typedef struct passage {
+    size_t start, end;      /* [start, end) in the joined text */
+    size_t page;            /* 1-based page where it starts */
+    const motesok_case *c;  /* the case it holds, or NULL */
+    const char *kind;       /* "preamble", "case" or "page" */
+} passage;
+
+/* Metadata every passage of a file carries, plus the passage's own. */
+static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k, size_t n)
 {
-    const char *organ = job->minutes ? job->minutes->organ : NULL;
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?}",
-                     "id", job->id, "kind", kind, "path", job->path, "title", title,
-                     "mime", job->det.mime,
-                     "encoding", job->text->encoding ? job->text->encoding : "",
-                     "pages", (json_int_t)job->text->n_pages, "size", (json_int_t)job->size,
-                     "mtime", (json_int_t)(job->mtime_ns / 1000000000),
-                     "organ", organ, "date", job->date[0] ? job->date : NULL);
+    const motesok_minutes *m = job->minutes;
+    const char *organ = m ? m->organ : NULL;
+    json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?,"
+                             " s:I, s:I, s:I}",
+                             "id", job->id, "kind", ps[k].kind, "path", job->path,
+                             "title", job->title, "mime", job->det.mime,
+                             "encoding", job->text->encoding ? job->text->encoding : "",
+                             "pages", (json_int_t)job->text->n_pages, "size", (json_int_t)job->size,
+                             "mtime", (json_int_t)(job->mtime_ns / 1000000000),
+                             "organ", organ, "date", job->date[0] ? job->date : NULL,
+                             "passage", (json_int_t)k, "passages", (json_int_t)n,
+                             "page", (json_int_t)ps[k].page);
+    const motesok_case *c = ps[k].c;
+    if (meta != NULL && c != NULL)
+        json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", c->number,
+                                                    "title", c->title, "decision", c->decision));
+    if (meta != NULL && k == 0 && m != NULL)
+        json_object_update_new(meta, json_pack("{s:s?, s:s?, s:s?, s:s?}", "place", m->place,
+                                               "present", m->present, "absent", m->absent,
+                                               "referent", m->referent));
+    return meta;
 }
 
-/* Stored data: meta (stolen) as one JSON line, '\n', then n text parts
- * separated by '\f' (one part per page). */
-static motesok_status build_data(json_t *meta, const char *const *parts, const size_t *lens,
-                                 size_t n, msk_buf *out, motesok_error *err)
+/* Stored data: meta (stolen) as one JSON line, '\n', then len bytes of
+ * text (the passage's slice of the joined pages, '\f' included). */
+static motesok_status build_data(json_t *meta, const char *text, size_t len, msk_buf *out,
+                                 motesok_error *err)
 {
     char *js = meta ? json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(meta);
@@ -729,18 +761,14 @@ static motesok_status build_data(json_t *meta, const char *const *parts, const s
     free(js);
     if (st == MOTESOK_OK)
         st = msk_buf_append(out, "\n", 1);
-    for (size_t i = 0; st == MOTESOK_OK && i < n; i++) {
-        if (i > 0)
-            st = msk_buf_append(out, "\f", 1);
-        if (st == MOTESOK_OK)
-            st = msk_buf_append(out, parts[i], lens[i]);
-    }
+    if (st == MOTESOK_OK)
+        st = msk_buf_append(out, text, len);
     if (st != MOTESOK_OK)
         return msk_error_set(err, st, "cannot store document text");
     return MOTESOK_OK;
 }
 
-/* Terms and values every Xapian document of a file carries: parent id,
+/* Boolean terms and values every passage of a file carries: parent id,
  * kind, meeting date and organ. */
 static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_xdoc *d,
                               motesok_error *err)
@@ -771,117 +799,47 @@ static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_
         st = motesok_xdoc_set_value(d, MOTESOK_SLOT_ORGAN, organ, strlen(organ), err);
         if (st == MOTESOK_OK)
             st = motesok_xdoc_add_boolean_term(d, term, err);
-        if (st == MOTESOK_OK)
-            st = motesok_xdoc_index_text(d, organ, strlen(organ), 1, MOTESOK_PREFIX_ORGAN, err);
     }
     return st;
 }
 
-/* Index n text parts as body text, with a gap between them. */
-static motesok_status index_parts(motesok_xdoc *d, const char *const *parts, const size_t *lens,
-                                  size_t n, motesok_error *err)
+/* Index text (len bytes) as body text, page by page ('\f' between pages),
+ * with a gap before each page so that no phrase spans two. */
+static motesok_status index_pages(motesok_xdoc *d, const char *text, size_t len,
+                                  motesok_error *err)
 {
     motesok_status st = MOTESOK_OK;
-    for (size_t i = 0; st == MOTESOK_OK && i < n; i++) {
+    const char *end = text + len;
+    for (const char *p = text; st == MOTESOK_OK && p <= end;) {
+        const char *ff = memchr(p, MOTESOK_PAGE_SEP, (size_t)(end - p));
+        const char *e = ff ? ff : end;
         motesok_xdoc_increase_termpos(d, PAGE_GAP);
-        st = motesok_xdoc_index_text(d, parts[i], lens[i], 1, "", err);
+        st = motesok_xdoc_index_text(d, p, (size_t)(e - p), 1, "", err);
+        if (ff == NULL)
+            break;
+        p = ff + 1;
     }
     return st;
 }
 
-/* Give d its unique term q and its data, and keep it as the job's next
- * document (the job owns d from here on, also on failure). */
-static motesok_status keep_doc(motesok_job *job, const char *q, motesok_xdoc *d,
-                               const msk_buf *data, motesok_error *err)
+/* Free-text fields of passage k: the file's title and organ on passage 0
+ * only (so that no word is indexed twice), the case's number, title and
+ * decision on a case passage. */
+static motesok_status index_fields(const motesok_job *job, const passage *p, size_t k,
+                                   motesok_xdoc *d, motesok_error *err)
 {
-    job->docs[job->n_docs] = d;
-    snprintf(job->qterms[job->n_docs], sizeof job->qterms[0], "%s", q);
-    job->n_docs++;
-    motesok_status st = motesok_xdoc_add_boolean_term(d, q, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_set_data(d, data->data, data->len, err);
-    return st;
-}
-
-/* Build the document standing for the whole file. */
-static motesok_status build_file_doc(motesok_job *job, const char *title, motesok_error *err)
-{
-    const char *const *pages = (const char *const *)job->text->pages;
-    msk_buf data = {0};
-    motesok_xdoc *d = NULL;
-    char q[32];
-    id_term(q, MOTESOK_PREFIX_ID, job->id);
-    json_t *meta = base_meta(job, title, "document");
-    const motesok_minutes *m = job->minutes;
-    json_t *fields = json_pack("{s:s?, s:s?, s:s?, s:s?}", "place", m ? m->place : NULL,
-                               "present", m ? m->present : NULL, "absent", m ? m->absent : NULL,
-                               "referent", m ? m->referent : NULL);
-    json_object_update(meta, fields);
-    json_decref(fields);
-    motesok_status st = build_data(meta, pages, job->text->page_lens, job->text->n_pages, &data, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_new(&d, err);
-    if (st == MOTESOK_OK)
-        st = keep_doc(job, q, d, &data, err);
-    msk_buf_free(&data);
-    if (st == MOTESOK_OK)
-        st = tag_doc(job, "document", d, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_index_text(d, title, strlen(title), TITLE_WDF, MOTESOK_PREFIX_TITLE, err);
-    if (st == MOTESOK_OK)
-        st = index_parts(d, pages, job->text->page_lens, job->text->n_pages, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_analyse(d, true, err); /* the file's words feed the spelling table */
-    return st;
-}
-
-/* The text of case c cut into its pages: parts point into the job's pages. */
-static size_t case_parts(const motesok_job *job, const motesok_case *c, const char **parts,
-                         size_t *lens)
-{
-    size_t n = 0, off = 0;
-    for (size_t i = 0; i < job->text->n_pages; i++) {
-        size_t a = off, b = off + job->text->page_lens[i];
-        off = b + 1;
-        size_t lo = c->start > a ? c->start : a, hi = c->end < b ? c->end : b;
-        if (lo >= hi && !(i + 1 == c->page_first && n == 0))
-            continue;
-        parts[n] = job->text->pages[i] + (lo - a < b - a ? lo - a : b - a);
-        lens[n] = hi > lo ? hi - lo : 0;
-        n++;
-    }
-    return n;
-}
-
-/* Data and terms of the document for case k. */
-static motesok_status fill_case(motesok_job *job, const char *title, size_t k, const char *q,
-                                motesok_xdoc *d, msk_buf *data, motesok_error *err)
-{
-    const motesok_case *c = &job->minutes->cases[k];
-    size_t span = c->page_last - c->page_first + 1;
-    const char **parts = calloc(span + 1, sizeof *parts);
-    size_t *lens = calloc(span + 1, sizeof *lens);
-    if (parts == NULL || lens == NULL) {
-        free(parts);
-        free(lens);
-        motesok_xdoc_free(d);
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    }
-    size_t n = case_parts(job, c, parts, lens);
-    json_t *meta = base_meta(job, title, "case");
-    json_object_set_new(meta, "parent", json_string(job->id));
-    json_object_set_new(meta, "page", json_integer((json_int_t)c->page_first));
-    json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", c->number,
-                                                "title", c->title, "decision", c->decision));
-    motesok_status st = build_data(meta, parts, lens, n, data, err);
-    if (st == MOTESOK_OK)
-        st = keep_doc(job, q, d, data, err);
-    else
-        motesok_xdoc_free(d);
-    if (st == MOTESOK_OK)
-        st = tag_doc(job, "case", d, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_index_text(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE, err);
+    motesok_status st = MOTESOK_OK;
+    const char *organ = job->minutes ? job->minutes->organ : NULL;
+    if (k == 0)
+        st = motesok_xdoc_index_text(d, job->title, strlen(job->title), TITLE_WDF,
+                                     MOTESOK_PREFIX_TITLE, err);
+    if (st == MOTESOK_OK && k == 0 && organ != NULL)
+        st = motesok_xdoc_index_text(d, organ, strlen(organ), 1, MOTESOK_PREFIX_ORGAN, err);
+    const motesok_case *c = p->c;
+    if (c == NULL || st != MOTESOK_OK)
+        return st;
+    st = motesok_xdoc_index_text(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE,
+                                 err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->number, strlen(c->number), 1, MOTESOK_PREFIX_CASE, err);
     if (st == MOTESOK_OK)
@@ -891,45 +849,126 @@ static motesok_status fill_case(motesok_job *job, const char *title, size_t k, c
                                      MOTESOK_PREFIX_DECISION, err);
     if (st == MOTESOK_OK && c->decision != NULL) /* for listing every decision */
         st = motesok_xdoc_add_boolean_term(d, MOTESOK_PREFIX_KIND "decision", err);
-    if (st == MOTESOK_OK)
-        st = index_parts(d, parts, lens, n, err);
-    if (st == MOTESOK_OK)
-        st = motesok_xdoc_analyse(d, false, err);
-    free(parts);
-    free(lens);
     return st;
 }
 
-/* Build one document per case, linked to the file by its parent id. */
-static motesok_status build_case_docs(motesok_job *job, const char *title, motesok_error *err)
+/* Build the Xapian document of passage k of n into the job's documents;
+ * joined is the file's text, pages joined by '\f'. */
+static motesok_status build_passage(motesok_job *job, const passage *ps, size_t k, size_t n,
+                                    const msk_buf *joined, motesok_error *err)
+{
+    motesok_xdoc *d = NULL;
+    msk_buf data = {0};
+    const char *text = joined->data + ps[k].start;
+    size_t len = ps[k].end - ps[k].start;
+    motesok_status st = build_data(passage_meta(job, ps, k, n), text, len, &data, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_new(&d, err);
+    if (st == MOTESOK_OK) {
+        job->docs[job->n_docs] = d;
+        snprintf(job->qterms[job->n_docs], sizeof job->qterms[0], "%s%s:%zu", MOTESOK_PREFIX_ID,
+                 job->id, k);
+        st = motesok_xdoc_add_boolean_term(d, job->qterms[job->n_docs++], err);
+    }
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_data(d, data.data, data.len, err);
+    msk_buf_free(&data);
+    if (st == MOTESOK_OK)
+        st = tag_doc(job, ps[k].kind, d, err);
+    if (st == MOTESOK_OK)
+        st = index_fields(job, &ps[k], k, d, err);
+    if (st == MOTESOK_OK)
+        st = index_pages(d, text, len, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_analyse(d, true, err); /* its words feed the spelling table */
+    return st;
+}
+
+/* 1-based page of offset off in the pages joined by '\f'. */
+static size_t page_at(const motesok_text *t, size_t off)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < t->n_pages; i++) {
+        start += t->page_lens[i] + 1;
+        if (off < start)
+            return i + 1;
+    }
+    return t->n_pages ? t->n_pages : 1;
+}
+
+/* Cut the file (total bytes of pages joined by '\f') into disjoint
+ * passages covering all its text: the preamble and each case (cases in
+ * text order), or else one per page. Returns the count (0: out of
+ * memory); *out is the caller's. */
+static size_t cut_passages(const motesok_job *job, size_t total, passage **out)
+{
+    const motesok_text *t = job->text;
+    const motesok_minutes *m = job->minutes;
+    size_t n_cases = 0;
+    for (size_t k = 0; m != NULL && k < m->n_cases; k++) {
+        bool in_order = m->cases[k].start > 0 && m->cases[k].start < total &&
+                        (k == 0 || m->cases[k].start > m->cases[k - 1].start);
+        if (!in_order)
+            break;
+        n_cases = k + 1;
+    }
+    size_t n = n_cases > 0 ? n_cases + 1 : (t->n_pages ? t->n_pages : 1);
+    passage *ps = calloc(n, sizeof *ps);
+    if (ps == NULL)
+        return 0;
+    size_t off = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (n_cases > 0) {
+            ps[k].start = k == 0 ? 0 : m->cases[k - 1].start;
+            ps[k].end = k < n_cases ? m->cases[k].start : total;
+            ps[k].c = k == 0 ? NULL : &m->cases[k - 1];
+            ps[k].kind = k == 0 ? "preamble" : "case";
+        } else {
+            ps[k].start = off;
+            ps[k].end = t->n_pages ? off + t->page_lens[k] + (k + 1 < t->n_pages) : 0;
+            off = ps[k].end;
+            ps[k].kind = k == 0 ? "preamble" : "page";
+        }
+        ps[k].page = page_at(t, ps[k].start);
+    }
+    *out = ps;
+    return n;
+}
+
+/* The file's pages joined by '\f' into out. */
+static motesok_status join_pages(const motesok_text *t, msk_buf *out, motesok_error *err)
 {
     motesok_status st = MOTESOK_OK;
-    for (size_t k = 0; st == MOTESOK_OK && job->minutes && k < job->minutes->n_cases; k++) {
-        msk_buf data = {0};
-        motesok_xdoc *d = NULL;
-        char q[48];
-        snprintf(q, sizeof q, "%s%sc%zu", MOTESOK_PREFIX_ID, job->id, k + 1);
-        st = motesok_xdoc_new(&d, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < t->n_pages; i++) {
+        if (i > 0)
+            st = msk_buf_append(out, "\f", 1);
         if (st == MOTESOK_OK)
-            st = fill_case(job, title, k, q, d, &data, err);
-        msk_buf_free(&data);
+            st = msk_buf_append(out, t->pages[i], t->page_lens[i]);
     }
-    return st;
+    if (st == MOTESOK_OK)
+        st = msk_buf_terminate(out);
+    return st == MOTESOK_OK ? st : msk_error_set(err, st, "out of memory joining pages");
 }
 
-/* Build every Xapian document of the extracted file: one for the file, one
- * per case. */
+/* Build every Xapian document of the extracted file: one per passage. */
 static motesok_status build_docs(motesok_job *job, motesok_error *err)
 {
-    size_t n = 1 + (job->minutes ? job->minutes->n_cases : 0);
+    msk_buf joined = {0};
+    passage *ps = NULL;
+    size_t n = 0;
     job->title = choose_title(job);
-    job->docs = calloc(n, sizeof *job->docs);
-    job->qterms = calloc(n, sizeof *job->qterms);
-    if (job->title == NULL || job->docs == NULL || job->qterms == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    motesok_status st = build_file_doc(job, job->title, err);
+    motesok_status st = join_pages(job->text, &joined, err);
     if (st == MOTESOK_OK)
-        st = build_case_docs(job, job->title, err);
+        n = cut_passages(job, joined.len, &ps);
+    job->docs = calloc(n ? n : 1, sizeof *job->docs);
+    job->qterms = calloc(n ? n : 1, sizeof *job->qterms);
+    if (st == MOTESOK_OK && (n == 0 || job->title == NULL || job->docs == NULL ||
+                             job->qterms == NULL))
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; st == MOTESOK_OK && k < n; k++)
+        st = build_passage(job, ps, k, n, &joined, err);
+    free(ps);
+    msk_buf_free(&joined);
     return st;
 }
 
@@ -940,7 +979,7 @@ static motesok_status drop_documents(motesok_index *idx, const char *id, motesok
 {
     char xp[32];
     id_term(xp, MOTESOK_PREFIX_PARENT, id);
-    return motesok_xwriter_delete(idx->xw, xp, err);
+    return msk_shards_delete(idx->xs, id, xp, err);
 }
 
 /* Fill a store row for job (borrowing its strings). */
@@ -1015,8 +1054,10 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     motesok_status st = ensure_txn(idx, err);
     if (st == MOTESOK_OK && job->had_row)
         st = drop_documents(idx, job->id, err); /* old case documents go too */
-    for (size_t i = 0; st == MOTESOK_OK && i < job->n_docs; i++)
-        st = motesok_xwriter_replace(idx->xw, job->qterms[i], job->docs[i], err);
+    for (size_t i = 0; st == MOTESOK_OK && i < job->n_docs; i++) {
+        st = msk_shards_replace(idx->xs, job->id, job->qterms[i], job->docs[i], err);
+        job->docs[i] = NULL; /* the shard owns it now */
+    }
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);
     if (st == MOTESOK_OK)

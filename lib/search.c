@@ -7,6 +7,7 @@
 #include "motesok/search.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
+#include "shards.h"
 
 #include <ctype.h>
 #include <ftw.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <utf8proc.h>
 
@@ -25,6 +27,7 @@
 #define MAX_SNIPPET 4096u
 #define MAX_ORGAN_BYTES 256u
 #define MAX_CASES 1000u
+#define MAX_EXCLUDED 100000u /* files a "NOT x" query may exclude */
 #define MAX_PATH_BYTES 4096u
 #define PDF_MIME "application/pdf"
 /* Weight added to case documents, so that a meeting's matching case is
@@ -40,6 +43,8 @@ struct motesok_searcher {
     char *dir;
     motesok_xreader *xr;
     motesok_store *store;
+    struct timespec stub_mtime; /* of the shard list the reader opened */
+    ino_t stub_ino;
 };
 
 /* Query fields: Norwegian and English names for the same prefixes. */
@@ -66,6 +71,33 @@ static bool join_path(char *out, const char *dir, const char *name)
     return n > 0 && (size_t)n < MAX_PATH_BYTES;
 }
 
+/* Open a reader over the shards listed in the index's stub, and note the
+ * stub's identity so that a new shard layout is seen (begin_call). */
+static motesok_status open_reader(motesok_searcher *s, motesok_error *err)
+{
+    char stub[MAX_PATH_BYTES], **dirs = NULL;
+    size_t n = 0;
+    struct stat st_stub;
+    if (!join_path(stub, s->dir, MOTESOK_XAPIAN_STUB))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
+    motesok_status st = msk_shards_list(s->dir, &dirs, &n, err);
+    if (st == MOTESOK_OK && stat(stub, &st_stub) == 0) {
+        s->stub_mtime = st_stub.st_mtim;
+        s->stub_ino = st_stub.st_ino;
+    }
+    motesok_xreader *xr = NULL;
+    if (st == MOTESOK_OK)
+        st = motesok_xreader_open((const char *const *)dirs, n, &xr, err);
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    if (st == MOTESOK_OK) {
+        motesok_xreader_close(s->xr);
+        s->xr = xr;
+    }
+    return st;
+}
+
 motesok_status motesok_searcher_open(const char *index_dir, motesok_searcher **out,
                                      motesok_error *err)
 {
@@ -74,17 +106,15 @@ motesok_status motesok_searcher_open(const char *index_dir, motesok_searcher **o
     *out = NULL;
     if (index_dir == NULL || *index_dir == '\0')
         return msk_error_set(err, MOTESOK_ERR_INVALID, "no index directory given");
-    char xdir[MAX_PATH_BYTES], sfile[MAX_PATH_BYTES];
-    if (!join_path(xdir, index_dir, MOTESOK_XAPIAN_DIR) ||
-        !join_path(sfile, index_dir, MOTESOK_STORE_FILE))
+    char sfile[MAX_PATH_BYTES];
+    if (!join_path(sfile, index_dir, MOTESOK_STORE_FILE))
         return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
     motesok_searcher *s = calloc(1, sizeof *s);
     if (s == NULL || (s->dir = msk_strdup(index_dir)) == NULL) {
         free(s);
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
-    const char *dirs[] = {xdir};
-    motesok_status st = motesok_xreader_open(dirs, 1, &s->xr, err);
+    motesok_status st = open_reader(s, err);
     if (st == MOTESOK_OK)
         st = motesok_store_open(sfile, true, &s->store, err);
     if (st == MOTESOK_ERR_NOT_FOUND)
@@ -116,6 +146,13 @@ static motesok_status begin_call(motesok_searcher *s, char **json, motesok_error
     *json = NULL;
     if (s == NULL)
         return msk_error_set(err, MOTESOK_ERR_INVALID, "no searcher");
+    /* the indexer laid the shards out anew: open the new ones */
+    char stub[MAX_PATH_BYTES];
+    struct stat st;
+    if (join_path(stub, s->dir, MOTESOK_XAPIAN_STUB) && stat(stub, &st) == 0 &&
+        (st.st_ino != s->stub_ino || st.st_mtim.tv_sec != s->stub_mtime.tv_sec ||
+         st.st_mtim.tv_nsec != s->stub_mtime.tv_nsec))
+        return open_reader(s, err);
     return motesok_xreader_reopen(s->xr, NULL, err);
 }
 
@@ -461,6 +498,57 @@ static motesok_status add_decisions(motesok_searcher *s, const motesok_search_re
     return st;
 }
 
+/* Files whose passages match q (at most MAX_EXCLUDED), as one query of
+ * their XP<id> terms; NULL when none match or on failure (*st says). */
+static motesok_xquery *matching_files(motesok_searcher *s, const motesok_xquery *q,
+                                      motesok_status *st, motesok_error *err)
+{
+    motesok_xsearch xs = {.query = q, .limit = MAX_EXCLUDED, .sort_slot = -1,
+                          .collapse_slot = (int)MOTESOK_SLOT_PARENT};
+    motesok_xresults *res = NULL;
+    *st = motesok_xreader_search(s->xr, &xs, &res, err);
+    size_t n = *st == MOTESOK_OK ? motesok_xresults_count(res) : 0;
+    char (*terms)[32] = n ? calloc(n, sizeof *terms) : NULL;
+    const char **ptrs = n ? calloc(n, sizeof *ptrs) : NULL;
+    motesok_xquery *files = NULL;
+    if (n > 0 && (terms == NULL || ptrs == NULL))
+        *st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; *st == MOTESOK_OK && i < n; i++) {
+        snprintf(terms[i], sizeof terms[i], "%s%s", MOTESOK_PREFIX_PARENT,
+                 motesok_xresults_value(res, i, MOTESOK_SLOT_PARENT));
+        ptrs[i] = terms[i];
+    }
+    if (*st == MOTESOK_OK && n > 0 && (files = motesok_xquery_any_term(ptrs, n)) == NULL)
+        *st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    free(terms);
+    free(ptrs);
+    motesok_xresults_free(res);
+    return files;
+}
+
+/* Turn the pure NOT query *q ("NOT x") into every passage of the files
+ * none of whose passages match x. */
+static motesok_status exclude_files(motesok_searcher *s, motesok_xquery **q, motesok_error *err)
+{
+    motesok_xquery *x = motesok_xquery_excluded(*q);
+    if (x == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_status st = MOTESOK_OK;
+    motesok_xquery *files = matching_files(s, x, &st, err);
+    motesok_xquery_free(x);
+    if (st != MOTESOK_OK || files == NULL)
+        return st;
+    motesok_xquery *all = motesok_xquery_fixed_weight(0);
+    motesok_xquery *without = all ? motesok_xquery_combine(MOTESOK_XOP_AND_NOT, all, files) : NULL;
+    motesok_xquery_free(all);
+    motesok_xquery_free(files);
+    if (without == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_xquery_free(*q);
+    *q = without;
+    return MOTESOK_OK;
+}
+
 /* The parsed words of r, or (with also, a spelling correction) either
  * them or the corrected words; *suggestion (may be NULL) gets the parser's
  * correction of r's words, or NULL. */
@@ -470,9 +558,9 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
 {
     motesok_status st = parse_text(s, r->query, out, err);
     /* "NOT x" asks for minutes without x: judge whole files, not their
-     * cases (a case without x of a meeting that speaks of x is no answer) */
+     * passages (a case without x of a meeting that speaks of x is no answer) */
     if (st == MOTESOK_OK && motesok_xquery_pure_not(*out))
-        st = add_filter(out, motesok_xquery_term(MOTESOK_PREFIX_KIND "document"), err);
+        st = exclude_files(s, out, err);
     if (st == MOTESOK_OK && suggestion != NULL) {
         const char *sug = motesok_xquery_suggestion(*out);
         if (sug != NULL && (*suggestion = msk_strdup(sug)) == NULL)
@@ -729,11 +817,7 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     json_t *hit = json_object();
     json_object_set_new(hit, "rank", json_integer((json_int_t)r->offset + (json_int_t)i + 1));
     json_object_set_new(hit, "score", json_real(round3(motesok_xresults_weight(res, i))));
-    json_t *parent = json_object_get(d.meta, "parent");
-    if (json_is_string(parent) && json_string_length(parent) > 0)
-        json_object_set(hit, "id", parent);
-    else
-        copy_member(hit, d.meta, "id");
+    copy_member(hit, d.meta, "id");
     static const char *const keys[] = {"path", "title", "organ", "date"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         copy_member(hit, d.meta, keys[k]);
@@ -895,8 +979,39 @@ static bool valid_id(const char *id)
     return true;
 }
 
-/* Load the stored document of id into *d; *data holds the bytes d borrows
- * (free it after stored_doc_free). Includes begin_call. */
+/* Append the text of passage k of file id (after its metadata line) to
+ * out; the first passage's whole data (metadata line too) when k is 0.
+ * *passages gets the passage count that passage 0 records. */
+static motesok_status append_passage(motesok_searcher *s, const char *id, size_t k,
+                                     msk_buf *out, size_t *passages, motesok_error *err)
+{
+    char term[48], *data = NULL;
+    size_t len = 0;
+    snprintf(term, sizeof term, "%s%s:%zu", MOTESOK_PREFIX_ID, id, k);
+    motesok_status st = motesok_xreader_get_data(s->xr, term, &data, &len, err);
+    if (st == MOTESOK_ERR_NOT_FOUND)
+        return msk_error_set(err, st, k == 0 ? "no document with id %s"
+                                              : "document %s lacks a passage", id);
+    const char *nl = st == MOTESOK_OK ? memchr(data, '\n', len) : NULL;
+    if (st == MOTESOK_OK && nl == NULL)
+        st = msk_error_set(err, MOTESOK_ERR_DB_CORRUPT, "document %s has no metadata line", id);
+    if (st == MOTESOK_OK && k == 0) {
+        json_t *meta = json_loadb(data, (size_t)(nl - data), 0, NULL);
+        json_t *n = json_object_get(meta, "passages");
+        *passages = json_is_integer(n) && json_integer_value(n) > 0
+                        ? (size_t)json_integer_value(n) : 1;
+        json_decref(meta);
+    }
+    size_t from = k == 0 ? 0 : (size_t)(nl - data) + 1;
+    if (st == MOTESOK_OK && msk_buf_append(out, data + from, len - from) != MOTESOK_OK)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    free(data);
+    return st;
+}
+
+/* Load the stored document of id into *d: the metadata of its first
+ * passage and the text of all its passages in order; *data holds the
+ * bytes d borrows (free it after stored_doc_free). Includes begin_call. */
 static motesok_status load_doc(motesok_searcher *s, const char *id, char **json, char **data,
                                stored_doc *d, motesok_error *err)
 {
@@ -909,20 +1024,21 @@ static motesok_status load_doc(motesok_searcher *s, const char *id, char **json,
         return msk_error_set(err, MOTESOK_ERR_INVALID,
                              "document id: expected 16 hexadecimal digits, got '%.40s'",
                              id ? id : "");
-    char term[32];
-    snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_ID, id);
-    size_t len = 0;
-    st = motesok_xreader_get_data(s->xr, term, data, &len, err);
-    if (st == MOTESOK_ERR_NOT_FOUND)
-        return msk_error_set(err, st, "no document with id %s", id);
-    if (st == MOTESOK_OK && !split_data(*data, len, d))
+    msk_buf buf = {0};
+    size_t n = 1;
+    for (size_t k = 0; st == MOTESOK_OK && k < n; k++)
+        st = append_passage(s, id, k, &buf, &n, err);
+    if (st == MOTESOK_OK && msk_buf_terminate(&buf) != MOTESOK_OK)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st == MOTESOK_OK && !split_data(buf.data, buf.len, d))
         st = msk_error_set(err, MOTESOK_ERR_DB_CORRUPT, "document %s has no metadata line", id);
     if (st != MOTESOK_OK) {
         stored_doc_free(d);
-        free(*data);
-        *data = NULL;
+        msk_buf_free(&buf);
+        return st;
     }
-    return st;
+    *data = buf.data;
+    return MOTESOK_OK;
 }
 
 /* Page of a case entry for sorting (cases without a page sort last). */
@@ -1137,6 +1253,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok
         st = motesok_store_stats_get(s->store, &stats, err);
     if (st == MOTESOK_OK)
         st = motesok_store_get_meta(s->store, "last_run", &last_run, err);
+
     if (st == MOTESOK_OK)
         st = motesok_store_each_failure_reason(s->store, add_reason, reasons, err);
     if (st != MOTESOK_OK) {

@@ -214,6 +214,7 @@ struct motesok_xdoc {
 // One or more databases searched as one.
 struct motesok_xreader {
     Xapian::Database db;
+    std::vector<Xapian::Database> parts; // each shard, sharing db's internals
     size_t n_dbs = 0;
     Xapian::Stem stem = norsk_stem();
     Xapian::SimpleStopper stopper; // stopwords, and operator words when stray
@@ -891,7 +892,8 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
             current = dirs[i];
             if (current == nullptr || *current == '\0')
                 return invalid(err, "empty database directory");
-            r->db.add_database(Xapian::Database(current));
+            r->parts.emplace_back(current);
+            r->db.add_database(r->parts.back());
         }
         r->n_dbs = n;
         *out = r.release();
@@ -930,7 +932,9 @@ extern "C" motesok_status motesok_xreader_stats(motesok_xreader *r, uint64_t *do
         uint64_t n = 0, rev = 0;
         with_retry(r->db, [&] {
             n = r->db.get_doccount();
-            rev = r->n_dbs == 1 ? r->db.get_revision() : 0;
+            rev = 0; // the sum over the shards grows with every commit of any
+            for (const auto &part : r->parts)
+                rev += part.get_revision();
         });
         if (doccount != nullptr)
             *doccount = n;
@@ -1583,6 +1587,33 @@ extern "C" const char *motesok_xquery_suggestion(const motesok_xquery *q) noexce
 extern "C" bool motesok_xquery_pure_not(const motesok_xquery *q) noexcept
 {
     return q != nullptr && q->pure_not;
+}
+
+extern "C" motesok_xquery *motesok_xquery_any_term(const char *const *terms, size_t n) noexcept
+{
+    try {
+        std::vector<Xapian::Query> subs;
+        subs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            subs.emplace_back(terms[i]);
+        return new motesok_xquery{Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end())};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" motesok_xquery *motesok_xquery_excluded(const motesok_xquery *q) noexcept
+{
+    if (q == nullptr || !q->pure_not || q->q.get_type() != Xapian::Query::OP_AND_NOT)
+        return nullptr;
+    try {
+        std::vector<Xapian::Query> subs;
+        for (size_t i = 1; i < q->q.get_num_subqueries(); i++)
+            subs.push_back(q->q.get_subquery(i));
+        return new motesok_xquery{Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end())};
+    } catch (...) {
+        return nullptr;
+    }
 }
 
 extern "C" void motesok_xquery_free(motesok_xquery *q) noexcept

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "motesok/motesok.h"
+#include "shards.h"
 #include "test_tmpdir.h"
 
 extern char **environ;
@@ -112,18 +113,24 @@ static char *fingerprint(const char *index)
 {
     fp_state s = {0};
     fp_add(&s.fp, &s.len, "# xapian");
-    char xdir[256], sfile[256];
-    snprintf(xdir, sizeof xdir, "%s/xapian", index);
+    char sfile[256];
     snprintf(sfile, sizeof sfile, "%s/meta.sqlite3", index);
-    motesok_xwriter *w = NULL;
-    assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
-    assert_int_equal(motesok_xwriter_each_term(w, "Q", fp_term, &s, NULL), MOTESOK_OK);
-    uint64_t n = 0;
-    assert_int_equal(motesok_xwriter_doccount(w, &n, NULL), MOTESOK_OK);
-    char line[64];
-    snprintf(line, sizeof line, "doccount %llu", (unsigned long long)n);
-    fp_add(&s.fp, &s.len, line);
-    motesok_xwriter_close(w);
+    char **dirs = NULL;
+    size_t n_dirs = 0;
+    assert_int_equal(msk_shards_list(index, &dirs, &n_dirs, NULL), MOTESOK_OK);
+    for (size_t k = 0; k < n_dirs; k++) {
+        motesok_xwriter *w = NULL;
+        assert_int_equal(motesok_xwriter_open(dirs[k], &w, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xwriter_each_term(w, "Q", fp_term, &s, NULL), MOTESOK_OK);
+        uint64_t n = 0;
+        assert_int_equal(motesok_xwriter_doccount(w, &n, NULL), MOTESOK_OK);
+        char line[64];
+        snprintf(line, sizeof line, "shard %zu doccount %llu", k, (unsigned long long)n);
+        fp_add(&s.fp, &s.len, line);
+        motesok_xwriter_close(w);
+        free(dirs[k]);
+    }
+    free(dirs);
     fp_add(&s.fp, &s.len, "# store");
     motesok_store *st = NULL;
     assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
@@ -219,14 +226,21 @@ static int collect_parent(const char *term, void *ud)
  * Returns how many were deleted. */
 static int delete_orphaned_files(const char *index, const char *docs, int first, int last)
 {
-    char xdir[256], sfile[256];
-    snprintf(xdir, sizeof xdir, "%s/xapian", index);
+    char sfile[256];
     snprintf(sfile, sizeof sfile, "%s/meta.sqlite3", index);
     ids in_xapian = {0};
-    motesok_xwriter *w = NULL;
-    assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
-    assert_int_equal(motesok_xwriter_each_term(w, "XP", collect_parent, &in_xapian, NULL), MOTESOK_OK);
-    motesok_xwriter_close(w);
+    char **dirs = NULL;
+    size_t n_dirs = 0;
+    assert_int_equal(msk_shards_list(index, &dirs, &n_dirs, NULL), MOTESOK_OK);
+    for (size_t k = 0; k < n_dirs; k++) {
+        motesok_xwriter *w = NULL;
+        assert_int_equal(motesok_xwriter_open(dirs[k], &w, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xwriter_each_term(w, "XP", collect_parent, &in_xapian, NULL),
+                         MOTESOK_OK);
+        motesok_xwriter_close(w);
+        free(dirs[k]);
+    }
+    free(dirs);
     motesok_store *st = NULL;
     assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
     int deleted = 0;

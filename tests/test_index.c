@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "motesok/motesok.h"
+#include "shards.h"
 #include "test_tmpdir.h"
 
 typedef struct fixture {
@@ -76,12 +78,15 @@ static motesok_outcome index_one(motesok_index *idx, const char *path, motesok_f
 /* Number of hits for a query on the index's Xapian database. */
 static uint64_t hits(const fixture *f, const char *query)
 {
-    char xdir[160];
-    snprintf(xdir, sizeof xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
-    const char *dirs[] = {xdir};
+    char **dirs = NULL;
+    size_t n_dirs = 0;
     motesok_xreader *r = NULL;
     motesok_error err;
-    assert_int_equal(motesok_xreader_open(dirs, 1, &r, &err), MOTESOK_OK);
+    assert_int_equal(msk_shards_list(f->index, &dirs, &n_dirs, &err), MOTESOK_OK);
+    assert_int_equal(motesok_xreader_open((const char *const *)dirs, n_dirs, &r, &err), MOTESOK_OK);
+    for (size_t i = 0; i < n_dirs; i++)
+        free(dirs[i]);
+    free(dirs);
     motesok_xparse_options po = {.default_and = true};
     motesok_xquery *q = NULL;
     assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, &err), MOTESOK_OK);
@@ -246,15 +251,20 @@ static void test_index_open_repairs_interrupted_batch(void **state)
     motesok_index_close(idx); /* b is pending: rolled back in the store */
 
     /* Now make Xapian hold b as if its commit had happened alone. */
-    char xdir[160];
-    snprintf(xdir, sizeof xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
+    char xdir[160], id[17], q[32], xp[32];
+    motesok_path_id(b, id);
+    char **dirs = NULL;
+    size_t n_dirs = 0;
+    assert_int_equal(msk_shards_list(f->index, &dirs, &n_dirs, NULL), MOTESOK_OK);
+    snprintf(xdir, sizeof xdir, "%s", dirs[msk_shard_of((unsigned)n_dirs, id)]);
+    for (size_t i = 0; i < n_dirs; i++)
+        free(dirs[i]);
+    free(dirs);
     motesok_xwriter *w = NULL;
     assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
     motesok_xdoc *d = NULL;
     assert_int_equal(motesok_xwriter_new_doc(w, &d, NULL), MOTESOK_OK);
-    char id[17], q[32], xp[32];
-    motesok_path_id(b, id);
-    snprintf(q, sizeof q, "Q%s", id);
+    snprintf(q, sizeof q, "Q%s:0", id);
     snprintf(xp, sizeof xp, "XP%s", id);
     assert_int_equal(motesok_xdoc_index_text(d, "legevakt", 8, 1, "", NULL), MOTESOK_OK);
     assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
@@ -279,6 +289,130 @@ static void test_index_open_repairs_interrupted_batch(void **state)
     assert_int_equal(hits(f, "legevakt"), 2);
 }
 
+/* Minutes with a preamble and two cases, the second over a page break. */
+static const char MINUTES[] =
+    "MØTEBOK\nFormannskapet\nMøtedato: 14.06.2018\n\n"
+    "Sak 11/2018 Godkjenning av protokoll\nVedtak: Protokollen godkjennes.\n\n"
+    "Sak 12/2018 Felles legevakt\nSaksutredning om legevakt i regionen.\f"
+    "Vedtak: Formannskapet slutter seg til felles legevakt.\n";
+
+/* Number of Xapian documents over every shard of the fixture's index. */
+static uint64_t doccount(const fixture *f)
+{
+    char **dirs = NULL;
+    size_t n = 0;
+    assert_int_equal(msk_shards_list(f->index, &dirs, &n, NULL), MOTESOK_OK);
+    motesok_xreader *r = NULL;
+    assert_int_equal(motesok_xreader_open((const char *const *)dirs, n, &r, NULL), MOTESOK_OK);
+    uint64_t docs = 0;
+    assert_int_equal(motesok_xreader_stats(r, &docs, NULL, NULL), MOTESOK_OK);
+    motesok_xreader_close(r);
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    return docs;
+}
+
+static void test_index_passages_hold_the_text_once(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    write_doc(f, "fsk.txt", MINUTES, path);
+    motesok_index *idx = NULL;
+    motesok_index_options opt = {.shards = 2};
+    assert_int_equal(motesok_index_open(f->index, &opt, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    /* the preamble and two cases: three documents, no whole-file one */
+    assert_int_equal(doccount(f), 3);
+    /* each word in one passage only: "legevakt" in case 12 alone */
+    assert_int_equal(hits(f, "legevakt"), 1);
+    assert_int_equal(hits(f, "protokollen"), 1);
+    /* the file's text comes back whole, pages and all, from its passages */
+    char id[17], *out = NULL;
+    motesok_path_id(path, id);
+    motesok_searcher *s = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &s, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_searcher_text(s, id, 0, &out, NULL), MOTESOK_OK);
+    json_t *t = json_loads(out, 0, NULL);
+    motesok_free(out);
+    assert_int_equal(json_integer_value(json_object_get(t, "pages")), 1); /* a text file */
+    char want[sizeof MINUTES];
+    memcpy(want, MINUTES, sizeof MINUTES);
+    *strchr(want, '\f') = '\n'; /* text files keep no form feeds */
+    assert_string_equal(json_string_value(json_object_get(t, "text")), want);
+    json_decref(t);
+    motesok_searcher_close(s);
+}
+
+static void test_index_new_shard_count_rebuilds(void **state)
+{
+    fixture *f = *state;
+    char a[160], b[160];
+    write_doc(f, "a.txt", MINUTES, a);
+    write_doc(f, "b.txt", "Referat om legevakt og røntgen.\n", b);
+    motesok_index_options two = {.shards = 2}, one = {.shards = 1}, keep = {0};
+    motesok_index *idx = NULL;
+    motesok_file_result res;
+    assert_int_equal(motesok_index_open(f->index, &two, &idx, NULL), MOTESOK_OK);
+    assert_null(motesok_index_rebuilding(idx)); /* a new index has nothing to redo */
+    index_one(idx, a, &res);
+    index_one(idx, b, &res);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    assert_int_equal(hits(f, "legevakt"), 2);
+    /* another count: laid out anew, every file indexed again, none lost */
+    assert_int_equal(motesok_index_open(f->index, &one, &idx, NULL), MOTESOK_OK);
+    assert_non_null(motesok_index_rebuilding(idx));
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(index_one(idx, b, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    char **dirs = NULL;
+    size_t n = 0;
+    assert_int_equal(msk_shards_list(f->index, &dirs, &n, NULL), MOTESOK_OK);
+    assert_int_equal(n, 1);
+    free(dirs[0]);
+    free(dirs);
+    assert_int_equal(hits(f, "legevakt"), 2);
+    assert_int_equal(doccount(f), 4);
+    /* no count asked: the index keeps its own, and nothing is redone */
+    assert_int_equal(motesok_index_open(f->index, &keep, &idx, NULL), MOTESOK_OK);
+    assert_null(motesok_index_rebuilding(idx));
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_UNCHANGED);
+    motesok_index_close(idx);
+}
+
+static void test_index_old_layout_is_rebuilt(void **state)
+{
+    fixture *f = *state;
+    char a[160], old[200];
+    write_doc(f, "a.txt", MINUTES, a);
+    /* an index of the first layout: one database in xapian/, a store row */
+    assert_int_equal(mkdir(f->index, 0755), 0);
+    snprintf(old, sizeof old, "%s/xapian", f->index);
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(old, &w, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    motesok_searcher *s = (motesok_searcher *)&w;
+    motesok_error err;
+    assert_int_equal(motesok_searcher_open(f->index, &s, &err), MOTESOK_ERR_DB_VERSION);
+    assert_non_null(strstr(err.message, "run motesok-index"));
+    motesok_index *idx = NULL;
+    motesok_file_result res;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    assert_non_null(motesok_index_rebuilding(idx));
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    struct stat st;
+    assert_int_not_equal(stat(old, &st), 0); /* the old database is gone */
+    assert_int_equal(hits(f, "legevakt"), 1);
+}
+
 static void test_index_open_refuses_second_writer(void **state)
 {
     fixture *f = *state;
@@ -299,6 +433,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_sweep_removes_vanished, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_open_repairs_interrupted_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_open_refuses_second_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_passages_hold_the_text_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_new_shard_count_rebuilds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_old_layout_is_rebuilt, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

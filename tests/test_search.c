@@ -25,10 +25,11 @@
 /* the test index                                                           */
 /* ======================================================================== */
 
-/* One Xapian document to write: a meeting document or one of its cases. */
+/* One Xapian document to write: a passage of a file, its preamble (the
+ * whole file when it has no cases) or one of its cases. */
 typedef struct tdoc {
     const char *path;
-    const char *kind;       /* "document" or "case" */
+    const char *kind;       /* "preamble" or "case" */
     const char *mime;
     const char *title;
     const char *organ;      /* NULL when unknown */
@@ -36,41 +37,43 @@ typedef struct tdoc {
     const char *pages[4];   /* text parts, one per page */
     const char *case_number, *case_title, *decision; /* cases only */
     int case_page;          /* first page of a case */
-    int case_index;         /* unique term Q<id>c<n> of a case */
+    int case_index;         /* passage number n: unique term Q<id>:<n> */
+    int passages;           /* passages of the file (0: 1) */
+    int file_pages;         /* pages of the file (0: this passage's) */
 } tdoc;
 
 #define PDF "application/pdf"
 #define TXT "text/plain"
 
 static const tdoc doc_hallingdal = {
-    "/srv/møter/2010-08-27-regionradet.pdf", "document", PDF,
+    "/srv/møter/2010-08-27-regionradet.pdf", "preamble", PDF,
     "Møtebok Regionrådet for Hallingdal", "Regionrådet for Hallingdal", "2010-08-27",
     {"Godkjenning av innkalling og sakliste.",
      "Utvida legevakt med røntgen i påsken. Legevakt <b>&</b> bakvakt.",
      "Eventuelt. Budsjett og neste møte i mars."},
-    NULL, NULL, NULL, 0, 0,
+    NULL, NULL, NULL, 0, 0, 0, 0,
 };
 
 static const tdoc doc_referat = {
-    "/srv/møter/referat.txt", "document", TXT, "Referat fra Regionrådet", NULL, NULL,
+    "/srv/møter/referat.txt", "preamble", TXT, "Referat fra Regionrådet", NULL, NULL,
     {"Referat fra Regionrådet\nInnledning.", "Drøftet legevakt og jordmortjeneste. Budsjett."},
-    NULL, NULL, NULL, 0, 0,
+    NULL, NULL, NULL, 0, 0, 0, 0,
 };
 
 static const tdoc doc_radmann = {
-    "/srv/møter/2018-02-23-radmannsutvalget.pdf", "document", PDF,
+    "/srv/møter/2018-02-23-radmannsutvalget.pdf", "preamble", PDF,
     "Referat Rådmannsutvalget 23.02.2018", "Rådmannsutvalget", "2018-02-23",
     {"Referat Rådmannsutvalget. Legevakt i helgene og budsjett for helse."},
-    NULL, NULL, NULL, 0, 0,
+    NULL, NULL, NULL, 0, 0, 0, 0,
 };
 
+/* Formannskapet: a preamble and two cases, three pages; case 11 ends
+ * page 1, case 12 fills pages 2 and 3. */
 static const tdoc doc_formannskap = {
-    "/srv/møter/2018-06-14-formannskapet.pdf", "document", PDF,
+    "/srv/møter/2018-06-14-formannskapet.pdf", "preamble", PDF,
     "Møtebok Formannskapet 14.06.2018", "Formannskapet", "2018-06-14",
-    {"Møte i Formannskapet. Orientering om budsjett. Sak 11/2018 Godkjenning av protokoll.",
-     "Sak 12/2018 Legevaktsamarbeid. Saksutredning om samarbeid i regionen.",
-     "Vedtak: Formannskapet slutter seg til felles legevakt fra 2019."},
-    NULL, NULL, NULL, 0, 0,
+    {"Møte i Formannskapet. Orientering om budsjett. "},
+    NULL, NULL, NULL, 1, 0, 3, 3,
 };
 
 /* The cases of doc_formannskap; written case 12 first, so that listing
@@ -81,18 +84,18 @@ static const tdoc case_12 = {
     {"Sak 12/2018 Legevaktsamarbeid. Saksutredning om samarbeid i regionen.",
      "Vedtak: Formannskapet slutter seg til felles legevakt fra 2019."},
     "12/2018", "Legevaktsamarbeid", "Formannskapet slutter seg til felles legevakt fra 2019.",
-    2, 2,
+    2, 2, 3, 3,
 };
 
 static const tdoc case_11 = {
     "/srv/møter/2018-06-14-formannskapet.pdf", "case", PDF,
     "Møtebok Formannskapet 14.06.2018", "Formannskapet", "2018-06-14",
-    {"Sak 11/2018 Godkjenning av protokoll."},
-    "11/2018", "Godkjenning av protokoll", NULL, 1, 1,
+    {"Sak 11/2018 Godkjenning av protokoll.", ""},
+    "11/2018", "Godkjenning av protokoll", NULL, 1, 1, 3, 3,
 };
 
 static const tdoc doc_zebra = {
-    "/srv/møter/ny.txt", "document", TXT, "Innkjøp", NULL, NULL,
+    "/srv/møter/ny.txt", "preamble", TXT, "Innkjøp", NULL, NULL,
     {"Innkjøp av zebrafink til barnehagen."}, NULL, NULL, NULL, 0, 0,
 };
 
@@ -117,15 +120,17 @@ static char *tdoc_data(const tdoc *t)
 {
     char id[17];
     motesok_path_id(t->path, id);
-    json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s?, s:s?}",
+    json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s?, s:s?,"
+                             " s:i, s:i, s:i}",
                              "id", id, "kind", t->kind, "path", t->path, "title", t->title,
-                             "mime", t->mime, "encoding", "", "pages", (int)n_parts(t),
+                             "mime", t->mime, "encoding", "",
+                             "pages", t->file_pages ? t->file_pages : (int)n_parts(t),
                              "size", 1000, "mtime", 1519372800, "organ", t->organ,
-                             "date", t->date);
+                             "date", t->date, "passage", t->case_index,
+                             "passages", t->passages ? t->passages : 1,
+                             "page", t->case_page ? t->case_page : 1);
     assert_non_null(meta);
     if (strcmp(t->kind, "case") == 0) {
-        json_object_set_new(meta, "parent", json_string(id));
-        json_object_set_new(meta, "page", json_integer(t->case_page));
         json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", t->case_number,
                                                     "title", t->case_title,
                                                     "decision", t->decision));
@@ -154,7 +159,8 @@ static void index_text(motesok_xdoc *d, const char *text, const char *prefix)
     assert_int_equal(motesok_xdoc_index_text(d, text, strlen(text), 1, prefix, NULL), MOTESOK_OK);
 }
 
-/* Add the date, year and organ values and terms of t to d. */
+/* Add the date, year and organ values and terms of t to d (organ words on
+ * a file's first passage only). */
 static void tag_date_organ(motesok_xdoc *d, const tdoc *t)
 {
     if (t->date != NULL) {
@@ -171,7 +177,8 @@ static void tag_date_organ(motesok_xdoc *d, const tdoc *t)
         assert_int_equal(motesok_xdoc_add_boolean_term(d, term, NULL), MOTESOK_OK);
         assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_ORGAN, t->organ,
                                                 strlen(t->organ), NULL), MOTESOK_OK);
-        index_text(d, t->organ, MOTESOK_PREFIX_ORGAN);
+        if (t->case_index == 0)
+            index_text(d, t->organ, MOTESOK_PREFIX_ORGAN);
     }
 }
 
@@ -180,10 +187,7 @@ static void write_doc(motesok_xwriter *w, const tdoc *t)
 {
     char id[17], q[40], xp[40], kind[40];
     motesok_path_id(t->path, id);
-    if (t->case_index > 0)
-        snprintf(q, sizeof q, "%s%sc%d", MOTESOK_PREFIX_ID, id, t->case_index);
-    else
-        snprintf(q, sizeof q, "%s%s", MOTESOK_PREFIX_ID, id);
+    snprintf(q, sizeof q, "%s%s:%d", MOTESOK_PREFIX_ID, id, t->case_index);
     snprintf(xp, sizeof xp, "%s%s", MOTESOK_PREFIX_PARENT, id);
     snprintf(kind, sizeof kind, "%s%s", MOTESOK_PREFIX_KIND, t->kind);
     motesok_xdoc *d = NULL;
@@ -195,7 +199,10 @@ static void write_doc(motesok_xwriter *w, const tdoc *t)
                      MOTESOK_OK);
     assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, id, 16, NULL), MOTESOK_OK);
     tag_date_organ(d, t);
-    index_text(d, t->case_title ? t->case_title : t->title, MOTESOK_PREFIX_TITLE);
+    if (t->case_index == 0) /* the file's title on its first passage */
+        index_text(d, t->title, MOTESOK_PREFIX_TITLE);
+    if (t->case_title != NULL)
+        index_text(d, t->case_title, MOTESOK_PREFIX_TITLE);
     if (t->case_number != NULL) {
         index_text(d, t->case_number, MOTESOK_PREFIX_CASE);
         index_text(d, t->case_title, MOTESOK_PREFIX_CASE);
@@ -268,14 +275,28 @@ static void write_xapian(const char *xdir, const tdoc *const *docs, size_t n)
     motesok_xwriter_close(w);
 }
 
+/* The index's shard list: one shard, index/shards/0. */
+static void write_stub(const char *index)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", index, MOTESOK_XAPIAN_STUB);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("glass shards/0\n", f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(path, sizeof path, "%s/shards", index);
+    assert_int_equal(mkdir(path, 0755), 0);
+}
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     assert_true(msk_test_mkdtemp(f->dir, sizeof f->dir, "test-search"));
     snprintf(f->index, sizeof f->index, "%s/index", f->dir);
-    snprintf(f->xdir, sizeof f->xdir, "%s/%s", f->index, MOTESOK_XAPIAN_DIR);
+    snprintf(f->xdir, sizeof f->xdir, "%s/shards/0", f->index);
     assert_int_equal(mkdir(f->index, 0755), 0);
+    write_stub(f->index);
     const tdoc *docs[] = {&doc_hallingdal, &doc_referat, &doc_radmann, &doc_formannskap,
                           &case_12, &case_11};
     write_xapian(f->xdir, docs, sizeof docs / sizeof *docs);
@@ -558,12 +579,12 @@ static void test_searcher_search_decisions(void **state)
 static const tdoc case_fire_text = {
     "/srv/møter/brann-a.pdf", "case", PDF, "Møtebok A", "Formannskapet", "2019-01-10",
     {"Sak 1/2019 Budsjett. Vedtak: brannstasjon, brannstasjon og brannstasjon."},
-    "1/2019", "Budsjett", "Brannstasjon, brannstasjon og brannstasjon.", 1, 1,
+    "1/2019", "Budsjett", "Brannstasjon, brannstasjon og brannstasjon.", 1, 1, 0, 0,
 };
 static const tdoc case_fire_title = {
     "/srv/møter/brann-b.pdf", "case", PDF, "Møtebok B", "Formannskapet", "2019-01-11",
     {"Sak 2/2019 Ny brannstasjon. Vedtak: kommunen bygger brannstasjon i sentrum."},
-    "2/2019", "Ny brannstasjon", "Kommunen bygger brannstasjon i sentrum.", 1, 1,
+    "2/2019", "Ny brannstasjon", "Kommunen bygger brannstasjon i sentrum.", 1, 1, 0, 0,
 };
 
 static void test_searcher_search_decisions_title_first(void **state)

@@ -686,7 +686,16 @@ static void test_xreader_open_two_shards(void **state)
     uint64_t n = 0, rev = 99;
     assert_int_equal(motesok_xreader_stats(r, &n, &rev, NULL), MOTESOK_OK);
     assert_int_equal(n, N_DOCS + 1);
-    assert_int_equal(rev, 0); /* no single revision for several databases */
+    uint64_t rev_a = 0, rev_b = 0; /* the sum of the databases' revisions */
+    motesok_xreader *one = NULL;
+    assert_int_equal(motesok_xreader_open(dirs, 1, &one, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xreader_stats(one, NULL, &rev_a, NULL), MOTESOK_OK);
+    motesok_xreader_close(one);
+    assert_int_equal(motesok_xreader_open(dirs + 1, 1, &one, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xreader_stats(one, NULL, &rev_b, NULL), MOTESOK_OK);
+    motesok_xreader_close(one);
+    assert_true(rev_a > 0 && rev_b > 0);
+    assert_int_equal(rev, rev_a + rev_b);
     assert_string_equal(hit_set(r, "legevakt"), "aaaa bbbb dddd eeee");
     char *data = NULL;
     assert_int_equal(motesok_xreader_get_data(r, "Qeeee", &data, NULL, NULL), MOTESOK_OK);

@@ -84,7 +84,7 @@ bench_corpus() {
     rm -rf "$work/idx" && mkdir -p "$work/idx"
 
     measure "$BIN/motesok-index" --quiet --index "$work/idx/motesok" "$dir"
-    docs=$(xapian-delve -t XKdocument "$work/idx/motesok/xapian" 2>/dev/null |
+    docs=$(xapian-delve -t XKpreamble "$work/idx/motesok/shards.stub" 2>/dev/null |
            sed -n 's/.*termfreq \([0-9]*\).*/\1/p')
     echo "| motesok-index (--jobs $JOBS) | $WALL | $PEAK | $docs | $(du -sm "$work/idx/motesok" | cut -f1) |"
     local m_wall=$WALL

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "motesok/schema.h"
 #include "motesok/search.h"
 #include "motesok/xapian.h"
 
@@ -70,7 +71,7 @@ static void *worker(void *arg)
     motesok_xreader *r = NULL;
     motesok_searcher *s = NULL;
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/xapian", w->index);
+    snprintf(dir, sizeof dir, "%s/" MOTESOK_XAPIAN_STUB, w->index); /* every shard */
     const char *dirs[] = {dir};
     if ((w->library ? motesok_searcher_open(w->index, &s, &err)
                     : motesok_xreader_open(dirs, 1, &r, &err)) != MOTESOK_OK) {

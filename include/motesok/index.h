@@ -1,8 +1,12 @@
 /* Møtesøk — building and updating an index directory.
  *
- * An index directory holds the Xapian database (xapian/) and the metadata
- * store (meta.sqlite3). One writer at a time: motesok_index_open takes
- * Xapian's write lock and fails with ERR_DB_LOCKED if another holds it.
+ * An index directory holds the Xapian shards (shards/N, listed in the stub
+ * shards.stub) and the metadata store (meta.sqlite3). A file's passages
+ * all go to one shard, chosen by its id; each shard is written by a thread
+ * of its own. One writer at a time: motesok_index_open takes Xapian's
+ * write locks and fails with ERR_DB_LOCKED if another holds them. An index
+ * of an older layout, or with another shard count than asked for, is laid
+ * out anew at open and every file is indexed again.
  *
  * Work on one file comes in three steps so that the middle, expensive one
  * can run on any thread (it touches no shared state):
@@ -39,6 +43,8 @@ typedef struct motesok_index_options {
                                       ("exe --extract-worker MIB"); NULL: in-process */
     double timeout_s;              /* wall time per file in a worker, default 120 s */
     size_t max_memory_mb;          /* memory of a worker, default 2048 MiB */
+    unsigned shards;               /* Xapian shards (1-64); 0: as the index has,
+                                      else one per CPU */
 } motesok_index_options;
 
 /* What happened to one file. */
@@ -67,10 +73,11 @@ MOTESOK_API motesok_status motesok_index_open(const char *dir,
 /* Close the index; uncommitted work is lost (commit first). NULL is fine. */
 MOTESOK_API void motesok_index_close(motesok_index *idx);
 
-/* True if the index was built with other analysis data (data/norsk,
- * hunspell-no) than this process loaded: every file given is indexed again,
- * unchanged or not, and the final commit records the new analysis. */
-MOTESOK_API bool motesok_index_reanalysing(const motesok_index *idx);
+/* Why every file given is indexed again, or NULL when it is not: the index
+ * was built with other analysis data (data/norsk, hunspell-no) than this
+ * process loaded (the final commit records the new analysis), or it was
+ * laid out anew (an older layout, another shard count). Static string. */
+MOTESOK_API const char *motesok_index_rebuilding(const motesok_index *idx);
 
 
 /* Check path (absolute, a regular file) against the store. If it is

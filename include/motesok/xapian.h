@@ -164,7 +164,8 @@ MOTESOK_API motesok_status motesok_xreader_reopen(motesok_xreader *r,
                                                   bool *changed,
                                                   motesok_error *err) MOTESOK_NOEXCEPT;
 
-/* Document count and, for a single database, its revision (else 0). */
+/* Document count, and the revision: the sum of the databases' revisions,
+ * which grows with every commit to any of them. */
 MOTESOK_API motesok_status motesok_xreader_stats(motesok_xreader *r,
                                                  uint64_t *doccount,
                                                  uint64_t *revision,
@@ -258,6 +259,14 @@ MOTESOK_API const char *motesok_xquery_suggestion(const motesok_xquery *q) MOTES
 /* True if the parsed query only excludes ("NOT x", "-x"): it matches every
  * document without x. */
 MOTESOK_API bool motesok_xquery_pure_not(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* Documents having any of the n terms (boolean, weight 0); NULL on failure. */
+MOTESOK_API motesok_xquery *motesok_xquery_any_term(const char *const *terms,
+                                                    size_t n) MOTESOK_NOEXCEPT;
+
+/* For a pure NOT query, what it excludes ("x" of "NOT x") as a new query;
+ * NULL for other queries or when out of memory. */
+MOTESOK_API motesok_xquery *motesok_xquery_excluded(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* Release a query (NULL is fine). */
 MOTESOK_API void motesok_xquery_free(motesok_xquery *q) MOTESOK_NOEXCEPT;
