@@ -52,6 +52,8 @@ static const char search_usage[] =
 "  -d, --decisions         match decision text (vedtak) only; with no words,\n"
 "                          list the meetings that have decisions\n"
 "  -s, --sort relevance|date   order of hits (default relevance)\n"
+"  -x, --exact             count every match: an exact total and facets\n"
+"                          (else the total past the first hits is an estimate)\n"
 "  -h, --help              show this help and exit\n"
 "\n"
 "Query syntax:\n"
@@ -219,7 +221,7 @@ static bool date_like(const char *s)
 
 /* Options of the search command. */
 typedef struct search_opts {
-    bool json, decisions;
+    bool json, decisions, exact;
     const char *limit, *offset, *from, *to, *organ, *sort;
 } search_opts;
 
@@ -231,15 +233,17 @@ static int parse_search(int argc, char **argv, search_opts *o)
         {"offset", required_argument, NULL, 'o'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'}, {"organ", required_argument, NULL, 'g'},
         {"decisions", no_argument, NULL, 'd'}, {"sort", required_argument, NULL, 's'},
+        {"exact", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     for (;;) {
-        int c = getopt_long(argc, argv, "jn:o:f:t:g:ds:h", longopts, NULL);
+        int c = getopt_long(argc, argv, "jn:o:f:t:g:ds:xh", longopts, NULL);
         if (c == -1)
             break;
         switch (c) {
         case 'j': o->json = true; break;
         case 'd': o->decisions = true; break;
+        case 'x': o->exact = true; break;
         case 'n':
             if (!number_in(optarg, 1, 100))
                 return usage_error("search", "--limit must be a number from 1 to 100, not '%s'", optarg);
@@ -298,6 +302,7 @@ static int cmd_search(const char *base, int argc, char **argv)
     add_param(url, sizeof url, "organ", o.organ);
     add_param(url, sizeof url, "sort", o.sort);
     add_param(url, sizeof url, "decisions", o.decisions ? "1" : NULL);
+    add_param(url, sizeof url, "exact", o.exact ? "1" : NULL);
     json_t *j = NULL;
     long code = fetch(base, url, &j);
     if (code < 0)

@@ -10,6 +10,7 @@
 #include "shards.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <ftw.h>
 #include <jansson.h>
 #include <math.h>
@@ -33,8 +34,9 @@
 /* Weight added to case documents, so that a meeting's matching case is
  * shown before the whole document (one hit per meeting after collapse). */
 #define CASE_BONUS 1.0
-/* Matches always checked, so that totals are exact up to this many. */
-#define MIN_CHECKED 1000u
+/* Matches checked beyond the page asked for: totals are Xapian's estimate
+ * past them ("total_exact": false), and facets count the matches checked. */
+#define EXTRA_CHECKED 100u
 /* Below this many matches, a spelling suggestion is searched as well. */
 #define SUGGEST_BELOW 3u
 
@@ -871,8 +873,7 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
         .time_limit_s = r->time_limit_s, .facet_slots = facet_slots, .n_facets = 2,
         .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
         /* with collapsing, totals are exact only over the matches checked */
-        .check_at_least = r->offset + r->limit + 100 > MIN_CHECKED ? r->offset + r->limit + 100
-                                                                  : MIN_CHECKED,
+        .check_at_least = r->exact_total ? UINT_MAX : r->offset + r->limit + EXTRA_CHECKED,
     };
     st = motesok_xreader_search(s->xr, &xs, res, err);
     motesok_xquery_free(q);
@@ -948,10 +949,12 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     }
     json_t *facets = make_facets(res);
     uint64_t total = motesok_xresults_total(res);
+    bool exact = motesok_xresults_total_exact(res);
     motesok_xresults_free(res);
     json_t *out = json_object();
     json_object_set_new(out, "query", json_string(r.query));
     json_object_set_new(out, "total", json_integer((json_int_t)total));
+    json_object_set_new(out, "total_exact", json_boolean(exact));
     json_object_set_new(out, "offset", json_integer(r.offset));
     json_object_set_new(out, "limit", json_integer(r.limit));
     json_object_set_new(out, "took_ms", json_real(round3(now_ms() - t0)));

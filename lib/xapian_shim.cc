@@ -235,31 +235,38 @@ typedef std::vector<std::pair<std::string, Xapian::doccount>> facet_list;
 // meeting and its matching cases count once.
 class FacetSpy : public Xapian::MatchSpy {
   public:
-    FacetSpy(Xapian::valueno slot, int distinct) : slot_(slot), distinct_(distinct) {}
+    // Count the values of slots; with distinct >= 0, each value once per
+    // value of that slot (a meeting once, however many passages match).
+    FacetSpy(std::vector<Xapian::valueno> slots, int distinct)
+        : slots_(std::move(slots)), distinct_(distinct), counts_(slots_.size()),
+          seen_(slots_.size())
+    {
+    }
 
     void operator()(const Xapian::Document &doc, double) override
     {
-        std::string v = doc.get_value(slot_);
-        if (v.empty())
-            return;
-        if (distinct_ < 0) {
-            counts_[v]++;
-            return;
+        std::string key;
+        if (distinct_ >= 0) { // read once for every slot
+            key = doc.get_value(static_cast<Xapian::valueno>(distinct_));
+            if (key.empty())
+                key = "#" + std::to_string(doc.get_docid());
         }
-        std::string key = doc.get_value(static_cast<Xapian::valueno>(distinct_));
-        if (key.empty())
-            key = "#" + std::to_string(doc.get_docid());
-        if (seen_[v].insert(key).second)
-            counts_[v]++;
+        for (size_t f = 0; f < slots_.size(); f++) {
+            std::string v = doc.get_value(slots_[f]);
+            if (v.empty())
+                continue;
+            if (distinct_ < 0 || seen_[f].insert(v + '\0' + key).second)
+                counts_[f][v]++;
+        }
     }
 
-    const std::map<std::string, Xapian::doccount> &counts() const { return counts_; }
+    const std::map<std::string, Xapian::doccount> &counts(size_t f) const { return counts_[f]; }
 
   private:
-    Xapian::valueno slot_;
+    std::vector<Xapian::valueno> slots_;
     int distinct_;
-    std::map<std::string, Xapian::doccount> counts_;
-    std::map<std::string, std::set<std::string>> seen_;
+    std::vector<std::map<std::string, Xapian::doccount>> counts_;
+    std::vector<std::unordered_set<std::string>> seen_;
 };
 
 // An MSet with what snippets and best_part need. db shares the reader's
@@ -271,7 +278,7 @@ struct motesok_xresults {
     Xapian::Query query;
     Xapian::MSet mset;
     Xapian::doccount checked = 0; // matches the search checked at least
-    std::vector<std::unique_ptr<FacetSpy>> spies;
+    std::unique_ptr<FacetSpy> spy; // counts every facet slot
     std::vector<Xapian::Document> docs;
     std::vector<std::string> data;
     std::vector<facet_list> facets;
@@ -1626,10 +1633,10 @@ extern "C" void motesok_xquery_free(motesok_xquery *q) noexcept
 namespace {
 
 // The values a spy counted, by count (desc) then value (asc).
-facet_list facet_values(const FacetSpy &spy)
+facet_list facet_values(const FacetSpy &spy, size_t f)
 {
     facet_list v;
-    for (const auto &c : spy.counts())
+    for (const auto &c : spy.counts(f))
         v.emplace_back(c.first, c.second);
     std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -1650,10 +1657,12 @@ Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motes
         enq.set_collapse_key(static_cast<Xapian::valueno>(s->collapse_slot));
     if (s->time_limit_s > 0)
         enq.set_time_limit(s->time_limit_s);
-    res->spies.clear();
-    for (size_t i = 0; i < s->n_facets; i++) {
-        res->spies.emplace_back(new FacetSpy(s->facet_slots[i], s->facet_distinct ? static_cast<int>(s->facet_distinct_slot) : -1));
-        enq.add_matchspy(res->spies.back().get());
+    res->spy.reset();
+    if (s->n_facets > 0) {
+        std::vector<Xapian::valueno> slots(s->facet_slots, s->facet_slots + s->n_facets);
+        res->spy = std::make_unique<FacetSpy>(
+            std::move(slots), s->facet_distinct ? static_cast<int>(s->facet_distinct_slot) : -1);
+        enq.add_matchspy(res->spy.get());
     }
     return enq;
 }
@@ -1671,8 +1680,8 @@ void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *
         res->data.push_back(res->docs.back().get_data());
     }
     res->facets.clear();
-    for (const auto &spy : res->spies)
-        res->facets.push_back(facet_values(*spy));
+    for (size_t f = 0; res->spy && f < s->n_facets; f++)
+        res->facets.push_back(facet_values(*res->spy, f));
 }
 
 } // namespace
@@ -1710,6 +1719,11 @@ extern "C" uint64_t motesok_xresults_total(const motesok_xresults *res) noexcept
     if (res->mset.get_uncollapsed_matches_upper_bound() <= res->checked)
         return res->mset.get_matches_lower_bound();
     return res->mset.get_matches_estimated();
+}
+
+extern "C" bool motesok_xresults_total_exact(const motesok_xresults *res) noexcept
+{
+    return res != nullptr && res->mset.get_uncollapsed_matches_upper_bound() <= res->checked;
 }
 
 extern "C" size_t motesok_xresults_count(const motesok_xresults *res) noexcept
@@ -1922,8 +1936,7 @@ extern "C" motesok_status motesok_xresults_snippet(const motesok_xresults *res, 
         std::string snip;
         with_retry(res->db, [&] {
             snip = res->mset.snippet(plain, max_chars, res->stem,
-                                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                         Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                     Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                      HI_START, HI_END, "\xe2\x80\xa6");
         });
         return give_string(finish_snippet(snip), out, err);

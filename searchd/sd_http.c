@@ -331,6 +331,7 @@ static bool search_params(struct MHD_Connection *conn, motesok_search_request *r
     return arg_uint(conn, "limit", 1, MOTESOK_MAX_LIMIT, &req->limit, msg, msglen) &&
            arg_uint(conn, "offset", 0, MOTESOK_MAX_OFFSET, &req->offset, msg, msglen) &&
            arg_bool(conn, "decisions", &req->decisions, msg, msglen) &&
+           arg_bool(conn, "exact", &req->exact_total, msg, msglen) &&
            arg_sort(conn, &req->sort, msg, msglen);
 }
 

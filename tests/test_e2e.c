@@ -124,6 +124,7 @@ static json_t *cli_search(const e2e *t, const char *query, const char *extra)
     argv[n++] = (char *)t->url;
     argv[n++] = "search";
     argv[n++] = "--json";
+    argv[n++] = "--exact";
     if (extra != NULL) {
         argv[n++] = "--limit";
         argv[n++] = (char *)extra;

@@ -96,7 +96,7 @@ static const tdoc case_11 = {
 
 static const tdoc doc_zebra = {
     "/srv/møter/ny.txt", "preamble", TXT, "Innkjøp", NULL, NULL,
-    {"Innkjøp av zebrafink til barnehagen."}, NULL, NULL, NULL, 0, 0,
+    {"Innkjøp av zebrafink til barnehagen."}, NULL, NULL, NULL, 0, 0, 0, 0,
 };
 
 typedef struct fixture {
@@ -437,11 +437,13 @@ static void test_searcher_search_json_shape(void **state)
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt"};
     json_t *j = search(f, &req);
-    static const char *const keys[] = {"query", "total", "offset", "limit", "took_ms",
-                                       "suggestion", "suggestion_searched", "any_word", "hits", "facets"};
-    assert_keys(j, keys, 10);
+    static const char *const keys[] = {"query", "total", "total_exact", "offset", "limit",
+                                       "took_ms", "suggestion", "suggestion_searched",
+                                       "any_word", "hits", "facets"};
+    assert_keys(j, keys, 11);
     assert_string_equal(str_of(j, "query"), "legevakt");
     assert_int_equal(int_of(j, "total"), 4);
+    assert_true(json_is_true(json_object_get(j, "total_exact"))); /* all checked */
     assert_int_equal(int_of(j, "offset"), 0);
     assert_int_equal(int_of(j, "limit"), 10);
     json_t *took = json_object_get(j, "took_ms");

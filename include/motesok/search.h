@@ -31,6 +31,8 @@ typedef struct motesok_search_request {
     const char *from, *to; /* YYYY-MM-DD inclusive bounds, or NULL */
     const char *organ;     /* exact organ name (case-insensitive), or NULL */
     bool decisions;        /* match decision text only */
+    bool exact_total;      /* check every match: an exact total and facets
+                              (else an estimate past the page, "total_exact") */
     motesok_sort sort;
     unsigned snippet_chars;/* default 240 */
     double time_limit_s;   /* default 5 s */

@@ -296,6 +296,9 @@ MOTESOK_API motesok_status motesok_xreader_search(motesok_xreader *r,
                                                   motesok_xresults **out,
                                                   motesok_error *err) MOTESOK_NOEXCEPT;
 
+/* True if every match was checked, so that the total is exact. */
+MOTESOK_API bool motesok_xresults_total_exact(const motesok_xresults *res) MOTESOK_NOEXCEPT;
+
 /* Estimated total matches, and the number of hits returned. */
 MOTESOK_API uint64_t motesok_xresults_total(const motesok_xresults *res) MOTESOK_NOEXCEPT;
 MOTESOK_API size_t motesok_xresults_count(const motesok_xresults *res) MOTESOK_NOEXCEPT;
