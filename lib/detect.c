@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "motesok/detect.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -11,7 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DETECT_BYTES ((size_t)1 << 20) /* libmagic looks at the start of a file */
+#define DETECT_BYTES ((size_t)1 << 20) /* bytes read to tell empty and binary files */
+/* Bytes libmagic looks at: enough for every type it knows by content, and
+ * its text tests (encoding, then rule after rule over the text) cost time
+ * in proportion; the text decoder judges the encoding of the whole file. */
+#define MAGIC_BYTES ((size_t)16 << 10)
 
 struct motesok_detector {
     magic_t magic; /* MAGIC_MIME: "type/subtype; charset=name" in one pass */
@@ -110,18 +115,74 @@ static motesok_kind classify(const motesok_detection *d, const unsigned char *bu
     return MOTESOK_KIND_UNSUPPORTED;
 }
 
+/* True if the first n bytes of buf are valid UTF-8 but for a sequence cut
+ * at the end; *ascii says if they are all ASCII. */
+static bool utf8_prefix(const unsigned char *buf, size_t n, bool *ascii)
+{
+    size_t cut = n;
+    *ascii = true;
+    for (size_t i = 0; i < n; i++)
+        *ascii = *ascii && buf[i] < 0x80;
+    /* back off a lead byte whose sequence the prefix cuts short */
+    for (size_t back = 0; back < 4 && cut > 0; back++) {
+        unsigned char c = buf[cut - 1];
+        if (c < 0x80)
+            break;
+        cut--;
+        if (c >= 0xC0) {
+            size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            cut = need == back + 1 ? n : cut; /* the last sequence is whole */
+            break;
+        }
+    }
+    return msk_valid_utf8((const char *)buf, cut);
+}
+
+/* Recognise plain UTF-8 text without libmagic (whose rules cost about a
+ * millisecond a file): the prefix has no control bytes but white space
+ * and form feeds, and its first word starts with a letter or digit (so no
+ * markup, script, RTF, PostScript or JSON). False: ask libmagic. */
+static bool plain_text(const unsigned char *buf, size_t n, motesok_detection *out)
+{
+    size_t i = n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0;
+    while (i < n && space_unit(buf[i]))
+        i++;
+    if (i == n || !(isalnum(buf[i]) || (buf[i] >= 0xC3 && buf[i] <= 0xC5)))
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if ((buf[k] < 0x20 && !space_unit(buf[k])) || buf[k] == 0x7F)
+            return false;
+    bool ascii = false;
+    if (!utf8_prefix(buf, n, &ascii))
+        return false;
+    snprintf(out->mime, sizeof out->mime, "text/plain");
+    snprintf(out->charset, sizeof out->charset, "%s", ascii ? "us-ascii" : "utf-8");
+    return true;
+}
+
 /* Detect the first n bytes of content; complete if they are all of it. */
 static motesok_status detect_bytes(motesok_detector *d, const unsigned char *buf, size_t n,
                                    bool complete, motesok_detection *out, motesok_error *err)
 {
     memset(out, 0, sizeof *out);
-    const char *mime = n ? magic_buffer(d->magic, buf, n) : "application/x-empty";
-    if (mime == NULL) {
-        const char *e = magic_error(d->magic);
-        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s", e ? e : "unknown error");
+    if (!plain_text(buf, n < MAGIC_BYTES ? n : MAGIC_BYTES, out)) {
+        const char *mime = n ? magic_buffer(d->magic, buf, n < MAGIC_BYTES ? n : MAGIC_BYTES)
+                             : "application/x-empty";
+        if (mime == NULL) {
+            const char *e = magic_error(d->magic);
+            return msk_error_set(err, MOTESOK_ERR_INTERNAL, "libmagic: %s",
+                                 e ? e : "unknown error");
+        }
+        split_mime(mime, out);
     }
-    split_mime(mime, out);
     out->kind = classify(out, buf, n, complete);
+    /* text at the start, binary past it (a NUL byte): not a text file */
+    if (out->kind == MOTESOK_KIND_TEXT && n > MAGIC_BYTES && !utf16_bom(buf, n) &&
+        memchr(buf + MAGIC_BYTES, 0, n - MAGIC_BYTES) != NULL) {
+        out->kind = MOTESOK_KIND_UNSUPPORTED;
+        snprintf(out->mime, sizeof out->mime, "application/octet-stream");
+        snprintf(out->charset, sizeof out->charset, "binary");
+    }
     return MOTESOK_OK;
 }
 

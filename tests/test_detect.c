@@ -135,6 +135,29 @@ static void test_detect_buffer_text_and_empty(void **state)
     assert_int_equal(kind_of(f->d, cp1252, strlen(cp1252), &det), MOTESOK_KIND_TEXT);
 }
 
+static void test_detect_buffer_markup_is_left_to_libmagic(void **state)
+{
+    fixture *f = *state;
+    motesok_detection det;
+    /* plain words are text; markup and scripts are what libmagic says */
+    const char *const not_plain[] = {"{\\rtf1\\ansi Vedtak\n", "%!PS-Adobe-3.0\n",
+                                     "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n"};
+    for (size_t i = 0; i < 3; i++) {
+        kind_of(f->d, not_plain[i], strlen(not_plain[i]), &det);
+        assert_string_not_equal(det.mime, "text/plain");
+    }
+    assert_int_equal(kind_of(f->d, "{\\rtf1\\ansi Vedtak\n", 17, &det), MOTESOK_KIND_UNSUPPORTED);
+    /* words, then a NUL byte far past the start: binary after all */
+    size_t n = 100000;
+    char *buf = malloc(n);
+    assert_non_null(buf);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = "Vedtak i saken. "[i % 16];
+    buf[n - 10] = '\0';
+    assert_int_equal(kind_of(f->d, buf, n, &det), MOTESOK_KIND_UNSUPPORTED);
+    free(buf);
+}
+
 static void test_detect_buffer_utf16_is_text(void **state)
 {
     fixture *f = *state;
@@ -285,6 +308,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detector_open_close),
         cmocka_unit_test_setup_teardown(test_detect_buffer_text_and_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detect_buffer_markup_is_left_to_libmagic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detect_buffer_utf16_is_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detect_buffer_binary_unsupported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detect_buffer_looks_past_first_mib, setup, teardown),
