@@ -107,6 +107,49 @@ static bool push(mn_heading **f, size_t *n, size_t *cap, const mn_heading *h)
     return true;
 }
 
+/* The title of a table's case: the first line of a few words without a
+ * colon after the table. */
+static void table_title(const mn_doc *d, const mn_table *t, mn_heading *h)
+{
+    for (size_t i = t->end, seen = 0; i < d->n && seen < 15; i++) {
+        const mn_line *l = &d->lines[i];
+        if (l->len == 0)
+            continue;
+        seen++;
+        if (msk_mn_words(l->p, l->len) >= 3 && memchr(l->p, ':', l->len) == NULL &&
+            !msk_mn_block_label(l)) {
+            h->title = l->p, h->title_len = l->len;
+            return;
+        }
+    }
+}
+
+/* Merge the case of a header table into the headings: its series on the
+ * heading of its line, or a new heading there; false on allocation failure. */
+static bool merge_table(const mn_doc *d, mn_heading **f, size_t *n, size_t *cap)
+{
+    mn_table t;
+    if (!msk_mn_find_table(d, &t) || !t.has_number)
+        return true;
+    size_t at = 0;
+    while (at < *n && (*f)[at].line < t.line)
+        at++;
+    if (at < *n && (*f)[at].line == t.line) {
+        if (t.num.series[0] != '\0')
+            memcpy((*f)[at].num.series, t.num.series, 3);
+        if ((*f)[at].title == NULL)
+            table_title(d, &t, &(*f)[at]);
+        return true;
+    }
+    mn_heading h = {.line = t.line, .num = t.num};
+    table_title(d, &t, &h);
+    if (!push(f, n, cap, &h))
+        return false;
+    memmove(*f + at + 1, *f + at, (*n - 1 - at) * sizeof **f);
+    (*f)[at] = h;
+    return true;
+}
+
 mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
 {
     mn_heading *f = NULL;
@@ -122,6 +165,8 @@ mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
             break;
         }
     }
+    if (!*nomem && !merge_table(d, &f, &n, &cap))
+        *nomem = true;
     *n_out = n;
     return f;
 }
@@ -377,12 +422,12 @@ int msk_mn_cases_year(const mn_doc *d)
     return best;
 }
 
-bool msk_mn_cases(const mn_doc *d, int year, motesok_minutes *m)
+bool msk_mn_cases(const mn_doc *d, int year, bool minutes, motesok_minutes *m)
 {
     bool nomem = false;
     size_t n = 0;
     mn_heading *f = msk_mn_find_headings(d, &n, &nomem);
-    if (n == 0 && !nomem) {
+    if (n == 0 && !nomem && minutes) {
         free(f);
         f = find_numbered(d, &n, &nomem);
     }

@@ -151,6 +151,8 @@ static void find_date(const mn_doc *d, size_t hend, int year_hint, bool minutes,
         const mn_line *l = &d->lines[i];
         if (l->len == 0 || !starts_any(l, date_labels, MN_N_OF(date_labels)) || other_date_line(l))
             continue;
+        if (!minutes && !msk_mn_starts_word_ci(l->p, l->len, "Møtedato"))
+            continue; /* a letter's "Dato:" is when it was written */
         if (labelled_date(d, i, hend, year_hint, m->date)) {
             m->date_conf = 0.9f;
             return;
@@ -264,9 +266,18 @@ static char *find_field(const mn_doc *d, size_t hend, const char *const *labels,
 
 bool msk_mn_header(const mn_doc *d, size_t hend, int year_hint, bool minutes, motesok_minutes *m)
 {
+    mn_table t;
+    bool table = msk_mn_find_table(d, &t);
     find_date(d, hend, year_hint, minutes, m);
+    if (table && t.date[0] != '\0') {
+        memcpy(m->date, t.date, sizeof m->date);
+        m->date_conf = 0.9f;
+    }
+    if (table && t.organ != NULL && (m->organ = msk_mn_organ_name(t.organ, t.organ_len)) != NULL)
+        m->organ_conf = 0.9f;
     if (minutes) {
-        m->organ = msk_mn_organ(d, hend, &m->organ_conf);
+        if (m->organ == NULL)
+            m->organ = msk_mn_organ(d, hend, &m->organ_conf);
         m->kommune = msk_mn_kommune(d, hend, m->organ, &m->kommune_conf);
     }
     m->place = find_field(d, hend, place_labels, MN_N_OF(place_labels));

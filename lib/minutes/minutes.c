@@ -65,7 +65,7 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     msk_mn_header(d, hend, year, minutes, m);
     if (m->date[0] != '\0')
         year = atoi(m->date);
-    return msk_mn_cases(d, year, m);
+    return msk_mn_cases(d, year, minutes, m);
 }
 
 motesok_status motesok_minutes_parse(const char *const *pages, const size_t *page_lens,

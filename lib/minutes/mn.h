@@ -92,6 +92,23 @@ bool msk_mn_number_key(const mn_number *n, int meeting_year, char *out, size_t c
 /* The year a key names ("21/2015" → 2015), 0 when it has none. */
 int msk_mn_key_year(const char *key);
 
+/* ---- tables.c: case-paper header tables ---------------------------------- */
+
+/* What a case-paper header table says. */
+typedef struct mn_table {
+    bool has_number;
+    mn_number num;       /* pointers into the document text */
+    size_t line;         /* line of the number's value */
+    size_t end;          /* first line after the table */
+    const char *organ;   /* Utvalg value, or NULL */
+    size_t organ_len;
+    char date[11];       /* Møtedato value, or "" */
+    char type[3];        /* PS, RS, DS, FO or "" */
+} mn_table;
+
+/* Find the first header table in the document's first lines; false if none. */
+bool msk_mn_find_table(const mn_doc *d, mn_table *t);
+
 /* ---- header.c: the meeting ------------------------------------------------ */
 
 /* Fill organ, kommune, date (with confidences), place and attendance from
@@ -101,6 +118,10 @@ bool msk_mn_header(const mn_doc *d, size_t hend, int year_hint, bool minutes, mo
 
 /* The organ named in the header lines [0, hend), NULL when none; *conf 0..1. */
 char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf);
+
+/* A display copy of the organ name in p[0..len) (a table cell), NULL when
+ * it is no name (a label, a sentence, too many words). */
+char *msk_mn_organ_name(const char *p, size_t len);
 
 /* The kommune the meeting belongs to (bare name), NULL when unknown or
  * when the header names several; *conf 0..1. */
@@ -124,9 +145,9 @@ typedef struct mn_heading {
  * (or on allocation failure, with *nomem set). */
 mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem);
 
-/* Fill m->cases from d: headings, saksliste rows or numbered items, each
- * case once by key; false on allocation failure. */
-bool msk_mn_cases(const mn_doc *d, int meeting_year, motesok_minutes *m);
+/* Fill m->cases from d: headings, saksliste rows or (in minutes) numbered
+ * items, each case once by key; false on allocation failure. */
+bool msk_mn_cases(const mn_doc *d, int meeting_year, bool minutes, motesok_minutes *m);
 
 /* The year most keys of the document's case numbers name, 0 if none. */
 int msk_mn_cases_year(const mn_doc *d);

@@ -190,6 +190,11 @@ static char *organ_name(const char *s, size_t n, bool need_stem)
     return calm_name(s, n);
 }
 
+char *msk_mn_organ_name(const char *p, size_t len)
+{
+    return organ_name(p, organ_extent(p, len), false);
+}
+
 /* The organ after a label ("Utval:", "Organ:", "Møte i:") on line i, or on
  * the next filled line when the label stands alone. */
 static char *organ_after_label(const mn_doc *d, size_t i, size_t hend)
@@ -389,8 +394,9 @@ static bool kommune_on_line(const mn_line *l, char **out, bool county_only)
         if (t == NULL)
             continue;
         size_t e = (size_t)(t - l->p), s = word_start(l->p, e);
-        if (s >= e || !capital_at(l->p + s) || in_list(l->p + s, e - s, not_names, MN_N_OF(not_names)))
-            continue;
+        if (s >= e || !capital_at(l->p + s) || in_list(l->p + s, e - s, not_names, MN_N_OF(not_names)) ||
+            memchr(l->p + s, '.', e - s) != NULL)
+            continue; /* "Tr.heim kommune" is an abbreviation in a list */
         if (s >= 2) {
             size_t h = word_start(l->p, s - 1);
             if (h < s - 1 && in_list(l->p + h, s - 1 - h, name_heads, MN_N_OF(name_heads)))
