@@ -122,8 +122,9 @@ static bool adoption(const char *p, size_t len)
     if (starts_any(p, len, adopt_starts, MN_N_OF(adopt_starts)))
         return true;
     size_t v = adopt_verb_at(p, len);
-    if (v == len || msk_mn_words(p, len) > 30 || msk_mn_contains_ci(p, v, " som "))
-        return false;
+    if (v == len || msk_mn_words(p, len) > 30 || msk_mn_contains_ci(p, v, " som ") ||
+        msk_mn_contains_ci(p, v, " vert ") || msk_mn_contains_ci(p, v, " blir "))
+        return false; /* "… vert godkjend" is what a proposal says will happen */
     return has_any(p, v, adopt_subjects, MN_N_OF(adopt_subjects));
 }
 

@@ -149,10 +149,10 @@ static void capitalise(char *w)
 
 /* Display form of a SHOUTING name: "Regionrådet for Hallingdal"; words after
  * "for"/"i" and after '-' keep a capital (place names); acronyms stay. */
-static char *calm_name(const char *s, size_t len)
+static char *calm_name_min(const char *s, size_t len, size_t min)
 {
     char *raw = msk_mn_copy_clean(s, len, 120);
-    if (raw == NULL || strlen(raw) <= 5 || !msk_mn_shouting(raw, strlen(raw)))
+    if (raw == NULL || strlen(raw) < min || !msk_mn_shouting(raw, strlen(raw)))
         return raw;
     char *f = msk_casefold(raw);
     free(raw);
@@ -171,6 +171,12 @@ static char *calm_name(const char *s, size_t len)
             p++;
     }
     return f;
+}
+
+/* calm_name for organs: names of five bytes or less stay (acronyms). */
+static char *calm_name(const char *s, size_t len)
+{
+    return calm_name_min(s, len, 6);
 }
 
 /* A valid organ name at s[0..n): a few words, an organ stem or a short
@@ -407,7 +413,7 @@ static bool kommune_on_line(const mn_line *l, char **out, bool county_only)
                     s = h2;
             }
         }
-        *out = calm_name(l->p + s, e - s);
+        *out = calm_name_min(l->p + s, e - s, 1); /* "LOPPA" → "Loppa" */
         return true;
     }
     return false;
