@@ -39,6 +39,8 @@ static const char *const lead_words[] = {
     "ekstraordinert", "konstituerende", "konstituerande", "sakliste", "saksliste", "og",
 };
 
+static bool in_list(const char *p, size_t n, const char *const *list, size_t cnt);
+
 /* True if p[0..len) holds an organ stem. */
 static bool has_organ_stem(const char *p, size_t len)
 {
@@ -183,6 +185,13 @@ static char *calm_name(const char *s, size_t len)
  * acronym, not a label or a kommune; its display copy or NULL. */
 static char *organ_name(const char *s, size_t n, bool need_stem)
 {
+    static const char *const joins[] = {"for", "og", "i", "med", "fra", "frå", "til", "om"};
+    const char *sp = memchr(s, ' ', n);
+    if (sp != NULL && sp + 1 < s + n && islower((unsigned char)sp[1]) &&
+        !in_list(sp + 1, strcspn(sp + 1, " ") < (size_t)(s + n - sp - 1) ? strcspn(sp + 1, " ")
+                                                                          : (size_t)(s + n - sp - 1),
+                 joins, MN_N_OF(joins)))
+        n = (size_t)(sp - s); /* "Kommunestyret har hatt …": a sentence goes on */
     if (n == 0 || n > 120 || msk_mn_words(s, n) > ORGAN_WORDS || msk_mn_is_label_word(s, n))
         return NULL;
     if (memchr(s, '.', n) != NULL || memchr(s, '@', n) != NULL || memchr(s, '/', n) != NULL)
