@@ -17,20 +17,42 @@
 extern "C" {
 #endif
 
+/* How a case was voted on. */
+typedef enum motesok_vote_outcome {
+    MOTESOK_VOTE_NONE = 0,   /* no vote stated */
+    MOTESOK_VOTE_UNANIMOUS,  /* enstemmig, samrøystes, einstemmig */
+    MOTESOK_VOTE_MAJORITY,   /* adopted by a majority ("15 mot 12 stemmer") */
+} motesok_vote_outcome;
+
+/* The stated vote of a case; counts are -1 when the minutes do not give them. */
+typedef struct motesok_vote {
+    motesok_vote_outcome outcome;
+    int votes_for;
+    int votes_against;
+} motesok_vote;
+
 /* One case (sak) of a meeting. Strings are owned by the minutes. */
 typedef struct motesok_case {
-    char *number;       /* as written, spacing normalised: "06/2018", "49/10", "1" */
+    char *number;       /* as written, spacing normalised: "06/2018", "PS 19/1", "RS 3/19", "1" */
+    char *key;          /* normalised (see motesok_case_key): "6/2018", "RS 3/2019", "1" */
     char *title;        /* may be "" */
-    char *decision;     /* decision text, NULL if the case records none */
+    char *proposal;     /* innstilling / forslag til vedtak / framlegg / tilråding, or NULL */
+    char *decision;     /* the ADOPTED decision, or NULL (a proposal alone is not one);
+                         * when the proposal was adopted as it stood, its text */
+    motesok_vote vote;  /* outcome NONE when no vote is stated */
     size_t start, end;  /* byte range of the case in the pages joined by '\f' */
     size_t page_first;  /* 1-based page of the heading */
     size_t page_last;   /* 1-based page where the case ends */
 } motesok_case;
 
-/* A parsed meeting. Strings are NULL when not found. */
+/* A parsed meeting. Strings are NULL when not found (or the evidence is weak). */
 typedef struct motesok_minutes {
-    char *organ;        /* display name, e.g. "Regionrådet for Hallingdal" */
+    char *organ;        /* the body that met, e.g. "Regionrådet for Hallingdal" */
+    char *kommune;      /* municipality or county, bare name: "Ringsaker", "Vestland" */
     char date[11];      /* meeting date "YYYY-MM-DD", or "" */
+    float organ_conf;   /* 0..1: how sure the reader is of organ (0 when NULL) */
+    float kommune_conf; /* 0..1, likewise for kommune */
+    float date_conf;    /* 0..1, likewise for date */
     char *place;        /* Sted / Møtestad */
     char *present;      /* who attended, as listed */
     char *absent;       /* Forfall, as listed */
@@ -48,6 +70,19 @@ MOTESOK_API motesok_status motesok_minutes_parse(const char *const *pages,
 
 /* Release parsed minutes (NULL is fine). */
 MOTESOK_API void motesok_minutes_free(motesok_minutes *m);
+
+/* Normalise a case number as written or typed ("14/75", "2014/75", "075/14",
+ * "PS 75/14", "sak 75/2014", "RS 3/19", "Sak nr.: 0001/00") into its key
+ * "SERIAL/YYYY" ("75/2014"; "RS 3/2019" for the kept series RS, DS, FO; a
+ * bare "3" stays "3"). A four-digit year wins wherever it stands. With two
+ * two-digit parts, a part that is meeting_year's last two digits is the
+ * year (then one within a year of it); with meeting_year 0 (unknown) the
+ * second part is the year, unless it has one digit ("19/1": year first) or
+ * only the first part reads as a year in 1990–2049 ("14/75"). Writes a
+ * NUL-terminated key into out; ERR_NOT_FOUND when text holds no case
+ * number, ERR_TOO_BIG when cap is too small. */
+MOTESOK_API motesok_status motesok_case_key(const char *number_text, int meeting_year,
+                                            char *out, size_t cap);
 
 /* Find the first valid calendar date in text, in any common Norwegian form
  * (23.02.2018, 27.8.2010, 23.02.18, 23. februar 2018, 4. DESEMBER 2018,

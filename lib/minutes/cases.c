@@ -1,0 +1,454 @@
+/* Cases: headings in the body, saksliste rows, numbers and titles in
+ * swapped columns, numbered agenda items; each case once by its key. */
+#include "minutes/mn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_MAX 300 /* bytes kept of a case title */
+#define KEY_MAX 32
+
+/* ---- one line ---------------------------------------------------------------- */
+
+/* True if p starts like a title: a capital (ASCII or Æ Ø Å and other Latin
+ * capitals), a digit, a quote or a bracket. */
+static bool title_start(const char *p, size_t len)
+{
+    unsigned char c = (unsigned char)p[0];
+    if (isupper(c) || isdigit(c) || c == '"' || c == '(' || c == '\'' || c == '[')
+        return true;
+    if (c == 0xC3 && len > 1)
+        return (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9E; /* À–Þ */
+    return c == 0xC2 && len > 1 && (unsigned char)p[1] == 0xAB; /* « */
+}
+
+/* Skip separators between number, archive number and title. */
+static size_t skip_separators(const char *p, size_t len, size_t i)
+{
+    for (;;) {
+        if (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == ':' || p[i] == '-' || p[i] == '|' ||
+                        p[i] == '.' || p[i] == ')'))
+            i++;
+        else if (i + 2 < len && (unsigned char)p[i] == 0xE2 && (unsigned char)p[i + 1] == 0x80 &&
+                 ((unsigned char)p[i + 2] == 0x93 || (unsigned char)p[i + 2] == 0x94))
+            i += 3; /* – — */
+        else
+            return i;
+    }
+}
+
+/* Skip an archive number ("15/1234", "2015/1234-5", "22/9747") at p[i]. */
+static size_t skip_archive(const char *p, size_t len, size_t i)
+{
+    size_t j = i;
+    while (j < len && isdigit((unsigned char)p[j]))
+        j++;
+    if (j == i || j >= len || p[j] != '/')
+        return i;
+    size_t k = j + 1;
+    while (k < len && (isdigit((unsigned char)p[k]) || p[k] == '-'))
+        k++;
+    if (k == j + 1 || (k < len && isalpha((unsigned char)p[k])))
+        return i;
+    return k;
+}
+
+/* A kept series code standing after the number ("12/19 RS Tittel"). */
+static size_t series_after(const char *p, size_t len, size_t i, mn_number *n)
+{
+    static const char *const codes[] = {"RS", "DS", "FO", "PS"};
+    for (size_t k = 0; k < MN_N_OF(codes); k++)
+        if (msk_mn_starts_word(p + i, len - i, codes[k])) {
+            if (k < 3 && n->series[0] == '\0')
+                memcpy(n->series, codes[k], 3);
+            return i + 2;
+        }
+    return i;
+}
+
+/* Recognise a case heading or saksliste row on line l ("Sak 12/2017
+ * Tittel", "SAK49/10 TITTEL", "021/15  15/1234  Title", "61/14 : TITLE",
+ * "PS 19/1 Tittel", a lone "04/2018"). */
+static bool parse_heading(const mn_line *l, mn_heading *h)
+{
+    if (l->len == 0 || !msk_mn_number_at(l->p, l->len, &h->num))
+        return false;
+    const char *p = l->p;
+    size_t len = l->len, i = skip_separators(p, len, h->num.end);
+    i = skip_separators(p, len, series_after(p, len, i, &h->num));
+    i = skip_separators(p, len, skip_archive(p, len, i));
+    h->title = i < len ? p + i : NULL;
+    h->title_len = len - i;
+    if (h->title != NULL && !title_start(h->title, h->title_len))
+        return false; /* "Sak 12/19 ble behandlet …" is a reference */
+    if (h->title == NULL && !h->num.prefixed && h->num.end != len && p[h->num.end] != ' ')
+        return false; /* "06/2017." ends a wrapped sentence */
+    if (!h->num.prefixed && h->num.b != NULL && h->num.alen == 2 && h->num.blen == 3)
+        return false; /* a bare "19/345" is an archive number */
+    char key[KEY_MAX];
+    return msk_mn_number_key(&h->num, 0, key, sizeof key) || h->num.b == NULL;
+}
+
+/* ---- all headings -------------------------------------------------------------- */
+
+/* Append heading h to the array; false on allocation failure. */
+static bool push(mn_heading **f, size_t *n, size_t *cap, const mn_heading *h)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        mn_heading *g = realloc(*f, *cap * sizeof *g);
+        if (g == NULL)
+            return false;
+        *f = g;
+    }
+    (*f)[(*n)++] = *h;
+    return true;
+}
+
+/* The title of a table's case: the first line of a few words without a
+ * colon after the table. */
+static void table_title(const mn_doc *d, const mn_table *t, mn_heading *h)
+{
+    for (size_t i = t->end, seen = 0; i < d->n && seen < 15; i++) {
+        const mn_line *l = &d->lines[i];
+        if (l->len == 0)
+            continue;
+        seen++;
+        if (msk_mn_words(l->p, l->len) >= 3 && memchr(l->p, ':', l->len) == NULL &&
+            !msk_mn_block_label(l)) {
+            h->title = l->p, h->title_len = l->len;
+            return;
+        }
+    }
+}
+
+/* Merge the case of a header table into the headings: its series on the
+ * heading of its line, or a new heading there; false on allocation failure. */
+static bool merge_table(const mn_doc *d, mn_heading **f, size_t *n, size_t *cap)
+{
+    mn_table t;
+    if (!msk_mn_find_table(d, &t) || !t.has_number)
+        return true;
+    size_t at = 0;
+    while (at < *n && (*f)[at].line < t.line)
+        at++;
+    if (at < *n && (*f)[at].line == t.line) {
+        if (t.num.series[0] != '\0')
+            memcpy((*f)[at].num.series, t.num.series, 3);
+        if ((*f)[at].title == NULL)
+            table_title(d, &t, &(*f)[at]);
+        return true;
+    }
+    mn_heading h = {.line = t.line, .num = t.num};
+    table_title(d, &t, &h);
+    if (!push(f, n, cap, &h))
+        return false;
+    memmove(*f + at + 1, *f + at, (*n - 1 - at) * sizeof **f);
+    (*f)[at] = h;
+    return true;
+}
+
+mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
+{
+    mn_heading *f = NULL;
+    size_t n = 0, cap = 0;
+    *nomem = false;
+    for (size_t i = 0; i < d->n; i++) {
+        mn_heading h;
+        if (!parse_heading(&d->lines[i], &h))
+            continue;
+        h.line = i;
+        if (!push(&f, &n, &cap, &h)) {
+            *nomem = true;
+            break;
+        }
+    }
+    if (!*nomem && !merge_table(d, &f, &n, &cap))
+        *nomem = true;
+    *n_out = n;
+    return f;
+}
+
+/* If l is "N. Title" with N the expected number, fill h and return true. */
+static bool numbered_item(const mn_line *l, unsigned expect, mn_heading *h)
+{
+    char num[8];
+    int len = snprintf(num, sizeof num, "%u.", expect);
+    if (l->len <= (size_t)len + 1 || memcmp(l->p, num, (size_t)len) != 0 || l->p[len] != ' ')
+        return false;
+    const char *t = l->p + len;
+    while (*t == ' ')
+        t++;
+    if (!title_start(t, (size_t)(l->p + l->len - t)) || isdigit((unsigned char)*t))
+        return false;
+    memset(h, 0, sizeof *h);
+    h->num.a = l->p;
+    h->num.alen = (size_t)len - 1;
+    h->num.end = (size_t)len - 1;
+    h->title = t;
+    h->title_len = (size_t)(l->p + l->len - t);
+    return true;
+}
+
+/* Numbered agenda items "1. Tittel", "2. Tittel", … in sequence outside
+ * decision blocks; used only when there are no case headings; at least two. */
+static mn_heading *find_numbered(const mn_doc *d, size_t *n_out, bool *nomem)
+{
+    mn_heading *f = NULL;
+    size_t n = 0, cap = 0;
+    bool in_block = false;
+    for (size_t i = 0; i < d->n && !*nomem; i++) {
+        const mn_line *l = &d->lines[i];
+        mn_heading h;
+        if (l->len == 0) {
+            in_block = false;
+            continue;
+        }
+        if (msk_mn_block_label(l))
+            in_block = true;
+        if (in_block || !numbered_item(l, (unsigned)n + 1, &h))
+            continue;
+        h.line = i;
+        *nomem = !push(&f, &n, &cap, &h);
+    }
+    if (n < 2) {
+        free(f);
+        f = NULL;
+        n = 0;
+    }
+    *n_out = n;
+    return f;
+}
+
+/* ---- columns out of order ------------------------------------------------------ */
+
+/* True if heading k is a lone number (its title on another line). */
+static bool lone(const mn_heading *h)
+{
+    return h->title == NULL;
+}
+
+/* Pair a run of lone numbers on consecutive filled lines with the run of
+ * title lines that follows it ("12/19", "13/19", then two titles). */
+static void pair_columns(const mn_doc *d, mn_heading *f, size_t n)
+{
+    for (size_t k = 0; k < n;) {
+        size_t r = k + 1;
+        while (r < n && lone(&f[r]) && lone(&f[r - 1]) &&
+               msk_mn_next_filled(d, f[r - 1].line + 1) == f[r].line)
+            r++;
+        size_t run = r - k;
+        if (run >= 2 && lone(&f[k])) {
+            size_t t = msk_mn_next_filled(d, f[r - 1].line + 1);
+            for (size_t j = k; j < r && t < d->n; j++) {
+                mn_heading probe;
+                if (parse_heading(&d->lines[t], &probe) || msk_mn_block_label(&d->lines[t]))
+                    break;
+                f[j].title = d->lines[t].p;
+                f[j].title_len = d->lines[t].len;
+                t = msk_mn_next_filled(d, t + 1);
+            }
+        }
+        k = r;
+    }
+}
+
+/* ---- one case ----------------------------------------------------------------- */
+
+/* True if the title line l continues onto the next line. */
+static bool title_continues(const mn_line *l)
+{
+    return l->len > 0 && (l->p[l->len - 1] == '-' ||
+                          (l->len >= 3 && !memcmp(l->p + l->len - 3, "\xe2\x80\x93", 3)));
+}
+
+/* Capitalise a SHOUTING title: fold it and raise its first letter. */
+static char *calm_title(char *t)
+{
+    if (t == NULL || strlen(t) <= 5 || !msk_mn_shouting(t, strlen(t)))
+        return t;
+    char *f = msk_casefold(t);
+    if (f == NULL)
+        return t;
+    free(t);
+    if (f[0] >= 'a' && f[0] <= 'z')
+        f[0] = (char)(f[0] - 'a' + 'A');
+    return f;
+}
+
+/* Title of heading h within [h->line, end); *body receives the first line
+ * after the title. */
+static char *case_title(const mn_doc *d, const mn_heading *h, size_t end, size_t *body)
+{
+    size_t i = h->line;
+    msk_buf t = {.max = TITLE_MAX * 4};
+    if (h->title != NULL) {
+        msk_buf_append(&t, h->title, h->title_len);
+    } else {
+        size_t j = msk_mn_next_filled(d, i + 1);
+        mn_heading probe;
+        if (j < end && !msk_mn_block_label(&d->lines[j]) && !parse_heading(&d->lines[j], &probe)) {
+            msk_buf_append(&t, d->lines[j].p, d->lines[j].len);
+            i = j;
+        }
+    }
+    if (i < end && title_continues(&d->lines[i])) {
+        size_t j = msk_mn_next_filled(d, i + 1);
+        if (j < end && !msk_mn_block_label(&d->lines[j])) {
+            msk_buf_append(&t, " ", 1);
+            msk_buf_append(&t, d->lines[j].p, d->lines[j].len);
+            i = j;
+        }
+    }
+    *body = i + 1;
+    char *title = t.data ? msk_mn_copy_clean(t.data, t.len, TITLE_MAX) : msk_strdup("");
+    msk_buf_free(&t);
+    return calm_title(title);
+}
+
+/* The number as written, without dropped series words: a kept series
+ * ("RS") and the digits, spacing normalised ("RS 3/19", "06/2018"). */
+static char *number_text(const mn_heading *h)
+{
+    char buf[64];
+    const char *digits_end = h->num.b ? h->num.b + h->num.blen : h->num.a + h->num.alen;
+    int n = (int)(digits_end - h->num.a);
+    if (h->num.series[0] != '\0')
+        snprintf(buf, sizeof buf, "%s %.*s", h->num.series, n, h->num.a);
+    else
+        snprintf(buf, sizeof buf, "%.*s", n, h->num.a);
+    return msk_strdup(buf);
+}
+
+/* Fill case c from heading h, whose text runs up to line end (exclusive). */
+static bool fill_case(const mn_doc *d, const mn_heading *h, size_t end, int year, motesok_case *c)
+{
+    char key[KEY_MAX];
+    size_t body = 0;
+    const mn_line *first = &d->lines[h->line], *last = &d->lines[end - 1];
+    if (!msk_mn_number_key(&h->num, year, key, sizeof key))
+        snprintf(key, sizeof key, "%.*s", (int)h->num.alen, h->num.a);
+    c->key = msk_strdup(key);
+    c->number = number_text(h);
+    c->title = case_title(d, h, end, &body);
+    c->start = first->off;
+    c->end = last->end;
+    c->page_first = first->page;
+    c->page_last = last->page;
+    if (c->key == NULL || c->number == NULL || c->title == NULL)
+        return false;
+    return msk_mn_decide(d, body < end ? body : end, end, c);
+}
+
+/* ---- the cases of a document --------------------------------------------------- */
+
+/* Key of heading h for meeting year y ("" when it has none). */
+static void heading_key(const mn_heading *h, int y, char out[KEY_MAX])
+{
+    if (!msk_mn_number_key(&h->num, y, out, KEY_MAX))
+        snprintf(out, KEY_MAX, "%.*s", (int)h->num.alen, h->num.a);
+}
+
+/* Filled lines in [a, b). */
+static size_t filled(const mn_doc *d, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += d->lines[i].len > 0;
+    return n;
+}
+
+/* Keys of the headings, for sorting. */
+typedef struct keyed {
+    char key[KEY_MAX];
+    size_t k; /* index of the heading */
+} keyed;
+
+/* Order by key, then by position. */
+static int keyed_cmp(const void *x, const void *y)
+{
+    const keyed *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->k > b->k) - (a->k < b->k);
+}
+
+/* For each distinct key, section[first occurrence] = the occurrence that is
+ * its section (the last one with a body, else the first); other entries
+ * become n. False on allocation failure. */
+static bool choose_sections(const mn_doc *d, const mn_heading *f, size_t n, int year, size_t *section)
+{
+    keyed *ks = malloc(n * sizeof *ks);
+    if (ks == NULL)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        heading_key(&f[k], year, ks[k].key);
+        ks[k].k = k;
+        section[k] = n;
+    }
+    qsort(ks, n, sizeof *ks, keyed_cmp);
+    for (size_t g = 0; g < n;) {
+        size_t e = g + 1;
+        while (e < n && strcmp(ks[e].key, ks[g].key) == 0)
+            e++;
+        size_t chosen = ks[g].k;
+        for (size_t j = g + 1; j < e; j++) {
+            size_t k = ks[j].k, end = k + 1 < n ? f[k + 1].line : d->n;
+            if (filled(d, f[k].line, end) >= 2)
+                chosen = k;
+        }
+        section[ks[g].k] = chosen;
+        g = e;
+    }
+    free(ks);
+    return true;
+}
+
+int msk_mn_cases_year(const mn_doc *d)
+{
+    bool nomem = false;
+    size_t n = 0;
+    mn_heading *f = msk_mn_find_headings(d, &n, &nomem);
+    int count[2100 - 1950] = {0}, best = 0;
+    for (size_t k = 0; k < n; k++) {
+        char key[KEY_MAX];
+        heading_key(&f[k], 0, key);
+        int y = msk_mn_key_year(key);
+        if (y >= 1950 && y < 2100 && ++count[y - 1950] > (best ? count[best - 1950] : 0))
+            best = y;
+    }
+    free(f);
+    return best;
+}
+
+bool msk_mn_cases(const mn_doc *d, int year, bool minutes, motesok_minutes *m)
+{
+    bool nomem = false;
+    size_t n = 0;
+    mn_heading *f = msk_mn_find_headings(d, &n, &nomem);
+    if (n == 0 && !nomem && minutes) {
+        free(f);
+        f = find_numbered(d, &n, &nomem);
+    }
+    size_t *section = n ? calloc(n, sizeof *section) : NULL;
+    m->cases = n ? calloc(n, sizeof *m->cases) : NULL;
+    if (nomem || (n > 0 && (section == NULL || m->cases == NULL))) {
+        free(f);
+        free(section);
+        return false;
+    }
+    pair_columns(d, f, n);
+    bool ok = n == 0 || choose_sections(d, f, n, year, section);
+    for (size_t k = 0; k < n && ok; k++) {
+        size_t s = section[k];
+        if (s == n)
+            continue;
+        size_t end = s + 1 < n ? f[s + 1].line : d->n;
+        ok = fill_case(d, &f[s], end, year, &m->cases[m->n_cases]);
+        m->n_cases++;
+    }
+    free(f);
+    free(section);
+    return ok;
+}

@@ -1,0 +1,475 @@
+/* Decision or proposal, and the vote, of one case. A proposal
+ * (innstilling, forslag/framlegg til vedtak, tilråding) is a decision only
+ * when the minutes say it was adopted. */
+#include "minutes/mn.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_MAX (1 << 16) /* bytes kept of a proposal or decision */
+#define LABEL_WORDS 10      /* words a label may have before its colon */
+
+/* What a line of a case body is. */
+typedef enum line_kind {
+    K_TEXT,      /* ordinary text */
+    K_PROPOSAL,  /* opens a proposal block */
+    K_DECISION,  /* opens a decision block */
+    K_ADOPTED,   /* states that the proposal was adopted */
+    K_DEFERRED,  /* the case was postponed or withdrawn */
+    K_NARRATIVE, /* opens a case-paper section (Saksopplysninger, …) */
+    K_MEETING,   /* opens the meeting's treatment (Behandling, Votering) */
+} line_kind;
+
+static const char *const proposal_words[] = {
+    "innstilling", "forslag til", "framlegg", "tilråding", "tilrår", "foreslår", "foreslått",
+    "rår til", "anbefal", "tilrådd", "forslag:",
+};
+static const char *const decision_words[] = {
+    "vedtak", "vedtok", "vedtek", "vedtatt", "vedteke", "konklusjon", "avgjerd", "avgjørelse",
+};
+static const char *const adopt_words[] = {
+    "vedtatt", "vedteke", "vedteken", "vedtekne", "vedtok", "godkjent", "godkjend", "godkjende",
+    "godkjente", "tatt til orientering", "teke til orientering", "teken til orientering",
+    "tatt til etterretning", "teke til etterretning", "tiltrådt", "tiltredd", "tatt til følge",
+    "teke til følgje",
+};
+static const char *const adopt_subjects[] = {
+    "innstilling", "forslag", "framlegg", "tilråding", "saken", "saka", "vedtak", "protokoll",
+    "referat", "innkalling", "sakliste", "saksliste", "orientering", "enstemmig", "samrøystes",
+    "einstemmig", "utvalet", "utvalget", "styret", "rådet", "skapet", "tinget", "komit",
+};
+static const char *const adopt_starts[] = {
+    "Vedtatt", "Vedteke", "Godkjent", "Godkjend", "Enstemmig", "Einstemmig", "Samrøystes",
+    "Tatt til orientering", "Teke til orientering", "Tas til orientering", "Tatt til etterretning",
+};
+static const char *const rejected_words[] = {
+    "falt", " fall ", "fall.", "avvist", "ikke vedtatt", "ikkje vedteke", "nedstemt", "ikkje godkjent",
+    "ikke godkjent",
+};
+static const char *const deferred_words[] = {
+    "saken utsettes", "saken ble utsatt", "saken er utsatt", "saka vert utsett", "saka vart utsett",
+    "saka blir utsett", "saka er utsett", "saken trekkes", "saken ble trukket", "saken er trukket",
+    "saka vart trekt", "saka vert trekt", "saka er trekt", "ble ikke behandlet", "vart ikkje handsama",
+    "saken sendes tilbake", "saka vert send tilbake", "utsettelsesforslaget ble vedtatt",
+    "utsetjingsframlegget vart vedteke",
+};
+static const char *const narrative_labels[] = {
+    "Saksopplysning", "Saksopplysing", "Saksutgreiing", "Saksutredning", "Saksframstilling",
+    "Saksframlegg", "Bakgrunn", "Vurdering", "Sammendrag", "Samandrag", "Vedlegg", "Hjemmel",
+    "Heimel", "Økonomiske konsekvenser", "Dokumenter i saken", "Saksdokument", "Fakta",
+};
+static const char *const meeting_labels[] = {
+    "Behandling", "Handsaming", "Votering", "Røysting", "Avstemming", "Møtebehandling",
+    "Saksprotokoll", "Behandling i", "Handsaming i",
+};
+
+/* True if p[0..len) contains any of the n words. */
+static bool has_any(const char *p, size_t len, const char *const *w, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (msk_mn_contains_ci(p, len, w[k]))
+            return true;
+    return false;
+}
+
+/* True if p starts with any of the n words (case-insensitive). */
+static bool starts_any(const char *p, size_t len, const char *const *w, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (msk_mn_starts_word_ci(p, len, w[k]))
+            return true;
+    return false;
+}
+
+/* Kind of a label text (the words before the colon, or a bare line). */
+static line_kind label_kind(const char *p, size_t len)
+{
+    if (starts_any(p, len, narrative_labels, MN_N_OF(narrative_labels)))
+        return K_NARRATIVE;
+    if (has_any(p, len, proposal_words, MN_N_OF(proposal_words)))
+        return K_PROPOSAL;
+    if (has_any(p, len, decision_words, MN_N_OF(decision_words)))
+        return K_DECISION;
+    if (starts_any(p, len, meeting_labels, MN_N_OF(meeting_labels)))
+        return K_MEETING;
+    return K_TEXT;
+}
+
+/* Offset of the first adoption verb in p[0..len), len if none. */
+static size_t adopt_verb_at(const char *p, size_t len)
+{
+    size_t best = len;
+    for (size_t k = 0; k < MN_N_OF(adopt_words); k++) {
+        size_t n = strlen(adopt_words[k]);
+        for (size_t i = 0; i + n <= len && i < best; i++)
+            if (msk_mn_starts_word_ci(p + i, len - i, adopt_words[k]) || 
+                (n > 8 && msk_mn_contains_ci(p + i, n, adopt_words[k]))) {
+                best = i;
+                break;
+            }
+    }
+    return best;
+}
+
+/* True if the line states an adoption: it starts with one ("Enstemmig
+ * vedtatt"), or names what was adopted before the verb, not in a relative
+ * clause ("… som ble vedtatt i K-styret" is narrative). */
+static bool adoption(const char *p, size_t len)
+{
+    if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
+        return false;
+    if (starts_any(p, len, adopt_starts, MN_N_OF(adopt_starts)))
+        return true;
+    size_t v = adopt_verb_at(p, len);
+    if (v == len || msk_mn_words(p, len) > 30 || msk_mn_contains_ci(p, v, " som ") ||
+        msk_mn_contains_ci(p, v, " vert ") || msk_mn_contains_ci(p, v, " blir "))
+        return false; /* "… vert godkjend" is what a proposal says will happen */
+    return has_any(p, v, adopt_subjects, MN_N_OF(adopt_subjects));
+}
+
+/* True if the line says the case was postponed or withdrawn. */
+static bool deferral(const char *p, size_t len)
+{
+    static const char *const starts[] = {"Utsatt", "Utsett", "Trukket", "Trekt", "Resultat: Utsatt",
+                                         "Resultat: Trukket", "Resultat: Utsett"};
+    if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
+        return false;
+    return starts_any(p, len, starts, MN_N_OF(starts)) ||
+           has_any(p, len, deferred_words, MN_N_OF(deferred_words));
+}
+
+/* Offset of a label colon in l (within LABEL_WORDS words), or 0 if none. */
+static size_t label_colon(const mn_line *l)
+{
+    const char *c = memchr(l->p, ':', l->len);
+    if (c == NULL || c == l->p)
+        return 0;
+    size_t at = (size_t)(c - l->p);
+    if (msk_mn_words(l->p, at) > LABEL_WORDS || islower((unsigned char)l->p[0]))
+        return 0; /* "slikt vedtak:" inside a proposal continues it */
+    if (at + 1 < l->len && isdigit((unsigned char)c[1]))
+        return 0; /* a time "kl. 10:00" */
+    return at;
+}
+
+/* Classify line l; *text_at receives where text after a label starts. */
+static line_kind classify(const mn_line *l, size_t *text_at)
+{
+    *text_at = l->len;
+    size_t colon = label_colon(l);
+    if (colon > 0) {
+        line_kind k = label_kind(l->p, colon);
+        if (k != K_TEXT) {
+            *text_at = colon + 1;
+            return k;
+        }
+    }
+    if (deferral(l->p, l->len))
+        return K_DEFERRED;
+    if (adoption(l->p, l->len))
+        return K_ADOPTED;
+    bool bare = msk_mn_words(l->p, l->len) <= 6 && l->p[l->len - 1] != '.' &&
+                !islower((unsigned char)l->p[0]);
+    return bare ? label_kind(l->p, l->len) : K_TEXT;
+}
+
+bool msk_mn_block_label(const mn_line *l)
+{
+    size_t at;
+    if (l->len == 0)
+        return false;
+    line_kind k = classify(l, &at);
+    return k == K_PROPOSAL || k == K_DECISION || k == K_NARRATIVE || k == K_MEETING;
+}
+
+/* True if a paragraph starting at l continues a numbered or lettered list
+ * ("2.", "b)", "- "). */
+static bool list_item(const mn_line *l)
+{
+    size_t i = 0;
+    while (i < l->len && i < 3 && isalnum((unsigned char)l->p[i]))
+        i++;
+    if (i > 0 && i < l->len && (l->p[i] == '.' || l->p[i] == ')') && i < 3)
+        return true;
+    return l->p[0] == '-' || l->p[0] == '*' || (unsigned char)l->p[0] == 0xE2;
+}
+
+/* Append the block opened at line i (text from offset at) to out; returns
+ * the index of the first line after the block. An adoption statement ends
+ * a proposal but belongs to a decision. */
+static size_t read_block(const mn_doc *d, size_t i, size_t end, size_t at, msk_buf *out,
+                         bool decision)
+{
+    const mn_line *l = &d->lines[i];
+    bool content = false;
+    if (out->len > 0)
+        msk_buf_append(out, "\n", 1);
+    while (at < l->len && l->p[at] == ' ')
+        at++;
+    if (at < l->len) {
+        msk_buf_append(out, l->p + at, l->len - at);
+        content = true;
+    }
+    size_t j = i + 1;
+    for (; j < end; j++) {
+        const mn_line *m = &d->lines[j];
+        if (m->len == 0) {
+            size_t nx = msk_mn_next_filled(d, j);
+            if (content && (nx >= end || !list_item(&d->lines[nx])))
+                break;
+            continue;
+        }
+        size_t t;
+        line_kind k = classify(m, &t);
+        if (k != K_TEXT && !(decision && k == K_ADOPTED))
+            break;
+        if (content)
+            msk_buf_append(out, " ", 1);
+        msk_buf_append(out, m->p, m->len);
+        content = true;
+    }
+    return j;
+}
+
+/* ---- votes ----------------------------------------------------------------- */
+
+/* Read a number at p[*i] (at most 3 digits); -1 if none. */
+static int read_count(const char *p, size_t len, size_t *i)
+{
+    int v = 0, n = 0;
+    while (*i < len && isdigit((unsigned char)p[*i]) && n < 4) {
+        v = v * 10 + (p[*i] - '0');
+        (*i)++;
+        n++;
+    }
+    return n == 0 || n > 3 ? -1 : v;
+}
+
+/* Skip blanks and one optional word ("stemmer", "røyster") at p[*i]. */
+static void skip_vote_word(const char *p, size_t len, size_t *i)
+{
+    static const char *const words[] = {"stemmer", "stemme", "røyster", "røyst", "st.", "st"};
+    while (*i < len && p[*i] == ' ')
+        (*i)++;
+    for (size_t k = 0; k < MN_N_OF(words); k++)
+        if (msk_mn_starts_word_ci(p + *i, len - *i, words[k])) {
+            *i += strlen(words[k]);
+            break;
+        }
+    while (*i < len && p[*i] == ' ')
+        (*i)++;
+}
+
+/* Find "N mot M" (with "stemmer" between or after) in a line; true with
+ * the counts. */
+static bool count_vote(const char *p, size_t len, int *yes, int *no)
+{
+    for (size_t s = 0; s < len; s++) {
+        if (!isdigit((unsigned char)p[s]) || (s > 0 && isalnum((unsigned char)p[s - 1])))
+            continue;
+        size_t i = s;
+        int a = read_count(p, len, &i);
+        if (a < 0)
+            continue;
+        skip_vote_word(p, len, &i);
+        if (!msk_mn_starts_word_ci(p + i, len - i, "mot"))
+            continue;
+        i += 3;
+        while (i < len && p[i] == ' ')
+            i++;
+        int b = read_count(p, len, &i);
+        if (b < 0 || (i < len && isalnum((unsigned char)p[i])))
+            continue;
+        *yes = a, *no = b;
+        return true;
+    }
+    return false;
+}
+
+/* Votes given as "(21 st.)" after a unanimous adoption; -1 if none. */
+static int unanimous_count(const char *p, size_t len)
+{
+    const char *o = memchr(p, '(', len);
+    if (o == NULL)
+        return -1;
+    size_t i = (size_t)(o - p) + 1;
+    int v = read_count(p, len, &i);
+    size_t j = i;
+    skip_vote_word(p, len, &j);
+    return j > i && j < len && p[j] == ')' ? v : -1;
+}
+
+/* Against-count of "vedtatt mot 2 stemmer" (no for-count given); -1 if none. */
+static int against_only(const char *p, size_t len)
+{
+    for (size_t i = 0; i + 4 < len; i++) {
+        if (!msk_mn_starts_word_ci(p + i, len - i, "mot") || (i > 0 && p[i - 1] != ' '))
+            continue;
+        size_t j = i + 3;
+        while (j < len && p[j] == ' ')
+            j++;
+        int n = read_count(p, len, &j);
+        size_t k = j;
+        skip_vote_word(p, len, &k);
+        if (n >= 0 && k > j)
+            return n;
+    }
+    return -1;
+}
+
+/* A head count in a line ("30 representanter stemte", "31 til stede"); -1. */
+static int head_count(const char *p, size_t len)
+{
+    static const char *const after[] = {"representanter stemte", "stemte", "til stede", "møtte",
+                                        "representantar røysta", "røysta"};
+    int found = -1;
+    for (size_t s = 0; s < len; s++) {
+        if (!isdigit((unsigned char)p[s]) || (s > 0 && isalnum((unsigned char)p[s - 1])))
+            continue;
+        size_t i = s;
+        int n = read_count(p, len, &i);
+        while (i < len && p[i] == ' ')
+            i++;
+        for (size_t k = 0; k < MN_N_OF(after) && n > 0; k++)
+            if (msk_mn_starts_word_ci(p + i, len - i, after[k]))
+                found = n;
+        if (n > 0 && i + 4 < len && msk_mn_starts_word_ci(p + i, len - i, "var")) {
+            size_t j = i + 3;
+            while (j < len && p[j] == ' ')
+                j++;
+            int m = read_count(p, len, &j);
+            while (j < len && p[j] == ' ')
+                j++;
+            if (m > 0 && msk_mn_starts_word_ci(p + j, len - j, "til stede"))
+                found = m; /* "Av 31 representanter var 31 til stede" */
+        }
+    }
+    return found;
+}
+
+/* The vote a line states, if any; a vote on a rejected proposal is none. */
+static bool line_vote(const mn_line *l, motesok_vote *v)
+{
+    static const char *const unanimous[] = {"enstemmig", "einstemmig", "samrøystes", "samrøysta",
+                                            "mot 0 stemmer", "uten stemmer mot"};
+    if (has_any(l->p, l->len, rejected_words, MN_N_OF(rejected_words)))
+        return false;
+    int yes, no;
+    if (count_vote(l->p, l->len, &yes, &no) && yes > no) {
+        *v = (motesok_vote){no == 0 ? MOTESOK_VOTE_UNANIMOUS : MOTESOK_VOTE_MAJORITY, yes, no};
+        return true;
+    }
+    if (has_any(l->p, l->len, unanimous, MN_N_OF(unanimous))) {
+        int n = unanimous_count(l->p, l->len);
+        *v = (motesok_vote){MOTESOK_VOTE_UNANIMOUS, n, n >= 0 ? 0 : -1};
+        return true;
+    }
+    no = adoption(l->p, l->len) ? against_only(l->p, l->len) : -1;
+    if (no > 0) {
+        *v = (motesok_vote){MOTESOK_VOTE_MAJORITY, -1, no};
+        return true;
+    }
+    return false;
+}
+
+/* The last vote stated in [a, end) outside case-paper sections; a vote
+ * given only "against" takes its for-count from a head count nearby. */
+static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end)
+{
+    motesok_vote v = {MOTESOK_VOTE_NONE, -1, -1};
+    bool narrative = false;
+    int heads = -1;
+    for (size_t i = a; i < end; i++) {
+        const mn_line *l = &d->lines[i];
+        size_t at;
+        if (l->len == 0)
+            continue;
+        line_kind k = classify(l, &at);
+        if (k == K_NARRATIVE || k == K_MEETING || k == K_DECISION || k == K_PROPOSAL)
+            narrative = k == K_NARRATIVE;
+        if (narrative)
+            continue;
+        int h = head_count(l->p, l->len);
+        heads = h > 0 ? h : heads;
+        line_vote(l, &v);
+    }
+    if (v.outcome == MOTESOK_VOTE_MAJORITY && v.votes_for < 0 && heads > v.votes_against)
+        v.votes_for = heads - v.votes_against;
+    return v;
+}
+
+/* ---- the case ---------------------------------------------------------------- */
+
+/* What reading a case body found. */
+typedef struct reading {
+    msk_buf proposal, decision;
+    const mn_line *statement; /* last adoption statement */
+    bool deferred;
+} reading;
+
+/* Take the line at i into r; returns the index of the next line to read. */
+static size_t read_line(const mn_doc *d, size_t i, size_t end, bool *narrative, reading *r)
+{
+    const mn_line *l = &d->lines[i];
+    size_t at;
+    line_kind k = classify(l, &at);
+    if (k == K_DECISION && *narrative && msk_mn_starts_word_ci(l->p, l->len, "Konklusjon"))
+        k = K_TEXT; /* a case paper's own conclusion */
+    if (k == K_NARRATIVE || k == K_MEETING || k == K_PROPOSAL)
+        *narrative = k == K_NARRATIVE;
+    if (k == K_PROPOSAL && r->proposal.len == 0)
+        return read_block(d, i, end, at, &r->proposal, false);
+    if (k == K_PROPOSAL) {
+        msk_buf skip = {.max = BLOCK_MAX};
+        size_t next = read_block(d, i, end, at, &skip, false);
+        msk_buf_free(&skip);
+        return next;
+    }
+    if (k == K_DECISION) {
+        *narrative = false;
+        return read_block(d, i, end, at, &r->decision, true);
+    }
+    if (k == K_ADOPTED && !*narrative)
+        r->statement = l;
+    if (k == K_DEFERRED && !*narrative)
+        r->deferred = true;
+    return i + 1;
+}
+
+/* A malloc'd clean copy of buffer b, NULL when it is empty. */
+static char *take(const msk_buf *b, bool *nomem)
+{
+    if (b->len == 0)
+        return NULL;
+    char *s = msk_mn_copy_clean(b->data, b->len, BLOCK_MAX);
+    *nomem = *nomem || s == NULL;
+    if (s != NULL && s[0] == '\0') {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, motesok_case *c)
+{
+    reading r = {.proposal = {.max = BLOCK_MAX}, .decision = {.max = BLOCK_MAX}};
+    bool narrative = false, nomem = false;
+    for (size_t i = a; i < end;)
+        i = d->lines[i].len == 0 ? i + 1 : read_line(d, i, end, &narrative, &r);
+    c->proposal = take(&r.proposal, &nomem);
+    c->decision = take(&r.decision, &nomem);
+    if (c->decision == NULL && r.statement != NULL && !r.deferred) {
+        c->decision = c->proposal ? msk_strdup(c->proposal)
+                                  : msk_mn_copy_clean(r.statement->p, r.statement->len, BLOCK_MAX);
+        nomem = nomem || c->decision == NULL;
+    }
+    if (r.deferred) {
+        free(c->decision);
+        c->decision = NULL;
+    }
+    c->vote = find_vote(d, a, end);
+    msk_buf_free(&r.proposal);
+    msk_buf_free(&r.decision);
+    return !nomem;
+}

@@ -1,0 +1,272 @@
+/* The text of minutes as trimmed lines, with repair of pages that lost
+ * their line breaks (a whole page flattened to one line). */
+#include "minutes/mn.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#define FLAT_MIN 240  /* a line this long may be a flattened page */
+
+/* True for ASCII blanks. */
+static bool blank_ch(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v';
+}
+
+/* Markers that start a line in minutes; in a flattened page the space in
+ * front of each becomes a newline. */
+static const char *const flat_markers[] = {
+    "Sak ", "SAK ", "PS ", "RS ", "DS ", "FO ", "Vedtak:", "VEDTAK:", "Vedtak ", "Innstilling:",
+    "Forslag til vedtak", "Framlegg til vedtak", "Behandling:", "Behandling ", "Handsaming:",
+    "Møtedato:", "Møtested:", "Møtestad:", "Møtetid:", "Dato:", "Tid:", "Sted:", "Stad:",
+    "Til stede:", "Tilstede:", "Forfall:", "Saksliste", "Sakliste", "Votering:", "Votering ",
+    "Tilråding:", "Saksopplysninger", "Vurdering", "Referent:", "Utval:", "Utvalg:", "Organ:",
+    "Møteprotokoll", "Møtebok", "Følgjande", "Følgende", "Framlegg til vedtak", "Handsaming i",
+};
+
+/* Genitive owners that stand before a proposal label ("Rådmannens
+ * innstilling"): the break goes before the owner. */
+static bool genitive_before(const char *text, size_t at)
+{
+    size_t i = at;
+    if (i < 2 || text[i - 1] != ' ' || text[i - 2] != 's')
+        return false;
+    i -= 2;
+    while (i > 0 && text[i - 1] != ' ' && text[i - 1] != '\n')
+        i--;
+    return isupper((unsigned char)text[i]) || (unsigned char)text[i] >= 0xC3;
+}
+
+/* Offset of the word before offset at (the start of "Rådmannens "). */
+static size_t word_before(const char *text, size_t at)
+{
+    size_t i = at - 1;
+    while (i > 0 && text[i - 1] != ' ' && text[i - 1] != '\n')
+        i--;
+    return i;
+}
+
+/* Length of the marker at text[i] (after a space), 0 if none. A case
+ * prefix counts only when digits follow it. */
+static size_t marker_at(const char *text, size_t len, size_t i)
+{
+    for (size_t k = 0; k < MN_N_OF(flat_markers); k++) {
+        size_t n = strlen(flat_markers[k]);
+        if (i + n > len || memcmp(text + i, flat_markers[k], n) != 0)
+            continue;
+        if (n <= 4 && flat_markers[k][n - 1] == ' ') {
+            mn_number num;
+            if (!msk_mn_number_at(text + i, len - i < 40 ? len - i : 40, &num))
+                continue;
+        }
+        return n;
+    }
+    return 0;
+}
+
+/* Break one over-long line text[a, b) before its markers. */
+static void repair_line(char *text, size_t a, size_t b)
+{
+    size_t last = a;
+    for (size_t i = a + 1; i < b; i++) {
+        if (text[i - 1] != ' ' || marker_at(text, b, i) == 0)
+            continue;
+        size_t at = genitive_before(text, i - 1) ? word_before(text, i - 1) : i;
+        if (at > last + 1 && text[at - 1] == ' ') {
+            text[at - 1] = '\n';
+            last = at;
+        }
+    }
+}
+
+void msk_mn_repair_flat(char *text, size_t len)
+{
+    size_t a = 0;
+    while (a < len) {
+        size_t b = a;
+        while (b < len && text[b] != '\n' && text[b] != '\f')
+            b++;
+        if (b - a >= FLAT_MIN)
+            repair_line(text, a, b);
+        a = b + 1;
+    }
+}
+
+/* Append one trimmed line to d; false on allocation failure. */
+static bool add_line(mn_doc *d, size_t *cap, size_t s, size_t e, size_t page)
+{
+    if (d->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        mn_line *l = realloc(d->lines, *cap * sizeof *l);
+        if (l == NULL)
+            return false;
+        d->lines = l;
+    }
+    size_t a = s, b = e;
+    while (a < b && blank_ch(d->text[a]))
+        a++;
+    while (b > a && blank_ch(d->text[b - 1]))
+        b--;
+    d->lines[d->n++] = (mn_line){d->text + a, b - a, s, e, page};
+    return true;
+}
+
+bool msk_mn_doc_build(const char *const *pages, const size_t *lens, size_t n_pages, mn_doc *d)
+{
+    memset(d, 0, sizeof *d);
+    size_t total = n_pages ? n_pages - 1 : 0;
+    for (size_t i = 0; i < n_pages; i++)
+        total += lens[i];
+    d->text = malloc(total + 1);
+    if (d->text == NULL)
+        return false;
+    for (size_t i = 0, off = 0; i < n_pages; i++) {
+        if (lens[i] > 0)
+            memcpy(d->text + off, pages[i], lens[i]);
+        off += lens[i];
+        if (i + 1 < n_pages)
+            d->text[off++] = '\f';
+    }
+    d->text[total] = '\0';
+    d->len = total;
+    for (size_t i = 0; i < total; i++)
+        if (d->text[i] == '\0')
+            d->text[i] = ' ';
+    msk_mn_repair_flat(d->text, total);
+    size_t cap = 0, page = 1, s = 0;
+    for (size_t i = 0; i <= total; i++) {
+        if (i < total && d->text[i] != '\n' && d->text[i] != '\f')
+            continue;
+        if (!add_line(d, &cap, s, i, page))
+            return false;
+        page += i < total && d->text[i] == '\f';
+        s = i + 1;
+    }
+    return true;
+}
+
+void msk_mn_doc_free(mn_doc *d)
+{
+    free(d->lines);
+    free(d->text);
+    memset(d, 0, sizeof *d);
+}
+
+size_t msk_mn_next_filled(const mn_doc *d, size_t i)
+{
+    while (i < d->n && d->lines[i].len == 0)
+        i++;
+    return i;
+}
+
+bool msk_mn_starts_word(const char *p, size_t len, const char *w)
+{
+    size_t n = strlen(w);
+    return len >= n && memcmp(p, w, n) == 0 && (len == n || !isalpha((unsigned char)p[n]));
+}
+
+/* Lower-case one byte pair of Æ Ø Å (C3 86/98/85 → C3 A6/B8/A5); other
+ * bytes go through tolower. */
+static unsigned char fold_byte(const char *p, size_t i)
+{
+    unsigned char c = (unsigned char)p[i];
+    if (i > 0 && (unsigned char)p[i - 1] == 0xC3 && (c == 0x86 || c == 0x98 || c == 0x85))
+        return (unsigned char)(c + 0x20);
+    return (unsigned char)tolower(c);
+}
+
+/* True if p[0..n) equals w[0..n) ignoring case. */
+static bool equal_ci(const char *p, const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fold_byte(p, i) != fold_byte(w, i))
+            return false;
+    return true;
+}
+
+bool msk_mn_starts_word_ci(const char *p, size_t len, const char *w)
+{
+    size_t n = strlen(w);
+    if (len < n || !equal_ci(p, w, n))
+        return false;
+    return len == n || !(isalpha((unsigned char)p[n]) || (unsigned char)p[n] >= 0xC3);
+}
+
+bool msk_mn_contains_ci(const char *p, size_t len, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = 0; i + n <= len; i++)
+        if (fold_byte(p, i) == fold_byte(w, 0) && equal_ci(p + i, w, n))
+            return true;
+    return false;
+}
+
+char *msk_mn_copy_clean(const char *s, size_t len, size_t max)
+{
+    char *out = malloc(len + 1);
+    if (out == NULL)
+        return NULL;
+    size_t n = 0;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+            space = n > 0;
+            continue;
+        }
+        if (space)
+            out[n++] = ' ';
+        space = false;
+        out[n++] = s[i];
+    }
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80)
+            n--;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+char *msk_mn_join(const mn_doc *d, size_t a, size_t b, size_t max)
+{
+    msk_buf buf = {.max = max * 4 + 64};
+    for (size_t i = a; i <= b && i < d->n; i++) {
+        if (d->lines[i].len == 0)
+            continue;
+        if (buf.len > 0)
+            msk_buf_append(&buf, " ", 1);
+        msk_buf_append(&buf, d->lines[i].p, d->lines[i].len);
+    }
+    char *out = buf.data ? msk_mn_copy_clean(buf.data, buf.len, max) : NULL;
+    msk_buf_free(&buf);
+    return out;
+}
+
+bool msk_mn_shouting(const char *s, size_t len)
+{
+    bool letters = false;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_int32_t c;
+    for (size_t i = 0; i < len;) {
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+        if (n < 1)
+            return false;
+        if (utf8proc_islower(c))
+            return false;
+        letters = letters || utf8proc_isupper(c);
+        i += (size_t)n;
+    }
+    return letters;
+}
+
+size_t msk_mn_words(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!blank_ch(p[i]) && p[i] != ' ' && (i == 0 || blank_ch(p[i - 1])))
+            n++;
+    return n;
+}

@@ -1,0 +1,108 @@
+/* Minutes structure (include/motesok/minutes.h): the pipeline over the
+ * modules of lib/minutes/ — lines, numbers, header, cases, decisions. */
+#include "minutes/mn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER_LINES 40 /* filled lines that may hold the meeting's metadata */
+
+/* Line openings that mark a text as minutes, a summons or a case paper. */
+static const char *const meeting_marks[] = {
+    "Møtedato", "Møtetid", "Møtetidspunkt", "Møtested", "Møtestad", "Til stede", "Tilstede",
+    "Tilstades", "Forfall", "Disse møtte", "Desse møtte", "Møteprotokoll", "Møtebok", "Protokoll",
+    "Referat", "Møteinnkalling", "Innkalling", "Saksliste", "Sakliste", "Utvalg", "Utval",
+    "Møtet gjaldt", "Utskrift av møtebok", "Saksframlegg", "Saksprotokoll", "Møte i", "Organ",
+    "Tid og sted", "Tid og stad", "Dato og tid",
+};
+
+/* True if line l carries evidence of a meeting. */
+static bool meeting_mark(const mn_line *l)
+{
+    for (size_t k = 0; k < MN_N_OF(meeting_marks); k++)
+        if (msk_mn_starts_word_ci(l->p, l->len, meeting_marks[k]))
+            return true;
+    return msk_mn_contains_ci(l->p, l->len, "møte i ") || msk_mn_contains_ci(l->p, l->len, "møtet i ") ||
+           msk_mn_is_label_word(l->p, l->len);
+}
+
+/* The line where the meeting's header ends: the first case heading, or
+ * HEADER_LINES filled lines, whichever comes first. */
+static size_t header_end(const mn_doc *d, const mn_heading *f, size_t n)
+{
+    size_t limit = d->n;
+    for (size_t i = 0, filled = 0; i < d->n; i++)
+        if (d->lines[i].len > 0 && ++filled > HEADER_LINES) {
+            limit = i;
+            break;
+        }
+    return n > 0 && f[0].line < limit ? f[0].line : limit;
+}
+
+/* True if the header [0, hend) or the cases mark the text as minutes. */
+static bool reads_as_minutes(const mn_doc *d, size_t hend, size_t n_headings)
+{
+    if (n_headings > 0)
+        return true;
+    for (size_t i = 0; i < hend; i++)
+        if (d->lines[i].len > 0 && meeting_mark(&d->lines[i]))
+            return true;
+    return false;
+}
+
+/* Parse d into m; false on allocation failure. */
+static bool parse_doc(const mn_doc *d, motesok_minutes *m)
+{
+    bool nomem = false;
+    size_t n = 0;
+    mn_heading *f = msk_mn_find_headings(d, &n, &nomem);
+    size_t hend = header_end(d, f, n);
+    bool minutes = reads_as_minutes(d, hend, n);
+    free(f);
+    if (nomem)
+        return false;
+    int year = msk_mn_cases_year(d);
+    msk_mn_header(d, hend, year, minutes, m);
+    if (m->date[0] != '\0')
+        year = atoi(m->date);
+    return msk_mn_cases(d, year, minutes, m);
+}
+
+motesok_status motesok_minutes_parse(const char *const *pages, const size_t *page_lens,
+                                     size_t n_pages, motesok_minutes **out, motesok_error *err)
+{
+    *out = NULL;
+    if (n_pages > 0 && (pages == NULL || page_lens == NULL))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "minutes: pages missing");
+    motesok_minutes *m = calloc(1, sizeof *m);
+    mn_doc d;
+    if (m == NULL || !msk_mn_doc_build(pages, page_lens, n_pages, &d) || !parse_doc(&d, m)) {
+        msk_mn_doc_free(&d);
+        motesok_minutes_free(m);
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory parsing minutes");
+    }
+    msk_mn_doc_free(&d);
+    *out = m;
+    return MOTESOK_OK;
+}
+
+void motesok_minutes_free(motesok_minutes *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->n_cases; i++) {
+        free(m->cases[i].number);
+        free(m->cases[i].key);
+        free(m->cases[i].title);
+        free(m->cases[i].proposal);
+        free(m->cases[i].decision);
+    }
+    free(m->cases);
+    free(m->organ);
+    free(m->kommune);
+    free(m->place);
+    free(m->present);
+    free(m->absent);
+    free(m->referent);
+    free(m);
+}

@@ -1,0 +1,501 @@
+/* The organ (the body that met) and the kommune it belongs to, from the
+ * header lines; a name or nothing, never a sentence or a label. */
+#define _GNU_SOURCE /* memmem */
+#include "minutes/mn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#define ORGAN_WORDS 8   /* an organ name has at most this many words */
+#define ORGAN_LINES 12  /* filled header lines searched for a title */
+
+/* Word stems of organ names, matched case-insensitively inside words. */
+static const char *const organ_stems[] = {
+    "rådmannsutval", "rådmannsgrupp", "regionråd", "kommunestyre", "formannskap", "bystyre",
+    "fylkesting", "fylkesutval", "kontrollutval", "hovudutval", "hovedutval", "eldreråd",
+    "ungdomsråd", "styringsgrupp", "arbeidsutval", "samarbeidsråd", "nettverk", "utvalg",
+    "utvalet", "utval ", "komite", "komité", "nemnd", "representantskap", "styret", "rådet",
+    "råd for", "levekårsutval", "planutval", "driftsutval", "bydelsutval", "fylkesråd", "byråd",
+    "valgstyre", "valstyre", "tenesteutval", "tjenesteutval", "sektorutval", "arbeidsmiljøutval",
+    "heradsstyre", "fylkesråd", "partssamansett", "partssammensatt", "administrasjonsutval",
+};
+
+/* Document-type words and labels: never an organ, and cut from one. */
+static const char *const label_words[] = {
+    "møteprotokoll", "protokoll", "møtebok", "møteinnkalling", "innkalling", "innkalling til",
+    "referat", "saksliste", "sakliste", "saksframlegg", "saksprotokoll", "utskrift", "møtested",
+    "møtestad", "møtedato", "møtetid", "møtetidspunkt", "dato", "tid", "sted", "stad", "kl",
+    "kl.", "saksnr", "arkivsak", "type", "møte", "til stede", "tilstede", "forfall",
+};
+
+/* Leading words of a title line that are not part of the organ's name. */
+static const char *const lead_words[] = {
+    "utskrift", "av", "referat", "protokoll", "møteprotokoll", "møtebok", "fra", "frå", "møte",
+    "møtet", "i", "for", "-", "–", "innkalling", "til", "møteinnkalling", "saksprotokoll", "ekstraordinært",
+    "ekstraordinert", "konstituerende", "konstituerande", "sakliste", "saksliste", "og",
+};
+
+static bool in_list(const char *p, size_t n, const char *const *list, size_t cnt);
+
+/* True if p[0..len) holds an organ stem. */
+static bool has_organ_stem(const char *p, size_t len)
+{
+    for (size_t k = 0; k < MN_N_OF(organ_stems); k++)
+        if (msk_mn_contains_ci(p, len, organ_stems[k]))
+            return true;
+    return false;
+}
+
+/* Upper-case ASCII letters and Æ Ø Å of s[0..len) into out (letters only),
+ * leaving out the letter drop (0 for none); returns the length. */
+static size_t squash(const char *s, size_t len, char drop, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 2 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC3 && i + 1 < len) {
+            unsigned char c2 = (unsigned char)s[i + 1] & 0xDF; /* å → Å */
+            out[n++] = (char)c, out[n++] = (char)c2;
+            i++;
+        } else if (isalpha(c) && toupper(c) != drop) {
+            out[n++] = (char)toupper(c);
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* True if text equals word w, also when a broken font lost every copy of
+ * one letter of w ("MØTEI KALLI G" for MØTEINNKALLING). */
+static bool lossy_equal(const char *p, size_t len, const char *w)
+{
+    char a[128], b[128];
+    if (len >= sizeof a / 2)
+        return false;
+    squash(p, len, 0, a, sizeof a);
+    for (const char *c = w; *c != '\0'; c++) {
+        char drop = (char)toupper((unsigned char)*c);
+        if (!isalpha((unsigned char)*c))
+            continue;
+        squash(w, strlen(w), drop, b, sizeof b);
+        if (strcmp(a, b) == 0)
+            return true;
+    }
+    squash(w, strlen(w), 0, b, sizeof b);
+    return strcmp(a, b) == 0;
+}
+
+bool msk_mn_is_label_word(const char *p, size_t len)
+{
+    static const char *const lossy[] = {"møteinnkalling", "møteprotokoll", "møtebok", "protokoll",
+                                        "saksliste", "innkalling", "referat"};
+    while (len > 0 && (p[len - 1] == ':' || p[len - 1] == ' '))
+        len--;
+    for (size_t k = 0; k < MN_N_OF(label_words); k++)
+        if (msk_mn_starts_word_ci(p, len, label_words[k]) && strlen(label_words[k]) == len)
+            return true;
+    for (size_t k = 0; k < MN_N_OF(lossy); k++)
+        if (lossy_equal(p, len, lossy[k]))
+            return true;
+    return false;
+}
+
+/* Byte length of the name at s: up to a date, a dash tail, ':' or ',', or a
+ * glued label word ("Kontrollutvalet Møtestad"). */
+static size_t organ_extent(const char *s, size_t len)
+{
+    size_t n = len;
+    int y, m, d;
+    size_t at = 0;
+    if (motesok_parse_date(s, len, &y, &m, &d, &at, NULL) == MOTESOK_OK && at < n)
+        n = at;
+    static const char *const cuts[] = {" – ", " - ", " — ", ":", ",", "(", "  ", "\t", " den "};
+    for (size_t k = 0; k < MN_N_OF(cuts); k++) {
+        const char *c = memmem(s, n, cuts[k], strlen(cuts[k]));
+        if (c != NULL)
+            n = (size_t)(c - s);
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (s[i - 1] != ' ')
+            continue;
+        for (size_t k = 0; k < MN_N_OF(label_words); k++)
+            if (msk_mn_starts_word_ci(s + i, n - i, label_words[k]) && strlen(label_words[k]) > 3) {
+                n = i;
+                break;
+            }
+    }
+    const char *in = memmem(s, n, " i ", 3);
+    if (in != NULL && in + 3 < s + n && (isupper((unsigned char)in[3]) || (unsigned char)in[3] == 0xC3))
+        n = (size_t)(in - s); /* "Kontrollutvalget i Frosta kommune": the kommune follows */
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.' || s[n - 1] == '-'))
+        n--;
+    return n;
+}
+
+/* Capitalise the first letter of UTF-8 word w in place when its upper-case
+ * form has the same byte length. */
+static void capitalise(char *w)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)w, -1, &c);
+    if (n < 1)
+        return;
+    utf8proc_uint8_t up[4];
+    if (utf8proc_encode_char(utf8proc_toupper(c), up) == n)
+        memcpy(w, up, (size_t)n);
+}
+
+/* Display form of a SHOUTING name: "Regionrådet for Hallingdal"; words after
+ * "for"/"i" and after '-' keep a capital (place names); acronyms stay. */
+static char *calm_name_min(const char *s, size_t len, size_t min)
+{
+    char *raw = msk_mn_copy_clean(s, len, 120);
+    if (raw == NULL || strlen(raw) < min || !msk_mn_shouting(raw, strlen(raw)))
+        return raw;
+    char *f = msk_casefold(raw);
+    free(raw);
+    if (f == NULL)
+        return NULL;
+    bool capital_next = true;
+    for (char *p = f; *p != '\0';) {
+        size_t n = strcspn(p, " -");
+        bool small = (n == 3 && !strncmp(p, "for", 3)) || (n == 1 && *p == 'i') ||
+                     (n == 2 && !strncmp(p, "og", 2));
+        if (capital_next && !small)
+            capitalise(p);
+        capital_next = small || p[n] == '-';
+        p += n;
+        while (*p == ' ' || *p == '-')
+            p++;
+    }
+    return f;
+}
+
+/* calm_name for organs: names of five bytes or less stay (acronyms). */
+static char *calm_name(const char *s, size_t len)
+{
+    return calm_name_min(s, len, 6);
+}
+
+/* A valid organ name at s[0..n): a few words, an organ stem or a short
+ * acronym, not a label or a kommune; its display copy or NULL. */
+static char *organ_name(const char *s, size_t n, bool need_stem)
+{
+    static const char *const joins[] = {"for", "og", "i", "med", "fra", "frå", "til", "om"};
+    const char *sp = memchr(s, ' ', n);
+    if (sp != NULL && sp + 1 < s + n && islower((unsigned char)sp[1]) &&
+        !in_list(sp + 1, strcspn(sp + 1, " ") < (size_t)(s + n - sp - 1) ? strcspn(sp + 1, " ")
+                                                                          : (size_t)(s + n - sp - 1),
+                 joins, MN_N_OF(joins)))
+        n = (size_t)(sp - s); /* "Kommunestyret har hatt …": a sentence goes on */
+    if (n == 0 || n > 120 || msk_mn_words(s, n) > ORGAN_WORDS || msk_mn_is_label_word(s, n))
+        return NULL;
+    if (memchr(s, '.', n) != NULL || memchr(s, '@', n) != NULL || memchr(s, '/', n) != NULL)
+        return NULL;
+    bool acronym = n <= 5 && msk_mn_shouting(s, n);
+    if (need_stem && !has_organ_stem(s, n) && !acronym)
+        return NULL;
+    if (msk_mn_contains_ci(s, n, " kommune") || msk_mn_contains_ci(s, n, "fylkeskommune"))
+        if (!has_organ_stem(s, n))
+            return NULL;
+    return calm_name(s, n);
+}
+
+char *msk_mn_organ_name(const char *p, size_t len)
+{
+    return organ_name(p, organ_extent(p, len), false);
+}
+
+/* The organ after a label ("Utval:", "Organ:", "Møte i:") on line i, or on
+ * the next filled line when the label stands alone. */
+static char *organ_after_label(const mn_doc *d, size_t i, size_t hend)
+{
+    static const char *const labels[] = {"Utvalg", "Utval", "Organ", "Styre/råd/utvalg",
+                                         "Styre, råd, utval", "Møte i", "Møtet gjaldt"};
+    const mn_line *l = &d->lines[i];
+    for (size_t k = 0; k < MN_N_OF(labels); k++) {
+        size_t n = strlen(labels[k]);
+        if (!msk_mn_starts_word_ci(l->p, l->len, labels[k]))
+            continue;
+        const char *p = l->p + n, *e = l->p + l->len;
+        while (p < e && (*p == ':' || *p == ' '))
+            p++;
+        if (p == e) {
+            size_t j = msk_mn_next_filled(d, i + 1);
+            if (j >= hend)
+                return NULL;
+            p = d->lines[j].p, e = p + d->lines[j].len;
+        }
+        return organ_name(p, organ_extent(p, (size_t)(e - p)), false);
+    }
+    return NULL;
+}
+
+/* The organ named after a phrase like "møte i " or "Protokoll fra ". */
+static char *organ_after_phrase(const mn_line *l)
+{
+    static const char *const phrases[] = {"møte i ", "møtet i ", "Møte i ", "møte for ", "møte med "};
+    for (size_t k = 0; k < MN_N_OF(phrases); k++) {
+        const char *p = memmem(l->p, l->len, phrases[k], strlen(phrases[k]));
+        if (p == NULL)
+            continue;
+        p += strlen(phrases[k]);
+        char *o = organ_name(p, organ_extent(p, l->len - (size_t)(p - l->p)), true);
+        if (o != NULL)
+            return o;
+    }
+    return NULL;
+}
+
+/* The organ named by a title line, without leading "Referat fra" words. */
+static char *organ_from_title(const mn_line *l)
+{
+    if (!has_organ_stem(l->p, l->len))
+        return NULL;
+    const char *p = l->p, *e = l->p + l->len;
+    for (bool skipped = true; skipped;) {
+        skipped = false;
+        for (size_t k = 0; k < MN_N_OF(lead_words); k++) {
+            size_t n = strlen(lead_words[k]);
+            if ((size_t)(e - p) > n && msk_mn_starts_word_ci(p, (size_t)(e - p), lead_words[k]) &&
+                (p[n] == ' ' || p[n] == ':')) {
+                p += n + 1;
+                while (p < e && (*p == ' ' || *p == ':'))
+                    p++;
+                skipped = true;
+            }
+        }
+    }
+    return organ_name(p, organ_extent(p, (size_t)(e - p)), true);
+}
+
+/* True if known name w is inside line text, also when a broken font lost
+ * every copy of one letter in both ("KOMMU ESTYRET"). */
+static bool lossy_inside(const char *p, size_t len, const char *w)
+{
+    char a[256], b[128];
+    if (len >= sizeof a / 2)
+        return false;
+    for (const char *c = w; *c != '\0'; c++) {
+        char drop = (char)toupper((unsigned char)*c);
+        if (!isalpha((unsigned char)*c) || strchr(w, *c) != c)
+            continue;
+        squash(p, len, drop, a, sizeof a);
+        squash(w, strlen(w), drop, b, sizeof b);
+        if (strlen(b) >= 6 && strstr(a, b) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* Known organ names that a broken font may have damaged. */
+static char *organ_lossy(const mn_line *l)
+{
+    static const char *const known[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
+                                        "Kontrollutvalet", "Bystyret", "Fylkestinget",
+                                        "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
+                                        "Heradsstyret"};
+    for (size_t k = 0; k < MN_N_OF(known); k++)
+        if (lossy_inside(l->p, l->len, known[k]))
+            return msk_strdup(known[k]);
+    return NULL;
+}
+
+/* The organ: a label in the header, a "møte i X" phrase, a title line with
+ * an organ word, a damaged known name; NULL when none holds. */
+char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf)
+{
+    char *o = NULL;
+    for (size_t i = 0; i < hend && o == NULL; i++)
+        if (d->lines[i].len > 0)
+            o = organ_after_label(d, i, hend);
+    *conf = 0.95f;
+    for (size_t i = 0, seen = 0; i < hend && seen < ORGAN_LINES && o == NULL; i++) {
+        if (d->lines[i].len == 0)
+            continue;
+        seen++;
+        o = organ_after_phrase(&d->lines[i]);
+        if (o == NULL)
+            o = organ_from_title(&d->lines[i]);
+        *conf = 0.8f;
+    }
+    for (size_t i = 0, seen = 0; i < hend && seen < ORGAN_LINES && o == NULL; i++) {
+        if (d->lines[i].len == 0)
+            continue;
+        seen++;
+        o = organ_lossy(&d->lines[i]);
+        *conf = 0.6f;
+    }
+    if (o == NULL)
+        *conf = 0.0f;
+    return o;
+}
+
+/* ---- kommune ------------------------------------------------------------------- */
+
+/* Words that may stand before "kommune" but name none ("Hver kommune"). */
+static const char *const not_names[] = {
+    "hver", "denne", "vår", "den", "egen", "eigen", "annen", "anna", "samme", "same", "kvar",
+    "ein", "en", "alle", "hele", "heile", "berørt", "berørte", "hvilken", "kva", "vertskommune",
+    "i", "og", "for", "til", "fra", "frå", "av", "om", "på", "med", "sin", "si", "eller", "ny",
+    "nye", "enkelte", "kvar", "naboen", "deltakende", "deltakande", "øvrige", "andre",
+};
+
+/* Words that may stand first in a two-word kommune name ("Indre Østfold"). */
+static const char *const name_heads[] = {
+    "indre", "ytre", "øvre", "nedre", "nordre", "søndre", "vestre", "austre", "midtre",
+    "nord", "sør", "aust", "vest", "øst", "store", "lille", "gamle",
+};
+
+/* True if p[0..n) is in list (case-insensitive, whole). */
+static bool in_list(const char *p, size_t n, const char *const *list, size_t cnt)
+{
+    for (size_t k = 0; k < cnt; k++)
+        if (strlen(list[k]) == n && msk_mn_starts_word_ci(p, n, list[k]))
+            return true;
+    return false;
+}
+
+/* Start of the word that ends just before offset e in s (after blanks). */
+static size_t word_start(const char *s, size_t e)
+{
+    size_t i = e;
+    while (i > 0 && s[i - 1] != ' ' && s[i - 1] != ',' && s[i - 1] != '(' && s[i - 1] != '\t')
+        i--;
+    return i;
+}
+
+/* True if the byte is an upper-case letter (ASCII or Æ Ø Å lead). */
+static bool capital_at(const char *p)
+{
+    unsigned char c = (unsigned char)p[0];
+    return isupper(c) || (c == 0xC3 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9E);
+}
+
+/* Find tail t in p[0..len) ignoring ASCII case, also with one letter of t
+ * lost to a space by a broken font (" KOMMU E"); NULL if absent. */
+static const char *find_tail(const char *p, size_t len, const char *t)
+{
+    size_t n = strlen(t);
+    char v[32];
+    for (size_t drop = 0; drop <= n && n < sizeof v; drop++) {
+        memcpy(v, t, n + 1);
+        if (drop < n) {
+            if (drop == 0 || !isalpha((unsigned char)t[drop]))
+                continue;
+            for (size_t i = 1; i < n; i++)
+                if (tolower((unsigned char)t[i]) == tolower((unsigned char)t[drop]))
+                    v[i] = ' ';
+        }
+        for (size_t i = 0; i + n <= len; i++)
+            if (strncasecmp(p + i, v, n) == 0 &&
+                (i + n == len || !(isalpha((unsigned char)p[i + n]) || (unsigned char)p[i + n] >= 0xC3)))
+                return p + i;
+    }
+    return NULL;
+}
+
+/* The kommune named by "X kommune", "X fylkeskommune" or "X herad" on
+ * line l, as a display copy in *out; false if none. */
+static bool kommune_on_line(const mn_line *l, char **out, bool county_only)
+{
+    static const char *const tails[] = {" fylkeskommune", " kommune", " herad"};
+    for (size_t k = 0; k < (county_only ? 1 : MN_N_OF(tails)); k++) {
+        const char *t = find_tail(l->p, l->len, tails[k]);
+        if (t == NULL)
+            continue;
+        size_t e = (size_t)(t - l->p), s = word_start(l->p, e);
+        if (s >= e || !capital_at(l->p + s) || in_list(l->p + s, e - s, not_names, MN_N_OF(not_names)) ||
+            memchr(l->p + s, '.', e - s) != NULL)
+            continue; /* "Tr.heim kommune" is an abbreviation in a list */
+        if (s >= 2) {
+            size_t h = word_start(l->p, s - 1);
+            if (h < s - 1 && in_list(l->p + h, s - 1 - h, name_heads, MN_N_OF(name_heads)))
+                s = h;
+            else if (s >= 4 && h < s - 1 && msk_mn_starts_word_ci(l->p + h, s - 1 - h, "og")) {
+                size_t h2 = h >= 2 ? word_start(l->p, h - 1) : h; /* Troms og Finnmark */
+                if (h2 < h - 1 && capital_at(l->p + h2) && k == 0)
+                    s = h2;
+            }
+        }
+        *out = calm_name_min(l->p + s, e - s, 1); /* "LOPPA" → "Loppa" */
+        return true;
+    }
+    return false;
+}
+
+/* The first "X fylkeskommune" anywhere in the text (a county body's own). */
+static char *county_anywhere(const mn_doc *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        char *k = NULL;
+        if (d->lines[i].len > 0 && kommune_on_line(&d->lines[i], &k, true))
+            return k;
+    }
+    return NULL;
+}
+
+/* The kommune of a "www.ringsaker.kommune.no" address in the text. */
+static char *kommune_from_address(const mn_doc *d)
+{
+    const char *t = memmem(d->text, d->len, ".kommune.no", 11);
+    if (t == NULL)
+        return NULL;
+    size_t e = (size_t)(t - d->text), s = e;
+    while (s > 0 && (islower((unsigned char)d->text[s - 1]) || d->text[s - 1] == '-' ||
+                     (unsigned char)d->text[s - 1] >= 0x80))
+        s--;
+    if (s == e || e - s > 40)
+        return NULL;
+    char *f = msk_mn_copy_clean(d->text + s, e - s, 40);
+    if (f == NULL)
+        return NULL;
+    for (char *p = f; *p != '\0'; p++)
+        if (p == f || p[-1] == '-')
+            capitalise(p);
+    return f;
+}
+
+
+/* The kommune: the letterhead's "X kommune" (first lines), else one name
+ * that every mention in the header agrees on, else a web address; NULL
+ * when mentions disagree (a regional body lists its members). */
+char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *conf)
+{
+    char *first = NULL;
+    bool agree = true;
+    size_t first_rank = 0, rank = 0;
+    for (size_t i = 0; i < hend && agree; i++) {
+        char *k = NULL;
+        if (d->lines[i].len == 0)
+            continue;
+        rank++;
+        if (!kommune_on_line(&d->lines[i], &k, false) || k == NULL)
+            continue;
+        if (first == NULL) {
+            first = k, first_rank = rank;
+            continue;
+        }
+        agree = strcasecmp(first, k) == 0;
+        free(k);
+    }
+    *conf = first_rank <= 4 ? 0.9f : 0.7f;
+    if (first != NULL && (agree || first_rank <= 4))
+        return first;
+    free(first);
+    if (organ != NULL && (msk_mn_contains_ci(organ, strlen(organ), "region") ||
+                          msk_mn_contains_ci(organ, strlen(organ), "interkommunal")))
+        return *conf = 0.0f, NULL;
+    if (organ != NULL && msk_mn_contains_ci(organ, strlen(organ), "fylke")) {
+        char *c = county_anywhere(d);
+        if (c != NULL)
+            return *conf = 0.6f, c;
+    }
+    char *a = kommune_from_address(d);
+    *conf = a ? 0.6f : 0.0f;
+    return a;
+}
