@@ -49,6 +49,7 @@ static const char search_usage[] =
 "  -f, --from YYYY-MM-DD   meetings on or after this date\n"
 "  -t, --to YYYY-MM-DD     meetings on or before this date\n"
 "  -g, --organ NAME        only this organ, e.g. \"Rådmannsutvalget\"\n"
+"  -k, --kommune NAME      only this municipality or county, e.g. \"Ringsaker\"\n"
 "  -d, --decisions         match decision text (vedtak) only; with no words,\n"
 "                          list the meetings that have decisions\n"
 "  -s, --sort relevance|date   order of hits (default relevance)\n"
@@ -62,6 +63,7 @@ static const char search_usage[] =
 "  a OR b, a AND NOT b     also OG, ELLER, IKKE; +must -mustnot\n"
 "  legevakt*               words starting with legevakt\n"
 "  tittel:/title:  vedtak:/decision:  organ:/body:  sak:/case:   fields\n"
+"  kommune:/municipality:   sak:56/09 = sak:2009/56 = sak:\"PS 056/09\"\n"
 "  dato:2017-01-01..2018-06-30   date range (also dato:2017..2018)\n"
 "\n"
 "On a terminal, matches are shown in bold (unless NO_COLOR is set).\n";
@@ -222,7 +224,7 @@ static bool date_like(const char *s)
 /* Options of the search command. */
 typedef struct search_opts {
     bool json, decisions, exact;
-    const char *limit, *offset, *from, *to, *organ, *sort;
+    const char *limit, *offset, *from, *to, *organ, *kommune, *sort;
 } search_opts;
 
 /* Parse search options; -1 to go on, else an exit code. */
@@ -233,11 +235,11 @@ static int parse_search(int argc, char **argv, search_opts *o)
         {"offset", required_argument, NULL, 'o'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'}, {"organ", required_argument, NULL, 'g'},
         {"decisions", no_argument, NULL, 'd'}, {"sort", required_argument, NULL, 's'},
-        {"exact", no_argument, NULL, 'x'},
+        {"exact", no_argument, NULL, 'x'}, {"kommune", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     for (;;) {
-        int c = getopt_long(argc, argv, "jn:o:f:t:g:ds:xh", longopts, NULL);
+        int c = getopt_long(argc, argv, "jn:o:f:t:g:k:ds:xh", longopts, NULL);
         if (c == -1)
             break;
         switch (c) {
@@ -260,6 +262,7 @@ static int parse_search(int argc, char **argv, search_opts *o)
             *(c == 'f' ? &o->from : &o->to) = optarg;
             break;
         case 'g': o->organ = optarg; break;
+        case 'k': o->kommune = optarg; break;
         case 's':
             if (strcmp(optarg, "relevance") != 0 && strcmp(optarg, "date") != 0)
                 return usage_error("search", "--sort is relevance or date, not '%s'", optarg);
@@ -300,6 +303,7 @@ static int cmd_search(const char *base, int argc, char **argv)
     add_param(url, sizeof url, "from", o.from);
     add_param(url, sizeof url, "to", o.to);
     add_param(url, sizeof url, "organ", o.organ);
+    add_param(url, sizeof url, "kommune", o.kommune);
     add_param(url, sizeof url, "sort", o.sort);
     add_param(url, sizeof url, "decisions", o.decisions ? "1" : NULL);
     add_param(url, sizeof url, "exact", o.exact ? "1" : NULL);

@@ -119,6 +119,37 @@ static const char *base_name(const char *p)
     return s ? s + 1 : (p ? p : "");
 }
 
+/* The vote of case c in words ("enstemmig", "15 mot 12", "flertall") into
+ * out, or "" when none is stated. */
+static const char *vote_words(json_t *c, char *out, size_t cap)
+{
+    json_t *v = json_object_get(c, "vote");
+    const char *outcome = str(v, "outcome");
+    json_t *yes = json_object_get(v, "for"), *no = json_object_get(v, "against");
+    if (json_is_integer(yes) && json_is_integer(no))
+        snprintf(out, cap, "%lld mot %lld", (long long)json_integer_value(yes),
+                 (long long)json_integer_value(no));
+    else
+        snprintf(out, cap, "%s", outcome ? outcome : "");
+    return out;
+}
+
+/* The label of a case's decision ("Vedtak: ", "Vedtak (enstemmig): ") or,
+ * when it has only a proposal, "Innstilling: ", after indent; into out. */
+static const char *decision_label(json_t *c, bool decided, const char *indent, char *out,
+                                  size_t cap)
+{
+    char vote[64];
+    vote_words(c, vote, sizeof vote);
+    if (!decided)
+        snprintf(out, cap, "%sInnstilling: ", indent);
+    else if (*vote != '\0')
+        snprintf(out, cap, "%sVedtak (%s): ", indent, vote);
+    else
+        snprintf(out, cap, "%sVedtak: ", indent);
+    return out;
+}
+
 /* Print one hit. */
 static void render_hit(FILE *out, json_t *h, const cli_style *st)
 {
@@ -127,16 +158,25 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
     fprintf(out, "%s%2lld. %s%s\n", st->bold ? BOLD : "",
             (long long)json_integer_value(json_object_get(h, "rank")),
             title && *title ? title : base_name(path), st->bold ? RESET : "");
-    const char *organ = str(h, "organ"), *date = str(h, "date");
+    const char *organ = str(h, "organ"), *kommune = str(h, "kommune"), *date = str(h, "date");
     json_t *c = json_object_get(h, "case");
-    if (organ || date || json_is_object(c)) {
+    if (organ || kommune || date || json_is_object(c)) {
+        const char *sep = "";
         fputs("    ", out);
-        if (organ)
+        if (organ) {
             fprintf(out, "%s", organ);
-        if (date)
-            fprintf(out, "%s%s", organ ? " · " : "", date);
+            sep = " · ";
+        }
+        if (kommune) {
+            fprintf(out, "%s%s", sep, kommune);
+            sep = " · ";
+        }
+        if (date) {
+            fprintf(out, "%s%s", sep, date);
+            sep = " · ";
+        }
         if (json_is_object(c))
-            fprintf(out, "%ssak %s %s", organ || date ? " · " : "", str(c, "number") ? str(c, "number") : "",
+            fprintf(out, "%ssak %s %s", sep, str(c, "number") ? str(c, "number") : "",
                     str(c, "title") ? str(c, "title") : "");
         fputc('\n', out);
     }
@@ -146,6 +186,9 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
         fprintf(out, ", side %lld", (long long)json_integer_value(page));
     fputc('\n', out);
     const char *decision = json_is_object(c) ? str(c, "decision") : NULL;
+    bool decided = decision != NULL && *decision != '\0';
+    if (!decided && json_is_object(c))
+        decision = str(c, "proposal");
     if (decision != NULL && *decision != '\0') {
         char shown[400 + sizeof "…"]; /* 400 bytes, the ellipsis, the NUL */
         size_t n = strlen(decision);
@@ -155,7 +198,8 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
                 n--;
         }
         snprintf(shown, sizeof shown, "%.*s%s", (int)n, decision, n < strlen(decision) ? "…" : "");
-        wrap_label(out, shown, st->width, "    Vedtak: ");
+        char label[96];
+        wrap_label(out, shown, st->width, decision_label(c, decided, "    ", label, sizeof label));
     }
     const char *snip = str(h, "snippet");
     if (snip != NULL && *snip != '\0') {
@@ -230,7 +274,8 @@ void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
     fprintf(out, "%s%s%s\n", st->bold ? BOLD : "", title ? title : base_name(str(doc, "path")),
             st->bold ? RESET : "");
     static const char *const keys[][2] = {
-        {"id", "ID:"}, {"path", "Fil:"}, {"organ", "Organ:"}, {"date", "Dato:"},
+        {"id", "ID:"}, {"path", "Fil:"}, {"organ", "Organ:"}, {"kommune", "Kommune:"},
+        {"date", "Dato:"},
         {"place", "Sted:"}, {"present", "Til stede:"}, {"absent", "Forfall:"},
         {"referent", "Referent:"},
         {"pages", "Sider:"}, {"mime", "Type:"}, {"encoding", "Koding:"}, {"status", "Status:"},
@@ -250,9 +295,14 @@ void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
         if (json_is_integer(page))
             fprintf(out, " (side %lld)", (long long)json_integer_value(page));
         fputc('\n', out);
-        const char *d = str(c, "decision");
+        char label[96];
+        const char *p = str(c, "proposal"), *d = str(c, "decision");
+        if (p != NULL && (d == NULL || strcmp(p, d) != 0))
+            wrap_label(out, p, st->width, decision_label(c, false, "             ", label,
+                                                         sizeof label));
         if (d != NULL)
-            wrap_label(out, d, st->width, "             Vedtak: ");
+            wrap_label(out, d, st->width, decision_label(c, true, "             ", label,
+                                                         sizeof label));
     }
 }
 

@@ -161,7 +161,10 @@ motesok_status msk_read_full(int fd, const char *path, void *buf, size_t cap, si
 
 motesok_status msk_buf_terminate(msk_buf *b)
 {
-    return buf_reserve(b, 0);
+    motesok_status st = buf_reserve(b, 0);
+    if (st == MOTESOK_OK)
+        b->data[b->len] = '\0'; /* a new buffer's first byte was not set */
+    return st;
 }
 
 void msk_buf_free(msk_buf *b)

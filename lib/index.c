@@ -722,25 +722,45 @@ typedef struct passage {
     const char *kind;       /* "preamble", "case" or "page" */
 } passage;
 
+/* The JSON of a case's vote: outcome ("enstemmig", "flertall" or null)
+ * and the counts for and against (null when not given). */
+static json_t *vote_json(const motesok_vote *v)
+{
+    const char *outcome = v->outcome == MOTESOK_VOTE_UNANIMOUS ? "enstemmig"
+                          : v->outcome == MOTESOK_VOTE_MAJORITY ? "flertall" : NULL;
+    return json_pack("{s:s?, s:o, s:o}", "outcome", outcome,
+                     "for", v->votes_for >= 0 ? json_integer(v->votes_for) : json_null(),
+                     "against", v->votes_against >= 0 ? json_integer(v->votes_against)
+                                                      : json_null());
+}
+
+/* The JSON of a case: number, key, title, proposal, decision, vote. */
+static json_t *case_json(const motesok_case *c)
+{
+    return json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o}", "number", c->number, "key", c->key,
+                     "title", c->title, "proposal", c->proposal, "decision", c->decision,
+                     "vote", vote_json(&c->vote));
+}
+
 /* Metadata every passage of a file carries, plus the passage's own. */
 static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k, size_t n)
 {
     const motesok_minutes *m = job->minutes;
-    const char *organ = m ? m->organ : NULL;
-    json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?,"
+    const char *organ = m ? m->organ : NULL, *kommune = m ? m->kommune : NULL;
+    json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?,"
                              " s:I, s:I, s:I}",
                              "id", job->id, "kind", ps[k].kind, "path", job->path,
                              "title", job->title, "mime", job->det.mime,
                              "encoding", job->text->encoding ? job->text->encoding : "",
                              "pages", (json_int_t)job->text->n_pages, "size", (json_int_t)job->size,
                              "mtime", (json_int_t)(job->mtime_ns / 1000000000),
-                             "organ", organ, "date", job->date[0] ? job->date : NULL,
+                             "organ", organ, "kommune", kommune,
+                             "date", job->date[0] ? job->date : NULL,
                              "passage", (json_int_t)k, "passages", (json_int_t)n,
                              "page", (json_int_t)ps[k].page);
     const motesok_case *c = ps[k].c;
     if (meta != NULL && c != NULL)
-        json_object_set_new(meta, "case", json_pack("{s:s, s:s, s:s?}", "number", c->number,
-                                                    "title", c->title, "decision", c->decision));
+        json_object_set_new(meta, "case", case_json(c));
     if (meta != NULL && k == 0 && m != NULL)
         json_object_update_new(meta, json_pack("{s:s?, s:s?, s:s?, s:s?}", "place", m->place,
                                                "present", m->present, "absent", m->absent,
@@ -768,8 +788,28 @@ static motesok_status build_data(json_t *meta, const char *text, size_t len, msk
     return MOTESOK_OK;
 }
 
+/* A name (organ, kommune) of the file on a passage: its value in slot (for
+ * facets), the filter term filter<case-folded name>, and its words under
+ * words (no positions). Nothing when name is NULL. */
+static motesok_status tag_name(motesok_xdoc *d, const char *name, unsigned slot,
+                               const char *filter, const char *words, motesok_error *err)
+{
+    if (name == NULL || *name == '\0')
+        return MOTESOK_OK;
+    char *folded = msk_casefold(name);
+    char term[256];
+    snprintf(term, sizeof term, "%s%s", filter, folded ? folded : name);
+    free(folded);
+    motesok_status st = motesok_xdoc_set_value(d, slot, name, strlen(name), err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_add_boolean_term(d, term, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_index_words(d, name, strlen(name), words, err);
+    return st;
+}
+
 /* Boolean terms and values every passage of a file carries: parent id,
- * kind, meeting date and organ. */
+ * kind, meeting date, organ and kommune. */
 static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_xdoc *d,
                               motesok_error *err)
 {
@@ -790,16 +830,13 @@ static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_
         if (st == MOTESOK_OK)
             st = motesok_xdoc_set_value(d, MOTESOK_SLOT_YEAR, job->date, 4, err);
     }
-    const char *organ = job->minutes ? job->minutes->organ : NULL;
-    if (st == MOTESOK_OK && organ != NULL) {
-        char *folded = msk_casefold(organ);
-        char term[256];
-        snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_ORGANF, folded ? folded : organ);
-        free(folded);
-        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_ORGAN, organ, strlen(organ), err);
-        if (st == MOTESOK_OK)
-            st = motesok_xdoc_add_boolean_term(d, term, err);
-    }
+    const motesok_minutes *m = job->minutes;
+    if (st == MOTESOK_OK && m != NULL)
+        st = tag_name(d, m->organ, MOTESOK_SLOT_ORGAN, MOTESOK_PREFIX_ORGANF, MOTESOK_PREFIX_ORGAN,
+                      err);
+    if (st == MOTESOK_OK && m != NULL)
+        st = tag_name(d, m->kommune, MOTESOK_SLOT_KOMMUNE, MOTESOK_PREFIX_KOMMUNEF,
+                      MOTESOK_PREFIX_KOMMUNE, err);
     return st;
 }
 
@@ -822,19 +859,16 @@ static motesok_status index_pages(motesok_xdoc *d, const char *text, size_t len,
     return st;
 }
 
-/* Free-text fields of passage k: the file's title and organ on passage 0
- * only (so that no word is indexed twice), the case's number, title and
+/* Free-text fields of passage k: the file's title on passage 0 only (so
+ * that no word is indexed twice), the case's number, key, title and
  * decision on a case passage. */
 static motesok_status index_fields(const motesok_job *job, const passage *p, size_t k,
                                    motesok_xdoc *d, motesok_error *err)
 {
     motesok_status st = MOTESOK_OK;
-    const char *organ = job->minutes ? job->minutes->organ : NULL;
     if (k == 0)
         st = motesok_xdoc_index_text(d, job->title, strlen(job->title), TITLE_WDF,
                                      MOTESOK_PREFIX_TITLE, err);
-    if (st == MOTESOK_OK && k == 0 && organ != NULL)
-        st = motesok_xdoc_index_text(d, organ, strlen(organ), 1, MOTESOK_PREFIX_ORGAN, err);
     const motesok_case *c = p->c;
     if (c == NULL || st != MOTESOK_OK)
         return st;
@@ -842,6 +876,10 @@ static motesok_status index_fields(const motesok_job *job, const passage *p, siz
                                  err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->number, strlen(c->number), 1, MOTESOK_PREFIX_CASE, err);
+    if (st == MOTESOK_OK && c->key != NULL) { /* sak: finds it however it is typed */
+        motesok_xdoc_increase_termpos(d, 2);
+        st = motesok_xdoc_index_text(d, c->key, strlen(c->key), 1, MOTESOK_PREFIX_CASE, err);
+    }
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->title, strlen(c->title), 1, MOTESOK_PREFIX_CASE, err);
     if (st == MOTESOK_OK && c->decision != NULL)

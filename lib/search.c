@@ -3,6 +3,7 @@
  * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
 #include "norsk.h"
+#include "motesok/minutes.h"
 #include "motesok/schema.h"
 #include "motesok/search.h"
 #include "motesok/store.h"
@@ -55,6 +56,7 @@ static const motesok_xfield query_fields[] = {
     {"vedtak", MOTESOK_PREFIX_DECISION, false}, {"decision", MOTESOK_PREFIX_DECISION, false},
     {"organ", MOTESOK_PREFIX_ORGAN, false},     {"body", MOTESOK_PREFIX_ORGAN, false},
     {"sak", MOTESOK_PREFIX_CASE, false},        {"case", MOTESOK_PREFIX_CASE, false},
+    {"kommune", MOTESOK_PREFIX_KOMMUNE, false}, {"municipality", MOTESOK_PREFIX_KOMMUNE, false},
 };
 
 static const motesok_xdaterange query_ranges[] = {
@@ -248,6 +250,13 @@ static motesok_status check_dates(const char *from, const char *to, motesok_erro
     return MOTESOK_OK;
 }
 
+/* True if name is NULL or a name fit for a filter: short UTF-8. */
+static bool valid_name(const char *name)
+{
+    return name == NULL ||
+           (strlen(name) <= MAX_ORGAN_BYTES && msk_valid_utf8(name, strlen(name)));
+}
+
 /* Check a request and copy it into *r with the defaults filled in. */
 static motesok_status validate(const motesok_search_request *req, motesok_search_request *r,
                                motesok_error *err)
@@ -269,9 +278,13 @@ static motesok_status validate(const motesok_search_request *req, motesok_search
     st = check_dates(r->from, r->to, err);
     if (st != MOTESOK_OK)
         return st;
-    if (r->organ != NULL && (strlen(r->organ) > MAX_ORGAN_BYTES || !msk_valid_utf8(r->organ, strlen(r->organ))))
+    if (!valid_name(r->organ))
         return msk_error_set(err, MOTESOK_ERR_INVALID,
                              "organ: expected an organ name of at most %u bytes of UTF-8",
+                             MAX_ORGAN_BYTES);
+    if (!valid_name(r->kommune))
+        return msk_error_set(err, MOTESOK_ERR_INVALID,
+                             "kommune: expected a name of at most %u bytes of UTF-8",
                              MAX_ORGAN_BYTES);
     if (r->sort != MOTESOK_SORT_RELEVANCE && r->sort != MOTESOK_SORT_DATE)
         return msk_error_set(err, MOTESOK_ERR_INVALID, "sort: expected relevance or date");
@@ -401,17 +414,18 @@ static motesok_xquery *case_bonus(void)
     return q;
 }
 
-/* The organ filter term XB<case-folded name> as a query, or NULL. */
-static motesok_xquery *organ_filter(const char *organ)
+/* The filter term prefix<case-folded name> (organ XB, kommune XM) as a
+ * query, or NULL. */
+static motesok_xquery *name_filter(const char *prefix, const char *name)
 {
-    char *folded = msk_casefold(organ);
+    char *folded = msk_casefold(name);
     if (folded == NULL)
         return NULL;
-    size_t n = strlen(folded) + sizeof MOTESOK_PREFIX_ORGANF;
+    size_t n = strlen(folded) + strlen(prefix) + 1;
     char *term = malloc(n);
     motesok_xquery *q = NULL;
     if (term != NULL) {
-        snprintf(term, n, "%s%s", MOTESOK_PREFIX_ORGANF, folded);
+        snprintf(term, n, "%s%s", prefix, folded);
         q = motesok_xquery_term(term);
     }
     free(term);
@@ -431,6 +445,112 @@ static motesok_xquery *date_filter(const motesok_search_request *r)
                                       r->to ? hi : NULL);
 }
 
+/* Length of the value after a field name at p: a "quoted" run (quotes
+ * included) or a run up to white space or ')'. */
+static size_t field_value_len(const char *p)
+{
+    if (*p == '"') {
+        const char *q = strchr(p + 1, '"');
+        return q ? (size_t)(q - p) + 1 : strlen(p);
+    }
+    size_t n = 0;
+    while (p[n] != '\0' && !isspace((unsigned char)p[n]) && p[n] != ')')
+        n++;
+    return n;
+}
+
+/* Append the value v (n bytes) of a sak:/case: field to b: its case key
+ * quoted as a phrase when it is a case number ("56/09" → "56/2009", as
+ * the index holds every case's key), else as it was typed. */
+static motesok_status append_case_value(msk_buf *b, const char *v, size_t n)
+{
+    char raw[128], key[128];
+    size_t inner = n >= 2 && v[0] == '"' && v[n - 1] == '"' ? n - 2 : n;
+    const char *start = inner < n ? v + 1 : v;
+    if (inner == 0 || inner >= sizeof raw)
+        return msk_buf_append(b, v, n);
+    memcpy(raw, start, inner);
+    raw[inner] = '\0';
+    if (motesok_case_key(raw, 0, key, sizeof key) != MOTESOK_OK)
+        return msk_buf_append(b, v, n);
+    motesok_status st = msk_buf_append(b, "\"", 1);
+    if (st == MOTESOK_OK)
+        st = msk_buf_append(b, key, strlen(key));
+    return st == MOTESOK_OK ? msk_buf_append(b, "\"", 1) : st;
+}
+
+/* Fields that say which meetings to look in, not what they speak of: a
+ * relaxed (any word) search still holds them. */
+static const char *const constraint_fields[] = {"organ:", "body:", "kommune:", "municipality:",
+                                                "sak:", "case:", "dato:", "date:"};
+
+/* Length of the constraint field name at p (one of constraint_fields),
+ * or 0. */
+static size_t constraint_at(const char *p)
+{
+    for (size_t i = 0; i < sizeof constraint_fields / sizeof *constraint_fields; i++) {
+        size_t n = strlen(constraint_fields[i]);
+        if (strncmp(p, constraint_fields[i], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* The constraint fields of q with their values, space-separated (caller
+ * frees; "" when q has none); NULL when out of memory. */
+static char *constraints_of(const char *q)
+{
+    msk_buf b = {0};
+    motesok_status st = MOTESOK_OK;
+    for (const char *p = q; st == MOTESOK_OK && *p != '\0'; p++) {
+        size_t field = (p == q || isspace((unsigned char)p[-1]) || p[-1] == '(' || p[-1] == '+')
+                           ? constraint_at(p) : 0;
+        if (field == 0)
+            continue;
+        size_t n = field_value_len(p + field);
+        st = msk_buf_append(&b, p, field + n);
+        if (st == MOTESOK_OK)
+            st = msk_buf_append(&b, " ", 1);
+        p += field + n - (field + n > 0);
+    }
+    if (st == MOTESOK_OK)
+        st = msk_buf_terminate(&b);
+    if (st != MOTESOK_OK) {
+        msk_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* q with the value of every sak:/case: field written as its case key
+ * (caller frees); NULL when out of memory. */
+static char *with_case_keys(const char *q)
+{
+    msk_buf b = {0};
+    motesok_status st = MOTESOK_OK;
+    for (const char *p = q; st == MOTESOK_OK && *p != '\0';) {
+        size_t field = strncmp(p, "sak:", 4) == 0 ? 4 : strncmp(p, "case:", 5) == 0 ? 5 : 0;
+        bool at_word = p == q || isspace((unsigned char)p[-1]) || p[-1] == '(' ||
+                       p[-1] == '+' || p[-1] == '-';
+        if (field == 0 || !at_word) {
+            st = msk_buf_append(&b, p++, 1);
+            continue;
+        }
+        size_t n = field_value_len(p + field);
+        st = msk_buf_append(&b, p, field);
+        if (st == MOTESOK_OK)
+            st = append_case_value(&b, p + field, n);
+        p += field + n;
+    }
+    if (st == MOTESOK_OK)
+        st = msk_buf_terminate(&b);
+    if (st != MOTESOK_OK) {
+        msk_buf_free(&b);
+        return NULL;
+    }
+    return b.data != NULL ? b.data : msk_strdup("");
+}
+
 /* Parse text with the query language's fields, ranges and operators. */
 static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_xquery **out,
                                  motesok_error *err)
@@ -440,7 +560,12 @@ static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_
         .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
         .default_and = !s->any_word, .norwegian_ops = true, .max_wildcard = 1000,
     };
-    return motesok_xreader_parse(s->xr, text, &po, out, NULL, err);
+    char *keyed = with_case_keys(text);
+    if (keyed == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_status st = motesok_xreader_parse(s->xr, keyed, &po, out, NULL, err);
+    free(keyed);
+    return st;
 }
 
 /* The query of r moved to one field (each bare word as field+word) into
@@ -551,6 +676,27 @@ static motesok_status exclude_files(motesok_searcher *s, motesok_xquery **q, mot
     return MOTESOK_OK;
 }
 
+/* In a relaxed search, restrict *q to what the constraint fields of text
+ * (organ:, kommune:, sak:, dato: …) ask for, all of them. */
+static motesok_status keep_constraints(motesok_searcher *s, const char *text, motesok_xquery **q,
+                                       motesok_error *err)
+{
+    char *c = constraints_of(text);
+    if (c == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_xquery *f = NULL;
+    motesok_status st = MOTESOK_OK;
+    if (!blank(c)) {
+        s->any_word = false; /* every constraint holds */
+        st = parse_text(s, c, &f, err);
+        s->any_word = true;
+    }
+    free(c);
+    if (st == MOTESOK_OK && f != NULL)
+        st = add_filter(q, f, err);
+    return st;
+}
+
 /* The parsed words of r, or (with also, a spelling correction) either
  * them or the corrected words; *suggestion (may be NULL) gets the parser's
  * correction of r's words, or NULL. */
@@ -571,6 +717,8 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
     motesok_xquery *alt = NULL;
     if (st == MOTESOK_OK && also != NULL && parse_text(s, also, &alt, NULL) == MOTESOK_OK)
         st = add_alternative(out, alt, err);
+    if (st == MOTESOK_OK && s->any_word)
+        st = keep_constraints(s, r->query, out, err);
     return st;
 }
 
@@ -589,7 +737,9 @@ static motesok_status build_query(motesok_searcher *s, const motesok_search_requ
     if (st == MOTESOK_OK && (r->from != NULL || r->to != NULL))
         st = add_filter(out, date_filter(r), err);
     if (st == MOTESOK_OK && r->organ != NULL && *r->organ != '\0')
-        st = add_filter(out, organ_filter(r->organ), err);
+        st = add_filter(out, name_filter(MOTESOK_PREFIX_ORGANF, r->organ), err);
+    if (st == MOTESOK_OK && r->kommune != NULL && *r->kommune != '\0')
+        st = add_filter(out, name_filter(MOTESOK_PREFIX_KOMMUNEF, r->kommune), err);
     if (st != MOTESOK_OK) {
         motesok_xquery_free(*out);
         *out = NULL;
@@ -698,17 +848,17 @@ static void collapse_space(char *s)
     *w = '\0';
 }
 
-/* The hit's "case": {"number","title","decision"} of a case document,
- * else null. */
+/* The hit's "case": {"number", "title", "proposal", "decision", "vote"}
+ * of a case passage, else null. */
 static json_t *hit_case(const stored_doc *d)
 {
     json_t *c = json_object_get(d->meta, "case");
     if (!json_is_object(c))
         return json_null();
     json_t *out = json_object();
-    copy_member(out, c, "number");
-    copy_member(out, c, "title");
-    copy_member(out, c, "decision");
+    static const char *const keys[] = {"number", "title", "proposal", "decision", "vote"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        copy_member(out, c, keys[k]);
     return out;
 }
 
@@ -820,7 +970,7 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     json_object_set_new(hit, "rank", json_integer((json_int_t)r->offset + (json_int_t)i + 1));
     json_object_set_new(hit, "score", json_real(round3(motesok_xresults_weight(res, i))));
     copy_member(hit, d.meta, "id");
-    static const char *const keys[] = {"path", "title", "organ", "date"};
+    static const char *const keys[] = {"path", "title", "organ", "kommune", "date"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         copy_member(hit, d.meta, keys[k]);
     motesok_status st = page_and_snippet(res, &d, r, hit, err);
@@ -833,11 +983,11 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     return MOTESOK_OK;
 }
 
-/* Facet counts of res as {"organ": {value: count}, "year": {…}}, most
- * frequent first. */
+/* Facet counts of res as {"organ": {value: count}, "kommune": {…},
+ * "year": {…}}, most frequent first (the order of facet_slots in run). */
 static json_t *make_facets(const motesok_xresults *res)
 {
-    static const char *const names[] = {"organ", "year"};
+    static const char *const names[] = {"organ", "kommune", "year"};
     json_t *facets = json_object();
     for (size_t f = 0; f < sizeof names / sizeof *names; f++) {
         json_t *obj = json_object();
@@ -865,12 +1015,13 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
     motesok_status st = build_query(s, r, also, suggestion, &q, err);
     if (st != MOTESOK_OK)
         return st;
-    static const unsigned facet_slots[] = {MOTESOK_SLOT_ORGAN, MOTESOK_SLOT_YEAR};
+    static const unsigned facet_slots[] = {MOTESOK_SLOT_ORGAN, MOTESOK_SLOT_KOMMUNE,
+                                           MOTESOK_SLOT_YEAR};
     motesok_xsearch xs = {
         .query = q, .offset = r->offset, .limit = r->limit,
         .sort_slot = r->sort == MOTESOK_SORT_DATE ? (int)MOTESOK_SLOT_DATE : -1,
         .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_PARENT,
-        .time_limit_s = r->time_limit_s, .facet_slots = facet_slots, .n_facets = 2,
+        .time_limit_s = r->time_limit_s, .facet_slots = facet_slots, .n_facets = 3,
         .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
         /* with collapsing, totals are exact only over the matches checked */
         .check_at_least = r->exact_total ? UINT_MAX : r->offset + r->limit + EXTRA_CHECKED,
@@ -1128,7 +1279,7 @@ motesok_status motesok_searcher_document(motesok_searcher *s, const char *id, ch
     if (st != MOTESOK_OK)
         return st;
     json_t *out = json_object();
-    static const char *const keys[] = {"id", "path", "title", "organ", "date", "place",
+    static const char *const keys[] = {"id", "path", "title", "organ", "kommune", "date", "place",
                                        "present", "absent", "referent", "mime",
                                        "encoding", "pages", "size", "mtime"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)

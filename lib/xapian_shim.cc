@@ -663,6 +663,21 @@ extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *t
     }
 }
 
+extern "C" motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
+                                                   const char *prefix, motesok_error *err) noexcept
+{
+    if (d == nullptr || (text == nullptr && len > 0))
+        return invalid(err, "no document or text");
+    if (prefix != nullptr && std::strlen(prefix) > MAX_PREFIX)
+        return invalid(err, "term prefix too long");
+    try {
+        d->tg.index_text_without_positions(bytes(text, len), 1, prefix != nullptr ? prefix : "");
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 extern "C" void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) noexcept
 {
     if (d == nullptr)

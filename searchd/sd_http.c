@@ -315,7 +315,7 @@ static bool arg_sort(struct MHD_Connection *conn, motesok_sort *out, char *msg, 
 }
 
 /* Read the search request from the query string; false with a message.
- * Empty from, to and organ are the same as absent. */
+ * Empty from, to, organ and kommune are the same as absent. */
 static bool search_params(struct MHD_Connection *conn, motesok_search_request *req, char *msg,
                           size_t msglen)
 {
@@ -328,6 +328,7 @@ static bool search_params(struct MHD_Connection *conn, motesok_search_request *r
     req->from = arg_nonempty(conn, "from");
     req->to = arg_nonempty(conn, "to");
     req->organ = arg_nonempty(conn, "organ");
+    req->kommune = arg_nonempty(conn, "kommune");
     return arg_uint(conn, "limit", 1, MOTESOK_MAX_LIMIT, &req->limit, msg, msglen) &&
            arg_uint(conn, "offset", 0, MOTESOK_MAX_OFFSET, &req->offset, msg, msglen) &&
            arg_bool(conn, "decisions", &req->decisions, msg, msglen) &&

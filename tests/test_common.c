@@ -50,6 +50,23 @@ static void test_buf_append_respects_cap(void **state)
     assert_null(b.data);
 }
 
+static void test_buf_terminate_new_buffer_is_empty_string(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 50; round++) { /* fresh memory may hold anything */
+        msk_buf b = {0};
+        assert_int_equal(msk_buf_terminate(&b), MOTESOK_OK);
+        assert_non_null(b.data);
+        assert_string_equal(b.data, "");
+        assert_int_equal(b.len, 0);
+        msk_buf_free(&b);
+        char *junk = malloc(64);
+        assert_non_null(junk);
+        memset(junk, 'x', 64); /* so that the next buffer may reuse dirty memory */
+        free(junk);
+    }
+}
+
 static void test_path_id_is_stable_and_distinct(void **state)
 {
     (void)state;
@@ -102,6 +119,7 @@ int main(void)
         cmocka_unit_test(test_strerror_every_code),
         cmocka_unit_test(test_error_set_formats_message),
         cmocka_unit_test(test_buf_append_respects_cap),
+        cmocka_unit_test(test_buf_terminate_new_buffer_is_empty_string),
         cmocka_unit_test(test_path_id_is_stable_and_distinct),
         cmocka_unit_test(test_file_hash_changes_with_content),
         cmocka_unit_test(test_casefold_keeps_norwegian_letters),

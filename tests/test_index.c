@@ -413,6 +413,119 @@ static void test_index_old_layout_is_rebuilt(void **state)
     assert_int_equal(hits(f, "legevakt"), 1);
 }
 
+/* Formannskapet in Ringsaker: one case decided unanimously, one that
+ * has a proposal only (postponed). */
+static const char RINGSAKER[] =
+    "Ringsaker kommune\n"
+    "\n"
+    "MØTEPROTOKOLL\n"
+    "\n"
+    "Formannskapet\n"
+    "\n"
+    "Møtedato: 12.03.2009\n"
+    "Møtested: Rådhuset\n"
+    "\n"
+    "PS 56/09 Ny brannstasjon i Moelv\n"
+    "\n"
+    "Rådmannens innstilling:\n"
+    "Formannskapet går inn for å bygge ny brannstasjon i Moelv.\n"
+    "\n"
+    "Behandling i Formannskapet:\n"
+    "Innstillingen ble enstemmig vedtatt.\n"
+    "\n"
+    "Vedtak:\n"
+    "Formannskapet går inn for å bygge ny brannstasjon i Moelv.\n"
+    "\n"
+    "PS 57/09 Kjøp av tomt til barnehage\n"
+    "\n"
+    "Rådmannens innstilling:\n"
+    "Kommunen kjøper tomta på Næroset til ny barnehage.\n"
+    "\n"
+    "Behandling i Formannskapet:\n"
+    "Saken ble utsatt til neste møte.\n";
+
+/* Search the fixture's index; the answer as JSON. */
+static json_t *search_json(const fixture *f, motesok_search_request req)
+{
+    motesok_searcher *s = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &s, NULL), MOTESOK_OK);
+    char *out = NULL;
+    motesok_error err;
+    if (motesok_searcher_search(s, &req, &out, &err) != MOTESOK_OK)
+        fail_msg("search '%s': %s", req.query, err.message);
+    motesok_searcher_close(s);
+    json_t *j = json_loads(out, 0, NULL);
+    motesok_free(out);
+    assert_non_null(j);
+    return j;
+}
+
+/* Total of a search. */
+static json_int_t total_of(const fixture *f, motesok_search_request req)
+{
+    json_t *j = search_json(f, req);
+    json_int_t n = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    return n;
+}
+
+static void test_index_kommune_case_keys_and_votes(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    write_doc(f, "fsk.txt", RINGSAKER, path);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    /* kommune: a filter (any case), a query field and a facet */
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "brannstasjon",
+                                                          .kommune = "RINGSAKER"}), 1);
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "brannstasjon",
+                                                          .kommune = "Hamar"}), 0);
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "kommune:ringsaker barnehage"}),
+                     1);
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "kommune:hamar barnehage"}), 0);
+    json_t *j = search_json(f, (motesok_search_request){.query = "brannstasjon"});
+    json_t *facet = json_object_get(json_object_get(j, "facets"), "kommune");
+    assert_int_equal(json_integer_value(json_object_get(facet, "Ringsaker")), 1);
+    json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
+    assert_string_equal(json_string_value(json_object_get(hit, "kommune")), "Ringsaker");
+    json_t *c = json_object_get(hit, "case");
+    assert_string_equal(json_string_value(json_object_get(c, "number")), "56/09");
+    assert_non_null(json_string_value(json_object_get(c, "decision")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(c, "vote"), "outcome")),
+                        "enstemmig");
+    json_decref(j);
+    /* sak: finds a case however its number is typed */
+    const char *const typed[] = {"sak:56/09", "sak:2009/56", "sak:056/09", "sak:\"PS 56/09\"",
+                                 "case:56/2009"};
+    for (size_t i = 0; i < 5; i++) {
+        j = search_json(f, (motesok_search_request){.query = typed[i]});
+        hit = json_array_get(json_object_get(j, "hits"), 0);
+        if (json_integer_value(json_object_get(j, "total")) != 1)
+            fail_msg("%s found %lld", typed[i],
+                     (long long)json_integer_value(json_object_get(j, "total")));
+        assert_string_equal(json_string_value(json_object_get(json_object_get(hit, "case"),
+                                                              "number")), "56/09");
+        json_decref(j);
+    }
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "sak:58/09"}), 0);
+    /* a proposal is not a decision: the postponed case has none */
+    j = search_json(f, (motesok_search_request){.query = "barnehage"});
+    c = json_object_get(json_array_get(json_object_get(j, "hits"), 0), "case");
+    assert_string_equal(json_string_value(json_object_get(c, "number")), "57/09");
+    assert_non_null(strstr(json_string_value(json_object_get(c, "proposal")), "Næroset"));
+    assert_true(json_is_null(json_object_get(c, "decision")));
+    json_decref(j);
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "barnehage", .decisions = true}),
+                     0);
+    assert_int_equal(total_of(f, (motesok_search_request){.query = "brannstasjon",
+                                                          .decisions = true}), 1);
+}
+
 static void test_index_open_refuses_second_writer(void **state)
 {
     fixture *f = *state;
@@ -436,6 +549,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_passages_hold_the_text_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_new_shard_count_rebuilds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_old_layout_is_rebuilt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_kommune_case_keys_and_votes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -452,16 +452,16 @@ static void test_searcher_search_json_shape(void **state)
     assert_true(json_is_null(json_object_get(j, "suggestion")));
     assert_true(json_is_false(json_object_get(j, "suggestion_searched")));
     assert_true(json_is_false(json_object_get(j, "any_word")));
-    static const char *const fkeys[] = {"organ", "year"};
-    assert_keys(json_object_get(j, "facets"), fkeys, 2);
+    static const char *const fkeys[] = {"organ", "kommune", "year"};
+    assert_keys(json_object_get(j, "facets"), fkeys, 3);
     static const char *const hkeys[] = {"rank", "score", "id", "path", "title", "organ",
-                                        "date", "page", "case", "snippet"};
+                                        "kommune", "date", "page", "case", "snippet"};
     json_t *h;
     size_t i;
     double last = INFINITY;
     assert_int_equal(json_array_size(hits_of(j)), 4);
     json_array_foreach(hits_of(j), i, h) {
-        assert_keys(h, hkeys, 10);
+        assert_keys(h, hkeys, 11);
         assert_int_equal(int_of(h, "rank"), (json_int_t)i + 1);
         json_t *score = json_object_get(h, "score");
         assert_true(json_is_real(score));
@@ -557,9 +557,9 @@ static void test_searcher_search_decisions(void **state)
     json_t *h = json_array_get(hits_of(j), 0);
     char id[17];
     assert_string_equal(str_of(h, "id"), id_of(doc_formannskap.path, id));
-    static const char *const ckeys[] = {"number", "title", "decision"};
+    static const char *const ckeys[] = {"number", "title", "proposal", "decision", "vote"};
     json_t *c = json_object_get(h, "case");
-    assert_keys(c, ckeys, 3);
+    assert_keys(c, ckeys, 5);
     assert_string_equal(str_of(c, "number"), "12/2018");
     assert_string_equal(str_of(c, "title"), "Legevaktsamarbeid");
     assert_string_equal(str_of(c, "decision"), case_12.decision);
@@ -758,11 +758,11 @@ static void test_searcher_document_json(void **state)
     assert_int_equal(motesok_searcher_document(f->s, id_of(doc_formannskap.path, id), &out, NULL),
                      MOTESOK_OK);
     json_t *d = parse(out);
-    static const char *const keys[] = {"id", "path", "title", "organ", "date", "place",
+    static const char *const keys[] = {"id", "path", "title", "organ", "kommune", "date", "place",
                                        "present", "absent", "referent", "mime", "encoding",
                                        "pages", "size", "mtime", "status", "hash",
                                        "indexed_at", "cases"};
-    assert_keys(d, keys, 18);
+    assert_keys(d, keys, 19);
     assert_string_equal(str_of(d, "id"), id);
     assert_string_equal(str_of(d, "path"), doc_formannskap.path);
     assert_string_equal(str_of(d, "title"), doc_formannskap.title);

@@ -13,9 +13,11 @@
  * passage's own text (form feeds, '\f', where pages break). The JSON object
  * holds the file's "id", "kind" ("preamble", "case" or "page"), "path",
  * "title", "mime", "encoding", "pages" (count), "size", "mtime" (seconds),
- * "organ", "date" (YYYY-MM-DD), and the passage's "passage" (n),
+ * "organ", "kommune", "date" (YYYY-MM-DD), and the passage's "passage" (n),
  * "passages" (count), "page" (1-based page the passage starts on) and, for
- * a case, "case": {"number", "title", "decision"}; passage 0 also the
+ * a case, "case": {"number", "key", "title", "proposal", "decision",
+ * "vote": {"outcome" ("enstemmig", "flertall" or null), "for", "against"}};
+ * passage 0 also the
  * meeting's "place", "present", "absent", "referent". Null for what is
  * unknown.
  */
@@ -28,14 +30,17 @@
 #define MOTESOK_SLOT_YEAR   2u /* "YYYY" */
 #define MOTESOK_SLOT_KIND   3u /* "preamble", "case" or "page" */
 #define MOTESOK_SLOT_PARENT 4u /* id of the meeting document (collapse key) */
+#define MOTESOK_SLOT_KOMMUNE 5u /* municipality or county name */
 
 /* Term prefixes. */
 #define MOTESOK_PREFIX_ID       "Q"  /* unique id term: Q<id> */
 #define MOTESOK_PREFIX_PARENT   "XP" /* every passage of one file: XP<id> */
 #define MOTESOK_PREFIX_TITLE    "S"  /* title words (free text) */
-#define MOTESOK_PREFIX_ORGAN    "XO" /* organ words (free text) */
+#define MOTESOK_PREFIX_ORGAN    "XO" /* organ words (free text, every passage) */
 #define MOTESOK_PREFIX_ORGANF   "XB" /* organ filter: XB<case-folded name> */
-#define MOTESOK_PREFIX_CASE     "XC" /* case number / title words */
+#define MOTESOK_PREFIX_CASE     "XC" /* case number as written, its key, title words */
+#define MOTESOK_PREFIX_KOMMUNE  "XN" /* kommune words (free text, every passage) */
+#define MOTESOK_PREFIX_KOMMUNEF "XM" /* kommune filter: XM<case-folded name> */
 #define MOTESOK_PREFIX_DECISION "XV" /* decision text words */
 #define MOTESOK_PREFIX_KIND     "XK" /* XKpreamble / XKcase / XKpage; XKdecision: a case with a decision */
 

@@ -30,6 +30,7 @@ typedef struct motesok_search_request {
     unsigned limit;        /* default 10; 1..MOTESOK_MAX_LIMIT */
     const char *from, *to; /* YYYY-MM-DD inclusive bounds, or NULL */
     const char *organ;     /* exact organ name (case-insensitive), or NULL */
+    const char *kommune;   /* exact kommune name (case-insensitive), or NULL */
     bool decisions;        /* match decision text only */
     bool exact_total;      /* check every match: an exact total and facets
                               (else an estimate past the page, "total_exact") */

@@ -64,6 +64,12 @@ MOTESOK_API motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
                                                    const char *prefix,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
+/* Index the words of text (len bytes) under prefix like index_text, but
+ * without positions: for short fields every passage of a file carries. */
+MOTESOK_API motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
+                                                   const char *prefix,
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
 /* After the text is indexed: add the stems of the parts of its compound
  * words (kommunehelsesamarbeidet → kommune, helse, samarbeid,
  * helsesamarbeid) with the wdf of the whole word and, with spelling, keep
