@@ -96,20 +96,22 @@ static line_kind label_kind(const char *p, size_t len)
     return K_TEXT;
 }
 
-/* Offset of the first adoption verb in p[0..len), len if none. */
+/* Offset of the first adoption verb in p[0..len), len if none: a whole
+ * word, or the start of a longer one ("vedtatt", "vedtattes"). Verbs start
+ * words, so only word starts are tried. */
 static size_t adopt_verb_at(const char *p, size_t len)
 {
-    size_t best = len;
-    for (size_t k = 0; k < MN_N_OF(adopt_words); k++) {
-        size_t n = strlen(adopt_words[k]);
-        for (size_t i = 0; i + n <= len && i < best; i++)
-            if (msk_mn_starts_word_ci(p + i, len - i, adopt_words[k]) || 
-                (n > 8 && msk_mn_contains_ci(p + i, n, adopt_words[k]))) {
-                best = i;
-                break;
-            }
+    for (size_t i = 0; i < len; i++) {
+        if (i > 0 && (isalnum((unsigned char)p[i - 1]) || (unsigned char)p[i - 1] >= 0x80))
+            continue;
+        for (size_t k = 0; k < MN_N_OF(adopt_words); k++) {
+            size_t n = strlen(adopt_words[k]);
+            if (msk_mn_starts_word_ci(p + i, len - i, adopt_words[k]) ||
+                (n > 8 && n <= len - i && msk_mn_contains_ci(p + i, n, adopt_words[k])))
+                return i;
+        }
     }
-    return best;
+    return len;
 }
 
 /* True if the line states an adoption: it starts with one ("Enstemmig

@@ -168,14 +168,21 @@ bool msk_mn_starts_word(const char *p, size_t len, const char *w)
     return len >= n && memcmp(p, w, n) == 0 && (len == n || !isalpha((unsigned char)p[n]));
 }
 
-/* Lower-case one byte pair of Æ Ø Å (C3 86/98/85 → C3 A6/B8/A5); other
- * bytes go through tolower. */
-static unsigned char fold_byte(const char *p, size_t i)
+/* ASCII lower case of c (other bytes as they are), without the locale
+ * call of tolower: these run for every byte of every line. */
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Lower-case one byte pair of Æ Ø Å (C3 86/98/85 → C3 A6/B8/A5); ASCII
+ * letters to lower case. */
+static inline unsigned char fold_byte(const char *p, size_t i)
 {
     unsigned char c = (unsigned char)p[i];
     if (i > 0 && (unsigned char)p[i - 1] == 0xC3 && (c == 0x86 || c == 0x98 || c == 0x85))
         return (unsigned char)(c + 0x20);
-    return (unsigned char)tolower(c);
+    return ascii_lower(c);
 }
 
 /* True if p[0..n) equals w[0..n) ignoring case. */
@@ -189,6 +196,8 @@ static bool equal_ci(const char *p, const char *w, size_t n)
 
 bool msk_mn_starts_word_ci(const char *p, size_t len, const char *w)
 {
+    if (len == 0 || ascii_lower((unsigned char)p[0]) != ascii_lower((unsigned char)w[0]))
+        return w[0] == '\0'; /* the common case: the first byte already differs */
     size_t n = strlen(w);
     if (len < n || !equal_ci(p, w, n))
         return false;
@@ -198,8 +207,11 @@ bool msk_mn_starts_word_ci(const char *p, size_t len, const char *w)
 bool msk_mn_contains_ci(const char *p, size_t len, const char *w)
 {
     size_t n = strlen(w);
+    if (n == 0)
+        return true;
+    unsigned char first = fold_byte(w, 0);
     for (size_t i = 0; i + n <= len; i++)
-        if (fold_byte(p, i) == fold_byte(w, 0) && equal_ci(p + i, w, n))
+        if (ascii_lower((unsigned char)p[i]) == first && equal_ci(p + i, w, n))
             return true;
     return false;
 }
