@@ -107,6 +107,29 @@ static int fp_row(const motesok_file_row *row, void *ud)
     return 0;
 }
 
+/* A writer on each shard of index (*n of them); close with close_shards. */
+static motesok_xwriter **open_shards(const char *index, size_t *n)
+{
+    char **dirs = NULL;
+    assert_int_equal(msk_shards_list(index, &dirs, n, NULL), MOTESOK_OK);
+    motesok_xwriter **w = calloc(*n, sizeof *w);
+    assert_non_null(w);
+    for (size_t k = 0; k < *n; k++) {
+        assert_int_equal(motesok_xwriter_open(dirs[k], &w[k], NULL), MOTESOK_OK);
+        free(dirs[k]);
+    }
+    free(dirs);
+    return w;
+}
+
+/* Close the n writers of open_shards. */
+static void close_shards(motesok_xwriter **w, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        motesok_xwriter_close(w[k]);
+    free(w);
+}
+
 /* Everything that makes up an index's content, as text. Paths are made
  * relative to docs so that two indexes of one folder compare. */
 static char *fingerprint(const char *index)
@@ -115,22 +138,17 @@ static char *fingerprint(const char *index)
     fp_add(&s.fp, &s.len, "# xapian");
     char sfile[256];
     snprintf(sfile, sizeof sfile, "%s/meta.sqlite3", index);
-    char **dirs = NULL;
-    size_t n_dirs = 0;
-    assert_int_equal(msk_shards_list(index, &dirs, &n_dirs, NULL), MOTESOK_OK);
-    for (size_t k = 0; k < n_dirs; k++) {
-        motesok_xwriter *w = NULL;
-        assert_int_equal(motesok_xwriter_open(dirs[k], &w, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xwriter_each_term(w, "Q", fp_term, &s, NULL), MOTESOK_OK);
+    size_t n_shards = 0;
+    motesok_xwriter **w = open_shards(index, &n_shards);
+    for (size_t k = 0; k < n_shards; k++) {
+        assert_int_equal(motesok_xwriter_each_term(w[k], "Q", fp_term, &s, NULL), MOTESOK_OK);
         uint64_t n = 0;
-        assert_int_equal(motesok_xwriter_doccount(w, &n, NULL), MOTESOK_OK);
+        assert_int_equal(motesok_xwriter_doccount(w[k], &n, NULL), MOTESOK_OK);
         char line[64];
         snprintf(line, sizeof line, "shard %zu doccount %llu", k, (unsigned long long)n);
         fp_add(&s.fp, &s.len, line);
-        motesok_xwriter_close(w);
-        free(dirs[k]);
     }
-    free(dirs);
+    close_shards(w, n_shards);
     fp_add(&s.fp, &s.len, "# store");
     motesok_store *st = NULL;
     assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
@@ -229,18 +247,12 @@ static int delete_orphaned_files(const char *index, const char *docs, int first,
     char sfile[256];
     snprintf(sfile, sizeof sfile, "%s/meta.sqlite3", index);
     ids in_xapian = {0};
-    char **dirs = NULL;
-    size_t n_dirs = 0;
-    assert_int_equal(msk_shards_list(index, &dirs, &n_dirs, NULL), MOTESOK_OK);
-    for (size_t k = 0; k < n_dirs; k++) {
-        motesok_xwriter *w = NULL;
-        assert_int_equal(motesok_xwriter_open(dirs[k], &w, NULL), MOTESOK_OK);
-        assert_int_equal(motesok_xwriter_each_term(w, "XP", collect_parent, &in_xapian, NULL),
+    size_t n_shards = 0;
+    motesok_xwriter **w = open_shards(index, &n_shards);
+    for (size_t k = 0; k < n_shards; k++)
+        assert_int_equal(motesok_xwriter_each_term(w[k], "XP", collect_parent, &in_xapian, NULL),
                          MOTESOK_OK);
-        motesok_xwriter_close(w);
-        free(dirs[k]);
-    }
-    free(dirs);
+    close_shards(w, n_shards);
     motesok_store *st = NULL;
     assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
     int deleted = 0;

@@ -75,18 +75,25 @@ static motesok_outcome index_one(motesok_index *idx, const char *path, motesok_f
     return res->outcome;
 }
 
+/* A reader over every shard of the fixture's index. */
+static motesok_xreader *open_reader(const fixture *f)
+{
+    char **dirs = NULL;
+    size_t n = 0;
+    motesok_xreader *r = NULL;
+    assert_int_equal(msk_shards_list(f->index, &dirs, &n, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xreader_open((const char *const *)dirs, n, &r, NULL), MOTESOK_OK);
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    return r;
+}
+
 /* Number of hits for a query on the index's Xapian database. */
 static uint64_t hits(const fixture *f, const char *query)
 {
-    char **dirs = NULL;
-    size_t n_dirs = 0;
-    motesok_xreader *r = NULL;
+    motesok_xreader *r = open_reader(f);
     motesok_error err;
-    assert_int_equal(msk_shards_list(f->index, &dirs, &n_dirs, &err), MOTESOK_OK);
-    assert_int_equal(motesok_xreader_open((const char *const *)dirs, n_dirs, &r, &err), MOTESOK_OK);
-    for (size_t i = 0; i < n_dirs; i++)
-        free(dirs[i]);
-    free(dirs);
     motesok_xparse_options po = {.default_and = true};
     motesok_xquery *q = NULL;
     assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, &err), MOTESOK_OK);
@@ -289,6 +296,20 @@ static void test_index_open_repairs_interrupted_batch(void **state)
     assert_int_equal(hits(f, "legevakt"), 2);
 }
 
+/* Write content to docs/name (its path into path) and index it alone into
+ * a new index opened with opt (may be NULL). */
+static void index_new_file(const fixture *f, const char *name, const char *content,
+                           const motesok_index_options *opt, char *path)
+{
+    write_doc(f, name, content, path);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, opt, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+}
+
 /* Minutes with a preamble and two cases, the second over a page break. */
 static const char MINUTES[] =
     "MØTEBOK\nFormannskapet\nMøtedato: 14.06.2018\n\n"
@@ -299,17 +320,10 @@ static const char MINUTES[] =
 /* Number of Xapian documents over every shard of the fixture's index. */
 static uint64_t doccount(const fixture *f)
 {
-    char **dirs = NULL;
-    size_t n = 0;
-    assert_int_equal(msk_shards_list(f->index, &dirs, &n, NULL), MOTESOK_OK);
-    motesok_xreader *r = NULL;
-    assert_int_equal(motesok_xreader_open((const char *const *)dirs, n, &r, NULL), MOTESOK_OK);
+    motesok_xreader *r = open_reader(f);
     uint64_t docs = 0;
     assert_int_equal(motesok_xreader_stats(r, &docs, NULL, NULL), MOTESOK_OK);
     motesok_xreader_close(r);
-    for (size_t i = 0; i < n; i++)
-        free(dirs[i]);
-    free(dirs);
     return docs;
 }
 
@@ -317,14 +331,8 @@ static void test_index_passages_hold_the_text_once(void **state)
 {
     fixture *f = *state;
     char path[160];
-    write_doc(f, "fsk.txt", MINUTES, path);
-    motesok_index *idx = NULL;
     motesok_index_options opt = {.shards = 2};
-    assert_int_equal(motesok_index_open(f->index, &opt, &idx, NULL), MOTESOK_OK);
-    motesok_file_result res;
-    assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
+    index_new_file(f, "fsk.txt", MINUTES, &opt, path);
     /* the preamble and two cases: three documents, no whole-file one */
     assert_int_equal(doccount(f), 3);
     /* each word in one passage only: "legevakt" in case 12 alone */
@@ -473,13 +481,7 @@ static void test_index_kommune_case_keys_and_votes(void **state)
 {
     fixture *f = *state;
     char path[160];
-    write_doc(f, "fsk.txt", RINGSAKER, path);
-    motesok_index *idx = NULL;
-    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
-    motesok_file_result res;
-    assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
+    index_new_file(f, "fsk.txt", RINGSAKER, NULL, path);
     /* kommune: a filter (any case), a query field and a facet */
     assert_int_equal(total_of(f, (motesok_search_request){.query = "brannstasjon",
                                                           .kommune = "RINGSAKER"}), 1);

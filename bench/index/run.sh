@@ -7,7 +7,10 @@
 # memory of the indexer with all its child processes (sampled every 250 ms)
 # are printed as Markdown tables for bench/RESULTS.md.
 #
-# Usage: bench/index/run.sh [--docs N] [--pdfs N] [--only txt|pdf] [--keep DIR]
+# With --only laws, the corpus is instead the 4,244 Norwegian laws and
+# regulations of ../shared/corpora/lovdata-laws.tar.xz (107 MB of real text).
+#
+# Usage: bench/index/run.sh [--docs N] [--pdfs N] [--only txt|pdf|laws] [--keep DIR]
 #   --keep DIR  build the corpora in DIR and leave them there (reused when
 #               present) instead of a temporary folder
 # Needs: scripts/install-deps.sh bench (xapian-omega, recollcmd, time).
@@ -21,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --pdfs) PDFS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h | --help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -105,6 +108,17 @@ bench_corpus() {
         'BEGIN { printf "Wall time ratios: motesok/omindex %.2f, motesok/recollindex %.2f\n", m / o, m / r }'
 }
 
+LAWS=$ROOT/../shared/corpora/lovdata-laws.tar.xz
+if [[ $ONLY == laws ]]; then
+    [[ -f $LAWS ]] || die "$LAWS not found (the shared corpora sit beside the checkout)"
+    if [[ ! -d $work/laws ]]; then
+        say "unpacking the laws corpus"
+        mkdir -p "$work/laws" && tar -C "$work/laws" -xJf "$LAWS"
+    fi
+    say "indexing the laws corpus three times"
+    bench_corpus "$work/laws" "Laws (lovdata-laws)" "$(find "$work/laws" -name '*.txt' | wc -l)"
+    exit 0
+fi
 if [[ $ONLY != pdf ]]; then
     if [[ ! -d $work/txt ]]; then
         say "generating $DOCS text minutes"
