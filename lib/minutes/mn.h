@@ -154,9 +154,19 @@ int msk_mn_cases_year(const mn_doc *d);
 
 /* ---- decisions.c: proposal, decision and vote ------------------------------ */
 
-/* Read proposal, decision and vote of the case body lines [a, end) into c;
- * false on allocation failure. */
-bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, motesok_case *c);
+/* Read proposal, decision and vote of the case body lines [a, end) into c,
+ * after the result cell row[0..row_len) of its saksliste row (NULL if
+ * none); heads is the meeting's head count for a vote given only as "mot
+ * N stemmer" (-1 if unknown); false on allocation failure. */
+bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_t row_len,
+                   int heads, motesok_case *c);
+
+/* The last head count ("Av 35 representanter var 35 til stede") in lines
+ * [a, b), -1 if none. */
+int msk_mn_head_count(const mn_doc *d, size_t a, size_t b);
+
+/* True if text reads as a case's result: an adoption, a deferral or a vote. */
+bool msk_mn_result_text(const char *p, size_t len);
 
 /* If line l opens a proposal or decision block, true (a section label
  * that must end a title or a block). */
