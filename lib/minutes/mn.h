@@ -131,6 +131,10 @@ char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *con
  * MØTEINNKALLING, Møtestad, …), also with letters lost by a broken font. */
 bool msk_mn_is_label_word(const char *p, size_t len);
 
+/* True if line text p opens with word w, also when a broken font lost
+ * every copy of one of its letters ("MØTEI  KALLI G Kommunestyret"). */
+bool msk_mn_opens_with(const char *p, size_t len, const char *w);
+
 /* ---- cases.c: case headings, saksliste, case-paper tables ---------------- */
 
 /* A case heading or saksliste row found on a line. */

@@ -104,6 +104,33 @@ bool msk_mn_is_label_word(const char *p, size_t len)
     return false;
 }
 
+/* Length of the first k words of p[0..len) (k >= 1). */
+static size_t first_words(const char *p, size_t len, int k)
+{
+    size_t i = 0;
+    for (int w = 0; w < k && i < len; w++) {
+        while (i < len && p[i] == ' ')
+            i++;
+        while (i < len && p[i] != ' ')
+            i++;
+    }
+    return i;
+}
+
+bool msk_mn_opens_with(const char *p, size_t len, const char *w)
+{
+    if (msk_mn_starts_word_ci(p, len, w))
+        return true;
+    for (int k = 1; k <= 3; k++) {
+        size_t n = first_words(p, len, k);
+        if (lossy_equal(p, n, w))
+            return true;
+        if (n == len)
+            break;
+    }
+    return false;
+}
+
 /* Byte length of the name at s: up to a date, a dash tail, ':' or ',', or a
  * glued label word ("Kontrollutvalet Møtestad"). */
 static size_t organ_extent(const char *s, size_t len)
