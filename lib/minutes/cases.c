@@ -150,6 +150,17 @@ static bool merge_table(const mn_doc *d, mn_heading **f, size_t *n, size_t *cap)
     return true;
 }
 
+/* True if line i starts in lower case right under a line whose sentence
+ * has not ended ("… revidert 04.03.2021 i" / "sak 14/21. Spørsmål …"). */
+static bool sentence_goes_on(const mn_doc *d, size_t i)
+{
+    const mn_line *l = &d->lines[i], *prev = i > 0 ? &d->lines[i - 1] : NULL;
+    if (!islower((unsigned char)l->p[0]) || prev == NULL || prev->len == 0)
+        return false;
+    unsigned char c = (unsigned char)prev->p[prev->len - 1];
+    return isalnum(c) || c == ',' || c >= 0x80;
+}
+
 mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
 {
     mn_heading *f = NULL;
@@ -157,7 +168,7 @@ mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
     *nomem = false;
     for (size_t i = 0; i < d->n; i++) {
         mn_heading h;
-        if (!parse_heading(&d->lines[i], &h))
+        if (!parse_heading(&d->lines[i], &h) || sentence_goes_on(d, i))
             continue;
         h.line = i;
         if (!push(&f, &n, &cap, &h)) {

@@ -39,9 +39,31 @@ static size_t header_end(const mn_doc *d, const mn_heading *f, size_t n)
     return n > 0 && f[0].line < limit ? f[0].line : limit;
 }
 
+/* Title words of documents that are not meeting papers (rules, laws,
+ * extracts, guides). */
+static const char *const other_documents[] = {
+    "reglement", "delegeringsreglement", "forskrift", "lov", "lovutdrag", "utdrag", "retningslinjer",
+    "retningsliner", "vedtekter", "vedtekt", "instruks", "veileder", "rettleiar", "rettleiing",
+};
+
+/* True if the document's first filled line names it a document of
+ * another kind ("REGLEMENT FOR KOMMUNESTYRET", "UTDRAG - REGLAR OM …"). */
+static bool other_document(const mn_doc *d)
+{
+    size_t i = msk_mn_next_filled(d, 0);
+    if (i >= d->n)
+        return false;
+    for (size_t k = 0; k < MN_N_OF(other_documents); k++)
+        if (msk_mn_starts_word_ci(d->lines[i].p, d->lines[i].len, other_documents[k]))
+            return true;
+    return false;
+}
+
 /* True if the header [0, hend) or the cases mark the text as minutes. */
 static bool reads_as_minutes(const mn_doc *d, size_t hend, size_t n_headings)
 {
+    if (other_document(d))
+        return false;
     if (n_headings > 0)
         return true;
     for (size_t i = 0; i < hend; i++)

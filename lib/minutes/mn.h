@@ -127,6 +127,10 @@ char *msk_mn_organ_name(const char *p, size_t len);
  * when the header names several; *conf 0..1. */
 char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *conf);
 
+/* The kommune a text names ("Kontrollutvalget i Selbu kommune" → "Selbu"),
+ * NULL if none. */
+char *msk_mn_kommune_in(const char *p, size_t len);
+
 /* True if line text is a document-type word or label (Møteprotokoll,
  * MØTEINNKALLING, Møtestad, …), also with letters lost by a broken font. */
 bool msk_mn_is_label_word(const char *p, size_t len);
