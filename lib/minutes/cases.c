@@ -501,6 +501,8 @@ bool msk_mn_cases(const mn_doc *d, int year, bool minutes, motesok_minutes *m)
     }
     pair_columns(d, f, n);
     int heads = msk_mn_head_count(d, 0, n ? f[0].line : d->n);
+    if (heads < 0)
+        heads = msk_mn_first_head_count(d); /* stated in the first case */
     bool ok = n == 0 || choose_sections(d, f, n, year, section);
     for (size_t k = 0; k < n && ok; k++) {
         size_t s = section[k];

@@ -165,6 +165,12 @@ static bool adoption_in(const char *p, size_t len)
     return false;
 }
 
+/* A proposal to postpone: a deferral when the same sentence adopts it. */
+static const char *const postpone_proposals[] = {
+    "framlegg om utsetjing", "framlegg om å utsetje", "forslag om utsettelse",
+    "forslag om å utsette", "utsetjingsframlegg", "utsettelsesforslag",
+};
+
 /* True if the line says the case was postponed or withdrawn. */
 static bool deferral(const char *p, size_t len)
 {
@@ -173,7 +179,9 @@ static bool deferral(const char *p, size_t len)
     if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
         return false;
     return starts_any(p, len, starts, MN_N_OF(starts)) ||
-           has_any(p, len, deferred_words, MN_N_OF(deferred_words));
+           has_any(p, len, deferred_words, MN_N_OF(deferred_words)) ||
+           (has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) &&
+            adopt_verb_at(p, len) < len);
 }
 
 /* True if a paragraph starting at l continues a numbered or lettered list
@@ -295,6 +303,8 @@ static size_t read_block(const mn_doc *d, size_t i, size_t end, size_t at, msk_b
     return j;
 }
 
+static int head_count_before(const char *p, size_t len);
+
 /* ---- votes ----------------------------------------------------------------- */
 
 /* Read a number at p[*i] (at most 3 digits); -1 if none. */
@@ -381,8 +391,43 @@ static int against_only(const char *p, size_t len)
     return -1;
 }
 
-/* A head count in a line ("30 representanter stemte", "31 til stede"); -1. */
+/* The count N of "til stede: N av M" or "møtte N" at p[i] (after the
+ * words), -1 if none. */
+static int count_after_words(const char *p, size_t len, size_t i)
+{
+    static const char *const words[] = {"til stede", "til stades", "tilstede", "møtte", "møtande medlemer",
+                                        "møtende medlemmer"};
+    for (size_t k = 0; k < MN_N_OF(words); k++) {
+        if (!msk_mn_starts_word_ci(p + i, len - i, words[k]))
+            continue;
+        size_t j = i + strlen(words[k]);
+        while (j < len && (p[j] == ' ' || p[j] == ':'))
+            j++;
+        int n = read_count(p, len, &j);
+        while (j < len && p[j] == ' ')
+            j++;
+        bool of = msk_mn_starts_word_ci(p + j, len - j, "av");
+        if (n > 0 && (of || k == 3 || j >= len || p[j] == '.'))
+            return n;
+    }
+    return -1;
+}
+
+/* A head count in a line ("30 representanter stemte", "31 til stede",
+ * "Til stede: 49 av 49", "møtte 7."); -1. */
 static int head_count(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (i == 0 || p[i - 1] == ' ') {
+            int n = count_after_words(p, len, i);
+            if (n > 0)
+                return n;
+        }
+    return head_count_before(p, len);
+}
+
+/* A head count stated before its words ("31 til stede"); -1. */
+static int head_count_before(const char *p, size_t len)
 {
     static const char *const after[] = {"representanter stemte", "stemte", "til stede", "møtte",
                                         "representantar røysta", "røysta"};
@@ -477,6 +522,16 @@ int msk_mn_head_count(const mn_doc *d, size_t a, size_t b)
         heads = h > 0 ? h : heads;
     }
     return heads;
+}
+
+int msk_mn_first_head_count(const mn_doc *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        int h = d->lines[i].len ? head_count(d->lines[i].p, d->lines[i].len) : -1;
+        if (h > 0)
+            return h;
+    }
+    return -1;
 }
 
 /* The last vote stated in [a, end) outside case-paper sections, after the

@@ -173,6 +173,9 @@ bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_
  * [a, b), -1 if none. */
 int msk_mn_head_count(const mn_doc *d, size_t a, size_t b);
 
+/* The first head count anywhere in d, -1 if none. */
+int msk_mn_first_head_count(const mn_doc *d);
+
 /* True if text reads as a case's result: an adoption, a deferral or a vote. */
 bool msk_mn_result_text(const char *p, size_t len);
 

@@ -376,9 +376,29 @@ static bool lossy_inside(const char *p, size_t len, const char *w)
     return false;
 }
 
+/* True if line text may have lost letters to a broken font: it is in
+ * capitals, or has a one-letter token that no word is ("Kommu e"). */
+static bool lost_letters(const char *p, size_t len)
+{
+    if (msk_mn_shouting(p, len))
+        return true; /* "KONTRO  UTVA ET": capitals, where fonts break */
+    for (size_t i = 0; i < len; i++) {
+        bool start = i == 0 || p[i - 1] == ' ';
+        size_t n = (unsigned char)p[i] >= 0xC3 ? 2 : 1;
+        bool end = i + n >= len || p[i + n] == ' ';
+        if (start && end && isalpha((unsigned char)p[i]) && p[i] != 'i' && p[i] != 'I')
+            return true;
+        if (start && end && n == 2 && (unsigned char)p[i + 1] != 0xA5 && (unsigned char)p[i + 1] != 0x85)
+            return true; /* a lone Æ or Ø (Å is a word) */
+    }
+    return false;
+}
+
 /* Known organ names that a broken font may have damaged. */
 static char *organ_lossy(const mn_line *l)
 {
+    if (!lost_letters(l->p, l->len))
+        return NULL;
     static const char *const known[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
                                         "Kontrollutvalet", "Bystyret", "Fylkestinget",
                                         "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
@@ -451,20 +471,35 @@ static char *organ_in_pieces(const mn_line *l)
     return NULL;
 }
 
+/* True if the line carries a page number ("Side 2 av 6", "side 3"): a
+ * running page header or footer, also where page breaks were lost. */
+static bool page_numbered(const mn_line *l)
+{
+    for (size_t i = 0; i + 6 < l->len; i++)
+        if ((i == 0 || l->p[i - 1] == ' ') && msk_mn_starts_word_ci(l->p + i, l->len - i, "side") &&
+            l->p[i + 4] == ' ' && isdigit((unsigned char)l->p[i + 5]))
+            return true;
+    return false;
+}
+
 /* The organ of a running page header: the first filled line of pages 2
- * and 3, NULL if none names one. */
+ * and 3, or a page-numbered line; NULL if none of the first three names
+ * one. */
 static char *organ_running_header(const mn_doc *d)
 {
-    for (size_t i = 1, pages = 0; i < d->n && pages < 2; i++) {
-        if (d->lines[i].page == d->lines[i - 1].page)
+    for (size_t i = 1, tried = 0; i < d->n && tried < 3; i++) {
+        const mn_line *l = &d->lines[i];
+        bool top = l->page != d->lines[i - 1].page;
+        if (top) {
+            size_t j = msk_mn_next_filled(d, i);
+            l = j < d->n && d->lines[j].page == d->lines[i].page ? &d->lines[j] : NULL;
+        } else if (l->len == 0 || !page_numbered(l)) {
             continue;
-        pages++;
-        size_t j = msk_mn_next_filled(d, i);
-        if (j < d->n && d->lines[j].page == d->lines[i].page) {
-            char *o = organ_in_pieces(&d->lines[j]);
-            if (o != NULL)
-                return o;
         }
+        tried++;
+        char *o = l != NULL ? organ_in_pieces(l) : NULL;
+        if (o != NULL)
+            return o;
     }
     return NULL;
 }
