@@ -150,6 +150,17 @@ static bool merge_table(const mn_doc *d, mn_heading **f, size_t *n, size_t *cap)
     return true;
 }
 
+/* True if line i starts in lower case right under a line whose sentence
+ * has not ended ("… revidert 04.03.2021 i" / "sak 14/21. Spørsmål …"). */
+static bool sentence_goes_on(const mn_doc *d, size_t i)
+{
+    const mn_line *l = &d->lines[i], *prev = i > 0 ? &d->lines[i - 1] : NULL;
+    if (!islower((unsigned char)l->p[0]) || prev == NULL || prev->len == 0)
+        return false;
+    unsigned char c = (unsigned char)prev->p[prev->len - 1];
+    return isalnum(c) || c == ',' || c >= 0x80;
+}
+
 mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
 {
     mn_heading *f = NULL;
@@ -157,7 +168,7 @@ mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
     *nomem = false;
     for (size_t i = 0; i < d->n; i++) {
         mn_heading h;
-        if (!parse_heading(&d->lines[i], &h))
+        if (!parse_heading(&d->lines[i], &h) || sentence_goes_on(d, i))
             continue;
         h.line = i;
         if (!push(&f, &n, &cap, &h)) {
@@ -322,24 +333,74 @@ static char *number_text(const mn_heading *h)
     return msk_strdup(buf);
 }
 
-/* Fill case c from heading h, whose text runs up to line end (exclusive). */
-static bool fill_case(const mn_doc *d, const mn_heading *h, size_t end, int year, motesok_case *c)
+/* Column (in characters) of byte p on the raw line that starts at raw. */
+static size_t column(const char *raw, const char *p)
+{
+    size_t c = 0;
+    for (const char *q = raw; q < p; q++)
+        c += ((unsigned char)*q & 0xC0) != 0x80;
+    return c;
+}
+
+/* The result cell of a saksliste row ("PS 62/15  Årsregnskap 2014
+ * Innstillingen vedtatt med" / "22 mot 13 stemmer" below it in its
+ * column): cut from h's title, joined into out with the lines under it;
+ * returns the first line after them, or h->line + 1 with out empty. */
+static size_t row_result(const mn_doc *d, mn_heading *h, size_t end, msk_buf *out)
+{
+    const char *t = h->title, *gap = NULL;
+    for (size_t i = 0; t != NULL && i + 3 < h->title_len && gap == NULL; i++)
+        if (t[i] == ' ' && t[i + 1] == ' ' && t[i + 2] == ' ')
+            gap = t + i;
+    if (gap == NULL)
+        return h->line + 1;
+    const char *cell = gap;
+    while (*cell == ' ')
+        cell++;
+    const mn_line *l = &d->lines[h->line];
+    size_t col = column(d->text + l->off, cell), j = h->line + 1;
+    msk_buf_append(out, cell, (size_t)(l->p + l->len - cell));
+    for (; j < end && d->lines[j].len > 0; j++) {
+        const mn_line *m = &d->lines[j];
+        size_t indent = column(d->text + m->off, m->p);
+        if (indent < 20 || indent + 4 < col)
+            break;
+        msk_buf_append(out, " ", 1);
+        msk_buf_append(out, m->p, m->len);
+    }
+    if (out->data == NULL || !msk_mn_result_text(out->data, out->len)) {
+        out->len = 0;
+        return h->line + 1;
+    }
+    h->title_len = (size_t)(gap - t);
+    return j;
+}
+
+/* Fill case c from heading h, whose text runs up to line end (exclusive);
+ * heads is the meeting's head count (-1 if unknown). */
+static bool fill_case(const mn_doc *d, const mn_heading *h0, size_t end, int year, int heads,
+                      motesok_case *c)
 {
     char key[KEY_MAX];
     size_t body = 0;
-    const mn_line *first = &d->lines[h->line], *last = &d->lines[end - 1];
-    if (!msk_mn_number_key(&h->num, year, key, sizeof key))
-        snprintf(key, sizeof key, "%.*s", (int)h->num.alen, h->num.a);
+    mn_heading h = *h0;
+    msk_buf row = {.max = 4096};
+    size_t after_row = row_result(d, &h, end, &row);
+    const mn_line *first = &d->lines[h.line], *last = &d->lines[end - 1];
+    if (!msk_mn_number_key(&h.num, year, key, sizeof key))
+        snprintf(key, sizeof key, "%.*s", (int)h.num.alen, h.num.a);
     c->key = msk_strdup(key);
-    c->number = number_text(h);
-    c->title = case_title(d, h, end, &body);
+    c->number = number_text(&h);
+    c->title = case_title(d, &h, end, &body);
     c->start = first->off;
     c->end = last->end;
     c->page_first = first->page;
     c->page_last = last->page;
-    if (c->key == NULL || c->number == NULL || c->title == NULL)
-        return false;
-    return msk_mn_decide(d, body < end ? body : end, end, c);
+    body = body > after_row ? body : after_row;
+    bool ok = c->key != NULL && c->number != NULL && c->title != NULL &&
+              msk_mn_decide(d, body < end ? body : end, end, row.len ? row.data : NULL, row.len, heads, c);
+    msk_buf_free(&row);
+    return ok;
 }
 
 /* ---- the cases of a document --------------------------------------------------- */
@@ -439,13 +500,16 @@ bool msk_mn_cases(const mn_doc *d, int year, bool minutes, motesok_minutes *m)
         return false;
     }
     pair_columns(d, f, n);
+    int heads = msk_mn_head_count(d, 0, n ? f[0].line : d->n);
+    if (heads < 0)
+        heads = msk_mn_first_head_count(d); /* stated in the first case */
     bool ok = n == 0 || choose_sections(d, f, n, year, section);
     for (size_t k = 0; k < n && ok; k++) {
         size_t s = section[k];
         if (s == n)
             continue;
         size_t end = s + 1 < n ? f[s + 1].line : d->n;
-        ok = fill_case(d, &f[s], end, year, &m->cases[m->n_cases]);
+        ok = fill_case(d, &f[s], end, year, heads, &m->cases[m->n_cases]);
         m->n_cases++;
     }
     free(f);

@@ -32,16 +32,18 @@ static const char *const adopt_words[] = {
     "vedtatt", "vedteke", "vedteken", "vedtekne", "vedtok", "godkjent", "godkjend", "godkjende",
     "godkjente", "tatt til orientering", "teke til orientering", "teken til orientering",
     "tatt til etterretning", "teke til etterretning", "tiltrådt", "tiltredd", "tatt til følge",
-    "teke til følgje",
+    "teke til følgje", "tekne til orientering", "teke til vitande", "teken til vitande",
+    "tekne til vitande", "tatt til vitende", "valgt", "valde", "vald", "valt",
 };
 static const char *const adopt_subjects[] = {
     "innstilling", "forslag", "framlegg", "tilråding", "saken", "saka", "vedtak", "protokoll",
-    "referat", "innkalling", "sakliste", "saksliste", "orientering", "enstemmig", "samrøystes",
+    "referat", "innkalling", "sakliste", "saksliste", "orientering", "møtebok", "enstemmig", "samrøystes",
     "einstemmig", "utvalet", "utvalget", "styret", "rådet", "skapet", "tinget", "komit",
 };
 static const char *const adopt_starts[] = {
     "Vedtatt", "Vedteke", "Godkjent", "Godkjend", "Enstemmig", "Einstemmig", "Samrøystes",
     "Tatt til orientering", "Teke til orientering", "Tas til orientering", "Tatt til etterretning",
+    "Teke til vitande", "Teken til vitande",
 };
 static const char *const rejected_words[] = {
     "falt", " fall ", "fall.", "avvist", "ikke vedtatt", "ikkje vedteke", "nedstemt", "ikkje godkjent",
@@ -130,6 +132,47 @@ static bool adoption(const char *p, size_t len)
     return has_any(p, v, adopt_subjects, MN_N_OF(adopt_subjects));
 }
 
+/* True if p starts with a capital letter or a digit (ASCII or Æ Ø Å). */
+static bool capital_or_digit(const char *p, size_t len)
+{
+    unsigned char c = (unsigned char)p[0];
+    if (isupper(c) || isdigit(c))
+        return true;
+    return c == 0xC3 && len > 1 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9E;
+}
+
+/* Length of the sentence at p[0..len): through a '.', '!' or '?' that a
+ * blank and a capital follow, else the whole text. */
+static size_t sentence_len(const char *p, size_t len)
+{
+    for (size_t i = 0; i + 2 < len; i++)
+        if ((p[i] == '.' || p[i] == '!' || p[i] == '?') && p[i + 1] == ' ' &&
+            capital_or_digit(p + i + 2, len - i - 2))
+            return i + 1;
+    return len;
+}
+
+/* True if some sentence of p[0..len) states an adoption (a rejected
+ * proposal in one sentence does not hide the adoption in the next). */
+static bool adoption_in(const char *p, size_t len)
+{
+    for (size_t s = 0; s < len;) {
+        size_t n = sentence_len(p + s, len - s);
+        if (adoption(p + s, n))
+            return true;
+        s += n;
+        while (s < len && p[s] == ' ')
+            s++;
+    }
+    return false;
+}
+
+/* A proposal to postpone: a deferral when the same sentence adopts it. */
+static const char *const postpone_proposals[] = {
+    "framlegg om utsetjing", "framlegg om å utsetje", "forslag om utsettelse",
+    "forslag om å utsette", "utsetjingsframlegg", "utsettelsesforslag",
+};
+
 /* True if the line says the case was postponed or withdrawn. */
 static bool deferral(const char *p, size_t len)
 {
@@ -138,7 +181,45 @@ static bool deferral(const char *p, size_t len)
     if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
         return false;
     return starts_any(p, len, starts, MN_N_OF(starts)) ||
-           has_any(p, len, deferred_words, MN_N_OF(deferred_words));
+           has_any(p, len, deferred_words, MN_N_OF(deferred_words)) ||
+           (has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) &&
+            adopt_verb_at(p, len) < len);
+}
+
+/* True if a paragraph starting at l continues a numbered or lettered list
+ * ("2.", "b)", "- "). */
+static bool list_item(const mn_line *l)
+{
+    size_t i = 0;
+    while (i < l->len && i < 3 && isalnum((unsigned char)l->p[i]))
+        i++;
+    if (i > 0 && i < l->len && (l->p[i] == '.' || l->p[i] == ')') && i < 3)
+        return true;
+    return l->p[0] == '-' || l->p[0] == '*' || (unsigned char)l->p[0] == 0xE2;
+}
+
+/* Kind of a label line without a colon: a proposal or decision word
+ * counts only among its first three words or as its last word
+ * ("Kommunestyrets vedtak", "Et samrøystes utval vedtok"), not inside a
+ * phrase ("Hjemmetjenester og vedtak om helsetjenester"). */
+static line_kind bare_label_kind(const char *p, size_t len)
+{
+    line_kind k = label_kind(p, len);
+    if (k != K_PROPOSAL && k != K_DECISION)
+        return k;
+    size_t head = 0, last = 0;
+    for (int w = 0; w < 3 && head < len; w++) {
+        while (head < len && p[head] == ' ')
+            head++;
+        while (head < len && p[head] != ' ')
+            head++;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (p[i] == ' ')
+            last = i + 1;
+    if (label_kind(p, head) == k || label_kind(p + last, len - last) == k)
+        return k;
+    return K_TEXT;
 }
 
 /* Offset of a label colon in l (within LABEL_WORDS words), or 0 if none. */
@@ -152,6 +233,8 @@ static size_t label_colon(const mn_line *l)
         return 0; /* "slikt vedtak:" inside a proposal continues it */
     if (at + 1 < l->len && isdigit((unsigned char)c[1]))
         return 0; /* a time "kl. 10:00" */
+    if (sentence_len(l->p, at) < at)
+        return 0; /* "Innstillingen ble vedtatt. Valgt som leder:" is a statement */
     return at;
 }
 
@@ -169,11 +252,11 @@ static line_kind classify(const mn_line *l, size_t *text_at)
     }
     if (deferral(l->p, l->len))
         return K_DEFERRED;
-    if (adoption(l->p, l->len))
+    if (adoption_in(l->p, l->len))
         return K_ADOPTED;
     bool bare = msk_mn_words(l->p, l->len) <= 6 && l->p[l->len - 1] != '.' &&
-                !islower((unsigned char)l->p[0]);
-    return bare ? label_kind(l->p, l->len) : K_TEXT;
+                !islower((unsigned char)l->p[0]) && !list_item(l);
+    return bare ? bare_label_kind(l->p, l->len) : K_TEXT;
 }
 
 bool msk_mn_block_label(const mn_line *l)
@@ -183,18 +266,6 @@ bool msk_mn_block_label(const mn_line *l)
         return false;
     line_kind k = classify(l, &at);
     return k == K_PROPOSAL || k == K_DECISION || k == K_NARRATIVE || k == K_MEETING;
-}
-
-/* True if a paragraph starting at l continues a numbered or lettered list
- * ("2.", "b)", "- "). */
-static bool list_item(const mn_line *l)
-{
-    size_t i = 0;
-    while (i < l->len && i < 3 && isalnum((unsigned char)l->p[i]))
-        i++;
-    if (i > 0 && i < l->len && (l->p[i] == '.' || l->p[i] == ')') && i < 3)
-        return true;
-    return l->p[0] == '-' || l->p[0] == '*' || (unsigned char)l->p[0] == 0xE2;
 }
 
 /* Append the block opened at line i (text from offset at) to out; returns
@@ -233,6 +304,8 @@ static size_t read_block(const mn_doc *d, size_t i, size_t end, size_t at, msk_b
     }
     return j;
 }
+
+static int head_count_before(const char *p, size_t len);
 
 /* ---- votes ----------------------------------------------------------------- */
 
@@ -320,8 +393,43 @@ static int against_only(const char *p, size_t len)
     return -1;
 }
 
-/* A head count in a line ("30 representanter stemte", "31 til stede"); -1. */
+/* The count N of "til stede: N av M" or "møtte N" at p[i] (after the
+ * words), -1 if none. */
+static int count_after_words(const char *p, size_t len, size_t i)
+{
+    static const char *const words[] = {"til stede", "til stades", "tilstede", "møtte", "møtande medlemer",
+                                        "møtende medlemmer"};
+    for (size_t k = 0; k < MN_N_OF(words); k++) {
+        if (!msk_mn_starts_word_ci(p + i, len - i, words[k]))
+            continue;
+        size_t j = i + strlen(words[k]);
+        while (j < len && (p[j] == ' ' || p[j] == ':'))
+            j++;
+        int n = read_count(p, len, &j);
+        while (j < len && p[j] == ' ')
+            j++;
+        bool of = msk_mn_starts_word_ci(p + j, len - j, "av");
+        if (n > 0 && (of || k == 3 || j >= len || p[j] == '.'))
+            return n;
+    }
+    return -1;
+}
+
+/* A head count in a line ("30 representanter stemte", "31 til stede",
+ * "Til stede: 49 av 49", "møtte 7."); -1. */
 static int head_count(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (i == 0 || p[i - 1] == ' ') {
+            int n = count_after_words(p, len, i);
+            if (n > 0)
+                return n;
+        }
+    return head_count_before(p, len);
+}
+
+/* A head count stated before its words ("31 til stede"); -1. */
+static int head_count_before(const char *p, size_t len)
 {
     static const char *const after[] = {"representanter stemte", "stemte", "til stede", "møtte",
                                         "representantar røysta", "røysta"};
@@ -350,24 +458,24 @@ static int head_count(const char *p, size_t len)
     return found;
 }
 
-/* The vote a line states, if any; a vote on a rejected proposal is none. */
-static bool line_vote(const mn_line *l, motesok_vote *v)
+/* The vote one sentence states, if any; a vote on a rejected proposal is none. */
+static bool sentence_vote(const char *p, size_t len, motesok_vote *v)
 {
     static const char *const unanimous[] = {"enstemmig", "einstemmig", "samrøystes", "samrøysta",
                                             "mot 0 stemmer", "uten stemmer mot"};
-    if (has_any(l->p, l->len, rejected_words, MN_N_OF(rejected_words)))
+    if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
         return false;
     int yes, no;
-    if (count_vote(l->p, l->len, &yes, &no) && yes > no) {
+    if (count_vote(p, len, &yes, &no) && yes > no) {
         *v = (motesok_vote){no == 0 ? MOTESOK_VOTE_UNANIMOUS : MOTESOK_VOTE_MAJORITY, yes, no};
         return true;
     }
-    if (has_any(l->p, l->len, unanimous, MN_N_OF(unanimous))) {
-        int n = unanimous_count(l->p, l->len);
+    if (has_any(p, len, unanimous, MN_N_OF(unanimous))) {
+        int n = unanimous_count(p, len);
         *v = (motesok_vote){MOTESOK_VOTE_UNANIMOUS, n, n >= 0 ? 0 : -1};
         return true;
     }
-    no = adoption(l->p, l->len) ? against_only(l->p, l->len) : -1;
+    no = adoption(p, len) ? against_only(p, len) : -1;
     if (no > 0) {
         *v = (motesok_vote){MOTESOK_VOTE_MAJORITY, -1, no};
         return true;
@@ -375,13 +483,67 @@ static bool line_vote(const mn_line *l, motesok_vote *v)
     return false;
 }
 
-/* The last vote stated in [a, end) outside case-paper sections; a vote
- * given only "against" takes its for-count from a head count nearby. */
-static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end)
+/* The last vote the sentences of p[0..len) state into v; true if any. */
+static bool text_vote(const char *p, size_t len, motesok_vote *v)
 {
-    motesok_vote v = {MOTESOK_VOTE_NONE, -1, -1};
-    bool narrative = false;
+    bool found = false;
+    for (size_t s = 0; s < len;) {
+        size_t n = sentence_len(p + s, len - s);
+        found = sentence_vote(p + s, n, v) || found;
+        s += n;
+        while (s < len && p[s] == ' ')
+            s++;
+    }
+    return found;
+}
+
+/* A vote whose sentence runs from line l into line next ("vedteke med 4" /
+ * "mot 1 røyst."): the last sentence of l joined to the first of next. */
+static bool wrapped_vote(const mn_line *l, const mn_line *next, motesok_vote *v)
+{
+    char buf[256];
+    size_t s = 0;
+    if (l->p[l->len - 1] == '.' || next->len == 0)
+        return false;
+    for (size_t n; s < l->len && (n = sentence_len(l->p + s, l->len - s)) < l->len - s;)
+        s += n + 1;
+    size_t a = l->len - s < 120 ? l->len - s : 120;
+    size_t b = sentence_len(next->p, next->len);
+    b = b < 120 ? b : 120;
+    memcpy(buf, l->p + l->len - a, a);
+    buf[a] = ' ';
+    memcpy(buf + a + 1, next->p, b);
+    return sentence_vote(buf, a + 1 + b, v);
+}
+
+int msk_mn_head_count(const mn_doc *d, size_t a, size_t b)
+{
     int heads = -1;
+    for (size_t i = a; i < b && i < d->n; i++) {
+        int h = d->lines[i].len ? head_count(d->lines[i].p, d->lines[i].len) : -1;
+        heads = h > 0 ? h : heads;
+    }
+    return heads;
+}
+
+int msk_mn_first_head_count(const mn_doc *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        int h = d->lines[i].len ? head_count(d->lines[i].p, d->lines[i].len) : -1;
+        if (h > 0)
+            return h;
+    }
+    return -1;
+}
+
+/* The last vote stated in [a, end) outside case-paper sections, after the
+ * row's result rv; a vote given only "against" takes its for-count from a
+ * head count nearby, else from the meeting's (heads, -1 if unknown). */
+static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vote rv, int heads)
+{
+    motesok_vote v = rv;
+    bool narrative = false;
+    int near = -1;
     for (size_t i = a; i < end; i++) {
         const mn_line *l = &d->lines[i];
         size_t at;
@@ -393,9 +555,12 @@ static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end)
         if (narrative)
             continue;
         int h = head_count(l->p, l->len);
-        heads = h > 0 ? h : heads;
-        line_vote(l, &v);
+        near = h > 0 ? h : near;
+        text_vote(l->p, l->len, &v);
+        if (i + 1 < end)
+            wrapped_vote(l, &d->lines[i + 1], &v);
     }
+    heads = near > 0 ? near : heads;
     if (v.outcome == MOTESOK_VOTE_MAJORITY && v.votes_for < 0 && heads > v.votes_against)
         v.votes_for = heads - v.votes_against;
     return v;
@@ -407,8 +572,50 @@ static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end)
 typedef struct reading {
     msk_buf proposal, decision;
     const mn_line *statement; /* last adoption statement */
+    const mn_line *noted;     /* "Orienteringa vert teken til vitande" outside a proposal */
     bool deferred;
 } reading;
+
+/* Present-tense notings that stand as the decision when a case has no
+ * proposal, decision block or adoption statement. */
+static const char *const noted_words[] = {
+    "tas til orientering", "tas til etterretning", "vert teke til orientering",
+    "vert teken til orientering", "vert teke til vitande", "vert teken til vitande",
+    "blir tatt til orientering", "tas til vitende",
+};
+
+/* Read a proposal block opened at line i into r (only the first is kept);
+ * an adoption right under an empty proposal label is the earlier body's
+ * ("Formannskapets innstilling:" / "Rådmannens innstilling enstemmig
+ * vedtatt"), not this meeting's. Returns the next line to read. */
+static size_t read_proposal(const mn_doc *d, size_t i, size_t end, size_t at, reading *r)
+{
+    msk_buf skip = {.max = BLOCK_MAX};
+    msk_buf *out = r->proposal.len == 0 ? &r->proposal : &skip;
+    size_t before = out->len;
+    size_t next = read_block(d, i, end, at, out, false);
+    bool empty = out->len <= before + 1;
+    msk_buf_free(&skip);
+    size_t j = msk_mn_next_filled(d, next);
+    size_t t;
+    if (empty && j < end && classify(&d->lines[j], &t) == K_ADOPTED)
+        return j + 1;
+    return next;
+}
+
+/* Take the statement after a meeting label ("Votering: Innstillingen
+ * enstemmig vedtatt.") into r. */
+static void read_meeting_tail(const mn_line *l, size_t at, reading *r)
+{
+    const char *p = l->p + at;
+    size_t n = l->len - at;
+    if (n == 0)
+        return;
+    if (deferral(p, n))
+        r->deferred = true;
+    else if (adoption_in(p, n))
+        r->statement = l;
+}
 
 /* Take the line at i into r; returns the index of the next line to read. */
 static size_t read_line(const mn_doc *d, size_t i, size_t end, bool *narrative, reading *r)
@@ -420,22 +627,20 @@ static size_t read_line(const mn_doc *d, size_t i, size_t end, bool *narrative, 
         k = K_TEXT; /* a case paper's own conclusion */
     if (k == K_NARRATIVE || k == K_MEETING || k == K_PROPOSAL)
         *narrative = k == K_NARRATIVE;
-    if (k == K_PROPOSAL && r->proposal.len == 0)
-        return read_block(d, i, end, at, &r->proposal, false);
-    if (k == K_PROPOSAL) {
-        msk_buf skip = {.max = BLOCK_MAX};
-        size_t next = read_block(d, i, end, at, &skip, false);
-        msk_buf_free(&skip);
-        return next;
-    }
+    if (k == K_PROPOSAL)
+        return read_proposal(d, i, end, at, r);
     if (k == K_DECISION) {
         *narrative = false;
         return read_block(d, i, end, at, &r->decision, true);
     }
+    if (k == K_MEETING && at < l->len)
+        read_meeting_tail(l, at, r);
     if (k == K_ADOPTED && !*narrative)
         r->statement = l;
     if (k == K_DEFERRED && !*narrative)
         r->deferred = true;
+    if (k == K_TEXT && !*narrative && has_any(l->p, l->len, noted_words, MN_N_OF(noted_words)))
+        r->noted = l;
     return i + 1;
 }
 
@@ -453,25 +658,58 @@ static char *take(const msk_buf *b, bool *nomem)
     return s;
 }
 
-bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, motesok_case *c)
+/* Take a saksliste row's result cell (row, may be NULL) into r; the vote
+ * it states into *v. */
+static void read_row(const char *row, size_t len, mn_line *holder, reading *r, motesok_vote *v)
+{
+    if (row == NULL || len == 0)
+        return;
+    *holder = (mn_line){row, len, 0, 0, 0};
+    if (deferral(row, len))
+        r->deferred = true;
+    else if (adoption_in(row, len))
+        r->statement = holder;
+    text_vote(row, len, v);
+}
+
+/* The decision reading r supports: the decision block, else the adopted
+ * proposal or the adoption statement, else a noting when nothing was
+ * proposed; NULL when deferred. */
+static char *decision_of(const reading *r, const char *proposal, bool *nomem)
+{
+    char *dec = take(&r->decision, nomem);
+    const mn_line *s = r->statement ? r->statement : proposal ? NULL : r->noted;
+    if (dec == NULL && s != NULL && !r->deferred) {
+        dec = proposal && r->statement ? msk_strdup(proposal) : msk_mn_copy_clean(s->p, s->len, BLOCK_MAX);
+        *nomem = *nomem || dec == NULL;
+    }
+    if (r->deferred) {
+        free(dec);
+        dec = NULL;
+    }
+    return dec;
+}
+
+bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_t row_len,
+                   int heads, motesok_case *c)
 {
     reading r = {.proposal = {.max = BLOCK_MAX}, .decision = {.max = BLOCK_MAX}};
     bool narrative = false, nomem = false;
+    mn_line holder;
+    motesok_vote rv = {MOTESOK_VOTE_NONE, -1, -1};
+    read_row(row, row_len, &holder, &r, &rv);
     for (size_t i = a; i < end;)
         i = d->lines[i].len == 0 ? i + 1 : read_line(d, i, end, &narrative, &r);
     c->proposal = take(&r.proposal, &nomem);
-    c->decision = take(&r.decision, &nomem);
-    if (c->decision == NULL && r.statement != NULL && !r.deferred) {
-        c->decision = c->proposal ? msk_strdup(c->proposal)
-                                  : msk_mn_copy_clean(r.statement->p, r.statement->len, BLOCK_MAX);
-        nomem = nomem || c->decision == NULL;
-    }
-    if (r.deferred) {
-        free(c->decision);
-        c->decision = NULL;
-    }
-    c->vote = find_vote(d, a, end);
+    c->decision = decision_of(&r, c->proposal, &nomem);
+    c->vote = find_vote(d, a, end, rv, heads);
     msk_buf_free(&r.proposal);
     msk_buf_free(&r.decision);
     return !nomem;
+}
+
+bool msk_mn_result_text(const char *p, size_t len)
+{
+    motesok_vote v;
+    return deferral(p, len) || adoption_in(p, len) || text_vote(p, len, &v);
 }

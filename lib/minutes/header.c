@@ -57,6 +57,22 @@ static bool other_date_line(const mn_line *l)
     return false;
 }
 
+#define DATE_CONTEXT 60 /* bytes before a date in a flattened line that speak of it */
+
+/* Like other_date_line, but in a flattened line (a page in one line) only
+ * the words just before its first date count. */
+static bool other_date_line_near(const mn_line *l)
+{
+    int y, m, dd;
+    size_t at = 0;
+    if (l->len <= 2 * DATE_CONTEXT ||
+        motesok_parse_date(l->p, l->len, &y, &m, &dd, &at, NULL) != MOTESOK_OK)
+        return other_date_line(l);
+    size_t a = at > DATE_CONTEXT ? at - DATE_CONTEXT : 0;
+    mn_line w = {l->p + a, at - a, 0, 0, 0};
+    return other_date_line(&w);
+}
+
 /* Month of the word at p (full name, any case), 0 if none; *n its length. */
 static int month_at(const char *p, size_t len, size_t *n)
 {
@@ -141,26 +157,48 @@ static bool labelled_date(const mn_doc *d, size_t i, size_t hend, int year_hint,
     return false;
 }
 
+/* The line past the first 40 filled lines (or the end): the top of the
+ * document, where a labelled meeting date may stand below a case line. */
+static size_t top_lines(const mn_doc *d)
+{
+    for (size_t i = 0, filled = 0; i < d->n; i++)
+        if (d->lines[i].len > 0 && ++filled > 40)
+            return i;
+    return d->n;
+}
+
+/* The date after a meeting-date label in lines [a, b) into m; a text that
+ * is no minutes takes only "Møtedato" (a letter's "Dato:" is when it was
+ * written). True if found. */
+static bool labelled_meeting_date(const mn_doc *d, size_t a, size_t b, int year_hint, bool minutes,
+                                  motesok_minutes *m)
+{
+    for (size_t i = a; i < b; i++) {
+        const mn_line *l = &d->lines[i];
+        if (l->len == 0 || !starts_any(l, date_labels, MN_N_OF(date_labels)) || other_date_line(l))
+            continue;
+        if (!minutes && !msk_mn_starts_word_ci(l->p, l->len, "Møtedato"))
+            continue;
+        if (labelled_date(d, i, b, year_hint, m->date)) {
+            m->date_conf = 0.9f;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The meeting date: a labelled date in the header, else a date on a title
  * line with an organ word, else (in minutes) the header's first date that
  * is not a signing or sending date. */
 static void find_date(const mn_doc *d, size_t hend, int year_hint, bool minutes, motesok_minutes *m)
 {
     bool yl;
-    for (size_t i = 0; i < hend; i++) {
-        const mn_line *l = &d->lines[i];
-        if (l->len == 0 || !starts_any(l, date_labels, MN_N_OF(date_labels)) || other_date_line(l))
-            continue;
-        if (!minutes && !msk_mn_starts_word_ci(l->p, l->len, "Møtedato"))
-            continue; /* a letter's "Dato:" is when it was written */
-        if (labelled_date(d, i, hend, year_hint, m->date)) {
-            m->date_conf = 0.9f;
-            return;
-        }
-    }
+    if (labelled_meeting_date(d, 0, hend, year_hint, minutes, m) ||
+        labelled_meeting_date(d, hend, top_lines(d), year_hint, minutes, m))
+        return;
     for (size_t i = 0; i < hend && minutes; i++) {
         const mn_line *l = &d->lines[i];
-        if (l->len == 0 || other_date_line(l))
+        if (l->len == 0 || other_date_line_near(l))
             continue;
         if (line_date(l, year_hint, m->date, &yl)) {
             m->date_conf = yl ? 0.6f : 0.7f;
@@ -170,6 +208,7 @@ static void find_date(const mn_doc *d, size_t hend, int year_hint, bool minutes,
     m->date[0] = '\0';
     m->date_conf = 0.0f;
 }
+
 
 /* ---- attendance and place ------------------------------------------------------ */
 
@@ -279,6 +318,9 @@ bool msk_mn_header(const mn_doc *d, size_t hend, int year_hint, bool minutes, mo
         if (m->organ == NULL)
             m->organ = msk_mn_organ(d, hend, &m->organ_conf);
         m->kommune = msk_mn_kommune(d, hend, m->organ, &m->kommune_conf);
+        if (m->kommune == NULL && table && t.organ != NULL &&
+            (m->kommune = msk_mn_kommune_in(t.organ, t.organ_len)) != NULL)
+            m->kommune_conf = 0.8f;
     }
     m->place = find_field(d, hend, place_labels, MN_N_OF(place_labels));
     m->present = find_field(d, hend, present_labels, MN_N_OF(present_labels));

@@ -39,15 +39,84 @@ static size_t header_end(const mn_doc *d, const mn_heading *f, size_t n)
     return n > 0 && f[0].line < limit ? f[0].line : limit;
 }
 
+/* Title words of documents that are not meeting papers (rules, laws,
+ * extracts, guides). */
+static const char *const other_documents[] = {
+    "reglement", "delegeringsreglement", "forskrift", "lov", "lovutdrag", "utdrag", "retningslinjer",
+    "retningsliner", "vedtekter", "vedtekt", "instruks", "veileder", "rettleiar", "rettleiing",
+};
+
+/* True if the document's first filled line names it a document of
+ * another kind ("REGLEMENT FOR KOMMUNESTYRET", "UTDRAG - REGLAR OM …"). */
+static bool other_document(const mn_doc *d)
+{
+    size_t i = msk_mn_next_filled(d, 0);
+    if (i >= d->n)
+        return false;
+    for (size_t k = 0; k < MN_N_OF(other_documents); k++)
+        if (msk_mn_starts_word_ci(d->lines[i].p, d->lines[i].len, other_documents[k]))
+            return true;
+    return false;
+}
+
 /* True if the header [0, hend) or the cases mark the text as minutes. */
 static bool reads_as_minutes(const mn_doc *d, size_t hend, size_t n_headings)
 {
+    if (other_document(d))
+        return false;
     if (n_headings > 0)
         return true;
     for (size_t i = 0; i < hend; i++)
         if (d->lines[i].len > 0 && meeting_mark(&d->lines[i]))
             return true;
     return false;
+}
+
+#define SUMMONS_LINES 5 /* filled lines at the top that may name a summons */
+
+/* Words that open the title of a summons, and phrases that call a meeting. */
+static const char *const summons_words[] = {"møteinnkalling", "innkalling", "innkalling til"};
+static const char *const summons_phrases[] = {"det innkalles til møte", "det vert kalla inn til møte",
+                                              "det blir kalt inn til møte", "innkallast til møte"};
+
+/* Words of a header line that make the document a record of the meeting. */
+static const char *const record_words[] = {
+    "møteprotokoll", "protokoll", "møtebok", "saksprotokoll", "beslutningsprotokoll",
+    "referat", "utskrift av møtebok", "utskrift av møteprotokoll", "møtereferat",
+};
+
+/* True if the header [0, hend) makes the document a summons that records
+ * no result: a summons title at the top or a call to the meeting, and no
+ * line opening with a record word. */
+static bool summons_only(const mn_doc *d, size_t hend)
+{
+    bool summons = false;
+    for (size_t i = 0, seen = 0; i < hend; i++) {
+        const mn_line *l = &d->lines[i];
+        if (l->len == 0)
+            continue;
+        seen++;
+        for (size_t k = 0; k < MN_N_OF(record_words); k++)
+            if (msk_mn_opens_with(l->p, l->len, record_words[k]))
+                return false;
+        for (size_t k = 0; k < MN_N_OF(summons_words) && seen <= SUMMONS_LINES; k++)
+            if (msk_mn_opens_with(l->p, l->len, summons_words[k]) &&
+                !msk_mn_contains_ci(l->p, l->len, "godkj") && !msk_mn_contains_ci(l->p, l->len, "vedt"))
+                summons = true;
+        for (size_t k = 0; k < MN_N_OF(summons_phrases); k++)
+            summons = summons || msk_mn_contains_ci(l->p, l->len, summons_phrases[k]);
+    }
+    return summons;
+}
+
+/* Nothing is decided at a summons: drop what its case papers adopted
+ * earlier (another body's treatment). */
+static void drop_decisions(motesok_minutes *m)
+{
+    for (size_t i = 0; i < m->n_cases; i++) {
+        free(m->cases[i].decision);
+        m->cases[i].decision = NULL;
+    }
 }
 
 /* Parse d into m; false on allocation failure. */
@@ -58,6 +127,7 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     mn_heading *f = msk_mn_find_headings(d, &n, &nomem);
     size_t hend = header_end(d, f, n);
     bool minutes = reads_as_minutes(d, hend, n);
+    bool summons = summons_only(d, hend);
     free(f);
     if (nomem)
         return false;
@@ -65,7 +135,11 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     msk_mn_header(d, hend, year, minutes, m);
     if (m->date[0] != '\0')
         year = atoi(m->date);
-    return msk_mn_cases(d, year, minutes, m);
+    if (!msk_mn_cases(d, year, minutes, m))
+        return false;
+    if (summons)
+        drop_decisions(m);
+    return true;
 }
 
 motesok_status motesok_minutes_parse(const char *const *pages, const size_t *page_lens,

@@ -127,9 +127,17 @@ char *msk_mn_organ_name(const char *p, size_t len);
  * when the header names several; *conf 0..1. */
 char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *conf);
 
+/* The kommune a text names ("Kontrollutvalget i Selbu kommune" → "Selbu"),
+ * NULL if none. */
+char *msk_mn_kommune_in(const char *p, size_t len);
+
 /* True if line text is a document-type word or label (Møteprotokoll,
  * MØTEINNKALLING, Møtestad, …), also with letters lost by a broken font. */
 bool msk_mn_is_label_word(const char *p, size_t len);
+
+/* True if line text p opens with word w, also when a broken font lost
+ * every copy of one of its letters ("MØTEI  KALLI G Kommunestyret"). */
+bool msk_mn_opens_with(const char *p, size_t len, const char *w);
 
 /* ---- cases.c: case headings, saksliste, case-paper tables ---------------- */
 
@@ -154,9 +162,22 @@ int msk_mn_cases_year(const mn_doc *d);
 
 /* ---- decisions.c: proposal, decision and vote ------------------------------ */
 
-/* Read proposal, decision and vote of the case body lines [a, end) into c;
- * false on allocation failure. */
-bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, motesok_case *c);
+/* Read proposal, decision and vote of the case body lines [a, end) into c,
+ * after the result cell row[0..row_len) of its saksliste row (NULL if
+ * none); heads is the meeting's head count for a vote given only as "mot
+ * N stemmer" (-1 if unknown); false on allocation failure. */
+bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_t row_len,
+                   int heads, motesok_case *c);
+
+/* The last head count ("Av 35 representanter var 35 til stede") in lines
+ * [a, b), -1 if none. */
+int msk_mn_head_count(const mn_doc *d, size_t a, size_t b);
+
+/* The first head count anywhere in d, -1 if none. */
+int msk_mn_first_head_count(const mn_doc *d);
+
+/* True if text reads as a case's result: an adoption, a deferral or a vote. */
+bool msk_mn_result_text(const char *p, size_t len);
 
 /* If line l opens a proposal or decision block, true (a section label
  * that must end a title or a block). */

@@ -29,12 +29,15 @@ static size_t series_word(const char *p, size_t len)
 }
 
 /* Length of an upper-case code of 2–4 ASCII letters at p ("PS", "TEK",
- * "KO", "FT-sak" → 6), 0 if none. */
+ * "KO", "FT-sak" → 6), or of one letter glued by '-' to the digits
+ * ("U-44/19"), 0 if none. */
 static size_t series_code(const char *p, size_t len)
 {
     size_t n = 0;
     while (n < len && n < 5 && isupper((unsigned char)p[n]))
         n++;
+    if (n == 1 && len > 2 && p[1] == '-' && isdigit((unsigned char)p[2]))
+        return 1;
     if (n < 2 || n > 4 || (n < len && isalpha((unsigned char)p[n])))
         return 0;
     if (n + 4 <= len && p[n] == '-' && strncasecmp(p + n + 1, "sak", 3) == 0)

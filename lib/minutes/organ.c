@@ -40,6 +40,7 @@ static const char *const lead_words[] = {
 };
 
 static bool in_list(const char *p, size_t n, const char *const *list, size_t cnt);
+static bool kommune_on_line(const mn_line *l, char **out, bool county_only);
 
 /* True if p[0..len) holds an organ stem. */
 static bool has_organ_stem(const char *p, size_t len)
@@ -104,6 +105,60 @@ bool msk_mn_is_label_word(const char *p, size_t len)
     return false;
 }
 
+/* Length of the first k words of p[0..len) (k >= 1). */
+static size_t first_words(const char *p, size_t len, int k)
+{
+    size_t i = 0;
+    for (int w = 0; w < k && i < len; w++) {
+        while (i < len && p[i] == ' ')
+            i++;
+        while (i < len && p[i] != ' ')
+            i++;
+    }
+    return i;
+}
+
+bool msk_mn_opens_with(const char *p, size_t len, const char *w)
+{
+    if (msk_mn_starts_word_ci(p, len, w))
+        return true;
+    for (int k = 1; k <= 3; k++) {
+        size_t n = first_words(p, len, k);
+        if (lossy_equal(p, n, w))
+            return true;
+        if (n == len)
+            break;
+    }
+    return false;
+}
+
+/* True if the text after a comma in a name goes on listing its fields:
+ * a lower-case word, and "og" within the next four words ("Hovedutvalg
+ * for miljø, idrett og kultur", "Plan-, teknikk- og miljøutvalet"). */
+static bool enumeration_goes_on(const char *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && p[i] == ' ')
+        i++;
+    if (i >= len || !(islower((unsigned char)p[i]) || (unsigned char)p[i] == 0xC3))
+        return false;
+    if ((unsigned char)p[i] == 0xC3 && (i + 1 >= len || (unsigned char)p[i + 1] < 0xA0))
+        return false; /* Æ Ø Å: a capital */
+    for (int w = 0; w < 5 && i < len; w++) {
+        size_t e = i;
+        while (e < len && p[e] != ' ' && p[e] != ',')
+            e++;
+        if (e - i == 2 && !memcmp(p + i, "og", 2))
+            return true;
+        if (e < len && p[e] == ',')
+            return false;
+        i = e;
+        while (i < len && p[i] == ' ')
+            i++;
+    }
+    return false;
+}
+
 /* Byte length of the name at s: up to a date, a dash tail, ':' or ',', or a
  * glued label word ("Kontrollutvalet Møtestad"). */
 static size_t organ_extent(const char *s, size_t len)
@@ -113,12 +168,17 @@ static size_t organ_extent(const char *s, size_t len)
     size_t at = 0;
     if (motesok_parse_date(s, len, &y, &m, &d, &at, NULL) == MOTESOK_OK && at < n)
         n = at;
-    static const char *const cuts[] = {" – ", " - ", " — ", ":", ",", "(", "  ", "\t", " den "};
+    static const char *const cuts[] = {" – ", " - ", " — ", ":", "(", "  ", "\t", " den "};
     for (size_t k = 0; k < MN_N_OF(cuts); k++) {
         const char *c = memmem(s, n, cuts[k], strlen(cuts[k]));
         if (c != NULL)
             n = (size_t)(c - s);
     }
+    for (const char *c = memchr(s, ',', n); c != NULL; c = memchr(c + 1, ',', n - (size_t)(c + 1 - s)))
+        if (!enumeration_goes_on(c + 1, n - (size_t)(c + 1 - s))) {
+            n = (size_t)(c - s);
+            break;
+        }
     for (size_t i = 1; i < n; i++) {
         if (s[i - 1] != ' ')
             continue;
@@ -129,6 +189,8 @@ static size_t organ_extent(const char *s, size_t len)
             }
     }
     const char *in = memmem(s, n, " i ", 3);
+    if (in == NULL && msk_mn_shouting(s, n))
+        in = memmem(s, n, " I ", 3);
     if (in != NULL && in + 3 < s + n && (isupper((unsigned char)in[3]) || (unsigned char)in[3] == 0xC3))
         n = (size_t)(in - s); /* "Kontrollutvalget i Frosta kommune": the kommune follows */
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.' || s[n - 1] == '-'))
@@ -175,10 +237,32 @@ static char *calm_name_min(const char *s, size_t len, size_t min)
     return f;
 }
 
-/* calm_name for organs: names of five bytes or less stay (acronyms). */
+/* The body of a one-word "<organ>møte" name in definite form
+ * ("Representantskapsmøte" → "Representantskapet", "Styremøte" →
+ * "Styret"), in place; names of other shapes stay as they are. */
+static void body_of_meeting(char *name)
+{
+    static const char mote[] = "m\xc3\xb8te"; /* "møte" */
+    size_t n = strlen(name), m = sizeof mote - 1;
+    if (strchr(name, ' ') != NULL || n < m + 4 || strcmp(name + n - m, mote) != 0)
+        return;
+    n -= m;
+    if (name[n - 1] == 's' && name[n - 2] != 's')
+        n--; /* the linking s: "representantskaps" */
+    if (name[n - 1] == 'e')
+        memcpy(name + n, "t", 2);
+    else
+        memcpy(name + n, "et", 3); /* fits: "møte" was longer */
+}
+
+/* calm_name for organs: names of five bytes or less stay (acronyms); a
+ * "<organ>møte" names the body. */
 static char *calm_name(const char *s, size_t len)
 {
-    return calm_name_min(s, len, 6);
+    char *o = calm_name_min(s, len, 6);
+    if (o != NULL)
+        body_of_meeting(o);
+    return o;
 }
 
 /* A valid organ name at s[0..n): a few words, an organ stem or a short
@@ -187,7 +271,7 @@ static char *organ_name(const char *s, size_t n, bool need_stem)
 {
     static const char *const joins[] = {"for", "og", "i", "med", "fra", "frå", "til", "om"};
     const char *sp = memchr(s, ' ', n);
-    if (sp != NULL && sp + 1 < s + n && islower((unsigned char)sp[1]) &&
+    if (sp != NULL && sp > s && sp[-1] != ',' && sp + 1 < s + n && islower((unsigned char)sp[1]) &&
         !in_list(sp + 1, strcspn(sp + 1, " ") < (size_t)(s + n - sp - 1) ? strcspn(sp + 1, " ")
                                                                           : (size_t)(s + n - sp - 1),
                  joins, MN_N_OF(joins)))
@@ -292,9 +376,29 @@ static bool lossy_inside(const char *p, size_t len, const char *w)
     return false;
 }
 
+/* True if line text may have lost letters to a broken font: it is in
+ * capitals, or has a one-letter token that no word is ("Kommu e"). */
+static bool lost_letters(const char *p, size_t len)
+{
+    if (msk_mn_shouting(p, len))
+        return true; /* "KONTRO  UTVA ET": capitals, where fonts break */
+    for (size_t i = 0; i < len; i++) {
+        bool start = i == 0 || p[i - 1] == ' ';
+        size_t n = (unsigned char)p[i] >= 0xC3 ? 2 : 1;
+        bool end = i + n >= len || p[i + n] == ' ';
+        if (start && end && isalpha((unsigned char)p[i]) && p[i] != 'i' && p[i] != 'I')
+            return true;
+        if (start && end && n == 2 && (unsigned char)p[i + 1] != 0xA5 && (unsigned char)p[i + 1] != 0x85)
+            return true; /* a lone Æ or Ø (Å is a word) */
+    }
+    return false;
+}
+
 /* Known organ names that a broken font may have damaged. */
 static char *organ_lossy(const mn_line *l)
 {
+    if (!lost_letters(l->p, l->len))
+        return NULL;
     static const char *const known[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
                                         "Kontrollutvalet", "Bystyret", "Fylkestinget",
                                         "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
@@ -305,15 +409,107 @@ static char *organ_lossy(const mn_line *l)
     return NULL;
 }
 
-/* The organ: a label in the header, a "møte i X" phrase, a title line with
- * an organ word, a damaged known name; NULL when none holds. */
-char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf)
+/* True if the name has a one-letter word other than "i" ("Fylk sutval t"):
+ * a broken font lost letters of it. */
+static bool damaged_name(const char *o)
+{
+    for (const char *p = o; *p != '\0'; p++)
+        if ((p == o || p[-1] == ' ') && isalpha((unsigned char)p[0]) && (p[1] == ' ' || p[1] == '\0') &&
+            *p != 'i' && *p != 'I')
+            return true;
+    return false;
+}
+
+/* True if w stands in p[0..len) as a whole word, capitalised as written. */
+static bool whole_word(const char *p, size_t len, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *q = memmem(p, len, w, n); q != NULL;
+         q = memmem(q + 1, len - (size_t)(q + 1 - p), w, n)) {
+        bool before = q == p || q[-1] == ' ' || q[-1] == '>' || q[-1] == '|';
+        size_t after = (size_t)(q - p) + n;
+        if (before && (after == len || !(isalpha((unsigned char)p[after]) || (unsigned char)p[after] >= 0x80)))
+            return true;
+        if (after >= len)
+            break;
+    }
+    return false;
+}
+
+/* A known organ name standing as a word in a long (flattened) line:
+ * "Rogaland fylkeskommune Politikk > Fylkestinget 25. oktober 2016 …". */
+static char *organ_known_word(const mn_line *l)
+{
+    static const char *const known[] = {
+        "Kommunestyret", "Formannskapet", "Kontrollutvalget", "Kontrollutvalet", "Bystyret",
+        "Fylkestinget", "Fylkesutvalget", "Fylkesutvalet", "Heradsstyret", "Bystyrets formannskap",
+    };
+    for (size_t k = 0; k < MN_N_OF(known); k++)
+        if (whole_word(l->p, l->len, known[k]))
+            return msk_strdup(known[k]);
+    return NULL;
+}
+
+/* The organ in one piece of a running page header cut at dashes, bars and
+ * wide gaps ("Ringebu kommune - Formannskapet 10.05.2007   Side 2 av 6"). */
+static char *organ_in_pieces(const mn_line *l)
+{
+    const char *p = l->p, *e = l->p + l->len;
+    while (p < e) {
+        const char *q = p;
+        while (q < e && *q != '|' && !(q + 2 < e && q[0] == ' ' && (q[1] == '-' || q[1] == ' ') && q[2] == ' ') &&
+               !(q + 4 < e && q[0] == ' ' && (unsigned char)q[1] == 0xE2 && q[4] == ' '))
+            q++;
+        size_t n = q > p ? organ_extent(p, (size_t)(q - p)) : 0;
+        char *o = n > 0 && has_organ_stem(p, n) ? organ_name(p, n, true) : NULL;
+        if (o != NULL)
+            return o;
+        p = q + 1;
+        while (p < e && (*p == ' ' || *p == '-' || *p == '|' || (unsigned char)*p >= 0x80))
+            p++;
+    }
+    return NULL;
+}
+
+/* True if the line carries a page number ("Side 2 av 6", "side 3"): a
+ * running page header or footer, also where page breaks were lost. */
+static bool page_numbered(const mn_line *l)
+{
+    for (size_t i = 0; i + 6 < l->len; i++)
+        if ((i == 0 || l->p[i - 1] == ' ') && msk_mn_starts_word_ci(l->p + i, l->len - i, "side") &&
+            l->p[i + 4] == ' ' && isdigit((unsigned char)l->p[i + 5]))
+            return true;
+    return false;
+}
+
+/* The organ of a running page header: the first filled line of pages 2
+ * and 3, or a page-numbered line; NULL if none of the first three names
+ * one. */
+static char *organ_running_header(const mn_doc *d)
+{
+    for (size_t i = 1, tried = 0; i < d->n && tried < 3; i++) {
+        const mn_line *l = &d->lines[i];
+        bool top = l->page != d->lines[i - 1].page;
+        if (top) {
+            size_t j = msk_mn_next_filled(d, i);
+            l = j < d->n && d->lines[j].page == d->lines[i].page ? &d->lines[j] : NULL;
+        } else if (l->len == 0 || !page_numbered(l)) {
+            continue;
+        }
+        tried++;
+        char *o = l != NULL ? organ_in_pieces(l) : NULL;
+        if (o != NULL)
+            return o;
+    }
+    return NULL;
+}
+
+/* The organ from the header's title lines: a "møte i X" phrase, a title
+ * line with an organ word (a damaged one replaced by the known name a
+ * broken font hid in it), a piece of a running header. */
+static char *organ_from_lines(const mn_doc *d, size_t hend)
 {
     char *o = NULL;
-    for (size_t i = 0; i < hend && o == NULL; i++)
-        if (d->lines[i].len > 0)
-            o = organ_after_label(d, i, hend);
-    *conf = 0.95f;
     for (size_t i = 0, seen = 0; i < hend && seen < ORGAN_LINES && o == NULL; i++) {
         if (d->lines[i].len == 0)
             continue;
@@ -321,6 +517,28 @@ char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf)
         o = organ_after_phrase(&d->lines[i]);
         if (o == NULL)
             o = organ_from_title(&d->lines[i]);
+        if (o != NULL && damaged_name(o)) {
+            free(o);
+            o = organ_lossy(&d->lines[i]);
+        }
+        if (o == NULL)
+            o = organ_in_pieces(&d->lines[i]);
+    }
+    return o;
+}
+
+/* The organ: a label in the header, a phrase or title line, a damaged
+ * known name, a known name inside a flattened line, a running page
+ * header; NULL when none holds. */
+char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf)
+{
+    char *o = NULL;
+    for (size_t i = 0; i < hend && o == NULL; i++)
+        if (d->lines[i].len > 0)
+            o = organ_after_label(d, i, hend);
+    *conf = 0.95f;
+    if (o == NULL) {
+        o = organ_from_lines(d, hend);
         *conf = 0.8f;
     }
     for (size_t i = 0, seen = 0; i < hend && seen < ORGAN_LINES && o == NULL; i++) {
@@ -328,11 +546,24 @@ char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf)
             continue;
         seen++;
         o = organ_lossy(&d->lines[i]);
+        if (o == NULL && d->lines[i].len > 120)
+            o = organ_known_word(&d->lines[i]);
+        *conf = 0.6f;
+    }
+    if (o == NULL) {
+        o = organ_running_header(d);
         *conf = 0.6f;
     }
     if (o == NULL)
         *conf = 0.0f;
     return o;
+}
+
+char *msk_mn_kommune_in(const char *p, size_t len)
+{
+    mn_line l = {p, len, 0, 0, 0};
+    char *k = NULL;
+    return kommune_on_line(&l, &k, false) ? k : NULL;
 }
 
 /* ---- kommune ------------------------------------------------------------------- */

@@ -17,7 +17,8 @@ static const struct { const char *label; enum col col; } labels[] = {
     {"Utvalgssaksnr", C_NUMBER}, {"Utvalssaksnr", C_NUMBER}, {"Utvalgssak", C_NUMBER},
     {"Utvalssak", C_NUMBER}, {"Saksnr.", C_NUMBER}, {"Saksnr", C_NUMBER}, {"Saknr", C_NUMBER},
     {"Sak nr.", C_NUMBER}, {"Behandles i utvalg", C_ORGAN}, {"Utvalg", C_ORGAN},
-    {"Utval", C_ORGAN}, {"Møtedato", C_DATE}, {"Dato", C_DATE}, {"Type", C_TYPE},
+    {"Utval", C_ORGAN}, {"Saksgang", C_ORGAN}, {"Behandlet av", C_ORGAN}, {"Behandla av", C_ORGAN},
+    {"Handsama av", C_ORGAN}, {"Møtedato", C_DATE}, {"Dato", C_DATE}, {"Type", C_TYPE},
     {"Sakstype", C_TYPE},
 };
 
@@ -79,8 +80,11 @@ static bool stacked(const mn_doc *d, size_t i, mn_table *t)
     enum col cols[MAX_COLS];
     size_t k = 0, j = i;
     while (j < d->n && k < MAX_COLS && d->lines[j].len > 0 &&
-           (cols[k] = label_col(d->lines[j].p, d->lines[j].len)) != C_NONE)
+           (cols[k] = label_col(d->lines[j].p, d->lines[j].len)) != C_NONE) {
+        if (k > 0 && cols[k] == cols[k - 1])
+            cols[k - 1] = cols[k], k--; /* "Saksgang" over "Utvalg": a heading, no column */
         k++, j++;
+    }
     if (k < 2)
         return false;
     j = msk_mn_next_filled(d, j);
