@@ -253,6 +253,7 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
     }
     json_t *facets = json_object_get(res, "facets");
     render_facet(out, "Organ", json_object_get(facets, "organ"));
+    render_facet(out, "Kommune", json_object_get(facets, "kommune"));
     render_facet(out, "År", json_object_get(facets, "year"));
 }
 

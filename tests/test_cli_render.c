@@ -48,6 +48,41 @@ static void test_cli_snippet_text_marks_and_entities(void **state)
     free(t);
 }
 
+/* A hit with a kommune and a case that has only a proposal; a document
+ * whose cases carry proposals, decisions and votes. */
+static const char proposal_json[] =
+    "{\"query\":\"tomt\",\"total\":1,\"offset\":0,\"limit\":10,\"took_ms\":0.5,"
+    "\"suggestion\":null,\"hits\":[{\"rank\":1,\"score\":2.0,\"id\":\"c\",\"path\":\"/m/f.txt\","
+    "\"title\":\"Møteprotokoll\",\"organ\":\"Formannskapet\",\"kommune\":\"Ringsaker\","
+    "\"date\":\"2009-03-12\",\"page\":null,\"case\":{\"number\":\"57/09\",\"title\":\"Tomt\","
+    "\"proposal\":\"Kommunen kjøper tomta.\",\"decision\":null,\"vote\":{\"outcome\":null,"
+    "\"for\":null,\"against\":null}},\"snippet\":\"\"}],"
+    "\"facets\":{\"organ\":{\"Formannskapet\":1},\"kommune\":{\"Ringsaker\":1},\"year\":{}}}";
+static const char document_json[] =
+    "{\"id\":\"c\",\"path\":\"/m/f.txt\",\"title\":\"Møteprotokoll\",\"organ\":\"Formannskapet\","
+    "\"kommune\":\"Ringsaker\",\"date\":\"2009-03-12\",\"cases\":["
+    "{\"number\":\"56/09\",\"title\":\"Brannstasjon\",\"proposal\":\"Bygg ny.\",\"decision\":\"Bygg ny"
+    " i Moelv.\",\"vote\":{\"outcome\":\"flertall\",\"for\":15,\"against\":12},\"page\":1},"
+    "{\"number\":\"57/09\",\"title\":\"Tomt\",\"proposal\":\"Kjøp tomta.\",\"decision\":null,"
+    "\"vote\":{\"outcome\":null,\"for\":null,\"against\":null},\"page\":1}]}";
+
+static void test_cli_render_proposal_is_not_a_decision(void **state)
+{
+    (void)state;
+    char *s = render(cli_render_search, proposal_json, false);
+    assert_non_null(strstr(s, "Formannskapet · Ringsaker · 2009-03-12 · sak 57/09 Tomt"));
+    assert_non_null(strstr(s, "    Innstilling: Kommunen kjøper tomta.\n"));
+    assert_null(strstr(s, "Vedtak"));
+    assert_non_null(strstr(s, "Kommune: Ringsaker (1)"));
+    free(s);
+    s = render(cli_render_document, document_json, false);
+    assert_non_null(strstr(s, "Kommune:"));
+    assert_non_null(strstr(s, "Innstilling: Bygg ny.\n"));
+    assert_non_null(strstr(s, "Vedtak (15 mot 12): Bygg ny i Moelv.\n"));
+    assert_non_null(strstr(s, "Innstilling: Kjøp tomta.\n"));
+    free(s);
+}
+
 static void test_cli_render_search_plain(void **state)
 {
     (void)state;
@@ -178,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cli_snippet_text_marks_and_entities),
         cmocka_unit_test(test_cli_render_search_plain),
+        cmocka_unit_test(test_cli_render_proposal_is_not_a_decision),
         cmocka_unit_test(test_cli_render_search_no_hits_and_suggestion),
         cmocka_unit_test(test_cli_render_wraps_long_snippets),
         cmocka_unit_test(test_cli_render_cuts_long_decision),
