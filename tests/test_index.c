@@ -528,6 +528,34 @@ static void test_index_kommune_case_keys_and_votes(void **state)
                                                           .decisions = true}), 1);
 }
 
+static void test_index_totals_exact_only_when_asked(void **state)
+{
+    fixture *f = *state;
+    enum { FILES = 150 };
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    for (int i = 0; i < FILES; i++) {
+        char name[32], text[96], path[160];
+        snprintf(name, sizeof name, "f%03d.txt", i);
+        snprintf(text, sizeof text, "Referat nummer %d om brøyting og veg.\n", i);
+        write_doc(f, name, text, path);
+        motesok_file_result res;
+        assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
+    }
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    /* a page of 5 checks 105 matches: the total past them is an estimate */
+    json_t *j = search_json(f, (motesok_search_request){.query = "brøyting", .limit = 5});
+    assert_true(json_is_false(json_object_get(j, "total_exact")));
+    assert_int_equal(json_array_size(json_object_get(j, "hits")), 5);
+    json_decref(j);
+    j = search_json(f, (motesok_search_request){.query = "brøyting", .limit = 5,
+                                               .exact_total = true});
+    assert_true(json_is_true(json_object_get(j, "total_exact")));
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), FILES);
+    json_decref(j);
+}
+
 static void test_index_open_refuses_second_writer(void **state)
 {
     fixture *f = *state;
@@ -552,6 +580,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_new_shard_count_rebuilds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_old_layout_is_rebuilt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_kommune_case_keys_and_votes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_totals_exact_only_when_asked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
