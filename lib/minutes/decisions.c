@@ -239,7 +239,7 @@ static size_t label_colon(const mn_line *l)
 }
 
 /* Classify line l; *text_at receives where text after a label starts. */
-static line_kind classify(const mn_line *l, size_t *text_at)
+static line_kind classify_now(const mn_line *l, size_t *text_at)
 {
     *text_at = l->len;
     size_t colon = label_colon(l);
@@ -257,6 +257,18 @@ static line_kind classify(const mn_line *l, size_t *text_at)
     bool bare = msk_mn_words(l->p, l->len) <= 6 && l->p[l->len - 1] != '.' &&
                 !islower((unsigned char)l->p[0]) && !list_item(l);
     return bare ? bare_label_kind(l->p, l->len) : K_TEXT;
+}
+
+/* classify_now, once per line: a case body is read in several passes.
+ * The cache lives in the line, which belongs to one parse. */
+static line_kind classify(const mn_line *l, size_t *text_at)
+{
+    mn_line *m = (mn_line *)l;
+    if (m->kind_plus1 == 0) {
+        m->kind_plus1 = (unsigned char)(classify_now(l, &m->kind_at) + 1);
+    }
+    *text_at = m->kind_at;
+    return (line_kind)(m->kind_plus1 - 1);
 }
 
 bool msk_mn_block_label(const mn_line *l)
@@ -664,7 +676,7 @@ static void read_row(const char *row, size_t len, mn_line *holder, reading *r, m
 {
     if (row == NULL || len == 0)
         return;
-    *holder = (mn_line){row, len, 0, 0, 0};
+    *holder = (mn_line){row, len, 0, 0, 0, 0, 0};
     if (deferral(row, len))
         r->deferred = true;
     else if (adoption_in(row, len))

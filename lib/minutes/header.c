@@ -69,7 +69,7 @@ static bool other_date_line_near(const mn_line *l)
         motesok_parse_date(l->p, l->len, &y, &m, &dd, &at, NULL) != MOTESOK_OK)
         return other_date_line(l);
     size_t a = at > DATE_CONTEXT ? at - DATE_CONTEXT : 0;
-    mn_line w = {l->p + a, at - a, 0, 0, 0};
+    mn_line w = {l->p + a, at - a, 0, 0, 0, 0, 0};
     return other_date_line(&w);
 }
 

@@ -110,7 +110,7 @@ static bool add_line(mn_doc *d, size_t *cap, size_t s, size_t e, size_t page)
         a++;
     while (b > a && blank_ch(d->text[b - 1]))
         b--;
-    d->lines[d->n++] = (mn_line){d->text + a, b - a, s, e, page};
+    d->lines[d->n++] = (mn_line){d->text + a, b - a, s, e, page, 0, 0};
     return true;
 }
 

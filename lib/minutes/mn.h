@@ -21,6 +21,9 @@ typedef struct mn_line {
     size_t off;     /* offset of the raw line in the joined text */
     size_t end;     /* offset just past the raw line */
     size_t page;    /* 1-based */
+    /* what decisions.c made of the line, computed once (0: not yet) */
+    unsigned char kind_plus1;
+    size_t kind_at;
 } mn_line;
 
 /* The pages joined by '\f' into one copy (same length, flattened pages split

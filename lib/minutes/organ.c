@@ -561,7 +561,7 @@ char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf)
 
 char *msk_mn_kommune_in(const char *p, size_t len)
 {
-    mn_line l = {p, len, 0, 0, 0};
+    mn_line l = {p, len, 0, 0, 0, 0, 0};
     char *k = NULL;
     return kommune_on_line(&l, &k, false) ? k : NULL;
 }
