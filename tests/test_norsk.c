@@ -16,7 +16,7 @@
 #include "motesok/extract.h"
 #include "motesok/xapian.h"
 #include "norsk.h"
-#include "shim_internal.h"
+#include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
 #define DATA_DIR MOTESOK_SOURCE_DIR "/data"

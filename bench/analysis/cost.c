@@ -26,7 +26,7 @@
 #include "internal.h"
 #include "motesok/extract.h"
 #include "motesok/xapian.h"
-#include "shim_internal.h"
+#include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
 enum { PLAIN, NORSK };

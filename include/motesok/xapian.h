@@ -1,4 +1,4 @@
-/* Møtesøk — a thin C API over the Xapian C++ library (lib/xapian_shim.cc).
+/* Møtesøk — a thin C API over the Xapian C++ library (lib/xapian/shim.cc).
  *
  * No C++ exception crosses this boundary: every function catches everything
  * and maps it to a status (DatabaseLockError → ERR_DB_LOCKED,

@@ -3,7 +3,7 @@
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
 #include "norsk.h"
-#include "shim_internal.h"
+#include "xapian/shim_internal.h"
 #include "motesok/xapian.h"
 
 #include <utf8proc.h>
@@ -471,7 +471,7 @@ motesok_status replace_doc(motesok_xwriter *w, const char *id_term, const Xapian
 
 } // namespace
 
-// ---- test hooks (lib/shim_internal.h) -------------------------------------
+// ---- test hooks (lib/xapian/shim_internal.h) ------------------------------
 
 motesok_status msk_shim_map_thrown(int which, const char *path, motesok_error *err) noexcept
 {
