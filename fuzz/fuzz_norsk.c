@@ -5,7 +5,7 @@
  * (scripts/fuzz.sh does) so that the shipped data and hunspell-no load. */
 #include "internal.h"
 #include "motesok/extract.h"
-#include "norsk.h"
+#include "analysis/norsk.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include "motesok/index.h"
 #include "motesok/minutes.h"
 #include "motesok/schema.h"
-#include "norsk.h"
+#include "analysis/norsk.h"
 #include "motesok/store.h"
 #include "motesok/xapian.h"
 #include "shards.h"

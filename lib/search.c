@@ -2,7 +2,7 @@
  * (include/motesok/search.h, DESIGN.md "HTTP API"). Every JSON object is
  * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
-#include "norsk.h"
+#include "analysis/norsk.h"
 #include "motesok/minutes.h"
 #include "motesok/schema.h"
 #include "motesok/search.h"

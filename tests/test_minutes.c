@@ -1,4 +1,4 @@
-/* Tests for lib/dates.c and lib/minutes/: a table of date forms, the
+/* Tests for lib/analysis/dates.c and lib/minutes/: a table of date forms, the
  * hand-checked truth table of the five real minutes in corpus/, and
  * minutes of other layouts under tests/data/minutes/. */
 #include <stdarg.h>

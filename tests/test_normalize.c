@@ -1,5 +1,6 @@
-/* Tests for lib/normalize.c: motesok_normalize_text on real Norwegian text,
- * every kind of character it must change, and hostile bytes. */
+/* Tests for lib/analysis/normalize.c: motesok_normalize_text on real
+ * Norwegian text, every kind of character it must change, and hostile
+ * bytes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

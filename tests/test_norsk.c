@@ -1,4 +1,4 @@
-/* Tests for the Norwegian analysis: lib/norsk.c (the data, compound
+/* Tests for the Norwegian analysis: lib/analysis/norsk.c (the data, compound
  * splitting) and the shim's use of it (stems, compound parts, synonyms,
  * spelling), on the shipped data/norsk files and Debian's hunspell-no. */
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 #include "internal.h"
 #include "motesok/extract.h"
 #include "motesok/xapian.h"
-#include "norsk.h"
+#include "analysis/norsk.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 

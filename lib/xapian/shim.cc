@@ -2,7 +2,7 @@
 // Every extern "C" function is noexcept and funnels any exception through
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
-#include "norsk.h"
+#include "analysis/norsk.h"
 #include "xapian/shim_internal.h"
 #include "motesok/xapian.h"
 
@@ -34,9 +34,9 @@
 // our own: "aa" read as "å", Snowball (Norwegian), then the stem of a
 // Nynorsk word replaced by that of its Bokmål twin (data/norsk/nynorsk.txt),
 // so that tenestene and tjenesten meet. Stopwords from data/norsk. Compounds
-// are split with lib/norsk.c: documents get the stems of their parts as
-// extra terms (motesok_xdoc_analyse), queries search a compound OR all its
-// parts (rewrite_query).
+// are split with lib/analysis/norsk.c: documents get the stems of their
+// parts as extra terms (motesok_xdoc_analyse), queries search a compound OR
+// all its parts (rewrite_query).
 namespace {
 
 // "aa" as "å", the spelling of names before 1917 (Aasheim, Åsheim).

@@ -1,7 +1,7 @@
 /* Text normalisation before analysis (motesok_normalize_text in extract.h). */
 #include "internal.h"
 #include "motesok/extract.h"
-#include "norsk.h"
+#include "analysis/norsk.h"
 
 #include <stdlib.h>
 #include <string.h>
