@@ -10,7 +10,7 @@
 #include "motesok/store.h"
 #include "motesok/xapian.h"
 #include "shards.h"
-#include "worker.h"
+#include "extract/worker.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* Tests for lib/extract_text.c and lib/extract_pdf.c: real bytes in every
+/* Tests for lib/extract/text.c and lib/extract/pdf.c: real bytes in every
  * encoding (encoded by glibc's iconv, and by hand), real PDFs made by cairo
  * in the test, damaged by cutting, and encrypted by qpdf. */
 #include <stdarg.h>
