@@ -3,11 +3,11 @@
  * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
 #include "analysis/norsk.h"
-#include "motesok/minutes.h"
-#include "motesok/schema.h"
+#include "minutes/minutes.h"
+#include "schema.h"
 #include "motesok/search.h"
-#include "motesok/store.h"
-#include "motesok/xapian.h"
+#include "store.h"
+#include "xapian/xapian.h"
 #include "shards.h"
 
 #include <ctype.h>

@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "motesok/detect.h"
-#include "motesok/extract.h"
+#include "detect.h"
+#include "extract/extract.h"
 #include "test_tmpdir.h"
 
 /* What every encoding must decode to (Windows-1252 has the en dash and €). */

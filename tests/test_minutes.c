@@ -12,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "motesok/extract.h"
-#include "motesok/minutes.h"
+#include "extract/extract.h"
+#include "minutes/minutes.h"
 
 static void test_parse_date_forms(void **state)
 {

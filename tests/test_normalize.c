@@ -12,7 +12,7 @@
 #include <utf8proc.h>
 
 #include "internal.h"
-#include "motesok/extract.h"
+#include "extract/extract.h"
 
 /* Normalise in (len bytes) and assert the exact result and its length. */
 static void assert_normalizes(const char *in, size_t len, const char *want)

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "motesok/extract.h"
-#include "motesok/xapian.h"
+#include "extract/extract.h"
+#include "xapian/xapian.h"
 #include "analysis/norsk.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"

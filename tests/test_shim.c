@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include "motesok/motesok.h"
+#include "schema.h"
+#include "xapian/xapian.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 

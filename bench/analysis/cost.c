@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "motesok/extract.h"
-#include "motesok/xapian.h"
+#include "extract/extract.h"
+#include "xapian/xapian.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 

@@ -1,6 +1,7 @@
-/* Text normalisation before analysis (motesok_normalize_text in extract.h). */
+/* Text normalisation before analysis (motesok_normalize_text in
+ * lib/extract/extract.h). */
 #include "internal.h"
-#include "motesok/extract.h"
+#include "extract/extract.h"
 #include "analysis/norsk.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Plain-text extraction: encoding detection and decoding to UTF-8, reading
- * files, and the shared pieces of motesok_text (include/motesok/extract.h). */
+ * files, and the shared pieces of motesok_text (lib/extract/extract.h). */
 #include "extract/extract_internal.h"
 
 #include <errno.h>

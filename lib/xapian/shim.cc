@@ -1,10 +1,10 @@
-// The C API over Xapian (include/motesok/xapian.h): the only C++ in Møtesøk.
+// The C API over Xapian (lib/xapian/xapian.h): the only C++ in Møtesøk.
 // Every extern "C" function is noexcept and funnels any exception through
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
 #include "analysis/norsk.h"
 #include "xapian/shim_internal.h"
-#include "motesok/xapian.h"
+#include "xapian/xapian.h"
 
 #include <utf8proc.h>
 #include <xapian.h>

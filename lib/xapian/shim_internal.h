@@ -2,7 +2,7 @@
 #ifndef MSK_SHIM_INTERNAL_H
 #define MSK_SHIM_INTERNAL_H
 
-#include "motesok/xapian.h"
+#include "xapian/xapian.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -9,7 +9,8 @@
 #define MOTESOK_EXTRACT_H
 
 #include "motesok/common.h"
-#include "motesok/detect.h"
+#include "motesok/index.h" /* motesok_extract_limits */
+#include "detect.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,13 +26,6 @@ typedef struct motesok_text {
     char *encoding;     /* source encoding: "UTF-8", "UTF-16LE", "WINDOWS-1252", "ISO-8859-1", "PDF" */
     int64_t created;    /* PDF creation date (Unix seconds), or -1 */
 } motesok_text;
-
-/* Limits that keep hostile input bounded. Zero fields take the defaults. */
-typedef struct motesok_extract_limits {
-    size_t max_input_bytes; /* default 256 MiB (PDF) / 32 MiB (text) */
-    size_t max_text_bytes;  /* extracted UTF-8, default 32 MiB */
-    size_t max_pages;       /* default 10000 */
-} motesok_extract_limits;
 
 /* Decode plain text of len bytes. charset_hint (may be NULL) is libmagic's
  * guess; the BOM and UTF-8 validity are checked first. Binary data (NUL
@@ -59,12 +53,6 @@ MOTESOK_API motesok_status motesok_extract_file(const char *path,
                                                 const motesok_extract_limits *lim,
                                                 motesok_text **out,
                                                 motesok_error *err);
-
-/* Run this process as an extraction worker ("PROGRAM --extract-worker
- * MEMORY_MIB", as started by the indexer): limit its own memory, then
- * detect and extract the files asked for on stdin, answering on stdout,
- * until end of input. Returns the exit code. */
-MOTESOK_API int motesok_extract_worker_main(int argc, char **argv);
 
 /* Release extracted text (NULL is fine). */
 MOTESOK_API void motesok_text_free(motesok_text *t);
