@@ -1,5 +1,5 @@
 /* libFuzzer target: the Norwegian date finder on arbitrary bytes. */
-#include "motesok/minutes.h"
+#include "minutes/minutes.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target: the minutes structure parser on arbitrary bytes
  * (normalised first, as the indexer does; form feeds split pages). */
-#include "motesok/extract.h"
-#include "motesok/minutes.h"
+#include "extract/extract.h"
+#include "minutes/minutes.h"
 
 #include <stdint.h>
 #include <stdlib.h>

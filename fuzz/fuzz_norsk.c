@@ -4,8 +4,8 @@
  * splitter, with the invariants of a split checked. Set MOTESOK_DATA_DIR
  * (scripts/fuzz.sh does) so that the shipped data and hunspell-no load. */
 #include "internal.h"
-#include "motesok/extract.h"
-#include "norsk.h"
+#include "extract/extract.h"
+#include "analysis/norsk.h"
 
 #include <stdint.h>
 #include <stdlib.h>

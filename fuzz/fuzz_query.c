@@ -3,7 +3,7 @@
  * itself, on any bytes, against a small real Xapian index built once.
  * Set MOTESOK_DATA_DIR (scripts/fuzz.sh does). */
 #include "internal.h"
-#include "motesok/xapian.h"
+#include "xapian/xapian.h"
 
 #include <stdint.h>
 #include <stdio.h>

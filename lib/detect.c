@@ -1,6 +1,6 @@
-/* File type detection by content with libmagic (include/motesok/detect.h). */
+/* File type detection by content with libmagic (lib/detect.h). */
 #include "internal.h"
-#include "motesok/detect.h"
+#include "detect.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,16 +1,16 @@
 /* Building and updating an index directory: the Xapian database and the
  * SQLite store, kept consistent batch by batch (see include/motesok/index.h). */
 #include "internal.h"
-#include "motesok/detect.h"
-#include "motesok/extract.h"
+#include "detect.h"
+#include "extract/extract.h"
 #include "motesok/index.h"
-#include "motesok/minutes.h"
-#include "motesok/schema.h"
-#include "norsk.h"
-#include "motesok/store.h"
-#include "motesok/xapian.h"
+#include "minutes/minutes.h"
+#include "schema.h"
+#include "analysis/norsk.h"
+#include "store.h"
+#include "xapian/xapian.h"
 #include "shards.h"
-#include "worker.h"
+#include "extract/worker.h"
 
 #include <errno.h>
 #include <inttypes.h>

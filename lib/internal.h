@@ -7,6 +7,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Marks the motesok_ functions of the internal headers in lib/ (xapian/,
+ * store, detect, extract/, minutes/): shared between the modules, linked
+ * into the tests as objects, never exported from libmotesok.so. Only the
+ * MOTESOK_API functions of include/motesok/ are. */
+#define MSK_INTERNAL __attribute__((visibility("hidden")))
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -2,12 +2,12 @@
  * (include/motesok/search.h, DESIGN.md "HTTP API"). Every JSON object is
  * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
-#include "norsk.h"
-#include "motesok/minutes.h"
-#include "motesok/schema.h"
+#include "analysis/norsk.h"
+#include "minutes/minutes.h"
+#include "schema.h"
 #include "motesok/search.h"
-#include "motesok/store.h"
-#include "motesok/xapian.h"
+#include "store.h"
+#include "xapian/xapian.h"
 #include "shards.h"
 
 #include <ctype.h>

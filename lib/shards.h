@@ -16,7 +16,7 @@
 #define MSK_SHARDS_H
 
 #include "motesok/common.h"
-#include "motesok/xapian.h"
+#include "xapian/xapian.h"
 
 #ifdef __cplusplus
 extern "C" {

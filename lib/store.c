@@ -1,6 +1,6 @@
-/* The SQLite metadata store (include/motesok/store.h): one row per file. */
+/* The SQLite metadata store (lib/store.h): one row per file. */
 #include "internal.h"
-#include "motesok/store.h"
+#include "store.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

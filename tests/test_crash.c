@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "motesok/motesok.h"
+#include "store.h"
 #include "shards.h"
 #include "test_tmpdir.h"
 

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "motesok/detect.h"
+#include "detect.h"
 #include "test_tmpdir.h"
 
 static const char norsk[] = "Rådmannsutvalget – møte på Gjøvik: æøå ÆØÅ\n";

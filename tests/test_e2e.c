@@ -657,7 +657,7 @@ static void test_e2e_bad_inputs(void **state)
 /* Hostile files are contained: one that hangs the extractor, one that
  * crashes it and one that eats memory each cost only themselves. The
  * misbehaviour is injected into the real worker processes
- * (MOTESOK_TEST_FAULT, see lib/worker.c), as no file at hand reliably
+ * (MOTESOK_TEST_FAULT, see lib/extract/worker.c), as no file at hand reliably
  * hangs or crashes poppler. */
 static void test_e2e_hostile_files_contained(void **state)
 {
@@ -689,7 +689,8 @@ static void test_e2e_hostile_files_contained(void **state)
     /* SIGSEGV, or SIGABRT when a sanitizer catches the fault first */
     assert_non_null(strstr(c.err, "b-crash.pdf: the extractor crashed on this file (signal "));
     /* Stopped by its memory limit; sanitized builds have no address-space
-     * limit (lib/worker.c) and stop it by the RSS limit or the clock. */
+     * limit (lib/extract/worker.c) and stop it by the RSS limit or the
+     * clock. */
     assert_true(strstr(c.err, "c-hog.pdf: the extractor crashed on this file") != NULL ||
                 strstr(c.err, "c-hog.pdf: extraction took longer than 2 s") != NULL);
     assert_non_null(strstr(c.err, "6 indexed, 0 unchanged, 3 failed"));

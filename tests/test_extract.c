@@ -1,4 +1,4 @@
-/* Tests for lib/extract_text.c and lib/extract_pdf.c: real bytes in every
+/* Tests for lib/extract/text.c and lib/extract/pdf.c: real bytes in every
  * encoding (encoded by glibc's iconv, and by hand), real PDFs made by cairo
  * in the test, damaged by cutting, and encrypted by qpdf. */
 #include <stdarg.h>
@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "motesok/detect.h"
-#include "motesok/extract.h"
+#include "detect.h"
+#include "extract/extract.h"
 #include "test_tmpdir.h"
 
 /* What every encoding must decode to (Windows-1252 has the en dash and €). */

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "motesok/motesok.h"
+#include "schema.h"
+#include "store.h"
 #include "shards.h"
 #include "test_tmpdir.h"
 

@@ -1,4 +1,4 @@
-/* Tests for lib/dates.c and lib/minutes/: a table of date forms, the
+/* Tests for lib/analysis/dates.c and lib/minutes/: a table of date forms, the
  * hand-checked truth table of the five real minutes in corpus/, and
  * minutes of other layouts under tests/data/minutes/. */
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "motesok/extract.h"
-#include "motesok/minutes.h"
+#include "extract/extract.h"
+#include "minutes/minutes.h"
 
 static void test_parse_date_forms(void **state)
 {

@@ -1,5 +1,6 @@
-/* Tests for lib/normalize.c: motesok_normalize_text on real Norwegian text,
- * every kind of character it must change, and hostile bytes. */
+/* Tests for lib/analysis/normalize.c: motesok_normalize_text on real
+ * Norwegian text, every kind of character it must change, and hostile
+ * bytes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +12,7 @@
 #include <utf8proc.h>
 
 #include "internal.h"
-#include "motesok/extract.h"
+#include "extract/extract.h"
 
 /* Normalise in (len bytes) and assert the exact result and its length. */
 static void assert_normalizes(const char *in, size_t len, const char *want)

@@ -1,4 +1,4 @@
-/* Tests for the Norwegian analysis: lib/norsk.c (the data, compound
+/* Tests for the Norwegian analysis: lib/analysis/norsk.c (the data, compound
  * splitting) and the shim's use of it (stems, compound parts, synonyms,
  * spelling), on the shipped data/norsk files and Debian's hunspell-no. */
 #include <stdarg.h>
@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "motesok/extract.h"
-#include "motesok/xapian.h"
-#include "norsk.h"
-#include "shim_internal.h"
+#include "extract/extract.h"
+#include "xapian/xapian.h"
+#include "analysis/norsk.h"
+#include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
 #define DATA_DIR MOTESOK_SOURCE_DIR "/data"

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-#include "motesok/schema.h"
+#include "schema.h"
 #include "motesok/search.h"
-#include "motesok/store.h"
-#include "motesok/xapian.h"
+#include "store.h"
+#include "xapian/xapian.h"
 #include "test_tmpdir.h"
 
 /* ======================================================================== */

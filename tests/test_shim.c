@@ -1,4 +1,4 @@
-/* Tests for lib/xapian_shim.cc through its C API, on real Xapian databases
+/* Tests for lib/xapian/shim.cc through its C API, on real Xapian databases
  * in a temporary folder. This file is plain C and includes the whole public
  * API, so the headers are checked as C too. */
 #include <stdarg.h>
@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 
 #include "motesok/motesok.h"
-#include "shim_internal.h"
+#include "schema.h"
+#include "xapian/xapian.h"
+#include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
 /* ---- fixture and helpers -------------------------------------------------- */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "motesok/store.h"
+#include "store.h"
 #include "test_tmpdir.h"
 
 typedef struct fixture {

@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "motesok/extract.h"
-#include "motesok/xapian.h"
-#include "shim_internal.h"
+#include "extract/extract.h"
+#include "xapian/xapian.h"
+#include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
 enum { PLAIN, NORSK };

@@ -6,7 +6,9 @@
  * Prints one Markdown table per truth file; -v lists every miss.
  * motesok-bench-minutes --dump FILE... prints what the reader found. */
 #define _GNU_SOURCE
-#include <motesok/motesok.h>
+#include "detect.h"
+#include "extract/extract.h"
+#include "minutes/minutes.h"
 
 #include <stdio.h>
 #include <stdlib.h>

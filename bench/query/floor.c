@@ -19,9 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "motesok/schema.h"
+#include "schema.h"
 #include "motesok/search.h"
-#include "motesok/xapian.h"
+#include "xapian/xapian.h"
 
 typedef struct run {
     const char *index;

@@ -24,7 +24,6 @@
 #define MOTESOK_INDEX_H
 
 #include "motesok/common.h"
-#include "motesok/extract.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,11 +32,18 @@ extern "C" {
 typedef struct motesok_index motesok_index;
 typedef struct motesok_job motesok_job;
 
+/* Limits that keep hostile input bounded. Zero fields take the defaults. */
+typedef struct motesok_extract_limits {
+    size_t max_input_bytes; /* default 256 MiB (PDF) / 32 MiB (text) */
+    size_t max_text_bytes;  /* extracted UTF-8, default 32 MiB */
+    size_t max_pages;       /* default 10000 */
+} motesok_extract_limits;
+
 /* Options; zero fields take the defaults. */
 typedef struct motesok_index_options {
     size_t batch_files;            /* files per commit, default 200 */
     size_t batch_bytes;            /* extracted bytes per commit, default 64 MiB */
-    motesok_extract_limits limits; /* see extract.h */
+    motesok_extract_limits limits; /* see above */
     bool retry_failed;             /* re-read unchanged files that failed before */
     const char *worker_exe;        /* extract in worker processes of this program
                                       ("exe --extract-worker MIB"); NULL: in-process */
@@ -130,6 +136,12 @@ MOTESOK_API motesok_status motesok_index_sweep(motesok_index *idx,
  * when final is true. */
 MOTESOK_API motesok_status motesok_index_commit(motesok_index *idx, bool final,
                                                 motesok_error *err);
+
+/* Run this process as an extraction worker ("PROGRAM --extract-worker
+ * MEMORY_MIB", as started by the indexer): limit its own memory, then
+ * detect and extract the files asked for on stdin, answering on stdout,
+ * until end of input. Returns the exit code. */
+MOTESOK_API int motesok_extract_worker_main(int argc, char **argv);
 
 /* Static name of an outcome: "unchanged", "indexed", "failed", "unsupported". */
 MOTESOK_API const char *motesok_outcome_name(motesok_outcome o);

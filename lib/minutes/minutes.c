@@ -1,4 +1,4 @@
-/* Minutes structure (include/motesok/minutes.h): the pipeline over the
+/* Minutes structure (lib/minutes/minutes.h): the pipeline over the
  * modules of lib/minutes/ — lines, numbers, header, cases, decisions. */
 #include "minutes/mn.h"
 

@@ -5,7 +5,7 @@
 #define MSK_MINUTES_MN_H
 
 #include "internal.h"
-#include "motesok/minutes.h"
+#include "minutes/minutes.h"
 
 #include <stdbool.h>
 #include <stddef.h>

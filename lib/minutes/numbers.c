@@ -1,5 +1,5 @@
 /* Case numbers: recognition at the start of a row and normalisation into
- * keys (motesok_case_key in include/motesok/minutes.h). */
+ * keys (motesok_case_key in lib/minutes/minutes.h). */
 #include "minutes/mn.h"
 
 #include <ctype.h>

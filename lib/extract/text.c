@@ -1,6 +1,6 @@
 /* Plain-text extraction: encoding detection and decoding to UTF-8, reading
- * files, and the shared pieces of motesok_text (include/motesok/extract.h). */
-#include "extract_internal.h"
+ * files, and the shared pieces of motesok_text (lib/extract/extract.h). */
+#include "extract/extract_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@ static const uint16_t cp1252_high[32] = {
 };
 
 /* ---------------------------------------------------------------------
- * motesok_text and the helpers shared with extract_pdf.c
+ * motesok_text and the helpers shared with pdf.c
  * --------------------------------------------------------------------- */
 
 void motesok_text_free(motesok_text *t)

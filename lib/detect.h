@@ -7,6 +7,7 @@
 #define MOTESOK_DETECT_H
 
 #include "motesok/common.h"
+#include "internal.h" /* MSK_INTERNAL */
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,28 +31,28 @@ typedef struct motesok_detection {
 } motesok_detection;
 
 /* Create a detector with libmagic's default database loaded. */
-MOTESOK_API motesok_status motesok_detector_open(motesok_detector **out,
-                                                 motesok_error *err);
+MSK_INTERNAL motesok_status motesok_detector_open(motesok_detector **out,
+                                                  motesok_error *err);
 
 /* Release a detector (NULL is fine). */
-MOTESOK_API void motesok_detector_close(motesok_detector *d);
+MSK_INTERNAL void motesok_detector_close(motesok_detector *d);
 
 /* Detect the type of len bytes of content. */
-MOTESOK_API motesok_status motesok_detect_buffer(motesok_detector *d,
-                                                 const void *buf, size_t len,
-                                                 motesok_detection *out,
-                                                 motesok_error *err);
+MSK_INTERNAL motesok_status motesok_detect_buffer(motesok_detector *d,
+                                                  const void *buf, size_t len,
+                                                  motesok_detection *out,
+                                                  motesok_error *err);
 
 /* Detect the type of a file from its first MiB (follows no symlinks itself:
  * the caller decides what to open). A directory, FIFO or device is
  * UNSUPPORTED with an "inode/..." MIME type; open or read errors ERR_IO. */
-MOTESOK_API motesok_status motesok_detect_file(motesok_detector *d,
-                                               const char *path,
-                                               motesok_detection *out,
-                                               motesok_error *err);
+MSK_INTERNAL motesok_status motesok_detect_file(motesok_detector *d,
+                                                const char *path,
+                                                motesok_detection *out,
+                                                motesok_error *err);
 
 /* Static name of a kind: "unsupported", "pdf", "text", "empty". */
-MOTESOK_API const char *motesok_kind_name(motesok_kind kind);
+MSK_INTERNAL const char *motesok_kind_name(motesok_kind kind);
 
 #ifdef __cplusplus
 }

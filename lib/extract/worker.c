@@ -1,5 +1,5 @@
 /* Extraction worker processes: the protocol, the worker loop and the
- * client that enforces time and memory limits (lib/worker.h).
+ * client that enforces time and memory limits (lib/extract/worker.h).
  *
  * Protocol, all integers little-endian on the same machine (native order):
  *   request:  u32 path length, path bytes, u64 max_input, u64 max_text,
@@ -9,7 +9,7 @@
  *             (length 0xFFFFFFFF for none), str encoding, i64 created
  *   where str is u32 length + bytes. */
 #define _GNU_SOURCE /* pipe2 */
-#include "worker.h"
+#include "extract/worker.h"
 
 #include <errno.h>
 #include <fcntl.h>

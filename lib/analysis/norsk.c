@@ -1,5 +1,5 @@
-/* Norwegian language data for the analyser (lib/norsk.h). */
-#include "norsk.h"
+/* Norwegian language data for the analyser (lib/analysis/norsk.h). */
+#include "analysis/norsk.h"
 
 #include <errno.h>
 #include <fcntl.h>

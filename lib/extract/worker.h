@@ -5,8 +5,8 @@
 #define MSK_WORKER_H
 
 #include "internal.h"
-#include "motesok/detect.h"
-#include "motesok/extract.h"
+#include "detect.h"
+#include "extract/extract.h"
 
 typedef struct msk_worker msk_worker;
 

@@ -1,7 +1,8 @@
-/* Text normalisation before analysis (motesok_normalize_text in extract.h). */
+/* Text normalisation before analysis (motesok_normalize_text in
+ * lib/extract/extract.h). */
 #include "internal.h"
-#include "motesok/extract.h"
-#include "norsk.h"
+#include "extract/extract.h"
+#include "analysis/norsk.h"
 
 #include <stdlib.h>
 #include <string.h>

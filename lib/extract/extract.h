@@ -9,7 +9,9 @@
 #define MOTESOK_EXTRACT_H
 
 #include "motesok/common.h"
-#include "motesok/detect.h"
+#include "internal.h" /* MSK_INTERNAL */
+#include "motesok/index.h" /* motesok_extract_limits */
+#include "detect.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,56 +28,43 @@ typedef struct motesok_text {
     int64_t created;    /* PDF creation date (Unix seconds), or -1 */
 } motesok_text;
 
-/* Limits that keep hostile input bounded. Zero fields take the defaults. */
-typedef struct motesok_extract_limits {
-    size_t max_input_bytes; /* default 256 MiB (PDF) / 32 MiB (text) */
-    size_t max_text_bytes;  /* extracted UTF-8, default 32 MiB */
-    size_t max_pages;       /* default 10000 */
-} motesok_extract_limits;
-
 /* Decode plain text of len bytes. charset_hint (may be NULL) is libmagic's
  * guess; the BOM and UTF-8 validity are checked first. Binary data (NUL
  * bytes outside UTF-16) gives ERR_UNSUPPORTED; undecodable data
  * ERR_ENCODING; over a limit ERR_TOO_BIG. */
-MOTESOK_API motesok_status motesok_extract_text_buffer(const void *buf, size_t len,
-                                                       const char *charset_hint,
-                                                       const motesok_extract_limits *lim,
-                                                       motesok_text **out,
-                                                       motesok_error *err);
+MSK_INTERNAL motesok_status motesok_extract_text_buffer(const void *buf, size_t len,
+                                                        const char *charset_hint,
+                                                        const motesok_extract_limits *lim,
+                                                        motesok_text **out,
+                                                        motesok_error *err);
 
 /* Extract a PDF from memory, one string per page. Password-protected
  * PDFs give ERR_ENCRYPTED, damaged ones ERR_PARSE, PDFs whose pages hold
  * no text at all ERR_NO_TEXT. poppler's own log messages (GLib domain
  * "Poppler") are kept off stderr for the whole process. */
-MOTESOK_API motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
-                                                      const motesok_extract_limits *lim,
-                                                      motesok_text **out,
-                                                      motesok_error *err);
+MSK_INTERNAL motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
+                                                       const motesok_extract_limits *lim,
+                                                       motesok_text **out,
+                                                       motesok_error *err);
 
 /* Read a file and extract it according to det (from motesok_detect_*).
  * Unsupported kinds give ERR_UNSUPPORTED, empty files ERR_NO_TEXT. */
-MOTESOK_API motesok_status motesok_extract_file(const char *path,
-                                                const motesok_detection *det,
-                                                const motesok_extract_limits *lim,
-                                                motesok_text **out,
-                                                motesok_error *err);
-
-/* Run this process as an extraction worker ("PROGRAM --extract-worker
- * MEMORY_MIB", as started by the indexer): limit its own memory, then
- * detect and extract the files asked for on stdin, answering on stdout,
- * until end of input. Returns the exit code. */
-MOTESOK_API int motesok_extract_worker_main(int argc, char **argv);
+MSK_INTERNAL motesok_status motesok_extract_file(const char *path,
+                                                 const motesok_detection *det,
+                                                 const motesok_extract_limits *lim,
+                                                 motesok_text **out,
+                                                 motesok_error *err);
 
 /* Release extracted text (NULL is fine). */
-MOTESOK_API void motesok_text_free(motesok_text *t);
+MSK_INTERNAL void motesok_text_free(motesok_text *t);
 
 /* Normalise UTF-8 text for indexing: NFC, soft hyphens, U+FEFF and control
  * characters removed (newline and tab kept), CR LF, CR and form feed → LF,
  * ligatures ﬁ ﬂ … spelled out, invalid bytes replaced by U+FFFD.
  * *out is the caller's, NUL-terminated, *out_len (may be NULL) its length. */
-MOTESOK_API motesok_status motesok_normalize_text(const char *in, size_t len,
-                                                  char **out, size_t *out_len,
-                                                  motesok_error *err);
+MSK_INTERNAL motesok_status motesok_normalize_text(const char *in, size_t len,
+                                                   char **out, size_t *out_len,
+                                                   motesok_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /* PDF extraction with poppler-glib, one string per page. */
-#include "extract_internal.h"
+#include "extract/extract_internal.h"
 
 #include <glib.h>
 #include <poppler.h>

@@ -1,6 +1,7 @@
-/* Norwegian date forms in running text (motesok_parse_date in minutes.h). */
+/* Norwegian date forms in running text (motesok_parse_date in
+ * lib/minutes/minutes.h). */
 #include "internal.h"
-#include "motesok/minutes.h"
+#include "minutes/minutes.h"
 
 #include <ctype.h>
 #include <string.h>

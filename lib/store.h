@@ -11,6 +11,7 @@
 #define MOTESOK_STORE_H
 
 #include "motesok/common.h"
+#include "internal.h" /* MSK_INTERNAL */
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,65 +50,65 @@ typedef struct motesok_store_stats {
 
 /* Open (creating and migrating as needed) the store at path.
  * read_only opens without creating and never writes. */
-MOTESOK_API motesok_status motesok_store_open(const char *path, bool read_only,
-                                              motesok_store **out,
-                                              motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_open(const char *path, bool read_only,
+                                               motesok_store **out,
+                                               motesok_error *err);
 
 /* Close the store (NULL is fine); an open transaction is rolled back. */
-MOTESOK_API void motesok_store_close(motesok_store *s);
+MSK_INTERNAL void motesok_store_close(motesok_store *s);
 
 /* Transactions: one per indexer batch. */
-MOTESOK_API motesok_status motesok_store_begin(motesok_store *s, motesok_error *err);
-MOTESOK_API motesok_status motesok_store_commit(motesok_store *s, motesok_error *err);
-MOTESOK_API motesok_status motesok_store_rollback(motesok_store *s, motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_begin(motesok_store *s, motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_commit(motesok_store *s, motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_rollback(motesok_store *s, motesok_error *err);
 
 /* Look a file up by path; *found says whether it exists (row cleared if not). */
-MOTESOK_API motesok_status motesok_store_get(motesok_store *s, const char *path,
-                                             motesok_file_row *row, bool *found,
-                                             motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_get(motesok_store *s, const char *path,
+                                              motesok_file_row *row, bool *found,
+                                              motesok_error *err);
 
 /* Look a file up by document id. */
-MOTESOK_API motesok_status motesok_store_get_by_id(motesok_store *s, const char *id,
-                                                   motesok_file_row *row, bool *found,
-                                                   motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_get_by_id(motesok_store *s, const char *id,
+                                                    motesok_file_row *row, bool *found,
+                                                    motesok_error *err);
 
 /* Insert or replace the row for row->path. */
-MOTESOK_API motesok_status motesok_store_put(motesok_store *s,
-                                             const motesok_file_row *row,
-                                             motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_put(motesok_store *s,
+                                              const motesok_file_row *row,
+                                              motesok_error *err);
 
 /* Delete the row for path (no error if absent). */
-MOTESOK_API motesok_status motesok_store_delete(motesok_store *s, const char *path,
-                                                motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_delete(motesok_store *s, const char *path,
+                                                 motesok_error *err);
 
 /* Call fn for every row in path order; non-zero from fn stops the walk.
  * The row passed to fn is borrowed for the call only. */
-MOTESOK_API motesok_status motesok_store_each(motesok_store *s,
-                                              int (*fn)(const motesok_file_row *row, void *ud),
-                                              void *ud, motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_each(motesok_store *s,
+                                               int (*fn)(const motesok_file_row *row, void *ud),
+                                               void *ud, motesok_error *err);
 
 /* Counts of files by status. */
-MOTESOK_API motesok_status motesok_store_stats_get(motesok_store *s,
-                                                   motesok_store_stats *out,
-                                                   motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_stats_get(motesok_store *s,
+                                                    motesok_store_stats *out,
+                                                    motesok_error *err);
 
 /* Failures grouped by error_code: fn(code, count, ud) most frequent first. */
-MOTESOK_API motesok_status motesok_store_each_failure_reason(motesok_store *s,
-        void (*fn)(const char *code, int64_t count, void *ud), void *ud,
-        motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_each_failure_reason(motesok_store *s,
+         void (*fn)(const char *code, int64_t count, void *ud), void *ud,
+         motesok_error *err);
 
 /* Key/value bookkeeping (e.g. "batch", "last_run"). get gives *value NULL
  * when absent; the caller frees *value. */
-MOTESOK_API motesok_status motesok_store_set_meta(motesok_store *s, const char *key,
-                                                  const char *value, motesok_error *err);
-MOTESOK_API motesok_status motesok_store_get_meta(motesok_store *s, const char *key,
-                                                  char **value, motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_set_meta(motesok_store *s, const char *key,
+                                                   const char *value, motesok_error *err);
+MSK_INTERNAL motesok_status motesok_store_get_meta(motesok_store *s, const char *key,
+                                                   char **value, motesok_error *err);
 
 /* Free the strings of a row and zero it (NULL is fine). */
-MOTESOK_API void motesok_file_row_clear(motesok_file_row *row);
+MSK_INTERNAL void motesok_file_row_clear(motesok_file_row *row);
 
 /* Static text of a file status: "ok", "failed", "unsupported". */
-MOTESOK_API const char *motesok_file_status_name(motesok_file_status st);
+MSK_INTERNAL const char *motesok_file_status_name(motesok_file_status st);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
 #define MSK_EXTRACT_INTERNAL_H
 
 #include "internal.h"
-#include "motesok/extract.h"
+#include "extract/extract.h"
 
 /* A new text with n_pages empty pages and the given encoding name. */
 motesok_text *msk_text_new(size_t n_pages, const char *encoding);

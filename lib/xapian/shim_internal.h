@@ -1,8 +1,8 @@
-/* Internal hooks of the Xapian shim (lib/xapian_shim.cc), for its tests. */
+/* Internal hooks of the Xapian shim (lib/xapian/shim.cc), for its tests. */
 #ifndef MSK_SHIM_INTERNAL_H
 #define MSK_SHIM_INTERNAL_H
 
-#include "motesok/xapian.h"
+#include "xapian/xapian.h"
 
 #ifdef __cplusplus
 extern "C" {

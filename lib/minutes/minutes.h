@@ -12,6 +12,7 @@
 #define MOTESOK_MINUTES_H
 
 #include "motesok/common.h"
+#include "internal.h" /* MSK_INTERNAL */
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,14 +63,14 @@ typedef struct motesok_minutes {
 } motesok_minutes;
 
 /* Parse the structure of minutes given as n pages of UTF-8 text. */
-MOTESOK_API motesok_status motesok_minutes_parse(const char *const *pages,
-                                                 const size_t *page_lens,
-                                                 size_t n_pages,
-                                                 motesok_minutes **out,
-                                                 motesok_error *err);
+MSK_INTERNAL motesok_status motesok_minutes_parse(const char *const *pages,
+                                                  const size_t *page_lens,
+                                                  size_t n_pages,
+                                                  motesok_minutes **out,
+                                                  motesok_error *err);
 
 /* Release parsed minutes (NULL is fine). */
-MOTESOK_API void motesok_minutes_free(motesok_minutes *m);
+MSK_INTERNAL void motesok_minutes_free(motesok_minutes *m);
 
 /* Normalise a case number as written or typed ("14/75", "2014/75", "075/14",
  * "PS 75/14", "sak 75/2014", "RS 3/19", "Sak nr.: 0001/00") into its key
@@ -81,16 +82,16 @@ MOTESOK_API void motesok_minutes_free(motesok_minutes *m);
  * only the first part reads as a year in 1990–2049 ("14/75"). Writes a
  * NUL-terminated key into out; ERR_NOT_FOUND when text holds no case
  * number, ERR_TOO_BIG when cap is too small. */
-MOTESOK_API motesok_status motesok_case_key(const char *number_text, int meeting_year,
-                                            char *out, size_t cap);
+MSK_INTERNAL motesok_status motesok_case_key(const char *number_text, int meeting_year,
+                                             char *out, size_t cap);
 
 /* Find the first valid calendar date in text, in any common Norwegian form
  * (23.02.2018, 27.8.2010, 23.02.18, 23. februar 2018, 4. DESEMBER 2018,
  * 2018-02-23, Bokmål and Nynorsk month names). start and mlen (may be
  * NULL) receive the match; ERR_NOT_FOUND when there is none. */
-MOTESOK_API motesok_status motesok_parse_date(const char *text, size_t len,
-                                              int *year, int *month, int *day,
-                                              size_t *start, size_t *mlen);
+MSK_INTERNAL motesok_status motesok_parse_date(const char *text, size_t len,
+                                               int *year, int *month, int *day,
+                                               size_t *start, size_t *mlen);
 
 #ifdef __cplusplus
 }

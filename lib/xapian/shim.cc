@@ -1,10 +1,10 @@
-// The C API over Xapian (include/motesok/xapian.h): the only C++ in Møtesøk.
+// The C API over Xapian (lib/xapian/xapian.h): the only C++ in Møtesøk.
 // Every extern "C" function is noexcept and funnels any exception through
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
-#include "norsk.h"
-#include "shim_internal.h"
-#include "motesok/xapian.h"
+#include "analysis/norsk.h"
+#include "xapian/shim_internal.h"
+#include "xapian/xapian.h"
 
 #include <utf8proc.h>
 #include <xapian.h>
@@ -34,9 +34,9 @@
 // our own: "aa" read as "å", Snowball (Norwegian), then the stem of a
 // Nynorsk word replaced by that of its Bokmål twin (data/norsk/nynorsk.txt),
 // so that tenestene and tjenesten meet. Stopwords from data/norsk. Compounds
-// are split with lib/norsk.c: documents get the stems of their parts as
-// extra terms (motesok_xdoc_analyse), queries search a compound OR all its
-// parts (rewrite_query).
+// are split with lib/analysis/norsk.c: documents get the stems of their
+// parts as extra terms (motesok_xdoc_analyse), queries search a compound OR
+// all its parts (rewrite_query).
 namespace {
 
 // "aa" as "å", the spelling of names before 1917 (Aasheim, Åsheim).
@@ -471,7 +471,7 @@ motesok_status replace_doc(motesok_xwriter *w, const char *id_term, const Xapian
 
 } // namespace
 
-// ---- test hooks (lib/shim_internal.h) -------------------------------------
+// ---- test hooks (lib/xapian/shim_internal.h) ------------------------------
 
 motesok_status msk_shim_map_thrown(int which, const char *path, motesok_error *err) noexcept
 {

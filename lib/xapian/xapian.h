@@ -1,0 +1,358 @@
+/* Møtesøk — a thin C API over the Xapian C++ library (lib/xapian/shim.cc).
+ *
+ * No C++ exception crosses this boundary: every function catches everything
+ * and maps it to a status (DatabaseLockError → ERR_DB_LOCKED,
+ * DatabaseModifiedError → ERR_DB_MODIFIED, DatabaseCorruptError →
+ * ERR_DB_CORRUPT, DatabaseVersionError → ERR_DB_VERSION, QueryParserError →
+ * ERR_QUERY, other Xapian::Error → ERR_DB, std::bad_alloc → ERR_NOMEM, any
+ * other exception → ERR_INTERNAL) with Xapian's message in err->message.
+ * Readers reopen and retry once on DatabaseModifiedError before reporting it.
+ *
+ * Life cycles:
+ *   writer:  motesok_xwriter_open → (new_doc → index/add → replace) …
+ *            → commit … → motesok_xwriter_close
+ *   reader:  motesok_xreader_open → [reopen] → parse/search/get … → close
+ *   results: motesok_xreader_search → inspect hits → motesok_xresults_free
+ * A handle is used by one thread at a time; give each thread its own reader.
+ *
+ * Terms are UTF-8. Free text is indexed with Xapian's TermGenerator and the
+ * Norwegian Snowball stemmer, with positions (so phrases work): each word
+ * yields its unstemmed lower-case term and a "Z"-prefixed stemmed term.
+ */
+#ifndef MOTESOK_XAPIAN_H
+#define MOTESOK_XAPIAN_H
+
+#include "motesok/common.h"
+#include "internal.h" /* MSK_INTERNAL */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct motesok_xwriter motesok_xwriter; /* WritableDatabase + TermGenerator */
+typedef struct motesok_xdoc motesok_xdoc;       /* a Document being built */
+typedef struct motesok_xreader motesok_xreader; /* Database (one or more shards) */
+typedef struct motesok_xquery motesok_xquery;   /* an immutable Query */
+typedef struct motesok_xresults motesok_xresults; /* an MSet + facet counts */
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Open the database in dir for writing, creating it if absent. */
+MSK_INTERNAL motesok_status motesok_xwriter_open(const char *dir,
+                                                 motesok_xwriter **out,
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Close the writer; uncommitted changes are discarded where Xapian allows. */
+MSK_INTERNAL void motesok_xwriter_close(motesok_xwriter *w) MOTESOK_NOEXCEPT;
+
+/* Start a new empty document with a TermGenerator of its own: Norwegian
+ * analysis (Bokmål + Nynorsk stemmer, stopwords, positions); free with
+ * xdoc_free. */
+MSK_INTERNAL motesok_status motesok_xwriter_new_doc(motesok_xwriter *w,
+                                                    motesok_xdoc **out,
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Start a new empty document like motesok_xwriter_new_doc, without a
+ * writer: any thread may build one, to be added later by one writer. */
+MSK_INTERNAL motesok_status motesok_xdoc_new(motesok_xdoc **out,
+                                             motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Index free text (len bytes) with positions; prefix "" for body text.
+ * wdf_inc weights each occurrence (1 normally, more for titles). */
+MSK_INTERNAL motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
+                                                    const char *text, size_t len,
+                                                    unsigned wdf_inc,
+                                                    const char *prefix,
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Index the words of text (len bytes) under prefix like index_text, but
+ * without positions: for short fields every passage of a file carries. */
+MSK_INTERNAL motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
+                                                    const char *prefix,
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* After the text is indexed: add the stems of the parts of its compound
+ * words (kommunehelsesamarbeidet → kommune, helse, samarbeid,
+ * helsesamarbeid) with the wdf of the whole word and, with spelling, keep
+ * its words for the spelling table, which motesok_xwriter_replace fills. */
+MSK_INTERNAL motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Advance the term position so phrases do not match across a boundary. */
+MSK_INTERNAL void motesok_xdoc_increase_termpos(motesok_xdoc *d, unsigned delta) MOTESOK_NOEXCEPT;
+
+/* Current term position (words indexed so far plus gaps). */
+MSK_INTERNAL unsigned motesok_xdoc_termpos(const motesok_xdoc *d) MOTESOK_NOEXCEPT;
+
+/* Add a term with no position (e.g. a boolean filter term) and wdf 0.
+ * Terms are 1 to 245 bytes (the database's limit); others: ERR_INVALID. */
+MSK_INTERNAL motesok_status motesok_xdoc_add_boolean_term(motesok_xdoc *d,
+                                                          const char *term,
+                                                          motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Add a term at a position with wdf_inc (for analysers of our own); terms
+ * as for add_boolean_term. */
+MSK_INTERNAL motesok_status motesok_xdoc_add_posting(motesok_xdoc *d,
+                                                     const char *term,
+                                                     unsigned pos,
+                                                     unsigned wdf_inc,
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Set value slot to len bytes (sortable strings, e.g. "20180223"). */
+MSK_INTERNAL motesok_status motesok_xdoc_set_value(motesok_xdoc *d,
+                                                   unsigned slot,
+                                                   const char *value, size_t len,
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Set the document data (opaque bytes returned with each hit). */
+MSK_INTERNAL motesok_status motesok_xdoc_set_data(motesok_xdoc *d,
+                                                  const char *data, size_t len,
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Release a document (NULL is fine). */
+MSK_INTERNAL void motesok_xdoc_free(motesok_xdoc *d) MOTESOK_NOEXCEPT;
+
+/* Add or replace the document whose unique term is id_term (e.g. "Q…").
+ * If it fails, Xapian drops every change since the last commit: the next
+ * commit then fails with ERR_DB and the writer starts again from there. */
+MSK_INTERNAL motesok_status motesok_xwriter_replace(motesok_xwriter *w,
+                                                    const char *id_term,
+                                                    motesok_xdoc *d,
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Delete every document indexed by term (no error if there is none). */
+MSK_INTERNAL motesok_status motesok_xwriter_delete(motesok_xwriter *w,
+                                                   const char *term,
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Set (or with value NULL, delete) a user metadata entry; committed with data. */
+MSK_INTERNAL motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w,
+                                                         const char *key,
+                                                         const char *value,
+                                                         motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Read a metadata entry into *value (caller frees; "" when absent). */
+MSK_INTERNAL motesok_status motesok_xwriter_get_metadata(motesok_xwriter *w,
+                                                         const char *key,
+                                                         char **value,
+                                                         motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Commit all pending changes atomically (ERR_DB and nothing committed if
+ * a replace or delete failed since the last commit). */
+MSK_INTERNAL motesok_status motesok_xwriter_commit(motesok_xwriter *w,
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Call fn(term, ud) for every term starting with prefix, in sorted order;
+ * a non-zero return from fn stops the walk. */
+MSK_INTERNAL motesok_status motesok_xwriter_each_term(motesok_xwriter *w,
+                                                      const char *prefix,
+                                                      int (*fn)(const char *term, void *ud),
+                                                      void *ud,
+                                                      motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Number of documents in the writable database. */
+MSK_INTERNAL motesok_status motesok_xwriter_doccount(motesok_xwriter *w,
+                                                     uint64_t *out,
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Open n database directories as one (Xapian add_database); n >= 1. */
+MSK_INTERNAL motesok_status motesok_xreader_open(const char *const *dirs,
+                                                 size_t n,
+                                                 motesok_xreader **out,
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Close the reader (NULL is fine). */
+MSK_INTERNAL void motesok_xreader_close(motesok_xreader *r) MOTESOK_NOEXCEPT;
+
+/* Move to the latest commit; *changed (may be NULL) says if it moved. */
+MSK_INTERNAL motesok_status motesok_xreader_reopen(motesok_xreader *r,
+                                                   bool *changed,
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Document count, and the revision: the sum of the databases' revisions,
+ * which grows with every commit to any of them. */
+MSK_INTERNAL motesok_status motesok_xreader_stats(motesok_xreader *r,
+                                                  uint64_t *doccount,
+                                                  uint64_t *revision,
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Read a metadata entry into *value (caller frees; "" when absent). */
+MSK_INTERNAL motesok_status motesok_xreader_get_metadata(motesok_xreader *r,
+                                                         const char *key,
+                                                         char **value,
+                                                         motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Fetch the data of the first document indexed by term (e.g. "Q<id>").
+ * *data (caller frees, NUL-terminated) and *len; ERR_NOT_FOUND if none. */
+MSK_INTERNAL motesok_status motesok_xreader_get_data(motesok_xreader *r,
+                                                     const char *term,
+                                                     char **data, size_t *len,
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* A field name mapped to a term prefix for the query parser. */
+typedef struct motesok_xfield {
+    const char *name;   /* as typed by users, e.g. "tittel" */
+    const char *prefix; /* term prefix, e.g. "S" */
+    bool boolean;       /* a filter (exact term) rather than free text */
+} motesok_xfield;
+
+/* A "name:A..B" range on a value slot holding YYYYMMDD strings; the parser
+ * accepts YYYY-MM-DD, YYYYMMDD and YYYY (a whole year) at either end. */
+typedef struct motesok_xdaterange {
+    const char *name; /* e.g. "dato" */
+    unsigned slot;
+} motesok_xdaterange;
+
+/* How a query string is read. */
+typedef struct motesok_xparse_options {
+    const motesok_xfield *fields;    size_t n_fields;
+    const motesok_xdaterange *ranges; size_t n_ranges;
+    bool default_and;      /* words combine with AND (else OR) */
+    bool norwegian_ops;    /* also accept OG, ELLER, IKKE as AND, OR, NOT */
+    unsigned max_wildcard; /* max terms a prefix* expands to (0: 1000) */
+} motesok_xparse_options;
+
+/* Parse a user query (Xapian QueryParser, Norwegian analysis as in
+ * documents, phrases, +/-, AND/OR/NOT, prefix*); a compound also matches
+ * its parts, an abbreviation or synonym its group (data/norsk). On a syntax
+ * error it falls back to the words alone; *fell_back (may be NULL) says so.
+ * An empty query yields MatchAll only when it holds nothing at all, else
+ * ERR_QUERY. */
+MSK_INTERNAL motesok_status motesok_xreader_parse(motesok_xreader *r,
+                                                  const char *query,
+                                                  const motesok_xparse_options *opt,
+                                                  motesok_xquery **out,
+                                                  bool *fell_back,
+                                                  motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* A query matching documents that have term (boolean, weight 0). */
+MSK_INTERNAL motesok_xquery *motesok_xquery_term(const char *term) MOTESOK_NOEXCEPT;
+
+/* Documents whose value in slot lies in [lo, hi]; NULL ends are open. */
+MSK_INTERNAL motesok_xquery *motesok_xquery_value_range(unsigned slot,
+                                                        const char *lo,
+                                                        const char *hi) MOTESOK_NOEXCEPT;
+
+/* Query operators for motesok_xquery_combine. */
+typedef enum motesok_xop {
+    MOTESOK_XOP_AND,
+    MOTESOK_XOP_OR,
+    MOTESOK_XOP_AND_NOT,
+    MOTESOK_XOP_FILTER, /* a AND b, weighted by a only */
+    MOTESOK_XOP_AND_MAYBE, /* a, with b adding weight where it matches too */
+} motesok_xop;
+
+/* Every document, with the same constant weight (a bonus to combine with
+ * FILTER and AND_MAYBE); NULL on failure. */
+MSK_INTERNAL motesok_xquery *motesok_xquery_fixed_weight(double weight) MOTESOK_NOEXCEPT;
+
+/* Combine two queries into a new one; a and b are not consumed. */
+MSK_INTERNAL motesok_xquery *motesok_xquery_combine(motesok_xop op,
+                                                    const motesok_xquery *a,
+                                                    const motesok_xquery *b) MOTESOK_NOEXCEPT;
+
+/* Xapian's description of the query, for logs and tests (caller frees). */
+MSK_INTERNAL char *motesok_xquery_describe(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* The query with misspelt words corrected from the index's spelling table
+ * ("rehabiltering" → "rehabilitering"), or NULL if nothing was corrected;
+ * valid while q lives. */
+MSK_INTERNAL const char *motesok_xquery_suggestion(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* True if the parsed query only excludes ("NOT x", "-x"): it matches every
+ * document without x. */
+MSK_INTERNAL bool motesok_xquery_pure_not(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* Documents having any of the n terms (boolean, weight 0); NULL on failure. */
+MSK_INTERNAL motesok_xquery *motesok_xquery_any_term(const char *const *terms,
+                                                     size_t n) MOTESOK_NOEXCEPT;
+
+/* For a pure NOT query, what it excludes ("x" of "NOT x") as a new query;
+ * NULL for other queries or when out of memory. */
+MSK_INTERNAL motesok_xquery *motesok_xquery_excluded(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* Release a query (NULL is fine). */
+MSK_INTERNAL void motesok_xquery_free(motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* ---- searching ---------------------------------------------------------- */
+
+/* What to run. Facets count the values of the given slots over the whole
+ * match set (Xapian ValueCountMatchSpy, checking at least check_at_least). */
+typedef struct motesok_xsearch {
+    const motesok_xquery *query;
+    unsigned offset, limit;
+    int sort_slot;          /* -1: by relevance (BM25); else by value, then relevance */
+    bool sort_descending;
+    int collapse_slot;      /* -1: none; else keep the best hit per value */
+    double time_limit_s;    /* 0: none */
+    const unsigned *facet_slots; size_t n_facets;
+    bool facet_distinct;          /* count distinct values of facet_distinct_slot */
+    unsigned facet_distinct_slot; /* (e.g. the parent: a meeting counts once), */
+                                  /* instead of counting documents */
+    unsigned check_at_least;
+} motesok_xsearch;
+
+/* Run a search; *out holds the hits until motesok_xresults_free, and may
+ * outlive r (it shares r's databases, and thread). */
+MSK_INTERNAL motesok_status motesok_xreader_search(motesok_xreader *r,
+                                                   const motesok_xsearch *s,
+                                                   motesok_xresults **out,
+                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* True if every match was checked, so that the total is exact. */
+MSK_INTERNAL bool motesok_xresults_total_exact(const motesok_xresults *res) MOTESOK_NOEXCEPT;
+
+/* Estimated total matches, and the number of hits returned. */
+MSK_INTERNAL uint64_t motesok_xresults_total(const motesok_xresults *res) MOTESOK_NOEXCEPT;
+MSK_INTERNAL size_t motesok_xresults_count(const motesok_xresults *res) MOTESOK_NOEXCEPT;
+
+/* Hit i (0-based): weight, and data borrowed until motesok_xresults_free. */
+MSK_INTERNAL double motesok_xresults_weight(const motesok_xresults *res, size_t i) MOTESOK_NOEXCEPT;
+MSK_INTERNAL const char *motesok_xresults_data(const motesok_xresults *res,
+                                               size_t i, size_t *len) MOTESOK_NOEXCEPT;
+
+/* Value of slot for hit i, borrowed until motesok_xresults_free ("" if unset). */
+MSK_INTERNAL const char *motesok_xresults_value(const motesok_xresults *res,
+                                                size_t i, unsigned slot) MOTESOK_NOEXCEPT;
+
+/* Facet f (index into facet_slots): number of distinct values, and value j
+ * with its count, borrowed until motesok_xresults_free; most frequent first. */
+MSK_INTERNAL size_t motesok_xresults_facet_size(const motesok_xresults *res,
+                                                size_t f) MOTESOK_NOEXCEPT;
+MSK_INTERNAL const char *motesok_xresults_facet(const motesok_xresults *res,
+                                                size_t f, size_t j,
+                                                uint64_t *count) MOTESOK_NOEXCEPT;
+
+/* A snippet of text (len bytes) for the query behind res: about max_chars
+ * long, HTML-escaped, matches wrapped in <mark>…</mark>, gaps as "…".
+ * *out is the caller's. */
+MSK_INTERNAL motesok_status motesok_xresults_snippet(const motesok_xresults *res,
+                                                     const char *text, size_t len,
+                                                     size_t max_chars,
+                                                     char **out,
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Which of n texts (e.g. pages) best matches the query behind res: the one
+ * with the highest sum, over query terms, of idf × the number of words in
+ * the text that start with the term's stem (case-folded scan, no
+ * re-indexing); ties go to the first. *best = index, *score = that sum (0
+ * when no query term occurs anywhere). */
+MSK_INTERNAL motesok_status motesok_xresults_best_part(const motesok_xresults *res,
+                                                       const char *const *texts,
+                                                       const size_t *lens,
+                                                       size_t n,
+                                                       size_t *best,
+                                                       double *score,
+                                                       motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Release results (NULL is fine). */
+MSK_INTERNAL void motesok_xresults_free(motesok_xresults *res) MOTESOK_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
