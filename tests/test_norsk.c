@@ -16,6 +16,7 @@
 #include "extract/extract.h"
 #include "xapian/xapian.h"
 #include "analysis/norsk.h"
+#include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
@@ -269,6 +270,115 @@ static void test_stopwords_both_standards(void **state)
             fail_msg("%s must not be a stopword", topic[i]);
 }
 
+/* ---- the query language: operator words and dates (query.h) ------------- */
+
+/* True if word is an operator word (msk_query_operator). */
+static bool is_op(const char *word)
+{
+    return msk_query_operator(word, strlen(word));
+}
+
+static void test_query_operator_upper_case_only(void **state)
+{
+    (void)state;
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "NEAR/3", "ADJ",
+                                      "ADJ/2", "OG", "ELLER", "IKKE", "IKKJE"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (!is_op(ops[i]))
+            fail_msg("%s should be an operator", ops[i]);
+    static const char *const words[] = {"og", "Og", "eller", "ikke", "ikkje", "Ikkje", "and",
+                                        "or", "near", "ORDEN", "ELLERS", "OGSÅ", "IKKEVOLD",
+                                        "AND/2", "NEARBY", ""};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (is_op(words[i]))
+            fail_msg("%s must not be an operator", words[i]);
+    assert_true(msk_query_operator("OG legevakt", 2)); /* n bytes, not the string */
+    assert_false(msk_query_operator(NULL, 0));
+}
+
+static void test_query_norwegian_operator(void **state)
+{
+    (void)state;
+    assert_string_equal(msk_query_norwegian_operator("OG", 2), "AND");
+    assert_string_equal(msk_query_norwegian_operator("ELLER", 5), "OR");
+    assert_string_equal(msk_query_norwegian_operator("IKKE", 4), "NOT");
+    assert_string_equal(msk_query_norwegian_operator("IKKJE", 5), "NOT");
+    assert_null(msk_query_norwegian_operator("AND", 3));
+    assert_null(msk_query_norwegian_operator("og", 2));
+    assert_null(msk_query_norwegian_operator("ikkje", 5));
+    /* the list holds every operator word, each one an operator */
+    assert_int_equal(msk_query_n_operators(), 10);
+    for (size_t i = 0; i < msk_query_n_operators(); i++)
+        assert_true(is_op(msk_query_operator_at(i)));
+    assert_null(msk_query_operator_at(msk_query_n_operators()));
+}
+
+/* Check msk_query_date(s) gives lo..hi, or fails when lo is NULL. */
+static void check_date(const char *s, const char *lo, const char *hi)
+{
+    char l[9], h[9];
+    bool ok = msk_query_date(s, strlen(s), l, h);
+    if (lo == NULL) {
+        if (ok)
+            fail_msg("'%s' should not be a date, got %s..%s", s, l, h);
+        assert_string_equal(l, "");
+        return;
+    }
+    if (!ok)
+        fail_msg("'%s' should be a date", s);
+    assert_string_equal(l, lo);
+    assert_string_equal(h, hi);
+}
+
+static void test_query_date_forms(void **state)
+{
+    (void)state;
+    check_date("2018", "20180101", "20181231");
+    check_date("2018-02", "20180201", "20180228");
+    check_date("2016-02", "20160201", "20160229");
+    check_date("2000-02", "20000201", "20000229");
+    check_date("1900-02", "19000201", "19000228");
+    check_date("2018-04", "20180401", "20180430");
+    check_date("2018-02-23", "20180223", "20180223");
+    check_date("20180223", "20180223", "20180223");
+    check_date("2016-02-29", "20160229", "20160229");
+    check_date("0001", "00010101", "00011231");
+    check_date("9999-12-31", "99991231", "99991231");
+    static const char *const bad[] = {"2018-02-30", "2017-02-29", "2018-04-31", "2018-13-01",
+                                      "2018-00-10", "2018-01-00", "2018-13", "2018-00",
+                                      "0000", "20180230", "20181301", "18", "201", "20180",
+                                      "2018-2-01", "2018-02-1", "2018-02-01x", "2018/02/01",
+                                      "2018-0201", "201802", "-2018", "+201", "", "abcd"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        check_date(bad[i], NULL, NULL);
+}
+
+static void test_query_date_range(void **state)
+{
+    (void)state;
+    char lo[9], hi[9];
+    assert_int_equal(msk_query_date_range("2017", "2018-06", lo, hi), MSK_DATES_OK);
+    assert_string_equal(lo, "20170101");
+    assert_string_equal(hi, "20180630");
+    assert_int_equal(msk_query_date_range(NULL, "2018", lo, hi), MSK_DATES_OK);
+    assert_string_equal(lo, "");
+    assert_string_equal(hi, "20181231");
+    assert_int_equal(msk_query_date_range("2018-02", NULL, lo, hi), MSK_DATES_OK);
+    assert_string_equal(lo, "20180201");
+    assert_string_equal(hi, "");
+    /* from's first day against to's last: one day, month or year is fine */
+    assert_int_equal(msk_query_date_range("2018-02-23", "2018-02", lo, hi), MSK_DATES_OK);
+    assert_int_equal(msk_query_date_range("2018", "2018", lo, hi), MSK_DATES_OK);
+    assert_int_equal(msk_query_date_range("2019", "2018", lo, hi), MSK_DATES_REVERSED);
+    assert_string_equal(lo, "");
+    assert_string_equal(hi, "");
+    assert_int_equal(msk_query_date_range("2018-03-01", "2018-02", lo, hi), MSK_DATES_REVERSED);
+    assert_int_equal(msk_query_date_range("2018-02-30", "2018-03", lo, hi), MSK_DATES_BAD_FROM);
+    assert_int_equal(msk_query_date_range("2018", "2018-02-30", lo, hi), MSK_DATES_BAD_TO);
+    assert_string_equal(lo, "");
+    assert_int_equal(msk_query_date_range(NULL, NULL, lo, hi), MSK_DATES_OPEN);
+}
+
 /* ---- through an index: documents and queries meet ----------------------- */
 
 typedef struct fixture {
@@ -513,6 +623,10 @@ int main(void)
         cmocka_unit_test(test_known_words_with_endings),
         cmocka_unit_test(test_stems_meet),
         cmocka_unit_test(test_stopwords_both_standards),
+        cmocka_unit_test(test_query_operator_upper_case_only),
+        cmocka_unit_test(test_query_norwegian_operator),
+        cmocka_unit_test(test_query_date_forms),
+        cmocka_unit_test(test_query_date_range),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),

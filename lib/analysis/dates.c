@@ -1,6 +1,8 @@
-/* Norwegian date forms in running text (motesok_parse_date in
- * lib/minutes/minutes.h). */
+/* Dates: Norwegian date forms in running text (motesok_parse_date in
+ * lib/minutes/minutes.h), and the one reader of the dates a query names
+ * (from/to and dato:A..B; lib/analysis/query.h). */
 #include "internal.h"
+#include "analysis/query.h"
 #include "minutes/minutes.h"
 
 #include <ctype.h>
@@ -16,14 +18,20 @@ static const struct { const char *name; int month; } months[] = {
     {"desember", 12}, {"des", 12},
 };
 
+/* Days in month m (1-12) of year y, leap years counted. */
+static int month_days(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[m - 1] + (m == 2 && leap);
+}
+
 /* True if y-m-d is a real calendar date in a sensible range. */
 static bool valid_ymd(int y, int m, int d)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1)
         return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
+    return d <= month_days(y, m);
 }
 
 /* Read up to max digits at p[*i]; returns the value, -1 if none. *nd = count. */
@@ -150,4 +158,88 @@ motesok_status motesok_parse_date(const char *text, size_t len, int *year, int *
             i++; /* skip the rest of this number */
     }
     return MOTESOK_ERR_NOT_FOUND;
+}
+
+/* ======================================================================== */
+/* query dates                                                              */
+/* ======================================================================== */
+
+/* The number written by the n digits at s, or -1 if one is not a digit. */
+static int digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Split a query date s (n bytes) into year, month and day (0 when the
+ * form leaves them out); false if s has none of the forms. */
+static bool split_query_date(const char *s, size_t n, int *y, int *m, int *d)
+{
+    *y = digits_value(s, 4 <= n ? 4 : 0);
+    *m = *d = 0;
+    if (n == 4)
+        return *y >= 0;
+    if (n == 8) { /* YYYYMMDD */
+        *m = digits_value(s + 4, 2);
+        *d = digits_value(s + 6, 2);
+    } else if ((n == 7 || n == 10) && s[4] == '-') { /* YYYY-MM, YYYY-MM-DD */
+        *m = digits_value(s + 5, 2);
+        if (n == 10)
+            *d = s[7] == '-' ? digits_value(s + 8, 2) : -1;
+    } else {
+        return false;
+    }
+    return *y >= 0 && *m >= 0 && *d >= 0;
+}
+
+/* y-m-d (y <= 9999) as YYYYMMDD into out[9]. */
+static void put_ymd(char out[9], int y, int m, int d)
+{
+    int v[] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10};
+    for (int i = 0; i < 8; i++)
+        out[i] = (char)('0' + v[i]);
+    out[8] = '\0';
+}
+
+bool msk_query_date(const char *s, size_t n, char lo[9], char hi[9])
+{
+    int y = 0, m = 0, d = 0;
+    lo[0] = hi[0] = '\0';
+    if (s == NULL || n < 4 || !split_query_date(s, n, &y, &m, &d))
+        return false;
+    bool whole_year = n == 4, whole_month = n == 7;
+    if (y < 1 || (!whole_year && (m < 1 || m > 12)))
+        return false;
+    if (!whole_year && !whole_month && (d < 1 || d > month_days(y, m)))
+        return false;
+    int m_lo = whole_year ? 1 : m, m_hi = whole_year ? 12 : m;
+    int d_lo = whole_year || whole_month ? 1 : d;
+    int d_hi = whole_year || whole_month ? month_days(y, m_hi) : d;
+    put_ymd(lo, y, m_lo, d_lo);
+    put_ymd(hi, y, m_hi, d_hi);
+    return true;
+}
+
+msk_date_range msk_query_date_range(const char *from, const char *to, char lo[9], char hi[9])
+{
+    char ignore[9];
+    lo[0] = hi[0] = '\0';
+    if (from == NULL && to == NULL)
+        return MSK_DATES_OPEN;
+    if (from != NULL && !msk_query_date(from, strlen(from), lo, ignore))
+        return MSK_DATES_BAD_FROM;
+    if (to != NULL && !msk_query_date(to, strlen(to), ignore, hi)) {
+        lo[0] = '\0';
+        return MSK_DATES_BAD_TO;
+    }
+    if (from != NULL && to != NULL && strcmp(lo, hi) > 0) {
+        lo[0] = hi[0] = '\0';
+        return MSK_DATES_REVERSED;
+    }
+    return MSK_DATES_OK;
 }
