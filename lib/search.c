@@ -3,6 +3,7 @@
  * built with jansson and printed with its keys in the contract's order. */
 #include "internal.h"
 #include "analysis/norsk.h"
+#include "analysis/query.h"
 #include "minutes/minutes.h"
 #include "schema.h"
 #include "motesok/search.h"
@@ -195,31 +196,6 @@ static json_t *string_or_null(const char *s)
     return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
-/* True if s is a real calendar date written exactly YYYY-MM-DD. */
-static bool valid_date(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap);
-}
-
-/* "YYYY-MM-DD" → "YYYYMMDD" into out[9]. */
-static void compact_date(const char *s, char out[9])
-{
-    memcpy(out, s, 4);
-    memcpy(out + 4, s + 5, 2);
-    memcpy(out + 6, s + 8, 2);
-    out[8] = '\0';
-}
-
 /* ======================================================================== */
 /* request checks                                                           */
 /* ======================================================================== */
@@ -237,17 +213,26 @@ static motesok_status check_query(const char *q, motesok_error *err)
     return MOTESOK_OK;
 }
 
-/* Check the from/to bounds of a request. */
+/* Check the from/to bounds of a request (msk_query_date_range's rule, the
+ * same as for dato:A..B in the query). */
 static motesok_status check_dates(const char *from, const char *to, motesok_error *err)
 {
-    if (from != NULL && !valid_date(from))
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "from: expected YYYY-MM-DD, got '%.40s'",
-                             from);
-    if (to != NULL && !valid_date(to))
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "to: expected YYYY-MM-DD, got '%.40s'", to);
-    if (from != NULL && to != NULL && strcmp(from, to) > 0)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "from (%s) is after to (%s)", from, to);
-    return MOTESOK_OK;
+    char lo[9], hi[9];
+    if (from == NULL && to == NULL)
+        return MOTESOK_OK;
+    switch (msk_query_date_range(from, to, lo, hi)) {
+    case MSK_DATES_BAD_FROM:
+        return msk_error_set(err, MOTESOK_ERR_INVALID,
+                             "from: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '%.40s'", from);
+    case MSK_DATES_BAD_TO:
+        return msk_error_set(err, MOTESOK_ERR_INVALID,
+                             "to: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '%.40s'", to);
+    case MSK_DATES_REVERSED:
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "from (%.40s) is after to (%.40s)", from,
+                             to);
+    default:
+        return MOTESOK_OK;
+    }
 }
 
 /* True if name is NULL or a name fit for a filter: short UTF-8. */
@@ -301,23 +286,6 @@ static motesok_status validate(const motesok_search_request *req, motesok_search
 /* query building                                                           */
 /* ======================================================================== */
 
-/* True if the token p[0..n) is an operator of the query syntax: AND, OR,
- * NOT, XOR, OG, ELLER, IKKE, and NEAR or ADJ with an optional "/n". */
-static bool operator_word(const char *p, size_t n)
-{
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "OG", "ELLER", "IKKE"};
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (n == strlen(ops[i]) && strncmp(p, ops[i], n) == 0)
-            return true;
-    static const char *const near[] = {"NEAR", "ADJ"};
-    for (size_t i = 0; i < sizeof near / sizeof *near; i++) {
-        size_t k = strlen(near[i]);
-        if (n >= k && strncmp(p, near[i], k) == 0 && (n == k || p[k] == '/'))
-            return true;
-    }
-    return false;
-}
-
 /* End of the token that starts at p: a "phrase" or a run up to space or ')'. */
 static const char *token_end(const char *p)
 {
@@ -347,7 +315,7 @@ static char *field_query(const char *q, const char *field)
         const char *end = token_end(p);
         size_t n = (size_t)(end - p);
         bool fielded = *p != '"' && memchr(p, ':', n) != NULL;
-        if (st == MOTESOK_OK && n > 0 && !fielded && !operator_word(p, n))
+        if (st == MOTESOK_OK && n > 0 && !fielded && !msk_query_operator(p, n))
             st = msk_buf_append(&b, field, strlen(field));
         if (st == MOTESOK_OK)
             st = msk_buf_append(&b, p, n);
@@ -433,16 +401,14 @@ static motesok_xquery *name_filter(const char *prefix, const char *name)
     return q;
 }
 
-/* The date range filter of r on SLOT_DATE (YYYYMMDD), or NULL. */
+/* The date range filter of r (checked by check_dates) on SLOT_DATE
+ * (YYYYMMDD), or NULL. */
 static motesok_xquery *date_filter(const motesok_search_request *r)
 {
     char lo[9], hi[9];
-    if (r->from != NULL)
-        compact_date(r->from, lo);
-    if (r->to != NULL)
-        compact_date(r->to, hi);
-    return motesok_xquery_value_range(MOTESOK_SLOT_DATE, r->from ? lo : NULL,
-                                      r->to ? hi : NULL);
+    if (msk_query_date_range(r->from, r->to, lo, hi) != MSK_DATES_OK)
+        return NULL;
+    return motesok_xquery_value_range(MOTESOK_SLOT_DATE, *lo ? lo : NULL, *hi ? hi : NULL);
 }
 
 /* Length of the value after a field name at p: a "quoted" run (quotes

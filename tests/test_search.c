@@ -548,6 +548,79 @@ static void test_searcher_search_filters(void **state)
     json_decref(j);
 }
 
+/* from/to take YYYY (from Jan 1, to Dec 31) and YYYY-MM (from the 1st, to
+ * the month's last day), as the contract's DATE does. */
+static void test_searcher_search_year_and_month_bounds(void **state)
+{
+    fixture *f = *state;
+    /* legevakt: Hallingdal 2010-08-27, Rådmannsutvalget 2018-02-23,
+     * Formannskapet 2018-06-14, and the undated referat */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .from = "2018"}), 2);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .to = "2010"}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .from = "2010", .to = "2010"}), 1);
+    json_t *j = search(f, &(motesok_search_request){.query = "legevakt", .from = "2018-02",
+                                                     .to = "2018-02"});
+    assert_int_equal(int_of(j, "total"), 1);
+    assert_non_null(hit_for(j, doc_radmann.path));
+    json_decref(j);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .from = "2018-03"}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .to = "2018-05"}), 2);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .from = "2018-06-14",
+                                                           .to = "2018-06"}), 1);
+    /* a leap February ends on the 29th */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
+                                                           .from = "2016-02",
+                                                           .to = "2016-02"}), 0);
+}
+
+/* The query's dato:A..B follows the rule of from/to: where from/to is
+ * refused, dato: is no date range and the query falls back to its words. */
+static void test_searcher_search_date_range_one_rule(void **state)
+{
+    fixture *f = *state;
+    assert_invalid(f, (motesok_search_request){.query = "legevakt", .from = "2018-02-23",
+                                               .to = "2018-02-30"}, "to:");
+    /* as words, "dato 2018 02 23 2018 02 30" are in no minutes */
+    assert_int_equal(total_for(f, (motesok_search_request){
+                         .query = "legevakt dato:2018-02-23..2018-02-30"}), 0);
+    /* what from/to accepts, dato: does too */
+    assert_int_equal(total_for(f, (motesok_search_request){
+                         .query = "legevakt dato:2018-02..2018-02"}), 1);
+    assert_int_equal(total_for(f, (motesok_search_request){
+                         .query = "legevakt dato:2018..2018"}), 2);
+}
+
+/* Operator words: upper case only, Nynorsk IKKJE as IKKE, also where the
+ * query is moved to decision text. */
+static void test_searcher_search_operator_words(void **state)
+{
+    fixture *f = *state;
+    json_t *j = search(f, &(motesok_search_request){.query = "legevakt IKKJE røntgen"});
+    assert_int_equal(int_of(j, "total"), 3);
+    assert_null(hit_for(j, doc_hallingdal.path));
+    json_decref(j);
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "IKKJE røntgen"}), 3);
+    /* lower case: a (stop)word of the text, not an operator; the one
+     * meeting with both words ranks first */
+    static const char *const lower[] = {"legevakt ikkje røntgen", "legevakt ikke røntgen"};
+    for (size_t i = 0; i < 2; i++) {
+        j = search(f, &(motesok_search_request){.query = lower[i]});
+        char id[17];
+        assert_string_equal(str_of(json_array_get(hits_of(j), 0), "id"),
+                            id_of(doc_hallingdal.path, id));
+        json_decref(j);
+    }
+    /* in decision text: IKKJE stays an operator, not the word vedtak:IKKJE */
+    assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt IKKJE røntgen",
+                                                           .decisions = true}), 1);
+}
+
 static void test_searcher_search_decisions(void **state)
 {
     fixture *f = *state;
@@ -697,7 +770,7 @@ static void test_searcher_search_rejects_bad_requests(void **state)
     assert_invalid(f, (motesok_search_request){.query = "x", .limit = 101}, "limit");
     assert_invalid(f, (motesok_search_request){.query = "x", .offset = 100001}, "offset");
     assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-13-01"},
-                   "from: expected YYYY-MM-DD, got '2018-13-01'");
+                   "from: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '2018-13-01'");
     assert_invalid(f, (motesok_search_request){.query = "x", .to = "2018-02-30"}, "to:");
     assert_invalid(f, (motesok_search_request){.query = "x", .to = "2019-02-29"}, "to:");
     assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-2-01"}, "from:");
@@ -705,6 +778,12 @@ static void test_searcher_search_rejects_bad_requests(void **state)
     assert_invalid(f, (motesok_search_request){.query = "x", .from = ""}, "from:");
     assert_invalid(f, (motesok_search_request){.query = "x", .from = "2019-01-01",
                                                .to = "2018-01-01"}, "after");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-13"}, "from:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .to = "2018-00"}, "to:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "0000"}, "from:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "18"}, "from:");
+    assert_invalid(f, (motesok_search_request){.query = "x", .from = "2019",
+                                               .to = "2018-12"}, "after");
     assert_invalid(f, (motesok_search_request){.query = "bad \xff utf8"}, "UTF-8");
     assert_invalid(f, (motesok_search_request){.query = "x", .organ = "\xc3"}, "organ");
     assert_invalid(f, (motesok_search_request){.query = NULL}, "query");
@@ -916,6 +995,9 @@ int main(void)
         T(test_searcher_search_decisions),
         T(test_searcher_search_decisions_title_first),
         T(test_searcher_search_sort_by_date),
+        T(test_searcher_search_year_and_month_bounds),
+        T(test_searcher_search_date_range_one_rule),
+        T(test_searcher_search_operator_words),
         T(test_searcher_search_facets),
         T(test_searcher_search_paging),
         T(test_searcher_search_rejects_bad_requests),

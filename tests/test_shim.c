@@ -224,6 +224,17 @@ static char *describe(motesok_xreader *r, const char *query, const motesok_xpars
     return d;
 }
 
+/* True if query, parsed with options(), fell back to its plain words. */
+static bool falls_back(motesok_xreader *r, const char *query)
+{
+    motesok_xparse_options po = options();
+    bool fell = false;
+    motesok_xquery *q = NULL;
+    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, &fell, NULL), MOTESOK_OK);
+    motesok_xquery_free(q);
+    return fell;
+}
+
 /* Write a file with the given content. */
 static void write_file(const char *path, const char *content)
 {
@@ -849,12 +860,41 @@ static void test_xreader_parse_date_ranges(void **state)
     assert_non_null(strstr(d, "VALUE_RANGE 0 20170101 20180630"));
     motesok_free(d);
     /* not a date: the query falls back to its words rather than failing */
-    bool fell = false;
-    motesok_xquery *q = NULL;
-    assert_int_equal(motesok_xreader_parse(r, "dato:2018-13-45..2019", &po, &q, &fell, NULL),
-                     MOTESOK_OK);
-    assert_true(fell);
-    motesok_xquery_free(q);
+    assert_true(falls_back(r, "dato:2018-13-45..2019"));
+    motesok_xreader_close(r);
+}
+
+/* dato:A..B follows the from/to rule (msk_query_date_range): YYYY-MM is a
+ * whole month, impossible days and reversed ranges are no range. */
+static void test_xreader_parse_date_ranges_one_rule(void **state)
+{
+    fixture *f = *state;
+    build_db(f->db);
+    motesok_xreader *r = reader(f->db);
+    /* dates: aaaa 20180223, bbbb 20100827, cccc 20170601, dddd 20180901 */
+    assert_false(falls_back(r, "dato:2018-02..2018-02"));
+    assert_string_equal(hits(r, "dato:2018-02..2018-02"), "aaaa");
+    assert_string_equal(hit_set(r, "dato:2017-06..2018-02"), "aaaa cccc");
+    motesok_xparse_options po = options();
+    char *d = describe(r, "dato:2016-02..2016-02", &po);
+    assert_non_null(strstr(d, "VALUE_RANGE 0 20160201 20160229")); /* a leap year */
+    motesok_free(d);
+    d = describe(r, "dato:..2018-02", &po);
+    assert_non_null(strstr(d, "VALUE_LE 0 20180228"));
+    motesok_free(d);
+    assert_false(falls_back(r, "dato:2016-02-29..2016-03-01"));
+    /* impossible days and months, and reversed ranges: words, not a range */
+    assert_true(falls_back(r, "dato:2018-02-30..2018-03-01"));
+    assert_true(falls_back(r, "dato:2017-02-29.."));
+    assert_true(falls_back(r, "dato:..2018-04-31"));
+    assert_true(falls_back(r, "dato:2018-00..2018-12"));
+    assert_true(falls_back(r, "dato:0000..2018"));
+    assert_true(falls_back(r, "dato:2019..2018"));
+    assert_true(falls_back(r, "dato:2018-03-01..2018-02-28"));
+    assert_true(falls_back(r, "dato:2018-1-01..2018-12-31"));
+    /* a range within one day, month or year is no reversed range */
+    assert_false(falls_back(r, "dato:2018-02-23..2018-02"));
+    assert_false(falls_back(r, "dato:2018-06..2018"));
     motesok_xreader_close(r);
 }
 
@@ -865,6 +905,10 @@ static void test_xreader_parse_norwegian_ops(void **state)
     motesok_xreader *r = reader(f->db);
     assert_string_equal(hit_set(r, "røntgen ELLER jordmortjeneste"), "aaaa cccc");
     assert_string_equal(hit_set(r, "legevakt IKKE røntgen"), "bbbb dddd");
+    /* Nynorsk IKKJE is the same operator; lower-case ikkje is a word */
+    assert_string_equal(hit_set(r, "legevakt IKKJE røntgen"), "bbbb dddd");
+    assert_string_equal(hit_set(r, "IKKJE legevakt"), "cccc");
+    assert_string_equal(hits(r, "legevakt ikkje røntgen"), "aaaa");
     assert_string_equal(hits(r, "legevakt OG røntgen"), "aaaa");
     assert_string_equal(hit_set(r, "IKKE legevakt"), "cccc"); /* a leading NOT */
     /* lower-case og is a word of the text, not an operator */
@@ -1301,6 +1345,7 @@ int main(void)
         T(test_xreader_parse_phrases),
         T(test_xreader_parse_fields),
         T(test_xreader_parse_date_ranges),
+        T(test_xreader_parse_date_ranges_one_rule),
         T(test_xreader_parse_norwegian_ops),
         T(test_xreader_parse_wildcards),
         T(test_xreader_parse_falls_back_on_bad_syntax),

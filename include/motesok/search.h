@@ -28,7 +28,10 @@ typedef struct motesok_search_request {
     const char *query;     /* user query text (required, may be "") */
     unsigned offset;       /* default 0; at most MOTESOK_MAX_OFFSET */
     unsigned limit;        /* default 10; 1..MOTESOK_MAX_LIMIT */
-    const char *from, *to; /* YYYY-MM-DD inclusive bounds, or NULL */
+    const char *from, *to; /* inclusive bounds, or NULL: YYYY-MM-DD (or
+                              YYYYMMDD) a day, YYYY-MM a month and YYYY a
+                              year, from its first day / to its last; the
+                              same dates as the query's dato:A..B */
     const char *organ;     /* exact organ name (case-insensitive), or NULL */
     const char *kommune;   /* exact kommune name (case-insensitive), or NULL */
     bool decisions;        /* match decision text only */

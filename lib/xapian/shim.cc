@@ -3,6 +3,7 @@
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
 #include "analysis/norsk.h"
+#include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "xapian/xapian.h"
 
@@ -888,9 +889,18 @@ extern "C" motesok_status motesok_xwriter_doccount(motesok_xwriter *w, uint64_t 
 
 namespace {
 
-// Operator words that, misplaced, would otherwise be searched for as words.
-const char *const OPERATOR_WORDS[] = {"and", "or", "not", "xor", "near", "adj",
-                                      "og", "eller", "ikke", "ikkje"};
+// The query language's operator words (lib/analysis/query.h) as the
+// stopper sees them: a misplaced operator reaches it as a lower-case term,
+// which would otherwise be searched for as a word.
+void add_stray_operators(Xapian::SimpleStopper &stopper)
+{
+    for (size_t i = 0; i < msk_query_n_operators(); i++) {
+        std::string w = msk_query_operator_at(i);
+        for (char &c : w)
+            c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        stopper.add(w);
+    }
+}
 
 } // namespace
 
@@ -906,8 +916,7 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
     const char *current = nullptr;
     try {
         auto r = std::make_unique<motesok_xreader>();
-        for (const char *w : OPERATOR_WORDS)
-            r->stopper.add(w);
+        add_stray_operators(r->stopper);
         const msk_norsk *data = analysis().data;
         for (size_t i = 0; i < msk_norsk_n_stopwords(data); i++)
             r->stopper.add(msk_norsk_stopword_at(data, i));
@@ -1019,61 +1028,24 @@ extern "C" motesok_status motesok_xreader_get_data(motesok_xreader *r, const cha
 
 namespace {
 
-// True if s is not empty and holds only ASCII digits.
-bool all_digits(const std::string &s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Two ASCII digits at s[i] as a number.
-int two_digits(const std::string &s, size_t i)
-{
-    return (s[i] - '0') * 10 + (s[i + 1] - '0');
-}
-
-// One end of a date range as YYYYMMDD in out ("" for an open end). A year
-// widens to its first day (lower end) or last day (upper end). False if s
-// is not YYYY, YYYYMMDD or YYYY-MM-DD.
-bool date_end(const std::string &s, bool upper, std::string &out)
-{
-    out.clear();
-    if (s.empty())
-        return true;
-    std::string digits;
-    if (s.size() == 4 || s.size() == 8)
-        digits = s;
-    else if (s.size() == 10 && s[4] == '-' && s[7] == '-')
-        digits = s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2);
-    if (!all_digits(digits))
-        return false;
-    if (digits.size() == 4) {
-        out = digits + (upper ? "1231" : "0101");
-        return true;
-    }
-    int month = two_digits(digits, 4), day = two_digits(digits, 6);
-    if (month < 1 || month > 12 || day < 1 || day > 31)
-        return false;
-    out = digits;
-    return true;
-}
-
 // "name:A..B" on a value slot of YYYYMMDD strings; either end may be open.
 class DateRange : public Xapian::RangeProcessor {
   public:
     DateRange(Xapian::valueno slot_, const std::string &name)
         : Xapian::RangeProcessor(slot_, name + ":") {}
 
-    // The value query for [b, e], or OP_INVALID when they are not dates.
+    // The value query for [b, e] ("" an open end), or OP_INVALID when
+    // msk_query_date_range finds no range there (the parser then falls
+    // back to the words).
     Xapian::Query operator()(const std::string &b, const std::string &e) override
     {
-        std::string lo, hi;
-        if (!date_end(b, false, lo) || !date_end(e, true, hi))
+        char lo[9], hi[9];
+        if (msk_query_date_range(b.empty() ? nullptr : b.c_str(), e.empty() ? nullptr : e.c_str(),
+                                 lo, hi) != MSK_DATES_OK)
             return Xapian::Query(Xapian::Query::OP_INVALID);
-        if (lo.empty() && hi.empty())
-            return Xapian::Query(Xapian::Query::OP_INVALID);
-        if (lo.empty())
+        if (*lo == '\0')
             return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        if (hi.empty())
+        if (*hi == '\0')
             return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
         return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
     }
@@ -1085,19 +1057,15 @@ bool word_byte(unsigned char c)
     return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// word, or its English operator if it is one of OG, ELLER, IKKE.
+// word, or the English operator that the Norwegian operator word stands
+// for (msk_query_norwegian_operator).
 std::string english_operator(const std::string &word)
 {
-    if (word == "OG")
-        return "AND";
-    if (word == "ELLER")
-        return "OR";
-    if (word == "IKKE")
-        return "NOT";
-    return word;
+    const char *op = msk_query_norwegian_operator(word.data(), word.size());
+    return op != nullptr ? op : word;
 }
 
-// Rewrite whole-word OG/ELLER/IKKE outside double quotes (and not right
+// Rewrite whole Norwegian operator words (OG, ELLER, IKKE, IKKJE) outside double quotes (and not right
 // after a field's colon) to AND/OR/NOT.
 std::string norwegian_operators(const std::string &in)
 {
@@ -1122,16 +1090,10 @@ std::string norwegian_operators(const std::string &in)
     return out;
 }
 
-// True if word (any ASCII case) is an operator word.
+// True if word is an operator word (msk_query_operator: upper case only).
 bool operator_word(const std::string &word)
 {
-    std::string lower;
-    for (char c : word)
-        lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    for (const char *op : OPERATOR_WORDS)
-        if (lower == op)
-            return true;
-    return false;
+    return msk_query_operator(word.data(), word.size());
 }
 
 // The query reduced to its words (letters and digits, space-separated),

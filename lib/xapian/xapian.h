@@ -200,8 +200,9 @@ typedef struct motesok_xfield {
     bool boolean;       /* a filter (exact term) rather than free text */
 } motesok_xfield;
 
-/* A "name:A..B" range on a value slot holding YYYYMMDD strings; the parser
- * accepts YYYY-MM-DD, YYYYMMDD and YYYY (a whole year) at either end. */
+/* A "name:A..B" range on a value slot holding YYYYMMDD strings; which ends
+ * make a range is msk_query_date_range's rule (lib/analysis/query.h), and
+ * an end it refuses makes the query fall back to its words. */
 typedef struct motesok_xdaterange {
     const char *name; /* e.g. "dato" */
     unsigned slot;
@@ -212,7 +213,8 @@ typedef struct motesok_xparse_options {
     const motesok_xfield *fields;    size_t n_fields;
     const motesok_xdaterange *ranges; size_t n_ranges;
     bool default_and;      /* words combine with AND (else OR) */
-    bool norwegian_ops;    /* also accept OG, ELLER, IKKE as AND, OR, NOT */
+    bool norwegian_ops;    /* also accept OG, ELLER, IKKE/IKKJE as AND, OR, NOT
+                              (msk_query_norwegian_operator) */
     unsigned max_wildcard; /* max terms a prefix* expands to (0: 1000) */
 } motesok_xparse_options;
 
