@@ -46,8 +46,10 @@ static const char search_usage[] =
 "  -j, --json              print the daemon's JSON answer as it is\n"
 "  -n, --limit N           hits to show, 1-100 (default 10)\n"
 "  -o, --offset N          skip the first N hits (paging)\n"
-"  -f, --from YYYY-MM-DD   meetings on or after this date\n"
-"  -t, --to YYYY-MM-DD     meetings on or before this date\n"
+"  -f, --from DATE         meetings on or after this date: YYYY-MM-DD, or\n"
+"                          YYYY-MM / YYYY from the month's / year's first day\n"
+"  -t, --to DATE           meetings on or before this date: YYYY-MM-DD, or\n"
+"                          YYYY-MM / YYYY to the month's / year's last day\n"
 "  -g, --organ NAME        only this organ, e.g. \"Rådmannsutvalget\"\n"
 "  -k, --kommune NAME      only this municipality or county, e.g. \"Ringsaker\"\n"
 "  -d, --decisions         match decision text (vedtak) only; with no words,\n"
@@ -210,13 +212,15 @@ static bool number_in(const char *s, long lo, long hi)
     return errno == 0 && *s != '\0' && *end == '\0' && v >= lo && v <= hi;
 }
 
-/* True if s looks like YYYY-MM-DD (the daemon checks the calendar). */
+/* True if s looks like YYYY, YYYY-MM or YYYY-MM-DD (the daemon checks the
+ * calendar). */
 static bool date_like(const char *s)
 {
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10)
         return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+    for (size_t i = 0; i < n; i++)
+        if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
             return false;
     return true;
 }
@@ -258,7 +262,7 @@ static int parse_search(int argc, char **argv, search_opts *o)
             break;
         case 'f': case 't':
             if (!date_like(optarg))
-                return usage_error("search", "dates are written YYYY-MM-DD, not '%s'", optarg);
+                return usage_error("search", "dates are written YYYY, YYYY-MM or YYYY-MM-DD, not '%s'", optarg);
             *(c == 'f' ? &o->from : &o->to) = optarg;
             break;
         case 'g': o->organ = optarg; break;

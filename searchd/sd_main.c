@@ -67,7 +67,7 @@ static const char usage_text[] =
 "ENDPOINTS (GET and HEAD)\n"
 "    /api/v1/search?q=&limit=&offset=&from=&to=&organ=&decisions=&sort=\n"
 "        q is required (may be empty); limit 1-100 (10); offset 0-100000;\n"
-"        from/to YYYY-MM-DD; decisions 1|0|true|false; sort relevance|date.\n"
+"        from/to YYYY-MM-DD, YYYY-MM or YYYY; decisions 1|0|true|false; sort relevance|date.\n"
 "    /api/v1/documents/ID          metadata and cases of a document\n"
 "    /api/v1/documents/ID/text?page=N\n"
 "                                  text of page N (0 or none: all pages)\n"
