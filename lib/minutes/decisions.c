@@ -69,10 +69,7 @@ static const char *const meeting_labels[] = {
 /* True if p[0..len) contains any of the n words. */
 static bool has_any(const char *p, size_t len, const char *const *w, size_t n)
 {
-    for (size_t k = 0; k < n; k++)
-        if (msk_mn_contains_ci(p, len, w[k]))
-            return true;
-    return false;
+    return msk_mn_contains_any_ci(p, len, w, n);
 }
 
 /* True if p starts with any of the n words (case-insensitive). */

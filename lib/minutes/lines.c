@@ -1,5 +1,6 @@
 /* The text of minutes as trimmed lines, with repair of pages that lost
  * their line breaks (a whole page flattened to one line). */
+#define _GNU_SOURCE /* memmem */
 #include "minutes/mn.h"
 
 #include <ctype.h>
@@ -214,6 +215,42 @@ bool msk_mn_contains_ci(const char *p, size_t len, const char *w)
         if (ascii_lower((unsigned char)p[i]) == first && equal_ci(p + i, w, n))
             return true;
     return false;
+}
+
+/* Case-fold p[0..len) into out (len bytes) as fold_byte does, position by
+ * position, so that a folded match is a msk_mn_contains_ci match. */
+static void fold_into(const char *p, size_t len, char *out)
+{
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)fold_byte(p, i);
+}
+
+bool msk_mn_contains_any_ci(const char *p, size_t len, const char *const *w, size_t n)
+{
+    char small[1024], *text = len <= sizeof small ? small : malloc(len);
+    if (text == NULL) { /* no memory for the copy: the slow way */
+        for (size_t k = 0; k < n; k++)
+            if (msk_mn_contains_ci(p, len, w[k]))
+                return true;
+        return false;
+    }
+    fold_into(p, len, text);
+    bool found = false;
+    for (size_t k = 0; k < n && !found; k++) {
+        size_t wn = strlen(w[k]);
+        char word[128];
+        if (wn == 0) {
+            found = true;
+        } else if (wn > sizeof word) {
+            found = msk_mn_contains_ci(p, len, w[k]);
+        } else {
+            fold_into(w[k], wn, word);
+            found = wn <= len && memmem(text, len, word, wn) != NULL;
+        }
+    }
+    if (text != small)
+        free(text);
+    return found;
 }
 
 char *msk_mn_copy_clean(const char *s, size_t len, size_t max)

@@ -56,6 +56,10 @@ bool msk_mn_starts_word_ci(const char *p, size_t len, const char *w);
 /* True if p[0..len) contains w, ignoring case as msk_mn_starts_word_ci does. */
 bool msk_mn_contains_ci(const char *p, size_t len, const char *w);
 
+/* True if p[0..len) contains any of the n words w, as msk_mn_contains_ci
+ * says each; the text is case-folded once for all of them. */
+bool msk_mn_contains_any_ci(const char *p, size_t len, const char *const *w, size_t n);
+
 /* Copy at most max bytes of s (cut at a character boundary), collapsing
  * white space; NULL on allocation failure. */
 char *msk_mn_copy_clean(const char *s, size_t len, size_t max);
