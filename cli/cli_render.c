@@ -320,7 +320,7 @@ void cli_render_status(FILE *out, json_t *status)
     static const char *const keys[][2] = {
         {"documents", "Dokumenter:"}, {"cases", "Saker:"}, {"failed", "Feilet:"},
         {"unsupported", "Ikke støttet:"}, {"revision", "Revisjon:"}, {"last_run", "Siste kjøring:"},
-        {"index_bytes", "Indeks (byte):"},
+        {"index_bytes", "Indeks (byte):"}, {"shards", "Indeksdeler:"},
     };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         json_t *v = json_object_get(status, keys[i][0]);

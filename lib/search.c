@@ -48,6 +48,7 @@ struct motesok_searcher {
     motesok_xreader *xr;
     motesok_store *store;
     struct timespec stub_mtime; /* of the shard list the reader opened */
+    size_t n_shards;            /* in that list */
     ino_t stub_ino;
 };
 
@@ -99,6 +100,7 @@ static motesok_status open_reader(motesok_searcher *s, motesok_error *err)
     if (st == MOTESOK_OK) {
         motesok_xreader_close(s->xr);
         s->xr = xr;
+        s->n_shards = n;
     }
     return st;
 }
@@ -1390,6 +1392,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok
     json_object_set_new(out, "last_run", string_or_null(last_run));
     json_object_set_new(out, "failures", reasons);
     json_object_set_new(out, "index_bytes", json_integer(dir_bytes(s->dir)));
+    json_object_set_new(out, "shards", json_integer((json_int_t)s->n_shards));
     /* Queries are analysed with the data loaded here; documents with the
      * data the indexer had. Different data: re-index (motesok-index does). */
     char here[40], *built = NULL;

@@ -939,8 +939,10 @@ static void test_searcher_status_counts(void **state)
     assert_int_equal(motesok_searcher_status(f->s, &out, NULL), MOTESOK_OK);
     json_t *s = parse(out);
     static const char *const keys[] = {"documents", "cases", "failed", "unsupported", "revision",
-                                       "last_run", "failures", "index_bytes", "analysis"};
-    assert_keys(s, keys, 9);
+                                       "last_run", "failures", "index_bytes", "shards",
+                                       "analysis"};
+    assert_keys(s, keys, 10);
+    assert_int_equal(int_of(s, "shards"), 1);
     /* the analysis loaded here; this index (written directly) records none */
     json_t *an = json_object_get(s, "analysis");
     const char *loaded = str_of(an, "loaded"); /* "VERSION:16 hex digits" */
