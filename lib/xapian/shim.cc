@@ -778,7 +778,6 @@ extern "C" motesok_status motesok_xwriter_replace(motesok_xwriter *w, const char
     if (st != MOTESOK_OK)
         return st;
     try {
-        if (!getenv("XX_NOSPELL"))
         for (const std::string &word : d->spelling)
             w->db.add_spelling(word);
         return MOTESOK_OK;
