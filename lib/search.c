@@ -413,20 +413,6 @@ static motesok_xquery *date_filter(const motesok_search_request *r)
     return motesok_xquery_value_range(MOTESOK_SLOT_DATE, *lo ? lo : NULL, *hi ? hi : NULL);
 }
 
-/* Length of the value after a field name at p: a "quoted" run (quotes
- * included) or a run up to white space or ')'. */
-static size_t field_value_len(const char *p)
-{
-    if (*p == '"') {
-        const char *q = strchr(p + 1, '"');
-        return q ? (size_t)(q - p) + 1 : strlen(p);
-    }
-    size_t n = 0;
-    while (p[n] != '\0' && !isspace((unsigned char)p[n]) && p[n] != ')')
-        n++;
-    return n;
-}
-
 /* Append the value v (n bytes) of a sak:/case: field to b: its case key
  * quoted as a phrase when it is a case number ("56/09" → "56/2009", as
  * the index holds every case's key), else as it was typed. */
@@ -475,7 +461,7 @@ static char *constraints_of(const char *q)
                            ? constraint_at(p) : 0;
         if (field == 0)
             continue;
-        size_t n = field_value_len(p + field);
+        size_t n = (size_t)(token_end(p + field) - (p + field));
         st = msk_buf_append(&b, p, field + n);
         if (st == MOTESOK_OK)
             st = msk_buf_append(&b, " ", 1);
@@ -504,7 +490,7 @@ static char *with_case_keys(const char *q)
             st = msk_buf_append(&b, p++, 1);
             continue;
         }
-        size_t n = field_value_len(p + field);
+        size_t n = (size_t)(token_end(p + field) - (p + field));
         st = msk_buf_append(&b, p, field);
         if (st == MOTESOK_OK)
             st = append_case_value(&b, p + field, n);

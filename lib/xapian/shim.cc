@@ -1687,20 +1687,20 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
     }
 }
 
+extern "C" bool motesok_xresults_total_exact(const motesok_xresults *res) noexcept
+{
+    return res != nullptr && res->mset.get_uncollapsed_matches_upper_bound() <= res->checked;
+}
+
 extern "C" uint64_t motesok_xresults_total(const motesok_xresults *res) noexcept
 {
     if (res == nullptr)
         return 0;
     // Every match was checked: the count of distinct collapse keys seen is
     // exact (Xapian's estimate for collapsed OR queries can overshoot).
-    if (res->mset.get_uncollapsed_matches_upper_bound() <= res->checked)
+    if (motesok_xresults_total_exact(res))
         return res->mset.get_matches_lower_bound();
     return res->mset.get_matches_estimated();
-}
-
-extern "C" bool motesok_xresults_total_exact(const motesok_xresults *res) noexcept
-{
-    return res != nullptr && res->mset.get_uncollapsed_matches_upper_bound() <= res->checked;
 }
 
 extern "C" size_t motesok_xresults_count(const motesok_xresults *res) noexcept
