@@ -922,18 +922,6 @@ static motesok_status build_passage(motesok_job *job, const passage *ps, size_t 
     return st;
 }
 
-/* 1-based page of offset off in the pages joined by '\f'. */
-static size_t page_at(const motesok_text *t, size_t off)
-{
-    size_t start = 0;
-    for (size_t i = 0; i < t->n_pages; i++) {
-        start += t->page_lens[i] + 1;
-        if (off < start)
-            return i + 1;
-    }
-    return t->n_pages ? t->n_pages : 1;
-}
-
 /* Cut the file (total bytes of pages joined by '\f') into disjoint
  * passages covering all its text: the preamble and each case (cases in
  * text order), or else one per page. Returns the count (0: out of
@@ -961,13 +949,14 @@ static size_t cut_passages(const motesok_job *job, size_t total, passage **out)
             ps[k].end = k < n_cases ? m->cases[k].start : total;
             ps[k].c = k == 0 ? NULL : &m->cases[k - 1];
             ps[k].kind = k == 0 ? "preamble" : "case";
+            ps[k].page = k == 0 ? 1 : ps[k].c->page_first; /* the reader's page of its heading */
         } else {
             ps[k].start = off;
             ps[k].end = t->n_pages ? off + t->page_lens[k] + (k + 1 < t->n_pages) : 0;
             off = ps[k].end;
             ps[k].kind = k == 0 ? "preamble" : "page";
+            ps[k].page = k + 1;
         }
-        ps[k].page = page_at(t, ps[k].start);
     }
     *out = ps;
     return n;

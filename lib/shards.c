@@ -53,6 +53,14 @@ static bool join(char *out, const char *a, const char *b)
     return n > 0 && n < PATH_MAX_BYTES;
 }
 
+/* Write the directory of shard k of index directory dir into
+ * out[PATH_MAX_BYTES]; false if it does not fit. */
+static bool shard_path(char *out, const char *dir, unsigned k)
+{
+    int n = snprintf(out, PATH_MAX_BYTES, "%s/" MSK_SHARDS_DIR "/%u", dir, k);
+    return n > 0 && n < PATH_MAX_BYTES;
+}
+
 /* nftw callback: remove one entry (files before their folder). */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
@@ -168,10 +176,8 @@ motesok_status msk_shards_list(const char *dir, char ***dirs, size_t *n, motesok
     if (out == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     for (unsigned k = 0; k < count; k++) {
-        char name[32];
-        snprintf(name, sizeof name, MSK_SHARDS_DIR "/%u", k);
         out[k] = malloc(PATH_MAX_BYTES);
-        if (out[k] == NULL || !join(out[k], dir, name)) {
+        if (out[k] == NULL || !shard_path(out[k], dir, k)) {
             for (unsigned j = 0; j <= k; j++)
                 free(out[j]);
             free(out);
@@ -308,9 +314,8 @@ static motesok_status open_writers(msk_shards *s, const char *dir, motesok_error
 {
     motesok_status st = MOTESOK_OK;
     for (unsigned k = 0; st == MOTESOK_OK && k < s->n; k++) {
-        char name[32], path[PATH_MAX_BYTES];
-        snprintf(name, sizeof name, MSK_SHARDS_DIR "/%u", k);
-        if (!join(path, dir, name))
+        char path[PATH_MAX_BYTES];
+        if (!shard_path(path, dir, k))
             return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
         shard *sh = &s->shards[k];
         pthread_mutex_init(&sh->mu, NULL);
