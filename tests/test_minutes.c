@@ -451,6 +451,51 @@ static void test_minutes_damaged_text(void **state)
     motesok_minutes_free(m);
 }
 
+static void test_minutes_flattened_rows_and_coded_labels(void **state)
+{
+    (void)state;
+    /* a flattened page: bare numbers with archive numbers in the saksliste,
+     * "NNN/YY:" headings, owner labels in lower case, an adoption of the
+     * proposal in the same run of text, and the record's own approval */
+    motesok_minutes *m = parse_text(
+        "BREMSNES KOMMUNE\nMØTEPROTOKOLL\nKommunestyret\nMøtedato: 04.03.2021\n"
+        "SAKSLISTE Saksnr. Arkivsaksnr. Tittel 011/21 21/301 GODKJENNING AV PROTOKOLL 012/21 20/1877 "
+        "NY BRANNSTASJON - BYGGERAMME 013/21 21/044 NAVNESAK FOR VEIER I SENTRUM OG PÅ HAVNA\n"
+        "011/21: GODKJENNING AV PROTOKOLL Ordførerens innstilling: Protokollen godkjennes. "
+        "Ordførerens innstilling enstemmig vedtatt (25 st.). 012/21: NY BRANNSTASJON - BYGGERAMME "
+        "Kommunedirektørens innstilling: Byggerammen settes til 60 mill. kroner. Innstillingen ble "
+        "vedtatt med 14 mot 11 stemmer. 013/21: NAVNESAK FOR VEIER I SENTRUM OG PÅ HAVNA "
+        "Kommunedirektørens innstilling: Veinavnene vedtas som foreslått. Saken ble utsatt.\n"
+        "Protokollen er godkjent av:\nKari Nordmann\n");
+    assert_int_equal(m->n_cases, 3);
+    const motesok_case *c = case_by_key(m, "11/2021");
+    assert_string_equal(c->proposal, "Protokollen godkjennes.");
+    assert_string_equal(c->decision, "Protokollen godkjennes.");
+    c = case_by_key(m, "12/2021");
+    assert_non_null(c->decision);
+    assert_int_equal(c->vote.votes_for, 14);
+    assert_int_equal(c->vote.votes_against, 11);
+    c = case_by_key(m, "13/2021");
+    assert_null(c->decision); /* deferred; and the signing line adopts nothing */
+    motesok_minutes_free(m);
+
+    /* "K-sak" series, committee-coded labels and Nynorsk owner labels */
+    m = parse_text("Møteprotokoll\nUtval: Formannskapet\nDato: 02.09.2014\n\n"
+                   "K-sak 21/14   Tilskot til idrettslag\n\n"
+                   "Rådmannen sitt framlegg til vedtak:\nLaget får kr 50 000.\n"
+                   "Formannskapet - 21/14\nFS - handsaming:\nSamrøystes vedteke.\n"
+                   "FS - vedtak:\nLaget får kr 50 000.\n\n"
+                   "K-sak 22/14   Eventuelt\n\nIngen saker.\n"
+                   "Protokollen vart godkjend i formannskapet 16.09.2014.\n");
+    assert_int_equal(m->n_cases, 2);
+    c = case_by_key(m, "21/2014");
+    assert_string_equal(c->proposal, "Laget får kr 50 000.");
+    assert_string_equal(c->decision, "Laget får kr 50 000.");
+    assert_int_equal(c->vote.outcome, MOTESOK_VOTE_UNANIMOUS);
+    assert_null(case_by_key(m, "22/2014")->decision);
+    motesok_minutes_free(m);
+}
+
 static void test_minutes_not_minutes(void **state)
 {
     (void)state;
@@ -634,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_minutes_votes),
         cmocka_unit_test(test_minutes_date_without_year),
         cmocka_unit_test(test_minutes_damaged_text),
+        cmocka_unit_test(test_minutes_flattened_rows_and_coded_labels),
         cmocka_unit_test(test_minutes_not_minutes),
         cmocka_unit_test(test_minutes_summons_decides_nothing),
         cmocka_unit_test(test_minutes_result_column_and_sentences),

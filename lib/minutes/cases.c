@@ -39,12 +39,18 @@ static size_t skip_separators(const char *p, size_t len, size_t i)
     }
 }
 
-/* Skip an archive number ("15/1234", "2015/1234-5", "22/9747") at p[i]. */
+/* Skip an archive number ("15/1234", "2015/1234-5", "22/9747",
+ * "201303004-1") at p[i]. */
 static size_t skip_archive(const char *p, size_t len, size_t i)
 {
     size_t j = i;
     while (j < len && isdigit((unsigned char)p[j]))
         j++;
+    if (j - i >= 6 && j - i <= 12 && j + 1 < len && p[j] == '-' && isdigit((unsigned char)p[j + 1])) {
+        for (j++; j < len && isdigit((unsigned char)p[j]); j++)
+            ;
+        return j < len && isalpha((unsigned char)p[j]) ? i : j; /* "201303004-1" */
+    }
     if (j == i || j >= len || p[j] != '/')
         return i;
     size_t k = j + 1;

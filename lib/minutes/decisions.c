@@ -49,6 +49,15 @@ static const char *const rejected_words[] = {
     "falt", " fall ", "fall.", "avvist", "ikke vedtatt", "ikkje vedteke", "nedstemt", "ikkje godkjent",
     "ikke godkjent",
 };
+/* Who signed or approved the record itself ("Protokollen er godkjent av:",
+ * "Protokollen vart godkjend i formannskapet 17.03.2015"), never a case's
+ * adoption. */
+static const char *const signing_words[] = {
+    "godkjent av", "godkjend av", "godkjennes av", "underskrevet av", "signert av",
+    "signert elektronisk", "elektronisk godkjent", "vart godkjend i ", "vart godkjent i ",
+    "ble godkjent i ", "er godkjent i ", "er godkjend i ", "godkjent på møte", "godkjend på møte",
+    "godkjent i møte", "godkjend i møte",
+};
 static const char *const deferred_words[] = {
     "saken utsettes", "saken ble utsatt", "saken er utsatt", "saka vert utsett", "saka vart utsett",
     "saka blir utsett", "saka er utsett", "saken trekkes", "saken ble trukket", "saken er trukket",
@@ -81,9 +90,28 @@ static bool starts_any(const char *p, size_t len, const char *const *w, size_t n
     return false;
 }
 
+/* Offset past a committee code in front of a label ("FS - vedtak",
+ * "LEV - Tilråding", "KST-Behandling"), 0 if none. */
+static size_t code_prefix(const char *p, size_t len)
+{
+    size_t n = 0;
+    while (n < len && n < 5 && isupper((unsigned char)p[n]))
+        n++;
+    if (n < 2 || n > 4)
+        return 0;
+    if (n + 3 < len && memcmp(p + n, " - ", 3) == 0)
+        return n + 3;
+    if (n + 1 < len && p[n] == '-' && isalpha((unsigned char)p[n + 1]))
+        return n + 1;
+    return 0;
+}
+
 /* Kind of a label text (the words before the colon, or a bare line). */
 static line_kind label_kind(const char *p, size_t len)
 {
+    size_t code = code_prefix(p, len);
+    p += code;
+    len -= code;
     if (starts_any(p, len, narrative_labels, MN_N_OF(narrative_labels)))
         return K_NARRATIVE;
     if (has_any(p, len, proposal_words, MN_N_OF(proposal_words)))
@@ -118,7 +146,8 @@ static size_t adopt_verb_at(const char *p, size_t len)
  * clause ("… som ble vedtatt i K-styret" is narrative). */
 static bool adoption(const char *p, size_t len)
 {
-    if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
+    if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)) ||
+        has_any(p, len, signing_words, MN_N_OF(signing_words)))
         return false;
     if (starts_any(p, len, adopt_starts, MN_N_OF(adopt_starts)))
         return true;
@@ -235,6 +264,20 @@ static size_t label_colon(const mn_line *l)
     return at;
 }
 
+/* True for a line naming an organ and the case number it gave the case
+ * ("Formannskapet - 65/14", "Kommunestyret 12.03.2019 - 21/19"). */
+static bool organ_case_line(const mn_line *l)
+{
+    if (l->len < 8 || msk_mn_words(l->p, l->len) > 5 || !isupper((unsigned char)l->p[0]))
+        return false;
+    size_t i = l->len;
+    while (i > 0 && (isdigit((unsigned char)l->p[i - 1]) || l->p[i - 1] == '/'))
+        i--;
+    if (i == l->len || i < 4 || memcmp(l->p + i - 3, " - ", 3) != 0 || memchr(l->p + i, '/', l->len - i) == NULL)
+        return false;
+    return true;
+}
+
 /* Classify line l; *text_at receives where text after a label starts. */
 static line_kind classify_now(const mn_line *l, size_t *text_at)
 {
@@ -249,6 +292,8 @@ static line_kind classify_now(const mn_line *l, size_t *text_at)
     }
     if (deferral(l->p, l->len))
         return K_DEFERRED;
+    if (organ_case_line(l))
+        return K_MEETING; /* "Formannskapet - 65/14" heads the treatment */
     if (adoption_in(l->p, l->len))
         return K_ADOPTED;
     bool bare = msk_mn_words(l->p, l->len) <= 6 && l->p[l->len - 1] != '.' &&

@@ -24,8 +24,14 @@ static const char *const date_labels[] = {
 static const char *const other_dates[] = {
     "kunngjort", "underskrevet", "underskrive", "publisert", "utsendt", "sendt", "signert",
     "godkjent", "utskrift", "dato for", "frist", "innkallingsdato", "utskriftsdato", "skrevet",
-    "journal", "arkiv", "vår ref", "deres ref", "neste møte", "neste møter", "referat frå møte",
-    "referat fra møte", "protokoll frå", "protokoll fra",
+    "journal", "arkiv", "vår ref", "deres ref", "neste møte", "neste møter",
+};
+
+/* Words that name an earlier meeting ("Godkjenning av protokoll frå møte
+ * 10.02") unless the line starts with them: "Protokoll frå møte tysdag 3.
+ * mars" is the title of these minutes. */
+static const char *const earlier_meeting[] = {
+    "referat frå møte", "referat fra møte", "protokoll frå", "protokoll fra",
 };
 
 /* Weekday names that may stand before a date without a year. */
@@ -53,6 +59,11 @@ static bool other_date_line(const mn_line *l)
 {
     for (size_t k = 0; k < MN_N_OF(other_dates); k++)
         if (msk_mn_contains_ci(l->p, l->len, other_dates[k]))
+            return true;
+    if (msk_mn_starts_word_ci(l->p, l->len, "protokoll") || msk_mn_starts_word_ci(l->p, l->len, "referat"))
+        return false;
+    for (size_t k = 0; k < MN_N_OF(earlier_meeting); k++)
+        if (msk_mn_contains_ci(l->p, l->len, earlier_meeting[k]))
             return true;
     return false;
 }

@@ -26,7 +26,43 @@ static const char *const flat_markers[] = {
     "Til stede:", "Tilstede:", "Forfall:", "Saksliste", "Sakliste", "Votering:", "Votering ",
     "Tilråding:", "Saksopplysninger", "Vurdering", "Referent:", "Utval:", "Utvalg:", "Organ:",
     "Møteprotokoll", "Møtebok", "Følgjande", "Følgende", "Framlegg til vedtak", "Handsaming i",
+    /* adoption statements, which end a proposal */
+    "Innstillingen ble", "Innstillingen vart", "Innstillinga vart", "Innstillingen enstemmig",
+    "Innstillinga samrøystes", "Tilrådinga vart", "Tilrådingen ble", "Enstemmig vedtatt",
+    "Samrøystes vedteke", "Einstemmig vedteke",
+    /* lower-case labels count only after a genitive owner ("Rådmannens
+     * innstilling:", "Kommunedirektørens forslag til vedtak:") */
+    "innstilling:", "tilråding:", "forslag til vedtak:", "framlegg til vedtak:",
+    "innstilling enstemmig", "innstilling ble", "innstilling vedtatt", "innstilling vart",
+    "innstillinga vart", "tilråding vart", "tilrådinga vart", "tilråding ble", "innstilling samrøystes",
+    "forslag til vedtak ble", "framlegg til vedtak vart", "vedtak:",
+    /* Nynorsk owners: "Rådmannen sitt framlegg til vedtak:" */
+    "sitt framlegg", "sitt forslag", "si innstilling", "si tilråding",
 };
+
+/* Committee-coded labels after a code of 2–4 capitals ("FS - vedtak:",
+ * "LEV - Tilråding:", "KST - behandling:"). */
+static const char *const coded_labels[] = {
+    "vedtak", "Vedtak", "handsaming", "Handsaming", "behandling", "Behandling", "tilråding",
+    "Tilråding", "innstilling", "Innstilling",
+};
+
+/* Length of a committee-coded label at text[i], 0 if none. */
+static size_t coded_label_at(const char *text, size_t len, size_t i)
+{
+    size_t n = 0;
+    while (i + n < len && n < 5 && isupper((unsigned char)text[i + n]))
+        n++;
+    if (n < 2 || n > 4 || i + n + 3 >= len || memcmp(text + i + n, " - ", 3) != 0)
+        return 0;
+    size_t j = i + n + 3;
+    for (size_t k = 0; k < MN_N_OF(coded_labels); k++) {
+        size_t w = strlen(coded_labels[k]);
+        if (j + w < len && memcmp(text + j, coded_labels[k], w) == 0 && text[j + w] == ':')
+            return j + w + 1 - i;
+    }
+    return 0;
+}
 
 /* Genitive owners that stand before a proposal label ("Rådmannens
  * innstilling"): the break goes before the owner. */
@@ -65,7 +101,59 @@ static size_t marker_at(const char *text, size_t len, size_t i)
         }
         return n;
     }
+    size_t coded = coded_label_at(text, len, i);
+    if (coded > 0)
+        return coded;
+    /* any other series code with a full number ("FT-sak 087/2013", "K-sak
+     * 21/24", "Utv.sak 5/19") */
+    mn_number num;
+    if (isupper((unsigned char)text[i]) && msk_mn_number_at(text + i, len - i < 40 ? len - i : 40, &num) &&
+        num.prefixed && num.b != NULL)
+        return num.end;
     return 0;
+}
+
+/* Length of a bare case number at text[i] that starts a heading or a
+ * saksliste row in a flattened page ("002/16: TITLE", "002/16 15/2241
+ * TITLE", "061/14 - TITLE"), 0 if none. A number in prose ("jf. 12/15",
+ * "saker 001/16 - 006/16") follows a lower-case word that ends no sentence
+ * (or a short one such as "jf.", "nr.") and is not taken. */
+static size_t bare_number_at(const char *text, size_t len, size_t i)
+{
+    size_t j = i, d1 = 0, d2 = 0;
+    while (j < len && isdigit((unsigned char)text[j]) && d1 < 5)
+        j++, d1++;
+    if (d1 == 0 || d1 > 4 || j >= len || text[j] != '/')
+        return 0;
+    j++;
+    while (j < len && isdigit((unsigned char)text[j]) && d2 < 5)
+        j++, d2++;
+    if (d2 != 2 && d2 != 4)
+        return 0;
+    if (j < len && isdigit((unsigned char)text[j]))
+        return 0;
+    /* what follows: ':' then a blank, a blank then another number, or a dash */
+    bool row = false;
+    if (j + 1 < len && text[j] == ':' && text[j + 1] == ' ')
+        row = true;
+    else if (j + 1 < len && text[j] == ' ' && isdigit((unsigned char)text[j + 1])) {
+        size_t k = j + 1;
+        while (k < len && isdigit((unsigned char)text[k]))
+            k++;
+        row = k < len && text[k] == '/';
+    } else if (j + 2 < len && text[j] == ' ' && text[j + 1] == '-' && text[j + 2] == ' ')
+        row = j + 3 < len && !isdigit((unsigned char)text[j + 3]);
+    if (!row)
+        return 0;
+    /* the word before must not be prose: a lower-case word ("jf.", "sak",
+     * "saker:", "og", "til") makes it a reference */
+    if (i >= 2) {
+        size_t w = word_before(text, i - 1), e = i - 2; /* e: last byte of it */
+        bool ends = text[e] == '.' || text[e] == ')' || text[e] == '!' || text[e] == '?';
+        if (islower((unsigned char)text[w]) && (!ends || e - w < 4))
+            return 0;
+    }
+    return j - i;
 }
 
 /* Break one over-long line text[a, b) before its markers. */
@@ -73,9 +161,14 @@ static void repair_line(char *text, size_t a, size_t b)
 {
     size_t last = a;
     for (size_t i = a + 1; i < b; i++) {
-        if (text[i - 1] != ' ' || marker_at(text, b, i) == 0)
+        if (text[i - 1] != ' ' || (marker_at(text, b, i) == 0 && bare_number_at(text, b, i) == 0))
             continue;
-        size_t at = genitive_before(text, i - 1) ? word_before(text, i - 1) : i;
+        bool owned = genitive_before(text, i) ||
+                     ((msk_mn_starts_word(text + i, b - i, "sitt") || msk_mn_starts_word(text + i, b - i, "si")) &&
+                      i >= 2 && !islower((unsigned char)text[word_before(text, i - 1)]));
+        if (!owned && islower((unsigned char)text[i]))
+            continue;
+        size_t at = owned ? word_before(text, i - 1) : i;
         if (at > last + 1 && text[at - 1] == ' ') {
             text[at - 1] = '\n';
             last = at;

@@ -29,7 +29,7 @@ static size_t series_word(const char *p, size_t len)
 }
 
 /* Length of an upper-case code of 2–4 ASCII letters at p ("PS", "TEK",
- * "KO", "FT-sak" → 6), or of one letter glued by '-' to the digits
+ * "KO", "FT-sak" → 6, "K-sak" → 5), or of one letter glued by '-' to the digits
  * ("U-44/19"), 0 if none. */
 static size_t series_code(const char *p, size_t len)
 {
@@ -38,10 +38,11 @@ static size_t series_code(const char *p, size_t len)
         n++;
     if (n == 1 && len > 2 && p[1] == '-' && isdigit((unsigned char)p[2]))
         return 1;
+    if (n >= 1 && n <= 4 && n + 4 <= len && p[n] == '-' && strncasecmp(p + n + 1, "sak", 3) == 0 &&
+        (n + 4 == len || !isalpha((unsigned char)p[n + 4])))
+        return n + 4; /* FT-sak, K-sak */
     if (n < 2 || n > 4 || (n < len && isalpha((unsigned char)p[n])))
         return 0;
-    if (n + 4 <= len && p[n] == '-' && strncasecmp(p + n + 1, "sak", 3) == 0)
-        return n + 4; /* FT-sak */
     return n;
 }
 
