@@ -24,7 +24,9 @@ static const char *const date_labels[] = {
 static const char *const other_dates[] = {
     "kunngjort", "underskrevet", "underskrive", "publisert", "utsendt", "sendt", "signert",
     "godkjent", "utskrift", "dato for", "frist", "innkallingsdato", "utskriftsdato", "skrevet",
-    "journal", "arkiv", "vår ref", "deres ref", "neste møte", "neste møter",
+    "journal", "arkiv", "vår ref", "deres ref", "neste møte", "neste møter", "generert", "produsert",
+    "opprettet", "oppretta", "utskrevet", "printet", "lastet ned", "lasta ned", "sist endret",
+    "sist endra", "oppdatert",
 };
 
 /* Words that name an earlier meeting ("Godkjenning av protokoll frå møte
@@ -328,7 +330,10 @@ bool msk_mn_header(const mn_doc *d, size_t hend, int year_hint, bool minutes, mo
     if (minutes) {
         if (m->organ == NULL)
             m->organ = msk_mn_organ(d, hend, &m->organ_conf);
-        m->kommune = msk_mn_kommune(d, hend, m->organ, &m->kommune_conf);
+        /* a case paper's header table may run past the first case number,
+         * with the kommune in a cell of its own below it */
+        size_t kend = table && t.end + 8 > hend ? (t.end + 8 < d->n ? t.end + 8 : d->n) : hend;
+        m->kommune = msk_mn_kommune(d, kend, m->organ, &m->kommune_conf);
         if (m->kommune == NULL && table && t.organ != NULL &&
             (m->kommune = msk_mn_kommune_in(t.organ, t.organ_len)) != NULL)
             m->kommune_conf = 0.8f;

@@ -59,10 +59,31 @@ static bool other_document(const mn_doc *d)
     return false;
 }
 
+#define LETTER_LINES 15 /* filled lines at the top that may hold a letterhead */
+
+/* True if the top of the document is a letterhead ("Vår ref.", "Deres
+ * ref.") and no line there marks a meeting: a letter about cases, whose
+ * case numbers refer to other bodies' meetings. */
+static bool letter(const mn_doc *d)
+{
+    bool refs = false;
+    for (size_t i = 0, seen = 0; i < d->n && seen < LETTER_LINES; i++) {
+        const mn_line *l = &d->lines[i];
+        if (l->len == 0)
+            continue;
+        seen++;
+        if (meeting_mark(l) && !msk_mn_contains_ci(l->p, l->len, "ref"))
+            return false;
+        refs = refs || msk_mn_contains_ci(l->p, l->len, "vår ref") ||
+               msk_mn_contains_ci(l->p, l->len, "deres ref") || msk_mn_contains_ci(l->p, l->len, "dykkar ref");
+    }
+    return refs;
+}
+
 /* True if the header [0, hend) or the cases mark the text as minutes. */
 static bool reads_as_minutes(const mn_doc *d, size_t hend, size_t n_headings)
 {
-    if (other_document(d))
+    if (other_document(d) || letter(d))
         return false;
     if (n_headings > 0)
         return true;
@@ -135,7 +156,7 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     msk_mn_header(d, hend, year, minutes, m);
     if (m->date[0] != '\0')
         year = atoi(m->date);
-    if (!msk_mn_cases(d, year, minutes, m))
+    if (!letter(d) && !msk_mn_cases(d, year, minutes, m))
         return false;
     if (summons)
         drop_decisions(m);

@@ -191,8 +191,11 @@ static size_t organ_extent(const char *s, size_t len)
     const char *in = memmem(s, n, " i ", 3);
     if (in == NULL && msk_mn_shouting(s, n))
         in = memmem(s, n, " I ", 3);
-    if (in != NULL && in + 3 < s + n && (isupper((unsigned char)in[3]) || (unsigned char)in[3] == 0xC3))
-        n = (size_t)(in - s); /* "Kontrollutvalget i Frosta kommune": the kommune follows */
+    if (in != NULL && in + 3 < s + n && (isupper((unsigned char)in[3]) || (unsigned char)in[3] == 0xC3) &&
+        !(msk_mn_contains_ci(s, (size_t)(in - s), "region") &&
+          !msk_mn_contains_ci(in, (size_t)(s + n - in), " kommune")))
+        n = (size_t)(in - s); /* "Kontrollutvalget i Frosta kommune": the kommune follows;
+                                 "Regionrådet i Midt-Troms" names a region, kept */
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.' || s[n - 1] == '-'))
         n--;
     return n;
@@ -314,7 +317,10 @@ static char *organ_after_label(const mn_doc *d, size_t i, size_t hend)
                 return NULL;
             p = d->lines[j].p, e = p + d->lines[j].len;
         }
-        return organ_name(p, organ_extent(p, (size_t)(e - p)), false);
+        /* "Møte i Lærdal, Lindstrøm hotell" names a place: only an organ
+         * word or an acronym counts after it */
+        bool place_too = msk_mn_starts_word_ci(labels[k], n, "Møte i");
+        return organ_name(p, organ_extent(p, (size_t)(e - p)), place_too);
     }
     return NULL;
 }
@@ -692,6 +698,38 @@ static char *kommune_from_address(const mn_doc *d)
 }
 
 
+/* True if organ names a body of one kommune (not a group or network of
+ * several that meets in one member's town hall). */
+static bool municipal_organ(const char *organ)
+{
+    static const char *const stems[] = {
+        "kommunestyre", "bystyre", "heradsstyre", "formannskap", "eldreråd", "ungdomsråd",
+        "råd for", "utval", "utvalg", "nemnd", "komit",
+    };
+    return msk_mn_contains_any_ci(organ, strlen(organ), stems, MN_N_OF(stems));
+}
+
+/* The kommune whose town hall the header names as the meeting place
+ * ("Møtested: Steinkjer rådhus", "Lebesby rådhus, Kjøllefjord"), NULL if
+ * none. */
+static char *kommune_from_town_hall(const mn_doc *d, size_t hend)
+{
+    static const char *const halls[] = {" rådhus", " kommunehus", " herredshus", " heradshus"};
+    for (size_t i = 0; i < hend; i++) {
+        const mn_line *l = &d->lines[i];
+        for (size_t k = 0; k < MN_N_OF(halls) && l->len > 0; k++) {
+            const char *t = memmem(l->p, l->len, halls[k], strlen(halls[k]));
+            if (t == NULL)
+                continue;
+            size_t e = (size_t)(t - l->p), s = word_start(l->p, e);
+            if (s < e && capital_at(l->p + s) && e - s <= 30 &&
+                !in_list(l->p + s, e - s, not_names, MN_N_OF(not_names)))
+                return calm_name_min(l->p + s, e - s, 1);
+        }
+    }
+    return NULL;
+}
+
 /* The kommune: the letterhead's "X kommune" (first lines), else one name
  * that every mention in the header agrees on, else a web address; NULL
  * when mentions disagree (a regional body lists its members). */
@@ -727,6 +765,8 @@ char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *con
             return *conf = 0.6f, c;
     }
     char *a = kommune_from_address(d);
+    if (a == NULL && organ != NULL && municipal_organ(organ))
+        a = kommune_from_town_hall(d, hend);
     *conf = a ? 0.6f : 0.0f;
     return a;
 }
