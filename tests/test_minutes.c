@@ -496,6 +496,41 @@ static void test_minutes_flattened_rows_and_coded_labels(void **state)
     motesok_minutes_free(m);
 }
 
+static void test_minutes_header_evidence(void **state)
+{
+    (void)state;
+    /* the kommune from the town hall a municipal organ meets in; a title's
+     * "Protokoll frå møte" date with the year from the case numbers */
+    motesok_minutes *m = parse_text("Eldrerådet\n\nProtokoll frå møte tysdag 3. mars\n"
+                                    "Møtestad: Brekkvik rådhus, møterom 2\n\n"
+                                    "Sak 4/26   Godkjenning\n\nVedtak:\nGodkjent.\n");
+    assert_string_equal(m->kommune, "Brekkvik");
+    assert_string_equal(m->date, "2026-03-03");
+    motesok_minutes_free(m);
+    /* a regional council keeps its region; "Møte i" names a place */
+    m = parse_text("Regionrådet i Nordvika\n\nPROTOKOLL\n\nMøte i Holmvik, Fjordhotellet\n"
+                   "Dato: 02.02.2024\n\nSak 1/24   Budsjett\n\nVedtak:\nBudsjettet vert vedteke.\n");
+    assert_string_equal(m->organ, "Regionrådet i Nordvika");
+    motesok_minutes_free(m);
+    /* a treatment history: only the last row is this meeting's case */
+    m = parse_text("Møteprotokoll\nUtval: Kommunestyret\nDato: 17.09.2025\n\nSakspapir\n\n"
+                   "Saksnr    Utval            Type   Dato\n"
+                   "041/25    Formannskapet    PS     03.09.2025\n"
+                   "054/25    Kommunestyret    PS     17.09.2025\n\n"
+                   "Ny kai\n\nKST - vedtak:\nKaia vert bygd.\n");
+    assert_int_equal(m->n_cases, 1);
+    assert_string_equal(m->cases[0].key, "54/2025");
+    motesok_minutes_free(m);
+    /* a letter about a case: no cases, no meeting */
+    m = parse_text("Statsforvaltaren i Nordfylket\n\nDykkar ref.   Vår ref.   Dato\n"
+                   "21/1457-3     2021/8812  09.11.2021\n\nHolmvik kommune\nPostboks 1\n\n"
+                   "Lovlegkontroll av vedtak i sak\n56/21 - Reguleringsplan for sentrum\n\n"
+                   "Vi viser til brev frå kommunen.\n");
+    assert_int_equal(m->n_cases, 0);
+    assert_null(m->kommune);
+    motesok_minutes_free(m);
+}
+
 static void test_minutes_not_minutes(void **state)
 {
     (void)state;
@@ -680,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_minutes_date_without_year),
         cmocka_unit_test(test_minutes_damaged_text),
         cmocka_unit_test(test_minutes_flattened_rows_and_coded_labels),
+        cmocka_unit_test(test_minutes_header_evidence),
         cmocka_unit_test(test_minutes_not_minutes),
         cmocka_unit_test(test_minutes_summons_decides_nothing),
         cmocka_unit_test(test_minutes_result_column_and_sentences),

@@ -74,6 +74,32 @@ static size_t series_after(const char *p, size_t len, size_t i, mn_number *n)
     return i;
 }
 
+/* True if the word at p is a verb or a small word that continues a
+ * sentence ("ble", "vart", "og"), not a title's first word. */
+static bool lower_word_follows(const char *p, size_t len)
+{
+    static const char *const words[] = {"ble", "vart", "blei", "er", "var", "og", "i", "som", "skal", "vert",
+                                        "blir", "med", "til", "om", "kan", "må"};
+    for (size_t k = 0; k < MN_N_OF(words); k++)
+        if (msk_mn_starts_word(p, len, words[k]))
+            return true;
+    return false;
+}
+
+/* True if a title is a row of a case's treatment history: an organ name,
+ * maybe a type code, and a meeting date, nothing more. */
+static bool history_row(const char *t, size_t len)
+{
+    int y, m, d;
+    size_t at = 0;
+    if (msk_mn_words(t, len) > 6 || motesok_parse_date(t, len, &y, &m, &d, &at, NULL) != MOTESOK_OK)
+        return false;
+    size_t first = 0;
+    while (first < len && t[first] != ' ')
+        first++;
+    return msk_mn_has_organ_stem(t, first);
+}
+
 /* Recognise a case heading or saksliste row on line l ("Sak 12/2017
  * Tittel", "SAK49/10 TITTEL", "021/15  15/1234  Title", "61/14 : TITLE",
  * "PS 19/1 Tittel", a lone "04/2018"). */
@@ -87,8 +113,11 @@ static bool parse_heading(const mn_line *l, mn_heading *h)
     i = skip_separators(p, len, skip_archive(p, len, i));
     h->title = i < len ? p + i : NULL;
     h->title_len = len - i;
-    if (h->title != NULL && !title_start(h->title, h->title_len))
-        return false; /* "Sak 12/19 ble behandlet …" is a reference */
+    bool lost_capital = h->title != NULL && i >= 2 && p[i - 1] == ' ' && p[i - 2] == ' ' &&
+                        islower((unsigned char)p[i]) && !lower_word_follows(p + i, len - i);
+    if (h->title != NULL && !title_start(h->title, h->title_len) && !lost_capital)
+        return false; /* "Sak 12/19 ble behandlet …" is a reference; "PS 42/17  konomirapport"
+                         lost its capital Ø to a broken font, which left its gap */
     if (h->title == NULL && !h->num.prefixed && h->num.end != len && p[h->num.end] != ' ')
         return false; /* "06/2017." ends a wrapped sentence */
     if (!h->num.prefixed && h->num.b != NULL && h->num.alen == 2 && h->num.blen == 3)
@@ -167,6 +196,22 @@ static bool sentence_goes_on(const mn_doc *d, size_t i)
     return isalnum(c) || c == ',' || c >= 0x80;
 }
 
+/* Drop the rows of a case's treatment history but its last: in
+ * "041/15 Formannskapet PS 03.09.2015" / "054/15 Kommunestyret PS
+ * 17.09.2015" only the second is this meeting's case. */
+static void drop_history(const mn_doc *d, mn_heading *f, size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        bool earlier = i + 1 < *n && f[i].title != NULL && f[i + 1].title != NULL &&
+                       msk_mn_next_filled(d, f[i].line + 1) == f[i + 1].line &&
+                       history_row(f[i].title, f[i].title_len) && history_row(f[i + 1].title, f[i + 1].title_len);
+        if (!earlier)
+            f[k++] = f[i];
+    }
+    *n = k;
+}
+
 mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
 {
     mn_heading *f = NULL;
@@ -182,6 +227,7 @@ mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
             break;
         }
     }
+    drop_history(d, f, &n);
     if (!*nomem && !merge_table(d, &f, &n, &cap))
         *nomem = true;
     *n_out = n;

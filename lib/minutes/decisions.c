@@ -516,7 +516,8 @@ static int head_count_before(const char *p, size_t len)
 static bool sentence_vote(const char *p, size_t len, motesok_vote *v)
 {
     static const char *const unanimous[] = {"enstemmig", "einstemmig", "samrøystes", "samrøysta",
-                                            "mot 0 stemmer", "uten stemmer mot"};
+                                            "mot 0 stemmer", "uten stemmer mot", "et samlet ",
+                                            "eit samla ", "samlet vedtok", "samla vedtok"};
     if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
         return false;
     int yes, no;

@@ -149,6 +149,9 @@ static size_t bare_number_at(const char *text, size_t len, size_t i)
      * "saker:", "og", "til") makes it a reference */
     if (i >= 2) {
         size_t w = word_before(text, i - 1), e = i - 2; /* e: last byte of it */
+        mn_number pre;
+        if (msk_mn_number_at(text + w, len - w < 40 ? len - w : 40, &pre) && pre.prefixed && w + pre.num_at == i)
+            return 0; /* "RS 7/10", "Sak 7/10": the series word starts the row */
         bool ends = text[e] == '.' || text[e] == ')' || text[e] == '!' || text[e] == '?';
         if (islower((unsigned char)text[w]) && (!ends || e - w < 4))
             return 0;

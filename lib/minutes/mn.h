@@ -130,6 +130,10 @@ char *msk_mn_organ(const mn_doc *d, size_t hend, float *conf);
  * it is no name (a label, a sentence, too many words). */
 char *msk_mn_organ_name(const char *p, size_t len);
 
+/* True if p[0..len) holds a word stem of organ names ("kommunestyre",
+ * "utval", "råd for" …). */
+bool msk_mn_has_organ_stem(const char *p, size_t len);
+
 /* The kommune the meeting belongs to (bare name), NULL when unknown or
  * when the header names several; *conf 0..1. */
 char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *conf);

@@ -40,7 +40,13 @@ static const char *const lead_words[] = {
 };
 
 static bool in_list(const char *p, size_t n, const char *const *list, size_t cnt);
+static bool has_organ_stem(const char *p, size_t len);
 static bool kommune_on_line(const mn_line *l, char **out, bool county_only);
+
+bool msk_mn_has_organ_stem(const char *p, size_t len)
+{
+    return has_organ_stem(p, len);
+}
 
 /* True if p[0..len) holds an organ stem. */
 static bool has_organ_stem(const char *p, size_t len)

@@ -94,6 +94,16 @@ static bool stacked(const mn_doc *d, size_t i, mn_table *t)
     return t->has_number || t->organ != NULL;
 }
 
+/* True if line l is a further history row: it starts with a full case
+ * number and has cells after it. */
+static bool number_row(const mn_line *l)
+{
+    mn_number n;
+    const char *cp[MAX_COLS];
+    size_t cl[MAX_COLS];
+    return msk_mn_number_at(l->p, l->len, &n) && n.b != NULL && cells(l, cp, cl, MAX_COLS) >= 2;
+}
+
 /* A row of labels on line i with a row of values on the next filled line. */
 static bool rowwise(const mn_doc *d, size_t i, mn_table *t)
 {
@@ -107,10 +117,19 @@ static bool rowwise(const mn_doc *d, size_t i, mn_table *t)
     size_t j = msk_mn_next_filled(d, i + 1);
     if (j >= d->n)
         return false;
-    size_t nv = cells(&d->lines[j], vp, vl, MAX_COLS);
-    for (size_t c = 0; c < nv && c < nl; c++)
-        take_value(label_col(lp[c], ll[c]), vp[c], vl[c], j, t);
-    t->end = j + 1;
+    /* a treatment history has a row per meeting, the last one this
+     * meeting's ("041/15 Formannskapet PS 03.09.2015" / "054/15
+     * Kommunestyret PS 17.09.2015"): take the last row with a number */
+    for (;;) {
+        size_t nv = cells(&d->lines[j], vp, vl, MAX_COLS);
+        for (size_t c = 0; c < nv && c < nl; c++)
+            take_value(label_col(lp[c], ll[c]), vp[c], vl[c], j, t);
+        t->end = j + 1;
+        if (!t->has_number || j + 1 >= d->n || d->lines[j + 1].len == 0 || !number_row(&d->lines[j + 1]))
+            break;
+        memset(t, 0, sizeof *t);
+        j++;
+    }
     return t->has_number || t->organ != NULL;
 }
 
