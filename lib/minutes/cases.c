@@ -74,6 +74,21 @@ static size_t series_after(const char *p, size_t len, size_t i, mn_number *n)
     return i;
 }
 
+/* True if a heading's "title" is a block label ("Vedtak:", "Innstilling:",
+ * "Behandling:"), not a title. */
+static bool label_title(const char *t, size_t len)
+{
+    static const char *const labels[] = {"Vedtak", "Innstilling", "Behandling", "Handsaming",
+                                         "Tilråding", "Votering", "Framlegg til vedtak",
+                                         "Forslag til vedtak"};
+    for (size_t k = 0; k < MN_N_OF(labels); k++) {
+        size_t n = strlen(labels[k]);
+        if (len > n && msk_mn_starts_word_ci(t, len, labels[k]) && t[n] == ':')
+            return true;
+    }
+    return false;
+}
+
 /* True if the word at p is a verb or a small word that continues a
  * sentence ("ble", "vart", "og"), not a title's first word. */
 static bool lower_word_follows(const char *p, size_t len)
@@ -115,6 +130,8 @@ static bool parse_heading(const mn_line *l, mn_heading *h)
     h->title_len = len - i;
     bool lost_capital = h->title != NULL && i >= 2 && p[i - 1] == ' ' && p[i - 2] == ' ' &&
                         islower((unsigned char)p[i]) && !lower_word_follows(p + i, len - i);
+    if (h->title != NULL && label_title(h->title, h->title_len))
+        return false; /* "BS-110/22 Vedtak:" labels a block of the case */
     if (h->title != NULL && !title_start(h->title, h->title_len) && !lost_capital)
         return false; /* "Sak 12/19 ble behandlet …" is a reference; "PS 42/17  konomirapport"
                          lost its capital Ø to a broken font, which left its gap */

@@ -110,6 +110,12 @@ static size_t code_prefix(const char *p, size_t len)
 static line_kind label_kind(const char *p, size_t len)
 {
     size_t code = code_prefix(p, len);
+    mn_number num;
+    if (code == 0 && msk_mn_number_at(p, len, &num) && num.b != NULL) {
+        code = num.end; /* "BS-110/22 Vedtak", "FS 12/19 vedtak" */
+        while (code < len && p[code] == ' ')
+            code++;
+    }
     p += code;
     len -= code;
     if (starts_any(p, len, narrative_labels, MN_N_OF(narrative_labels)))
@@ -141,13 +147,32 @@ static size_t adopt_verb_at(const char *p, size_t len)
     return len;
 }
 
+/* True if p says who signed the record: it opens with the record
+ * ("Protokollen", "Møteboka", "Referatet"), has an approval verb, and
+ * names people after " av " ("Protokollen godkjent 25.01.2019 av Trond
+ * Kjos og …"), not a body ("… godkjent av formannskapet"). */
+static bool record_signed(const char *p, size_t len)
+{
+    static const char *const records[] = {"protokoll", "møtebok", "referat"};
+    static const char *const verbs[] = {"godkjent", "godkjend", "signert", "underskrevet", "underskrive"};
+    bool record = false;
+    for (size_t k = 0; k < MN_N_OF(records); k++)
+        record = record || (len >= strlen(records[k]) && msk_mn_contains_ci(p, strlen(records[k]), records[k]));
+    if (!record || !has_any(p, len, verbs, MN_N_OF(verbs)))
+        return false;
+    for (size_t i = 0; i + 4 < len; i++)
+        if (memcmp(p + i, " av ", 4) == 0)
+            return isupper((unsigned char)p[i + 4]) || (unsigned char)p[i + 4] == 0xC3;
+    return false;
+}
+
 /* True if the line states an adoption: it starts with one ("Enstemmig
  * vedtatt"), or names what was adopted before the verb, not in a relative
  * clause ("… som ble vedtatt i K-styret" is narrative). */
 static bool adoption(const char *p, size_t len)
 {
     if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)) ||
-        has_any(p, len, signing_words, MN_N_OF(signing_words)))
+        has_any(p, len, signing_words, MN_N_OF(signing_words)) || record_signed(p, len))
         return false;
     if (starts_any(p, len, adopt_starts, MN_N_OF(adopt_starts)))
         return true;

@@ -14,7 +14,7 @@
 
 /* Labels in front of the meeting date. */
 static const char *const date_labels[] = {
-    "Møtedato", "Møtetidspunkt", "Møtetid", "Tidspunkt", "Dato og tid", "Dato og stad",
+    "Møtedato", "Møtedag", "Møtetidspunkt", "Møtetid", "Tidspunkt", "Dato og tid", "Dato og stad",
     "Dato", "Tid og stad", "Tid og sted", "Tid", "Date", "Møtestad og tid", "Møtested og tid",
     "Når",
 };
@@ -200,6 +200,35 @@ static bool labelled_meeting_date(const mn_doc *d, size_t a, size_t b, int year_
     return false;
 }
 
+#define PHRASE_WINDOW 80 /* bytes after "holder møte" that may hold its date */
+
+/* The date in the words that call or record the meeting ("Kommunestyret
+ * holder møte torsdag 14. mars kl. 18.00", "hadde møte … 18. april
+ * 2024"), also in a flattened page where a signing date comes first;
+ * true with out. */
+static bool meeting_phrase_date(const mn_doc *d, size_t hend, int year_hint, char out[11])
+{
+    static const char *const phrases[] = {"holder møte", "holdt møte", "hadde møte", "har møte",
+                                          "held møte", "heldt møte", "innkalles til møte",
+                                          "kalla inn til møte", "innkallast til møte"};
+    for (size_t i = 0; i < hend; i++) {
+        const mn_line *l = &d->lines[i];
+        for (size_t k = 0; k < MN_N_OF(phrases) && l->len > 0; k++) {
+            size_t n = strlen(phrases[k]);
+            for (size_t j = 0; j + n <= l->len; j++) {
+                if (!msk_mn_starts_word_ci(l->p + j, l->len - j, phrases[k]))
+                    continue;
+                size_t w = l->len - j - n < PHRASE_WINDOW ? l->len - j - n : PHRASE_WINDOW;
+                mn_line win = {l->p + j + n, w, 0, 0, 0, 0, 0};
+                bool yl;
+                if (line_date(&win, year_hint, out, &yl))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* The meeting date: a labelled date in the header, else a date on a title
  * line with an organ word, else (in minutes) the header's first date that
  * is not a signing or sending date. */
@@ -209,6 +238,10 @@ static void find_date(const mn_doc *d, size_t hend, int year_hint, bool minutes,
     if (labelled_meeting_date(d, 0, hend, year_hint, minutes, m) ||
         labelled_meeting_date(d, hend, top_lines(d), year_hint, minutes, m))
         return;
+    if (minutes && meeting_phrase_date(d, hend, year_hint, m->date)) {
+        m->date_conf = 0.7f;
+        return;
+    }
     for (size_t i = 0; i < hend && minutes; i++) {
         const mn_line *l = &d->lines[i];
         if (l->len == 0 || other_date_line_near(l))

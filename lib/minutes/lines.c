@@ -10,6 +10,7 @@
 #include <utf8proc.h>
 
 #define FLAT_MIN 240  /* a line this long may be a flattened page */
+#define FLAT_SECTION 80 /* a line this long with two markers is flattened */
 
 /* True for ASCII blanks. */
 static bool blank_ch(char c)
@@ -22,7 +23,7 @@ static bool blank_ch(char c)
 static const char *const flat_markers[] = {
     "Sak ", "SAK ", "PS ", "RS ", "DS ", "FO ", "Vedtak:", "VEDTAK:", "Vedtak ", "Innstilling:",
     "Forslag til vedtak", "Framlegg til vedtak", "Behandling:", "Behandling ", "Handsaming:",
-    "Møtedato:", "Møtested:", "Møtestad:", "Møtetid:", "Dato:", "Tid:", "Sted:", "Stad:",
+    "Møtedato:", "Møtedag:", "Møtested:", "Møtestad:", "Møtetid:", "Dato:", "Tid:", "Sted:", "Stad:",
     "Til stede:", "Tilstede:", "Forfall:", "Saksliste", "Sakliste", "Votering:", "Votering ",
     "Tilråding:", "Saksopplysninger", "Vurdering", "Referent:", "Utval:", "Utvalg:", "Organ:",
     "Møteprotokoll", "Møtebok", "Følgjande", "Følgende", "Framlegg til vedtak", "Handsaming i",
@@ -159,19 +160,71 @@ static size_t bare_number_at(const char *text, size_t len, size_t i)
     return j - i;
 }
 
-/* Break one over-long line text[a, b) before its markers. */
+/* Length of a page number standing in front of a case number at the start
+ * of a page that lost its line breaks ("3 61/17 GODKJENNING …"), 0 if
+ * none. */
+static size_t page_number_prefix(const char *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 4 && isdigit((unsigned char)p[i]))
+        i++;
+    if (i == 0 || i > 3 || i + 1 >= len || p[i] != ' ')
+        return 0;
+    size_t j = i + 1, k = j;
+    while (k < len && isdigit((unsigned char)p[k]))
+        k++;
+    if (k == j || k - j > 4 || k + 2 >= len || p[k] != '/' || !isdigit((unsigned char)p[k + 1]))
+        return 0;
+    return j;
+}
+
+/* Where a line break goes for a marker at text[i] (after a blank) in the
+ * line ending at b: before the marker, or before the owner of a
+ * lower-case label ("Rådmannens innstilling:", "Rådmannen sitt framlegg");
+ * false when text[i] starts no marker. */
+static bool break_at(const char *text, size_t b, size_t i, size_t *at)
+{
+    if (text[i - 1] != ' ' || (marker_at(text, b, i) == 0 && bare_number_at(text, b, i) == 0))
+        return false;
+    if (!islower((unsigned char)text[i])) {
+        *at = i;
+        return true;
+    }
+    bool owned = genitive_before(text, i) ||
+                 ((msk_mn_starts_word(text + i, b - i, "sitt") || msk_mn_starts_word(text + i, b - i, "si")) &&
+                  i >= 2 && !islower((unsigned char)text[word_before(text, i - 1)]));
+    if (!owned)
+        return false;
+    *at = word_before(text, i - 1);
+    return true;
+}
+
+/* Number of section markers in the line text[a, b): labels with a colon
+ * ("Vedtak:") and case numbers, also one at the start (after a page
+ * number). A title's "Vedtak om …" is no section. */
+static size_t count_markers(const char *text, size_t a, size_t b)
+{
+    size_t n = 0, at;
+    mn_number num;
+    size_t p = a + page_number_prefix(text + a, b - a);
+    if (msk_mn_number_at(text + p, b - p < 40 ? b - p : 40, &num) && num.b != NULL)
+        n++;
+    for (size_t i = a + 1; i < b; i++) {
+        if (!break_at(text, b, i, &at))
+            continue;
+        const char *colon = memchr(text + i, ':', b - i < 28 ? b - i : 28);
+        n += colon != NULL || isdigit((unsigned char)text[i]);
+    }
+    return n;
+}
+
+/* Break one flattened line text[a, b) before its markers. */
 static void repair_line(char *text, size_t a, size_t b)
 {
-    size_t last = a;
+    size_t last = a, at;
     for (size_t i = a + 1; i < b; i++) {
-        if (text[i - 1] != ' ' || (marker_at(text, b, i) == 0 && bare_number_at(text, b, i) == 0))
+        if (!break_at(text, b, i, &at))
             continue;
-        bool owned = genitive_before(text, i) ||
-                     ((msk_mn_starts_word(text + i, b - i, "sitt") || msk_mn_starts_word(text + i, b - i, "si")) &&
-                      i >= 2 && !islower((unsigned char)text[word_before(text, i - 1)]));
-        if (!owned && islower((unsigned char)text[i]))
-            continue;
-        size_t at = owned ? word_before(text, i - 1) : i;
         if (at > last + 1 && text[at - 1] == ' ') {
             text[at - 1] = '\n';
             last = at;
@@ -186,7 +239,9 @@ void msk_mn_repair_flat(char *text, size_t len)
         size_t b = a;
         while (b < len && text[b] != '\n' && text[b] != '\f')
             b++;
-        if (b - a >= FLAT_MIN)
+        /* a long line is a flattened page; a shorter one is a flattened
+         * section when it holds two markers ("3 61/17 TITLE Vedtak: …") */
+        if (b - a >= FLAT_MIN || (b - a >= FLAT_SECTION && count_markers(text, a, b) >= 2))
             repair_line(text, a, b);
         a = b + 1;
     }
@@ -207,6 +262,7 @@ static bool add_line(mn_doc *d, size_t *cap, size_t s, size_t e, size_t page)
         a++;
     while (b > a && blank_ch(d->text[b - 1]))
         b--;
+    a += page_number_prefix(d->text + a, b - a);
     d->lines[d->n++] = (mn_line){d->text + a, b - a, s, e, page, 0, 0};
     return true;
 }

@@ -238,7 +238,10 @@ static char *calm_name_min(const char *s, size_t len, size_t min)
                      (n == 2 && !strncmp(p, "og", 2));
         if (capital_next && !small)
             capitalise(p);
-        capital_next = small || p[n] == '-';
+        /* after a definite head ("REGIONRÅDET NORDHORDLAND") a name follows */
+        bool definite_head = p == f && n > 4 && p[n] == ' ' &&
+                             (!strncmp(p + n - 2, "et", 2) || !strncmp(p + n - 2, "en", 2));
+        capital_next = small || p[n] == '-' || definite_head;
         p += n;
         while (*p == ' ' || *p == '-')
             p++;
@@ -264,13 +267,54 @@ static void body_of_meeting(char *name)
         memcpy(name + n, "et", 3); /* fits: "møte" was longer */
 }
 
+/* Organ nouns in indefinite form and their definite names: "Hareid
+ * kommunestyre" is the kommune's Kommunestyret. */
+static const char *const indefinite[][2] = {
+    {"kommunestyre", "Kommunestyret"}, {"bystyre", "Bystyret"}, {"heradsstyre", "Heradsstyret"},
+    {"formannskap", "Formannskapet"}, {"kontrollutvalg", "Kontrollutvalget"},
+    {"kontrollutval", "Kontrollutvalet"}, {"eldreråd", "Eldrerådet"}, {"fylkesting", "Fylkestinget"},
+    {"fylkesutvalg", "Fylkesutvalget"}, {"fylkesutval", "Fylkesutvalet"},
+};
+
+/* The definite name of "<Place> <organ noun>" in name (replaced in
+ * place, which fits: the place is dropped), else name unchanged. */
+static void place_organ(char *name)
+{
+    char *sp = strchr(name, ' ');
+    if (sp == NULL || strchr(sp + 1, ' ') != NULL || sp == name || !isupper((unsigned char)name[0]))
+        return;
+    for (size_t k = 0; k < MN_N_OF(indefinite); k++)
+        if (strcasecmp(sp + 1, indefinite[k][0]) == 0 && strlen(indefinite[k][1]) <= strlen(name)) {
+            strcpy(name, indefinite[k][1]);
+            return;
+        }
+}
+
+/* Company forms after a body's name ("Regionrådet Nordhordland IKS"):
+ * the legal form, not the body's name. */
+static void drop_company_form(char *name)
+{
+    static const char *const forms[] = {" IKS", " iks", " Iks", " AS", " KF", " SA"};
+    size_t n = strlen(name);
+    for (size_t k = 0; k < MN_N_OF(forms); k++) {
+        size_t f = strlen(forms[k]);
+        if (n > f + 3 && strcmp(name + n - f, forms[k]) == 0) {
+            name[n - f] = '\0';
+            return;
+        }
+    }
+}
+
 /* calm_name for organs: names of five bytes or less stay (acronyms); a
- * "<organ>møte" names the body. */
+ * "<organ>møte" names the body; "<Place> kommunestyre" is Kommunestyret. */
 static char *calm_name(const char *s, size_t len)
 {
     char *o = calm_name_min(s, len, 6);
-    if (o != NULL)
+    if (o != NULL) {
+        drop_company_form(o);
         body_of_meeting(o);
+        place_organ(o);
+    }
     return o;
 }
 
@@ -281,6 +325,8 @@ static char *organ_name(const char *s, size_t n, bool need_stem)
     static const char *const joins[] = {"for", "og", "i", "med", "fra", "frå", "til", "om"};
     const char *sp = memchr(s, ' ', n);
     if (sp != NULL && sp > s && sp[-1] != ',' && sp + 1 < s + n && islower((unsigned char)sp[1]) &&
+        !has_organ_stem(sp + 1, strcspn(sp + 1, " ") < (size_t)(s + n - sp - 1) ? strcspn(sp + 1, " ")
+                                                                                : (size_t)(s + n - sp - 1)) &&
         !in_list(sp + 1, strcspn(sp + 1, " ") < (size_t)(s + n - sp - 1) ? strcspn(sp + 1, " ")
                                                                           : (size_t)(s + n - sp - 1),
                  joins, MN_N_OF(joins)))
@@ -353,6 +399,18 @@ static char *organ_from_title(const mn_line *l)
     if (!has_organ_stem(l->p, l->len))
         return NULL;
     const char *p = l->p, *e = l->p + l->len;
+    /* a letterhead and a document type before the name on one line
+     * ("1 KARMØY KOMMUNE MØTEPROTOKOLL Hovedutvalg for …"): the name
+     * follows the document-type word */
+    static const char *const types[] = {"MØTEPROTOKOLL", "Møteprotokoll", "MØTEBOK", "Møtebok",
+                                        "PROTOKOLL", "MØTEINNKALLING", "Møteinnkalling", "REFERAT"};
+    for (size_t k = 0; k < MN_N_OF(types); k++) {
+        size_t n = strlen(types[k]);
+        for (const char *q = memmem(p, (size_t)(e - p), types[k], n); q != NULL;
+             q = memmem(q + 1, (size_t)(e - q - 1), types[k], n))
+            if (q > l->p && q[-1] == ' ' && q + n < e && q[n] == ' ' && has_organ_stem(q + n, (size_t)(e - q - n)))
+                p = q + n + 1;
+    }
     for (bool skipped = true; skipped;) {
         skipped = false;
         for (size_t k = 0; k < MN_N_OF(lead_words); k++) {
@@ -421,14 +479,20 @@ static char *organ_lossy(const mn_line *l)
     return NULL;
 }
 
-/* True if the name has a one-letter word other than "i" ("Fylk sutval t"):
- * a broken font lost letters of it. */
+/* True if the name has a fragment of one or two letters that is no small
+ * word ("Fylk sutval t", "Ko trollutvalget"): a broken font lost letters
+ * of it. */
 static bool damaged_name(const char *o)
 {
-    for (const char *p = o; *p != '\0'; p++)
-        if ((p == o || p[-1] == ' ') && isalpha((unsigned char)p[0]) && (p[1] == ' ' || p[1] == '\0') &&
-            *p != 'i' && *p != 'I')
-            return true;
+    static const char *const small[] = {"i", "og", "på", "av", "om", "til", "for", "AU", "AS"};
+    for (const char *p = o; *p != '\0'; p++) {
+        if (!((p == o || p[-1] == ' ') && isalpha((unsigned char)p[0])))
+            continue;
+        size_t n = strcspn(p, " ");
+        if (n > 2 || in_list(p, n, small, MN_N_OF(small)))
+            continue;
+        return true; /* "Fylk sutval t", "Ko trollutvalget" */
+    }
     return false;
 }
 
