@@ -531,6 +531,52 @@ static void test_minutes_header_evidence(void **state)
     motesok_minutes_free(m);
 }
 
+static void test_minutes_second_round_shapes(void **state)
+{
+    (void)state;
+    /* block labels that carry the case number; the record's signers */
+    motesok_minutes *m = parse_text(
+        "Møteprotokoll\nBystyret\nMøtedato: 26.10.2022\n\n"
+        "110/22 Godkjenning av protokoll\n\nKommunedirektørens innstilling:\nProtokollen godkjennes.\n\n"
+        "BS-110/22 Vedtak:\nProtokollen godkjennes.\n\n"
+        "111/22 Eventuelt\n\nIngen saker.\n\nProtokollen godkjent 02.11.2022 av Kari Nordmann.\n");
+    assert_int_equal(m->n_cases, 2);
+    assert_string_equal(case_by_key(m, "110/2022")->decision, "Protokollen godkjennes.");
+    assert_null(case_by_key(m, "111/2022")->decision);
+    motesok_minutes_free(m);
+
+    /* a summons whose meeting date stands in the call, not the signing
+     * date; a place's indefinite organ name */
+    m = parse_text("1 HOLMVIK KOMMUNE MØTEINNKALLING Holmvik kommunestyre Kommunestyret holder møte "
+                   "torsdag 14. mars kl. 18.00 i kommunestyresalen. Forfall meldes servicetorget. "
+                   "Holmvik, 5. mars 2013 Kari Nordmann (sign.) ordfører\n\n"
+                   "Saksliste\nSak 9/13 Godkjenning av protokoll\n");
+    assert_string_equal(m->date, "2013-03-14");
+    assert_string_equal(m->organ, "Kommunestyret");
+    motesok_minutes_free(m);
+
+    /* a page number before a short flattened section; "vedtak :" */
+    m = parse_text("Møteprotokoll for Kommunestyret\nMøtedato: 15.12.2016\n\n"
+                   "3 61/16 : GODKJENNING AV PROTOKOLL Protokollen godkjennes. Kommunestyrets vedtak : "
+                   "Protokollen godkjennes.\n\n62/16 : PLANSTRATEGI\n\nHandsaming:\n"
+                   "Kommunestyret vedtok samrøystes å utsetje saka.\n\n"
+                   "63/16 : GEBYR\n\nRådmannens innstilling:\nGebyret økes.\n\nBehandling:\n"
+                   "Per Hansen foreslo å utsette saken. Forslaget falt.\n"
+                   "Rådmannens innstilling ble vedtatt med 6 mot 3 stemmer.\n");
+    assert_string_equal(case_by_key(m, "61/2016")->decision, "Protokollen godkjennes.");
+    assert_null(case_by_key(m, "62/2016")->decision);
+    assert_string_equal(case_by_key(m, "63/2016")->decision, "Gebyret økes.");
+    motesok_minutes_free(m);
+
+    /* columns out of order: the archive column holds no cases; a
+     * shouting regional council keeps its region and drops its form */
+    m = parse_text("REGIONRÅDET VESTFJELL IKS\n\nPROTOKOLL\nDato: 01.02.2011\n\nSaksnr.\n23/11\n24/11\n"
+                   "Arkivsaksnr.\n11/233\n11/98\nTittel\nGODKJENNING\nBUDSJETT\n");
+    assert_int_equal(m->n_cases, 2);
+    assert_string_equal(m->organ, "Regionrådet Vestfjell");
+    motesok_minutes_free(m);
+}
+
 static void test_minutes_not_minutes(void **state)
 {
     (void)state;
@@ -716,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_minutes_damaged_text),
         cmocka_unit_test(test_minutes_flattened_rows_and_coded_labels),
         cmocka_unit_test(test_minutes_header_evidence),
+        cmocka_unit_test(test_minutes_second_round_shapes),
         cmocka_unit_test(test_minutes_not_minutes),
         cmocka_unit_test(test_minutes_summons_decides_nothing),
         cmocka_unit_test(test_minutes_result_column_and_sentences),

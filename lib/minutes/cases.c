@@ -234,9 +234,20 @@ mn_heading *msk_mn_find_headings(const mn_doc *d, size_t *n_out, bool *nomem)
     mn_heading *f = NULL;
     size_t n = 0, cap = 0;
     *nomem = false;
+    bool archive_column = false; /* under an "Arkivsaksnr." column label */
     for (size_t i = 0; i < d->n; i++) {
         mn_heading h;
-        if (!parse_heading(&d->lines[i], &h) || sentence_goes_on(d, i))
+        const mn_line *l = &d->lines[i];
+        if (l->len == 0)
+            continue;
+        if (archive_column && msk_mn_words(l->p, l->len) == 1 && isdigit((unsigned char)l->p[0]))
+            continue; /* a column of archive numbers, out of its table */
+        bool parsed = parse_heading(l, &h);
+        archive_column = (msk_mn_starts_word_ci(l->p, l->len, "Arkivsaksnr") ||
+                          msk_mn_starts_word_ci(l->p, l->len, "Arkivsak") ||
+                          msk_mn_starts_word_ci(l->p, l->len, "ArkivsakID")) &&
+                         msk_mn_words(l->p, l->len) <= 2;
+        if (!parsed || sentence_goes_on(d, i))
             continue;
         h.line = i;
         if (!push(&f, &n, &cap, &h)) {

@@ -65,6 +65,12 @@ static const char *const deferred_words[] = {
     "saken sendes tilbake", "saka vert send tilbake", "utsettelsesforslaget ble vedtatt",
     "utsetjingsframlegget vart vedteke",
 };
+/* Postponing as what was adopted ("Kommunestyret vedtok samrøystes å
+ * utsetje saka"); without an adoption verb it is only proposed. */
+static const char *const postpone_infinitives[] = {
+    "å utsette saken", "å utsette saka", "å utsetje saka", "å utsetja saka", "å trekke saken",
+    "å trekkje saka", "å utsette behandlingen", "å utsetje handsaminga",
+};
 static const char *const narrative_labels[] = {
     "Saksopplysning", "Saksopplysing", "Saksutgreiing", "Saksutredning", "Saksframstilling",
     "Saksframlegg", "Bakgrunn", "Vurdering", "Sammendrag", "Samandrag", "Vedlegg", "Hjemmel",
@@ -233,7 +239,8 @@ static bool deferral(const char *p, size_t len)
         return false;
     return starts_any(p, len, starts, MN_N_OF(starts)) ||
            has_any(p, len, deferred_words, MN_N_OF(deferred_words)) ||
-           (has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) &&
+           ((has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) ||
+             has_any(p, len, postpone_infinitives, MN_N_OF(postpone_infinitives))) &&
             adopt_verb_at(p, len) < len);
 }
 

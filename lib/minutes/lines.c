@@ -93,8 +93,15 @@ static size_t marker_at(const char *text, size_t len, size_t i)
 {
     for (size_t k = 0; k < MN_N_OF(flat_markers); k++) {
         size_t n = strlen(flat_markers[k]);
-        if (i + n > len || memcmp(text + i, flat_markers[k], n) != 0)
+        if (i + n > len)
             continue;
+        if (memcmp(text + i, flat_markers[k], n) != 0) {
+            /* "vedtak :": a blank before the colon */
+            if (flat_markers[k][n - 1] == ':' && i + n + 1 <= len && memcmp(text + i, flat_markers[k], n - 1) == 0 &&
+                text[i + n - 1] == ' ' && text[i + n] == ':')
+                return n + 1;
+            continue;
+        }
         if (n <= 4 && flat_markers[k][n - 1] == ' ') {
             mn_number num;
             if (!msk_mn_number_at(text + i, len - i < 40 ? len - i : 40, &num))

@@ -276,15 +276,17 @@ static const char *const indefinite[][2] = {
     {"fylkesutvalg", "Fylkesutvalget"}, {"fylkesutval", "Fylkesutvalet"},
 };
 
-/* The definite name of "<Place> <organ noun>" in name (replaced in
+/* The definite name of "<Place> <organ noun> …" in name (replaced in
  * place, which fits: the place is dropped), else name unchanged. */
 static void place_organ(char *name)
 {
     char *sp = strchr(name, ' ');
-    if (sp == NULL || strchr(sp + 1, ' ') != NULL || sp == name || !isupper((unsigned char)name[0]))
-        return;
+    if (sp == NULL || sp == name || sp[-1] == 's' || !isupper((unsigned char)name[0]))
+        return; /* "Bystyrets formannskap" is a name of its own */
+    size_t w = strcspn(sp + 1, " ");
     for (size_t k = 0; k < MN_N_OF(indefinite); k++)
-        if (strcasecmp(sp + 1, indefinite[k][0]) == 0 && strlen(indefinite[k][1]) <= strlen(name)) {
+        if (w == strlen(indefinite[k][0]) && strncasecmp(sp + 1, indefinite[k][0], w) == 0 &&
+            strlen(indefinite[k][1]) <= strlen(name)) {
             strcpy(name, indefinite[k][1]);
             return;
         }
@@ -580,6 +582,23 @@ static char *organ_running_header(const mn_doc *d)
     return NULL;
 }
 
+/* True if name is a known organ name with every copy of one letter lost
+ * ("Kommu estyret"). */
+static bool lossy_known(const char *name)
+{
+    static const char *const known[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
+                                        "Kontrollutvalet", "Bystyret", "Fylkestinget",
+                                        "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
+                                        "Heradsstyret"};
+    for (size_t k = 0; k < MN_N_OF(known); k++)
+        if (strcasecmp(name, known[k]) == 0)
+            return false; /* "Kontrollutvalet" is whole, not "Kontrollutvalget" damaged */
+    for (size_t k = 0; k < MN_N_OF(known); k++)
+        if (lossy_equal(name, strlen(name), known[k]))
+            return true;
+    return false;
+}
+
 /* The organ from the header's title lines: a "møte i X" phrase, a title
  * line with an organ word (a damaged one replaced by the known name a
  * broken font hid in it), a piece of a running header. */
@@ -593,7 +612,7 @@ static char *organ_from_lines(const mn_doc *d, size_t hend)
         o = organ_after_phrase(&d->lines[i]);
         if (o == NULL)
             o = organ_from_title(&d->lines[i]);
-        if (o != NULL && damaged_name(o)) {
+        if (o != NULL && (damaged_name(o) || lossy_known(o))) {
             free(o);
             o = organ_lossy(&d->lines[i]);
         }
