@@ -577,6 +577,31 @@ static void test_minutes_second_round_shapes(void **state)
     motesok_minutes_free(m);
 }
 
+static void test_minutes_other_body_decided(void **state)
+{
+    (void)state;
+    /* a case paper for the kommunestyre records the formannskap's earlier
+     * treatment: its decision and vote are not the kommunestyre's */
+    motesok_minutes *m = parse_text(
+        "Holmvik kommune\n\nSaksframlegg\n\nSaksgang\n"
+        "Utvalgssaksnr   Utvalg           Møtedato\n"
+        "8/22            Formannskapet    02.02.2022\n"
+        "56/22           Kommunestyret    16.06.2022\n\n"
+        "Detaljregulering for sentrum\n\n"
+        "Kommunedirektørens forslag til vedtak:\nPlanen vedtas.\n\n"
+        "Behandling i Formannskapet - 02.02.2022\n"
+        "Kommunedirektørens forslag ble vedtatt med 6 mot 1 stemme.\n\n"
+        "Formannskapets vedtak - 02.02.2022:\nPlanen legges ut til offentlig ettersyn.\n\n"
+        "Saksopplysninger:\nPlanområdet er 34 dekar.\n");
+    assert_string_equal(m->organ, "Kommunestyret");
+    assert_string_equal(m->date, "2022-06-16");
+    const motesok_case *c = case_by_key(m, "56/2022");
+    assert_string_equal(c->proposal, "Planen vedtas.");
+    assert_null(c->decision);
+    assert_int_equal(c->vote.outcome, MOTESOK_VOTE_NONE);
+    motesok_minutes_free(m);
+}
+
 static void test_minutes_not_minutes(void **state)
 {
     (void)state;
@@ -763,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_minutes_flattened_rows_and_coded_labels),
         cmocka_unit_test(test_minutes_header_evidence),
         cmocka_unit_test(test_minutes_second_round_shapes),
+        cmocka_unit_test(test_minutes_other_body_decided),
         cmocka_unit_test(test_minutes_not_minutes),
         cmocka_unit_test(test_minutes_summons_decides_nothing),
         cmocka_unit_test(test_minutes_result_column_and_sentences),

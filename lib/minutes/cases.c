@@ -459,7 +459,7 @@ static size_t row_result(const mn_doc *d, mn_heading *h, size_t end, msk_buf *ou
 /* Fill case c from heading h, whose text runs up to line end (exclusive);
  * heads is the meeting's head count (-1 if unknown). */
 static bool fill_case(const mn_doc *d, const mn_heading *h0, size_t end, int year, int heads,
-                      motesok_case *c)
+                      const char *organ, motesok_case *c)
 {
     char key[KEY_MAX];
     size_t body = 0;
@@ -478,7 +478,7 @@ static bool fill_case(const mn_doc *d, const mn_heading *h0, size_t end, int yea
     c->page_last = last->page;
     body = body > after_row ? body : after_row;
     bool ok = c->key != NULL && c->number != NULL && c->title != NULL &&
-              msk_mn_decide(d, body < end ? body : end, end, row.len ? row.data : NULL, row.len, heads, c);
+              msk_mn_decide(d, body < end ? body : end, end, row.len ? row.data : NULL, row.len, heads, organ, c);
     msk_buf_free(&row);
     return ok;
 }
@@ -589,7 +589,7 @@ bool msk_mn_cases(const mn_doc *d, int year, bool minutes, motesok_minutes *m)
         if (s == n)
             continue;
         size_t end = s + 1 < n ? f[s + 1].line : d->n;
-        ok = fill_case(d, &f[s], end, year, heads, &m->cases[m->n_cases]);
+        ok = fill_case(d, &f[s], end, year, heads, m->organ, &m->cases[m->n_cases]);
         m->n_cases++;
     }
     free(f);

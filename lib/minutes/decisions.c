@@ -484,7 +484,7 @@ static int against_only(const char *p, size_t len)
 static int count_after_words(const char *p, size_t len, size_t i)
 {
     static const char *const words[] = {"til stede", "til stades", "tilstede", "møtte", "møtande medlemer",
-                                        "møtende medlemmer"};
+                                        "møtende medlemmer", "møtt"};
     for (size_t k = 0; k < MN_N_OF(words); k++) {
         if (!msk_mn_starts_word_ci(p + i, len - i, words[k]))
             continue;
@@ -549,7 +549,9 @@ static bool sentence_vote(const char *p, size_t len, motesok_vote *v)
 {
     static const char *const unanimous[] = {"enstemmig", "einstemmig", "samrøystes", "samrøysta",
                                             "mot 0 stemmer", "uten stemmer mot", "et samlet ",
-                                            "eit samla ", "samlet vedtok", "samla vedtok"};
+                                            "eit samla ", "samlet vedtok", "samla vedtok",
+                                            /* Ø lost to a broken font */
+                                            "samr ystes", "samr ysta"};
     if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
         return false;
     int yes, no;
@@ -623,13 +625,35 @@ int msk_mn_first_head_count(const mn_doc *d)
     return -1;
 }
 
+/* +1 if line l (of kind k) opens another body's treatment ("Behandling i
+ * Formannskapet - 02.02.2022", "Formannskapets vedtak:", "Fylkesrådet for
+ * eldre 06.02.2024:"), -1 if it opens the case body's own or a case-paper
+ * section, 0 if it says neither. A proposal from another body
+ * ("Formannskapets innstilling") is the case's proposal, so no switch. */
+static int foreign_switch(const mn_line *l, line_kind k, size_t at, const char *organ)
+{
+    if (k == K_NARRATIVE)
+        return -1;
+    if (organ == NULL || k == K_PROPOSAL || msk_mn_words(l->p, l->len) > 10)
+        return 0;
+    int y, m, dd;
+    bool heading = k == K_MEETING || k == K_DECISION ||
+                   (k == K_TEXT && l->p[l->len - 1] == ':' && /* "Fylkesrådet for eldre 06.02.2024:" */
+                    motesok_parse_date(l->p, l->len, &y, &m, &dd, NULL, NULL) == MOTESOK_OK);
+    size_t head = k == K_TEXT || at > l->len ? l->len : at; /* the label, not the text after it */
+    if (!heading || !msk_mn_has_organ_stem(l->p, head))
+        return 0;
+    return msk_mn_other_organ(l->p, head, organ) ? 1 : -1;
+}
+
 /* The last vote stated in [a, end) outside case-paper sections, after the
  * row's result rv; a vote given only "against" takes its for-count from a
  * head count nearby, else from the meeting's (heads, -1 if unknown). */
-static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vote rv, int heads)
+static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vote rv, int heads,
+                              const char *organ)
 {
     motesok_vote v = rv;
-    bool narrative = false;
+    bool narrative = false, foreign = false;
     int near = -1;
     for (size_t i = a; i < end; i++) {
         const mn_line *l = &d->lines[i];
@@ -639,7 +663,10 @@ static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vot
         line_kind k = classify(l, &at);
         if (k == K_NARRATIVE || k == K_MEETING || k == K_DECISION || k == K_PROPOSAL)
             narrative = k == K_NARRATIVE;
-        if (narrative)
+        int sw = foreign_switch(l, k, at, organ);
+        if (sw != 0)
+            foreign = sw > 0;
+        if (narrative || foreign)
             continue;
         int h = head_count(l->p, l->len);
         near = h > 0 ? h : near;
@@ -658,6 +685,8 @@ static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vot
 /* What reading a case body found. */
 typedef struct reading {
     msk_buf proposal, decision;
+    const char *organ;        /* the case's body, NULL if unknown */
+    bool foreign;             /* inside another body's treatment */
     const mn_line *statement; /* last adoption statement */
     const mn_line *noted;     /* "Orienteringa vert teken til vitande" outside a proposal */
     bool deferred;
@@ -712,6 +741,18 @@ static size_t read_line(const mn_doc *d, size_t i, size_t end, bool *narrative, 
     line_kind k = classify(l, &at);
     if (k == K_DECISION && *narrative && msk_mn_starts_word_ci(l->p, l->len, "Konklusjon"))
         k = K_TEXT; /* a case paper's own conclusion */
+    int sw = foreign_switch(l, k, at, r->organ);
+    if (sw != 0)
+        r->foreign = sw > 0;
+    if (r->foreign && k != K_PROPOSAL) {
+        if (k == K_DECISION) { /* another body's decision: read past it */
+            msk_buf skip = {.max = BLOCK_MAX};
+            size_t next = read_block(d, i, end, at, &skip, true);
+            msk_buf_free(&skip);
+            return next;
+        }
+        return i + 1;
+    }
     if (k == K_NARRATIVE || k == K_MEETING || k == K_PROPOSAL)
         *narrative = k == K_NARRATIVE;
     if (k == K_PROPOSAL)
@@ -778,9 +819,9 @@ static char *decision_of(const reading *r, const char *proposal, bool *nomem)
 }
 
 bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_t row_len,
-                   int heads, motesok_case *c)
+                   int heads, const char *organ, motesok_case *c)
 {
-    reading r = {.proposal = {.max = BLOCK_MAX}, .decision = {.max = BLOCK_MAX}};
+    reading r = {.proposal = {.max = BLOCK_MAX}, .decision = {.max = BLOCK_MAX}, .organ = organ};
     bool narrative = false, nomem = false;
     mn_line holder;
     motesok_vote rv = {MOTESOK_VOTE_NONE, -1, -1};
@@ -789,7 +830,7 @@ bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_
         i = d->lines[i].len == 0 ? i + 1 : read_line(d, i, end, &narrative, &r);
     c->proposal = take(&r.proposal, &nomem);
     c->decision = decision_of(&r, c->proposal, &nomem);
-    c->vote = find_vote(d, a, end, rv, heads);
+    c->vote = find_vote(d, a, end, rv, heads, organ);
     msk_buf_free(&r.proposal);
     msk_buf_free(&r.decision);
     return !nomem;

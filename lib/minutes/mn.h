@@ -134,6 +134,11 @@ char *msk_mn_organ_name(const char *p, size_t len);
  * "utval", "råd for" …). */
 bool msk_mn_has_organ_stem(const char *p, size_t len);
 
+/* True if p[0..len) names an organ and shares no organ stem with organ
+ * ("Formannskapets vedtak" against "Kommunestyret"); false when organ is
+ * NULL or p names none. */
+bool msk_mn_other_organ(const char *p, size_t len, const char *organ);
+
 /* The kommune the meeting belongs to (bare name), NULL when unknown or
  * when the header names several; *conf 0..1. */
 char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *conf);
@@ -176,9 +181,11 @@ int msk_mn_cases_year(const mn_doc *d);
 /* Read proposal, decision and vote of the case body lines [a, end) into c,
  * after the result cell row[0..row_len) of its saksliste row (NULL if
  * none); heads is the meeting's head count for a vote given only as "mot
- * N stemmer" (-1 if unknown); false on allocation failure. */
+ * N stemmer" (-1 if unknown); organ (NULL if unknown) is the body the case
+ * belongs to: what another body decided ("Behandling i Formannskapet",
+ * "Formannskapets vedtak") is not this case's; false on allocation failure. */
 bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_t row_len,
-                   int heads, motesok_case *c);
+                   int heads, const char *organ, motesok_case *c);
 
 /* The last head count ("Av 35 representanter var 35 til stede") in lines
  * [a, b), -1 if none. */

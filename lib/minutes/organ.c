@@ -48,6 +48,26 @@ bool msk_mn_has_organ_stem(const char *p, size_t len)
     return has_organ_stem(p, len);
 }
 
+bool msk_mn_other_organ(const char *p, size_t len, const char *organ)
+{
+    if (organ == NULL)
+        return false;
+    /* words any body uses of itself ("Handsaming i utvalet") */
+    static const char *const generic[] = {"utvalg", "utvalet", "utval ", "styret", "rådet", "komite",
+                                          "komité", "nemnd", "råd for", "nettverk"};
+    size_t on = strlen(organ);
+    bool named = false;
+    for (size_t k = 0; k < MN_N_OF(organ_stems); k++) {
+        if (!msk_mn_contains_ci(p, len, organ_stems[k]) ||
+            msk_mn_contains_any_ci(organ_stems[k], strlen(organ_stems[k]), generic, MN_N_OF(generic)))
+            continue;
+        named = true;
+        if (msk_mn_contains_ci(organ, on, organ_stems[k]))
+            return false; /* a stem both share: the same body */
+    }
+    return named;
+}
+
 /* True if p[0..len) holds an organ stem. */
 static bool has_organ_stem(const char *p, size_t len)
 {
@@ -401,6 +421,11 @@ static char *organ_from_title(const mn_line *l)
     if (!has_organ_stem(l->p, l->len))
         return NULL;
     const char *p = l->p, *e = l->p + l->len;
+    /* a web page's breadcrumb: "Politikk > Politiske møter > Fylkesutvalget" */
+    for (const char *q = memmem(p, l->len, " > ", 3); q != NULL; q = memmem(q + 3, (size_t)(e - q - 3), " > ", 3))
+        if (has_organ_stem(q + 3, strcspn(q + 3, " ") < (size_t)(e - q - 3) ? strcspn(q + 3, " ")
+                                                                            : (size_t)(e - q - 3)))
+            p = q + 3; /* the piece opens with the organ's name */
     /* a letterhead and a document type before the name on one line
      * ("1 KARMØY KOMMUNE MØTEPROTOKOLL Hovedutvalg for …"): the name
      * follows the document-type word */

@@ -63,6 +63,11 @@ static void take_value(enum col c, const char *p, size_t len, size_t line, mn_ta
     if (c == C_NUMBER && msk_mn_number_at(p, len, &n) && n.b != NULL && !t->has_number) {
         t->num = n, t->has_number = true, t->line = line;
     } else if (c == C_ORGAN && t->organ == NULL && len > 0) {
+        size_t k = 0; /* a row's ordinal: "2 Fylkesutvalget" */
+        while (k < len && k < 2 && isdigit((unsigned char)p[k]))
+            k++;
+        if (k > 0 && k + 1 < len && p[k] == ' ' && !isdigit((unsigned char)p[k + 1]))
+            p += k + 1, len -= k + 1;
         t->organ = p, t->organ_len = len;
     } else if (c == C_DATE && t->date[0] == '\0' &&
                motesok_parse_date(p, len, &y, &m, &d, &at, &ml) == MOTESOK_OK && at == 0) {
@@ -94,14 +99,15 @@ static bool stacked(const mn_doc *d, size_t i, mn_table *t)
     return t->has_number || t->organ != NULL;
 }
 
-/* True if line l is a further history row: it starts with a full case
- * number and has cells after it. */
-static bool number_row(const mn_line *l)
+/* True if line l is a further row of a treatment history: its cell in
+ * the number column (index col) is a full case number. */
+static bool number_row(const mn_line *l, size_t col)
 {
     mn_number n;
     const char *cp[MAX_COLS];
     size_t cl[MAX_COLS];
-    return msk_mn_number_at(l->p, l->len, &n) && n.b != NULL && cells(l, cp, cl, MAX_COLS) >= 2;
+    size_t nc = cells(l, cp, cl, MAX_COLS);
+    return nc >= 2 && col < nc && msk_mn_number_at(cp[col], cl[col], &n) && n.b != NULL;
 }
 
 /* A row of labels on line i with a row of values on the next filled line. */
@@ -125,7 +131,10 @@ static bool rowwise(const mn_doc *d, size_t i, mn_table *t)
         for (size_t c = 0; c < nv && c < nl; c++)
             take_value(label_col(lp[c], ll[c]), vp[c], vl[c], j, t);
         t->end = j + 1;
-        if (!t->has_number || j + 1 >= d->n || d->lines[j + 1].len == 0 || !number_row(&d->lines[j + 1]))
+        size_t col = 0;
+        while (col < nl && label_col(lp[col], ll[col]) != C_NUMBER)
+            col++;
+        if (!t->has_number || j + 1 >= d->n || d->lines[j + 1].len == 0 || !number_row(&d->lines[j + 1], col))
             break;
         memset(t, 0, sizeof *t);
         j++;
