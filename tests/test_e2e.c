@@ -968,8 +968,9 @@ typedef struct http_answer {
 } http_answer;
 
 /* GET path from the daemon at t->url over a plain socket (HTTP/1.0, no
- * client library between the test and the bytes the daemon sends). */
-static http_answer http_get(const e2e *t, const char *path)
+ * client library between the test and the bytes the daemon sends); the
+ * answer must be of the media type type. */
+static http_answer http_get(const e2e *t, const char *path, const char *type)
 {
     const char *colon = strrchr(t->url, ':');
     assert_non_null(colon);
@@ -1002,7 +1003,10 @@ static http_answer http_get(const e2e *t, const char *path)
     assert_int_equal(sscanf(raw, "HTTP/1.%*d %d", &h.code), 1);
     const char *body = strstr(raw, "\r\n\r\n");
     assert_non_null(body);
-    assert_non_null(strcasestr(raw, "Content-Type: application/json"));
+    char header[128];
+    snprintf(header, sizeof header, "Content-Type: %s", type);
+    if (strcasestr(raw, header) == NULL)
+        fail_msg("GET %s: not %s: %.300s", path, header, raw);
     h.body = strdup(body + 4);
     free(raw);
     return h;
@@ -1012,7 +1016,7 @@ static http_answer http_get(const e2e *t, const char *path)
  * compact JSON that starts with the object's first key, first. */
 static json_t *get_json(const e2e *t, const char *path, int code, const char *first_key)
 {
-    http_answer h = http_get(t, path);
+    http_answer h = http_get(t, path, "application/json");
     if (h.code != code)
         fail_msg("GET %s: HTTP %d, expected %d: %s", path, h.code, code, h.body);
     char start[64];
@@ -1211,6 +1215,22 @@ static void test_e2e_json_shapes(void **state)
     assert_counts(json_object_get(st, "failures"), "status.failures");
     assert_int_equal(json_object_size(json_object_get(st, "failures")), 1);
     assert_shape(json_object_get(st, "analysis"), ANALYSIS_SHAPE, "status.analysis");
+    /* /metrics shows the same counts as the status */
+    http_answer m = http_get(t, "/metrics", "text/plain");
+    assert_int_equal(m.code, 200);
+    static const char *const gauges[][2] = {{"documents", "motesok_index_documents"},
+                                            {"cases", "motesok_index_cases"},
+                                            {"failed", "motesok_index_failed"}};
+    for (size_t k = 0; k < 3; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "\n%s %lld\n", gauges[k][1],
+                 (long long)json_integer_value(json_object_get(st, gauges[k][0])));
+        if (strstr(m.body, line) == NULL)
+            fail_msg("/metrics lacks '%s': %s", line + 1, m.body);
+    }
+    assert_non_null(strstr(m.body, "\nmotesok_index_up 1\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_index_bytes "));
+    free(m.body);
     json_decref(st);
 
     static const char *const errors[] = {"/api/v1/search?q=x&from=2018-13",
