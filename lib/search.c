@@ -911,8 +911,8 @@ static void collapse_space(char *s)
     *w = '\0';
 }
 
-/* The hit's case (number, title, proposal, decision, vote) of a case
- * passage, else NULL. */
+/* The hit's case (number, key, title, proposal, decision, vote, first
+ * page) of a case passage, else NULL. */
 static const motesok_case_info *hit_case(result_box *b, const stored_doc *d, bool *nomem)
 {
     json_t *c = json_object_get(d->meta, "case");
@@ -924,6 +924,7 @@ static const motesok_case_info *hit_case(result_box *b, const stored_doc *d, boo
         return NULL;
     }
     fill_case(b, c, out, nomem);
+    out->page = meta_int(d->meta, "page"); /* where the case starts */
     return out;
 }
 

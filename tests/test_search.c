@@ -589,7 +589,7 @@ static void test_searcher_search_decisions(void **state)
     assert_string_equal(c->decision, case_12.decision);
     assert_null(c->proposal);
     assert_false(c->has_vote); /* this index's cases record no vote */
-    assert_int_equal(c->page, MOTESOK_NO_NUMBER);
+    assert_int_equal(c->page, 2);
     assert_int_equal(h->page, 3); /* case starts on 2, the match is on 3 */
     assert_non_null(strstr(h->snippet, "<mark>legevakt</mark>"));
     motesok_search_result_free(j);

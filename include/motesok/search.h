@@ -83,7 +83,7 @@ typedef struct motesok_case_info {
     bool has_vote;          /* false: no vote recorded at all (vote is empty) */
     motesok_vote_info vote; /* the vote, when has_vote */
     int64_t page;           /* 1-based page the case starts on, or
-                               MOTESOK_NO_NUMBER (set by _document only) */
+                               MOTESOK_NO_NUMBER */
 } motesok_case_info;
 
 /* One hit: a meeting file, shown by its best matching passage. */
@@ -98,8 +98,7 @@ typedef struct motesok_hit {
     const char *date;   /* meeting date YYYY-MM-DD, or NULL */
     int64_t page;       /* 1-based page of the best match in a PDF; else
                            MOTESOK_NO_NUMBER (text files have no pages) */
-    const motesok_case_info *matched_case; /* the case that matched, or NULL
-                                              (its page is not set) */
+    const motesok_case_info *matched_case; /* the case that matched, or NULL */
     const char *snippet;/* HTML-escaped text around the matches, each match
                            in <mark>…</mark>; never NULL */
 } motesok_hit;
