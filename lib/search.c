@@ -1,6 +1,7 @@
-/* Search over an index directory, answering in the contract's JSON shapes
- * (include/motesok/search.h, DESIGN.md "HTTP API"). Every JSON object is
- * built with jansson and printed with its keys in the contract's order. */
+/* Search over an index directory, answering in the typed structs of
+ * include/motesok/search.h. No JSON is built here: jansson only reads the
+ * metadata line that each stored passage carries (schema.h); the programs
+ * render the answers (motesokd: searchd/sd_json.c). */
 #include "internal.h"
 #include "analysis/norsk.h"
 #include "analysis/query.h"
@@ -17,6 +18,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,11 +148,8 @@ void motesok_searcher_close(motesok_searcher *s)
 }
 
 /* Check the arguments every call shares and move to the latest commit. */
-static motesok_status begin_call(motesok_searcher *s, char **json, motesok_error *err)
+static motesok_status begin_call(motesok_searcher *s, motesok_error *err)
 {
-    if (json == NULL)
-        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
-    *json = NULL;
     if (s == NULL)
         return msk_error_set(err, MOTESOK_ERR_INVALID, "no searcher");
     /* the indexer laid the shards out anew: open the new ones */
@@ -179,23 +178,6 @@ static double now_ms(void)
 static double round3(double x)
 {
     return round(x * 1000.0) / 1000.0;
-}
-
-/* Print j compactly in insertion order into *out, and release j. */
-static motesok_status dump(json_t *j, char **out, motesok_error *err)
-{
-    *out = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
-             : NULL;
-    json_decref(j);
-    if (*out == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "cannot encode the answer as JSON");
-    return MOTESOK_OK;
-}
-
-/* A new JSON string of s, or null when s is NULL or empty. */
-static json_t *string_or_null(const char *s)
-{
-    return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
 /* ======================================================================== */
@@ -702,6 +684,111 @@ static motesok_status build_query(motesok_searcher *s, const motesok_search_requ
 }
 
 /* ======================================================================== */
+/* results: one allocation each                                             */
+/* ======================================================================== */
+
+/* A block of a result's memory; blocks are freed together. */
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    _Alignas(max_align_t) unsigned char data[];
+} arena_block;
+
+#define ARENA_BLOCK 8192u
+#define ARENA_ALIGN _Alignof(max_align_t)
+
+/* A result as returned: the public struct first (so that a pointer to it is
+ * a pointer to the box), then the memory its strings and arrays live in. */
+typedef struct result_box {
+    union {
+        motesok_search_result search;
+        motesok_document document;
+        motesok_page_text text;
+        motesok_index_status status;
+    } pub;
+    arena_block *blocks;
+} result_box;
+
+/* n zeroed bytes from b's memory, aligned for any type; NULL when out of
+ * memory. */
+static void *box_alloc(result_box *b, size_t n)
+{
+    n = (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+    if (b->blocks == NULL || b->blocks->cap - b->blocks->used < n) {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        arena_block *k = calloc(1, sizeof *k + cap);
+        if (k == NULL)
+            return NULL;
+        k->cap = cap;
+        k->next = b->blocks;
+        b->blocks = k;
+    }
+    void *p = b->blocks->data + b->blocks->used;
+    b->blocks->used += n;
+    return p;
+}
+
+/* A copy of n bytes of s, NUL-terminated, in b's memory; NULL when out
+ * of memory (*nomem set) or when s is NULL. */
+static const char *box_strndup(result_box *b, const char *s, size_t n, bool *nomem)
+{
+    if (s == NULL)
+        return NULL;
+    char *c = box_alloc(b, n + 1);
+    if (c == NULL) {
+        *nomem = true;
+        return NULL;
+    }
+    memcpy(c, s, n);
+    c[n] = '\0';
+    return c;
+}
+
+/* A copy of the string s in b's memory (see box_strndup). */
+static const char *box_strdup(result_box *b, const char *s, bool *nomem)
+{
+    return s ? box_strndup(b, s, strlen(s), nomem) : NULL;
+}
+
+/* A new, empty result box; NULL when out of memory. */
+static result_box *box_new(void)
+{
+    return calloc(1, sizeof(result_box));
+}
+
+/* Free a box and all its memory (NULL is fine). */
+static void box_free(result_box *b)
+{
+    if (b == NULL)
+        return;
+    for (arena_block *k = b->blocks, *next; k != NULL; k = next) {
+        next = k->next;
+        free(k);
+    }
+    free(b);
+}
+
+void motesok_search_result_free(motesok_search_result *r)
+{
+    box_free((result_box *)r);
+}
+
+void motesok_document_free(motesok_document *d)
+{
+    box_free((result_box *)d);
+}
+
+void motesok_page_text_free(motesok_page_text *t)
+{
+    box_free((result_box *)t);
+}
+
+void motesok_index_status_free(motesok_index_status *st)
+{
+    box_free((result_box *)st);
+}
+
+/* ======================================================================== */
 /* stored documents                                                         */
 /* ======================================================================== */
 
@@ -762,15 +849,37 @@ static const char *meta_str(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* Set dst[key] to src[key]; strings that are empty and anything missing
- * become null. */
-static void copy_member(json_t *dst, json_t *src, const char *key)
+/* The string member key of obj copied into b (as stored, "" included), or
+ * NULL when it is missing, null or not a string. */
+static const char *meta_copy(result_box *b, json_t *obj, const char *key, bool *nomem)
 {
-    json_t *v = json_object_get(src, key);
-    if (v == NULL || (json_is_string(v) && json_string_length(v) == 0))
-        json_object_set_new(dst, key, json_null());
-    else
-        json_object_set(dst, key, v);
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? box_strndup(b, json_string_value(v), json_string_length(v), nomem)
+                             : NULL;
+}
+
+/* The integer member key of obj, or MOTESOK_NO_NUMBER. */
+static int64_t meta_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : MOTESOK_NO_NUMBER;
+}
+
+/* Fill *out from a stored "case" object c (number, key, title, proposal,
+ * decision, vote); its page is left unknown. */
+static void fill_case(result_box *b, json_t *c, motesok_case_info *out, bool *nomem)
+{
+    out->number = meta_copy(b, c, "number", nomem);
+    out->key = meta_copy(b, c, "key", nomem);
+    out->title = meta_copy(b, c, "title", nomem);
+    out->proposal = meta_copy(b, c, "proposal", nomem);
+    out->decision = meta_copy(b, c, "decision", nomem);
+    json_t *v = json_object_get(c, "vote");
+    out->has_vote = json_is_object(v);
+    out->vote.outcome = meta_copy(b, v, "outcome", nomem);
+    out->vote.votes_for = meta_int(v, "for");
+    out->vote.votes_against = meta_int(v, "against");
+    out->page = MOTESOK_NO_NUMBER;
 }
 
 /* True if d was extracted from a PDF (so its pages are real pages). */
@@ -802,29 +911,31 @@ static void collapse_space(char *s)
     *w = '\0';
 }
 
-/* The hit's "case": {"number", "title", "proposal", "decision", "vote"}
- * of a case passage, else null. */
-static json_t *hit_case(const stored_doc *d)
+/* The hit's case (number, key, title, proposal, decision, vote, first
+ * page) of a case passage, else NULL. */
+static const motesok_case_info *hit_case(result_box *b, const stored_doc *d, bool *nomem)
 {
     json_t *c = json_object_get(d->meta, "case");
     if (!json_is_object(c))
-        return json_null();
-    json_t *out = json_object();
-    static const char *const keys[] = {"number", "title", "proposal", "decision", "vote"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
-        copy_member(out, c, keys[k]);
+        return NULL;
+    motesok_case_info *out = box_alloc(b, sizeof *out);
+    if (out == NULL) {
+        *nomem = true;
+        return NULL;
+    }
+    fill_case(b, c, out, nomem);
+    out->page = meta_int(d->meta, "page"); /* where the case starts */
     return out;
 }
 
 /* The 1-based page shown for a PDF hit whose best page is index best:
  * counted from the case's first page for case documents. */
-static json_t *hit_page(const stored_doc *d, size_t best)
+static int64_t hit_page(const stored_doc *d, size_t best)
 {
     if (!is_pdf(d))
-        return json_null();
-    json_t *first = json_object_get(d->meta, "page");
-    json_int_t base = json_is_integer(first) ? json_integer_value(first) : 1;
-    return json_integer(base + (json_int_t)best);
+        return MOTESOK_NO_NUMBER;
+    int64_t first = meta_int(d->meta, "page");
+    return (first == MOTESOK_NO_NUMBER ? 1 : first) + (int64_t)best;
 }
 
 /* Bytes of text the snippet generator looks at: the best window of a long
@@ -876,14 +987,14 @@ static motesok_status snippet_window(const motesok_xresults *res, const char **t
     return st;
 }
 
-/* Set "page", "case" and "snippet" of hit from the stored document d: the
+/* Set the page, case and snippet of hit from the stored document d: the
  * page that best matches the query, and the snippet from that page (from
  * the whole text when d is not a PDF). */
 static motesok_status page_and_snippet(const motesok_xresults *res, const stored_doc *d,
-                                       const motesok_search_request *r, json_t *hit,
-                                       motesok_error *err)
+                                       const motesok_search_request *r, result_box *b,
+                                       motesok_hit *hit, motesok_error *err)
 {
-    bool pdf = is_pdf(d);
+    bool pdf = is_pdf(d), nomem = false;
     size_t best = 0;
     if (pdf && d->n_pages > 1) {
         motesok_status st = motesok_xresults_best_part(res, d->pages, d->lens, d->n_pages,
@@ -891,8 +1002,8 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
         if (st != MOTESOK_OK)
             return st;
     }
-    json_object_set_new(hit, "page", hit_page(d, best));
-    json_object_set_new(hit, "case", hit_case(d));
+    hit->page = hit_page(d, best);
+    hit->matched_case = hit_case(b, d, &nomem);
     const char *text = pdf ? d->pages[best] : d->text;
     size_t len = pdf ? d->lens[best] : d->text_len;
     motesok_status st = snippet_window(res, &text, &len, err);
@@ -902,15 +1013,16 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
     if (st != MOTESOK_OK)
         return st;
     collapse_space(snip);
-    json_object_set_new(hit, "snippet", json_string(snip));
+    hit->snippet = box_strdup(b, snip, &nomem);
     free(snip);
-    return MOTESOK_OK;
+    return nomem ? msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory") : MOTESOK_OK;
 }
 
-/* The JSON object of hit i of res, keys in the contract's order. A case
- * document answers with the id of its meeting document. */
+/* Fill hit i of res into *hit. A case document answers with the id of its
+ * meeting document. */
 static motesok_status make_hit(const motesok_xresults *res, size_t i,
-                               const motesok_search_request *r, json_t **out, motesok_error *err)
+                               const motesok_search_request *r, result_box *b, motesok_hit *hit,
+                               motesok_error *err)
 {
     size_t len = 0;
     const char *data = motesok_xresults_data(res, i, &len);
@@ -920,40 +1032,51 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
         return msk_error_set(err, MOTESOK_ERR_DB_CORRUPT,
                              "a stored document has no metadata line");
     }
-    json_t *hit = json_object();
-    json_object_set_new(hit, "rank", json_integer((json_int_t)r->offset + (json_int_t)i + 1));
-    json_object_set_new(hit, "score", json_real(round3(motesok_xresults_weight(res, i))));
-    copy_member(hit, d.meta, "id");
-    static const char *const keys[] = {"path", "title", "organ", "kommune", "date"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
-        copy_member(hit, d.meta, keys[k]);
-    motesok_status st = page_and_snippet(res, &d, r, hit, err);
+    bool nomem = false;
+    hit->rank = (uint64_t)r->offset + i + 1;
+    hit->score = round3(motesok_xresults_weight(res, i));
+    hit->id = meta_copy(b, d.meta, "id", &nomem);
+    hit->path = meta_copy(b, d.meta, "path", &nomem);
+    hit->title = meta_copy(b, d.meta, "title", &nomem);
+    hit->organ = meta_copy(b, d.meta, "organ", &nomem);
+    hit->kommune = meta_copy(b, d.meta, "kommune", &nomem);
+    hit->date = meta_copy(b, d.meta, "date", &nomem);
+    motesok_status st = page_and_snippet(res, &d, r, b, hit, err);
     stored_doc_free(&d);
-    if (st != MOTESOK_OK) {
-        json_decref(hit);
-        return st;
-    }
-    *out = hit;
-    return MOTESOK_OK;
+    if (st == MOTESOK_OK && nomem)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    return st;
 }
 
-/* Facet counts of res as {"organ": {value: count}, "kommune": {…},
- * "year": {…}}, most frequent first (the order of facet_slots in run). */
-static json_t *make_facets(const motesok_xresults *res)
+/* Fill the facets of res into out: organ, kommune and year, each most
+ * frequent first (the order of facet_slots in run), empty values left out. */
+static motesok_status make_facets(const motesok_xresults *res, result_box *b,
+                                  motesok_search_result *out, motesok_error *err)
 {
     static const char *const names[] = {"organ", "kommune", "year"};
-    json_t *facets = json_object();
-    for (size_t f = 0; f < sizeof names / sizeof *names; f++) {
-        json_t *obj = json_object();
-        for (size_t j = 0; j < motesok_xresults_facet_size(res, f); j++) {
+    size_t n = sizeof names / sizeof *names;
+    motesok_facet *facets = box_alloc(b, n * sizeof *facets);
+    bool nomem = facets == NULL;
+    for (size_t f = 0; !nomem && f < n; f++) {
+        size_t size = motesok_xresults_facet_size(res, f);
+        motesok_facet_value *vals = size ? box_alloc(b, size * sizeof *vals) : NULL;
+        nomem = size > 0 && vals == NULL;
+        facets[f].name = names[f];
+        facets[f].values = vals;
+        for (size_t j = 0; !nomem && j < size; j++) {
             uint64_t count = 0;
             const char *v = motesok_xresults_facet(res, f, j, &count);
-            if (v != NULL && *v != '\0')
-                json_object_set_new(obj, v, json_integer((json_int_t)count));
+            if (v == NULL || *v == '\0')
+                continue;
+            vals[facets[f].n_values].value = box_strdup(b, v, &nomem);
+            vals[facets[f].n_values++].count = count;
         }
-        json_object_set_new(facets, names[f], obj);
     }
-    return facets;
+    if (nomem)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    out->facets = facets;
+    out->n_facets = n;
+    return MOTESOK_OK;
 }
 
 /* ======================================================================== */
@@ -1005,32 +1128,51 @@ static bool widen(motesok_searcher *s, const motesok_search_request *r, const ch
     return true;
 }
 
-/* The hits of res as a JSON array into *out. */
+/* Fill the hits of res into out. */
 static motesok_status make_hits(const motesok_xresults *res, const motesok_search_request *r,
-                                json_t **out, motesok_error *err)
+                                result_box *b, motesok_search_result *out, motesok_error *err)
 {
-    *out = json_array();
-    if (*out == NULL)
+    size_t n = motesok_xresults_count(res);
+    motesok_hit *hits = n ? box_alloc(b, n * sizeof *hits) : NULL;
+    if (n > 0 && hits == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < motesok_xresults_count(res); i++) {
-        json_t *hit = NULL;
-        motesok_status st = make_hit(res, i, r, &hit, err);
-        if (st != MOTESOK_OK) {
-            json_decref(*out);
-            *out = NULL;
+    for (size_t i = 0; i < n; i++) {
+        motesok_status st = make_hit(res, i, r, b, &hits[i], err);
+        if (st != MOTESOK_OK)
             return st;
-        }
-        json_array_append_new(*out, hit);
     }
+    out->hits = hits;
+    out->n_hits = n;
     return MOTESOK_OK;
 }
 
+/* Fill out (a new result) from the final results of request r: totals,
+ * hits and facets; the caller sets the rest. */
+static motesok_status fill_result(const motesok_xresults *res, const motesok_search_request *r,
+                                  result_box *b, motesok_error *err)
+{
+    motesok_search_result *out = &b->pub.search;
+    bool nomem = false;
+    out->query = box_strdup(b, r->query, &nomem);
+    if (nomem)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    out->total = motesok_xresults_total(res);
+    out->total_exact = motesok_xresults_total_exact(res);
+    out->offset = r->offset;
+    out->limit = r->limit;
+    motesok_status st = make_hits(res, r, b, out, err);
+    return st == MOTESOK_OK ? make_facets(res, b, out, err) : st;
+}
+
 motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search_request *req,
-                                       char **json, motesok_error *err)
+                                       motesok_search_result **out, motesok_error *err)
 {
     double t0 = now_ms();
+    if (out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
+    *out = NULL;
     motesok_search_request r = {0};
-    motesok_status st = begin_call(s, json, err);
+    motesok_status st = begin_call(s, err);
     if (st == MOTESOK_OK)
         st = validate(req, &r, err);
     motesok_xresults *res = NULL;
@@ -1044,32 +1186,28 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
      * first), rather than answer "nothing" to a query of several words. */
     bool relaxed = st == MOTESOK_OK && motesok_xresults_total(res) < SUGGEST_BELOW &&
                    widen(s, &r, searched ? suggestion : NULL, true, &res);
-    json_t *hits = NULL;
+    result_box *b = st == MOTESOK_OK ? box_new() : NULL;
+    if (st == MOTESOK_OK && b == NULL)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     if (st == MOTESOK_OK)
-        st = make_hits(res, &r, &hits, err);
+        st = fill_result(res, &r, b, err);
+    bool nomem = false;
+    if (st == MOTESOK_OK) {
+        b->pub.search.suggestion = box_strdup(b, suggestion, &nomem);
+        b->pub.search.suggestion_searched = searched;
+        b->pub.search.any_word = relaxed;
+        b->pub.search.took_ms = round3(now_ms() - t0);
+        if (nomem)
+            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    motesok_xresults_free(res);
+    free(suggestion);
     if (st != MOTESOK_OK) {
-        motesok_xresults_free(res);
-        free(suggestion);
+        box_free(b);
         return st;
     }
-    json_t *facets = make_facets(res);
-    uint64_t total = motesok_xresults_total(res);
-    bool exact = motesok_xresults_total_exact(res);
-    motesok_xresults_free(res);
-    json_t *out = json_object();
-    json_object_set_new(out, "query", json_string(r.query));
-    json_object_set_new(out, "total", json_integer((json_int_t)total));
-    json_object_set_new(out, "total_exact", json_boolean(exact));
-    json_object_set_new(out, "offset", json_integer(r.offset));
-    json_object_set_new(out, "limit", json_integer(r.limit));
-    json_object_set_new(out, "took_ms", json_real(round3(now_ms() - t0)));
-    json_object_set_new(out, "suggestion", string_or_null(suggestion));
-    json_object_set_new(out, "suggestion_searched", json_boolean(searched));
-    json_object_set_new(out, "any_word", json_boolean(relaxed));
-    free(suggestion);
-    json_object_set_new(out, "hits", hits);
-    json_object_set_new(out, "facets", facets);
-    return dump(out, json, err);
+    *out = &b->pub.search;
+    return MOTESOK_OK;
 }
 
 /* ======================================================================== */
@@ -1120,12 +1258,12 @@ static motesok_status append_passage(motesok_searcher *s, const char *id, size_t
 /* Load the stored document of id into *d: the metadata of its first
  * passage and the text of all its passages in order; *data holds the
  * bytes d borrows (free it after stored_doc_free). Includes begin_call. */
-static motesok_status load_doc(motesok_searcher *s, const char *id, char **json, char **data,
-                               stored_doc *d, motesok_error *err)
+static motesok_status load_doc(motesok_searcher *s, const char *id, char **data, stored_doc *d,
+                               motesok_error *err)
 {
     memset(d, 0, sizeof *d);
     *data = NULL;
-    motesok_status st = begin_call(s, json, err);
+    motesok_status st = begin_call(s, err);
     if (st != MOTESOK_OK)
         return st;
     if (!valid_id(id))
@@ -1149,147 +1287,196 @@ static motesok_status load_doc(motesok_searcher *s, const char *id, char **json,
     return MOTESOK_OK;
 }
 
-/* Page of a case entry for sorting (cases without a page sort last). */
-static json_int_t case_page(json_t *c)
+/* Page of a case for sorting (cases without a page sort last). */
+static int64_t case_page(const motesok_case_info *c)
 {
-    json_t *p = json_object_get(c, "page");
-    return json_is_integer(p) ? json_integer_value(p) : INT64_MAX;
+    return c->page == MOTESOK_NO_NUMBER ? INT64_MAX : c->page;
 }
 
-/* Append c to the array arr keeping it sorted by page (stable). */
-static void insert_by_page(json_t *arr, json_t *c)
-{
-    size_t at = json_array_size(arr);
-    while (at > 0 && case_page(json_array_get(arr, at - 1)) > case_page(c))
-        at--;
-    json_array_insert_new(arr, at, c);
-}
-
-/* The case entry of one case document's data: its "case" object (number,
- * title, decision…) and its first "page"; NULL if it has no case. */
-static json_t *case_entry(const char *data, size_t len)
+/* Add the case of one case document's data (with its first page) to the
+ * n cases of arr, keeping them sorted by page (stable); false if it has
+ * no case. */
+static bool insert_case(result_box *b, const char *data, size_t len, motesok_case_info *arr,
+                        size_t n, bool *nomem)
 {
     stored_doc d;
-    json_t *c = NULL;
-    if (split_data(data, len, &d) && json_is_object(json_object_get(d.meta, "case"))) {
-        c = json_deep_copy(json_object_get(d.meta, "case"));
-        copy_member(c, d.meta, "page");
+    bool ok = split_data(data, len, &d) && json_is_object(json_object_get(d.meta, "case"));
+    if (ok) {
+        motesok_case_info c;
+        fill_case(b, json_object_get(d.meta, "case"), &c, nomem);
+        c.page = meta_int(d.meta, "page");
+        size_t at = n;
+        while (at > 0 && case_page(&arr[at - 1]) > case_page(&c))
+            at--;
+        memmove(&arr[at + 1], &arr[at], (n - at) * sizeof *arr);
+        arr[at] = c;
     }
     stored_doc_free(&d);
-    return c;
+    return ok;
 }
 
-/* The case documents of file id (XP<id> AND XKcase), as a JSON array in
- * page order. */
-static motesok_status list_cases(motesok_searcher *s, const char *id, json_t **out,
-                                 motesok_error *err)
+/* The case documents of file id (XP<id> AND XKcase) into doc, in page
+ * order. */
+static motesok_status list_cases(motesok_searcher *s, const char *id, result_box *b,
+                                 motesok_document *doc, motesok_error *err)
 {
     char xp[32];
     snprintf(xp, sizeof xp, "%s%s", MOTESOK_PREFIX_PARENT, id);
     motesok_xquery *a = motesok_xquery_term(xp);
-    motesok_xquery *b = motesok_xquery_term(MOTESOK_PREFIX_KIND "case");
-    motesok_xquery *q = a && b ? motesok_xquery_combine(MOTESOK_XOP_AND, a, b) : NULL;
+    motesok_xquery *k = motesok_xquery_term(MOTESOK_PREFIX_KIND "case");
+    motesok_xquery *q = a && k ? motesok_xquery_combine(MOTESOK_XOP_AND, a, k) : NULL;
     motesok_xquery_free(a);
-    motesok_xquery_free(b);
-    *out = json_array();
-    if (q == NULL || *out == NULL)
+    motesok_xquery_free(k);
+    if (q == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     motesok_xsearch xs = {.query = q, .limit = MAX_CASES, .sort_slot = -1, .collapse_slot = -1};
     motesok_xresults *res = NULL;
     motesok_status st = motesok_xreader_search(s->xr, &xs, &res, err);
     motesok_xquery_free(q);
-    for (size_t i = 0; st == MOTESOK_OK && i < motesok_xresults_count(res); i++) {
+    size_t n = st == MOTESOK_OK ? motesok_xresults_count(res) : 0;
+    motesok_case_info *cases = n ? box_alloc(b, n * sizeof *cases) : NULL;
+    bool nomem = n > 0 && cases == NULL;
+    for (size_t i = 0; !nomem && i < n; i++) {
         size_t len = 0;
         const char *data = motesok_xresults_data(res, i, &len);
-        json_t *c = case_entry(data, len);
-        if (c != NULL)
-            insert_by_page(*out, c);
+        doc->n_cases += insert_case(b, data, len, cases, doc->n_cases, &nomem);
     }
     motesok_xresults_free(res);
+    doc->cases = cases;
+    if (st == MOTESOK_OK && nomem)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     return st;
 }
 
-/* Add status, hash and indexed_at of the store row of id to out (null
- * when the store has no row for it). */
-static void add_store_fields(motesok_searcher *s, const char *id, json_t *out)
+/* Fill the store record of id into doc: status, hash and indexed_at
+ * (NULL and MOTESOK_NO_NUMBER when the store has no row for it). */
+static void add_store_fields(motesok_searcher *s, const char *id, result_box *b,
+                             motesok_document *doc, bool *nomem)
 {
     motesok_file_row row = {0};
     bool found = false;
     if (motesok_store_get_by_id(s->store, id, &row, &found, NULL) != MOTESOK_OK)
         found = false;
-    json_object_set_new(out, "status",
-                        found ? json_string(motesok_file_status_name(row.status)) : json_null());
-    json_object_set_new(out, "hash", found ? string_or_null(row.hash) : json_null());
-    json_object_set_new(out, "indexed_at", found ? json_integer(row.indexed_at) : json_null());
+    doc->status = found ? box_strdup(b, motesok_file_status_name(row.status), nomem) : NULL;
+    doc->hash = found ? box_strdup(b, row.hash, nomem) : NULL;
+    doc->indexed_at = found ? row.indexed_at : MOTESOK_NO_NUMBER;
     motesok_file_row_clear(&row);
 }
 
-motesok_status motesok_searcher_document(motesok_searcher *s, const char *id, char **json,
-                                         motesok_error *err)
+/* Fill the metadata of the stored document d into doc. */
+static void fill_document(result_box *b, const stored_doc *d, motesok_document *doc, bool *nomem)
 {
-    char *data = NULL;
-    stored_doc d;
-    motesok_status st = load_doc(s, id, json, &data, &d, err);
-    if (st != MOTESOK_OK)
-        return st;
-    json_t *out = json_object();
-    static const char *const keys[] = {"id", "path", "title", "organ", "kommune", "date", "place",
-                                       "present", "absent", "referent", "mime",
-                                       "encoding", "pages", "size", "mtime"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
-        copy_member(out, d.meta, keys[k]);
-    stored_doc_free(&d);
-    free(data);
-    add_store_fields(s, id, out);
-    json_t *cases = NULL;
-    st = list_cases(s, id, &cases, err);
-    json_object_set_new(out, "cases", cases);
-    if (st != MOTESOK_OK) {
-        json_decref(out);
-        return st;
-    }
-    return dump(out, json, err);
+    json_t *m = d->meta;
+    doc->id = meta_copy(b, m, "id", nomem);
+    doc->path = meta_copy(b, m, "path", nomem);
+    doc->title = meta_copy(b, m, "title", nomem);
+    doc->organ = meta_copy(b, m, "organ", nomem);
+    doc->kommune = meta_copy(b, m, "kommune", nomem);
+    doc->date = meta_copy(b, m, "date", nomem);
+    doc->place = meta_copy(b, m, "place", nomem);
+    doc->present = meta_copy(b, m, "present", nomem);
+    doc->absent = meta_copy(b, m, "absent", nomem);
+    doc->referent = meta_copy(b, m, "referent", nomem);
+    doc->mime = meta_copy(b, m, "mime", nomem);
+    doc->encoding = meta_copy(b, m, "encoding", nomem);
+    doc->pages = meta_int(m, "pages");
+    doc->size = meta_int(m, "size");
+    doc->mtime = meta_int(m, "mtime");
 }
 
-/* The text of page (1-based) of d, or of all pages joined by blank lines
- * when page is 0, as a JSON string. */
-static json_t *page_text(const stored_doc *d, unsigned page)
+motesok_status motesok_searcher_document(motesok_searcher *s, const char *id,
+                                         motesok_document **out, motesok_error *err)
 {
-    if (page != 0)
-        return json_stringn(d->pages[page - 1], d->lens[page - 1]);
-    msk_buf text = {0};
-    motesok_status st = MOTESOK_OK;
-    for (size_t i = 0; st == MOTESOK_OK && i < d->n_pages; i++) {
-        if (i > 0)
-            st = msk_buf_append(&text, "\n\n", 2);
-        if (st == MOTESOK_OK)
-            st = msk_buf_append(&text, d->pages[i], d->lens[i]);
+    if (out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
+    *out = NULL;
+    char *data = NULL;
+    stored_doc d;
+    motesok_status st = load_doc(s, id, &data, &d, err);
+    if (st != MOTESOK_OK)
+        return st;
+    result_box *b = box_new();
+    bool nomem = b == NULL;
+    if (b != NULL) {
+        fill_document(b, &d, &b->pub.document, &nomem);
+        add_store_fields(s, id, b, &b->pub.document, &nomem);
     }
-    json_t *j = st == MOTESOK_OK ? json_stringn(text.data ? text.data : "", text.len) : NULL;
-    msk_buf_free(&text);
-    return j;
+    stored_doc_free(&d);
+    free(data);
+    st = nomem ? msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory")
+               : list_cases(s, id, b, &b->pub.document, err);
+    if (st != MOTESOK_OK) {
+        box_free(b);
+        return st;
+    }
+    *out = &b->pub.document;
+    return MOTESOK_OK;
+}
+
+/* Set t's text to page (1-based) of d, or to all pages joined by blank
+ * lines when page is 0. */
+static motesok_status page_text(result_box *b, const stored_doc *d, unsigned page,
+                                motesok_page_text *t, motesok_error *err)
+{
+    bool nomem = false;
+    if (page != 0) {
+        t->text = box_strndup(b, d->pages[page - 1], d->lens[page - 1], &nomem);
+        t->text_len = d->lens[page - 1];
+        return nomem ? msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory") : MOTESOK_OK;
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < d->n_pages; i++)
+        len += d->lens[i] + (i > 0 ? 2 : 0);
+    char *text = box_alloc(b, len + 1);
+    if (text == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; i < d->n_pages; i++) {
+        if (i > 0) {
+            memcpy(text + at, "\n\n", 2);
+            at += 2;
+        }
+        memcpy(text + at, d->pages[i], d->lens[i]);
+        at += d->lens[i];
+    }
+    t->text = text;
+    t->text_len = len;
+    return MOTESOK_OK;
 }
 
 motesok_status motesok_searcher_text(motesok_searcher *s, const char *id, unsigned page,
-                                     char **json, motesok_error *err)
+                                     motesok_page_text **out, motesok_error *err)
 {
+    if (out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
+    *out = NULL;
     char *data = NULL;
     stored_doc d;
-    motesok_status st = load_doc(s, id, json, &data, &d, err);
+    motesok_status st = load_doc(s, id, &data, &d, err);
     if (st != MOTESOK_OK)
         return st;
-    json_t *out = NULL;
+    result_box *b = NULL;
+    bool nomem = false;
     if (page > d.n_pages)
         st = msk_error_set(err, MOTESOK_ERR_NOT_FOUND, "page %u of %zu does not exist", page,
                            d.n_pages);
-    else
-        out = json_pack("{s:s, s:I, s:I, s:o}", "id", id, "page", (json_int_t)page,
-                        "pages", (json_int_t)d.n_pages, "text", page_text(&d, page));
+    else if ((b = box_new()) == NULL)
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st == MOTESOK_OK) {
+        b->pub.text.id = box_strdup(b, id, &nomem);
+        b->pub.text.page = page;
+        b->pub.text.pages = d.n_pages;
+        st = nomem ? msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory")
+                   : page_text(b, &d, page, &b->pub.text, err);
+    }
     stored_doc_free(&d);
     free(data);
-    if (st != MOTESOK_OK)
+    if (st != MOTESOK_OK) {
+        box_free(b);
         return st;
-    return dump(out, json, err);
+    }
+    *out = &b->pub.text;
+    return MOTESOK_OK;
 }
 
 /* ======================================================================== */
@@ -1320,10 +1507,45 @@ static int64_t dir_bytes(const char *dir)
     return n;
 }
 
-/* Store callback: add one failure reason and its count to a JSON object. */
+/* The failure reasons of the store, collected by add_reason. */
+typedef struct reasons {
+    result_box *b;
+    motesok_failure_count *items;
+    size_t n, cap;
+    bool nomem;
+} reasons;
+
+/* Store callback: add one failure reason and its count to a reasons list. */
 static void add_reason(const char *code, int64_t count, void *ud)
 {
-    json_object_set_new(ud, code ? code : "unknown", json_integer(count));
+    reasons *r = ud;
+    if (r->nomem)
+        return;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 16;
+        motesok_failure_count *items = realloc(r->items, cap * sizeof *items);
+        if (items == NULL) {
+            r->nomem = true;
+            return;
+        }
+        r->items = items;
+        r->cap = cap;
+    }
+    r->items[r->n].reason = box_strdup(r->b, code ? code : "unknown", &r->nomem);
+    r->items[r->n++].count = count;
+}
+
+/* Move the reasons collected in r into st (in b's memory). */
+static motesok_status set_failures(reasons *r, motesok_index_status *st, motesok_error *err)
+{
+    motesok_failure_count *items = r->n ? box_alloc(r->b, r->n * sizeof *items) : NULL;
+    if (r->nomem || (r->n > 0 && items == NULL))
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (r->n > 0)
+        memcpy(items, r->items, r->n * sizeof *items);
+    st->failures = items;
+    st->n_failures = r->n;
+    return MOTESOK_OK;
 }
 
 /* Number of case documents (XKcase) in the index, counted exactly. */
@@ -1346,13 +1568,37 @@ static motesok_status count_cases(motesok_searcher *s, uint64_t doccount, uint64
     return st;
 }
 
-motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok_error *err)
+/* Fill the analysis fields of out: the data queries are analysed with
+ * here and the data the index's documents were built with. Different
+ * data: re-index (motesok-index does). */
+static void set_analysis(motesok_searcher *s, result_box *b, motesok_index_status *out,
+                         bool *nomem)
 {
+    char here[40], *built = NULL;
+    msk_norsk_analysis_id(here);
+    if (motesok_xreader_get_metadata(s->xr, MOTESOK_META_ANALYSIS, &built, NULL) != MOTESOK_OK ||
+        (built != NULL && *built == '\0')) {
+        free(built);
+        built = NULL; /* not recorded: an index from before the stamp */
+    }
+    out->analysis_loaded = box_strdup(b, here, nomem);
+    out->analysis_index = box_strdup(b, built, nomem);
+    out->analysis_same = built != NULL && strcmp(built, here) == 0;
+    free(built);
+}
+
+motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status **out,
+                                       motesok_error *err)
+{
+    if (out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
+    *out = NULL;
     uint64_t doccount = 0, revision = 0, cases = 0;
     motesok_store_stats stats = {0};
     char *last_run = NULL;
-    json_t *reasons = json_object();
-    motesok_status st = begin_call(s, json, err);
+    reasons r = {.b = box_new()};
+    motesok_status st = r.b ? begin_call(s, err)
+                            : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     if (st == MOTESOK_OK)
         st = motesok_xreader_stats(s->xr, &doccount, &revision, err);
     if (st == MOTESOK_OK)
@@ -1361,36 +1607,31 @@ motesok_status motesok_searcher_status(motesok_searcher *s, char **json, motesok
         st = motesok_store_stats_get(s->store, &stats, err);
     if (st == MOTESOK_OK)
         st = motesok_store_get_meta(s->store, "last_run", &last_run, err);
-
     if (st == MOTESOK_OK)
-        st = motesok_store_each_failure_reason(s->store, add_reason, reasons, err);
+        st = motesok_store_each_failure_reason(s->store, add_reason, &r, err);
+    motesok_index_status *o = r.b ? &r.b->pub.status : NULL;
+    if (st == MOTESOK_OK)
+        st = set_failures(&r, o, err);
+    free(r.items);
+    bool nomem = false;
+    if (st == MOTESOK_OK) {
+        o->documents = stats.ok;
+        o->cases = cases;
+        o->failed = stats.failed;
+        o->unsupported = stats.unsupported;
+        o->revision = revision;
+        o->last_run = box_strdup(r.b, last_run, &nomem);
+        o->index_bytes = dir_bytes(s->dir);
+        o->shards = s->n_shards;
+        set_analysis(s, r.b, o, &nomem);
+        if (nomem)
+            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    free(last_run);
     if (st != MOTESOK_OK) {
-        json_decref(reasons);
-        free(last_run);
+        box_free(r.b);
         return st;
     }
-    json_t *out = json_object();
-    json_object_set_new(out, "documents", json_integer(stats.ok));
-    json_object_set_new(out, "cases", json_integer((json_int_t)cases));
-    json_object_set_new(out, "failed", json_integer(stats.failed));
-    json_object_set_new(out, "unsupported", json_integer(stats.unsupported));
-    json_object_set_new(out, "revision", json_integer((json_int_t)revision));
-    json_object_set_new(out, "last_run", string_or_null(last_run));
-    json_object_set_new(out, "failures", reasons);
-    json_object_set_new(out, "index_bytes", json_integer(dir_bytes(s->dir)));
-    json_object_set_new(out, "shards", json_integer((json_int_t)s->n_shards));
-    /* Queries are analysed with the data loaded here; documents with the
-     * data the indexer had. Different data: re-index (motesok-index does). */
-    char here[40], *built = NULL;
-    msk_norsk_analysis_id(here);
-    if (motesok_xreader_get_metadata(s->xr, MOTESOK_META_ANALYSIS, &built, NULL) != MOTESOK_OK ||
-        (built != NULL && *built == '\0')) {
-        free(built);
-        built = NULL; /* not recorded: an index from before the stamp */
-    }
-    json_object_set_new(out, "analysis", json_pack("{s:s, s:s?, s:b}", "loaded", here, "index", built,
-                                                   "same", built != NULL && strcmp(built, here) == 0));
-    free(built);
-    free(last_run);
-    return dump(out, json, err);
+    *out = o;
+    return MOTESOK_OK;
 }

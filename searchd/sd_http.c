@@ -3,6 +3,7 @@
  * Xapian and SQLite read handles), opened on the thread's first request
  * that needs it and retried on the next one while the index is missing. */
 #include "sd_http.h"
+#include "sd_json.h"
 #include "sd_log.h"
 #include "sd_ui.h"
 
@@ -232,13 +233,16 @@ static enum MHD_Result answer_unavailable(struct MHD_Connection *conn, request *
     return answer_error(conn, rq, 503, "index_unavailable", msg);
 }
 
-/* Answer with a library call's JSON (freed here), or with its error. */
+/* Answer with the JSON rendered from a library call's result (freed
+ * here), or with the call's error. */
 static enum MHD_Result answer_result(struct MHD_Connection *conn, request *rq, motesok_status st,
                                      char *json, const motesok_error *err)
 {
-    enum MHD_Result r = st == MOTESOK_OK ? answer_json(conn, rq, 200, json)
-                                         : answer_status(conn, rq, st, err);
-    motesok_free(json);
+    enum MHD_Result r = st != MOTESOK_OK ? answer_status(conn, rq, st, err)
+                        : json != NULL   ? answer_json(conn, rq, 200, json)
+                        : answer_error(conn, rq, 500, "internal",
+                                       "cannot encode the answer as JSON");
+    free(json);
     return r;
 }
 
@@ -352,8 +356,10 @@ static enum MHD_Result route_search(struct MHD_Connection *conn, request *rq)
     motesok_searcher *s = NULL;
     if (thread_searcher(&s, &err) != MOTESOK_OK)
         return answer_unavailable(conn, rq, &err);
-    char *json = NULL;
-    motesok_status st = motesok_searcher_search(s, &req, &json, &err);
+    motesok_search_result *res = NULL;
+    motesok_status st = motesok_searcher_search(s, &req, &res, &err);
+    char *json = st == MOTESOK_OK ? sd_json_search(res) : NULL;
+    motesok_search_result_free(res);
     return answer_result(conn, rq, st, json, &err);
 }
 
@@ -383,8 +389,18 @@ static enum MHD_Result route_document(struct MHD_Connection *conn, request *rq, 
     if (thread_searcher(&s, &err) != MOTESOK_OK)
         return answer_unavailable(conn, rq, &err);
     char *json = NULL;
-    motesok_status st = text ? motesok_searcher_text(s, id, page, &json, &err)
-                             : motesok_searcher_document(s, id, &json, &err);
+    motesok_status st;
+    if (text) {
+        motesok_page_text *t = NULL;
+        st = motesok_searcher_text(s, id, page, &t, &err);
+        json = st == MOTESOK_OK ? sd_json_text(t) : NULL;
+        motesok_page_text_free(t);
+    } else {
+        motesok_document *d = NULL;
+        st = motesok_searcher_document(s, id, &d, &err);
+        json = st == MOTESOK_OK ? sd_json_document(d) : NULL;
+        motesok_document_free(d);
+    }
     return answer_result(conn, rq, st, json, &err);
 }
 
@@ -396,8 +412,10 @@ static enum MHD_Result route_status(struct MHD_Connection *conn, request *rq)
     motesok_searcher *s = NULL;
     if (thread_searcher(&s, &err) != MOTESOK_OK)
         return answer_unavailable(conn, rq, &err);
-    char *json = NULL;
-    motesok_status st = motesok_searcher_status(s, &json, &err);
+    motesok_index_status *status = NULL;
+    motesok_status st = motesok_searcher_status(s, &status, &err);
+    char *json = st == MOTESOK_OK ? sd_json_status(status) : NULL;
+    motesok_index_status_free(status);
     return answer_result(conn, rq, st, json, &err);
 }
 
@@ -454,33 +472,30 @@ static void emit_requests(textbuf *b)
             "motesok_requests_in_flight %lu\n", sd_http_in_flight());
 }
 
-/* Emit one gauge of the index taken from member key of status. */
-static void emit_gauge(textbuf *b, json_t *status, const char *key, const char *name,
-                       const char *help)
+/* Emit one gauge of the index. */
+static void emit_gauge(textbuf *b, const char *name, const char *help, long long value)
 {
-    json_t *v = json_object_get(status, key);
-    if (json_is_integer(v))
-        emit(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, name, name,
-             (long long)json_integer_value(v));
+    emit(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help, name, name, value);
 }
 
 /* Emit the index gauges, from this thread's searcher if the index opens. */
 static void emit_index(textbuf *b)
 {
     motesok_searcher *s = NULL;
-    char *json = NULL;
-    json_t *status = NULL;
-    if (thread_searcher(&s, NULL) == MOTESOK_OK &&
-        motesok_searcher_status(s, &json, NULL) == MOTESOK_OK)
-        status = json_loads(json, 0, NULL);
-    motesok_free(json);
+    motesok_index_status *st = NULL;
+    if (thread_searcher(&s, NULL) == MOTESOK_OK)
+        motesok_searcher_status(s, &st, NULL);
     emit(b, "# HELP motesok_index_up Whether the index can be read.\n"
-            "# TYPE motesok_index_up gauge\nmotesok_index_up %d\n", status != NULL);
-    emit_gauge(b, status, "documents", "motesok_index_documents", "Files indexed.");
-    emit_gauge(b, status, "cases", "motesok_index_cases", "Cases (saker) indexed.");
-    emit_gauge(b, status, "failed", "motesok_index_failed", "Files that failed to index.");
-    emit_gauge(b, status, "index_bytes", "motesok_index_bytes", "Size of the index on disk.");
-    json_decref(status);
+            "# TYPE motesok_index_up gauge\nmotesok_index_up %d\n", st != NULL);
+    if (st != NULL) {
+        emit_gauge(b, "motesok_index_documents", "Files indexed.", (long long)st->documents);
+        emit_gauge(b, "motesok_index_cases", "Cases (saker) indexed.", (long long)st->cases);
+        emit_gauge(b, "motesok_index_failed", "Files that failed to index.",
+                   (long long)st->failed);
+        emit_gauge(b, "motesok_index_bytes", "Size of the index on disk.",
+                   (long long)st->index_bytes);
+    }
+    motesok_index_status_free(st);
 }
 
 /* GET /metrics in the Prometheus text format. */

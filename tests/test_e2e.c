@@ -957,6 +957,297 @@ static void test_e2e_cli_without_daemon(void **state)
     cmd_out_free(&c);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The JSON shapes of the HTTP API, read raw from the daemon's socket       */
+/* ------------------------------------------------------------------------ */
+
+/* A raw HTTP answer: status code and body. */
+typedef struct http_answer {
+    int code;
+    char *body; /* NUL-terminated */
+} http_answer;
+
+/* GET path from the daemon at t->url over a plain socket (HTTP/1.0, no
+ * client library between the test and the bytes the daemon sends); the
+ * answer must be of the media type type. */
+static http_answer http_get(const e2e *t, const char *path, const char *type)
+{
+    const char *colon = strrchr(t->url, ':');
+    assert_non_null(colon);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1)),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    char req[1024];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
+    assert_true(n > 0 && (size_t)n < sizeof req);
+    assert_int_equal(write(fd, req, (size_t)n), n);
+    size_t cap = 1 << 16, len = 0;
+    char *raw = malloc(cap);
+    assert_non_null(raw);
+    for (;;) {
+        if (len + 1 == cap) {
+            raw = realloc(raw, cap *= 2);
+            assert_non_null(raw);
+        }
+        ssize_t got = read(fd, raw + len, cap - len - 1);
+        assert_true(got >= 0);
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    raw[len] = '\0';
+    http_answer h = {0};
+    assert_int_equal(sscanf(raw, "HTTP/1.%*d %d", &h.code), 1);
+    const char *body = strstr(raw, "\r\n\r\n");
+    assert_non_null(body);
+    char header[128];
+    snprintf(header, sizeof header, "Content-Type: %s", type);
+    if (strcasestr(raw, header) == NULL)
+        fail_msg("GET %s: not %s: %.300s", path, header, raw);
+    h.body = strdup(body + 4);
+    free(raw);
+    return h;
+}
+
+/* GET path, expect HTTP code, and parse the body as JSON; the body must be
+ * compact JSON that starts with the object's first key, first. */
+static json_t *get_json(const e2e *t, const char *path, int code, const char *first_key)
+{
+    http_answer h = http_get(t, path, "application/json");
+    if (h.code != code)
+        fail_msg("GET %s: HTTP %d, expected %d: %s", path, h.code, code, h.body);
+    char start[64];
+    snprintf(start, sizeof start, "{\"%s\":", first_key);
+    if (strncmp(h.body, start, strlen(start)) != 0)
+        fail_msg("GET %s: the body does not start with %s: %.200s", path, start, h.body);
+    json_error_t je;
+    json_t *j = json_loads(h.body, 0, &je);
+    if (j == NULL)
+        fail_msg("GET %s: not JSON (%s): %.200s", path, je.text, h.body);
+    free(h.body);
+    return j;
+}
+
+/* True if v's JSON type is one of types: s string, i integer, r real,
+ * b boolean, n null, o object, a array. */
+static bool type_in(json_t *v, const char *types)
+{
+    char c = json_is_string(v) ? 's' : json_is_integer(v) ? 'i' : json_is_real(v) ? 'r'
+           : json_is_boolean(v) ? 'b' : json_is_null(v) ? 'n' : json_is_object(v) ? 'o'
+           : json_is_array(v) ? 'a' : '?';
+    return strchr(types, c) != NULL;
+}
+
+/* Assert that obj holds exactly the keys of spec, in that order, each of
+ * the types named after it: spec is "key:types key:types …" (see type_in). */
+static void assert_shape(json_t *obj, const char *spec, const char *where)
+{
+    if (!json_is_object(obj))
+        fail_msg("%s: not an object", where);
+    void *it = json_object_iter(obj);
+    char key[64], types[16];
+    int used = 0;
+    for (const char *p = spec; sscanf(p, " %63[^:]:%15s%n", key, types, &used) == 2; p += used) {
+        if (it == NULL)
+            fail_msg("%s: key %s is missing", where, key);
+        if (strcmp(json_object_iter_key(it), key) != 0)
+            fail_msg("%s: key %s where %s was expected", where, json_object_iter_key(it), key);
+        if (!type_in(json_object_iter_value(it), types))
+            fail_msg("%s: %s is not of the types %s", where, key, types);
+        it = json_object_iter_next(obj, it);
+    }
+    if (it != NULL)
+        fail_msg("%s: key %s is not in the contract", where, json_object_iter_key(it));
+}
+
+/* Assert that every member of obj is an integer (facet and failure counts). */
+static void assert_counts(json_t *obj, const char *where)
+{
+    const char *k;
+    json_t *v;
+    assert_true(json_is_object(obj));
+    json_object_foreach(obj, k, v)
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            fail_msg("%s: %s is not a count", where, k);
+}
+
+#define SEARCH_SHAPE "query:s total:i total_exact:b offset:i limit:i took_ms:r suggestion:sn " \
+                     "suggestion_searched:b any_word:b hits:a facets:o"
+#define HIT_SHAPE "rank:i score:r id:s path:s title:sn organ:sn kommune:sn date:sn page:in " \
+                  "case:on snippet:s"
+#define HIT_CASE_SHAPE "number:sn title:sn proposal:sn decision:sn vote:on"
+#define VOTE_SHAPE "outcome:sn for:in against:in"
+#define DOC_SHAPE "id:s path:s title:sn organ:sn kommune:sn date:sn place:sn present:sn " \
+                  "absent:sn referent:sn mime:s encoding:sn pages:i size:i mtime:i status:sn " \
+                  "hash:sn indexed_at:in cases:a"
+#define DOC_CASE_SHAPE "number:s key:sn title:s proposal:sn decision:sn vote:o page:in"
+#define TEXT_SHAPE "id:s page:i pages:i text:s"
+#define STATUS_SHAPE "documents:i cases:i failed:i unsupported:i revision:i last_run:sn " \
+                     "failures:o index_bytes:i shards:i analysis:o"
+#define ANALYSIS_SHAPE "loaded:s index:sn same:b"
+#define ERROR_SHAPE "code:s message:s"
+
+/* Check a search answer's shape, hit by hit; counts in seen[] the hits
+ * with a page, without one, with a case, with a vote outcome, with a
+ * kommune. */
+static void assert_search_shape(json_t *res, size_t seen[5])
+{
+    assert_shape(res, SEARCH_SHAPE, "search");
+    json_t *facets = json_object_get(res, "facets");
+    assert_shape(facets, "organ:o kommune:o year:o", "facets");
+    assert_counts(json_object_get(facets, "organ"), "facets.organ");
+    assert_counts(json_object_get(facets, "kommune"), "facets.kommune");
+    assert_counts(json_object_get(facets, "year"), "facets.year");
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(res, "hits"), i, h) {
+        assert_shape(h, HIT_SHAPE, "hit");
+        assert_int_equal(json_integer_value(json_object_get(h, "rank")),
+                         json_integer_value(json_object_get(res, "offset")) + (json_int_t)i + 1);
+        json_t *c = json_object_get(h, "case");
+        seen[json_is_integer(json_object_get(h, "page")) ? 0 : 1]++;
+        seen[4] += json_is_string(json_object_get(h, "kommune"));
+        if (json_is_null(c))
+            continue;
+        seen[2]++;
+        assert_shape(c, HIT_CASE_SHAPE, "hit.case");
+        json_t *v = json_object_get(c, "vote");
+        if (!json_is_null(v))
+            assert_shape(v, VOTE_SHAPE, "hit.case.vote");
+        seen[3] += json_is_string(json_object_get(v, "outcome"));
+    }
+}
+
+/* Check the shape of document id and of its text, whole and by page. */
+static void assert_document_shapes(const e2e *t, const char *id)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/documents/%s", id);
+    json_t *doc = get_json(t, path, 200, "id");
+    assert_shape(doc, DOC_SHAPE, "document");
+    assert_string_equal(json_string_value(json_object_get(doc, "id")), id);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(doc, "cases"), i, c) {
+        assert_shape(c, DOC_CASE_SHAPE, "document.case");
+        assert_shape(json_object_get(c, "vote"), VOTE_SHAPE, "document.case.vote");
+    }
+    json_int_t pages = json_integer_value(json_object_get(doc, "pages"));
+    json_decref(doc);
+    for (json_int_t p = 0; p <= pages; p++) {
+        snprintf(path, sizeof path, "/api/v1/documents/%s/text?page=%lld", id, (long long)p);
+        json_t *text = get_json(t, path, 200, "id");
+        assert_shape(text, TEXT_SHAPE, "text");
+        assert_int_equal(json_integer_value(json_object_get(text, "page")), p);
+        assert_int_equal(json_integer_value(json_object_get(text, "pages")), pages);
+        json_decref(text);
+    }
+    snprintf(path, sizeof path, "/api/v1/documents/%s/text?page=%lld", id, (long long)pages + 1);
+    json_t *err = get_json(t, path, 404, "error");
+    assert_shape(err, "error:o", "error");
+    assert_shape(json_object_get(err, "error"), ERROR_SHAPE, "error.error");
+    json_decref(err);
+}
+
+/* Every JSON answer of the HTTP API has the contract's keys, in its order,
+ * with its types and nulls (DESIGN.md and the README's additions). */
+static void test_e2e_json_shapes(void **state)
+{
+    e2e *t = *state;
+    char docs[128], src[512], dst[512];
+    snprintf(docs, sizeof docs, "%s/docs", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    static const char *const files[] = {
+        CORPUS "/" RU_TXT, CORPUS "/" RU_PDF,
+        CORPUS "/2017-06-01-radmannsgruppen-referat.txt",
+        MOTESOK_SOURCE_DIR "/tests/data/minutes/bystyret-drammen-split-votes-2019.txt",
+        MOTESOK_SOURCE_DIR "/tests/data/minutes/acos-eldreradet-steinkjer-2016.txt",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(src, sizeof src, "%s", files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", docs, strrchr(files[i], '/') + 1);
+        copy_file(src, dst);
+    }
+    snprintf(dst, sizeof dst, "%s/empty.txt", docs);
+    write_file(dst, ""); /* one failure, for the status's "failures" */
+    cmd_out c = run_indexer(t, docs);
+    assert_int_equal(c.code, 1);
+    cmd_out_free(&c);
+    start_daemon(t);
+
+    size_t seen[5] = {0};
+    json_t *all = get_json(t, "/api/v1/search?q=&limit=100&exact=1", 200, "query");
+    assert_search_shape(all, seen);
+    assert_int_equal(json_integer_value(json_object_get(all, "total")), 5);
+    assert_true(json_is_true(json_object_get(all, "total_exact")));
+    /* the files exercise both sides of every nullable field that matters */
+    assert_true(seen[0] > 0 && seen[1] > 0 && seen[2] > 0 && seen[3] > 0 && seen[4] > 0);
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(all, "hits"), i, h)
+        assert_document_shapes(t, json_string_value(json_object_get(h, "id")));
+    json_decref(all);
+
+    static const char *const searches[] = {
+        "/api/v1/search?q=legevakt",
+        "/api/v1/search?q=legevakt&limit=1&offset=1&sort=date",
+        "/api/v1/search?q=rehabilitring",       /* a suggestion, searched */
+        "/api/v1/search?q=legevakt%20zzqqxx",   /* any word */
+        "/api/v1/search?q=studietur&decisions=1",
+        "/api/v1/search?q=parkering&kommune=Drammen&from=2019&to=2019-12",
+        "/api/v1/search?q=zzqqxx",              /* no hits */
+    };
+    bool suggested = false, any_word = false;
+    for (size_t k = 0; k < sizeof searches / sizeof *searches; k++) {
+        json_t *res = get_json(t, searches[k], 200, "query");
+        assert_search_shape(res, seen);
+        suggested |= json_is_string(json_object_get(res, "suggestion"));
+        any_word |= json_is_true(json_object_get(res, "any_word"));
+        json_decref(res);
+    }
+    assert_true(suggested && any_word);
+
+    json_t *st = get_json(t, "/api/v1/status", 200, "documents");
+    assert_shape(st, STATUS_SHAPE, "status");
+    assert_counts(json_object_get(st, "failures"), "status.failures");
+    assert_int_equal(json_object_size(json_object_get(st, "failures")), 1);
+    assert_shape(json_object_get(st, "analysis"), ANALYSIS_SHAPE, "status.analysis");
+    /* /metrics shows the same counts as the status */
+    http_answer m = http_get(t, "/metrics", "text/plain");
+    assert_int_equal(m.code, 200);
+    static const char *const gauges[][2] = {{"documents", "motesok_index_documents"},
+                                            {"cases", "motesok_index_cases"},
+                                            {"failed", "motesok_index_failed"}};
+    for (size_t k = 0; k < 3; k++) {
+        char line[128];
+        snprintf(line, sizeof line, "\n%s %lld\n", gauges[k][1],
+                 (long long)json_integer_value(json_object_get(st, gauges[k][0])));
+        if (strstr(m.body, line) == NULL)
+            fail_msg("/metrics lacks '%s': %s", line + 1, m.body);
+    }
+    assert_non_null(strstr(m.body, "\nmotesok_index_up 1\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_index_bytes "));
+    free(m.body);
+    json_decref(st);
+
+    static const char *const errors[] = {"/api/v1/search?q=x&from=2018-13",
+                                         "/api/v1/search?q=x&limit=0", "/api/v1/search",
+                                         "/api/v1/documents/xyz"};
+    for (size_t k = 0; k < sizeof errors / sizeof *errors; k++) {
+        json_t *err = get_json(t, errors[k], 400, "error");
+        assert_shape(err, "error:o", "error");
+        assert_shape(json_object_get(err, "error"), ERROR_SHAPE, "error.error");
+        json_decref(err);
+    }
+    json_t *err = get_json(t, "/api/v1/documents/0123456789abcdef", 404, "error");
+    assert_shape(json_object_get(err, "error"), ERROR_SHAPE, "error.error");
+    json_decref(err);
+    stop_daemon(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -970,6 +1261,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_search_while_indexing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_access_log_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
     };
+    if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*json*": run only those */
+        cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

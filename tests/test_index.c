@@ -341,19 +341,18 @@ static void test_index_passages_hold_the_text_once(void **state)
     assert_int_equal(hits(f, "legevakt"), 1);
     assert_int_equal(hits(f, "protokollen"), 1);
     /* the file's text comes back whole, pages and all, from its passages */
-    char id[17], *out = NULL;
+    char id[17];
     motesok_path_id(path, id);
     motesok_searcher *s = NULL;
+    motesok_page_text *t = NULL;
     assert_int_equal(motesok_searcher_open(f->index, &s, NULL), MOTESOK_OK);
-    assert_int_equal(motesok_searcher_text(s, id, 0, &out, NULL), MOTESOK_OK);
-    json_t *t = json_loads(out, 0, NULL);
-    motesok_free(out);
-    assert_int_equal(json_integer_value(json_object_get(t, "pages")), 1); /* a text file */
+    assert_int_equal(motesok_searcher_text(s, id, 0, &t, NULL), MOTESOK_OK);
+    assert_int_equal(t->pages, 1); /* a text file */
     char want[sizeof MINUTES];
     memcpy(want, MINUTES, sizeof MINUTES);
     *strchr(want, '\f') = '\n'; /* text files keep no form feeds */
-    assert_string_equal(json_string_value(json_object_get(t, "text")), want);
-    json_decref(t);
+    assert_string_equal(t->text, want);
+    motesok_page_text_free(t);
     motesok_searcher_close(s);
 }
 
@@ -454,28 +453,25 @@ static const char RINGSAKER[] =
     "Behandling i Formannskapet:\n"
     "Saken ble utsatt til neste møte.\n";
 
-/* Search the fixture's index; the answer as JSON. */
-static json_t *search_json(const fixture *f, motesok_search_request req)
+/* Search the fixture's index; the caller frees the answer. */
+static motesok_search_result *search_index(const fixture *f, motesok_search_request req)
 {
     motesok_searcher *s = NULL;
     assert_int_equal(motesok_searcher_open(f->index, &s, NULL), MOTESOK_OK);
-    char *out = NULL;
+    motesok_search_result *out = NULL;
     motesok_error err;
     if (motesok_searcher_search(s, &req, &out, &err) != MOTESOK_OK)
         fail_msg("search '%s': %s", req.query, err.message);
     motesok_searcher_close(s);
-    json_t *j = json_loads(out, 0, NULL);
-    motesok_free(out);
-    assert_non_null(j);
-    return j;
+    return out;
 }
 
 /* Total of a search. */
-static json_int_t total_of(const fixture *f, motesok_search_request req)
+static uint64_t total_of(const fixture *f, motesok_search_request req)
 {
-    json_t *j = search_json(f, req);
-    json_int_t n = json_integer_value(json_object_get(j, "total"));
-    json_decref(j);
+    motesok_search_result *j = search_index(f, req);
+    uint64_t n = j->total;
+    motesok_search_result_free(j);
     return n;
 }
 
@@ -492,38 +488,67 @@ static void test_index_kommune_case_keys_and_votes(void **state)
     assert_int_equal(total_of(f, (motesok_search_request){.query = "kommune:ringsaker barnehage"}),
                      1);
     assert_int_equal(total_of(f, (motesok_search_request){.query = "kommune:hamar barnehage"}), 0);
-    json_t *j = search_json(f, (motesok_search_request){.query = "brannstasjon"});
-    json_t *facet = json_object_get(json_object_get(j, "facets"), "kommune");
-    assert_int_equal(json_integer_value(json_object_get(facet, "Ringsaker")), 1);
-    json_t *hit = json_array_get(json_object_get(j, "hits"), 0);
-    assert_string_equal(json_string_value(json_object_get(hit, "kommune")), "Ringsaker");
-    json_t *c = json_object_get(hit, "case");
-    assert_string_equal(json_string_value(json_object_get(c, "number")), "56/09");
-    assert_non_null(json_string_value(json_object_get(c, "decision")));
-    assert_string_equal(json_string_value(json_object_get(json_object_get(c, "vote"), "outcome")),
-                        "enstemmig");
-    json_decref(j);
+    motesok_search_result *j = search_index(f, (motesok_search_request){.query = "brannstasjon"});
+    const motesok_facet *facet = &j->facets[1];
+    assert_string_equal(facet->name, "kommune");
+    assert_int_equal(facet->n_values, 1);
+    assert_string_equal(facet->values[0].value, "Ringsaker");
+    assert_int_equal(facet->values[0].count, 1);
+    assert_true(j->n_hits >= 1);
+    const motesok_hit *hit = &j->hits[0];
+    assert_string_equal(hit->kommune, "Ringsaker");
+    const motesok_case_info *c = hit->matched_case;
+    assert_non_null(c);
+    assert_string_equal(c->number, "56/09");
+    assert_string_equal(c->key, "56/2009");
+    assert_non_null(c->decision);
+    assert_true(c->has_vote);
+    assert_string_equal(c->vote.outcome, "enstemmig");
+    assert_int_equal(c->vote.votes_for, MOTESOK_NO_NUMBER); /* not counted */
+    assert_int_equal(c->vote.votes_against, MOTESOK_NO_NUMBER);
+    motesok_search_result_free(j);
+    /* the document lists both cases in page order, each with its vote */
+    char id[17];
+    motesok_path_id(path, id);
+    motesok_searcher *s = NULL;
+    motesok_document *d = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &s, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_searcher_document(s, id, &d, NULL), MOTESOK_OK);
+    assert_string_equal(d->kommune, "Ringsaker");
+    assert_string_equal(d->organ, "Formannskapet");
+    assert_string_equal(d->date, "2009-03-12");
+    assert_string_equal(d->status, "ok");
+    assert_int_equal(d->n_cases, 2);
+    assert_string_equal(d->cases[0].number, "56/09");
+    assert_string_equal(d->cases[0].vote.outcome, "enstemmig");
+    assert_string_equal(d->cases[1].number, "57/09");
+    assert_true(d->cases[1].has_vote);
+    assert_null(d->cases[1].vote.outcome); /* postponed: no vote */
+    assert_null(d->cases[1].decision);
+    assert_int_equal(d->cases[0].page, 1);
+    motesok_document_free(d);
+    motesok_searcher_close(s);
     /* sak: finds a case however its number is typed */
     const char *const typed[] = {"sak:56/09", "sak:2009/56", "sak:056/09", "sak:\"PS 56/09\"",
                                  "case:56/2009"};
     for (size_t i = 0; i < 5; i++) {
-        j = search_json(f, (motesok_search_request){.query = typed[i]});
-        hit = json_array_get(json_object_get(j, "hits"), 0);
-        if (json_integer_value(json_object_get(j, "total")) != 1)
-            fail_msg("%s found %lld", typed[i],
-                     (long long)json_integer_value(json_object_get(j, "total")));
-        assert_string_equal(json_string_value(json_object_get(json_object_get(hit, "case"),
-                                                              "number")), "56/09");
-        json_decref(j);
+        j = search_index(f, (motesok_search_request){.query = typed[i]});
+        if (j->total != 1 || j->n_hits != 1)
+            fail_msg("%s found %llu", typed[i], (unsigned long long)j->total);
+        assert_non_null(j->hits[0].matched_case);
+        assert_string_equal(j->hits[0].matched_case->number, "56/09");
+        motesok_search_result_free(j);
     }
     assert_int_equal(total_of(f, (motesok_search_request){.query = "sak:58/09"}), 0);
     /* a proposal is not a decision: the postponed case has none */
-    j = search_json(f, (motesok_search_request){.query = "barnehage"});
-    c = json_object_get(json_array_get(json_object_get(j, "hits"), 0), "case");
-    assert_string_equal(json_string_value(json_object_get(c, "number")), "57/09");
-    assert_non_null(strstr(json_string_value(json_object_get(c, "proposal")), "Næroset"));
-    assert_true(json_is_null(json_object_get(c, "decision")));
-    json_decref(j);
+    j = search_index(f, (motesok_search_request){.query = "barnehage"});
+    assert_true(j->n_hits >= 1);
+    c = j->hits[0].matched_case;
+    assert_non_null(c);
+    assert_string_equal(c->number, "57/09");
+    assert_non_null(strstr(c->proposal, "Næroset"));
+    assert_null(c->decision);
+    motesok_search_result_free(j);
     assert_int_equal(total_of(f, (motesok_search_request){.query = "barnehage", .decisions = true}),
                      0);
     assert_int_equal(total_of(f, (motesok_search_request){.query = "brannstasjon",
@@ -547,15 +572,16 @@ static void test_index_totals_exact_only_when_asked(void **state)
     assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
     motesok_index_close(idx);
     /* a page of 5 checks 105 matches: the total past them is an estimate */
-    json_t *j = search_json(f, (motesok_search_request){.query = "brøyting", .limit = 5});
-    assert_true(json_is_false(json_object_get(j, "total_exact")));
-    assert_int_equal(json_array_size(json_object_get(j, "hits")), 5);
-    json_decref(j);
-    j = search_json(f, (motesok_search_request){.query = "brøyting", .limit = 5,
-                                               .exact_total = true});
-    assert_true(json_is_true(json_object_get(j, "total_exact")));
-    assert_int_equal(json_integer_value(json_object_get(j, "total")), FILES);
-    json_decref(j);
+    motesok_search_result *j =
+        search_index(f, (motesok_search_request){.query = "brøyting", .limit = 5});
+    assert_false(j->total_exact);
+    assert_int_equal(j->n_hits, 5);
+    motesok_search_result_free(j);
+    j = search_index(f, (motesok_search_request){.query = "brøyting", .limit = 5,
+                                                 .exact_total = true});
+    assert_true(j->total_exact);
+    assert_int_equal(j->total, FILES);
+    motesok_search_result_free(j);
 }
 
 static void test_index_open_refuses_second_writer(void **state)

@@ -319,26 +319,15 @@ static int teardown(void **state)
 /* helpers                                                                  */
 /* ======================================================================== */
 
-/* Parse JSON text that must be valid, and free the text. */
-static json_t *parse(char *text)
+/* Run a search that must succeed; the caller frees the answer. */
+static motesok_search_result *search(fixture *f, const motesok_search_request *req)
 {
-    assert_non_null(text);
-    json_error_t e;
-    json_t *j = json_loads(text, 0, &e);
-    if (j == NULL)
-        fail_msg("bad JSON (%s): %s", e.text, text);
-    free(text);
-    return j;
-}
-
-/* Run a search that must succeed and parse its answer. */
-static json_t *search(fixture *f, const motesok_search_request *req)
-{
-    char *out = NULL;
+    motesok_search_result *out = NULL;
     motesok_error err;
     if (motesok_searcher_search(f->s, req, &out, &err) != MOTESOK_OK)
         fail_msg("search failed: %s", err.message);
-    return parse(out);
+    assert_non_null(out);
+    return out;
 }
 
 /* The id of the file at path. */
@@ -348,78 +337,46 @@ static const char *id_of(const char *path, char buf[17])
     return buf;
 }
 
-/* Member key of obj as an integer (fails if it is not one). */
-static json_int_t int_of(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v))
-        fail_msg("\"%s\" is not an integer", key);
-    return json_integer_value(v);
-}
-
-/* Member key of obj as a string (fails if it is not one). */
-static const char *str_of(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_string(v))
-        fail_msg("\"%s\" is not a string", key);
-    return json_string_value(v);
-}
-
-/* Fail unless obj's keys are exactly keys[0..n), in that order. */
-static void assert_keys(json_t *obj, const char *const *keys, size_t n)
-{
-    assert_true(json_is_object(obj));
-    const char *k;
-    json_t *v;
-    size_t i = 0;
-    json_object_foreach(obj, k, v) {
-        if (i >= n)
-            fail_msg("unexpected key \"%s\"", k);
-        assert_string_equal(k, keys[i]);
-        i++;
-    }
-    assert_int_equal(i, n);
-}
-
-/* The hits array of a search answer. */
-static json_t *hits_of(json_t *res)
-{
-    json_t *h = json_object_get(res, "hits");
-    assert_true(json_is_array(h));
-    return h;
-}
-
 /* The hit whose id is that of path, or NULL; fails if there are two. */
-static json_t *hit_for(json_t *res, const char *path)
+static const motesok_hit *hit_for(const motesok_search_result *res, const char *path)
 {
     char id[17];
     id_of(path, id);
-    json_t *found = NULL, *h;
-    size_t i;
-    json_array_foreach(hits_of(res), i, h) {
-        if (strcmp(str_of(h, "id"), id) != 0)
+    const motesok_hit *found = NULL;
+    for (size_t i = 0; i < res->n_hits; i++) {
+        assert_non_null(res->hits[i].id);
+        if (strcmp(res->hits[i].id, id) != 0)
             continue;
         assert_null(found);
-        found = h;
+        found = &res->hits[i];
     }
     return found;
 }
 
-/* Total of a search for query with the given filters. */
-static json_int_t total_for(fixture *f, motesok_search_request req)
+/* The facet called name of a search answer (fails if there is none). */
+static const motesok_facet *facet_of(const motesok_search_result *res, const char *name)
 {
-    json_t *j = search(f, &req);
-    json_int_t n = int_of(j, "total");
-    assert_int_equal((size_t)n, json_array_size(hits_of(j)));
-    json_decref(j);
+    for (size_t f = 0; f < res->n_facets; f++)
+        if (strcmp(res->facets[f].name, name) == 0)
+            return &res->facets[f];
+    fail_msg("no facet %s", name);
+    return NULL;
+}
+
+/* Total of a search for query with the given filters. */
+static uint64_t total_for(fixture *f, motesok_search_request req)
+{
+    motesok_search_result *j = search(f, &req);
+    uint64_t n = j->total;
+    assert_int_equal(n, j->n_hits);
+    motesok_search_result_free(j);
     return n;
 }
 
 /* Run a search that must fail with ERR_INVALID and a message holding what. */
 static void assert_invalid(fixture *f, motesok_search_request req, const char *what)
 {
-    char *out = (char *)"untouched";
+    motesok_search_result *out = (motesok_search_result *)&out;
     motesok_error err;
     assert_int_equal(motesok_searcher_search(f->s, &req, &out, &err), MOTESOK_ERR_INVALID);
     assert_null(out);
@@ -432,83 +389,78 @@ static void assert_invalid(fixture *f, motesok_search_request req, const char *w
 /* search                                                                   */
 /* ======================================================================== */
 
-static void test_searcher_search_json_shape(void **state)
+/* A search answer's fields: totals, paging, flags, facets in their order,
+ * hits with ranks, scores (3 decimals, best first), ids and snippets. */
+static void test_searcher_search_result_fields(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt"};
-    json_t *j = search(f, &req);
-    static const char *const keys[] = {"query", "total", "total_exact", "offset", "limit",
-                                       "took_ms", "suggestion", "suggestion_searched",
-                                       "any_word", "hits", "facets"};
-    assert_keys(j, keys, 11);
-    assert_string_equal(str_of(j, "query"), "legevakt");
-    assert_int_equal(int_of(j, "total"), 4);
-    assert_true(json_is_true(json_object_get(j, "total_exact"))); /* all checked */
-    assert_int_equal(int_of(j, "offset"), 0);
-    assert_int_equal(int_of(j, "limit"), 10);
-    json_t *took = json_object_get(j, "took_ms");
-    assert_true(json_is_real(took));
-    assert_true(json_real_value(took) >= 0 && json_real_value(took) < 5000);
-    assert_true(json_is_null(json_object_get(j, "suggestion")));
-    assert_true(json_is_false(json_object_get(j, "suggestion_searched")));
-    assert_true(json_is_false(json_object_get(j, "any_word")));
-    static const char *const fkeys[] = {"organ", "kommune", "year"};
-    assert_keys(json_object_get(j, "facets"), fkeys, 3);
-    static const char *const hkeys[] = {"rank", "score", "id", "path", "title", "organ",
-                                        "kommune", "date", "page", "case", "snippet"};
-    json_t *h;
-    size_t i;
+    motesok_search_result *j = search(f, &req);
+    assert_string_equal(j->query, "legevakt");
+    assert_int_equal(j->total, 4);
+    assert_true(j->total_exact); /* all checked */
+    assert_int_equal(j->offset, 0);
+    assert_int_equal(j->limit, 10);
+    assert_true(j->took_ms >= 0 && j->took_ms < 5000);
+    assert_null(j->suggestion);
+    assert_false(j->suggestion_searched);
+    assert_false(j->any_word);
+    assert_int_equal(j->n_facets, 3);
+    static const char *const fnames[] = {"organ", "kommune", "year"};
+    for (size_t k = 0; k < 3; k++)
+        assert_string_equal(j->facets[k].name, fnames[k]);
     double last = INFINITY;
-    assert_int_equal(json_array_size(hits_of(j)), 4);
-    json_array_foreach(hits_of(j), i, h) {
-        assert_keys(h, hkeys, 11);
-        assert_int_equal(int_of(h, "rank"), (json_int_t)i + 1);
-        json_t *score = json_object_get(h, "score");
-        assert_true(json_is_real(score));
-        double s = json_real_value(score);
+    assert_int_equal(j->n_hits, 4);
+    for (size_t i = 0; i < j->n_hits; i++) {
+        const motesok_hit *h = &j->hits[i];
+        assert_int_equal(h->rank, i + 1);
+        double s = h->score;
         assert_true(s > 0 && s <= last);
         assert_true(fabs(s * 1000 - round(s * 1000)) < 1e-6); /* 3 decimals */
         last = s;
-        assert_int_equal(strlen(str_of(h, "id")), 16);
-        assert_true(str_of(h, "path")[0] == '/');
-        assert_non_null(str_of(h, "title"));
-        assert_non_null(strstr(str_of(h, "snippet"), "<mark>"));
+        assert_int_equal(strlen(h->id), 16);
+        assert_true(h->path[0] == '/');
+        assert_non_null(h->title);
+        assert_non_null(strstr(h->snippet, "<mark>"));
+        assert_null(h->kommune); /* none of these files names one */
     }
-    json_decref(j);
+    motesok_search_result_free(j);
+    motesok_search_result_free(NULL);
 }
 
 static void test_searcher_search_pdf_page_and_snippet(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt"};
-    json_t *j = search(f, &req);
-    json_t *pdf = hit_for(j, doc_hallingdal.path);
+    motesok_search_result *j = search(f, &req);
+    const motesok_hit *pdf = hit_for(j, doc_hallingdal.path);
     assert_non_null(pdf);
-    assert_int_equal(int_of(pdf, "page"), 2);
-    assert_string_equal(str_of(pdf, "organ"), "Regionrådet for Hallingdal");
-    assert_string_equal(str_of(pdf, "date"), "2010-08-27");
-    assert_true(json_is_null(json_object_get(pdf, "case")));
-    const char *snip = str_of(pdf, "snippet");
+    assert_int_equal(pdf->page, 2);
+    assert_string_equal(pdf->organ, "Regionrådet for Hallingdal");
+    assert_string_equal(pdf->date, "2010-08-27");
+    assert_true(pdf->matched_case == NULL);
+    const char *snip = pdf->snippet;
     assert_non_null(strstr(snip, "<mark>legevakt</mark>"));
     assert_non_null(strstr(snip, "&lt;b&gt;&amp;&lt;/b&gt;")); /* escaped, not markup */
     assert_null(strstr(snip, "innkalling"));                  /* page 1 is not shown */
-    json_t *txt = hit_for(j, doc_referat.path);
+    const motesok_hit *txt = hit_for(j, doc_referat.path);
     assert_non_null(txt);
-    assert_true(json_is_null(json_object_get(txt, "page")));
-    assert_true(json_is_null(json_object_get(txt, "organ")));
-    assert_true(json_is_null(json_object_get(txt, "date")));
-    assert_non_null(strstr(str_of(txt, "snippet"), "<mark>legevakt</mark>"));
-    assert_null(strchr(str_of(txt, "snippet"), '\f'));
-    assert_string_equal(str_of(txt, "title"), "Referat fra Regionrådet");
-    json_t *one = hit_for(j, doc_radmann.path);
+    assert_true(txt->page == MOTESOK_NO_NUMBER);
+    assert_true(txt->organ == NULL);
+    assert_true(txt->date == NULL);
+    assert_non_null(strstr(txt->snippet, "<mark>legevakt</mark>"));
+    assert_null(strchr(txt->snippet, '\f'));
+    assert_string_equal(txt->title, "Referat fra Regionrådet");
+    const motesok_hit *one = hit_for(j, doc_radmann.path);
     assert_non_null(one);
-    assert_int_equal(int_of(one, "page"), 1);
+    assert_int_equal(one->page, 1);
     /* the file and its case both match: one hit, the case first, on page 3 */
-    json_t *fm = hit_for(j, doc_formannskap.path);
+    const motesok_hit *fm = hit_for(j, doc_formannskap.path);
     assert_non_null(fm);
-    assert_int_equal(int_of(fm, "page"), 3);
-    assert_string_equal(str_of(json_object_get(fm, "case"), "number"), "12/2018");
-    json_decref(j);
+    assert_int_equal(fm->page, 3);
+    assert_non_null(fm->matched_case);
+    assert_string_equal(fm->matched_case->number, "12/2018");
+    motesok_search_result_free(j);
 }
 
 static void test_searcher_search_filters(void **state)
@@ -519,15 +471,15 @@ static void test_searcher_search_filters(void **state)
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
                                                            .to = "2018-03-01"}), 2);
     motesok_search_request day = {.query = "legevakt", .from = "2018-02-23", .to = "2018-02-23"};
-    json_t *j = search(f, &day);
-    assert_int_equal(int_of(j, "total"), 1);
+    motesok_search_result *j = search(f, &day);
+    assert_int_equal(j->total, 1);
     assert_non_null(hit_for(j, doc_radmann.path));
-    json_decref(j);
+    motesok_search_result_free(j);
     motesok_search_request organ = {.query = "legevakt", .organ = "RÅDMANNSUTVALGET"};
     j = search(f, &organ);
-    assert_int_equal(int_of(j, "total"), 1);
+    assert_int_equal(j->total, 1);
     assert_non_null(hit_for(j, doc_radmann.path));
-    json_decref(j);
+    motesok_search_result_free(j);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
                                                            .organ = "Ukjent utvalg"}), 0);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt", .organ = ""}), 4);
@@ -543,9 +495,9 @@ static void test_searcher_search_filters(void **state)
      * the Formannskapet's case 11 does not */
     assert_int_equal(total_for(f, (motesok_search_request){.query = "IKKE legevakt"}), 0);
     j = search(f, &(motesok_search_request){.query = "IKKE røntgen"});
-    assert_int_equal(int_of(j, "total"), 3);
+    assert_int_equal(j->total, 3);
     assert_null(hit_for(j, doc_hallingdal.path));
-    json_decref(j);
+    motesok_search_result_free(j);
 }
 
 /* from/to take YYYY (from Jan 1, to Dec 31) and YYYY-MM (from the 1st, to
@@ -561,11 +513,11 @@ static void test_searcher_search_year_and_month_bounds(void **state)
                                                            .to = "2010"}), 1);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
                                                            .from = "2010", .to = "2010"}), 1);
-    json_t *j = search(f, &(motesok_search_request){.query = "legevakt", .from = "2018-02",
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "legevakt", .from = "2018-02",
                                                      .to = "2018-02"});
-    assert_int_equal(int_of(j, "total"), 1);
+    assert_int_equal(j->total, 1);
     assert_non_null(hit_for(j, doc_radmann.path));
-    json_decref(j);
+    motesok_search_result_free(j);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
                                                            .from = "2018-03"}), 1);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt",
@@ -601,10 +553,10 @@ static void test_searcher_search_date_range_one_rule(void **state)
 static void test_searcher_search_operator_words(void **state)
 {
     fixture *f = *state;
-    json_t *j = search(f, &(motesok_search_request){.query = "legevakt IKKJE røntgen"});
-    assert_int_equal(int_of(j, "total"), 3);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "legevakt IKKJE røntgen"});
+    assert_int_equal(j->total, 3);
     assert_null(hit_for(j, doc_hallingdal.path));
-    json_decref(j);
+    motesok_search_result_free(j);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "IKKJE røntgen"}), 3);
     /* lower case: a (stop)word of the text, not an operator; the one
      * meeting with both words ranks first */
@@ -612,9 +564,9 @@ static void test_searcher_search_operator_words(void **state)
     for (size_t i = 0; i < 2; i++) {
         j = search(f, &(motesok_search_request){.query = lower[i]});
         char id[17];
-        assert_string_equal(str_of(json_array_get(hits_of(j), 0), "id"),
+        assert_string_equal(j->hits[0].id,
                             id_of(doc_hallingdal.path, id));
-        json_decref(j);
+        motesok_search_result_free(j);
     }
     /* in decision text: IKKJE stays an operator, not the word vedtak:IKKJE */
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt IKKJE røntgen",
@@ -625,20 +577,22 @@ static void test_searcher_search_decisions(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt", .decisions = true};
-    json_t *j = search(f, &req);
-    assert_int_equal(int_of(j, "total"), 1);
-    json_t *h = json_array_get(hits_of(j), 0);
+    motesok_search_result *j = search(f, &req);
+    assert_int_equal(j->total, 1);
+    const motesok_hit *h = &j->hits[0];
     char id[17];
-    assert_string_equal(str_of(h, "id"), id_of(doc_formannskap.path, id));
-    static const char *const ckeys[] = {"number", "title", "proposal", "decision", "vote"};
-    json_t *c = json_object_get(h, "case");
-    assert_keys(c, ckeys, 5);
-    assert_string_equal(str_of(c, "number"), "12/2018");
-    assert_string_equal(str_of(c, "title"), "Legevaktsamarbeid");
-    assert_string_equal(str_of(c, "decision"), case_12.decision);
-    assert_int_equal(int_of(h, "page"), 3); /* case starts on 2, the match is on 3 */
-    assert_non_null(strstr(str_of(h, "snippet"), "<mark>legevakt</mark>"));
-    json_decref(j);
+    assert_string_equal(h->id, id_of(doc_formannskap.path, id));
+    const motesok_case_info *c = h->matched_case;
+    assert_non_null(c);
+    assert_string_equal(c->number, "12/2018");
+    assert_string_equal(c->title, "Legevaktsamarbeid");
+    assert_string_equal(c->decision, case_12.decision);
+    assert_null(c->proposal);
+    assert_false(c->has_vote); /* this index's cases record no vote */
+    assert_int_equal(c->page, 2);
+    assert_int_equal(h->page, 3); /* case starts on 2, the match is on 3 */
+    assert_non_null(strstr(h->snippet, "<mark>legevakt</mark>"));
+    motesok_search_result_free(j);
     /* the same through the field, and only decision text counts */
     assert_int_equal(total_for(f, (motesok_search_request){.query = "vedtak:legevakt"}), 1);
     assert_int_equal(total_for(f, (motesok_search_request){.query = "budsjett",
@@ -671,60 +625,65 @@ static void test_searcher_search_decisions_title_first(void **state)
     id_of(case_fire_text.path, a);
     id_of(case_fire_title.path, b);
     /* by words alone the case that repeats the word ranks first ... */
-    json_t *j = search(f, &(motesok_search_request){.query = "brannstasjon"});
-    assert_int_equal(int_of(j, "total"), 2);
-    assert_string_equal(str_of(json_array_get(hits_of(j), 0), "id"), a);
-    json_decref(j);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "brannstasjon"});
+    assert_int_equal(j->total, 2);
+    assert_string_equal(j->hits[0].id, a);
+    motesok_search_result_free(j);
     /* ... among decisions the case named after it does */
     j = search(f, &(motesok_search_request){.query = "brannstasjon", .decisions = true});
-    assert_int_equal(int_of(j, "total"), 2);
-    assert_string_equal(str_of(json_array_get(hits_of(j), 0), "id"), b);
-    json_decref(j);
+    assert_int_equal(j->total, 2);
+    assert_string_equal(j->hits[0].id, b);
+    motesok_search_result_free(j);
 }
 
 static void test_searcher_search_sort_by_date(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "legevakt", .sort = MOTESOK_SORT_DATE};
-    json_t *j = search(f, &req);
+    motesok_search_result *j = search(f, &req);
     const char *order[] = {doc_formannskap.path, doc_radmann.path, doc_hallingdal.path,
                            doc_referat.path};
-    assert_int_equal(json_array_size(hits_of(j)), 4);
+    assert_int_equal(j->n_hits, 4);
     for (size_t i = 0; i < 4; i++) {
         char id[17];
-        json_t *h = json_array_get(hits_of(j), i);
-        assert_string_equal(str_of(h, "id"), id_of(order[i], id));
-        assert_int_equal(int_of(h, "rank"), (json_int_t)i + 1);
+        const motesok_hit *h = &j->hits[i];
+        assert_string_equal(h->id, id_of(order[i], id));
+        assert_int_equal(h->rank, i + 1);
     }
-    assert_true(json_is_null(json_object_get(json_array_get(hits_of(j), 3), "date")));
-    json_decref(j);
+    assert_null(j->hits[3].date);
+    motesok_search_result_free(j);
 }
 
 static void test_searcher_search_facets(void **state)
 {
     fixture *f = *state;
     motesok_search_request req = {.query = "budsjett"};
-    json_t *j = search(f, &req);
-    assert_int_equal(int_of(j, "total"), 4);
-    json_t *organ = json_object_get(json_object_get(j, "facets"), "organ");
+    motesok_search_result *j = search(f, &req);
+    assert_int_equal(j->total, 4);
+    const motesok_facet *organ = facet_of(j, "organ");
     static const char *const organs[] = {"Formannskapet", "Regionrådet for Hallingdal",
                                          "Rådmannsutvalget"};
-    assert_keys(organ, organs, 3);
-    for (size_t i = 0; i < 3; i++)
-        assert_int_equal(int_of(organ, organs[i]), 1);
-    json_t *year = json_object_get(json_object_get(j, "facets"), "year");
-    static const char *const years[] = {"2018", "2010"}; /* most frequent first */
-    assert_keys(year, years, 2);
-    assert_int_equal(int_of(year, "2018"), 2);
-    assert_int_equal(int_of(year, "2010"), 1);
-    json_decref(j);
+    assert_int_equal(organ->n_values, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(organ->values[i].value, organs[i]);
+        assert_int_equal(organ->values[i].count, 1);
+    }
+    const motesok_facet *year = facet_of(j, "year");
+    assert_int_equal(year->n_values, 2);
+    assert_string_equal(year->values[0].value, "2018"); /* most frequent first */
+    assert_int_equal(year->values[0].count, 2);
+    assert_string_equal(year->values[1].value, "2010");
+    assert_int_equal(year->values[1].count, 1);
+    assert_int_equal(facet_of(j, "kommune")->n_values, 0);
+    motesok_search_result_free(j);
     /* facets follow the filters */
     req = (motesok_search_request){.query = "budsjett", .from = "2018-01-01"};
     j = search(f, &req);
-    year = json_object_get(json_object_get(j, "facets"), "year");
-    assert_int_equal(json_object_size(year), 1);
-    assert_int_equal(int_of(year, "2018"), 2);
-    json_decref(j);
+    year = facet_of(j, "year");
+    assert_int_equal(year->n_values, 1);
+    assert_string_equal(year->values[0].value, "2018");
+    assert_int_equal(year->values[0].count, 2);
+    motesok_search_result_free(j);
 }
 
 static void test_searcher_search_paging(void **state)
@@ -733,35 +692,35 @@ static void test_searcher_search_paging(void **state)
     char seen[4][17];
     for (unsigned page = 0; page < 2; page++) {
         motesok_search_request req = {.query = "legevakt", .limit = 2, .offset = page * 2};
-        json_t *j = search(f, &req);
-        assert_int_equal(int_of(j, "total"), 4);
-        assert_int_equal(int_of(j, "offset"), page * 2);
-        assert_int_equal(int_of(j, "limit"), 2);
-        assert_int_equal(json_array_size(hits_of(j)), 2);
+        motesok_search_result *j = search(f, &req);
+        assert_int_equal(j->total, 4);
+        assert_int_equal(j->offset, page * 2);
+        assert_int_equal(j->limit, 2);
+        assert_int_equal(j->n_hits, 2);
         for (size_t i = 0; i < 2; i++) {
-            json_t *h = json_array_get(hits_of(j), i);
-            assert_int_equal(int_of(h, "rank"), page * 2 + i + 1);
-            snprintf(seen[page * 2 + i], 17, "%s", str_of(h, "id"));
+            const motesok_hit *h = &j->hits[i];
+            assert_int_equal(h->rank, page * 2 + i + 1);
+            snprintf(seen[page * 2 + i], 17, "%s", h->id);
         }
-        json_decref(j);
+        motesok_search_result_free(j);
     }
     for (size_t a = 0; a < 4; a++)
         for (size_t b = a + 1; b < 4; b++)
             assert_string_not_equal(seen[a], seen[b]);
     motesok_search_request past = {.query = "legevakt", .offset = 50};
-    json_t *j = search(f, &past);
-    assert_int_equal(json_array_size(hits_of(j)), 0);
-    json_decref(j);
+    motesok_search_result *j = search(f, &past);
+    assert_int_equal(j->n_hits, 0);
+    motesok_search_result_free(j);
     /* the empty query matches every file once */
     motesok_search_request all = {.query = "", .limit = MOTESOK_MAX_LIMIT};
     j = search(f, &all);
-    assert_int_equal(int_of(j, "total"), 4);
-    assert_int_equal(int_of(j, "limit"), 100);
+    assert_int_equal(j->total, 4);
+    assert_int_equal(j->limit, 100);
     /* with no words to weigh, a meeting with cases shows a case first */
-    json_t *fm = hit_for(j, doc_formannskap.path);
-    assert_true(json_is_object(json_object_get(fm, "case")));
-    assert_true(json_is_null(json_object_get(hit_for(j, doc_radmann.path), "case")));
-    json_decref(j);
+    const motesok_hit *fm = hit_for(j, doc_formannskap.path);
+    assert_non_null(fm->matched_case);
+    assert_null(hit_for(j, doc_radmann.path)->matched_case);
+    motesok_search_result_free(j);
 }
 
 static void test_searcher_search_rejects_bad_requests(void **state)
@@ -796,10 +755,10 @@ static void test_searcher_search_rejects_bad_requests(void **state)
     /* a leap day and the largest values are fine */
     motesok_search_request edge = {.query = "legevakt", .from = "2016-02-29",
                                    .offset = MOTESOK_MAX_OFFSET, .limit = MOTESOK_MAX_LIMIT};
-    json_t *j = search(f, &edge);
-    assert_int_equal(int_of(j, "total"), 2);
-    assert_int_equal(json_array_size(hits_of(j)), 0);
-    json_decref(j);
+    motesok_search_result *j = search(f, &edge);
+    assert_int_equal(j->total, 2);
+    assert_int_equal(j->n_hits, 0);
+    motesok_search_result_free(j);
     /* bad syntax is not an error: the words are searched */
     assert_int_equal(total_for(f, (motesok_search_request){.query = "legevakt AND ((("}), 4);
 }
@@ -810,78 +769,72 @@ static void test_searcher_sees_new_commit(void **state)
     assert_int_equal(total_for(f, (motesok_search_request){.query = "zebrafink"}), 0);
     const tdoc *docs[] = {&doc_zebra};
     write_xapian(f->xdir, docs, 1);
-    json_t *j = search(f, &(motesok_search_request){.query = "zebrafink"});
-    assert_int_equal(int_of(j, "total"), 1);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "zebrafink"});
+    assert_int_equal(j->total, 1);
     assert_non_null(hit_for(j, doc_zebra.path));
-    json_decref(j);
+    motesok_search_result_free(j);
     /* a document with no store row still shows, with a null status */
     char id[17];
-    char *out = NULL;
-    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_zebra.path, id), &out, NULL),
+    motesok_document *d = NULL;
+    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_zebra.path, id), &d, NULL),
                      MOTESOK_OK);
-    j = parse(out);
-    assert_true(json_is_null(json_object_get(j, "status")));
-    assert_true(json_is_null(json_object_get(j, "hash")));
-    json_decref(j);
+    assert_null(d->status);
+    assert_null(d->hash);
+    assert_int_equal(d->indexed_at, MOTESOK_NO_NUMBER);
+    motesok_document_free(d);
 }
 
 /* ======================================================================== */
 /* documents, text, status                                                  */
 /* ======================================================================== */
 
-static void test_searcher_document_json(void **state)
+static void test_searcher_document_fields(void **state)
 {
     fixture *f = *state;
     char id[17];
-    char *out = NULL;
-    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_formannskap.path, id), &out, NULL),
+    motesok_document *d = NULL;
+    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_formannskap.path, id), &d, NULL),
                      MOTESOK_OK);
-    json_t *d = parse(out);
-    static const char *const keys[] = {"id", "path", "title", "organ", "kommune", "date", "place",
-                                       "present", "absent", "referent", "mime", "encoding",
-                                       "pages", "size", "mtime", "status", "hash",
-                                       "indexed_at", "cases"};
-    assert_keys(d, keys, 19);
-    assert_string_equal(str_of(d, "id"), id);
-    assert_string_equal(str_of(d, "path"), doc_formannskap.path);
-    assert_string_equal(str_of(d, "title"), doc_formannskap.title);
-    assert_string_equal(str_of(d, "mime"), PDF);
-    assert_true(json_is_null(json_object_get(d, "encoding")));
-    assert_int_equal(int_of(d, "pages"), 3);
-    assert_int_equal(int_of(d, "size"), 1000);
-    assert_int_equal(int_of(d, "mtime"), 1519372800);
-    assert_string_equal(str_of(d, "organ"), "Formannskapet");
-    assert_string_equal(str_of(d, "date"), "2018-06-14");
-    assert_true(json_is_null(json_object_get(d, "place")));
-    assert_string_equal(str_of(d, "status"), "ok");
-    assert_string_equal(str_of(d, "hash"), "00112233aabbccdd");
-    assert_int_equal(int_of(d, "indexed_at"), 1700000000);
-    json_t *cases = json_object_get(d, "cases");
-    assert_int_equal(json_array_size(cases), 2);
-    json_t *c0 = json_array_get(cases, 0), *c1 = json_array_get(cases, 1);
-    assert_string_equal(str_of(c0, "number"), "11/2018"); /* page order */
-    assert_int_equal(int_of(c0, "page"), 1);
-    assert_true(json_is_null(json_object_get(c0, "decision")) ||
-                json_object_get(c0, "decision") == NULL);
-    assert_string_equal(str_of(c1, "number"), "12/2018");
-    assert_string_equal(str_of(c1, "title"), "Legevaktsamarbeid");
-    assert_string_equal(str_of(c1, "decision"), case_12.decision);
-    assert_int_equal(int_of(c1, "page"), 2);
-    json_decref(d);
+    assert_string_equal(d->id, id);
+    assert_string_equal(d->path, doc_formannskap.path);
+    assert_string_equal(d->title, doc_formannskap.title);
+    assert_string_equal(d->mime, PDF);
+    assert_string_equal(d->encoding, ""); /* as stored: a PDF has no charset */
+    assert_int_equal(d->pages, 3);
+    assert_int_equal(d->size, 1000);
+    assert_int_equal(d->mtime, 1519372800);
+    assert_string_equal(d->organ, "Formannskapet");
+    assert_string_equal(d->date, "2018-06-14");
+    assert_null(d->kommune);
+    assert_null(d->place);
+    assert_null(d->present);
+    assert_string_equal(d->status, "ok");
+    assert_string_equal(d->hash, "00112233aabbccdd");
+    assert_int_equal(d->indexed_at, 1700000000);
+    assert_int_equal(d->n_cases, 2);
+    const motesok_case_info *c0 = &d->cases[0], *c1 = &d->cases[1];
+    assert_string_equal(c0->number, "11/2018"); /* page order */
+    assert_int_equal(c0->page, 1);
+    assert_null(c0->decision);
+    assert_string_equal(c1->number, "12/2018");
+    assert_string_equal(c1->title, "Legevaktsamarbeid");
+    assert_string_equal(c1->decision, case_12.decision);
+    assert_int_equal(c1->page, 2);
+    motesok_document_free(d);
+    motesok_document_free(NULL);
     /* a file without cases */
-    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_referat.path, id), &out, NULL),
+    assert_int_equal(motesok_searcher_document(f->s, id_of(doc_referat.path, id), &d, NULL),
                      MOTESOK_OK);
-    d = parse(out);
-    assert_int_equal(json_array_size(json_object_get(d, "cases")), 0);
-    assert_true(json_is_array(json_object_get(d, "cases")));
-    assert_true(json_is_null(json_object_get(d, "date")));
-    json_decref(d);
+    assert_int_equal(d->n_cases, 0);
+    assert_null(d->date);
+    motesok_document_free(d);
 }
 
 static void test_searcher_document_bad_ids(void **state)
 {
     fixture *f = *state;
-    char *out = (char *)"untouched";
+    motesok_document *out = (motesok_document *)&out;
+    motesok_page_text *text = (motesok_page_text *)&text;
     motesok_error err;
     assert_int_equal(motesok_searcher_document(f->s, "0000000000000000", &out, &err),
                      MOTESOK_ERR_NOT_FOUND);
@@ -892,11 +845,14 @@ static void test_searcher_document_bad_ids(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(motesok_searcher_document(f->s, bad[i], &out, &err), MOTESOK_ERR_INVALID);
         assert_non_null(strstr(err.message, "16 hexadecimal digits"));
-        assert_int_equal(motesok_searcher_text(f->s, bad[i], 1, &out, &err), MOTESOK_ERR_INVALID);
+        assert_int_equal(motesok_searcher_text(f->s, bad[i], 1, &text, &err), MOTESOK_ERR_INVALID);
+        assert_null(text);
     }
     assert_int_equal(motesok_searcher_document(f->s, NULL, &out, &err), MOTESOK_ERR_INVALID);
-    assert_int_equal(motesok_searcher_text(f->s, "0000000000000000", 0, &out, &err),
+    assert_int_equal(motesok_searcher_text(f->s, "0000000000000000", 0, &text, &err),
                      MOTESOK_ERR_NOT_FOUND);
+    assert_int_equal(motesok_searcher_document(f->s, "0000000000000000", NULL, &err),
+                     MOTESOK_ERR_INVALID);
 }
 
 static void test_searcher_text_pages(void **state)
@@ -904,72 +860,71 @@ static void test_searcher_text_pages(void **state)
     fixture *f = *state;
     char id[17];
     id_of(doc_hallingdal.path, id);
-    char *out = NULL;
-    assert_int_equal(motesok_searcher_text(f->s, id, 2, &out, NULL), MOTESOK_OK);
-    json_t *t = parse(out);
-    static const char *const keys[] = {"id", "page", "pages", "text"};
-    assert_keys(t, keys, 4);
-    assert_string_equal(str_of(t, "id"), id);
-    assert_int_equal(int_of(t, "page"), 2);
-    assert_int_equal(int_of(t, "pages"), 3);
-    assert_string_equal(str_of(t, "text"), doc_hallingdal.pages[1]);
-    json_decref(t);
-    assert_int_equal(motesok_searcher_text(f->s, id, 0, &out, NULL), MOTESOK_OK);
-    t = parse(out);
+    motesok_page_text *t = NULL;
+    assert_int_equal(motesok_searcher_text(f->s, id, 2, &t, NULL), MOTESOK_OK);
+    assert_string_equal(t->id, id);
+    assert_int_equal(t->page, 2);
+    assert_int_equal(t->pages, 3);
+    assert_string_equal(t->text, doc_hallingdal.pages[1]);
+    assert_int_equal(t->text_len, strlen(doc_hallingdal.pages[1]));
+    motesok_page_text_free(t);
+    assert_int_equal(motesok_searcher_text(f->s, id, 0, &t, NULL), MOTESOK_OK);
     char all[512];
     snprintf(all, sizeof all, "%s\n\n%s\n\n%s", doc_hallingdal.pages[0], doc_hallingdal.pages[1],
              doc_hallingdal.pages[2]);
-    assert_string_equal(str_of(t, "text"), all);
-    assert_int_equal(int_of(t, "page"), 0);
-    json_decref(t);
+    assert_string_equal(t->text, all);
+    assert_int_equal(t->text_len, strlen(all));
+    assert_int_equal(t->page, 0);
+    motesok_page_text_free(t);
     motesok_error err;
-    out = (char *)"untouched";
-    assert_int_equal(motesok_searcher_text(f->s, id, 9, &out, &err), MOTESOK_ERR_NOT_FOUND);
-    assert_null(out);
+    t = (motesok_page_text *)&t;
+    assert_int_equal(motesok_searcher_text(f->s, id, 9, &t, &err), MOTESOK_ERR_NOT_FOUND);
+    assert_null(t);
     assert_string_equal(err.message, "page 9 of 3 does not exist");
-    assert_int_equal(motesok_searcher_text(f->s, id, 4, &out, &err), MOTESOK_ERR_NOT_FOUND);
-    assert_int_equal(motesok_searcher_text(f->s, id, 3, &out, NULL), MOTESOK_OK);
-    free(out);
+    assert_int_equal(motesok_searcher_text(f->s, id, 4, &t, &err), MOTESOK_ERR_NOT_FOUND);
+    assert_int_equal(motesok_searcher_text(f->s, id, 3, &t, NULL), MOTESOK_OK);
+    assert_string_equal(t->text, doc_hallingdal.pages[2]);
+    motesok_page_text_free(t);
+    motesok_page_text_free(NULL);
 }
 
 static void test_searcher_status_counts(void **state)
 {
     fixture *f = *state;
-    char *out = NULL;
-    assert_int_equal(motesok_searcher_status(f->s, &out, NULL), MOTESOK_OK);
-    json_t *s = parse(out);
-    static const char *const keys[] = {"documents", "cases", "failed", "unsupported", "revision",
-                                       "last_run", "failures", "index_bytes", "shards",
-                                       "analysis"};
-    assert_keys(s, keys, 10);
-    assert_int_equal(int_of(s, "shards"), 1);
+    motesok_index_status *s = NULL;
+    assert_int_equal(motesok_searcher_status(f->s, &s, NULL), MOTESOK_OK);
+    assert_int_equal(s->shards, 1);
     /* the analysis loaded here; this index (written directly) records none */
-    json_t *an = json_object_get(s, "analysis");
-    const char *loaded = str_of(an, "loaded"); /* "VERSION:16 hex digits" */
+    const char *loaded = s->analysis_loaded; /* "VERSION:16 hex digits" */
     assert_non_null(strchr(loaded, ':'));
     assert_int_equal(strlen(strchr(loaded, ':') + 1), 16);
-    assert_true(json_is_null(json_object_get(an, "index")));
-    assert_true(json_is_false(json_object_get(an, "same")));
-    assert_int_equal(int_of(s, "documents"), 4);
-    assert_int_equal(int_of(s, "cases"), 2);
-    assert_int_equal(int_of(s, "failed"), 1);
-    assert_int_equal(int_of(s, "unsupported"), 1);
-    json_int_t rev = int_of(s, "revision");
+    assert_null(s->analysis_index);
+    assert_false(s->analysis_same);
+    assert_int_equal(s->documents, 4);
+    assert_int_equal(s->cases, 2);
+    assert_int_equal(s->failed, 1);
+    assert_int_equal(s->unsupported, 1);
+    uint64_t rev = s->revision;
     assert_true(rev >= 1);
-    assert_string_equal(str_of(s, "last_run"), "2024-05-01T10:00:00Z");
-    json_t *fail = json_object_get(s, "failures");
-    assert_int_equal(json_object_size(fail), 2);
-    assert_int_equal(int_of(fail, "ERR_ENCRYPTED"), 1);
-    assert_int_equal(int_of(fail, "ERR_UNSUPPORTED"), 1);
-    assert_true(int_of(s, "index_bytes") > 4096);
-    json_decref(s);
+    assert_string_equal(s->last_run, "2024-05-01T10:00:00Z");
+    assert_int_equal(s->n_failures, 2);
+    bool encrypted = false, unsupported = false;
+    for (size_t i = 0; i < s->n_failures; i++) {
+        assert_int_equal(s->failures[i].count, 1);
+        encrypted |= strcmp(s->failures[i].reason, "ERR_ENCRYPTED") == 0;
+        unsupported |= strcmp(s->failures[i].reason, "ERR_UNSUPPORTED") == 0;
+    }
+    assert_true(encrypted && unsupported);
+    assert_true(s->index_bytes > 4096);
+    motesok_index_status_free(s);
+    motesok_index_status_free(NULL);
     /* a new commit moves the revision */
     const tdoc *docs[] = {&doc_zebra};
     write_xapian(f->xdir, docs, 1);
-    assert_int_equal(motesok_searcher_status(f->s, &out, NULL), MOTESOK_OK);
-    s = parse(out);
-    assert_true(int_of(s, "revision") > rev);
-    json_decref(s);
+    assert_int_equal(motesok_searcher_status(f->s, &s, NULL), MOTESOK_OK);
+    assert_true(s->revision > rev);
+    motesok_index_status_free(s);
+    assert_int_equal(motesok_searcher_status(f->s, NULL, NULL), MOTESOK_ERR_INVALID);
 }
 
 static void test_searcher_open_missing_index(void **state)
@@ -991,7 +946,7 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_searcher_search_json_shape),
+        T(test_searcher_search_result_fields),
         T(test_searcher_search_pdf_page_and_snippet),
         T(test_searcher_search_filters),
         T(test_searcher_search_decisions),
@@ -1004,7 +959,7 @@ int main(void)
         T(test_searcher_search_paging),
         T(test_searcher_search_rejects_bad_requests),
         T(test_searcher_sees_new_commit),
-        T(test_searcher_document_json),
+        T(test_searcher_document_fields),
         T(test_searcher_document_bad_ids),
         T(test_searcher_text_pages),
         T(test_searcher_status_counts),

@@ -5,7 +5,8 @@
  *            by BM25 with their stored data; no snippets, facets or
  *            collapsing;
  *   library  the whole search of motesokd (motesok_searcher_search: cases,
- *            facets, snippets, JSON) in this process, without HTTP.
+ *            facets, snippets, the answer's structs) in this process,
+ *            without HTTP and without rendering JSON (motesokd does that).
  * THREADS threads, each with its own handles, run the queries of QUERIES
  * (one a line) in turn for SECONDS; prints queries/s, p50 and p99 in ms.
  *
@@ -86,9 +87,9 @@ static void *worker(void *arg)
         int ok;
         if (w->library) {
             motesok_search_request req = {.query = q};
-            char *json = NULL;
-            ok = motesok_searcher_search(s, &req, &json, &err) == MOTESOK_OK ? 1 : -1;
-            free(json);
+            motesok_search_result *res = NULL;
+            ok = motesok_searcher_search(s, &req, &res, &err) == MOTESOK_OK ? 1 : -1;
+            motesok_search_result_free(res);
         } else {
             ok = xapian_once(r, q);
         }

@@ -2,7 +2,9 @@
  *
  * Conventions for every public header of libmotesok:
  *  - Objects are opaque struct pointers, created by _open/_new functions and
- *    released by the matching _close/_free, which accept NULL.
+ *    released by the matching _close/_free, which accept NULL. Answers that
+ *    are only read (search.h) are plain structs that the library allocates
+ *    and the matching _free releases.
  *  - Functions that can fail return a motesok_status (MOTESOK_OK is 0) and
  *    take a last argument `motesok_error *err`, which may be NULL; on failure
  *    it receives the same code and a human-readable message.

@@ -1,11 +1,18 @@
-/* Møtesøk — search over an index directory, answering in the JSON shapes of
- * the HTTP API contract (../shared/DESIGN.md), so that searchd and any other
- * front end print exactly the same objects.
+/* Møtesøk — search over an index directory, answering in typed structs.
  *
  * Life cycle: motesok_searcher_open → (search | document | text | status)…
  *             → motesok_searcher_close. One searcher per thread: it owns its
  * own Xapian and SQLite read handles. Each call first moves to the latest
  * index commit, so new indexer runs are seen without a restart.
+ *
+ * Results: each call that answers fills a struct that the library
+ * allocates in one piece (strings and arrays included) and the caller
+ * releases with the matching _free function (NULL is fine). Its fields are
+ * read-only and valid until that _free; later versions may append fields,
+ * never reorder them. A string field is NULL when the index does not know
+ * it (it may also be ""); an integer field that is not known holds
+ * MOTESOK_NO_NUMBER. Rendering (JSON, CSV, HTML) is the caller's: motesokd
+ * renders the HTTP API's JSON from these structs (DESIGN.md "HTTP API").
  */
 #ifndef MOTESOK_SEARCH_H
 #define MOTESOK_SEARCH_H
@@ -55,31 +62,180 @@ MOTESOK_API motesok_status motesok_searcher_open(const char *index_dir,
 /* Close a searcher (NULL is fine). */
 MOTESOK_API void motesok_searcher_close(motesok_searcher *s);
 
-/* Run a search; *json is the contract's search response (caller frees).
- * Bad parameters give ERR_INVALID with a message fit for the user. */
+/* An integer field that is not known (JSON null). */
+#define MOTESOK_NO_NUMBER INT64_MIN
+
+/* A case's vote. */
+typedef struct motesok_vote_info {
+    const char *outcome;   /* "enstemmig", "flertall", or NULL when not recorded */
+    int64_t votes_for;     /* votes for, or MOTESOK_NO_NUMBER when not given */
+    int64_t votes_against; /* votes against, or MOTESOK_NO_NUMBER when not given */
+} motesok_vote_info;
+
+/* A case (sak) of a meeting. */
+typedef struct motesok_case_info {
+    const char *number;     /* as written in the minutes, e.g. "06/2018" */
+    const char *key;        /* the number as one key for every spelling,
+                               e.g. "56/2009"; NULL if it has none */
+    const char *title;      /* the case's title */
+    const char *proposal;   /* a proposal (innstilling, framlegg), or NULL */
+    const char *decision;   /* the adopted decision only, or NULL */
+    bool has_vote;          /* false: no vote recorded at all (vote is empty) */
+    motesok_vote_info vote; /* the vote, when has_vote */
+    int64_t page;           /* 1-based page the case starts on, or
+                               MOTESOK_NO_NUMBER */
+} motesok_case_info;
+
+/* One hit: a meeting file, shown by its best matching passage. */
+typedef struct motesok_hit {
+    uint64_t rank;      /* 1-based over the whole answer: offset + index + 1 */
+    double score;       /* relevance weight, rounded to 3 decimals */
+    const char *id;     /* the file's id (16 hex digits) */
+    const char *path;   /* absolute path as indexed */
+    const char *title;  /* document title */
+    const char *organ;  /* organ (utval, styre) of the meeting, or NULL */
+    const char *kommune;/* municipality or county, or NULL */
+    const char *date;   /* meeting date YYYY-MM-DD, or NULL */
+    int64_t page;       /* 1-based page of the best match in a PDF; else
+                           MOTESOK_NO_NUMBER (text files have no pages) */
+    const motesok_case_info *matched_case; /* the case that matched, or NULL */
+    const char *snippet;/* HTML-escaped text around the matches, each match
+                           in <mark>…</mark>; never NULL */
+} motesok_hit;
+
+/* One value of a facet and the number of matching meetings that have it. */
+typedef struct motesok_facet_value {
+    const char *value; /* e.g. an organ's name, a kommune, a year "2018" */
+    uint64_t count;    /* meetings (not passages) among the matches checked */
+} motesok_facet_value;
+
+/* Counts of one field's values over the matches, most frequent first. */
+typedef struct motesok_facet {
+    const char *name;                   /* "organ", "kommune" or "year" */
+    const motesok_facet_value *values;  /* n_values of them; no empty value */
+    size_t n_values;
+} motesok_facet;
+
+/* The answer to a search. */
+typedef struct motesok_search_result {
+    const char *query;        /* the query text as asked */
+    uint64_t total;           /* matching meetings: exact when total_exact,
+                                 else Xapian's estimate past the matches checked */
+    bool total_exact;         /* every match was checked */
+    unsigned offset;          /* of the first hit, as applied */
+    unsigned limit;           /* hits asked for, defaults applied */
+    double took_ms;           /* time the search took, rounded to 3 decimals */
+    const char *suggestion;   /* a spelling correction of the query, or NULL */
+    bool suggestion_searched; /* few matches: the suggestion was searched too */
+    bool any_word;            /* still few: any word was let match (fields,
+                                 filters and dates of the query still hold) */
+    const motesok_hit *hits;  /* n_hits of them, best first (or by date) */
+    size_t n_hits;
+    const motesok_facet *facets; /* organ, kommune, year: in that order */
+    size_t n_facets;
+} motesok_search_result;
+
+/* Run a search; *out gets the answer (free with motesok_search_result_free),
+ * NULL on failure. Bad parameters give ERR_INVALID with a message fit for
+ * the user. */
 MOTESOK_API motesok_status motesok_searcher_search(motesok_searcher *s,
                                                    const motesok_search_request *req,
-                                                   char **json,
+                                                   motesok_search_result **out,
                                                    motesok_error *err);
 
-/* Metadata of document id as JSON (caller frees); ERR_NOT_FOUND if unknown. */
+/* Release a search answer (NULL is fine). */
+MOTESOK_API void motesok_search_result_free(motesok_search_result *r);
+
+/* A file's metadata, its store record and its cases. */
+typedef struct motesok_document {
+    const char *id;       /* 16 hex digits */
+    const char *path;     /* absolute path as indexed */
+    const char *title;    /* document title */
+    const char *organ;    /* organ of the meeting, or NULL */
+    const char *kommune;  /* municipality or county, or NULL */
+    const char *date;     /* meeting date YYYY-MM-DD, or NULL */
+    const char *place;    /* meeting place, or NULL */
+    const char *present;  /* attendance as written: present members, or NULL */
+    const char *absent;   /* absent members, or NULL */
+    const char *referent; /* who wrote the minutes, or NULL */
+    const char *mime;     /* detected type, e.g. "application/pdf" */
+    const char *encoding; /* detected charset of a text file, or NULL */
+    int64_t pages;        /* page count (1 for text files) */
+    int64_t size;         /* file size in bytes when indexed */
+    int64_t mtime;        /* file modification time (Unix seconds) */
+    const char *status;   /* the store's status of the file ("ok"…), or NULL
+                             when the store has no row for it */
+    const char *hash;     /* xxh64 of the file (16 hex digits), or NULL */
+    int64_t indexed_at;   /* when it was indexed (Unix seconds), or
+                             MOTESOK_NO_NUMBER when the store has no row */
+    const motesok_case_info *cases; /* n_cases of them, by page (no page last) */
+    size_t n_cases;
+} motesok_document;
+
+/* Metadata of document id into *out (free with motesok_document_free);
+ * ERR_INVALID for a malformed id, ERR_NOT_FOUND if it is unknown. */
 MOTESOK_API motesok_status motesok_searcher_document(motesok_searcher *s,
                                                      const char *id,
-                                                     char **json,
+                                                     motesok_document **out,
                                                      motesok_error *err);
 
-/* Text of document id as JSON {"id","page","pages","text"}: page 0 means
- * the whole text, else 1-based; ERR_NOT_FOUND for an unknown id or page. */
+/* Release a document (NULL is fine). */
+MOTESOK_API void motesok_document_free(motesok_document *d);
+
+/* Text of a document, whole or one page. */
+typedef struct motesok_page_text {
+    const char *id;   /* the document's id */
+    unsigned page;    /* the page asked for; 0: the whole text */
+    size_t pages;     /* the document's page count */
+    const char *text; /* UTF-8 (pages joined by blank lines when whole),
+                         NUL-terminated; text_len bytes */
+    size_t text_len;
+} motesok_page_text;
+
+/* Text of document id into *out (free with motesok_page_text_free): page 0
+ * means the whole text, else 1-based; ERR_NOT_FOUND for an unknown id or
+ * page. */
 MOTESOK_API motesok_status motesok_searcher_text(motesok_searcher *s,
                                                  const char *id, unsigned page,
-                                                 char **json,
+                                                 motesok_page_text **out,
                                                  motesok_error *err);
 
-/* Index status as JSON: documents, cases, failed, unsupported, revision,
- * last_run, failures by reason, index size in bytes. */
+/* Release a page text (NULL is fine). */
+MOTESOK_API void motesok_page_text_free(motesok_page_text *t);
+
+/* The files that failed for one reason. */
+typedef struct motesok_failure_count {
+    const char *reason; /* status name, e.g. "ERR_PARSE"; "unknown" if none */
+    int64_t count;      /* files */
+} motesok_failure_count;
+
+/* The state of an index. */
+typedef struct motesok_index_status {
+    int64_t documents;   /* files indexed */
+    uint64_t cases;      /* cases (saker) indexed */
+    int64_t failed;      /* files that could not be indexed */
+    int64_t unsupported; /* files of a type that is not indexed */
+    uint64_t revision;   /* Xapian revision of the index */
+    const char *last_run;/* end of the last indexer run (ISO 8601 UTC), or NULL */
+    const motesok_failure_count *failures; /* n_failures reasons, as the
+                                              store orders them */
+    size_t n_failures;
+    int64_t index_bytes; /* bytes of the index directory on disk */
+    size_t shards;       /* Xapian shards searched */
+    const char *analysis_loaded; /* "VERSION:FINGERPRINT" of the analysis data
+                                    queries are analysed with */
+    const char *analysis_index;  /* the same for the data the index was built
+                                    with; NULL when the index does not record it */
+    bool analysis_same;  /* both are recorded and equal */
+} motesok_index_status;
+
+/* Index status into *out (free with motesok_index_status_free). */
 MOTESOK_API motesok_status motesok_searcher_status(motesok_searcher *s,
-                                                   char **json,
+                                                   motesok_index_status **out,
                                                    motesok_error *err);
+
+/* Release an index status (NULL is fine). */
+MOTESOK_API void motesok_index_status_free(motesok_index_status *st);
 
 #ifdef __cplusplus
 }

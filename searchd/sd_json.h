@@ -1,0 +1,23 @@
+/* motesokd: the HTTP API's JSON answers (DESIGN.md "HTTP API"), rendered
+ * from the library's typed results. Each function returns compact JSON
+ * with its keys in the contract's order (caller frees with free()), or
+ * NULL when out of memory or when a string is not valid UTF-8. */
+#ifndef SD_JSON_H
+#define SD_JSON_H
+
+#include <motesok/search.h>
+
+/* The search response: query, totals, suggestion, hits, facets. */
+char *sd_json_search(const motesok_search_result *r);
+
+/* A document's metadata, store record and cases. */
+char *sd_json_document(const motesok_document *d);
+
+/* A document's text: {"id", "page", "pages", "text"}. */
+char *sd_json_text(const motesok_page_text *t);
+
+/* The index status: counts, revision, last run, failures, size, shards,
+ * analysis. */
+char *sd_json_status(const motesok_index_status *st);
+
+#endif
