@@ -668,6 +668,9 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* a worker that dies between files closes its pipe: a write error to
+     * handle, not a reason to die */
+    signal(SIGPIPE, SIG_IGN);
     run r = {.o = &o};
     motesok_error_clear(&r.err);
     idx_progress_init(&r.progress, stderr, !o.quiet);

@@ -317,6 +317,100 @@ static void test_crash_between_xapian_and_store_commit(void **state)
     free(want);
 }
 
+/* Copy file src to dst; true on success. */
+static bool copy_into(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    char buf[65536];
+    size_t n;
+    bool ok = in != NULL && out != NULL;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in != NULL)
+        fclose(in);
+    if (out != NULL)
+        ok = fclose(out) == 0 && ok;
+    return ok;
+}
+
+/* Files indexed and failed in the store of index (0, 0 before it exists). */
+static void store_counts(const char *index, int64_t *ok, int64_t *failed)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/meta.sqlite3", index);
+    motesok_store *st = NULL;
+    motesok_store_stats stats = {0};
+    *ok = *failed = 0;
+    if (access(path, R_OK) != 0 || motesok_store_open(path, true, &st, NULL) != MOTESOK_OK)
+        return;
+    if (motesok_store_stats_get(st, &stats, NULL) == MOTESOK_OK)
+        *ok = stats.ok, *failed = stats.failed;
+    motesok_store_close(st);
+}
+
+/* Ctrl-C in a terminal sends SIGINT to the whole foreground process group:
+ * the indexer stops cleanly (exit 130), and no file in flight in an
+ * extraction worker is recorded as failed; the next run finishes the job
+ * with every file indexed. */
+static void test_crash_ctrl_c_marks_nothing_failed(void **state)
+{
+    (void)state;
+    char docs[128], index[128];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    /* PDFs: their text is extracted in the worker processes */
+    static const char *const pdfs[] = {"2010-08-27-regionradet-for-hallingdal-motebok.pdf",
+                                       "2018-02-23-radmannsutvalget-referat.pdf",
+                                       "2010-08-27-regionradet-for-hallingdal-motebok.pdf",
+                                       "2018-12-04-kommunegruppenettverk-referat.pdf"};
+    enum { COPIES = 40, FILES = 4 * COPIES };
+    for (int n = 0; n < FILES; n++) {
+        char src[512], dst[256];
+        snprintf(src, sizeof src, "%s/%s", CORPUS, pdfs[n % 4]);
+        snprintf(dst, sizeof dst, "%s/kopi-%03d-%s", docs, n, pdfs[n % 4]);
+        assert_int_equal(link(src, dst) == 0 || copy_into(src, dst), true);
+    }
+
+    /* the indexer leads its own group, as a shell's foreground job does */
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&at, 0);
+    char *argv[] = {INDEXER, "--quiet", "--batch", "1", "--jobs", "4", "--index", index, docs, NULL};
+    pid_t pid = -1;
+    assert_int_equal(posix_spawn(&pid, INDEXER, &fa, &at, argv, environ), 0);
+    posix_spawnattr_destroy(&at);
+    posix_spawn_file_actions_destroy(&fa);
+
+    /* wait until files are being indexed, then press Ctrl-C */
+    int64_t ok = 0, failed = 0;
+    int status = 0;
+    bool done = false;
+    while (ok < 8 && !done) {
+        sleep_ms(20);
+        store_counts(index, &ok, &failed);
+        done = waitpid(pid, &status, WNOHANG) == pid;
+    }
+    if (!done) {
+        assert_int_equal(kill(-pid, SIGINT), 0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_true(WEXITSTATUS(status) == 130 || WEXITSTATUS(status) == 0);
+    }
+    store_counts(index, &ok, &failed);
+    assert_int_equal(failed, 0);
+
+    assert_int_equal(run_indexer(index, docs), 0);
+    store_counts(index, &ok, &failed);
+    assert_int_equal(failed, 0);
+    assert_int_equal(ok, FILES);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -338,6 +432,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_xapian_and_store_commit, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_crash_ctrl_c_marks_nothing_failed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

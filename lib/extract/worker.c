@@ -250,6 +250,13 @@ int motesok_extract_worker_main(int argc, char **argv)
     long mem = argc > 2 ? strtol(argv[2], NULL, 10) : 2048;
     if (getppid() == 1)
         return 1; /* the parent is already gone */
+    /* Stopping is the indexer's business: Ctrl-C, or a service manager's
+     * SIGTERM to every process of the unit, must not kill a file in flight
+     * and have it recorded as a crash. The worker ends when its input
+     * closes, or by SIGKILL at a time or memory limit. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
     limit_self(mem > 16 ? (size_t)mem : 2048);
     return serve(0, 1);
 }
@@ -285,7 +292,13 @@ motesok_status msk_worker_start(const char *exe, const msk_worker_limits *lim,
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
     char *argv[] = {(char *)exe, "--extract-worker", mem, NULL};
-    int rc = posix_spawn(&w->pid, exe, &fa, NULL, argv, environ);
+    /* its own process group: the terminal's Ctrl-C goes to the indexer only */
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&at, 0);
+    int rc = posix_spawn(&w->pid, exe, &fa, &at, argv, environ);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]);
     close(outp[1]);
