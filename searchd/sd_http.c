@@ -9,6 +9,7 @@
 
 #include <motesok/motesok.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -225,12 +226,29 @@ static enum MHD_Result answer_status(struct MHD_Connection *conn, request *rq,
     }
 }
 
-/* Answer that the index cannot be opened (503), with the reason. */
+/* Say on stderr (the operator's log) why the index is unavailable, once
+ * for each new reason rather than on every request. */
+static void log_unavailable(const char *why)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char last[sizeof ((motesok_error *)0)->message];
+    pthread_mutex_lock(&lock);
+    if (strcmp(last, why) != 0) {
+        snprintf(last, sizeof last, "%s", why);
+        fprintf(stderr, "motesokd: index unavailable: %s\n", why);
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+/* Answer that the index cannot be opened (503). The reason names paths
+ * on the server: it goes to the operator's log, not to the client. */
 static enum MHD_Result answer_unavailable(struct MHD_Connection *conn, request *rq,
                                           const motesok_error *err)
 {
-    const char *msg = err->message[0] ? err->message : "the index cannot be opened";
-    return answer_error(conn, rq, 503, "index_unavailable", msg);
+    log_unavailable(err->message[0] ? err->message : "the index cannot be opened");
+    return answer_error(conn, rq, 503, "index_unavailable",
+                        "the index is not available: it has not been built yet, or cannot be "
+                        "opened (the server's log says why)");
 }
 
 /* Answer with the JSON rendered from a library call's result (freed
@@ -556,13 +574,51 @@ static enum MHD_Result find_nul(void *cls, enum MHD_ValueKind kind, const char *
     return MHD_NO;
 }
 
+/* True if host (a Host header: name or address, maybe with a port) names
+ * this machine: localhost, *.localhost, 127.0.0.0/8 or ::1. */
+static bool local_host(const char *host)
+{
+    char h[256];
+    size_t n = strlen(host);
+    if (n == 0 || n >= sizeof h)
+        return false;
+    if (host[0] == '[') { /* [::1]:7700 */
+        const char *e = strchr(host, ']');
+        if (e == NULL)
+            return false;
+        snprintf(h, sizeof h, "%.*s", (int)(e - host - 1), host + 1);
+        return strcmp(h, "::1") == 0;
+    }
+    snprintf(h, sizeof h, "%s", host);
+    char *colon = strchr(h, ':');
+    if (colon != NULL)
+        *colon = '\0';
+    for (char *p = h; *p != '\0'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    size_t hn = strlen(h);
+    if (hn > 0 && h[hn - 1] == '.')
+        h[--hn] = '\0'; /* "localhost." */
+    if (strcmp(h, "localhost") == 0 || (hn > 10 && strcmp(h + hn - 10, ".localhost") == 0))
+        return true;
+    unsigned a, b, c, d;
+    char tail;
+    return sscanf(h, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256 &&
+           d < 256;
+}
+
 /* Check the request line and route it; arguments with NUL bytes, which
- * would be read as shorter than sent, are refused. */
-static enum MHD_Result check_and_dispatch(struct MHD_Connection *conn, request *rq,
-                                          const char *url, const char *method)
+ * would be read as shorter than sent, are refused; a loopback daemon
+ * answers only requests addressed to this machine. */
+static enum MHD_Result check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn,
+                                          request *rq, const char *url, const char *method)
 {
     if (url == NULL || method == NULL)
         return answer_error(conn, rq, 400, "bad_request", "malformed request");
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (srv->loopback_only && host != NULL && !local_host(host))
+        return answer_error(conn, rq, 421, "misdirected_request",
+                            "this server answers only requests addressed to this machine "
+                            "(localhost); it listens on a loopback address");
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return answer_error(conn, rq, 405, "method_not_allowed", "only GET and HEAD are served");
     const char *bad = NULL;
@@ -594,7 +650,7 @@ enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const cha
                                const char *upload_data, size_t *upload_data_size,
                                void **con_cls)
 {
-    (void)cls;
+    const sd_server *srv = cls;
     (void)version;
     (void)upload_data;
     request *rq = *con_cls;
@@ -610,7 +666,7 @@ enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const cha
     }
     if (rq->code != 0)
         return MHD_YES; /* answered already */
-    return check_and_dispatch(conn, rq, url, method);
+    return check_and_dispatch(srv, conn, rq, url, method);
 }
 
 void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

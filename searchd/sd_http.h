@@ -14,7 +14,9 @@
  * must outlive it. */
 typedef struct sd_server {
     const char *index_dir;
-    bool access_log; /* one line per request on stderr */
+    bool access_log;    /* one line per request on stderr */
+    bool loopback_only; /* answer only requests whose Host names this machine
+                           (against DNS rebinding from a browser) */
 } sd_server;
 
 /* Set up the per-thread searchers; call once before starting the daemon.

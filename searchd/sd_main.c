@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ static const char usage_text[] =
 "    motesokd - serve ranked search over a Møtesøk index on HTTP/JSON\n"
 "\n"
 "SYNOPSIS\n"
-"    motesokd [--index DIR] [--listen HOST:PORT] [--threads N]\n"
+"    motesokd [--index DIR] [--listen HOST:PORT [--allow-remote]] [--threads N]\n"
 "             [--access-log FILE] [--quiet] [--verbose] [--help] [--version]\n"
 "\n"
 "DESCRIPTION\n"
@@ -49,6 +50,15 @@ static const char usage_text[] =
 "    -l, --listen HOST:PORT\n"
 "        Address to listen on (default " DEFAULT_LISTEN "). Write IPv6\n"
 "        addresses in brackets, e.g. [::1]:7700. Port 0 picks a free port.\n"
+"        Only a loopback address (127.0.0.1, [::1]) is accepted unless\n"
+"        --allow-remote is given; a loopback daemon answers only requests\n"
+"        whose Host header names this machine (421 otherwise), so that a web\n"
+"        page elsewhere cannot reach it through DNS rebinding.\n"
+"        --allow-remote\n"
+"        Allow a --listen address other machines can reach. Everything\n"
+"        the index holds is then open to anyone who can connect: put the\n"
+"        daemon behind a reverse proxy that authenticates, or on a network\n"
+"        where every reader may see every document.\n"
 "    -t, --threads N\n"
 "        Worker threads, 1 to 64 (default: the number of online CPUs).\n"
 "    -a, --access-log FILE\n"
@@ -76,7 +86,8 @@ static const char usage_text[] =
 "    /metrics                      Prometheus text format\n"
 "    /                             a small search page\n"
 "    Errors are JSON {\"error\":{\"code\",\"message\"}}: bad_request (400),\n"
-"    not_found (404), method_not_allowed (405), internal (500),\n"
+"    not_found (404), method_not_allowed (405), misdirected_request (421),\n"
+"    internal (500),\n"
 "    index_unavailable or timeout (503).\n"
 "\n"
 "ENVIRONMENT\n"
@@ -104,6 +115,7 @@ typedef struct sd_options {
     bool quiet;
     bool verbose;
     const char *access_log; /* NULL: stderr */
+    bool allow_remote;
 } sd_options;
 
 /* ======================================================================== */
@@ -145,13 +157,14 @@ static int parse_args(int argc, char **argv, sd_options *o)
         {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},       {"access-log", required_argument, NULL, 'a'},
+        {"allow-remote", no_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_INDEX");
     *o = (sd_options){.index_dir = env && *env ? env : DEFAULT_INDEX, .listen = DEFAULT_LISTEN,
                       .threads = cpu_count()};
     for (;;) {
-        int c = getopt_long(argc, argv, "i:l:t:a:qvhV", longopts, NULL);
+        int c = getopt_long(argc, argv, "i:l:t:a:qvhVR", longopts, NULL);
         if (c == -1)
             break;
         switch (c) {
@@ -160,6 +173,7 @@ static int parse_args(int argc, char **argv, sd_options *o)
         case 'q': o->quiet = true; break;
         case 'v': o->verbose = true; break;
         case 'a': o->access_log = optarg; break;
+        case 'R': o->allow_remote = true; break;
         case 't':
             if (!parse_threads(optarg, &o->threads))
                 return usage_error("invalid --threads (expected 1 to 64):", optarg);
@@ -204,6 +218,25 @@ static bool split_listen(const char *spec, char *host, size_t cap, const char **
     if (strlen(colon + 1) > 5 || atol(colon + 1) > 65535)
         return false;
     *port = colon + 1;
+    return true;
+}
+
+/* True if every address in ai is a loopback address (127.0.0.0/8, ::1). */
+static bool loopback_address(const struct addrinfo *ai)
+{
+    for (; ai != NULL; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET) {
+            const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)ai->ai_addr;
+            if ((ntohl(in->sin_addr.s_addr) >> 24) != 127)
+                return false;
+        } else if (ai->ai_family == AF_INET6) {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)ai->ai_addr;
+            if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+                return false;
+        } else {
+            return false;
+        }
+    }
     return true;
 }
 
@@ -298,8 +331,18 @@ int main(int argc, char **argv)
     struct addrinfo *ai = NULL;
     if (!resolve_listen(o.listen, &ai))
         return usage_error("invalid --listen (expected HOST:PORT or [IPv6]:PORT):", o.listen);
+    bool loopback = loopback_address(ai);
+    if (!loopback && !o.allow_remote) {
+        freeaddrinfo(ai);
+        fprintf(stderr,
+                "motesokd: refusing to listen on %s, which other machines can reach: every "
+                "document in the index would be open to them. Give --allow-remote to do it "
+                "anyway (see motesokd --help).\n",
+                o.listen);
+        return EXIT_USAGE;
+    }
     sigset_t set;
-    sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet};
+    sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet, .loopback_only = loopback};
     if (!o.quiet && !sd_log_open(o.access_log)) {
         freeaddrinfo(ai);
         fprintf(stderr, "motesokd: cannot open access log %s: %s\n", o.access_log, strerror(errno));

@@ -968,9 +968,9 @@ typedef struct http_answer {
 } http_answer;
 
 /* GET path from the daemon at t->url over a plain socket (HTTP/1.0, no
- * client library between the test and the bytes the daemon sends); the
- * answer must be of the media type type. */
-static http_answer http_get(const e2e *t, const char *path, const char *type)
+ * client library between the test and the bytes the daemon sends), with
+ * the Host header host; the answer must be of the media type type. */
+static http_answer http_get_as(const e2e *t, const char *path, const char *host, const char *type)
 {
     const char *colon = strrchr(t->url, ':');
     assert_non_null(colon);
@@ -980,7 +980,7 @@ static http_answer http_get(const e2e *t, const char *path, const char *type)
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     char req[1024];
-    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path, host);
     assert_true(n > 0 && (size_t)n < sizeof req);
     assert_int_equal(write(fd, req, (size_t)n), n);
     size_t cap = 1 << 16, len = 0;
@@ -1010,6 +1010,12 @@ static http_answer http_get(const e2e *t, const char *path, const char *type)
     h.body = strdup(body + 4);
     free(raw);
     return h;
+}
+
+/* http_get_as with the Host a local client sends. */
+static http_answer http_get(const e2e *t, const char *path, const char *type)
+{
+    return http_get_as(t, path, "127.0.0.1", type);
 }
 
 /* GET path, expect HTTP code, and parse the body as JSON; the body must be
@@ -1248,6 +1254,75 @@ static void test_e2e_json_shapes(void **state)
     stop_daemon(t);
 }
 
+/* Exposure: a non-loopback --listen is refused without --allow-remote; a
+ * loopback daemon answers only requests addressed to this machine (DNS
+ * rebinding); an unavailable index is reported without server paths. */
+static void test_e2e_exposure(void **state)
+{
+    e2e *t = *state;
+    char *wide[] = {BIN "motesokd", "--index", t->index, "--listen", "0.0.0.0:0", "--quiet", NULL};
+    pid_t pid = spawn_to(t->tmp, "wide", wide);
+    int status = 0;
+    bool exited = false; /* a daemon that started serves until stopped */
+    for (int i = 0; i < 600 && !exited; i++) {
+        exited = waitpid(pid, &status, WNOHANG) == pid;
+        if (!exited)
+            nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    if (!exited) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("motesokd started on 0.0.0.0 without --allow-remote");
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    char path[256];
+    snprintf(path, sizeof path, "%s/wide.err", t->tmp);
+    char *why = slurp(path);
+    assert_non_null(strstr(why, "--allow-remote"));
+    free(why);
+
+    /* no index built yet: wait until the port takes connections */
+    int port = free_port();
+    char listen[32];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(t->url, sizeof t->url, "http://127.0.0.1:%d", port);
+    char *argv[] = {BIN "motesokd", "--index", t->index, "--listen", listen, "--threads", "2", NULL};
+    t->daemon = spawn_to(t->tmp, "daemon", argv);
+    snprintf(t->daemon_log, sizeof t->daemon_log, "%s/daemon.err", t->tmp);
+    bool up = false;
+    for (int i = 0; i < 200 && !up; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        if (!up)
+            nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    assert_true(up);
+    http_answer h = http_get_as(t, "/api/v1/status", "rebound.example:7700", "application/json");
+    assert_int_equal(h.code, 421);
+    assert_non_null(strstr(h.body, "misdirected_request"));
+    free(h.body);
+    static const char *const local[] = {"localhost", "LOCALHOST:7700", "127.0.0.1", "[::1]:7700",
+                                        "app.localhost"};
+    for (size_t i = 0; i < sizeof local / sizeof *local; i++) {
+        h = http_get_as(t, "/api/v1/status", local[i], "application/json");
+        if (h.code != 503) /* no index yet: unavailable, but addressed right */
+            fail_msg("Host %s: HTTP %d: %s", local[i], h.code, h.body);
+        assert_non_null(strstr(h.body, "index_unavailable"));
+        assert_null(strstr(h.body, t->tmp)); /* no server paths to clients */
+        free(h.body);
+    }
+    stop_daemon(t);
+    /* the operator's log says where it looked */
+    char *log = slurp(t->daemon_log);
+    assert_non_null(log);
+    assert_non_null(strstr(log, t->index));
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1262,6 +1337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_access_log_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
     };
     if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*json*": run only those */
         cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));
