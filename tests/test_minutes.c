@@ -602,6 +602,48 @@ static void test_minutes_other_body_decided(void **state)
     motesok_minutes_free(m);
 }
 
+static void test_minutes_fourth_round_shapes(void **state)
+{
+    (void)state;
+    /* a case paper through three bodies: the first body's coded treatment
+     * under its own number is not the last body's decision */
+    motesok_minutes *m = parse_text(
+        "HOLMVIK KOMMUNE\n\nSakspapir\n\nSaksnr     Utval                        Type   Dato\n"
+        "031/23     Utval for plan og miljø      PS     30.05.2023\n"
+        "045/23     Formannskapet                PS     13.06.2023\n"
+        "058/23     Kommunestyret                PS     22.06.2023\n\n"
+        "Ny hamn\n\nFramlegg til vedtak:\nPlanen vert vedteken.\n\n"
+        "Utval for plan og miljø - 031/23\n\nUPM - handsaming:\nFramlegget vart samrøystes vedteke.\n\n"
+        "UPM - vedtak:\nUtvalet rår kommunestyret til å vedta planen.\n\nSaksopplysningar:\nOm hamna.\n");
+    assert_int_equal(m->n_cases, 1);
+    const motesok_case *c = case_by_key(m, "58/2023");
+    assert_null(c->decision);
+    assert_int_equal(c->vote.outcome, MOTESOK_VOTE_NONE);
+    motesok_minutes_free(m);
+
+    /* a postponement adopted by "Enstemmig."; a vote on an amendment after
+     * the vote on the proposal; a text table's borders; "Utv.sak nr." */
+    m = parse_text("Protokoll\n\n| Utvalg    | Fylkesutvalget      |\n| Møtedato  | 11.02.2025 |\n\n"
+                   "Sak 15/25 Vassplan\n\nFylkesdirektørens forslag til vedtak:\nPlanen sendes på høring.\n\n"
+                   "Behandling:\nMøteleder foreslo å utsette saken til marsmøtet. Enstemmig.\n\n"
+                   "Sak 16/25 Dagsenter\n\nFylkesdirektørens forslag til vedtak:\nDagsenteret bygges.\n\n"
+                   "Votering:\nForslaget ble vedtatt med 9 mot 4 stemmer.\n"
+                   "Tilleggsforslaget fra Moe ble enstemmig vedtatt.\n");
+    assert_string_equal(m->organ, "Fylkesutvalget");
+    assert_null(case_by_key(m, "15/2025")->decision);
+    c = case_by_key(m, "16/2025");
+    assert_string_equal(c->decision, "Dagsenteret bygges.");
+    assert_int_equal(c->vote.votes_for, 9);
+    assert_int_equal(c->vote.votes_against, 4);
+    motesok_minutes_free(m);
+
+    /* a kommune name split by a broken font is left out, not guessed */
+    m = parse_text("ST ANDA KOMMUNE\n\nMØTEP OTOKOLL\n\nFormannskapet\n\nMøtedato: 23.09.2021\n\n"
+                   "Sak 1/21 Godkjenning\n\nVedtak:\nGodkjent.\n");
+    assert_null(m->kommune);
+    motesok_minutes_free(m);
+}
+
 static void test_minutes_not_minutes(void **state)
 {
     (void)state;
@@ -789,6 +831,7 @@ int main(void)
         cmocka_unit_test(test_minutes_header_evidence),
         cmocka_unit_test(test_minutes_second_round_shapes),
         cmocka_unit_test(test_minutes_other_body_decided),
+        cmocka_unit_test(test_minutes_fourth_round_shapes),
         cmocka_unit_test(test_minutes_not_minutes),
         cmocka_unit_test(test_minutes_summons_decides_nothing),
         cmocka_unit_test(test_minutes_result_column_and_sentences),

@@ -107,12 +107,12 @@ static bool history_row(const char *t, size_t len)
 {
     int y, m, d;
     size_t at = 0;
-    if (msk_mn_words(t, len) > 6 || motesok_parse_date(t, len, &y, &m, &d, &at, NULL) != MOTESOK_OK)
+    if (msk_mn_words(t, len) > 10 || motesok_parse_date(t, len, &y, &m, &d, &at, NULL) != MOTESOK_OK)
         return false;
     size_t first = 0;
     while (first < len && t[first] != ' ')
         first++;
-    return msk_mn_has_organ_stem(t, first);
+    return msk_mn_has_organ_stem(t, first < len ? first + 1 : first); /* "Utval " */
 }
 
 /* Recognise a case heading or saksliste row on line l ("Sak 12/2017
@@ -220,9 +220,13 @@ static void drop_history(const mn_doc *d, mn_heading *f, size_t *n)
 {
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
-        bool earlier = i + 1 < *n && f[i].title != NULL && f[i + 1].title != NULL &&
-                       msk_mn_next_filled(d, f[i].line + 1) == f[i + 1].line &&
-                       history_row(f[i].title, f[i].title_len) && history_row(f[i + 1].title, f[i + 1].title_len);
+        bool earlier = false;
+        if (f[i].title != NULL && history_row(f[i].title, f[i].title_len)) {
+            size_t j = msk_mn_next_filled(d, f[i].line + 1);
+            mn_heading next;
+            earlier = j < d->n && parse_heading(&d->lines[j], &next) && next.title != NULL &&
+                      history_row(next.title, next.title_len);
+        }
         if (!earlier)
             f[k++] = f[i];
     }

@@ -230,6 +230,10 @@ static const char *const postpone_proposals[] = {
     "forslag om å utsette", "utsetjingsframlegg", "utsettelsesforslag",
 };
 
+/* Words that adopt what was just proposed ("… foreslo å utsette saken.
+ * Enstemmig."). */
+static const char *const unanimous_words[] = {"enstemmig", "einstemmig", "samrøystes"};
+
 /* True if the line says the case was postponed or withdrawn. */
 static bool deferral(const char *p, size_t len)
 {
@@ -241,7 +245,7 @@ static bool deferral(const char *p, size_t len)
            has_any(p, len, deferred_words, MN_N_OF(deferred_words)) ||
            ((has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) ||
              has_any(p, len, postpone_infinitives, MN_N_OF(postpone_infinitives))) &&
-            adopt_verb_at(p, len) < len);
+            (adopt_verb_at(p, len) < len || has_any(p, len, unanimous_words, MN_N_OF(unanimous_words))));
 }
 
 /* True if a paragraph starting at l continues a numbered or lettered list
@@ -300,7 +304,7 @@ static size_t label_colon(const mn_line *l)
  * ("Formannskapet - 65/14", "Kommunestyret 12.03.2019 - 21/19"). */
 static bool organ_case_line(const mn_line *l)
 {
-    if (l->len < 8 || msk_mn_words(l->p, l->len) > 5 || !isupper((unsigned char)l->p[0]))
+    if (l->len < 8 || msk_mn_words(l->p, l->len) > 9 || !isupper((unsigned char)l->p[0]))
         return false;
     size_t i = l->len;
     while (i > 0 && (isdigit((unsigned char)l->p[i - 1]) || l->p[i - 1] == '/'))
@@ -575,10 +579,14 @@ static bool sentence_vote(const char *p, size_t len, motesok_vote *v)
 /* The last vote the sentences of p[0..len) state into v; true if any. */
 static bool text_vote(const char *p, size_t len, motesok_vote *v)
 {
+    /* a vote on an amendment does not replace the vote on the proposal */
+    static const char *const amendments[] = {"tilleggsforslag", "tilleggsframlegg", "endringsforslag",
+                                             "endringsframlegg"};
     bool found = false;
     for (size_t s = 0; s < len;) {
         size_t n = sentence_len(p + s, len - s);
-        found = sentence_vote(p + s, n, v) || found;
+        if (v->outcome == MOTESOK_VOTE_NONE || !has_any(p + s, n, amendments, MN_N_OF(amendments)))
+            found = sentence_vote(p + s, n, v) || found;
         s += n;
         while (s < len && p[s] == ' ')
             s++;
@@ -627,13 +635,24 @@ int msk_mn_first_head_count(const mn_doc *d)
 
 /* +1 if line l (of kind k) opens another body's treatment ("Behandling i
  * Formannskapet - 02.02.2022", "Formannskapets vedtak:", "Fylkesrådet for
- * eldre 06.02.2024:"), -1 if it opens the case body's own or a case-paper
- * section, 0 if it says neither. A proposal from another body
+ * eldre 06.02.2024:", "Utval for plan og miljø - 031/23" under a case with
+ * another number), -1 if it opens the case body's own (the case's key
+ * with key) or a case-paper section, 0 if it says neither. A proposal from another body
  * ("Formannskapets innstilling") is the case's proposal, so no switch. */
-static int foreign_switch(const mn_line *l, line_kind k, size_t at, const char *organ)
+static int foreign_switch(const mn_line *l, line_kind k, size_t at, const char *organ, const char *key)
 {
     if (k == K_NARRATIVE)
         return -1;
+    if (organ_case_line(l) && key != NULL) { /* "Utval for plan og miljø - 031/23" */
+        const char *num = l->p + l->len;
+        while (num > l->p && (isdigit((unsigned char)num[-1]) || num[-1] == '/'))
+            num--;
+        mn_number n;
+        char k2[32];
+        if (msk_mn_number_at(num, (size_t)(l->p + l->len - num), &n) &&
+            msk_mn_number_key(&n, msk_mn_key_year(key), k2, sizeof k2))
+            return strcmp(k2, key) != 0 ? 1 : -1;
+    }
     if (organ == NULL || k == K_PROPOSAL || msk_mn_words(l->p, l->len) > 10)
         return 0;
     int y, m, dd;
@@ -650,7 +669,7 @@ static int foreign_switch(const mn_line *l, line_kind k, size_t at, const char *
  * row's result rv; a vote given only "against" takes its for-count from a
  * head count nearby, else from the meeting's (heads, -1 if unknown). */
 static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vote rv, int heads,
-                              const char *organ)
+                              const char *organ, const char *key)
 {
     motesok_vote v = rv;
     bool narrative = false, foreign = false;
@@ -663,7 +682,7 @@ static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vot
         line_kind k = classify(l, &at);
         if (k == K_NARRATIVE || k == K_MEETING || k == K_DECISION || k == K_PROPOSAL)
             narrative = k == K_NARRATIVE;
-        int sw = foreign_switch(l, k, at, organ);
+        int sw = foreign_switch(l, k, at, organ, key);
         if (sw != 0)
             foreign = sw > 0;
         if (narrative || foreign)
@@ -686,6 +705,7 @@ static motesok_vote find_vote(const mn_doc *d, size_t a, size_t end, motesok_vot
 typedef struct reading {
     msk_buf proposal, decision;
     const char *organ;        /* the case's body, NULL if unknown */
+    const char *key;          /* the case's key */
     bool foreign;             /* inside another body's treatment */
     const mn_line *statement; /* last adoption statement */
     const mn_line *noted;     /* "Orienteringa vert teken til vitande" outside a proposal */
@@ -741,7 +761,7 @@ static size_t read_line(const mn_doc *d, size_t i, size_t end, bool *narrative, 
     line_kind k = classify(l, &at);
     if (k == K_DECISION && *narrative && msk_mn_starts_word_ci(l->p, l->len, "Konklusjon"))
         k = K_TEXT; /* a case paper's own conclusion */
-    int sw = foreign_switch(l, k, at, r->organ);
+    int sw = foreign_switch(l, k, at, r->organ, r->key);
     if (sw != 0)
         r->foreign = sw > 0;
     if (r->foreign && k != K_PROPOSAL) {
@@ -821,7 +841,8 @@ static char *decision_of(const reading *r, const char *proposal, bool *nomem)
 bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_t row_len,
                    int heads, const char *organ, motesok_case *c)
 {
-    reading r = {.proposal = {.max = BLOCK_MAX}, .decision = {.max = BLOCK_MAX}, .organ = organ};
+    reading r = {.proposal = {.max = BLOCK_MAX}, .decision = {.max = BLOCK_MAX}, .organ = organ,
+                 .key = c->key};
     bool narrative = false, nomem = false;
     mn_line holder;
     motesok_vote rv = {MOTESOK_VOTE_NONE, -1, -1};
@@ -830,7 +851,7 @@ bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_
         i = d->lines[i].len == 0 ? i + 1 : read_line(d, i, end, &narrative, &r);
     c->proposal = take(&r.proposal, &nomem);
     c->decision = decision_of(&r, c->proposal, &nomem);
-    c->vote = find_vote(d, a, end, rv, heads, organ);
+    c->vote = find_vote(d, a, end, rv, heads, organ, c->key);
     msk_buf_free(&r.proposal);
     msk_buf_free(&r.decision);
     return !nomem;

@@ -265,9 +265,9 @@ static bool add_line(mn_doc *d, size_t *cap, size_t s, size_t e, size_t page)
         d->lines = l;
     }
     size_t a = s, b = e;
-    while (a < b && blank_ch(d->text[a]))
-        a++;
-    while (b > a && blank_ch(d->text[b - 1]))
+    while (a < b && (blank_ch(d->text[a]) || (d->text[a] == '|' && a + 1 < b && d->text[a + 1] == ' ')))
+        a++; /* blanks, and the border of a text table: "| Utvalg | Fylkestinget |" */
+    while (b > a && (blank_ch(d->text[b - 1]) || (d->text[b - 1] == '|' && b - 1 > a && d->text[b - 2] == ' ')))
         b--;
     a += page_number_prefix(d->text + a, b - a);
     d->lines[d->n++] = (mn_line){d->text + a, b - a, s, e, page, 0, 0};

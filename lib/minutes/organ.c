@@ -48,6 +48,25 @@ bool msk_mn_has_organ_stem(const char *p, size_t len)
     return has_organ_stem(p, len);
 }
 
+/* True if generic organ word stem stands in p[0..len) as part of a name:
+ * inside a compound ("Helse- og velferdskomiteen", "Eldrerådet") or
+ * capitalised ("Utval for plan og miljø"). */
+static bool named_generic(const char *p, size_t len, const char *stem)
+{
+    size_t n = strlen(stem);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (!msk_mn_contains_ci(p + i, n, stem))
+            continue;
+        bool compound = i > 0 && (isalpha((unsigned char)p[i - 1]) || (unsigned char)p[i - 1] >= 0x80);
+        bool capital = isupper((unsigned char)p[i]) || ((unsigned char)p[i] == 0xC3 && i + 1 < len &&
+                                                        (unsigned char)p[i + 1] >= 0x80 &&
+                                                        (unsigned char)p[i + 1] <= 0x9E);
+        if (compound || capital)
+            return true;
+    }
+    return false;
+}
+
 bool msk_mn_other_organ(const char *p, size_t len, const char *organ)
 {
     if (organ == NULL)
@@ -58,9 +77,11 @@ bool msk_mn_other_organ(const char *p, size_t len, const char *organ)
     size_t on = strlen(organ);
     bool named = false;
     for (size_t k = 0; k < MN_N_OF(organ_stems); k++) {
-        if (!msk_mn_contains_ci(p, len, organ_stems[k]) ||
-            msk_mn_contains_any_ci(organ_stems[k], strlen(organ_stems[k]), generic, MN_N_OF(generic)))
+        if (!msk_mn_contains_ci(p, len, organ_stems[k]))
             continue;
+        if (msk_mn_contains_any_ci(organ_stems[k], strlen(organ_stems[k]), generic, MN_N_OF(generic)) &&
+            !named_generic(p, len, organ_stems[k]))
+            continue; /* "i utvalet", "styret": the body speaking of itself */
         named = true;
         if (msk_mn_contains_ci(organ, on, organ_stems[k]))
             return false; /* a stem both share: the same body */
@@ -383,7 +404,7 @@ static char *organ_after_label(const mn_doc *d, size_t i, size_t hend)
         if (!msk_mn_starts_word_ci(l->p, l->len, labels[k]))
             continue;
         const char *p = l->p + n, *e = l->p + l->len;
-        while (p < e && (*p == ':' || *p == ' '))
+        while (p < e && (*p == ':' || *p == ' ' || *p == '|' || *p == '\t'))
             p++;
         if (p == e) {
             size_t j = msk_mn_next_filled(d, i + 1);
@@ -750,6 +771,24 @@ static const char *find_tail(const char *p, size_t len, const char *t)
     return NULL;
 }
 
+/* True if the word ending at offset e of p is a fragment of one to three
+ * capitals that is no name head ("ST" of "ST ANDA", "TA" of "TA A"): a
+ * broken font split a name there. */
+static bool damaged_fragment(const char *p, size_t e)
+{
+    size_t s = e;
+    while (s > 0 && p[s - 1] != ' ' && p[s - 1] != '\t')
+        s--;
+    static const char *const joins[] = {"og", "i"}; /* MØRE OG ROMSDAL */
+    if (e - s == 0 || e - s > 3 || in_list(p + s, e - s, name_heads, MN_N_OF(name_heads)) ||
+        in_list(p + s, e - s, joins, MN_N_OF(joins)))
+        return false;
+    for (size_t i = s; i < e; i++)
+        if (!isupper((unsigned char)p[i]))
+            return false;
+    return true;
+}
+
 /* The kommune named by "X kommune", "X fylkeskommune" or "X herad" on
  * line l, as a display copy in *out; false if none. */
 static bool kommune_on_line(const mn_line *l, char **out, bool county_only)
@@ -763,6 +802,8 @@ static bool kommune_on_line(const mn_line *l, char **out, bool county_only)
         if (s >= e || !capital_at(l->p + s) || in_list(l->p + s, e - s, not_names, MN_N_OF(not_names)) ||
             memchr(l->p + s, '.', e - s) != NULL)
             continue; /* "Tr.heim kommune" is an abbreviation in a list */
+        if (e - s < 3 || (s >= 2 && l->p[s - 1] == ' ' && damaged_fragment(l->p, s - 1)))
+            continue; /* "TA A KOMMU E", "ST ANDA KOMMUNE": letters lost, the name unknown */
         if (s >= 2) {
             size_t h = word_start(l->p, s - 1);
             if (h < s - 1 && in_list(l->p + h, s - 1 - h, name_heads, MN_N_OF(name_heads)))

@@ -16,7 +16,8 @@ enum col { C_NONE, C_NUMBER, C_ORGAN, C_DATE, C_TYPE };
 static const struct { const char *label; enum col col; } labels[] = {
     {"Utvalgssaksnr", C_NUMBER}, {"Utvalssaksnr", C_NUMBER}, {"Utvalgssak", C_NUMBER},
     {"Utvalssak", C_NUMBER}, {"Saksnr.", C_NUMBER}, {"Saksnr", C_NUMBER}, {"Saknr", C_NUMBER},
-    {"Sak nr.", C_NUMBER}, {"Behandles i utvalg", C_ORGAN}, {"Utvalg", C_ORGAN},
+    {"Sak nr.", C_NUMBER}, {"Utv.sak nr.", C_NUMBER}, {"Utv.sak nr", C_NUMBER},
+    {"Utv.saksnr", C_NUMBER}, {"Utvalgssak nr.", C_NUMBER}, {"Utvalssak nr.", C_NUMBER}, {"Behandles i utvalg", C_ORGAN}, {"Utvalg", C_ORGAN},
     {"Utval", C_ORGAN}, {"Saksgang", C_ORGAN}, {"Behandlet av", C_ORGAN}, {"Behandla av", C_ORGAN},
     {"Handsama av", C_ORGAN}, {"Møtedato", C_DATE}, {"Dato", C_DATE}, {"Type", C_TYPE},
     {"Sakstype", C_TYPE},
