@@ -91,7 +91,12 @@ static size_t word_before(const char *text, size_t at)
  * prefix counts only when digits follow it. */
 static size_t marker_at(const char *text, size_t len, size_t i)
 {
+    unsigned char c = (unsigned char)text[i];
+    if (islower(c) && strchr("itfvs", c) == NULL)
+        return 0; /* no marker starts so: most words of running text */
     for (size_t k = 0; k < MN_N_OF(flat_markers); k++) {
+        if ((unsigned char)flat_markers[k][0] != c)
+            continue;
         size_t n = strlen(flat_markers[k]);
         if (i + n > len)
             continue;
