@@ -1,5 +1,6 @@
 /* motesok CLI: rendering the daemon's JSON for a terminal. */
 #include "cli_render.h"
+#include "term.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -226,8 +227,42 @@ static void render_facet(FILE *out, const char *label, json_t *obj)
     fputc('\n', out);
 }
 
+/* Replace every string in v (recursively) by its printable form
+ * (common/term.h): names, titles and text from the index reach a terminal. */
+static void make_printable(json_t *v, bool keep_lines)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) {
+            if (json_is_string(x)) {
+                char *p = msk_term_escaped(json_string_value(x), keep_lines);
+                if (p != NULL && strcmp(p, json_string_value(x)) != 0)
+                    json_object_set_new(v, k, json_string(p));
+                free(p);
+            } else {
+                make_printable(x, keep_lines);
+            }
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (json_is_string(x)) {
+                char *p = msk_term_escaped(json_string_value(x), keep_lines);
+                if (p != NULL && strcmp(p, json_string_value(x)) != 0)
+                    json_array_set_new(v, i, json_string(p));
+                free(p);
+            } else {
+                make_printable(x, keep_lines);
+            }
+        }
+    }
+}
+
 void cli_render_search(FILE *out, json_t *res, const cli_style *st)
 {
+    make_printable(res, false);
     long long total = (long long)json_integer_value(json_object_get(res, "total"));
     json_t *hits = json_object_get(res, "hits");
     const char *q = str(res, "query");
@@ -271,6 +306,7 @@ static void field(FILE *out, const char *label, json_t *v, int width)
 
 void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
 {
+    make_printable(doc, false);
     const char *title = str(doc, "title");
     fprintf(out, "%s%s%s\n", st->bold ? BOLD : "", title ? title : base_name(str(doc, "path")),
             st->bold ? RESET : "");
@@ -309,6 +345,7 @@ void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
 
 void cli_render_text(FILE *out, json_t *text)
 {
+    make_printable(text, true);
     const char *t = str(text, "text");
     fputs(t ? t : "", out);
     if (t && *t && t[strlen(t) - 1] != '\n')
@@ -317,6 +354,7 @@ void cli_render_text(FILE *out, json_t *text)
 
 void cli_render_status(FILE *out, json_t *status)
 {
+    make_printable(status, false);
     static const char *const keys[][2] = {
         {"documents", "Dokumenter:"}, {"cases", "Saker:"}, {"failed", "Feilet:"},
         {"unsupported", "Ikke støttet:"}, {"revision", "Revisjon:"}, {"last_run", "Siste kjøring:"},
@@ -352,6 +390,7 @@ void cli_render_status(FILE *out, json_t *status)
 
 const char *cli_error_message(json_t *body, const char **code)
 {
+    make_printable(body, false);
     json_t *e = json_object_get(body, "error");
     if (code != NULL)
         *code = str(e, "code");

@@ -3,6 +3,7 @@
  * → remove what vanished → final commit → summary and exit status. */
 #include "idx_progress.h"
 #include "idx_walk.h"
+#include "term.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -115,9 +116,12 @@ static void on_signal(int sig)
 /* Print a message prefixed with the program name to stderr. */
 static void say(const char *fmt, const char *a, const char *b)
 {
+    char *ea = msk_term_escaped(a, false), *eb = msk_term_escaped(b, false);
     fprintf(stderr, "motesok-index: ");
-    fprintf(stderr, fmt, a, b);
+    fprintf(stderr, fmt, ea ? ea : "", eb ? eb : "");
     fputc('\n', stderr);
+    free(ea);
+    free(eb);
 }
 
 /* Parse a positive integer option value within [lo, hi]; false if bad. */
@@ -494,8 +498,11 @@ static void account(run *r, const char *path, const motesok_file_result *res)
     }
     if (res->outcome == MOTESOK_OUTCOME_FAILED || res->outcome == MOTESOK_OUTCOME_UNSUPPORTED) {
         idx_progress_clear(&r->progress);
-        fprintf(stderr, "motesok-index: %s: %s: %s\n",
-                motesok_outcome_name(res->outcome), path, res->message);
+        /* a name may hold a newline or a terminal escape: print it escaped */
+        char shown[3 * 4096], why[4 * sizeof res->message];
+        msk_term_escape(path, strlen(path), shown, sizeof shown, false);
+        msk_term_escape(res->message, strlen(res->message), why, sizeof why, false);
+        fprintf(stderr, "motesok-index: %s: %s: %s\n", motesok_outcome_name(res->outcome), shown, why);
     }
     idx_progress_update(&r->progress, c, false);
 }

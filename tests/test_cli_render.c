@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_render.h"
+#include "term.h"
 
 static const char search_json[] =
     "{\"query\":\"legevakt\",\"total\":2,\"offset\":0,\"limit\":10,\"took_ms\":0.8,"
@@ -208,10 +209,53 @@ static void test_cli_render_status_and_error(void **state)
     json_decref(j);
 }
 
+static void test_term_escape(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *want; bool lines; } cases[] = {
+        {"Møtebok 2019.pdf", "Møtebok 2019.pdf", false},       /* printable UTF-8 stays */
+        {"a\nb\tc", "a\\x0Ab\\x09c", false},                  /* a name forges no line */
+        {"a\nb\tc", "a\nb\tc", true},                          /* running text keeps them */
+        {"\x1b[2Jx", "\\x1B[2Jx", true},                         /* no terminal escapes */
+        {"m\xf8tebok.txt", "m\\xF8tebok.txt", false},            /* Latin-1, not UTF-8 */
+        {"\xc2\x9b" "31m", "\\xC2\\x9B31m", false},                 /* C1 CSI */
+        {"\xed\xa0\x80", "\\xED\\xA0\\x80", false},             /* a surrogate */
+        {"c:\\dir", "c:\\\\dir", false},                       /* backslash doubled */
+        {"\x7f", "\\x7F", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = msk_term_escaped(cases[i].in, cases[i].lines);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+    char small[8];
+    assert_int_equal(msk_term_escape("\x01\x02\x03", 3, small, sizeof small, false), 4); /* whole escapes */
+    assert_string_equal(small, "\\x01");
+}
+
+static void test_cli_render_escapes_what_the_index_holds(void **state)
+{
+    (void)state;
+    static const char forged[] =
+        "{\"query\":\"x\",\"total\":1,\"offset\":0,\"limit\":10,\"took_ms\":1,\"suggestion\":null,"
+        "\"hits\":[{\"rank\":1,\"score\":1,\"id\":\"a\",\"path\":\"/m/a\\nmotesok: ok\\u001b[2J.txt\","
+        "\"title\":\"T\\u001b]0;pwned\\u0007\",\"organ\":null,\"date\":null,\"page\":null,\"case\":null,"
+        "\"snippet\":\"s\"}],\"facets\":{}}";
+    char *out = render(cli_render_search, forged, false);
+    assert_null(strchr(out, '\x1b'));
+    assert_null(strchr(out, '\x07'));
+    assert_non_null(strstr(out, "/m/a\\x0Amotesok: ok\\x1B[2J.txt"));
+    assert_null(strstr(out, "\nmotesok: ok"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cli_snippet_text_marks_and_entities),
+        cmocka_unit_test(test_term_escape),
+        cmocka_unit_test(test_cli_render_escapes_what_the_index_holds),
         cmocka_unit_test(test_cli_render_search_plain),
         cmocka_unit_test(test_cli_render_proposal_is_not_a_decision),
         cmocka_unit_test(test_cli_render_search_no_hits_and_suggestion),

@@ -1254,6 +1254,28 @@ static void test_e2e_json_shapes(void **state)
     stop_daemon(t);
 }
 
+/* A file name may hold a newline and terminal escapes: the indexer's report
+ * prints it escaped, on one line, and forges nothing. */
+static void test_e2e_names_printed_escaped(void **state)
+{
+    e2e *t = *state;
+    char dir[256], path[512];
+    snprintf(dir, sizeof dir, "%s/navn", t->tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/bilde\nmotesok-index: failed: x\x1b[2J.bin", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
+    assert_int_equal(fwrite(png, 1, sizeof png, f), sizeof png);
+    fclose(f);
+    cmd_out c = run_indexer(t, dir);
+    assert_int_equal(c.code, 1); /* a file not PDF or text */
+    assert_null(strchr(c.err, '\x1b'));
+    assert_non_null(strstr(c.err, "bilde\\x0Amotesok-index: failed: x\\x1B[2J.bin"));
+    assert_null(strstr(c.err, "\nmotesok-index: failed: x"));
+    cmd_out_free(&c);
+}
+
 /* Exposure: a non-loopback --listen is refused without --allow-remote; a
  * loopback daemon answers only requests addressed to this machine (DNS
  * rebinding); an unavailable index is reported without server paths. */
@@ -1338,6 +1360,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
     };
     if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*json*": run only those */
         cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));
