@@ -77,10 +77,13 @@ static const char show_usage[] =
 "(--page 0: the whole text). ID is the 16-digit id of a search hit.\n";
 
 static const char status_usage[] =
-"Usage: motesok status [--json]\n"
+"Usage: motesok status [--failed [--limit N] [--offset N]] [--json]\n"
 "\n"
 "Show how many documents and cases the index holds, failures by reason, the\n"
-"index revision and the time of the last indexer run.\n";
+"index revision and the time of the last indexer run. With --failed, list\n"
+"the files that could not be indexed (failed, or not PDF or text), newest\n"
+"first, with the reason each was recorded with: N at a time (default 100,\n"
+"at most 1000) from --offset.\n";
 
 /* A response body being received. */
 typedef struct body {
@@ -380,15 +383,24 @@ static int cmd_show(const char *base, int argc, char **argv)
 static int cmd_status(const char *base, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+        {"failed", no_argument, NULL, 'f'},       {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0},
     };
-    bool json = false;
+    bool json = false, failed = false;
+    const char *limit = "100", *offset = "0";
     for (;;) {
-        int c = getopt_long(argc, argv, "jh", longopts, NULL);
+        int c = getopt_long(argc, argv, "jhfl:o:", longopts, NULL);
         if (c == -1)
             break;
         if (c == 'j')
             json = true;
+        else if (c == 'f')
+            failed = true;
+        else if (c == 'l')
+            limit = optarg;
+        else if (c == 'o')
+            offset = optarg;
         else if (c == 'h')
             return fputs(status_usage, stdout), 0;
         else
@@ -397,7 +409,15 @@ static int cmd_status(const char *base, int argc, char **argv)
     if (optind != argc)
         return usage_error("status", "unexpected argument '%s'", argv[optind]);
     char url[4096];
-    snprintf(url, sizeof url, "%s/api/v1/status", base);
+    if (failed) {
+        char *el = curl_easy_escape(NULL, limit, 0), *eo = curl_easy_escape(NULL, offset, 0);
+        snprintf(url, sizeof url, "%s/api/v1/failures?limit=%s&offset=%s", base, el ? el : "",
+                 eo ? eo : "");
+        curl_free(el);
+        curl_free(eo);
+    } else {
+        snprintf(url, sizeof url, "%s/api/v1/status", base);
+    }
     json_t *j = NULL;
     long code = fetch(base, url, &j);
     if (code < 0)
@@ -407,6 +427,8 @@ static int cmd_status(const char *base, int argc, char **argv)
         rc = http_error(j, code);
     else if (json)
         print_json(j);
+    else if (failed)
+        cli_render_failures(stdout, j);
     else
         cli_render_status(stdout, j);
     json_decref(j);

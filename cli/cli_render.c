@@ -388,6 +388,32 @@ void cli_render_status(FILE *out, json_t *status)
         fprintf(out, "  %-20s %lld\n", k, (long long)json_integer_value(v));
 }
 
+void cli_render_failures(FILE *out, json_t *list)
+{
+    make_printable(list, false);
+    json_t *files = json_object_get(list, "files");
+    long long total = (long long)json_integer_value(json_object_get(list, "total"));
+    long long offset = (long long)json_integer_value(json_object_get(list, "offset"));
+    size_t n = json_array_size(files);
+    if (total == 0) {
+        fprintf(out, "Ingen filer feilet.\n");
+        return;
+    }
+    if (n == 0) {
+        fprintf(out, "%lld filer feilet eller støttes ikke; ingen fra nr. %lld.\n", total, offset + 1);
+        return;
+    }
+    fprintf(out, "%lld filer feilet eller støttes ikke; viser %lld–%lld (nyeste først):\n", total,
+            offset + 1, offset + (long long)n);
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f) {
+        fprintf(out, "%s\n    %s, %s: %s\n", str(f, "path") ? str(f, "path") : "",
+                str(f, "status") ? str(f, "status") : "", str(f, "reason") ? str(f, "reason") : "",
+                str(f, "message") ? str(f, "message") : "");
+    }
+}
+
 const char *cli_error_message(json_t *body, const char **code)
 {
     make_printable(body, false);

@@ -28,6 +28,10 @@ void cli_render_text(FILE *out, json_t *text);
 /* Print the index status. */
 void cli_render_status(FILE *out, json_t *status);
 
+/* Print the files that could not be indexed (a /api/v1/failures answer):
+ * one per line, path then status, reason and message, names escaped. */
+void cli_render_failures(FILE *out, json_t *list);
+
 /* The message of an error object {"error":{"code","message"}}, or NULL. */
 const char *cli_error_message(json_t *body, const char **code);
 

@@ -705,6 +705,7 @@ typedef struct result_box {
         motesok_document document;
         motesok_page_text text;
         motesok_index_status status;
+        motesok_problem_list problems;
     } pub;
     arena_block *blocks;
 } result_box;
@@ -786,6 +787,11 @@ void motesok_page_text_free(motesok_page_text *t)
 void motesok_index_status_free(motesok_index_status *st)
 {
     box_free((result_box *)st);
+}
+
+void motesok_problem_list_free(motesok_problem_list *l)
+{
+    box_free((result_box *)l);
 }
 
 /* ======================================================================== */
@@ -1632,6 +1638,72 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
         box_free(r.b);
         return st;
     }
+    *out = o;
+    return MOTESOK_OK;
+}
+
+/* ======================================================================== */
+/* files that could not be indexed                                         */
+/* ======================================================================== */
+
+/* Collects store rows into a growing array in the box. */
+typedef struct problems {
+    result_box *b;
+    motesok_problem_file *items;
+    size_t n, cap;
+    bool nomem;
+} problems;
+
+/* motesok_store_each_problem callback: copy one row. */
+static int add_problem(const motesok_file_row *row, void *ud)
+{
+    problems *p = ud;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        motesok_problem_file *items = box_alloc(p->b, cap * sizeof *items);
+        if (items == NULL)
+            return -1;
+        if (p->n > 0)
+            memcpy(items, p->items, p->n * sizeof *items);
+        p->items = items, p->cap = cap;
+    }
+    motesok_problem_file *f = &p->items[p->n++];
+    f->path = box_strdup(p->b, row->path, &p->nomem);
+    f->status = motesok_file_status_name(row->status);
+    f->reason = box_strdup(p->b, row->error_code ? row->error_code : "UNKNOWN", &p->nomem);
+    f->message = box_strdup(p->b, row->error ? row->error : "", &p->nomem);
+    f->at = row->indexed_at;
+    return p->nomem ? -1 : 0;
+}
+
+motesok_status motesok_searcher_problems(motesok_searcher *s, unsigned offset, unsigned limit,
+                                         motesok_problem_list **out, motesok_error *err)
+{
+    if (out == NULL)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no place for the answer");
+    *out = NULL;
+    if (limit == 0)
+        limit = 100;
+    if (limit > MOTESOK_MAX_PROBLEMS || offset > MOTESOK_MAX_OFFSET)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "limit must be 1 to %u and offset at most %u",
+                             MOTESOK_MAX_PROBLEMS, MOTESOK_MAX_OFFSET);
+    problems p = {.b = box_new()};
+    motesok_store_stats stats = {0};
+    motesok_status st = p.b ? begin_call(s, err) : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st == MOTESOK_OK)
+        st = motesok_store_stats_get(s->store, &stats, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_each_problem(s->store, limit, offset, add_problem, &p, err);
+    if (st != MOTESOK_OK) {
+        box_free(p.b);
+        return st;
+    }
+    motesok_problem_list *o = &p.b->pub.problems;
+    o->total = stats.failed + stats.unsupported;
+    o->offset = offset;
+    o->limit = limit;
+    o->files = p.items;
+    o->n = p.n;
     *out = o;
     return MOTESOK_OK;
 }

@@ -12,7 +12,7 @@
 
 /* Prepared statements, created once per handle. */
 enum stmt_id {
-    ST_GET, ST_GET_BY_ID, ST_PUT, ST_DELETE, ST_EACH, ST_STATS, ST_REASONS,
+    ST_GET, ST_GET_BY_ID, ST_PUT, ST_DELETE, ST_EACH, ST_PROBLEMS, ST_STATS, ST_REASONS,
     ST_SET_META, ST_GET_META, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
 };
 
@@ -27,6 +27,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DELETE] = "DELETE FROM files WHERE path=?1",
     [ST_EACH] = "SELECT path,id,size,mtime_ns,hash,mime,charset,pages,title,status,"
                 "error_code,error,indexed_at FROM files ORDER BY path",
+    [ST_PROBLEMS] = "SELECT path,id,size,mtime_ns,hash,mime,charset,pages,title,status,"
+                    "error_code,error,indexed_at FROM files WHERE status<>'ok' "
+                    "ORDER BY indexed_at DESC, path LIMIT ?1 OFFSET ?2",
     [ST_STATS] = "SELECT count(*), coalesce(sum(status='ok'),0), coalesce(sum(status='failed'),0),"
                  " coalesce(sum(status='unsupported'),0) FROM files",
     [ST_REASONS] = "SELECT coalesce(error_code,'UNKNOWN'), count(*) AS n FROM files "
@@ -332,12 +335,13 @@ motesok_status motesok_store_delete(motesok_store *s, const char *path, motesok_
     return step_done(s, ST_DELETE, "cannot delete a file row", err);
 }
 
-motesok_status motesok_store_each(motesok_store *s,
-                                  int (*fn)(const motesok_file_row *row, void *ud), void *ud,
-                                  motesok_error *err)
+/* Step the bound statement st, calling fn for each row (stop when fn returns
+ * non-zero; < 0 means out of memory); what names the listing in errors. */
+static motesok_status each_row(motesok_store *s, sqlite3_stmt *st,
+                               int (*fn)(const motesok_file_row *row, void *ud), void *ud,
+                               const char *what, motesok_error *err)
 {
     /* fn must not use the store: the statement is mid-iteration. */
-    sqlite3_stmt *st = s->stmt[ST_EACH];
     int rc;
     for (;;) {
         rc = sqlite3_step(st);
@@ -354,8 +358,25 @@ motesok_status motesok_store_each(motesok_store *s,
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_error(s, rc, "cannot list files", err);
+        return db_error(s, rc, what, err);
     return MOTESOK_OK;
+}
+
+motesok_status motesok_store_each(motesok_store *s,
+                                  int (*fn)(const motesok_file_row *row, void *ud), void *ud,
+                                  motesok_error *err)
+{
+    return each_row(s, s->stmt[ST_EACH], fn, ud, "cannot list files", err);
+}
+
+motesok_status motesok_store_each_problem(motesok_store *s, int64_t limit, int64_t offset,
+                                          int (*fn)(const motesok_file_row *row, void *ud), void *ud,
+                                          motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_PROBLEMS];
+    sqlite3_bind_int64(st, 1, limit);
+    sqlite3_bind_int64(st, 2, offset);
+    return each_row(s, st, fn, ud, "cannot list failed files", err);
 }
 
 motesok_status motesok_store_stats_get(motesok_store *s, motesok_store_stats *out,

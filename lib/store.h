@@ -87,6 +87,12 @@ MSK_INTERNAL motesok_status motesok_store_each(motesok_store *s,
                                                int (*fn)(const motesok_file_row *row, void *ud),
                                                void *ud, motesok_error *err);
 
+/* Files that failed or are unsupported, newest first (then by path),
+ * limit rows from offset: fn(row, ud) for each, as motesok_store_each. */
+MSK_INTERNAL motesok_status motesok_store_each_problem(motesok_store *s, int64_t limit, int64_t offset,
+                                                       int (*fn)(const motesok_file_row *row, void *ud),
+                                                       void *ud, motesok_error *err);
+
 /* Counts of files by status. */
 MSK_INTERNAL motesok_status motesok_store_stats_get(motesok_store *s,
                                                     motesok_store_stats *out,

@@ -29,14 +29,14 @@
 /* metrics                                                                  */
 /* ======================================================================== */
 
-enum route { R_SEARCH, R_DOCUMENT, R_TEXT, R_STATUS, R_HEALTH, R_METRICS, R_UI, R_OTHER,
-             R_COUNT };
+enum route { R_SEARCH, R_DOCUMENT, R_TEXT, R_STATUS, R_FAILURES, R_HEALTH, R_METRICS, R_UI,
+             R_OTHER, R_COUNT };
 static const char *const route_names[R_COUNT] = {
-    "search", "document", "text", "status", "healthz", "metrics", "ui", "other"};
+    "search", "document", "text", "status", "failures", "healthz", "metrics", "ui", "other"};
 
 /* The status codes motesokd answers with; anything else counts as 500. */
-static const unsigned code_values[] = {200, 400, 404, 405, 500, 503};
-enum { N_CODES = sizeof code_values / sizeof *code_values, CODE_500 = 4 };
+static const unsigned code_values[] = {200, 400, 404, 405, 421, 500, 503};
+enum { N_CODES = sizeof code_values / sizeof *code_values, CODE_500 = 5 };
 
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5};
 enum { N_BUCKETS = sizeof buckets / sizeof *buckets };
@@ -437,6 +437,27 @@ static enum MHD_Result route_status(struct MHD_Connection *conn, request *rq)
     return answer_result(conn, rq, st, json, &err);
 }
 
+/* GET /api/v1/failures?offset=&limit=: the files that failed or are
+ * unsupported, newest first. */
+static enum MHD_Result route_failures(struct MHD_Connection *conn, request *rq)
+{
+    char msg[160];
+    unsigned offset = 0, limit = 100;
+    if (!arg_uint(conn, "offset", 0, MOTESOK_MAX_OFFSET, &offset, msg, sizeof msg) ||
+        !arg_uint(conn, "limit", 1, MOTESOK_MAX_PROBLEMS, &limit, msg, sizeof msg))
+        return answer_error(conn, rq, 400, "bad_request", msg);
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK)
+        return answer_unavailable(conn, rq, &err);
+    motesok_problem_list *l = NULL;
+    motesok_status st = motesok_searcher_problems(s, offset, limit, &l, &err);
+    char *json = st == MOTESOK_OK ? sd_json_problems(l) : NULL;
+    motesok_problem_list_free(l);
+    return answer_result(conn, rq, st, json, &err);
+}
+
 /* GET /healthz: 200 while the daemon runs; "index" says if it can be read. */
 static enum MHD_Result route_health(struct MHD_Connection *conn, request *rq)
 {
@@ -547,6 +568,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, request *rq, const 
         enum MHD_Result (*fn)(struct MHD_Connection *, request *);
     } routes[] = {
         {"/api/v1/search", R_SEARCH, route_search}, {"/api/v1/status", R_STATUS, route_status},
+        {"/api/v1/failures", R_FAILURES, route_failures},
         {"/healthz", R_HEALTH, route_health},       {"/metrics", R_METRICS, route_metrics},
         {"/", R_UI, route_ui},                      {"/index.html", R_UI, route_ui},
     };

@@ -5,6 +5,8 @@
  * fields); a document's cases show their fields as stored. */
 #include "sd_json.h"
 
+#include "term.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 
@@ -197,4 +199,34 @@ char *sd_json_status(const motesok_index_status *st)
                         json_pack("{s:s, s:s?, s:b}", "loaded", st->analysis_loaded, "index",
                                   st->analysis_index, "same", st->analysis_same));
     return dump(out);
+}
+
+/* ======================================================================== */
+/* files that could not be indexed                                         */
+/* ======================================================================== */
+
+/* A JSON string of s; one that is not UTF-8 (a Latin-1 file name) as its
+ * escaped display form (common/term.h), so that the answer stays JSON. */
+static json_t *string_shown(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j != NULL)
+        return j;
+    char *e = msk_term_escaped(s, true);
+    j = e ? json_string(e) : NULL;
+    free(e);
+    return j;
+}
+
+char *sd_json_problems(const motesok_problem_list *l)
+{
+    json_t *files = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const motesok_problem_file *f = &l->files[i];
+        json_array_append_new(files, json_pack("{s:o, s:s, s:s, s:o, s:I}", "path", string_shown(f->path),
+                                               "status", f->status, "reason", f->reason, "message",
+                                               string_shown(f->message), "at", (json_int_t)f->at));
+    }
+    return dump(json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)l->total, "offset",
+                          (json_int_t)l->offset, "limit", (json_int_t)l->limit, "files", files));
 }

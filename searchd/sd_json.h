@@ -20,4 +20,8 @@ char *sd_json_text(const motesok_page_text *t);
  * analysis. */
 char *sd_json_status(const motesok_index_status *st);
 
+/* {"total","offset","limit","files":[{"path","status","reason","message","at"}]}
+ * (caller frees); a path that is not UTF-8 is shown with \xNN escapes. */
+char *sd_json_problems(const motesok_problem_list *l);
+
 #endif

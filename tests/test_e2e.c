@@ -642,6 +642,36 @@ static void test_e2e_bad_inputs(void **state)
     assert_true(json_object_size(json_object_get(s, "failures")) >= 4);
     json_decref(s);
     cmd_out_free(&c);
+    /* ... and lists each of them, by name, with its reason */
+    char *fl[] = {BIN "motesok", "--url", t->url, "status", "--failed", "--json", NULL};
+    c = run(t, fl);
+    assert_int_equal(c.code, 0);
+    s = json_loads(c.out, 0, NULL);
+    assert_non_null(s);
+    assert_int_equal(json_integer_value(json_object_get(s, "total")), 9);
+    json_t *files = json_object_get(s, "files");
+    assert_int_equal(json_array_size(files), 9);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        bool listed = false;
+        size_t k;
+        json_t *f;
+        json_array_foreach(files, k, f) {
+            const char *path = json_string_value(json_object_get(f, "path"));
+            const char *name = names[i][0] == '/' ? names[i] + 1 : names[i];
+            listed = listed || (path != NULL && strstr(path, name) != NULL &&
+                                json_string_value(json_object_get(f, "reason")) != NULL &&
+                                strlen(json_string_value(json_object_get(f, "message"))) > 0);
+        }
+        if (!listed)
+            fail_msg("%s is not listed by status --failed: %s", names[i], c.out);
+    }
+    json_decref(s);
+    cmd_out_free(&c);
+    char *page[] = {BIN "motesok", "--url", t->url, "status", "--failed", "--limit", "2", "--offset", "8", NULL};
+    c = run(t, page);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.out, "viser 9–9"));
+    cmd_out_free(&c);
 
     /* A second run retries nothing and changes nothing. */
     c = run_indexer_unprivileged(t, bad);

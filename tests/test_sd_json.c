@@ -177,6 +177,24 @@ static void test_sd_json_status(void **state)
                 "\"same\":false}}");
 }
 
+static void test_sd_json_problems(void **state)
+{
+    (void)state;
+    motesok_problem_file files[] = {
+        {"/m/m\xf8tebok.pdf", "failed", "ERR_PARSE", "the extractor stopped", 1700000000},
+        {"/m/bilde.png", "unsupported", "ERR_UNSUPPORTED", "image/png", 1690000000},
+    };
+    motesok_problem_list l = {.total = 7, .offset = 0, .limit = 2, .files = files, .n = 2};
+    char *j = sd_json_problems(&l);
+    assert_non_null(j);
+    assert_string_equal(j, "{\"total\":7,\"offset\":0,\"limit\":2,\"files\":["
+                           "{\"path\":\"/m/m\\\\xF8tebok.pdf\",\"status\":\"failed\",\"reason\":\"ERR_PARSE\","
+                           "\"message\":\"the extractor stopped\",\"at\":1700000000},"
+                           "{\"path\":\"/m/bilde.png\",\"status\":\"unsupported\",\"reason\":\"ERR_UNSUPPORTED\","
+                           "\"message\":\"image/png\",\"at\":1690000000}]}");
+    free(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_sd_json_document),
         cmocka_unit_test(test_sd_json_text),
         cmocka_unit_test(test_sd_json_status),
+        cmocka_unit_test(test_sd_json_problems),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -237,6 +237,34 @@ MOTESOK_API motesok_status motesok_searcher_status(motesok_searcher *s,
 /* Release an index status (NULL is fine). */
 MOTESOK_API void motesok_index_status_free(motesok_index_status *st);
 
+/* A file the indexer could not index, as the index records it. */
+typedef struct motesok_problem_file {
+    const char *path;    /* as indexed (bytes as the file system gave them) */
+    const char *status;  /* "failed" or "unsupported" */
+    const char *reason;  /* status name, e.g. "ERR_PARSE" */
+    const char *message; /* the reason in words */
+    int64_t at;          /* when it was recorded, Unix seconds */
+} motesok_problem_file;
+
+/* A page of the files that failed or are unsupported, newest first. */
+typedef struct motesok_problem_list {
+    int64_t total;                     /* failed + unsupported files recorded */
+    unsigned offset, limit;            /* the page asked for */
+    const motesok_problem_file *files; /* n files */
+    size_t n;
+} motesok_problem_list;
+
+#define MOTESOK_MAX_PROBLEMS 1000u
+
+/* The files that failed or are unsupported, limit (1..MOTESOK_MAX_PROBLEMS,
+ * 0 = 100) from offset, into *out (free with motesok_problem_list_free). */
+MOTESOK_API motesok_status motesok_searcher_problems(motesok_searcher *s, unsigned offset,
+                                                     unsigned limit, motesok_problem_list **out,
+                                                     motesok_error *err);
+
+/* Release a problem list (NULL is fine). */
+MOTESOK_API void motesok_problem_list_free(motesok_problem_list *l);
+
 #ifdef __cplusplus
 }
 #endif
