@@ -40,6 +40,7 @@ struct motesok_index {
     bool in_txn;           /* a store transaction is open */
     size_t pending_files;  /* changes since the last commit */
     size_t pending_bytes;
+    uint64_t run_docs;     /* documents written or deleted in this run */
     char analysis[40];     /* the analysis this run indexes with (msk_norsk_analysis_id) */
     bool reanalyse;        /* the index was built with other data: redo every file */
     bool relaid;           /* the shards were laid out anew at open */
@@ -386,18 +387,21 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Crash injection for the crash-safety tests: with MOTESOK_TEST_CRASH set
- * to "NAME:N", the N-th pass through crash point NAME kills this process
- * as kill -9 would. Unset in normal use. */
-static void crash_point(const char *name)
+/* After the final commit: compact the shards when opt.compact says so
+ * (AUTO: the run wrote or deleted at least a quarter of the documents). */
+static motesok_status compact_if_due(motesok_index *idx, motesok_error *err)
 {
-    static int passes;
-    const char *spec = getenv("MOTESOK_TEST_CRASH");
-    size_t n = strlen(name);
-    if (spec == NULL || strncmp(spec, name, n) != 0 || spec[n] != ':')
-        return;
-    if (++passes == atoi(spec + n + 1))
-        raise(SIGKILL);
+    motesok_compact_mode mode = idx->opt.compact;
+    if (mode == MOTESOK_COMPACT_NEVER || (mode == MOTESOK_COMPACT_AUTO && idx->run_docs == 0))
+        return MOTESOK_OK;
+    uint64_t docs = 0;
+    motesok_status st = msk_shards_doccount(idx->xs, &docs, err);
+    if (st != MOTESOK_OK || (mode == MOTESOK_COMPACT_AUTO && idx->run_docs * 4 < docs))
+        return st;
+    st = msk_shards_compact(idx->xs, err);
+    if (st == MOTESOK_OK)
+        idx->run_docs = 0;
+    return st;
 }
 
 motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_error *err)
@@ -415,7 +419,7 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
         st = msk_shards_set_metadata(idx->xs, MOTESOK_META_ANALYSIS, idx->analysis, err);
     if (st == MOTESOK_OK)
         st = msk_shards_commit(idx->xs, MOTESOK_META_BATCH, num, err);
-    crash_point("after-xapian-commit");
+    msk_crash_point("after-xapian-commit");
     if (st == MOTESOK_OK)
         st = motesok_store_set_meta(idx->store, "batch", num, err);
     if (st == MOTESOK_OK && final) {
@@ -431,7 +435,7 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
     idx->batch++;
     idx->pending_files = 0;
     idx->pending_bytes = 0;
-    return MOTESOK_OK;
+    return final ? compact_if_due(idx, err) : MOTESOK_OK;
 }
 
 /* Count one change and commit when the batch is full. */
@@ -1006,6 +1010,7 @@ static motesok_status drop_documents(motesok_index *idx, const char *id, motesok
 {
     char xp[32];
     id_term(xp, MOTESOK_PREFIX_PARENT, id);
+    idx->run_docs++;
     return msk_shards_delete(idx->xs, id, xp, err);
 }
 
@@ -1084,6 +1089,7 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     for (size_t i = 0; st == MOTESOK_OK && i < job->n_docs; i++) {
         st = msk_shards_replace(idx->xs, job->id, job->qterms[i], job->docs[i], err);
         job->docs[i] = NULL; /* the shard owns it now */
+        idx->run_docs++;
     }
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);

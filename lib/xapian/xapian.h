@@ -150,6 +150,13 @@ MSK_INTERNAL motesok_status motesok_xwriter_each_term(motesok_xwriter *w,
                                                       void *ud,
                                                       motesok_error *err) MOTESOK_NOEXCEPT;
 
+/* Write a compacted copy of the last committed revision into the new
+ * directory dest (Xapian's full compaction: B-tree blocks packed, postings
+ * merged into long chunks; document ids renumbered from 1). The database
+ * itself is not changed; uncommitted changes are not in the copy. */
+MSK_INTERNAL motesok_status motesok_xwriter_compact(motesok_xwriter *w, const char *dest,
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
 /* Number of documents in the writable database. */
 MSK_INTERNAL motesok_status motesok_xwriter_doccount(motesok_xwriter *w,
                                                      uint64_t *out,
