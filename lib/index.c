@@ -808,7 +808,7 @@ static motesok_status tag_name(motesok_xdoc *d, const char *name, unsigned slot,
     if (st == MOTESOK_OK)
         st = motesok_xdoc_add_boolean_term(d, term, err);
     if (st == MOTESOK_OK)
-        st = motesok_xdoc_index_words(d, name, strlen(name), words, err);
+        st = motesok_xdoc_index_words(d, name, strlen(name), 1, words, err);
     return st;
 }
 
@@ -863,21 +863,22 @@ static motesok_status index_pages(motesok_xdoc *d, const char *text, size_t len,
     return st;
 }
 
-/* Free-text fields of passage k: the file's title on passage 0 only (so
- * that no word is indexed twice), the case's number, key, title and
- * decision on a case passage. */
+/* Free-text fields of passage k, without positions but for the case
+ * number (the body text has them): the file's title on passage 0 only (so that no word is indexed
+ * twice), the case's number, key, title and decision on a case passage. */
 static motesok_status index_fields(const motesok_job *job, const passage *p, size_t k,
                                    motesok_xdoc *d, motesok_error *err)
 {
     motesok_status st = MOTESOK_OK;
     if (k == 0)
-        st = motesok_xdoc_index_text(d, job->title, strlen(job->title), TITLE_WDF,
-                                     MOTESOK_PREFIX_TITLE, err);
+        st = motesok_xdoc_index_words(d, job->title, strlen(job->title), TITLE_WDF,
+                                      MOTESOK_PREFIX_TITLE, err);
     const motesok_case *c = p->c;
     if (c == NULL || st != MOTESOK_OK)
         return st;
-    st = motesok_xdoc_index_text(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE,
-                                 err);
+    st = motesok_xdoc_index_words(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE,
+                                  err);
+    /* The case number keeps positions: sak:56/09 is the phrase "56 09". */
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->number, strlen(c->number), 1, MOTESOK_PREFIX_CASE, err);
     if (st == MOTESOK_OK && c->key != NULL) { /* sak: finds it however it is typed */
@@ -887,8 +888,8 @@ static motesok_status index_fields(const motesok_job *job, const passage *p, siz
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->title, strlen(c->title), 1, MOTESOK_PREFIX_CASE, err);
     if (st == MOTESOK_OK && c->decision != NULL)
-        st = motesok_xdoc_index_text(d, c->decision, strlen(c->decision), 1,
-                                     MOTESOK_PREFIX_DECISION, err);
+        st = motesok_xdoc_index_words(d, c->decision, strlen(c->decision), 1,
+                                      MOTESOK_PREFIX_DECISION, err);
     if (st == MOTESOK_OK && c->decision != NULL) /* for listing every decision */
         st = motesok_xdoc_add_boolean_term(d, MOTESOK_PREFIX_KIND "decision", err);
     return st;

@@ -61,8 +61,9 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
 
 /* Version of what documents hold (the analysis code, the terms the indexer
  * adds), part of msk_norsk_analysis_id: raising it re-indexes every file.
- * 2: cases with a decision carry XKdecision. */
-#define MSK_ANALYSIS_VERSION 2
+ * 2: cases with a decision carry XKdecision.
+ * 3: field copies (titles, decisions) without positions. */
+#define MSK_ANALYSIS_VERSION 3
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */

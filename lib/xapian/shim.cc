@@ -6,6 +6,7 @@
 #include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "xapian/xapian.h"
+#include "schema.h"
 
 #include <utf8proc.h>
 #include <xapian.h>
@@ -713,14 +714,16 @@ extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *t
 }
 
 extern "C" motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
-                                                   const char *prefix, motesok_error *err) noexcept
+                                                   unsigned wdf_inc, const char *prefix,
+                                                   motesok_error *err) noexcept
 {
     if (d == nullptr || (text == nullptr && len > 0))
         return invalid(err, "no document or text");
     if (prefix != nullptr && std::strlen(prefix) > MAX_PREFIX)
         return invalid(err, "term prefix too long");
     try {
-        d->tg.index_text_without_positions(bytes(text, len), 1, prefix != nullptr ? prefix : "");
+        d->tg.index_text_without_positions(bytes(text, len), wdf_inc,
+                                           prefix != nullptr ? prefix : "");
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -1446,6 +1449,51 @@ Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
     return Xapian::Query(op, kids.begin(), kids.end());
 }
 
+// True if every term of q carries a field prefix (starts with a capital)
+// of a field indexed without positions: all but the case number's.
+bool field_terms_only(const Xapian::Query &q)
+{
+    bool any = false;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty() || term[0] < 'A' || term[0] > 'Z' ||
+            term.compare(0, sizeof MOTESOK_PREFIX_CASE - 1, MOTESOK_PREFIX_CASE) == 0)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+// q with each phrase or NEAR of field terms made an AND of its terms:
+// fields are indexed without positions, so that a phrase of them would
+// match nothing. Phrases of body text stay.
+Xapian::Query unphrase_fields(const Xapian::Query &q)
+{
+    const auto op = q.get_type();
+    const bool positional = op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR;
+    switch (op) {
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_SYNONYM:
+        break;
+    default:
+        return q;
+    }
+    if (positional && !field_terms_only(q))
+        return q;
+    std::vector<Xapian::Query> kids;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        kids.push_back(unphrase_fields(q.get_subquery(i)));
+    return Xapian::Query(positional ? Xapian::Query::OP_AND : op, kids.begin(), kids.end());
+}
+
 // Parse text, or on a syntax error its plain words (setting *fell_back).
 // An empty result means the query held nothing to search for.
 Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
@@ -1497,7 +1545,7 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{qp, r->stem, capitalised_words(text)};
-        res->q = rewrite(q, rw);
+        res->q = unphrase_fields(rewrite(q, rw));
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
