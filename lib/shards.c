@@ -187,8 +187,14 @@ static motesok_status compact_shard(shard *sh, motesok_error *err)
     if (st == MOTESOK_OK) {
         sync_parent(sh->path);
         msk_crash_point("compact-swapped");
-        st = finish_compaction(sh->path, err);
     }
+    /* Also after a failed swap: never reopen (and so create) a missing path. */
+    motesok_error tidy_err;
+    motesok_status tidy = finish_compaction(sh->path, st == MOTESOK_OK ? err : &tidy_err);
+    if (st == MOTESOK_OK)
+        st = tidy;
+    if (tidy != MOTESOK_OK)
+        return st; /* the writer stays closed: later writes fail, the index is whole */
     motesok_status reopen = motesok_xwriter_open(sh->path, &sh->xw, err);
     return st == MOTESOK_OK ? reopen : st;
 }
