@@ -53,7 +53,9 @@ static pid_t start_indexer_with(const char *index, const char *docs, const char 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char errfile[128];
+    snprintf(errfile, sizeof errfile, "%s/indexer.err", tmp); /* the last run's, for failures */
+    posix_spawn_file_actions_addopen(&fa, 2, errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     char *argv[] = {INDEXER, "--quiet", "--batch", "1", "--jobs", "2", "--index", (char *)index,
                     (char *)docs, (char *)extra, NULL};
     pid_t pid = -1;
@@ -75,7 +77,13 @@ static int run_indexer_with(const char *index, const char *docs, const char *ext
     pid_t pid = start_indexer_with(index, docs, extra);
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (code != 0 && code != 128 + SIGKILL) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "cat %s/indexer.err >&2", tmp);
+        (void)!system(cmd);
+    }
+    return code;
 }
 
 /* Run the indexer to completion; returns its exit status. */
