@@ -55,6 +55,12 @@ static const char usage_text[] =
 "                       by a thread of its own (1-64; default: as the index\n"
 "                       has, else one per CPU). Another count lays the index\n"
 "                       out anew and indexes every file again\n"
+"      --compact        compact the index after the run, however little\n"
+"                       changed (by default it is compacted after a run that\n"
+"                       wrote or deleted at least a quarter of its documents,\n"
+"                       such as the first build)\n"
+"      --no-compact     never compact (a fresh build then stays about 1.5x as\n"
+"                       large; compacting later works with --compact)\n"
 "      --in-process     extract inside the indexer instead of in worker\n"
 "                       processes (faster to debug; a hostile file can then\n"
 "                       take the whole run down)\n"
@@ -210,6 +216,8 @@ static int parse_args(int argc, char **argv, idx_options *o)
         {"max-memory-mb", required_argument, NULL, 1005},
         {"in-process", no_argument, NULL, 1006},
         {"shards", required_argument, NULL, 1007},
+        {"compact", no_argument, NULL, 1008},
+        {"no-compact", no_argument, NULL, 1009},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -229,6 +237,8 @@ static int parse_args(int argc, char **argv, idx_options *o)
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("motesok-index %s\n", motesok_version()); return 0;
         case 1006: o->in_process = true; break;
+        case 1008: o->ix.compact = MOTESOK_COMPACT_ALWAYS; break;
+        case 1009: o->ix.compact = MOTESOK_COMPACT_NEVER; break;
         case 'j': case 1001: case 1002: case 1003: case 1004: case 1005: case 1007:
             rc = numeric_option(c, optarg, o);
             break;

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,4 +223,15 @@ char *msk_casefold(const char *s)
     if (n < 0)
         return NULL;
     return (char *)out;
+}
+
+void msk_crash_point(const char *name)
+{
+    static atomic_int passes; /* shard writer threads pass points too */
+    const char *spec = getenv("MOTESOK_TEST_CRASH");
+    size_t n = strlen(name);
+    if (spec == NULL || strncmp(spec, name, n) != 0 || spec[n] != ':')
+        return;
+    if (atomic_fetch_add(&passes, 1) + 1 == atoi(spec + n + 1))
+        raise(SIGKILL);
 }

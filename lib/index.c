@@ -40,6 +40,7 @@ struct motesok_index {
     bool in_txn;           /* a store transaction is open */
     size_t pending_files;  /* changes since the last commit */
     size_t pending_bytes;
+    uint64_t run_docs;     /* documents written or deleted in this run */
     char analysis[40];     /* the analysis this run indexes with (msk_norsk_analysis_id) */
     bool reanalyse;        /* the index was built with other data: redo every file */
     bool relaid;           /* the shards were laid out anew at open */
@@ -386,18 +387,21 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Crash injection for the crash-safety tests: with MOTESOK_TEST_CRASH set
- * to "NAME:N", the N-th pass through crash point NAME kills this process
- * as kill -9 would. Unset in normal use. */
-static void crash_point(const char *name)
+/* After the final commit: compact the shards when opt.compact says so
+ * (AUTO: the run wrote or deleted at least a quarter of the documents). */
+static motesok_status compact_if_due(motesok_index *idx, motesok_error *err)
 {
-    static int passes;
-    const char *spec = getenv("MOTESOK_TEST_CRASH");
-    size_t n = strlen(name);
-    if (spec == NULL || strncmp(spec, name, n) != 0 || spec[n] != ':')
-        return;
-    if (++passes == atoi(spec + n + 1))
-        raise(SIGKILL);
+    motesok_compact_mode mode = idx->opt.compact;
+    if (mode == MOTESOK_COMPACT_NEVER || (mode == MOTESOK_COMPACT_AUTO && idx->run_docs == 0))
+        return MOTESOK_OK;
+    uint64_t docs = 0;
+    motesok_status st = msk_shards_doccount(idx->xs, &docs, err);
+    if (st != MOTESOK_OK || (mode == MOTESOK_COMPACT_AUTO && idx->run_docs * 4 < docs))
+        return st;
+    st = msk_shards_compact(idx->xs, err);
+    if (st == MOTESOK_OK)
+        idx->run_docs = 0;
+    return st;
 }
 
 motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_error *err)
@@ -415,7 +419,7 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
         st = msk_shards_set_metadata(idx->xs, MOTESOK_META_ANALYSIS, idx->analysis, err);
     if (st == MOTESOK_OK)
         st = msk_shards_commit(idx->xs, MOTESOK_META_BATCH, num, err);
-    crash_point("after-xapian-commit");
+    msk_crash_point("after-xapian-commit");
     if (st == MOTESOK_OK)
         st = motesok_store_set_meta(idx->store, "batch", num, err);
     if (st == MOTESOK_OK && final) {
@@ -431,7 +435,7 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
     idx->batch++;
     idx->pending_files = 0;
     idx->pending_bytes = 0;
-    return MOTESOK_OK;
+    return final ? compact_if_due(idx, err) : MOTESOK_OK;
 }
 
 /* Count one change and commit when the batch is full. */
@@ -804,7 +808,7 @@ static motesok_status tag_name(motesok_xdoc *d, const char *name, unsigned slot,
     if (st == MOTESOK_OK)
         st = motesok_xdoc_add_boolean_term(d, term, err);
     if (st == MOTESOK_OK)
-        st = motesok_xdoc_index_words(d, name, strlen(name), words, err);
+        st = motesok_xdoc_index_words(d, name, strlen(name), 1, words, err);
     return st;
 }
 
@@ -859,21 +863,22 @@ static motesok_status index_pages(motesok_xdoc *d, const char *text, size_t len,
     return st;
 }
 
-/* Free-text fields of passage k: the file's title on passage 0 only (so
- * that no word is indexed twice), the case's number, key, title and
- * decision on a case passage. */
+/* Free-text fields of passage k, without positions but for the case
+ * number (the body text has them): the file's title on passage 0 only (so that no word is indexed
+ * twice), the case's number, key, title and decision on a case passage. */
 static motesok_status index_fields(const motesok_job *job, const passage *p, size_t k,
                                    motesok_xdoc *d, motesok_error *err)
 {
     motesok_status st = MOTESOK_OK;
     if (k == 0)
-        st = motesok_xdoc_index_text(d, job->title, strlen(job->title), TITLE_WDF,
-                                     MOTESOK_PREFIX_TITLE, err);
+        st = motesok_xdoc_index_words(d, job->title, strlen(job->title), TITLE_WDF,
+                                      MOTESOK_PREFIX_TITLE, err);
     const motesok_case *c = p->c;
     if (c == NULL || st != MOTESOK_OK)
         return st;
-    st = motesok_xdoc_index_text(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE,
-                                 err);
+    st = motesok_xdoc_index_words(d, c->title, strlen(c->title), TITLE_WDF, MOTESOK_PREFIX_TITLE,
+                                  err);
+    /* The case number keeps positions: sak:56/09 is the phrase "56 09". */
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->number, strlen(c->number), 1, MOTESOK_PREFIX_CASE, err);
     if (st == MOTESOK_OK && c->key != NULL) { /* sak: finds it however it is typed */
@@ -883,8 +888,8 @@ static motesok_status index_fields(const motesok_job *job, const passage *p, siz
     if (st == MOTESOK_OK)
         st = motesok_xdoc_index_text(d, c->title, strlen(c->title), 1, MOTESOK_PREFIX_CASE, err);
     if (st == MOTESOK_OK && c->decision != NULL)
-        st = motesok_xdoc_index_text(d, c->decision, strlen(c->decision), 1,
-                                     MOTESOK_PREFIX_DECISION, err);
+        st = motesok_xdoc_index_words(d, c->decision, strlen(c->decision), 1,
+                                      MOTESOK_PREFIX_DECISION, err);
     if (st == MOTESOK_OK && c->decision != NULL) /* for listing every decision */
         st = motesok_xdoc_add_boolean_term(d, MOTESOK_PREFIX_KIND "decision", err);
     return st;
@@ -1006,6 +1011,7 @@ static motesok_status drop_documents(motesok_index *idx, const char *id, motesok
 {
     char xp[32];
     id_term(xp, MOTESOK_PREFIX_PARENT, id);
+    idx->run_docs++;
     return msk_shards_delete(idx->xs, id, xp, err);
 }
 
@@ -1084,6 +1090,7 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     for (size_t i = 0; st == MOTESOK_OK && i < job->n_docs; i++) {
         st = msk_shards_replace(idx->xs, job->id, job->qterms[i], job->docs[i], err);
         job->docs[i] = NULL; /* the shard owns it now */
+        idx->run_docs++;
     }
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);

@@ -63,6 +63,11 @@ bool msk_valid_utf8(const char *p, size_t len);
 motesok_status msk_read_full(int fd, const char *path, void *buf, size_t cap, size_t *len,
                              motesok_error *err);
 
+/* Crash injection for the crash-safety tests: with MOTESOK_TEST_CRASH set
+ * to "NAME:N", the N-th pass through crash point NAME kills this process
+ * as kill -9 would. Unset in normal use: nothing happens. */
+void msk_crash_point(const char *name);
+
 #ifdef __cplusplus
 }
 #endif

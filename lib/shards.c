@@ -1,9 +1,11 @@
 /* The index's Xapian shards and their writer threads (lib/shards.h). */
+#define _GNU_SOURCE /* renameat2 */
 #include "shards.h"
 
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,7 +18,7 @@
 #define QUEUE_MAX 64 /* queued changes per shard before a producer waits */
 #define PATH_MAX_BYTES 4096
 
-typedef enum op_kind { OP_REPLACE, OP_DELETE, OP_COMMIT, OP_QUIT } op_kind;
+typedef enum op_kind { OP_REPLACE, OP_DELETE, OP_COMMIT, OP_COMPACT, OP_QUIT } op_kind;
 
 typedef struct op {
     op_kind kind;
@@ -28,6 +30,7 @@ typedef struct op {
 /* One shard: its writer, its queue and the thread that drains it. */
 typedef struct shard {
     motesok_xwriter *xw;
+    char path[PATH_MAX_BYTES]; /* its database directory */
     pthread_t thread;
     bool running;
     pthread_mutex_t mu;
@@ -81,6 +84,119 @@ static motesok_status remove_tree(const char *path, motesok_error *err)
     if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         return msk_error_set(err, MOTESOK_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
     return MOTESOK_OK;
+}
+
+/* True if path exists (as anything). */
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Write path + suffix into out[PATH_MAX_BYTES]; false if it does not fit. */
+static bool suffixed(char *out, const char *path, const char *suffix)
+{
+    int n = snprintf(out, PATH_MAX_BYTES, "%s%s", path, suffix);
+    return n > 0 && n < PATH_MAX_BYTES;
+}
+
+/* fsync the folder holding path, so that a rename in it is durable. */
+static void sync_parent(const char *path)
+{
+    char dir[PATH_MAX_BYTES];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+/* Finish or undo a compaction of the shard at path that was cut short
+ * (see compact_shard): path missing with path.old there means the swap
+ * stopped half-way, and path.new, written completely before the swap
+ * began, takes its place; then whatever is left of path.new and path.old
+ * goes. Leaves path holding one whole database (or nothing, for a shard
+ * never made). */
+static motesok_status finish_compaction(const char *path, motesok_error *err)
+{
+    char fresh[PATH_MAX_BYTES], old[PATH_MAX_BYTES];
+    if (!suffixed(fresh, path, ".new") || !suffixed(old, path, ".old"))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
+    if (!exists(path) && exists(old)) {
+        const char *back = exists(fresh) ? fresh : old;
+        if (rename(back, path) != 0)
+            return msk_error_set(err, MOTESOK_ERR_IO, "cannot rename %s: %s", back,
+                                 strerror(errno));
+        sync_parent(path);
+    }
+    motesok_status st = remove_tree(fresh, err);
+    return st == MOTESOK_OK ? remove_tree(old, err) : st;
+}
+
+/* Swap the complete compacted copy fresh in for the database at path:
+ * one atomic exchange where the file system has it (readers see either
+ * database, never none), else path → path.old, fresh → path, which
+ * finish_compaction completes after a crash in between. Afterwards fresh
+ * (or path.old) holds the old database. */
+static motesok_status swap_in(const char *fresh, const char *path, motesok_error *err)
+{
+    const char *force = getenv("MOTESOK_TEST_NO_EXCHANGE"); /* tests: take the fallback */
+    if ((force == NULL || *force == '\0') &&
+        renameat2(AT_FDCWD, fresh, AT_FDCWD, path, RENAME_EXCHANGE) == 0)
+        return MOTESOK_OK;
+    if (force == NULL && errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot swap %s in: %s", fresh, strerror(errno));
+    char old[PATH_MAX_BYTES];
+    if (!suffixed(old, path, ".old"))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
+    if (rename(path, old) != 0)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot rename %s: %s", path, strerror(errno));
+    msk_crash_point("compact-moved");
+    if (rename(fresh, path) != 0)
+        return msk_error_set(err, MOTESOK_ERR_IO, "cannot rename %s: %s", fresh, strerror(errno));
+    return MOTESOK_OK;
+}
+
+/* Replace shard sh's database by a compacted copy of its last commit:
+ * write it to path.new, close the writer, swap the copy in, remove the
+ * old database, open the writer again. Killed at any point, the shard
+ * holds either database whole (finish_compaction tidies up at the next
+ * open), and both hold the same committed documents. */
+static motesok_status compact_shard(shard *sh, motesok_error *err)
+{
+    char fresh[PATH_MAX_BYTES];
+    if (!suffixed(fresh, sh->path, ".new"))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
+    motesok_status st = remove_tree(fresh, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xwriter_compact(sh->xw, fresh, err);
+    if (st != MOTESOK_OK) {
+        motesok_error ignored;
+        (void)remove_tree(fresh, &ignored);
+        return st;
+    }
+    msk_crash_point("compact-built");
+    motesok_xwriter_close(sh->xw);
+    sh->xw = NULL;
+    st = swap_in(fresh, sh->path, err);
+    if (st == MOTESOK_OK) {
+        sync_parent(sh->path);
+        msk_crash_point("compact-swapped");
+    }
+    /* Also after a failed swap: never reopen (and so create) a missing path. */
+    motesok_error tidy_err;
+    motesok_status tidy = finish_compaction(sh->path, st == MOTESOK_OK ? err : &tidy_err);
+    if (st == MOTESOK_OK)
+        st = tidy;
+    if (tidy != MOTESOK_OK)
+        return st; /* the writer stays closed: later writes fail, the index is whole */
+    motesok_status reopen = motesok_xwriter_open(sh->path, &sh->xw, err);
+    return st == MOTESOK_OK ? reopen : st;
 }
 
 /* Number of "glass shards/N" lines of the stub at path, or 0 if it is
@@ -203,6 +319,8 @@ static void apply(shard *sh, op *o)
         st = motesok_xwriter_delete(sh->xw, o->term, &e);
     else if (o->kind == OP_COMMIT && sh->st == MOTESOK_OK)
         st = motesok_xwriter_commit(sh->xw, &e);
+    else if (o->kind == OP_COMPACT && sh->st == MOTESOK_OK)
+        st = compact_shard(sh, &e);
     motesok_xdoc_free(o->doc);
     if (st != MOTESOK_OK && sh->st == MOTESOK_OK) {
         pthread_mutex_lock(&sh->mu);
@@ -320,7 +438,10 @@ static motesok_status open_writers(msk_shards *s, const char *dir, motesok_error
         shard *sh = &s->shards[k];
         pthread_mutex_init(&sh->mu, NULL);
         pthread_cond_init(&sh->cv, NULL);
-        st = motesok_xwriter_open(path, &sh->xw, err);
+        memcpy(sh->path, path, sizeof sh->path);
+        st = finish_compaction(path, err);
+        if (st == MOTESOK_OK)
+            st = motesok_xwriter_open(path, &sh->xw, err);
     }
     return st;
 }
@@ -436,6 +557,22 @@ motesok_status msk_shards_commit(msk_shards *s, const char *key, const char *val
     if (st == MOTESOK_OK)
         st = sync;
     for (unsigned k = 0; k < s->n; k++) /* a new batch starts clean */
+        s->shards[k].st = MOTESOK_OK;
+    return st;
+}
+
+motesok_status msk_shards_compact(msk_shards *s, motesok_error *err)
+{
+    motesok_status st = msk_shards_sync(s, err);
+    for (unsigned k = 0; st == MOTESOK_OK && k < s->n; k++) {
+        op *o = new_op(OP_COMPACT, NULL, NULL);
+        st = o ? enqueue(&s->shards[k], o, err)
+               : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    }
+    motesok_status sync = msk_shards_sync(s, err);
+    if (st == MOTESOK_OK)
+        st = sync;
+    for (unsigned k = 0; k < s->n; k++)
         s->shards[k].st = MOTESOK_OK;
     return st;
 }

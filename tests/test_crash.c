@@ -46,28 +46,50 @@ static void write_minutes(const char *dir, int n, const char *extra)
     fclose(f);
 }
 
-/* Start the indexer on docs into index; returns its pid. */
-static pid_t start_indexer(const char *index, const char *docs)
+/* Start the indexer on docs into index, with one extra option (may be
+ * NULL); returns its pid. */
+static pid_t start_indexer_with(const char *index, const char *docs, const char *extra)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char errfile[128];
+    snprintf(errfile, sizeof errfile, "%s/indexer.err", tmp); /* the last run's, for failures */
+    posix_spawn_file_actions_addopen(&fa, 2, errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     char *argv[] = {INDEXER, "--quiet", "--batch", "1", "--jobs", "2", "--index", (char *)index,
-                    (char *)docs, NULL};
+                    (char *)docs, (char *)extra, NULL};
     pid_t pid = -1;
     assert_int_equal(posix_spawn(&pid, INDEXER, &fa, NULL, argv, environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     return pid;
 }
 
+/* Start the indexer on docs into index; returns its pid. */
+static pid_t start_indexer(const char *index, const char *docs)
+{
+    return start_indexer_with(index, docs, NULL);
+}
+
+/* Run the indexer with one extra option (may be NULL) to completion;
+ * returns its exit status. */
+static int run_indexer_with(const char *index, const char *docs, const char *extra)
+{
+    pid_t pid = start_indexer_with(index, docs, extra);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (code != 0 && code != 128 + SIGKILL) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "cat %s/indexer.err >&2", tmp);
+        (void)!system(cmd);
+    }
+    return code;
+}
+
 /* Run the indexer to completion; returns its exit status. */
 static int run_indexer(const char *index, const char *docs)
 {
-    pid_t pid = start_indexer(index, docs);
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return run_indexer_with(index, docs, NULL);
 }
 
 /* Append one line to a growing fingerprint. */
@@ -411,6 +433,63 @@ static void test_crash_ctrl_c_marks_nothing_failed(void **state)
     assert_int_equal(ok, FILES);
 }
 
+/* Count the entries of shard folder dir/shards whose names end in suffix. */
+static int leftovers(const char *index, const char *suffix)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -d %s/shards/*%s 2>/dev/null)\"", index, suffix);
+    return system(cmd) == 0 ? 0 : 1;
+}
+
+/* Kill the indexer at each step of the compaction after its final commit
+ * (copy written; old database moved aside, when the file system cannot
+ * exchange two folders at once; copy swapped in), in either shard. Every
+ * time the next run must find the committed index whole, finish or undo
+ * the swap, and leave the same index as a clean build. */
+static void test_crash_during_compaction(void **state)
+{
+    (void)state;
+    char docs[128], index[128], clean[128];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    snprintf(clean, sizeof clean, "%s/clean", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (int i = 0; i < 30; i++)
+        write_minutes(docs, i, "");
+    static const struct { const char *point; bool no_exchange; } kills[] = {
+        {"compact-built:1", false}, {"compact-built:2", false}, {"compact-swapped:1", false},
+        {"compact-swapped:2", false}, {"compact-moved:1", true}, {"compact-moved:2", true},
+        {"compact-swapped:1", true},
+    };
+    assert_int_equal(run_indexer(clean, docs), 0);
+    char *want = fingerprint(clean);
+    for (size_t k = 0; k < sizeof kills / sizeof *kills; k++) {
+        setenv("MOTESOK_TEST_CRASH", kills[k].point, 1);
+        if (kills[k].no_exchange)
+            setenv("MOTESOK_TEST_NO_EXCHANGE", "1", 1);
+        int code = run_indexer_with(index, docs, "--compact");
+        unsetenv("MOTESOK_TEST_CRASH");
+        unsetenv("MOTESOK_TEST_NO_EXCHANGE");
+        if (code != 128 + SIGKILL)
+            fail_msg("%s: the indexer was not killed (exit %d)", kills[k].point, code);
+        if (!kills[k].no_exchange) { /* an exchange never leaves a shard missing */
+            char *got = fingerprint(index);
+            if (strcmp(got, want) != 0)
+                fail_msg("%s: killed index differs:\n%.1500s\n--- want\n%.1500s",
+                         kills[k].point, got, want);
+            free(got);
+        }
+        assert_int_equal(run_indexer_with(index, docs, "--no-compact"), 0);
+        assert_int_equal(leftovers(index, ".new") + leftovers(index, ".old"), 0);
+        char *got = fingerprint(index);
+        if (strcmp(got, want) != 0)
+            fail_msg("%s: index after the next run differs:\n%.1500s\n--- want\n%.1500s",
+                     kills[k].point, got, want);
+        free(got);
+    }
+    free(want);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -433,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crash_between_xapian_and_store_commit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_crash_ctrl_c_marks_nothing_failed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_during_compaction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

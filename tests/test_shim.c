@@ -840,6 +840,54 @@ static void test_xreader_parse_fields(void **state)
     motesok_xreader_close(r);
 }
 
+/* Field copies have no positions (index_words): a phrase of field terms
+ * matches as all its words in the field; body phrases and case-number
+ * phrases (positions kept) stay phrases. */
+static void test_xreader_parse_field_phrase_without_positions(void **state)
+{
+    fixture *f = *state;
+    motesok_xwriter *w = NULL;
+    assert_int_equal(motesok_xwriter_open(f->db, &w, NULL), MOTESOK_OK);
+    motesok_xdoc *d = NULL;
+    assert_int_equal(motesok_xwriter_new_doc(w, &d, NULL), MOTESOK_OK);
+    const char *body = "Formannskapet vedtok ny brannstasjon på Fagernes.";
+    const char *decision = "Ny brannstasjon på Fagernes.";
+    assert_int_equal(motesok_xdoc_add_boolean_term(d, "Qeeee", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_index_text(d, body, strlen(body), 1, "", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_index_words(d, decision, strlen(decision), 1, "XV", NULL),
+                     MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_index_text(d, "56/09", 5, 1, "XC", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_set_data(d, "eeee", 4, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xwriter_replace(w, "Qeeee", d, NULL), MOTESOK_OK);
+    motesok_xdoc_free(d);
+    assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
+    motesok_xwriter_close(w);
+    motesok_xreader *r = reader(f->db);
+    static const motesok_xfield fields[] = {{"vedtak", "XV", false}, {"sak", "XC", false}};
+    motesok_xparse_options po = {.fields = fields, .n_fields = 2, .default_and = true};
+    char buf[64];
+    hits_po(r, "vedtak:\"ny brannstasjon\"", &po, buf, sizeof buf);
+    assert_string_equal(buf, "eeee");
+    hits_po(r, "vedtak:\"brannstasjon fagernes\"", &po, buf, sizeof buf);
+    assert_string_equal(buf, "eeee");
+    hits_po(r, "vedtak:\"ny skole\"", &po, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    hits_po(r, "vedtak:formannskapet", &po, buf, sizeof buf); /* body only, not the field */
+    assert_string_equal(buf, "");
+    hits_po(r, "\"brannstasjon ny\"", &po, buf, sizeof buf); /* a body phrase stays one */
+    assert_string_equal(buf, "");
+    hits_po(r, "\"ny brannstasjon\"", &po, buf, sizeof buf);
+    assert_string_equal(buf, "eeee");
+    char *desc = describe(r, "sak:56/09", &po); /* the case number keeps its phrase */
+    assert_non_null(strstr(desc, "PHRASE"));
+    motesok_free(desc);
+    hits_po(r, "sak:09/56", &po, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    hits_po(r, "sak:56/09", &po, buf, sizeof buf);
+    assert_string_equal(buf, "eeee");
+    motesok_xreader_close(r);
+}
+
 static void test_xreader_parse_date_ranges(void **state)
 {
     fixture *f = *state;
@@ -1344,6 +1392,7 @@ int main(void)
         T(test_xreader_parse_stems_norwegian),
         T(test_xreader_parse_phrases),
         T(test_xreader_parse_fields),
+        T(test_xreader_parse_field_phrase_without_positions),
         T(test_xreader_parse_date_ranges),
         T(test_xreader_parse_date_ranges_one_rule),
         T(test_xreader_parse_norwegian_ops),

@@ -6,6 +6,7 @@
 #include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "xapian/xapian.h"
+#include "schema.h"
 
 #include <utf8proc.h>
 #include <xapian.h>
@@ -216,6 +217,8 @@ struct motesok_xdoc {
 struct motesok_xreader {
     Xapian::Database db;
     std::vector<Xapian::Database> parts; // each shard, sharing db's internals
+    std::vector<std::string> paths;      // each shard's directory
+    std::vector<std::string> uuids;      // each shard's database, as opened
     size_t n_dbs = 0;
     Xapian::Stem stem = norsk_stem();
     Xapian::SimpleStopper stopper; // stopwords, and operator words when stray
@@ -375,6 +378,52 @@ void with_retry(Xapian::Database &db, F fn)
     } catch (const Xapian::DatabaseModifiedError &) {
         retries.fetch_add(1, std::memory_order_relaxed);
         db.reopen();
+        fn();
+    }
+}
+
+// Open the reader's shards afresh (after a shard was swapped for a
+// compacted copy, which restarts its revisions: Xapian's reopen cannot
+// tell the new database from the old one by revision alone).
+void open_parts(motesok_xreader *r)
+{
+    std::vector<Xapian::Database> parts;
+    Xapian::Database db;
+    std::vector<std::string> uuids;
+    for (const std::string &p : r->paths) {
+        parts.emplace_back(p);
+        db.add_database(parts.back());
+        uuids.push_back(parts.back().get_uuid());
+    }
+    r->parts = std::move(parts);
+    r->db = db;
+    r->uuids = std::move(uuids);
+}
+
+// Move the reader to the latest commit of every shard; true if it moved.
+// A shard whose database was replaced (another UUID) is opened again.
+bool refresh(motesok_xreader *r)
+{
+    bool moved = r->db.reopen();
+    for (size_t i = 0; i < r->parts.size(); i++) {
+        if (r->parts[i].get_uuid() != r->uuids[i]) {
+            open_parts(r);
+            return true;
+        }
+    }
+    return moved;
+}
+
+// with_retry for a reader: on DatabaseModifiedError refresh it (which also
+// follows a compacted shard) and run fn once more.
+template <typename F>
+void with_retry(motesok_xreader *r, F fn)
+{
+    try {
+        fn();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        retries.fetch_add(1, std::memory_order_relaxed);
+        refresh(r);
         fn();
     }
 }
@@ -665,14 +714,16 @@ extern "C" motesok_status motesok_xdoc_index_text(motesok_xdoc *d, const char *t
 }
 
 extern "C" motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
-                                                   const char *prefix, motesok_error *err) noexcept
+                                                   unsigned wdf_inc, const char *prefix,
+                                                   motesok_error *err) noexcept
 {
     if (d == nullptr || (text == nullptr && len > 0))
         return invalid(err, "no document or text");
     if (prefix != nullptr && std::strlen(prefix) > MAX_PREFIX)
         return invalid(err, "term prefix too long");
     try {
-        d->tg.index_text_without_positions(bytes(text, len), 1, prefix != nullptr ? prefix : "");
+        d->tg.index_text_without_positions(bytes(text, len), wdf_inc,
+                                           prefix != nullptr ? prefix : "");
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
@@ -871,6 +922,19 @@ extern "C" motesok_status motesok_xwriter_each_term(motesok_xwriter *w, const ch
     }
 }
 
+extern "C" motesok_status motesok_xwriter_compact(motesok_xwriter *w, const char *dest,
+                                                  motesok_error *err) noexcept
+{
+    if (w == nullptr || dest == nullptr || *dest == '\0')
+        return invalid(err, "no writer or destination");
+    try {
+        w->db.compact(dest, Xapian::Compactor::FULL);
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err, dest);
+    }
+}
+
 extern "C" motesok_status motesok_xwriter_doccount(motesok_xwriter *w, uint64_t *out,
                                                    motesok_error *err) noexcept
 {
@@ -923,9 +987,9 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
             current = dirs[i];
             if (current == nullptr || *current == '\0')
                 return invalid(err, "empty database directory");
-            r->parts.emplace_back(current);
-            r->db.add_database(r->parts.back());
+            r->paths.emplace_back(current);
         }
+        open_parts(r.get());
         r->n_dbs = n;
         *out = r.release();
         return MOTESOK_OK;
@@ -945,7 +1009,7 @@ extern "C" motesok_status motesok_xreader_reopen(motesok_xreader *r, bool *chang
     if (r == nullptr)
         return invalid(err, "no reader");
     try {
-        bool moved = r->db.reopen();
+        bool moved = refresh(r);
         if (changed != nullptr)
             *changed = moved;
         return MOTESOK_OK;
@@ -961,7 +1025,7 @@ extern "C" motesok_status motesok_xreader_stats(motesok_xreader *r, uint64_t *do
         return invalid(err, "no reader");
     try {
         uint64_t n = 0, rev = 0;
-        with_retry(r->db, [&] {
+        with_retry(r, [&] {
             n = r->db.get_doccount();
             rev = 0; // the sum over the shards grows with every commit of any
             for (const auto &part : r->parts)
@@ -987,7 +1051,7 @@ extern "C" motesok_status motesok_xreader_get_metadata(motesok_xreader *r, const
         return invalid(err, "no reader or metadata key");
     try {
         std::string v;
-        with_retry(r->db, [&] { v = r->db.get_metadata(key); });
+        with_retry(r, [&] { v = r->db.get_metadata(key); });
         return give_string(v, value, err);
     } catch (...) {
         return map_exception(err);
@@ -1006,7 +1070,7 @@ extern "C" motesok_status motesok_xreader_get_data(motesok_xreader *r, const cha
     try {
         bool found = false;
         std::string d;
-        with_retry(r->db, [&] {
+        with_retry(r, [&] {
             auto p = r->db.postlist_begin(term);
             found = p != r->db.postlist_end(term);
             if (found)
@@ -1284,7 +1348,7 @@ Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
 bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q, Rewriter &rw)
 {
     bool unknown = false;
-    with_retry(r->db, [&] {
+    with_retry(r, [&] {
         unknown = false;
         for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && !unknown; ++t) {
             const std::string &term = *t;
@@ -1385,6 +1449,51 @@ Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
     return Xapian::Query(op, kids.begin(), kids.end());
 }
 
+// True if every term of q carries a field prefix (starts with a capital)
+// of a field indexed without positions: all but the case number's.
+bool field_terms_only(const Xapian::Query &q)
+{
+    bool any = false;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty() || term[0] < 'A' || term[0] > 'Z' ||
+            term.compare(0, sizeof MOTESOK_PREFIX_CASE - 1, MOTESOK_PREFIX_CASE) == 0)
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+// q with each phrase or NEAR of field terms made an AND of its terms:
+// fields are indexed without positions, so that a phrase of them would
+// match nothing. Phrases of body text stay.
+Xapian::Query unphrase_fields(const Xapian::Query &q)
+{
+    const auto op = q.get_type();
+    const bool positional = op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR;
+    switch (op) {
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_SYNONYM:
+        break;
+    default:
+        return q;
+    }
+    if (positional && !field_terms_only(q))
+        return q;
+    std::vector<Xapian::Query> kids;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        kids.push_back(unphrase_fields(q.get_subquery(i)));
+    return Xapian::Query(positional ? Xapian::Query::OP_AND : op, kids.begin(), kids.end());
+}
+
 // Parse text, or on a syntax error its plain words (setting *fell_back).
 // An empty result means the query held nothing to search for.
 Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
@@ -1392,7 +1501,7 @@ Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
 {
     Xapian::Query q;
     try {
-        with_retry(r->db, [&] { q = qp.parse_query(text, PARSE_FLAGS); });
+        with_retry(r, [&] { q = qp.parse_query(text, PARSE_FLAGS); });
         return q;
     } catch (const Xapian::QueryParserError &) {
     }
@@ -1400,7 +1509,7 @@ Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
         *fell_back = true;
     const std::string words = plain_words(text);
     if (!blank(words))
-        with_retry(r->db, [&] { q = qp.parse_query(words, 0); });
+        with_retry(r, [&] { q = qp.parse_query(words, 0); });
     return q;
 }
 
@@ -1436,7 +1545,7 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{qp, r->stem, capitalised_words(text)};
-        res->q = rewrite(q, rw);
+        res->q = unphrase_fields(rewrite(q, rw));
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
@@ -1444,7 +1553,7 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             Xapian::QueryParser sp;
             setup_parser(sp, r, opt);
             try {
-                with_retry(r->db, [&] {
+                with_retry(r, [&] {
                     sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
                 });
                 res->suggestion = sp.get_corrected_query_string();
@@ -1555,7 +1664,7 @@ extern "C" motesok_status msk_shim_parse_plain(motesok_xreader *r, const char *q
         qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
         qp.set_default_op(Xapian::Query::OP_AND);
         Xapian::Query q;
-        with_retry(r->db, [&] { q = qp.parse_query(query, Xapian::QueryParser::FLAG_DEFAULT); });
+        with_retry(r, [&] { q = qp.parse_query(query, Xapian::QueryParser::FLAG_DEFAULT); });
         *out = new motesok_xquery{q};
         return MOTESOK_OK;
     } catch (...) {
@@ -1679,7 +1788,7 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
         res->db = r->db;
         res->stem = r->stem;
         res->query = s->query->q;
-        with_retry(r->db, [&] { run_search(r, s, res.get()); });
+        with_retry(r, [&] { run_search(r, s, res.get()); });
         *out = res.release();
         return MOTESOK_OK;
     } catch (...) {

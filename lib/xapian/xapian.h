@@ -16,8 +16,9 @@
  * A handle is used by one thread at a time; give each thread its own reader.
  *
  * Terms are UTF-8. Free text is indexed with Xapian's TermGenerator and the
- * Norwegian Snowball stemmer, with positions (so phrases work): each word
- * yields its unstemmed lower-case term and a "Z"-prefixed stemmed term.
+ * Norwegian Snowball stemmer: each word yields its unstemmed lower-case
+ * term and a "Z"-prefixed stemmed term; body text with positions (so
+ * phrases work), field copies without (motesok_xdoc_index_words).
  */
 #ifndef MOTESOK_XAPIAN_H
 #define MOTESOK_XAPIAN_H
@@ -66,9 +67,12 @@ MSK_INTERNAL motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
                                                     motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Index the words of text (len bytes) under prefix like index_text, but
- * without positions: for short fields every passage of a file carries. */
+ * without positions (wdf_inc per occurrence): for field copies of text
+ * (titles, decisions, organ and kommune names). A phrase of
+ * field terms in a query matches as all its words in the field (see
+ * motesok_xreader_parse): only body text keeps positions. */
 MSK_INTERNAL motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
-                                                    const char *prefix,
+                                                    unsigned wdf_inc, const char *prefix,
                                                     motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* After the text is indexed: add the stems of the parts of its compound
@@ -150,6 +154,13 @@ MSK_INTERNAL motesok_status motesok_xwriter_each_term(motesok_xwriter *w,
                                                       void *ud,
                                                       motesok_error *err) MOTESOK_NOEXCEPT;
 
+/* Write a compacted copy of the last committed revision into the new
+ * directory dest (Xapian's full compaction: B-tree blocks packed, postings
+ * merged into long chunks; document ids renumbered from 1). The database
+ * itself is not changed; uncommitted changes are not in the copy. */
+MSK_INTERNAL motesok_status motesok_xwriter_compact(motesok_xwriter *w, const char *dest,
+                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
 /* Number of documents in the writable database. */
 MSK_INTERNAL motesok_status motesok_xwriter_doccount(motesok_xwriter *w,
                                                      uint64_t *out,
@@ -220,7 +231,11 @@ typedef struct motesok_xparse_options {
 
 /* Parse a user query (Xapian QueryParser, Norwegian analysis as in
  * documents, phrases, +/-, AND/OR/NOT, prefix*); a compound also matches
- * its parts, an abbreviation or synonym its group (data/norsk). On a syntax
+ * its parts, an abbreviation or synonym its group (data/norsk). A phrase
+ * (or NEAR) of field terms only (every term prefixed, e.g.
+ * vedtak:"ny brannstasjon") matches as all its words in the field, since
+ * fields are indexed without positions (motesok_xdoc_index_words) — but
+ * for the case number (MOTESOK_PREFIX_CASE), whose phrases stay. On a syntax
  * error it falls back to the words alone; *fell_back (may be NULL) says so.
  * An empty query yields MatchAll only when it holds nothing at all, else
  * ERR_QUERY. */
