@@ -143,6 +143,9 @@ static size_t adopt_verb_at(const char *p, size_t len)
     for (size_t i = 0; i < len; i++) {
         if (i > 0 && (isalnum((unsigned char)p[i - 1]) || (unsigned char)p[i - 1] >= 0x80))
             continue;
+        int c = tolower((unsigned char)p[i]);
+        if (c != 'v' && c != 'g' && c != 't')
+            continue; /* every adoption verb starts so */
         for (size_t k = 0; k < MN_N_OF(adopt_words); k++) {
             size_t n = strlen(adopt_words[k]);
             if (msk_mn_starts_word_ci(p + i, len - i, adopt_words[k]) ||
@@ -177,13 +180,16 @@ static bool record_signed(const char *p, size_t len)
  * clause ("… som ble vedtatt i K-styret" is narrative). */
 static bool adoption(const char *p, size_t len)
 {
+    bool starts = starts_any(p, len, adopt_starts, MN_N_OF(adopt_starts));
+    size_t v = starts ? 0 : adopt_verb_at(p, len);
+    if (!starts && v == len)
+        return false; /* no adoption word: the cheap test first */
     if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)) ||
         has_any(p, len, signing_words, MN_N_OF(signing_words)) || record_signed(p, len))
         return false;
-    if (starts_any(p, len, adopt_starts, MN_N_OF(adopt_starts)))
+    if (starts)
         return true;
-    size_t v = adopt_verb_at(p, len);
-    if (v == len || msk_mn_words(p, len) > 30 || msk_mn_contains_ci(p, v, " som ") ||
+    if (msk_mn_words(p, len) > 30 || msk_mn_contains_ci(p, v, " som ") ||
         msk_mn_contains_ci(p, v, " vert ") || msk_mn_contains_ci(p, v, " blir "))
         return false; /* "… vert godkjend" is what a proposal says will happen */
     return has_any(p, v, adopt_subjects, MN_N_OF(adopt_subjects));
@@ -239,13 +245,12 @@ static bool deferral(const char *p, size_t len)
 {
     static const char *const starts[] = {"Utsatt", "Utsett", "Trukket", "Trekt", "Resultat: Utsatt",
                                          "Resultat: Trukket", "Resultat: Utsett"};
-    if (has_any(p, len, rejected_words, MN_N_OF(rejected_words)))
-        return false;
-    return starts_any(p, len, starts, MN_N_OF(starts)) ||
-           has_any(p, len, deferred_words, MN_N_OF(deferred_words)) ||
-           ((has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) ||
-             has_any(p, len, postpone_infinitives, MN_N_OF(postpone_infinitives))) &&
-            (adopt_verb_at(p, len) < len || has_any(p, len, unanimous_words, MN_N_OF(unanimous_words))));
+    bool said = starts_any(p, len, starts, MN_N_OF(starts)) ||
+                has_any(p, len, deferred_words, MN_N_OF(deferred_words)) ||
+                ((has_any(p, len, postpone_proposals, MN_N_OF(postpone_proposals)) ||
+                  has_any(p, len, postpone_infinitives, MN_N_OF(postpone_infinitives))) &&
+                 (adopt_verb_at(p, len) < len || has_any(p, len, unanimous_words, MN_N_OF(unanimous_words))));
+    return said && !has_any(p, len, rejected_words, MN_N_OF(rejected_words));
 }
 
 /* True if a paragraph starting at l continues a numbered or lettered list
