@@ -644,6 +644,51 @@ static void test_minutes_fourth_round_shapes(void **state)
     motesok_minutes_free(m);
 }
 
+static void test_minutes_fifth_round_shapes(void **state)
+{
+    (void)state;
+    /* a flattened page whose headings are bare numbers and capitals; a
+     * committee's "PSU - 11/19" line inside a case; a vote counted against
+     * "Til stede på møtet: 17 av 17"; a case sent back */
+    motesok_minutes *m = parse_text(
+        "HOLMVIK KOMMUNE\nMØTEPROTOKOLL\nEldrerådet\nMøtedato: 12.04.2016\n"
+        "Til stede på møtet: 17 av 17 representanter\n"
+        "SAKSLISTE Saksnr. Arkivsaksnr. Tittel 05/16 16/210 GODKJENNING AV PROTOKOLL 06/16 16/233 "
+        "HØRING OMSORGSPLAN 05/16 GODKJENNING AV PROTOKOLL Vedtak: Protokollen godkjennes. "
+        "Enstemmig vedtatt. 06/16 HØRING OMSORGSPLAN Behandling: Innstillingen ble vedtatt mot 3 stemmer. "
+        "Vedtak: Eldrerådet slutter seg til planen.\n");
+    const motesok_case *c = case_by_key(m, "5/2016");
+    assert_non_null(c->decision);
+    assert_int_equal(strncmp(c->decision, "Protokollen godkjennes.", 23), 0);
+    c = case_by_key(m, "6/2016");
+    assert_int_equal(c->vote.votes_for, 14);
+    assert_int_equal(c->vote.votes_against, 3);
+    motesok_minutes_free(m);
+    m = parse_text("Møteprotokoll\nUtval: Eldrerådet\nDato: 12.04.2016\n\n"
+                   "PS 07/16 Veg\nForslag til vedtak:\nVegen tas over.\nPSU - 07/16\n"
+                   "Handsaming: Saka vart samrøystes send attende til administrasjonen.\n");
+    assert_int_equal(m->n_cases, 1);
+    c = case_by_key(m, "7/2016");
+    assert_string_equal(c->title, "Veg");
+    assert_null(c->decision);
+    motesok_minutes_free(m);
+
+    /* an annual report after a letterhead is no minutes */
+    m = parse_text("HOLMVIK KOMMUNE\n\nÅRSMELDING 2020\nFOR KONTROLLUTVALET\n\n1. Innleiing\n"
+                   "Kontrollutvalet heldt fem møte.\n2. Saker\nSak 1/20 og sak 2/20 galdt rekneskapen.\n");
+    assert_int_equal(m->n_cases, 0);
+    assert_null(m->organ);
+    motesok_minutes_free(m);
+
+    /* a body several kommuner own has none */
+    m = parse_text("Holmvik Brann IKS\n\nINNKALLING TIL REPRESENTANTSKAPSMØTE\n\n"
+                   "Tid: Torsdag 9. november 2023 kl. 11.00\nSted: Holmvik rådhus\n\n"
+                   "Til representantskapets medlemmer:\nHolmvik kommune, Nordvik kommune, Sørvik kommune\n\n"
+                   "Sak 1/23 Budsjett\nStyrets forslag:\nBudsjettet vedtas.\n");
+    assert_null(m->kommune);
+    motesok_minutes_free(m);
+}
+
 static void test_minutes_not_minutes(void **state)
 {
     (void)state;
@@ -832,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_minutes_second_round_shapes),
         cmocka_unit_test(test_minutes_other_body_decided),
         cmocka_unit_test(test_minutes_fourth_round_shapes),
+        cmocka_unit_test(test_minutes_fifth_round_shapes),
         cmocka_unit_test(test_minutes_not_minutes),
         cmocka_unit_test(test_minutes_summons_decides_nothing),
         cmocka_unit_test(test_minutes_result_column_and_sentences),

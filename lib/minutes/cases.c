@@ -1,5 +1,6 @@
 /* Cases: headings in the body, saksliste rows, numbers and titles in
  * swapped columns, numbered agenda items; each case once by its key. */
+#define _GNU_SOURCE /* memmem */
 #include "minutes/mn.h"
 
 #include <ctype.h>
@@ -132,6 +133,8 @@ static bool parse_heading(const mn_line *l, mn_heading *h)
                         islower((unsigned char)p[i]) && !lower_word_follows(p + i, len - i);
     if (h->title != NULL && label_title(h->title, h->title_len))
         return false; /* "BS-110/22 Vedtak:" labels a block of the case */
+    if (h->title == NULL && h->num.num_at >= 3 && memmem(p, h->num.num_at, " - ", 3) != NULL)
+        return false; /* "PSU - 11/19" heads a committee's treatment of the case */
     if (h->title != NULL && !title_start(h->title, h->title_len) && !lost_capital)
         return false; /* "Sak 12/19 ble behandlet …" is a reference; "PS 42/17  konomirapport"
                          lost its capital Ø to a broken font, which left its gap */

@@ -70,6 +70,9 @@ static const char *const deferred_words[] = {
 static const char *const postpone_infinitives[] = {
     "å utsette saken", "å utsette saka", "å utsetje saka", "å utsetja saka", "å trekke saken",
     "å trekkje saka", "å utsette behandlingen", "å utsetje handsaminga",
+    /* sent back to the administration: "Saka vart samrøystes send attende" */
+    "send attende", "sendt attende", "sendes tilbake", "sendt tilbake", "send tilbake",
+    "sendast attende",
 };
 static const char *const narrative_labels[] = {
     "Saksopplysning", "Saksopplysing", "Saksutgreiing", "Saksutredning", "Saksframstilling",
@@ -497,9 +500,9 @@ static int count_after_words(const char *p, size_t len, size_t i)
     for (size_t k = 0; k < MN_N_OF(words); k++) {
         if (!msk_mn_starts_word_ci(p + i, len - i, words[k]))
             continue;
-        size_t j = i + strlen(words[k]);
-        while (j < len && (p[j] == ' ' || p[j] == ':'))
-            j++;
+        size_t j = i + strlen(words[k]), lim = j + 16;
+        while (j < len && j < lim && !isdigit((unsigned char)p[j]) && p[j] != '.')
+            j++; /* "Til stede på møtet: 17 av 17" */
         int n = read_count(p, len, &j);
         while (j < len && p[j] == ' ')
             j++;

@@ -352,7 +352,10 @@ static char *find_field(const mn_doc *d, size_t hend, const char *const *labels,
 bool msk_mn_header(const mn_doc *d, size_t hend, int year_hint, bool minutes, motesok_minutes *m)
 {
     mn_table t;
-    bool table = msk_mn_find_table(d, &t);
+    /* a case paper's own table stands at the top; one further down (in a
+     * summons or minutes with case papers) is another case's, not the
+     * meeting's */
+    bool table = msk_mn_find_table(d, &t) && t.line <= hend + 1;
     find_date(d, hend, year_hint, minutes, m);
     if (table && t.date[0] != '\0') {
         memcpy(m->date, t.date, sizeof m->date);

@@ -128,7 +128,7 @@ static size_t marker_at(const char *text, size_t len, size_t i)
 
 /* Length of a bare case number at text[i] that starts a heading or a
  * saksliste row in a flattened page ("002/16: TITLE", "002/16 15/2241
- * TITLE", "061/14 - TITLE"), 0 if none. A number in prose ("jf. 12/15",
+ * TITLE", "061/14 - TITLE", "05/16 TITLE IN CAPITALS"), 0 if none. A number in prose ("jf. 12/15",
  * "saker 001/16 - 006/16") follows a lower-case word that ends no sentence
  * (or a short one such as "jf.", "nr.") and is not taken. */
 static size_t bare_number_at(const char *text, size_t len, size_t i)
@@ -154,8 +154,15 @@ static size_t bare_number_at(const char *text, size_t len, size_t i)
         while (k < len && isdigit((unsigned char)text[k]))
             k++;
         row = k < len && text[k] == '/';
-    } else if (j + 2 < len && text[j] == ' ' && text[j + 1] == '-' && text[j + 2] == ' ')
+    } else if (j + 2 < len && text[j] == ' ' && text[j + 1] == '-' && text[j + 2] == ' ') {
         row = j + 3 < len && !isdigit((unsigned char)text[j + 3]);
+    } else if (j + 1 < len && text[j] == ' ') {
+        /* a title in capitals: "05/16 GODKJENNING AV PROTOKOLL" */
+        size_t k = j + 1, w = k;
+        while (w < len && text[w] != ' ')
+            w++;
+        row = w - k >= 3 && msk_mn_shouting(text + k, w - k) && isupper((unsigned char)text[k]);
+    }
     if (!row)
         return 0;
     /* the word before must not be prose: a lower-case word ("jf.", "sak",
@@ -165,6 +172,8 @@ static size_t bare_number_at(const char *text, size_t len, size_t i)
         mn_number pre;
         if (msk_mn_number_at(text + w, len - w < 40 ? len - w : 40, &pre) && pre.prefixed && w + pre.num_at == i)
             return 0; /* "RS 7/10", "Sak 7/10": the series word starts the row */
+        if (isdigit((unsigned char)text[w]) && memchr(text + w, '/', i - 1 - w) != NULL)
+            return 0; /* "9/13 13/104 TITLE": the archive number after the case's */
         bool ends = text[e] == '.' || text[e] == ')' || text[e] == '!' || text[e] == '?';
         if (islower((unsigned char)text[w]) && (!ends || e - w < 4))
             return 0;

@@ -39,27 +39,50 @@ static size_t header_end(const mn_doc *d, const mn_heading *f, size_t n)
     return n > 0 && f[0].line < limit ? f[0].line : limit;
 }
 
+/* Line openings that only minutes, summonses and case papers have (a
+ * letter may well say "Utvalg for plan behandlet saken i møte …"). */
+static bool strong_mark(const mn_line *l)
+{
+    static const char *const marks[] = {"Møtedato", "Møtested", "Møtestad", "Møteprotokoll",
+                                        "Møtebok", "Møteinnkalling", "Saksliste", "Sakliste",
+                                        "Til stede", "Tilstede", "Tilstades", "Saksframlegg",
+                                        "Sakspapir", "Saksprotokoll"};
+    for (size_t k = 0; k < MN_N_OF(marks); k++)
+        if (msk_mn_starts_word_ci(l->p, l->len, marks[k]))
+            return true;
+    return false;
+}
+
 /* Title words of documents that are not meeting papers (rules, laws,
  * extracts, guides). */
 static const char *const other_documents[] = {
     "reglement", "delegeringsreglement", "forskrift", "lov", "lovutdrag", "utdrag", "retningslinjer",
     "retningsliner", "vedtekter", "vedtekt", "instruks", "veileder", "rettleiar", "rettleiing",
+    "årsmelding", "årsrapport", "rapport", "forvaltningsrevisjon", "pressemelding",
+    "melding om vedtak", "høringsuttalelse", "høyringsfråsegn",
 };
 
-/* True if the document's first filled line names it a document of
- * another kind ("REGLEMENT FOR KOMMUNESTYRET", "UTDRAG - REGLAR OM …"). */
+#define TITLE_LINES 3 /* filled lines at the top that may name the document */
+
+/* True if one of the document's first filled lines (after a letterhead)
+ * names it a document of another kind ("REGLEMENT FOR KOMMUNESTYRET",
+ * "ÅRSMELDING 2020", "UTDRAG - REGLAR OM …"), and no line before it
+ * names minutes. */
 static bool other_document(const mn_doc *d)
 {
-    size_t i = msk_mn_next_filled(d, 0);
-    if (i >= d->n)
-        return false;
-    for (size_t k = 0; k < MN_N_OF(other_documents); k++)
-        if (msk_mn_starts_word_ci(d->lines[i].p, d->lines[i].len, other_documents[k]))
-            return true;
+    for (size_t i = msk_mn_next_filled(d, 0), seen = 0; i < d->n && seen < TITLE_LINES;
+         i = msk_mn_next_filled(d, i + 1), seen++) {
+        if (strong_mark(&d->lines[i]))
+            return false;
+        for (size_t k = 0; k < MN_N_OF(other_documents); k++)
+            if (msk_mn_starts_word_ci(d->lines[i].p, d->lines[i].len, other_documents[k]))
+                return true;
+    }
     return false;
 }
 
 #define LETTER_LINES 15 /* filled lines at the top that may hold a letterhead */
+
 
 /* True if the top of the document is a letterhead ("Vår ref.", "Deres
  * ref.") and no line there marks a meeting: a letter about cases, whose
@@ -72,7 +95,7 @@ static bool letter(const mn_doc *d)
         if (l->len == 0)
             continue;
         seen++;
-        if (meeting_mark(l) && !msk_mn_contains_ci(l->p, l->len, "ref"))
+        if (strong_mark(l))
             return false;
         refs = refs || msk_mn_contains_ci(l->p, l->len, "vår ref") ||
                msk_mn_contains_ci(l->p, l->len, "deres ref") || msk_mn_contains_ci(l->p, l->len, "dykkar ref");

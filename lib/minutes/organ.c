@@ -664,6 +664,10 @@ static char *organ_from_lines(const mn_doc *d, size_t hend)
         }
         if (o == NULL)
             o = organ_in_pieces(&d->lines[i]);
+        if (o != NULL && damaged_name(o)) { /* "SKIPTVET KOMMU E MØTEI KALLI G Kommunestyret" */
+            free(o);
+            o = organ_known_word(&d->lines[i]);
+        }
     }
     return o;
 }
@@ -888,6 +892,17 @@ static char *kommune_from_town_hall(const mn_doc *d, size_t hend)
 /* The kommune: the letterhead's "X kommune" (first lines), else one name
  * that every mention in the header agrees on, else a web address; NULL
  * when mentions disagree (a regional body lists its members). */
+/* True if line l names two or more kommuner ("Fauske kommune, Saltdal
+ * kommune"): the members of a body several share. */
+static bool several_kommuner(const mn_line *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 8 <= l->len && n < 2; i++)
+        if (l->p[i] == ' ' && msk_mn_starts_word_ci(l->p + i + 1, l->len - i - 1, "kommune"))
+            n++;
+    return n >= 2;
+}
+
 char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *conf)
 {
     char *first = NULL;
@@ -900,6 +915,11 @@ char *msk_mn_kommune(const mn_doc *d, size_t hend, const char *organ, float *con
         rank++;
         if (!kommune_on_line(&d->lines[i], &k, false) || k == NULL)
             continue;
+        if (several_kommuner(&d->lines[i])) { /* "Fauske kommune, Saltdal kommune, …": owners */
+            free(k);
+            agree = false;
+            break;
+        }
         if (first == NULL) {
             first = k, first_rank = rank;
             continue;

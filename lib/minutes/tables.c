@@ -19,7 +19,9 @@ static const struct { const char *label; enum col col; } labels[] = {
     {"Sak nr.", C_NUMBER}, {"Utv.sak nr.", C_NUMBER}, {"Utv.sak nr", C_NUMBER},
     {"Utv.saksnr", C_NUMBER}, {"Utvalgssak nr.", C_NUMBER}, {"Utvalssak nr.", C_NUMBER}, {"Behandles i utvalg", C_ORGAN}, {"Utvalg", C_ORGAN},
     {"Utval", C_ORGAN}, {"Saksgang", C_ORGAN}, {"Behandlet av", C_ORGAN}, {"Behandla av", C_ORGAN},
-    {"Handsama av", C_ORGAN}, {"Møtedato", C_DATE}, {"Dato", C_DATE}, {"Type", C_TYPE},
+    {"Handsama av", C_ORGAN}, {"Styre, utval, komite m.m.", C_ORGAN},
+    {"Styre, utvalg, komite m.m.", C_ORGAN}, {"Styre, råd, utval", C_ORGAN},
+    {"Styre/råd/utvalg", C_ORGAN}, {"Styre, råd, utvalg", C_ORGAN}, {"Møtedato", C_DATE}, {"Dato", C_DATE}, {"Type", C_TYPE},
     {"Sakstype", C_TYPE},
 };
 
