@@ -2,7 +2,7 @@
  * format of the layout corpus: file organ kommune date cases decided votes).
  * Usage: motesok-bench-minutes [-v] REPO_DIR [TRUTH.tsv ...]
  * Default truth files: bench/minutes/dev.tsv and, when present, the
- * held-out sets heldout.tsv … heldout5.tsv; the `file` column is relative
+ * held-out sets heldout.tsv … heldout6.tsv; the `file` column is relative
  * to REPO_DIR.
  * Prints one Markdown table per truth file; -v lists every miss.
  * motesok-bench-minutes --dump FILE... prints what the reader found. */
@@ -315,7 +315,8 @@ int main(int argc, char **argv)
         char path[4096];
         snprintf(path, sizeof path, "%s/bench/minutes/dev.tsv", repo);
         ok = run_truth(det, repo, path);
-        static const char *const sets[] = {"heldout", "heldout2", "heldout3", "heldout4", "heldout5"};
+        static const char *const sets[] = {"heldout", "heldout2", "heldout3", "heldout4", "heldout5",
+                                           "heldout6"};
         for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
             snprintf(path, sizeof path, "%s/bench/minutes/%s.tsv", repo, sets[k]);
             if (access(path, R_OK) == 0)
