@@ -867,6 +867,6 @@ bool msk_mn_decide(const mn_doc *d, size_t a, size_t end, const char *row, size_
 
 bool msk_mn_result_text(const char *p, size_t len)
 {
-    motesok_vote v;
+    motesok_vote v = {MOTESOK_VOTE_NONE, -1, -1};
     return deferral(p, len) || adoption_in(p, len) || text_vote(p, len, &v);
 }

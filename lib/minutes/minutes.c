@@ -77,6 +77,11 @@ static bool other_document(const mn_doc *d)
         for (size_t k = 0; k < MN_N_OF(other_documents); k++)
             if (msk_mn_starts_word_ci(d->lines[i].p, d->lines[i].len, other_documents[k]))
                 return true;
+        /* "Kontrollutvalgets årsmelding 2021" */
+        static const char *const reports[] = {" årsmelding", " årsrapport"};
+        if (msk_mn_words(d->lines[i].p, d->lines[i].len) <= 6 &&
+            msk_mn_contains_any_ci(d->lines[i].p, d->lines[i].len, reports, MN_N_OF(reports)))
+            return true;
     }
     return false;
 }
@@ -179,7 +184,8 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     msk_mn_header(d, hend, year, minutes, m);
     if (m->date[0] != '\0')
         year = atoi(m->date);
-    if (!letter(d) && !msk_mn_cases(d, year, minutes, m))
+    /* a letter or a report names cases of meetings, it holds none */
+    if (!letter(d) && !other_document(d) && !msk_mn_cases(d, year, minutes, m))
         return false;
     if (summons)
         drop_decisions(m);

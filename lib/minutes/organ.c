@@ -215,7 +215,9 @@ static size_t organ_extent(const char *s, size_t len)
     size_t at = 0;
     if (motesok_parse_date(s, len, &y, &m, &d, &at, NULL) == MOTESOK_OK && at < n)
         n = at;
-    static const char *const cuts[] = {" – ", " - ", " — ", ":", "(", "  ", "\t", " den "};
+    static const char *const cuts[] = {" – ", " - ", " — ", ":", "(", "  ", "\t", " den ",
+                                       " innkalles", " innkallast", " kalles inn", " holder møte",
+                                       " har møte", " held møte"};
     for (size_t k = 0; k < MN_N_OF(cuts); k++) {
         const char *c = memmem(s, n, cuts[k], strlen(cuts[k]));
         if (c != NULL)
@@ -723,7 +725,8 @@ static const char *const not_names[] = {
 
 /* Words that may stand first in a two-word kommune name ("Indre Østfold"). */
 static const char *const name_heads[] = {
-    "indre", "ytre", "øvre", "nedre", "nordre", "søndre", "vestre", "austre", "midtre",
+    "indre", "ytre", "øvre", "nedre", "nordre", "søndre", "vestre", "austre", "midtre", "østre",
+    "søre",
     "nord", "sør", "aust", "vest", "øst", "store", "lille", "gamle",
 };
 
