@@ -52,8 +52,6 @@ size_t msk_term_escape(const char *s, size_t len, char *out, size_t cap, bool ke
         if (n == 0 || (n == 1 && !line && (u[i] < 0x20 || u[i] == 0x7F)) || c1) {
             snprintf(esc, sizeof esc, "\\x%02X", u[i]);
             piece = esc, plen = 4, n = 1;
-        } else if (u[i] == '\\') {
-            piece = "\\\\", plen = 2;
         } else {
             piece = s + i, plen = n;
         }

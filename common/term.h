@@ -9,7 +9,8 @@
 /* Copy s[0..len) into out (cap bytes, always NUL-terminated, cut at a
  * whole escape) so that printing it cannot move the cursor, recolour,
  * retitle or forge a line: control characters (C0, DEL, C1) and bytes that
- * are not UTF-8 become \xNN, a backslash becomes \\; printable UTF-8 stays,
+ * are not UTF-8 become \xNN (an escape made once is not made again: a
+ * backslash stays as it is); printable UTF-8 stays,
  * and so do newline and tab when keep_lines (running text, not a name).
  * Returns the length written. */
 size_t msk_term_escape(const char *s, size_t len, char *out, size_t cap, bool keep_lines);

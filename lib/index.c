@@ -1,6 +1,7 @@
 /* Building and updating an index directory: the Xapian database and the
  * SQLite store, kept consistent batch by batch (see include/motesok/index.h). */
 #include "internal.h"
+#include "term.h"
 #include "detect.h"
 #include "extract/extract.h"
 #include "motesok/index.h"
@@ -704,6 +705,29 @@ static char *first_line_title(const char *text)
     return n == 0 ? NULL : msk_strndup(buf, n);
 }
 
+/* A file name as text: itself when it is UTF-8, else read as Latin-1 (the
+ * usual encoding of names from old Windows shares: "m\xf8tebok" becomes
+ * "møtebok", findable by its words); NULL when out of memory. */
+static char *shown_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (msk_valid_utf8(name, n))
+        return strdup(name);
+    char *out = malloc(2 * n + 1), *o = out;
+    if (out == NULL)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
+        if (*p < 0x80) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = (char)(0xC0 | (*p >> 6));
+            *o++ = (char)(0x80 | (*p & 0x3F));
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* The title to show: PDF metadata, else the first line, else the file name. */
 static char *choose_title(const motesok_job *job)
 {
@@ -715,7 +739,7 @@ static char *choose_title(const motesok_job *job)
             return t;
     }
     const char *slash = strrchr(job->path, '/');
-    return strdup(slash ? slash + 1 : job->path);
+    return shown_name(slash ? slash + 1 : job->path);
 }
 
 /* One passage of a file: a byte range of its pages joined by '\f'. */
@@ -751,9 +775,12 @@ static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k,
 {
     const motesok_minutes *m = job->minutes;
     const char *organ = m ? m->organ : NULL, *kommune = m ? m->kommune : NULL;
+    /* a path that is not UTF-8 is shown with \xNN escapes (the store keeps
+     * its bytes, and the id is made from them) */
+    char *path = msk_valid_utf8(job->path, strlen(job->path)) ? NULL : msk_term_escaped(job->path, false);
     json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?,"
                              " s:I, s:I, s:I}",
-                             "id", job->id, "kind", ps[k].kind, "path", job->path,
+                             "id", job->id, "kind", ps[k].kind, "path", path ? path : job->path,
                              "title", job->title, "mime", job->det.mime,
                              "encoding", job->text->encoding ? job->text->encoding : "",
                              "pages", (json_int_t)job->text->n_pages, "size", (json_int_t)job->size,
@@ -762,6 +789,7 @@ static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k,
                              "date", job->date[0] ? job->date : NULL,
                              "passage", (json_int_t)k, "passages", (json_int_t)n,
                              "page", (json_int_t)ps[k].page);
+    free(path);
     const motesok_case *c = ps[k].c;
     if (meta != NULL && c != NULL)
         json_object_set_new(meta, "case", case_json(c));

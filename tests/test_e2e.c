@@ -1306,6 +1306,38 @@ static void test_e2e_names_printed_escaped(void **state)
     cmd_out_free(&c);
 }
 
+/* A file name that is not UTF-8 (Latin-1 from an old share) is indexed,
+ * shown with a visible escape, found by its text, and unchanged on the next
+ * run (the store keeps its bytes). */
+static void test_e2e_latin1_file_name(void **state)
+{
+    e2e *t = *state;
+    char dir[256], path[512];
+    snprintf(dir, sizeof dir, "%s/latin1", t->tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/m\xf8tebok.txt", dir);
+    write_file(path, "Referat fra møte i Formannskapet\nMøtedato: 02.03.2019\n\n"
+                     "Sak 5/19 Sjøbadet\nVedtak:\nSjøbadet pusses opp.\n");
+    cmd_out c = run_indexer(t, dir);
+    if (c.code != 0)
+        fail_msg("indexer exited %d: %s", c.code, c.err);
+    assert_non_null(strstr(c.err, "1 indexed"));
+    cmd_out_free(&c);
+    start_daemon(t);
+    json_t *res = cli_search(t, "sjøbadet", NULL);
+    assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+    json_t *hit = json_array_get(json_object_get(res, "hits"), 0);
+    const char *shown = json_string_value(json_object_get(hit, "path"));
+    assert_non_null(shown);
+    assert_non_null(strstr(shown, "/m\\xF8tebok.txt"));
+    json_decref(res);
+    c = run_indexer(t, dir);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "0 indexed, 1 unchanged"));
+    cmd_out_free(&c);
+    stop_daemon(t);
+}
+
 /* Exposure: a non-loopback --listen is refused without --allow-remote; a
  * loopback daemon answers only requests addressed to this machine (DNS
  * rebinding); an unavailable index is reported without server paths. */
@@ -1391,6 +1423,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_latin1_file_name, setup, teardown),
     };
     if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*json*": run only those */
         cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));
