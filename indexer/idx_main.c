@@ -638,8 +638,18 @@ static int run_index(run *r)
             motesok_status_name(st));
         return EXIT_USAGE;
     }
-    if (!r->o->quiet)
+    if (!r->o->quiet) {
         idx_progress_summary(&r->progress, &r->counts);
+        /* what the index records, not only what this run met: an unchanged
+         * failed file is not tried again, so a second run meets none */
+        int64_t failed = 0, unsupported = 0;
+        if (motesok_index_problems(r->idx, &failed, &unsupported, &r->err) == MOTESOK_OK &&
+            failed + unsupported > (int64_t)(r->counts.failed + r->counts.unsupported))
+            fprintf(stderr,
+                    "motesok-index: the index records %lld failed and %lld unsupported files in "
+                    "all; 'motesok status --failed' lists them, --retry-failed tries them again\n",
+                    (long long)failed, (long long)unsupported);
+    }
     if (interrupted)
         return 130;
     return (r->counts.failed + r->counts.unsupported) > 0 ? EXIT_FILES_FAILED : EXIT_SUCCESS;

@@ -405,6 +405,16 @@ static motesok_status compact_if_due(motesok_index *idx, motesok_error *err)
     return st;
 }
 
+motesok_status motesok_index_problems(motesok_index *idx, int64_t *failed, int64_t *unsupported,
+                                      motesok_error *err)
+{
+    motesok_store_stats stats;
+    motesok_status st = motesok_store_stats_get(idx->store, &stats, err);
+    *failed = st == MOTESOK_OK ? stats.failed : 0;
+    *unsupported = st == MOTESOK_OK ? stats.unsupported : 0;
+    return st;
+}
+
 motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_error *err)
 {
     if (idx->pending_files == 0 && !final)

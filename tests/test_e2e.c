@@ -677,6 +677,14 @@ static void test_e2e_bad_inputs(void **state)
     c = run_indexer_unprivileged(t, bad);
     assert_true(c.code == 0 || c.code == 1);
     assert_non_null(strstr(c.err, "0 indexed"));
+    /* ... and its summary still says what the index records */
+    {
+        long long f = -1, u = -1;
+        const char *rec = strstr(c.err, "the index records ");
+        if (rec == NULL || sscanf(rec, "the index records %lld failed and %lld unsupported", &f, &u) != 2)
+            fail_msg("the second run does not say what is recorded: %s", c.err);
+        assert_int_equal(f + u, 9);
+    }
     cmd_out_free(&c);
     res = cli_search(t, "jordmortjenesten", NULL);
     assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);

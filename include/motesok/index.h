@@ -152,6 +152,11 @@ MOTESOK_API motesok_status motesok_index_sweep(motesok_index *idx,
 MOTESOK_API motesok_status motesok_index_commit(motesok_index *idx, bool final,
                                                 motesok_error *err);
 
+/* The files recorded as failed and as unsupported in the whole index (not
+ * only this run), after the last commit. */
+MOTESOK_API motesok_status motesok_index_problems(motesok_index *idx, int64_t *failed,
+                                                  int64_t *unsupported, motesok_error *err);
+
 /* Run this process as an extraction worker ("PROGRAM --extract-worker
  * MEMORY_MIB", as started by the indexer): limit its own memory, then
  * detect and extract the files asked for on stdin, answering on stdout,
