@@ -227,35 +227,36 @@ static void render_facet(FILE *out, const char *label, json_t *obj)
     fputc('\n', out);
 }
 
-/* Replace every string in v (recursively) by its printable form
- * (common/term.h): names, titles and text from the index reach a terminal. */
+/* The printable form of string x (common/term.h) as a new JSON string, or
+ * NULL when x is already printable (or out of memory). */
+static json_t *printable_string(json_t *x, bool keep_lines)
+{
+    char *p = msk_term_escaped(json_string_value(x), keep_lines);
+    json_t *j = p != NULL && strcmp(p, json_string_value(x)) != 0 ? json_string(p) : NULL;
+    free(p);
+    return j;
+}
+
+/* Replace every string in v (recursively) by its printable form: names,
+ * titles and text from the index reach a terminal. */
 static void make_printable(json_t *v, bool keep_lines)
 {
+    const char *k;
+    size_t i;
+    json_t *x, *p;
     if (json_is_object(v)) {
-        const char *k;
-        json_t *x;
         json_object_foreach(v, k, x) {
-            if (json_is_string(x)) {
-                char *p = msk_term_escaped(json_string_value(x), keep_lines);
-                if (p != NULL && strcmp(p, json_string_value(x)) != 0)
-                    json_object_set_new(v, k, json_string(p));
-                free(p);
-            } else {
+            if (!json_is_string(x))
                 make_printable(x, keep_lines);
-            }
+            else if ((p = printable_string(x, keep_lines)) != NULL)
+                json_object_set_new(v, k, p);
         }
     } else if (json_is_array(v)) {
-        size_t i;
-        json_t *x;
         json_array_foreach(v, i, x) {
-            if (json_is_string(x)) {
-                char *p = msk_term_escaped(json_string_value(x), keep_lines);
-                if (p != NULL && strcmp(p, json_string_value(x)) != 0)
-                    json_array_set_new(v, i, json_string(p));
-                free(p);
-            } else {
+            if (!json_is_string(x))
                 make_printable(x, keep_lines);
-            }
+            else if ((p = printable_string(x, keep_lines)) != NULL)
+                json_array_set_new(v, i, p);
         }
     }
 }

@@ -723,18 +723,12 @@ static char *shown_name(const char *name)
     size_t n = strlen(name);
     if (msk_valid_utf8(name, n))
         return strdup(name);
-    char *out = malloc(2 * n + 1), *o = out;
-    if (out == NULL)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-        if (*p < 0x80) {
-            *o++ = (char)*p;
-        } else {
-            *o++ = (char)(0xC0 | (*p >> 6));
-            *o++ = (char)(0x80 | (*p & 0x3F));
-        }
-    }
-    *o = '\0';
+    msk_buf b = {0};
+    motesok_status st = MOTESOK_OK;
+    for (size_t i = 0; i < n && st == MOTESOK_OK; i++)
+        st = msk_buf_append_cp(&b, (unsigned char)name[i]); /* Latin-1: byte = code point */
+    char *out = st == MOTESOK_OK ? msk_strndup(b.data, b.len) : NULL;
+    msk_buf_free(&b);
     return out;
 }
 

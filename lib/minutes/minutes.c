@@ -108,10 +108,11 @@ static bool letter(const mn_doc *d)
     return refs;
 }
 
-/* True if the header [0, hend) or the cases mark the text as minutes. */
-static bool reads_as_minutes(const mn_doc *d, size_t hend, size_t n_headings)
+/* True if the header [0, hend) or the cases mark the text as minutes;
+ * other (a letter, a report, a law) says it is another kind of text. */
+static bool reads_as_minutes(const mn_doc *d, size_t hend, size_t n_headings, bool other)
 {
-    if (other_document(d) || letter(d))
+    if (other)
         return false;
     if (n_headings > 0)
         return true;
@@ -175,7 +176,8 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     size_t n = 0;
     mn_heading *f = msk_mn_find_headings(d, &n, &nomem);
     size_t hend = header_end(d, f, n);
-    bool minutes = reads_as_minutes(d, hend, n);
+    bool other = other_document(d) || letter(d);
+    bool minutes = reads_as_minutes(d, hend, n, other);
     bool summons = summons_only(d, hend);
     free(f);
     if (nomem)
@@ -185,7 +187,7 @@ static bool parse_doc(const mn_doc *d, motesok_minutes *m)
     if (m->date[0] != '\0')
         year = atoi(m->date);
     /* a letter or a report names cases of meetings, it holds none */
-    if (!letter(d) && !other_document(d) && !msk_mn_cases(d, year, minutes, m))
+    if (!other && !msk_mn_cases(d, year, minutes, m))
         return false;
     if (summons)
         drop_decisions(m);

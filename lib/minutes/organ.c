@@ -515,17 +515,19 @@ static bool lost_letters(const char *p, size_t len)
 }
 
 /* Known organ names that a broken font may have damaged. */
+static const char *const lossy_organs[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
+                                           "Kontrollutvalet", "Bystyret", "Fylkestinget",
+                                           "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
+                                           "Heradsstyret"};
+
+/* The known organ name a line with lost letters holds, NULL if none. */
 static char *organ_lossy(const mn_line *l)
 {
     if (!lost_letters(l->p, l->len))
         return NULL;
-    static const char *const known[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
-                                        "Kontrollutvalet", "Bystyret", "Fylkestinget",
-                                        "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
-                                        "Heradsstyret"};
-    for (size_t k = 0; k < MN_N_OF(known); k++)
-        if (lossy_inside(l->p, l->len, known[k]))
-            return msk_strdup(known[k]);
+    for (size_t k = 0; k < MN_N_OF(lossy_organs); k++)
+        if (lossy_inside(l->p, l->len, lossy_organs[k]))
+            return msk_strdup(lossy_organs[k]);
     return NULL;
 }
 
@@ -634,15 +636,11 @@ static char *organ_running_header(const mn_doc *d)
  * ("Kommu estyret"). */
 static bool lossy_known(const char *name)
 {
-    static const char *const known[] = {"Kommunestyret", "Formannskapet", "Kontrollutvalget",
-                                        "Kontrollutvalet", "Bystyret", "Fylkestinget",
-                                        "Fylkesutvalget", "Fylkesutvalet", "Eldrerådet",
-                                        "Heradsstyret"};
-    for (size_t k = 0; k < MN_N_OF(known); k++)
-        if (strcasecmp(name, known[k]) == 0)
+    for (size_t k = 0; k < MN_N_OF(lossy_organs); k++)
+        if (strcasecmp(name, lossy_organs[k]) == 0)
             return false; /* "Kontrollutvalet" is whole, not "Kontrollutvalget" damaged */
-    for (size_t k = 0; k < MN_N_OF(known); k++)
-        if (lossy_equal(name, strlen(name), known[k]))
+    for (size_t k = 0; k < MN_N_OF(lossy_organs); k++)
+        if (lossy_equal(name, strlen(name), lossy_organs[k]))
             return true;
     return false;
 }

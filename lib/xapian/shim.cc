@@ -1413,6 +1413,23 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
     return out;
 }
 
+// True for the boolean operators whose subqueries a rewrite walks into.
+bool boolean_op(Xapian::Query::op op)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX:
+        return true;
+    default:
+        return false;
+    }
+}
+
 // q with compounds and synonyms expanded (see rewrite_children); phrases,
 // NEAR, wildcards, weights and filters stay as they are.
 Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
@@ -1424,18 +1441,8 @@ Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
     }
     if (op == Xapian::Query::OP_PHRASE)
         return with_group(q, rw);
-    switch (op) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_MAX:
-        break;
-    default:
+    if (!boolean_op(op))
         return q;
-    }
     std::vector<Xapian::Query> kids;
     for (size_t i = 0; i < q.get_num_subqueries(); i++)
         kids.push_back(q.get_subquery(i));
@@ -1471,21 +1478,8 @@ Xapian::Query unphrase_fields(const Xapian::Query &q)
 {
     const auto op = q.get_type();
     const bool positional = op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR;
-    switch (op) {
-    case Xapian::Query::OP_PHRASE:
-    case Xapian::Query::OP_NEAR:
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_MAX:
-    case Xapian::Query::OP_SYNONYM:
-        break;
-    default:
+    if (!positional && op != Xapian::Query::OP_SYNONYM && !boolean_op(op))
         return q;
-    }
     if (positional && !field_terms_only(q))
         return q;
     std::vector<Xapian::Query> kids;
