@@ -117,6 +117,21 @@ static size_t squash(const char *s, size_t len, char drop, char *out, size_t cap
     return n;
 }
 
+/* True if a equals b with every copy of the upper-case ASCII letter drop
+ * taken out of b. */
+static bool equal_without(const char *a, const char *b, char drop)
+{
+    for (;; b++) {
+        if (*b == drop)
+            continue;
+        if (*a != *b)
+            return false;
+        if (*b == '\0')
+            return true;
+        a++;
+    }
+}
+
 /* True if text equals word w, also when a broken font lost every copy of
  * one letter of w ("MØTEI KALLI G" for MØTEINNKALLING). */
 static bool lossy_equal(const char *p, size_t len, const char *w)
@@ -124,17 +139,22 @@ static bool lossy_equal(const char *p, size_t len, const char *w)
     char a[128], b[128];
     if (len >= sizeof a / 2)
         return false;
-    squash(p, len, 0, a, sizeof a);
-    for (const char *c = w; *c != '\0'; c++) {
-        char drop = (char)toupper((unsigned char)*c);
-        if (!isalpha((unsigned char)*c))
+    size_t na = squash(p, len, 0, a, sizeof a);
+    size_t nb = squash(w, strlen(w), 0, b, sizeof b);
+    if (na > nb)
+        return false;
+    if (na == nb)
+        return strcmp(a, b) == 0;
+    for (size_t i = 0; i < nb; i++) {
+        unsigned char c = (unsigned char)b[i];
+        if (c >= 0x80) { /* Æ Ø Å: two bytes, never dropped */
+            i++;
             continue;
-        squash(w, strlen(w), drop, b, sizeof b);
-        if (strcmp(a, b) == 0)
+        }
+        if (memchr(b, c, i) == NULL && equal_without(a, b, (char)c))
             return true;
     }
-    squash(w, strlen(w), 0, b, sizeof b);
-    return strcmp(a, b) == 0;
+    return false;
 }
 
 bool msk_mn_is_label_word(const char *p, size_t len)
