@@ -452,10 +452,22 @@ static bool keep_search_strings(work *w)
 }
 
 /* True if a search may take long and so waits in the heavy lane: its
- * query has a wildcard or is long, or it asks for an exact total. */
+ * query has a wildcard on fewer than 3 bytes (a*, ab*), more than 4
+ * wildcards, or more than HEAVY_QUERY_BYTES, or it asks for an exact
+ * total. */
 static bool heavy_search(const motesok_search_request *req)
 {
-    return strchr(req->query, '*') != NULL || strlen(req->query) > HEAVY_QUERY_BYTES ||
+    unsigned wild = 0, short_wild = 0, run = 0; /* run: bytes of the word so far */
+    for (const char *p = req->query; *p != '\0'; p++) {
+        if (*p == '*') {
+            wild++;
+            short_wild += run < 3;
+            run = 0;
+        } else {
+            run = isspace((unsigned char)*p) || *p == '"' || *p == '(' || *p == ':' ? 0 : run + 1;
+        }
+    }
+    return wild > 4 || short_wild > 0 || strlen(req->query) > HEAVY_QUERY_BYTES ||
            req->exact_total;
 }
 
