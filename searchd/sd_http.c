@@ -1,10 +1,16 @@
 /* motesokd: the request pipeline — receive, route, check, run, answer,
- * count and log. Each pool thread owns one motesok_searcher (its own
- * Xapian and SQLite read handles), opened on the thread's first request
- * that needs it and retried on the next one while the index is missing. */
+ * count and log. libmicrohttpd's threads read requests and answer those
+ * that need no index read (/healthz, /metrics, the page, errors) at once;
+ * searches and document reads run in sd_pool's workers while their
+ * connection is suspended. Each thread that reads the index owns one
+ * motesok_searcher (its own Xapian and SQLite read handles), opened on its
+ * first request that needs it and retried on the next one while the index
+ * is missing. */
 #include "sd_http.h"
+#include "sd_conn.h"
 #include "sd_json.h"
 #include "sd_log.h"
+#include "sd_pool.h"
 #include "sd_ui.h"
 
 #include <motesok/motesok.h>
@@ -24,6 +30,7 @@
 #define DOCS_PREFIX "/api/v1/documents/"
 #define MAX_PAGE 1000000u
 #define LOG_PATH_BYTES 160
+#define HEAVY_QUERY_BYTES 256 /* longer queries go to the heavy lane */
 
 /* ======================================================================== */
 /* metrics                                                                  */
@@ -78,18 +85,45 @@ unsigned long sd_http_in_flight(void)
 /* per-request and per-thread state                                         */
 /* ======================================================================== */
 
-typedef struct request {
+/* Where a request stands: received, waiting for or running in a worker,
+ * or with its answer ready to send. */
+enum stage { ST_NEW, ST_WORKING, ST_READY };
+
+/* What a worker needs to answer, copied out of the connection (whose
+ * memory belongs to libmicrohttpd's threads). */
+typedef struct work {
+    motesok_search_request search; /* its strings point into strings */
+    char *strings;
+    char id[32];
+    unsigned page, offset, limit;
+    bool text;
+} work;
+
+typedef struct request request;
+struct request {
+    sd_job job; /* first, so a job is its request */
+    struct MHD_Connection *conn;
     struct timespec start;
     enum route route;
-    unsigned code; /* 0 until a response is queued */
+    atomic_int stage;
+    void (*run)(request *rq); /* the worker's part of the route */
+    work w;
+    /* the answer: code is 0 until one is ready */
+    unsigned code;
+    const char *type;
+    const char *body; /* static, or owned when it is owned */
+    char *owned;
+    size_t len;
+    bool retry_after;
+    bool sent; /* the answer is queued */
     char method[16];
     char path[LOG_PATH_BYTES];
-} request;
+};
 
 static pthread_key_t searcher_key;
 static sd_server *server;
 
-/* Thread-exit destructor of a pool thread's searcher. */
+/* Thread-exit destructor of a thread's searcher. */
 static void searcher_destroy(void *p)
 {
     motesok_searcher_close(p);
@@ -147,33 +181,44 @@ static void log_copy(char *out, size_t cap, const char *s)
 }
 
 /* ======================================================================== */
-/* responses                                                                */
+/* responses: each route sets the request's answer; send_answer queues it   */
 /* ======================================================================== */
 
-/* Queue body (copied) with a status and content type. */
-static enum MHD_Result answer(struct MHD_Connection *conn, request *rq, unsigned code,
-                              const char *type, const char *body, size_t len)
+#define NOMEM_JSON "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}"
+
+/* Set the answer to a static body, which must outlive the request. */
+static void answer_static(request *rq, unsigned code, const char *type, const char *body,
+                          size_t len)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body,
-                                                                MHD_RESPMEM_MUST_COPY);
-    if (resp == NULL)
-        return MHD_NO;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    free(rq->owned);
+    rq->owned = NULL;
     rq->code = code;
-    enum MHD_Result r = MHD_queue_response(conn, code, resp);
-    MHD_destroy_response(resp);
-    return r;
+    rq->type = type;
+    rq->body = body;
+    rq->len = len;
 }
 
-/* Queue a JSON body. */
-static enum MHD_Result answer_json(struct MHD_Connection *conn, request *rq, unsigned code,
-                                   const char *json)
+/* Set the answer to body, taken over (freed here on failure); a NULL body
+ * (out of memory) answers 500. */
+static void answer_owned(request *rq, unsigned code, const char *type, char *body, size_t len)
 {
-    return answer(conn, rq, code, JSON_TYPE, json, strlen(json));
+    if (body == NULL) {
+        answer_static(rq, 500, JSON_TYPE, NOMEM_JSON, sizeof NOMEM_JSON - 1);
+        return;
+    }
+    answer_static(rq, code, type, body, len);
+    rq->owned = body;
+}
+
+/* Set the answer to a copy of body. */
+static void answer(request *rq, unsigned code, const char *type, const char *body, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy != NULL) {
+        memcpy(copy, body, len);
+        copy[len] = '\0';
+    }
+    answer_owned(rq, code, type, copy, len);
 }
 
 /* message as a JSON string; when it is not valid UTF-8 (it may quote
@@ -191,38 +236,61 @@ static json_t *message_string(const char *message)
     return json_string(ascii);
 }
 
-/* Queue the contract's error object {"error":{"code","message"}}. */
-static enum MHD_Result answer_error(struct MHD_Connection *conn, request *rq, unsigned code,
-                                    const char *ecode, const char *message)
+/* Set the answer to the contract's error object {"error":{"code","message"}}. */
+static void answer_error(request *rq, unsigned code, const char *ecode, const char *message)
 {
     json_t *j = json_pack("{s:{s:s, s:o}}", "error", "code", ecode, "message",
                           message_string(message));
     char *body = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
-    enum MHD_Result r = body ? answer_json(conn, rq, code, body)
-                             : answer_json(conn, rq, 500, "{\"error\":{\"code\":\"internal\","
-                                                          "\"message\":\"out of memory\"}}");
-    free(body);
+    answer_owned(rq, code, JSON_TYPE, body, body ? strlen(body) : 0);
+}
+
+/* Set the answer to 503 overloaded, with Retry-After: why says what is full. */
+static void answer_overloaded(request *rq, const char *why)
+{
+    answer_error(rq, 503, "overloaded", why);
+    rq->retry_after = true;
+}
+
+/* Queue the request's answer on conn; the body goes to libmicrohttpd. */
+static enum MHD_Result send_answer(struct MHD_Connection *conn, request *rq)
+{
+    struct MHD_Response *resp =
+        rq->owned != NULL
+            ? MHD_create_response_from_buffer_with_free_callback(rq->len, rq->owned, free)
+            : MHD_create_response_from_buffer(rq->len, (void *)rq->body, MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL)
+        return MHD_NO;
+    rq->owned = NULL; /* the response's now */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rq->type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (rq->code == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (rq->retry_after)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    enum MHD_Result r = MHD_queue_response(conn, rq->code, resp);
+    MHD_destroy_response(resp);
     return r;
 }
 
 /* Answer a library status as an HTTP error: bad input 400, unknown 404,
  * time limit and index trouble 503, the rest 500. */
-static enum MHD_Result answer_status(struct MHD_Connection *conn, request *rq,
-                                     motesok_status st, const motesok_error *err)
+static void answer_status(request *rq, motesok_status st, const motesok_error *err)
 {
     const char *msg = err->message[0] ? err->message : motesok_strerror(st);
     switch (st) {
     case MOTESOK_ERR_INVALID:
-    case MOTESOK_ERR_QUERY: return answer_error(conn, rq, 400, "bad_request", msg);
-    case MOTESOK_ERR_NOT_FOUND: return answer_error(conn, rq, 404, "not_found", msg);
-    case MOTESOK_ERR_TIMEOUT: return answer_error(conn, rq, 503, "timeout", msg);
+    case MOTESOK_ERR_QUERY: answer_error(rq, 400, "bad_request", msg); return;
+    case MOTESOK_ERR_NOT_FOUND: answer_error(rq, 404, "not_found", msg); return;
+    case MOTESOK_ERR_TIMEOUT: answer_error(rq, 503, "timeout", msg); return;
     case MOTESOK_ERR_DB:
     case MOTESOK_ERR_DB_MODIFIED:
     case MOTESOK_ERR_DB_LOCKED:
     case MOTESOK_ERR_DB_CORRUPT:
-    case MOTESOK_ERR_DB_VERSION: return answer_error(conn, rq, 503, "index_unavailable", msg);
-    default: return answer_error(conn, rq, 500, "internal", msg);
+    case MOTESOK_ERR_DB_VERSION: answer_error(rq, 503, "index_unavailable", msg); return;
+    default: answer_error(rq, 500, "internal", msg); return;
     }
 }
 
@@ -242,26 +310,26 @@ static void log_unavailable(const char *why)
 
 /* Answer that the index cannot be opened (503). The reason names paths
  * on the server: it goes to the operator's log, not to the client. */
-static enum MHD_Result answer_unavailable(struct MHD_Connection *conn, request *rq,
-                                          const motesok_error *err)
+static void answer_unavailable(request *rq, const motesok_error *err)
 {
     log_unavailable(err->message[0] ? err->message : "the index cannot be opened");
-    return answer_error(conn, rq, 503, "index_unavailable",
-                        "the index is not available: it has not been built yet, or cannot be "
-                        "opened (the server's log says why)");
+    answer_error(rq, 503, "index_unavailable",
+                 "the index is not available: it has not been built yet, or cannot be "
+                 "opened (the server's log says why)");
 }
 
-/* Answer with the JSON rendered from a library call's result (freed
- * here), or with the call's error. */
-static enum MHD_Result answer_result(struct MHD_Connection *conn, request *rq, motesok_status st,
-                                     char *json, const motesok_error *err)
+/* Answer with the JSON rendered from a library call's result (taken
+ * over), or with the call's error. */
+static void answer_result(request *rq, motesok_status st, char *json, const motesok_error *err)
 {
-    enum MHD_Result r = st != MOTESOK_OK ? answer_status(conn, rq, st, err)
-                        : json != NULL   ? answer_json(conn, rq, 200, json)
-                        : answer_error(conn, rq, 500, "internal",
-                                       "cannot encode the answer as JSON");
-    free(json);
-    return r;
+    if (st != MOTESOK_OK) {
+        free(json);
+        answer_status(rq, st, err);
+    } else if (json != NULL) {
+        answer_owned(rq, 200, JSON_TYPE, json, strlen(json));
+    } else {
+        answer_error(rq, 500, "internal", "cannot encode the answer as JSON");
+    }
 }
 
 /* ======================================================================== */
@@ -358,113 +426,209 @@ static bool search_params(struct MHD_Connection *conn, motesok_search_request *r
            arg_sort(conn, &req->sort, msg, msglen);
 }
 
+/* Copy the strings of w->search into w->strings, one block the request
+ * owns, so that a worker can read them; false when out of memory. */
+static bool keep_search_strings(work *w)
+{
+    const char **fields[] = {&w->search.query, &w->search.from, &w->search.to,
+                             &w->search.organ, &w->search.kommune};
+    enum { N_FIELDS = sizeof fields / sizeof *fields };
+    size_t total = 0;
+    for (int i = 0; i < N_FIELDS; i++)
+        total += *fields[i] != NULL ? strlen(*fields[i]) + 1 : 0;
+    w->strings = malloc(total + 1);
+    if (w->strings == NULL)
+        return false;
+    char *p = w->strings;
+    for (int i = 0; i < N_FIELDS; i++) {
+        if (*fields[i] == NULL)
+            continue;
+        size_t n = strlen(*fields[i]) + 1;
+        memcpy(p, *fields[i], n);
+        *fields[i] = p;
+        p += n;
+    }
+    return true;
+}
+
+/* True if a search may take long and so waits in the heavy lane: its
+ * query has a wildcard on fewer than 3 bytes (a*, ab*), more than 4
+ * wildcards, or more than HEAVY_QUERY_BYTES, or it asks for an exact
+ * total. */
+static bool heavy_search(const motesok_search_request *req)
+{
+    unsigned wild = 0, short_wild = 0, run = 0; /* run: bytes of the word so far */
+    for (const char *p = req->query; *p != '\0'; p++) {
+        if (*p == '*') {
+            wild++;
+            short_wild += run < 3;
+            run = 0;
+        } else {
+            run = isspace((unsigned char)*p) || *p == '"' || *p == '(' || *p == ':' ? 0 : run + 1;
+        }
+    }
+    return wild > 4 || short_wild > 0 || strlen(req->query) > HEAVY_QUERY_BYTES ||
+           req->exact_total;
+}
+
 /* ======================================================================== */
-/* routes                                                                   */
+/* routes: a route's prep part reads the request in libmicrohttpd's        */
+/* thread and either answers or leaves its run part to a worker            */
 /* ======================================================================== */
 
-/* GET /api/v1/search */
-static enum MHD_Result route_search(struct MHD_Connection *conn, request *rq)
+/* Worker part of GET /api/v1/search. */
+static void run_search(request *rq)
 {
-    motesok_search_request req;
-    char msg[256];
-    if (!search_params(conn, &req, msg, sizeof msg))
-        return answer_error(conn, rq, 400, "bad_request", msg);
     motesok_error err;
     motesok_error_clear(&err);
     motesok_searcher *s = NULL;
-    if (thread_searcher(&s, &err) != MOTESOK_OK)
-        return answer_unavailable(conn, rq, &err);
+    if (thread_searcher(&s, &err) != MOTESOK_OK) {
+        answer_unavailable(rq, &err);
+        return;
+    }
     motesok_search_result *res = NULL;
-    motesok_status st = motesok_searcher_search(s, &req, &res, &err);
+    motesok_status st = motesok_searcher_search(s, &rq->w.search, &res, &err);
     char *json = st == MOTESOK_OK ? sd_json_search(res) : NULL;
     motesok_search_result_free(res);
-    return answer_result(conn, rq, st, json, &err);
+    answer_result(rq, st, json, &err);
+}
+
+/* GET /api/v1/search: read and keep the parameters. */
+static void prep_search(struct MHD_Connection *conn, request *rq)
+{
+    char msg[256];
+    if (!search_params(conn, &rq->w.search, msg, sizeof msg)) {
+        answer_error(rq, 400, "bad_request", msg);
+        return;
+    }
+    if (!keep_search_strings(&rq->w)) {
+        answer_error(rq, 500, "internal", "out of memory");
+        return;
+    }
+    rq->job.heavy = heavy_search(&rq->w.search);
+    rq->run = run_search;
+}
+
+/* Worker part of GET /api/v1/documents/{id} and …/{id}/text. */
+static void run_document(request *rq)
+{
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK) {
+        answer_unavailable(rq, &err);
+        return;
+    }
+    char *json = NULL;
+    motesok_status st;
+    if (rq->w.text) {
+        motesok_page_text *t = NULL;
+        st = motesok_searcher_text(s, rq->w.id, rq->w.page, &t, &err);
+        json = st == MOTESOK_OK ? sd_json_text(t) : NULL;
+        motesok_page_text_free(t);
+    } else {
+        motesok_document *d = NULL;
+        st = motesok_searcher_document(s, rq->w.id, &d, &err);
+        json = st == MOTESOK_OK ? sd_json_document(d) : NULL;
+        motesok_document_free(d);
+    }
+    answer_result(rq, st, json, &err);
 }
 
 /* GET /api/v1/documents/{id} and /api/v1/documents/{id}/text?page=N;
  * rest is what follows the documents prefix. */
-static enum MHD_Result route_document(struct MHD_Connection *conn, request *rq, const char *rest)
+static void prep_document(struct MHD_Connection *conn, request *rq, const char *rest)
 {
     const char *slash = strchr(rest, '/');
     bool text = slash != NULL && strcmp(slash, "/text") == 0;
     rq->route = text ? R_TEXT : R_DOCUMENT;
     size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-    if (n == 0 || (slash != NULL && !text))
-        return answer_error(conn, rq, 404, "not_found", "no such resource");
-    char id[32];
-    if (n >= sizeof id)
-        return answer_error(conn, rq, 400, "bad_request",
-                            "document id: expected 16 hexadecimal digits");
-    memcpy(id, rest, n);
-    id[n] = '\0';
-    unsigned page = 0;
-    char msg[256];
-    if (text && !arg_uint(conn, "page", 0, MAX_PAGE, &page, msg, sizeof msg))
-        return answer_error(conn, rq, 400, "bad_request", msg);
-    motesok_error err;
-    motesok_error_clear(&err);
-    motesok_searcher *s = NULL;
-    if (thread_searcher(&s, &err) != MOTESOK_OK)
-        return answer_unavailable(conn, rq, &err);
-    char *json = NULL;
-    motesok_status st;
-    if (text) {
-        motesok_page_text *t = NULL;
-        st = motesok_searcher_text(s, id, page, &t, &err);
-        json = st == MOTESOK_OK ? sd_json_text(t) : NULL;
-        motesok_page_text_free(t);
-    } else {
-        motesok_document *d = NULL;
-        st = motesok_searcher_document(s, id, &d, &err);
-        json = st == MOTESOK_OK ? sd_json_document(d) : NULL;
-        motesok_document_free(d);
+    if (n == 0 || (slash != NULL && !text)) {
+        answer_error(rq, 404, "not_found", "no such resource");
+        return;
     }
-    return answer_result(conn, rq, st, json, &err);
+    if (n >= sizeof rq->w.id) {
+        answer_error(rq, 400, "bad_request", "document id: expected 16 hexadecimal digits");
+        return;
+    }
+    memcpy(rq->w.id, rest, n);
+    rq->w.id[n] = '\0';
+    rq->w.text = text;
+    char msg[256];
+    if (text && !arg_uint(conn, "page", 0, MAX_PAGE, &rq->w.page, msg, sizeof msg)) {
+        answer_error(rq, 400, "bad_request", msg);
+        return;
+    }
+    rq->run = run_document;
 }
 
-/* GET /api/v1/status */
-static enum MHD_Result route_status(struct MHD_Connection *conn, request *rq)
+/* Worker part of GET /api/v1/status. */
+static void run_status(request *rq)
 {
     motesok_error err;
     motesok_error_clear(&err);
     motesok_searcher *s = NULL;
-    if (thread_searcher(&s, &err) != MOTESOK_OK)
-        return answer_unavailable(conn, rq, &err);
+    if (thread_searcher(&s, &err) != MOTESOK_OK) {
+        answer_unavailable(rq, &err);
+        return;
+    }
     motesok_index_status *status = NULL;
     motesok_status st = motesok_searcher_status(s, &status, &err);
     char *json = st == MOTESOK_OK ? sd_json_status(status) : NULL;
     motesok_index_status_free(status);
-    return answer_result(conn, rq, st, json, &err);
+    answer_result(rq, st, json, &err);
+}
+
+/* GET /api/v1/status */
+static void prep_status(struct MHD_Connection *conn, request *rq)
+{
+    (void)conn;
+    rq->run = run_status;
+}
+
+/* Worker part of GET /api/v1/failures. */
+static void run_failures(request *rq)
+{
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK) {
+        answer_unavailable(rq, &err);
+        return;
+    }
+    motesok_problem_list *l = NULL;
+    motesok_status st = motesok_searcher_problems(s, rq->w.offset, rq->w.limit, &l, &err);
+    char *json = st == MOTESOK_OK ? sd_json_problems(l) : NULL;
+    motesok_problem_list_free(l);
+    answer_result(rq, st, json, &err);
 }
 
 /* GET /api/v1/failures?offset=&limit=: the files that failed or are
  * unsupported, newest first. */
-static enum MHD_Result route_failures(struct MHD_Connection *conn, request *rq)
+static void prep_failures(struct MHD_Connection *conn, request *rq)
 {
     char msg[160];
-    unsigned offset = 0, limit = 100;
-    if (!arg_uint(conn, "offset", 0, MOTESOK_MAX_OFFSET, &offset, msg, sizeof msg) ||
-        !arg_uint(conn, "limit", 1, MOTESOK_MAX_PROBLEMS, &limit, msg, sizeof msg))
-        return answer_error(conn, rq, 400, "bad_request", msg);
-    motesok_error err;
-    motesok_error_clear(&err);
-    motesok_searcher *s = NULL;
-    if (thread_searcher(&s, &err) != MOTESOK_OK)
-        return answer_unavailable(conn, rq, &err);
-    motesok_problem_list *l = NULL;
-    motesok_status st = motesok_searcher_problems(s, offset, limit, &l, &err);
-    char *json = st == MOTESOK_OK ? sd_json_problems(l) : NULL;
-    motesok_problem_list_free(l);
-    return answer_result(conn, rq, st, json, &err);
+    rq->w.offset = 0;
+    rq->w.limit = 100;
+    if (!arg_uint(conn, "offset", 0, MOTESOK_MAX_OFFSET, &rq->w.offset, msg, sizeof msg) ||
+        !arg_uint(conn, "limit", 1, MOTESOK_MAX_PROBLEMS, &rq->w.limit, msg, sizeof msg)) {
+        answer_error(rq, 400, "bad_request", msg);
+        return;
+    }
+    rq->run = run_failures;
 }
 
 /* GET /healthz: 200 while the daemon runs; "index" says if it can be read. */
-static enum MHD_Result route_health(struct MHD_Connection *conn, request *rq)
+static void route_health(struct MHD_Connection *conn, request *rq)
 {
+    (void)conn;
+    static const char ok[] = "{\"status\":\"ok\",\"index\":true}";
+    static const char no_index[] = "{\"status\":\"ok\",\"index\":false}";
     motesok_searcher *s = NULL;
-    bool ready = thread_searcher(&s, NULL) == MOTESOK_OK;
-    return answer_json(conn, rq, 200, ready ? "{\"status\":\"ok\",\"index\":true}"
-                                            : "{\"status\":\"ok\",\"index\":false}");
+    if (thread_searcher(&s, NULL) == MOTESOK_OK)
+        answer_static(rq, 200, JSON_TYPE, ok, sizeof ok - 1);
+    else
+        answer_static(rq, 200, JSON_TYPE, no_index, sizeof no_index - 1);
 }
 
 /* Bounded text buffer for the metrics page. */
@@ -511,6 +675,24 @@ static void emit_requests(textbuf *b)
             "motesok_requests_in_flight %lu\n", sd_http_in_flight());
 }
 
+/* Emit the counters of refused work and closed connections. */
+static void emit_connections(textbuf *b)
+{
+    emit(b, "# HELP motesok_queue_waiting Requests waiting for a search worker.\n"
+            "# TYPE motesok_queue_waiting gauge\nmotesok_queue_waiting %u\n",
+         sd_pool_queued());
+    emit(b, "# HELP motesok_queue_rejected_total Requests answered 503 overloaded because "
+            "the queue was full.\n"
+            "# TYPE motesok_queue_rejected_total counter\nmotesok_queue_rejected_total %llu\n",
+         sd_pool_rejected());
+    emit(b, "# HELP motesok_connections_closed_total Connections closed before they sent a "
+            "whole request: past the deadline, or the longest waiting when too many waited.\n"
+            "# TYPE motesok_connections_closed_total counter\n"
+            "motesok_connections_closed_total{reason=\"deadline\"} %llu\n"
+            "motesok_connections_closed_total{reason=\"evicted\"} %llu\n",
+         sd_conn_timed_out(), sd_conn_evicted());
+}
+
 /* Emit one gauge of the index. */
 static void emit_gauge(textbuf *b, const char *name, const char *help, long long value)
 {
@@ -538,49 +720,54 @@ static void emit_index(textbuf *b)
 }
 
 /* GET /metrics in the Prometheus text format. */
-static enum MHD_Result route_metrics(struct MHD_Connection *conn, request *rq)
+static void route_metrics(struct MHD_Connection *conn, request *rq)
 {
+    (void)conn;
     textbuf *b = malloc(sizeof *b);
-    if (b == NULL)
-        return answer_error(conn, rq, 500, "internal", "out of memory");
+    if (b == NULL) {
+        answer_error(rq, 500, "internal", "out of memory");
+        return;
+    }
     b->len = 0;
     b->data[0] = '\0';
     emit_requests(b);
+    emit_connections(b);
     emit_index(b);
-    enum MHD_Result r = answer(conn, rq, 200, "text/plain; version=0.0.4; charset=utf-8",
-                               b->data, b->len);
+    answer(rq, 200, "text/plain; version=0.0.4; charset=utf-8", b->data, b->len);
     free(b);
-    return r;
 }
 
 /* GET /: the search page. */
-static enum MHD_Result route_ui(struct MHD_Connection *conn, request *rq)
+static void route_ui(struct MHD_Connection *conn, request *rq)
 {
-    return answer(conn, rq, 200, "text/html; charset=utf-8", sd_ui_html, sizeof sd_ui_html - 1);
+    (void)conn;
+    answer_static(rq, 200, "text/html; charset=utf-8", sd_ui_html, sizeof sd_ui_html - 1);
 }
 
-/* Route a GET or HEAD request by its path. */
-static enum MHD_Result dispatch(struct MHD_Connection *conn, request *rq, const char *url)
+/* Route a GET or HEAD request by its path: answer it, or set rq->run. */
+static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
 {
     static const struct {
         const char *path;
         enum route route;
-        enum MHD_Result (*fn)(struct MHD_Connection *, request *);
+        void (*fn)(struct MHD_Connection *, request *);
     } routes[] = {
-        {"/api/v1/search", R_SEARCH, route_search}, {"/api/v1/status", R_STATUS, route_status},
-        {"/api/v1/failures", R_FAILURES, route_failures},
+        {"/api/v1/search", R_SEARCH, prep_search},   {"/api/v1/status", R_STATUS, prep_status},
+        {"/api/v1/failures", R_FAILURES, prep_failures},
         {"/healthz", R_HEALTH, route_health},       {"/metrics", R_METRICS, route_metrics},
         {"/", R_UI, route_ui},                      {"/index.html", R_UI, route_ui},
     };
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (strcmp(url, routes[i].path) == 0) {
             rq->route = routes[i].route;
-            return routes[i].fn(conn, rq);
+            routes[i].fn(conn, rq);
+            return;
         }
     }
     if (strncmp(url, DOCS_PREFIX, sizeof DOCS_PREFIX - 1) == 0)
-        return route_document(conn, rq, url + sizeof DOCS_PREFIX - 1);
-    return answer_error(conn, rq, 404, "not_found", "no such resource; the API is under /api/v1/");
+        prep_document(conn, rq, url + sizeof DOCS_PREFIX - 1);
+    else
+        answer_error(rq, 404, "not_found", "no such resource; the API is under /api/v1/");
 }
 
 /* Iterator over query-string arguments: stop at the first whose key or
@@ -631,40 +818,97 @@ static bool local_host(const char *host)
 /* Check the request line and route it; arguments with NUL bytes, which
  * would be read as shorter than sent, are refused; a loopback daemon
  * answers only requests addressed to this machine. */
-static enum MHD_Result check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn,
-                                          request *rq, const char *url, const char *method)
+static void check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn, request *rq,
+                               const char *url, const char *method)
 {
-    if (url == NULL || method == NULL)
-        return answer_error(conn, rq, 400, "bad_request", "malformed request");
+    if (url == NULL || method == NULL) {
+        answer_error(rq, 400, "bad_request", "malformed request");
+        return;
+    }
     const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-    if (srv->loopback_only && host != NULL && !local_host(host))
-        return answer_error(conn, rq, 421, "misdirected_request",
-                            "this server answers only requests addressed to this machine "
-                            "(localhost); it listens on a loopback address");
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return answer_error(conn, rq, 405, "method_not_allowed", "only GET and HEAD are served");
+    if (srv->loopback_only && host != NULL && !local_host(host)) {
+        answer_error(rq, 421, "misdirected_request",
+                     "this server answers only requests addressed to this machine "
+                     "(localhost); it listens on a loopback address");
+        return;
+    }
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        answer_error(rq, 405, "method_not_allowed", "only GET and HEAD are served");
+        return;
+    }
     const char *bad = NULL;
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, find_nul, &bad);
     if (bad != NULL) {
         char msg[128];
         snprintf(msg, sizeof msg, "parameter '%.40s' holds a NUL byte", bad);
-        return answer_error(conn, rq, 400, "bad_request", msg);
+        answer_error(rq, 400, "bad_request", msg);
+        return;
     }
-    return dispatch(conn, rq, url);
+    dispatch(conn, rq, url);
 }
 
-/* A new request record for method and url, counted as in flight. */
-static request *request_new(const char *method, const char *url)
+/* ======================================================================== */
+/* the request's life: new → (worker) → answered → completed                */
+/* ======================================================================== */
+
+/* A worker runs the request's route, then wakes its connection. */
+static void job_run(sd_job *job)
+{
+    request *rq = (request *)job;
+    rq->run(rq);
+    atomic_store(&rq->stage, ST_READY);
+    MHD_resume_connection(rq->conn);
+}
+
+/* The pool stops before the job ran: answer 503 and wake the connection. */
+static void job_cancel(sd_job *job)
+{
+    request *rq = (request *)job;
+    answer_overloaded(rq, "the server is shutting down");
+    atomic_store(&rq->stage, ST_READY);
+    MHD_resume_connection(rq->conn);
+}
+
+/* Hand rq to a worker with its connection suspended until the worker is
+ * done; when the lane is full, answer 503 at once. Returns MHD_YES. */
+static enum MHD_Result hand_to_worker(struct MHD_Connection *conn, request *rq)
+{
+    rq->job.run = job_run;
+    rq->job.cancel = job_cancel;
+    atomic_store(&rq->stage, ST_WORKING);
+    MHD_suspend_connection(conn); /* before submit: the worker may resume at once */
+    if (!sd_pool_submit(&rq->job)) {
+        answer_overloaded(rq, rq->job.heavy ? "too many costly searches are waiting; try again "
+                                              "shortly"
+                                            : "too many requests are waiting; try again shortly");
+        atomic_store(&rq->stage, ST_READY);
+        MHD_resume_connection(conn);
+    }
+    return MHD_YES;
+}
+
+/* A new request record for method and url on conn, counted as in flight. */
+static request *request_new(struct MHD_Connection *conn, const char *method, const char *url)
 {
     request *rq = calloc(1, sizeof *rq);
     if (rq == NULL)
         return NULL;
+    rq->conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     rq->route = R_OTHER;
+    atomic_init(&rq->stage, ST_NEW);
     log_copy(rq->method, sizeof rq->method, method);
     log_copy(rq->path, sizeof rq->path, url);
     atomic_fetch_add(&metrics.in_flight, 1);
     return rq;
+}
+
+/* Free a request record and what it owns. */
+static void request_free(request *rq)
+{
+    free(rq->owned);
+    free(rq->w.strings);
+    free(rq);
 }
 
 enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -677,26 +921,40 @@ enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const cha
     (void)upload_data;
     request *rq = *con_cls;
     if (rq == NULL) {
-        rq = request_new(method, url);
+        /* The head is in. Answer on a later call: libmicrohttpd closes the
+         * connection after an answer queued in this first call. */
+        rq = request_new(conn, method, url);
         if (rq == NULL)
             return MHD_NO;
         *con_cls = rq;
+        return MHD_YES;
     }
     if (*upload_data_size != 0) {
         *upload_data_size = 0; /* no route takes a body: drop it */
         return MHD_YES;
     }
-    if (rq->code != 0)
-        return MHD_YES; /* answered already */
-    return check_and_dispatch(srv, conn, rq, url, method);
+    int stage = atomic_load(&rq->stage);
+    if (stage == ST_WORKING || rq->sent)
+        return MHD_YES; /* not woken by its worker yet, or answered */
+    if (stage == ST_NEW && rq->code == 0) {
+        sd_conn_busy(conn); /* the whole request is in */
+        check_and_dispatch(srv, conn, rq, url, method);
+        if (rq->code == 0 && rq->run != NULL)
+            return hand_to_worker(conn, rq);
+    }
+    if (rq->code == 0)
+        answer_error(rq, 500, "internal", "no answer");
+    rq->sent = true;
+    return send_answer(conn, rq);
 }
 
 void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                        enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     request *rq = *con_cls;
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        sd_conn_waiting(conn); /* keep-alive: the next request has a deadline too */
     if (rq == NULL)
         return;
     double secs = since(&rq->start);
@@ -704,7 +962,7 @@ void sd_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     count_request(rq->route, code, secs);
     if (server->access_log)
         sd_log_request(rq->method, rq->path, code, secs, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
-    free(rq);
+    request_free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&metrics.in_flight, 1);
 }

@@ -1,8 +1,10 @@
 /* motesokd: serve search over an index directory on HTTP/JSON.
  * Life: options → resolve the address → block signals → listen → wait for
  * SIGTERM/SIGINT → stop accepting → let requests in flight finish → exit 0. */
+#include "sd_conn.h"
 #include "sd_http.h"
 #include "sd_log.h"
+#include "sd_pool.h"
 
 #include <motesok/motesok.h>
 
@@ -12,9 +14,11 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,10 +28,19 @@
 #define MAX_THREADS 64
 #define DEFAULT_LISTEN "127.0.0.1:7700"
 #define DEFAULT_INDEX "./motesok-index"
-#define CONNECTION_LIMIT 256u
-#define CONNECTION_TIMEOUT_S 30u
+#define DEFAULT_QUEUE 64
+#define DEFAULT_REQUEST_S 5
+#define DEFAULT_KEEPALIVE_S 10
+#define DEFAULT_PER_CLIENT 64 /* when not on loopback */
+#define CONNECTION_LIMIT 1024 /* lowered to fit the open-file limit */
+#define SPARE_FILES 64u       /* descriptors kept for the index and the log */
+#define IDLE_MIN_S 10         /* no byte moved this long: closed */
+#define IO_THREADS 2u         /* libmicrohttpd's threads, which only move bytes */
+#define WAITING_MAX 256       /* connections without a whole request */
 #define CONNECTION_MEMORY 65536u
 #define DRAIN_LIMIT_S 30
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a number macro as a string, for the help text */
 
 static const char usage_text[] =
 "NAME\n"
@@ -35,14 +48,38 @@ static const char usage_text[] =
 "\n"
 "SYNOPSIS\n"
 "    motesokd [--index DIR] [--listen HOST:PORT [--allow-remote]] [--threads N]\n"
-"             [--access-log FILE] [--quiet] [--verbose] [--help] [--version]\n"
+"             [--queue N] [--request-timeout S] [--keepalive-timeout S]\n"
+"             [--max-per-client N] [--access-log FILE] [--quiet] [--verbose]\n"
+"             [--help] [--version]\n"
 "\n"
 "DESCRIPTION\n"
 "    motesokd answers searches over the index that motesok-index builds.\n"
-"    Each worker thread keeps its own read handles; a new commit by\n"
+"    Each search thread keeps its own read handles; a new commit by\n"
 "    motesok-index is seen on the next request, without a restart. The\n"
 "    daemon also starts before the index exists and answers 503\n"
 "    (index_unavailable) until it does.\n"
+"\n"
+"    Two threads read requests and write answers; they answer /healthz,\n"
+"    /metrics and the search page themselves, so these stay quick while\n"
+"    searches run. Searches and document reads wait in a queue for one of\n"
+"    the --threads search threads. A search whose query has a wildcard on\n"
+"    fewer than 3 letters (a*), more than 4 wildcards or more than 256\n"
+"    bytes, or that asks for an exact total, waits in a second queue,\n"
+"    and at most N-1 search threads (at least 1) run such\n"
+"    searches at once: with 2 threads or more, a plain search never waits\n"
+"    behind costly ones. A full queue answers 503 (overloaded) with\n"
+"    Retry-After: 1 at once.\n"
+"\n"
+"    Connections are kept alive and pipelined requests are answered in\n"
+"    order. A connection must send a whole request (head and any body)\n"
+"    within --request-timeout seconds of connecting, and each next one\n"
+"    within --keepalive-timeout seconds of the previous answer, however\n"
+"    slowly it trickles bytes meanwhile; else it is closed. When more than\n"
+"    " STR(WAITING_MAX) " connections are waiting so, the one that has waited longest is\n"
+"    closed, so that clients holding sockets open cannot keep others out.\n"
+"    A connection that moves no byte for " STR(IDLE_MIN_S) " seconds (or the longer of the\n"
+"    two timeouts) is closed. At most " STR(CONNECTION_LIMIT) " connections are open at once,\n"
+"    fewer if the open-file limit is lower.\n"
 "\n"
 "OPTIONS\n"
 "    -i, --index DIR\n"
@@ -60,7 +97,21 @@ static const char usage_text[] =
 "        daemon behind a reverse proxy that authenticates, or on a network\n"
 "        where every reader may see every document.\n"
 "    -t, --threads N\n"
-"        Worker threads, 1 to 64 (default: the number of online CPUs).\n"
+"        Search threads, 1 to 64 (default: the number of online CPUs).\n"
+"    --queue N\n"
+"        Requests that may wait for a search thread, in each of the two\n"
+"        queues, 1 to 100000 (default " STR(DEFAULT_QUEUE) ").\n"
+"    --request-timeout S\n"
+"        Seconds a new connection has to send its whole first request, 1 to\n"
+"        3600 (default " STR(DEFAULT_REQUEST_S) ").\n"
+"    --keepalive-timeout S\n"
+"        Seconds a kept-alive connection has, after an answer, to send its\n"
+"        whole next request, 1 to 3600 (default " STR(DEFAULT_KEEPALIVE_S) ").\n"
+"    --max-per-client N\n"
+"        Connections one client address may hold open, 0 to 100000; 0 is no\n"
+"        cap. Default: no cap on a loopback address, where every client (a\n"
+"        reverse proxy too) has the same address; else " STR(DEFAULT_PER_CLIENT) ". A client past\n"
+"        the cap has its new connection closed at once.\n"
 "    -a, --access-log FILE\n"
 "        Append the access log to FILE instead of stderr: one JSON object\n"
 "        per request with ts, method, path, status, ms and aborted. SIGHUP\n"
@@ -88,14 +139,16 @@ static const char usage_text[] =
 "    Errors are JSON {\"error\":{\"code\",\"message\"}}: bad_request (400),\n"
 "    not_found (404), method_not_allowed (405), misdirected_request (421),\n"
 "    internal (500),\n"
-"    index_unavailable or timeout (503).\n"
+"    index_unavailable, timeout or overloaded (503; overloaded comes with\n"
+"    Retry-After).\n"
 "\n"
 "ENVIRONMENT\n"
 "    MOTESOK_INDEX    index directory when --index is not given\n"
 "\n"
 "SIGNALS\n"
 "    SIGTERM, SIGINT  stop accepting connections, finish the requests in\n"
-"                     flight, exit 0.\n"
+"                     flight (after 30 s, those still queued are answered\n"
+"                     503 overloaded), exit 0.\n"
 "    SIGHUP           reopen the --access-log file.\n"
 "\n"
 "EXIT STATUS\n"
@@ -112,6 +165,11 @@ typedef struct sd_options {
     const char *index_dir;
     const char *listen;
     unsigned threads;
+    unsigned queue;       /* waiting requests per lane */
+    unsigned request_s;   /* a new connection's deadline for its request */
+    unsigned keepalive_s; /* an answered connection's deadline for the next */
+    unsigned per_client;  /* connections per client address; 0: no cap */
+    bool per_client_set;
     bool quiet;
     bool verbose;
     const char *access_log; /* NULL: stderr */
@@ -137,16 +195,49 @@ static int usage_error(const char *what, const char *value)
     return EXIT_USAGE;
 }
 
-/* Parse --threads; false if it is not a number in 1..MAX_THREADS. */
-static bool parse_threads(const char *s, unsigned *out)
+/* The numeric options: name, bounds and target field. */
+static const struct num_option {
+    int key;
+    const char *name;
+    unsigned min, max;
+    size_t field;
+} num_options[] = {
+    {'t', "threads", 1, MAX_THREADS, offsetof(sd_options, threads)},
+    {'Q', "queue", 1, 100000, offsetof(sd_options, queue)},
+    {'T', "request-timeout", 1, 3600, offsetof(sd_options, request_s)},
+    {'K', "keepalive-timeout", 1, 3600, offsetof(sd_options, keepalive_s)},
+    {'P', "max-per-client", 0, 100000, offsetof(sd_options, per_client)},
+};
+
+/* Parse s as a whole number in [min, max]; false if it is not one. */
+static bool parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
     char *end = NULL;
     errno = 0;
-    long n = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : 0;
-    if (end == NULL || *end != '\0' || errno != 0 || n < 1 || n > MAX_THREADS)
+    long n = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
+    if (end == NULL || *end != '\0' || errno != 0 || n < (long)min || n > (long)max)
         return false;
     *out = (unsigned)n;
     return true;
+}
+
+/* Set the numeric option key from value; -1 if key is not one, 0 if it
+ * is and value is good, else the usage exit code. */
+static int parse_num_option(int key, const char *value, sd_options *o)
+{
+    for (size_t i = 0; i < sizeof num_options / sizeof *num_options; i++) {
+        const struct num_option *n = &num_options[i];
+        if (n->key != key)
+            continue;
+        if (parse_uint(value, n->min, n->max, (unsigned *)(void *)((char *)o + n->field))) {
+            o->per_client_set |= key == 'P';
+            return 0;
+        }
+        char what[96];
+        snprintf(what, sizeof what, "invalid --%s (expected %u to %u):", n->name, n->min, n->max);
+        return usage_error(what, value);
+    }
+    return -1;
 }
 
 /* Parse the command line into o; -1 to go on, else an exit code. */
@@ -157,16 +248,26 @@ static int parse_args(int argc, char **argv, sd_options *o)
         {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},       {"access-log", required_argument, NULL, 'a'},
-        {"allow-remote", no_argument, NULL, 'R'},
+        {"allow-remote", no_argument, NULL, 'R'},  {"queue", required_argument, NULL, 'Q'},
+        {"request-timeout", required_argument, NULL, 'T'},
+        {"keepalive-timeout", required_argument, NULL, 'K'},
+        {"max-per-client", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_INDEX");
     *o = (sd_options){.index_dir = env && *env ? env : DEFAULT_INDEX, .listen = DEFAULT_LISTEN,
-                      .threads = cpu_count()};
+                      .threads = cpu_count(), .queue = DEFAULT_QUEUE,
+                      .request_s = DEFAULT_REQUEST_S, .keepalive_s = DEFAULT_KEEPALIVE_S};
     for (;;) {
         int c = getopt_long(argc, argv, "i:l:t:a:qvhVR", longopts, NULL);
         if (c == -1)
             break;
+        int rc = parse_num_option(c, optarg, o);
+        if (rc >= 0) {
+            if (rc > 0)
+                return rc;
+            continue;
+        }
         switch (c) {
         case 'i': o->index_dir = optarg; break;
         case 'l': o->listen = optarg; break;
@@ -174,10 +275,6 @@ static int parse_args(int argc, char **argv, sd_options *o)
         case 'v': o->verbose = true; break;
         case 'a': o->access_log = optarg; break;
         case 'R': o->allow_remote = true; break;
-        case 't':
-            if (!parse_threads(optarg, &o->threads))
-                return usage_error("invalid --threads (expected 1 to 64):", optarg);
-            break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("motesokd %s\n", motesok_version()); return 0;
         default:
@@ -267,23 +364,63 @@ static bool block_signals(sigset_t *set)
     return pthread_sigmask(SIG_BLOCK, set, NULL) == 0;
 }
 
-/* Start libmicrohttpd on ai with the options' thread pool; NULL if it
- * cannot listen. */
+/* The most connections the open-file limit allows, raising its soft
+ * value towards the hard one if need be. */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 256;
+    rlim_t want = CONNECTION_LIMIT + SPARE_FILES;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+        return CONNECTION_LIMIT;
+    return rl.rlim_cur > 2 * SPARE_FILES ? (unsigned)(rl.rlim_cur - SPARE_FILES) : SPARE_FILES;
+}
+
+/* Start libmicrohttpd on ai: IO_THREADS threads that read requests and
+ * write answers, with the options' connection limits; NULL if it cannot
+ * listen. */
 static struct MHD_Daemon *start(const sd_options *o, sd_server *srv, const struct addrinfo *ai)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
     if (o->verbose)
         flags |= MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    unsigned idle = IDLE_MIN_S;
+    idle = o->request_s > idle ? o->request_s : idle;
+    idle = o->keepalive_s > idle ? o->keepalive_s : idle;
     return MHD_start_daemon(flags, 0, NULL, NULL, sd_http_handle, srv,
                             MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->threads,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_S,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)IO_THREADS,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)connection_limit(),
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)o->per_client,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)idle,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
                             MHD_OPTION_NOTIFY_COMPLETED, sd_http_completed, srv,
+                            MHD_OPTION_NOTIFY_CONNECTION, sd_conn_notify, NULL,
                             MHD_OPTION_END);
+}
+
+/* Start the search workers and the connection deadlines; false (with
+ * errno) if a thread cannot be started. */
+static bool start_workers(const sd_options *o)
+{
+    sd_conn_limits limits = {.request_s = o->request_s, .keepalive_s = o->keepalive_s,
+                             .waiting_max = WAITING_MAX};
+    if (!sd_pool_start(o->threads, o->queue))
+        return false;
+    if (sd_conn_start(&limits))
+        return true;
+    int e = errno;
+    sd_pool_stop();
+    errno = e;
+    return false;
 }
 
 /* Print the start-up line with the port actually bound. */
@@ -291,8 +428,8 @@ static void announce(const sd_options *o, struct MHD_Daemon *d)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     int host_len = (int)(strrchr(o->listen, ':') - o->listen);
-    fprintf(stderr, "motesokd: serving %s on http://%.*s:%u (%u threads)\n", o->index_dir,
-            host_len, o->listen, info ? (unsigned)info->port : 0u, o->threads);
+    fprintf(stderr, "motesokd: serving %s on http://%.*s:%u (%u search threads)\n",
+            o->index_dir, host_len, o->listen, info ? (unsigned)info->port : 0u, o->threads);
 }
 
 /* Block until SIGTERM or SIGINT arrives, reopening the access log on each
@@ -310,14 +447,18 @@ static int wait_for_signal(const sigset_t *set)
     }
 }
 
-/* Stop accepting, wait (bounded) for requests in flight, stop the daemon. */
+/* Stop accepting, wait (bounded) for requests in flight, answer those
+ * still waiting for a worker 503 and let running ones finish, stop the
+ * daemon. */
 static void shut_down(struct MHD_Daemon *d)
 {
     MHD_socket listen_fd = MHD_quiesce_daemon(d);
     struct timespec tick = {0, 10 * 1000 * 1000};
     for (int i = 0; i < DRAIN_LIMIT_S * 100 && sd_http_in_flight() > 0; i++)
         nanosleep(&tick, NULL);
+    sd_pool_stop(); /* no connection is suspended after this */
     MHD_stop_daemon(d);
+    sd_conn_stop();
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
 }
@@ -341,6 +482,8 @@ int main(int argc, char **argv)
                 o.listen);
         return EXIT_USAGE;
     }
+    if (!o.per_client_set)
+        o.per_client = loopback ? 0 : DEFAULT_PER_CLIENT;
     sigset_t set;
     sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet, .loopback_only = loopback};
     if (!o.quiet && !sd_log_open(o.access_log)) {
@@ -359,12 +502,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "motesokd: warning: %.*s\n", (int)n, w);
         w += n + (w[n] == '\n');
     }
+    if (!start_workers(&o)) {
+        freeaddrinfo(ai);
+        fprintf(stderr, "motesokd: cannot start the workers: %s\n", strerror(errno));
+        sd_http_cleanup();
+        return EXIT_LISTEN;
+    }
     errno = 0;
     struct MHD_Daemon *d = start(&o, &srv, ai);
     freeaddrinfo(ai);
     if (d == NULL) {
         fprintf(stderr, "motesokd: cannot listen on %s: %s\n", o.listen,
                 errno ? strerror(errno) : "address in use or not available");
+        sd_pool_stop();
+        sd_conn_stop();
         sd_http_cleanup();
         return EXIT_LISTEN;
     }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -155,15 +156,20 @@ static int free_port(void)
     return ntohs(a.sin_port);
 }
 
-/* Start motesokd on a free port and wait until it answers. */
-static void start_daemon(e2e *t)
+/* Start motesokd on a free port with the extra arguments (NULL-ended)
+ * and wait until it answers. */
+static void start_daemon_args(e2e *t, char *const extra[])
 {
     int port = free_port();
     char listen[32];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
     snprintf(t->url, sizeof t->url, "http://127.0.0.1:%d", port);
-    char *argv[] = {BIN "motesokd", "--index", t->index, "--listen", listen,
-                    "--threads", "2", NULL};
+    char *argv[16] = {BIN "motesokd", "--index", t->index, "--listen", listen,
+                      "--threads", "2"};
+    int n = 7;
+    for (int i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
     t->daemon = spawn_to(t->tmp, "daemon", argv);
     snprintf(t->daemon_log, sizeof t->daemon_log, "%s/daemon.err", t->tmp);
     for (int i = 0; i < 100; i++) {
@@ -178,6 +184,15 @@ static void start_daemon(e2e *t)
     }
     fail_msg("motesokd did not answer on %s", t->url);
 }
+
+/* Start motesokd on a free port and wait until it answers. */
+static void start_daemon(e2e *t)
+{
+    start_daemon_args(t, NULL);
+}
+
+/* start_daemon with extra arguments. */
+#define start_daemon_with(t, ...) start_daemon_args((t), (char *const[]){__VA_ARGS__, NULL})
 
 /* SIGTERM the daemon; it must exit 0. */
 static void stop_daemon(e2e *t)
@@ -1346,6 +1361,336 @@ static void test_e2e_latin1_file_name(void **state)
     stop_daemon(t);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Connections: slow clients, keep-alive, pipelining, costly searches       */
+/* ------------------------------------------------------------------------ */
+
+/* Generous limits: what they bound takes milliseconds on an idle machine. */
+#define ANSWER_LIMIT_S 20 /* for one answer */
+#define CLOSE_LIMIT_S 60  /* for the daemon to close a slow client (deadline 5 s) */
+
+/* A client connection with its unread bytes. */
+typedef struct client {
+    int fd;
+    char buf[1 << 17];
+    size_t len;
+    char head[4096]; /* the head of the last answer read */
+} client;
+
+/* Seconds on the monotonic clock. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A new socket connected to the daemon at t->url; -1 if it cannot connect. */
+static int dial(const e2e *t)
+{
+    const char *colon = strrchr(t->url, ':');
+    assert_non_null(colon);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1)),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Send all of s on fd; false if the connection is gone. */
+static bool send_all(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return false;
+        s += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Wait up to secs for fd to be readable; false on timeout. */
+static bool readable(int fd, double secs)
+{
+    struct timeval tv = {(time_t)secs, (suseconds_t)((secs - (double)(time_t)secs) * 1e6)};
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(fd, &rd);
+    return select(fd + 1, &rd, NULL, NULL, &tv) > 0;
+}
+
+/* Read one answer from c within limit_s seconds: its status code and a new
+ * copy of its body (by Content-Length; HEAD is not used here). False if the
+ * connection ends or the limit passes first. */
+static bool read_answer(client *c, double limit_s, int *code, char **body)
+{
+    double end = now_s() + limit_s;
+    for (;;) {
+        c->buf[c->len] = '\0';
+        char *head_end = strstr(c->buf, "\r\n\r\n");
+        const char *cl = head_end ? strcasestr(c->buf, "\r\nContent-Length:") : NULL;
+        if (head_end != NULL && cl != NULL && cl < head_end) {
+            size_t need = (size_t)(head_end + 4 - c->buf) + (size_t)strtoul(cl + 17, NULL, 10);
+            if (need >= sizeof c->buf)
+                return false;
+            if (c->len >= need) {
+                if (sscanf(c->buf, "HTTP/1.%*d %d", code) != 1)
+                    return false;
+                snprintf(c->head, sizeof c->head, "%.*s", (int)(head_end - c->buf), c->buf);
+                *body = strndup(head_end + 4, need - (size_t)(head_end + 4 - c->buf));
+                memmove(c->buf, c->buf + need, c->len - need);
+                c->len -= need;
+                return true;
+            }
+        }
+        double left = end - now_s();
+        if (left <= 0 || c->len + 1 >= sizeof c->buf || !readable(c->fd, left))
+            return false;
+        ssize_t got = recv(c->fd, c->buf + c->len, sizeof c->buf - c->len - 1, 0);
+        if (got <= 0)
+            return false;
+        c->len += (size_t)got;
+    }
+}
+
+/* A new client connection; fails the test if the daemon cannot be reached. */
+static client *client_open(const e2e *t)
+{
+    client *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->fd = dial(t);
+    assert_true(c->fd >= 0);
+    return c;
+}
+
+static void client_close(client *c)
+{
+    close(c->fd);
+    free(c);
+}
+
+/* GET path on a new connection; the answer's code, or -1 if none came
+ * within ANSWER_LIMIT_S. */
+static int probe(const e2e *t, const char *path)
+{
+    client *c = client_open(t);
+    char req[512];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+             path);
+    int code = -1;
+    char *body = NULL;
+    if (!send_all(c->fd, req) || !read_answer(c, ANSWER_LIMIT_S, &code, &body))
+        code = -1;
+    free(body);
+    client_close(c);
+    return code;
+}
+
+/* True if the daemon has closed fd (end of stream or reset); waits up to
+ * secs for it. */
+static bool closed_by_peer(int fd, double secs)
+{
+    if (!readable(fd, secs))
+        return false;
+    char b[256];
+    ssize_t got = recv(fd, b, sizeof b, MSG_DONTWAIT);
+    return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* Index corpus/ (where a search of many wildcards takes seconds or more). */
+static void index_corpus(e2e *t)
+{
+    cmd_out c = run_indexer(t, CORPUS);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+}
+
+/* Index the Rådmannsutvalget minutes (TXT) and start the daemon. */
+static void start_small(e2e *t)
+{
+    char docs[128], dst[512];
+    snprintf(docs, sizeof docs, "%s/docs", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    snprintf(dst, sizeof dst, "%s/%s", docs, RU_TXT);
+    copy_file(CORPUS "/" RU_TXT, dst);
+    cmd_out c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    start_daemon(t);
+}
+
+/* A client that sends its request head one line at a time is closed a
+ * few seconds after it connected, however often it sends; and while
+ * hundreds such hold sockets open, /healthz keeps answering. */
+static void test_e2e_slow_clients(void **state)
+{
+    e2e *t = *state;
+    start_small(t);
+    client *slow = client_open(t);
+    assert_true(send_all(slow->fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"));
+    double start = now_s();
+    bool closed = false;
+    for (int i = 0; !closed && now_s() - start < CLOSE_LIMIT_S; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "X-Slow-%d: a\r\n", i);
+        closed = !send_all(slow->fd, line) || closed_by_peer(slow->fd, 0.2);
+    }
+    client_close(slow);
+    if (!closed)
+        fail_msg("a client trickling its request head was still served after %d s",
+                 CLOSE_LIMIT_S);
+
+    /* more slow sockets than the daemon lets wait: new clients get in */
+    enum { N_SLOW = 300 };
+    int fds[N_SLOW];
+    for (int i = 0; i < N_SLOW; i++) {
+        fds[i] = dial(t);
+        assert_true(fds[i] >= 0);
+        send_all(fds[i], "GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
+    }
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < N_SLOW; i++)
+            send_all(fds[i], "X-Slow: a\r\n");
+        assert_int_equal(probe(t, "/healthz"), 200);
+    }
+    for (int i = 0; i < N_SLOW; i++)
+        close(fds[i]);
+    stop_daemon(t);
+}
+
+/* Two requests on one connection are both answered (keep-alive), and so
+ * are three sent at once (pipelined), in order. */
+static void test_e2e_keep_alive_and_pipelining(void **state)
+{
+    e2e *t = *state;
+    start_small(t);
+    client *c = client_open(t);
+    int code = 0;
+    char *body = NULL;
+    assert_true(send_all(c->fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    assert_true(read_answer(c, ANSWER_LIMIT_S, &code, &body));
+    assert_int_equal(code, 200);
+    free(body);
+    assert_true(send_all(c->fd, "GET /api/v1/search?q=legevakt HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    if (!read_answer(c, ANSWER_LIMIT_S, &code, &body))
+        fail_msg("no answer to a second request on a kept-alive connection");
+    assert_int_equal(code, 200);
+    assert_non_null(strstr(body, "\"query\":\"legevakt\""));
+    free(body);
+
+    /* pipelined: answered in the order asked */
+    static const char *const paths[] = {"/api/v1/search?q=legevakt", "/healthz", "/api/v1/status",
+                                        "/nowhere"};
+    static const int codes[] = {200, 200, 200, 404};
+    static const char *const marks[] = {"\"query\":", "\"status\":\"ok\"", "\"documents\":",
+                                        "not_found"};
+    char req[1024] = "";
+    for (size_t i = 0; i < 4; i++) {
+        size_t n = strlen(req);
+        snprintf(req + n, sizeof req - n, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", paths[i]);
+    }
+    assert_true(send_all(c->fd, req));
+    for (size_t i = 0; i < 4; i++) {
+        if (!read_answer(c, ANSWER_LIMIT_S, &code, &body))
+            fail_msg("pipelined request %zu (%s) was not answered", i + 1, paths[i]);
+        assert_int_equal(code, codes[i]);
+        if (strstr(body, marks[i]) == NULL)
+            fail_msg("pipelined answer %zu is not that of %s: %.200s", i + 1, paths[i], body);
+        free(body);
+    }
+    client_close(c);
+    stop_daemon(t);
+}
+
+/* A search of many one-letter wildcards, about 4 KB of query string. */
+static void costly_request(char *out, size_t cap)
+{
+    size_t n = (size_t)snprintf(out, cap, "GET /api/v1/search?q=");
+    for (int i = 0; n + 64 < cap && n < 4000; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%c*%%20", 'a' + i % 26);
+    snprintf(out + n, cap - n, " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+}
+
+/* While costly searches run, /healthz, /metrics and a cheap search are
+ * answered; each costly one is answered 200, 503 timeout or 503
+ * overloaded with Retry-After. */
+static void test_e2e_costly_searches(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon(t);
+    enum { N_COSTLY = 4 };
+    char req[8192];
+    costly_request(req, sizeof req);
+    client *costly[N_COSTLY];
+    for (int i = 0; i < N_COSTLY; i++) {
+        costly[i] = client_open(t);
+        assert_true(send_all(costly[i]->fd, req));
+    }
+    nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL); /* let them start */
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(probe(t, "/healthz"), 200);
+        assert_int_equal(probe(t, "/metrics"), 200);
+        assert_int_equal(probe(t, "/api/v1/search?q=legevakt"), 200);
+    }
+    for (int i = 0; i < N_COSTLY; i++)
+        client_close(costly[i]);
+    /* the searches may still run: no graceful stop here (teardown kills) */
+}
+
+/* With one worker and one place in each queue, costly searches sent
+ * together are refused at once past the first two: 503, Retry-After and
+ * the JSON error shape, code "overloaded". */
+static void test_e2e_queue_full(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon_with(t, "--threads", "1", "--queue", "1");
+    enum { N_COSTLY = 20 };
+    char req[8192];
+    costly_request(req, sizeof req);
+    client *costly[N_COSTLY];
+    for (int i = 0; i < N_COSTLY; i++) {
+        costly[i] = client_open(t);
+        assert_true(send_all(costly[i]->fd, req));
+    }
+    /* the first answer to come is a refusal */
+    fd_set rd;
+    FD_ZERO(&rd);
+    int maxfd = 0;
+    for (int i = 0; i < N_COSTLY; i++) {
+        FD_SET(costly[i]->fd, &rd);
+        maxfd = costly[i]->fd > maxfd ? costly[i]->fd : maxfd;
+    }
+    struct timeval tv = {ANSWER_LIMIT_S, 0};
+    assert_true(select(maxfd + 1, &rd, NULL, NULL, &tv) > 0);
+    int refused = 0;
+    for (int i = 0; i < N_COSTLY; i++) {
+        int code = 0;
+        char *body = NULL;
+        if (FD_ISSET(costly[i]->fd, &rd) && read_answer(costly[i], ANSWER_LIMIT_S, &code, &body)) {
+            if (code != 503 || strstr(body, "{\"error\":{\"code\":\"overloaded\",") != body)
+                fail_msg("a costly search past a full queue: HTTP %d %.200s", code, body);
+            assert_non_null(strcasestr(costly[i]->head, "\r\nRetry-After: 1"));
+            json_t *j = json_loads(body, 0, NULL);
+            assert_non_null(j);
+            assert_true(json_is_string(json_object_get(json_object_get(j, "error"), "message")));
+            json_decref(j);
+            refused++;
+            free(body);
+        }
+    }
+    assert_true(refused > 0);
+    for (int i = 0; i < N_COSTLY; i++)
+        client_close(costly[i]);
+}
+
 /* Exposure: a non-loopback --listen is refused without --allow-remote; a
  * loopback daemon answers only requests addressed to this machine (DNS
  * rebinding); an unavailable index is reported without server paths. */
@@ -1432,6 +1777,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_latin1_file_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_slow_clients, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_keep_alive_and_pipelining, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_costly_searches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_queue_full, setup, teardown),
     };
     if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*json*": run only those */
         cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));
