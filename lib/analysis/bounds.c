@@ -44,16 +44,26 @@ static size_t word_len(const char *p, size_t n)
     return len;
 }
 
-/* True for the bytes a dangling end may hold: white space, + - : and (. */
+/* True for the bytes a dangling end may hold: white space, + and -. */
 static bool dangling_byte(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-           c == '+' || c == '-' || c == ':';
+           c == '+' || c == '-';
+}
+
+/* Start of the token that ends at out[end) (back to white space, + -, a
+ * bracket or a quote). */
+static size_t token_start(const char *out, size_t end)
+{
+    while (end > 0 && !dangling_byte(out[end - 1]) && out[end - 1] != '(' &&
+           out[end - 1] != ')' && out[end - 1] != '"')
+        end--;
+    return end;
 }
 
 /* Shorten out[0..*w) (cut after a word, outside a phrase) by what cannot
- * end a query: white space, + - :, operator words and open brackets
- * (*depth counts those still open). */
+ * end a query: white space, + -, operator words, field names without a
+ * value and open brackets (*depth counts those still open). */
 static void trim_dangling(char *out, size_t *w, unsigned *depth)
 {
     for (;;) {
@@ -64,11 +74,9 @@ static void trim_dangling(char *out, size_t *w, unsigned *depth)
             *depth -= *depth > 0;
             continue;
         }
-        size_t start = *w;
-        while (start > 0 && !dangling_byte(out[start - 1]) && out[start - 1] != '(' &&
-               out[start - 1] != ')' && out[start - 1] != '"')
-            start--;
-        if (start == *w || !msk_query_operator(out + start, *w - start))
+        size_t start = token_start(out, *w);
+        bool field = *w > 0 && out[*w - 1] == ':';
+        if (start == *w || (!field && !msk_query_operator(out + start, *w - start)))
             return;
         *w = start;
     }
@@ -110,7 +118,8 @@ static bool counts(const bounder *b, const char *q, size_t n, size_t i, size_t l
         return true;
     if (msk_query_operator(q + i, len))
         return false;
-    bool field = i + len + 1 < n && q[i + len] == ':' && !dangling_byte(q[i + len + 1]);
+    bool field = i + len + 1 < n && q[i + len] == ':' && !dangling_byte(q[i + len + 1]) &&
+                 q[i + len + 1] != ':';
     return !field;
 }
 
@@ -153,9 +162,11 @@ char *msk_query_bound(const char *q, unsigned max_terms, unsigned max_depth, uns
         w += len, i += len;
     }
     if (b.cut & MSK_BOUND_TERMS) {
-        if (b.quoted)
+        if (b.quoted) {
+            while (w > 0 && dangling_byte(out[w - 1]))
+                w--;
             out[w++] = '"';
-        else
+        } else
             trim_dangling(out, &w, &b.depth);
         while (b.depth-- > 0)
             out[w++] = ')';
