@@ -68,6 +68,10 @@ static const char search_usage[] =
 "  kommune:/municipality:   sak:56/09 = sak:2009/56 = sak:\"PS 056/09\"\n"
 "  dato:2017-01-01..2018-06-30   date range (also dato:2017..2018)\n"
 "\n"
+"Limits: 64 words, brackets 8 deep, a prefix* its 100 most frequent terms\n"
+"(a query's together 500), 1 s; a search a limit cut says \"Søket ble\n"
+"avgrenset\" (JSON: \"limited\": true and \"limited_by\").\n"
+"\n"
 "On a terminal, matches are shown in bold (unless NO_COLOR is set).\n";
 
 static const char show_usage[] =

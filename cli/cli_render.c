@@ -261,6 +261,22 @@ static void make_printable(json_t *v, bool keep_lines)
     }
 }
 
+/* One line when a bound cut the search's work ("limited"), naming the
+ * bounds ("limited_by"). */
+static void render_limited(FILE *out, json_t *res)
+{
+    if (!json_is_true(json_object_get(res, "limited")))
+        return;
+    fprintf(out, "Søket ble avgrenset");
+    json_t *by = json_object_get(res, "limited_by"), *name;
+    size_t i;
+    json_array_foreach(by, i, name) {
+        if (json_is_string(name))
+            fprintf(out, "%s%s", i == 0 ? " (" : ", ", json_string_value(name));
+    }
+    fprintf(out, "%s; treffene kan være ufullstendige.\n", json_array_size(by) > 0 ? ")" : "");
+}
+
 void cli_render_search(FILE *out, json_t *res, const cli_style *st)
 {
     make_printable(res, false);
@@ -273,6 +289,7 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
                          ? "Mente du: %s (tatt med i søket)\n" : "Mente du: %s\n", sugg);
     if (json_is_true(json_object_get(res, "any_word")) && total > 0)
         fprintf(out, "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n");
+    render_limited(out, res);
     if (total == 0) {
         fprintf(out, "Ingen treff for «%s».\n", q ? q : "");
         return;

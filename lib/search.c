@@ -28,7 +28,7 @@
 
 #define DEFAULT_LIMIT 10u
 #define DEFAULT_SNIPPET 240u
-#define DEFAULT_TIME_LIMIT 5.0
+#define DEFAULT_TIME_LIMIT 1.0
 #define MAX_SNIPPET 4096u
 #define MAX_ORGAN_BYTES 256u
 #define MAX_CASES 1000u
@@ -46,6 +46,10 @@
 
 struct motesok_searcher {
     bool any_word; /* words combine with OR (the relaxed second search) */
+    /* the search under way: when it must end, and the work it was cut in */
+    double deadline_ms;      /* on now_ms()'s clock */
+    unsigned limited;        /* motesok_limit bits */
+    uint64_t expanded_terms; /* wildcard terms, over every parse */
     char *dir;
     motesok_xreader *xr;
     motesok_store *store;
@@ -172,6 +176,21 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Seconds left until the search under way must end (0 when past it). */
+static double time_left_s(const motesok_searcher *s)
+{
+    double left = (s->deadline_ms - now_ms()) / 1e3;
+    return left > 0 ? left : 0;
+}
+
+/* A time limit for one Xapian search of the search under way: what is
+ * left, or a token one (the match then stops at once) past the deadline. */
+static double match_time_limit(const motesok_searcher *s)
+{
+    double left = time_left_s(s);
+    return left > 0.001 ? left : 0.001;
 }
 
 /* x rounded to 3 decimals. */
@@ -494,13 +513,18 @@ static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_
     motesok_xparse_options po = {
         .fields = query_fields, .n_fields = sizeof query_fields / sizeof *query_fields,
         .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
-        .default_and = !s->any_word, .norwegian_ops = true, .max_wildcard = 1000,
+        .default_and = !s->any_word, .norwegian_ops = true,
+        .max_wildcard = MOTESOK_MAX_WILDCARD_TERMS, .max_expanded = MOTESOK_MAX_EXPANDED_TERMS,
     };
     char *keyed = with_case_keys(text);
     if (keyed == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     motesok_status st = motesok_xreader_parse(s->xr, keyed, &po, out, NULL, err);
     free(keyed);
+    motesok_xquery_cost cost = motesok_xquery_cost_of(st == MOTESOK_OK ? *out : NULL);
+    s->expanded_terms += cost.expanded;
+    if (cost.cut)
+        s->limited |= MOTESOK_LIMIT_WILDCARDS;
     return st;
 }
 
@@ -567,9 +591,12 @@ static motesok_xquery *matching_files(motesok_searcher *s, const motesok_xquery 
                                       motesok_status *st, motesok_error *err)
 {
     motesok_xsearch xs = {.query = q, .limit = MAX_EXCLUDED, .sort_slot = -1,
-                          .collapse_slot = (int)MOTESOK_SLOT_PARENT};
+                          .collapse_slot = (int)MOTESOK_SLOT_PARENT,
+                          .time_limit_s = match_time_limit(s)};
     motesok_xresults *res = NULL;
     *st = motesok_xreader_search(s->xr, &xs, &res, err);
+    if (motesok_xresults_timed_out(res))
+        s->limited |= MOTESOK_LIMIT_TIME; /* some files that match may be missed */
     size_t n = *st == MOTESOK_OK ? motesok_xresults_count(res) : 0;
     char (*terms)[32] = n ? calloc(n, sizeof *terms) : NULL;
     const char **ptrs = n ? calloc(n, sizeof *ptrs) : NULL;
@@ -997,12 +1024,12 @@ static motesok_status snippet_window(const motesok_xresults *res, const char **t
  * page that best matches the query, and the snippet from that page (from
  * the whole text when d is not a PDF). */
 static motesok_status page_and_snippet(const motesok_xresults *res, const stored_doc *d,
-                                       const motesok_search_request *r, result_box *b,
-                                       motesok_hit *hit, motesok_error *err)
+                                       const motesok_search_request *r, bool hurry,
+                                       result_box *b, motesok_hit *hit, motesok_error *err)
 {
     bool pdf = is_pdf(d), nomem = false;
     size_t best = 0;
-    if (pdf && d->n_pages > 1) {
+    if (pdf && d->n_pages > 1 && !hurry) {
         motesok_status st = motesok_xresults_best_part(res, d->pages, d->lens, d->n_pages,
                                                        &best, NULL, err);
         if (st != MOTESOK_OK)
@@ -1012,7 +1039,12 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
     hit->matched_case = hit_case(b, d, &nomem);
     const char *text = pdf ? d->pages[best] : d->text;
     size_t len = pdf ? d->lens[best] : d->text_len;
-    motesok_status st = snippet_window(res, &text, &len, err);
+    motesok_status st = MOTESOK_OK;
+    if (!hurry)
+        st = snippet_window(res, &text, &len, err);
+    else if (len > SNIPPET_WINDOW) /* the first window, cut at a character */
+        for (len = SNIPPET_WINDOW; len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80;)
+            len--;
     char *snip = NULL;
     if (st == MOTESOK_OK)
         st = motesok_xresults_snippet(res, text, len, r->snippet_chars, &snip, err);
@@ -1025,10 +1057,11 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
 }
 
 /* Fill hit i of res into *hit. A case document answers with the id of its
- * meeting document. */
+ * meeting document. In a hurry (past the deadline), the page is the first
+ * and the snippet comes from the first SNIPPET_WINDOW bytes of it. */
 static motesok_status make_hit(const motesok_xresults *res, size_t i,
-                               const motesok_search_request *r, result_box *b, motesok_hit *hit,
-                               motesok_error *err)
+                               const motesok_search_request *r, bool hurry, result_box *b,
+                               motesok_hit *hit, motesok_error *err)
 {
     size_t len = 0;
     const char *data = motesok_xresults_data(res, i, &len);
@@ -1047,7 +1080,7 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     hit->organ = meta_copy(b, d.meta, "organ", &nomem);
     hit->kommune = meta_copy(b, d.meta, "kommune", &nomem);
     hit->date = meta_copy(b, d.meta, "date", &nomem);
-    motesok_status st = page_and_snippet(res, &d, r, b, hit, err);
+    motesok_status st = page_and_snippet(res, &d, r, hurry, b, hit, err);
     stored_doc_free(&d);
     if (st == MOTESOK_OK && nomem)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
@@ -1104,12 +1137,14 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
         .query = q, .offset = r->offset, .limit = r->limit,
         .sort_slot = r->sort == MOTESOK_SORT_DATE ? (int)MOTESOK_SLOT_DATE : -1,
         .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_PARENT,
-        .time_limit_s = r->time_limit_s, .facet_slots = facet_slots, .n_facets = 3,
+        .time_limit_s = match_time_limit(s), .facet_slots = facet_slots, .n_facets = 3,
         .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
         /* with collapsing, totals are exact only over the matches checked */
         .check_at_least = r->exact_total ? UINT_MAX : r->offset + r->limit + EXTRA_CHECKED,
     };
     st = motesok_xreader_search(s->xr, &xs, res, err);
+    if (st == MOTESOK_OK && motesok_xresults_timed_out(*res))
+        s->limited |= MOTESOK_LIMIT_TIME;
     motesok_xquery_free(q);
     return st;
 }
@@ -1120,6 +1155,10 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
 static bool widen(motesok_searcher *s, const motesok_search_request *r, const char *also,
                   bool any_word, motesok_xresults **res)
 {
+    if (time_left_s(s) <= 0) {
+        s->limited |= MOTESOK_LIMIT_TIME; /* no time left to look wider */
+        return false;
+    }
     motesok_xresults *wider = NULL;
     s->any_word = any_word;
     bool more = run(s, r, also, NULL, &wider, NULL) == MOTESOK_OK &&
@@ -1134,16 +1173,21 @@ static bool widen(motesok_searcher *s, const motesok_search_request *r, const ch
     return true;
 }
 
-/* Fill the hits of res into out. */
-static motesok_status make_hits(const motesok_xresults *res, const motesok_search_request *r,
-                                result_box *b, motesok_search_result *out, motesok_error *err)
+/* Fill the hits of res into out; past the deadline, each in a hurry
+ * (make_hit). */
+static motesok_status make_hits(motesok_searcher *s, const motesok_xresults *res,
+                                const motesok_search_request *r, result_box *b,
+                                motesok_search_result *out, motesok_error *err)
 {
     size_t n = motesok_xresults_count(res);
     motesok_hit *hits = n ? box_alloc(b, n * sizeof *hits) : NULL;
     if (n > 0 && hits == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        motesok_status st = make_hit(res, i, r, b, &hits[i], err);
+        bool hurry = time_left_s(s) <= 0;
+        if (hurry)
+            s->limited |= MOTESOK_LIMIT_TIME;
+        motesok_status st = make_hit(res, i, r, hurry, b, &hits[i], err);
         if (st != MOTESOK_OK)
             return st;
     }
@@ -1152,22 +1196,56 @@ static motesok_status make_hits(const motesok_xresults *res, const motesok_searc
     return MOTESOK_OK;
 }
 
-/* Fill out (a new result) from the final results of request r: totals,
- * hits and facets; the caller sets the rest. */
-static motesok_status fill_result(const motesok_xresults *res, const motesok_search_request *r,
+/* Fill out (a new result) from the final results of request r (asked:
+ * its query as asked): totals, hits and facets; the caller sets the rest. */
+static motesok_status fill_result(motesok_searcher *s, const motesok_xresults *res,
+                                  const motesok_search_request *r, const char *asked,
                                   result_box *b, motesok_error *err)
 {
     motesok_search_result *out = &b->pub.search;
     bool nomem = false;
-    out->query = box_strdup(b, r->query, &nomem);
+    out->query = box_strdup(b, asked, &nomem);
     if (nomem)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     out->total = motesok_xresults_total(res);
     out->total_exact = motesok_xresults_total_exact(res);
     out->offset = r->offset;
     out->limit = r->limit;
-    motesok_status st = make_hits(res, r, b, out, err);
+    motesok_status st = make_hits(s, res, r, b, out, err);
     return st == MOTESOK_OK ? make_facets(res, b, out, err) : st;
+}
+
+/* Start the work of a search of r (validated) begun at t0: its deadline,
+ * no work counted yet, and r's query bounded in words and nesting
+ * (msk_query_bound) into *bounded (the caller frees), which r then uses. */
+static motesok_status bound_query(motesok_searcher *s, motesok_search_request *r, double t0,
+                                  char **bounded, motesok_error *err)
+{
+    s->deadline_ms = t0 + r->time_limit_s * 1e3;
+    s->limited = 0;
+    s->expanded_terms = 0;
+    unsigned cut = 0;
+    *bounded = msk_query_bound(r->query, MOTESOK_MAX_QUERY_TERMS, MOTESOK_MAX_QUERY_DEPTH, &cut,
+                               NULL);
+    if (*bounded == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (cut & MSK_BOUND_TERMS)
+        s->limited |= MOTESOK_LIMIT_TERMS;
+    if (cut & MSK_BOUND_DEPTH)
+        s->limited |= MOTESOK_LIMIT_DEPTH;
+    r->query = *bounded;
+    return MOTESOK_OK;
+}
+
+const char *motesok_limit_name(unsigned limit)
+{
+    switch (limit) {
+    case MOTESOK_LIMIT_TERMS: return "terms";
+    case MOTESOK_LIMIT_DEPTH: return "depth";
+    case MOTESOK_LIMIT_WILDCARDS: return "wildcards";
+    case MOTESOK_LIMIT_TIME: return "time";
+    default: return NULL;
+    }
 }
 
 motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search_request *req,
@@ -1181,6 +1259,10 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     motesok_status st = begin_call(s, err);
     if (st == MOTESOK_OK)
         st = validate(req, &r, err);
+    char *bounded = NULL;
+    const char *asked = r.query;
+    if (st == MOTESOK_OK)
+        st = bound_query(s, &r, t0, &bounded, err);
     motesok_xresults *res = NULL;
     char *suggestion = NULL;
     if (st == MOTESOK_OK)
@@ -1196,18 +1278,21 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     if (st == MOTESOK_OK && b == NULL)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     if (st == MOTESOK_OK)
-        st = fill_result(res, &r, b, err);
+        st = fill_result(s, res, &r, asked, b, err);
     bool nomem = false;
     if (st == MOTESOK_OK) {
         b->pub.search.suggestion = box_strdup(b, suggestion, &nomem);
         b->pub.search.suggestion_searched = searched;
         b->pub.search.any_word = relaxed;
         b->pub.search.took_ms = round3(now_ms() - t0);
+        b->pub.search.limited = s->limited;
+        b->pub.search.expanded_terms = s->expanded_terms;
         if (nomem)
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
     motesok_xresults_free(res);
     free(suggestion);
+    free(bounded);
     if (st != MOTESOK_OK) {
         box_free(b);
         return st;

@@ -104,6 +104,18 @@ static json_t *facets_json(const motesok_search_result *r)
     return facets;
 }
 
+/* "limited_by": the names of the bounds that cut the work, in bit order. */
+static json_t *limits_json(unsigned limited)
+{
+    json_t *out = json_array();
+    for (unsigned bit = 1; bit != 0 && bit <= limited; bit <<= 1) {
+        const char *name = (limited & bit) ? motesok_limit_name(bit) : NULL;
+        if (name != NULL)
+            json_array_append_new(out, json_string(name));
+    }
+    return out;
+}
+
 char *sd_json_search(const motesok_search_result *r)
 {
     json_t *hits = json_array();
@@ -119,6 +131,8 @@ char *sd_json_search(const motesok_search_result *r)
     json_object_set_new(out, "suggestion", string_or_null(r->suggestion));
     json_object_set_new(out, "suggestion_searched", json_boolean(r->suggestion_searched));
     json_object_set_new(out, "any_word", json_boolean(r->any_word));
+    json_object_set_new(out, "limited", json_boolean(r->limited != 0));
+    json_object_set_new(out, "limited_by", limits_json(r->limited));
     json_object_set_new(out, "hits", hits);
     json_object_set_new(out, "facets", facets_json(r));
     return dump(out);

@@ -7,7 +7,8 @@
 
 #include <motesok/search.h>
 
-/* The search response: query, totals, suggestion, hits, facets. */
+/* The search response: query, totals, suggestion, the bounds that cut
+ * the work ("limited", "limited_by"), hits, facets. */
 char *sd_json_search(const motesok_search_result *r);
 
 /* A document's metadata, store record and cases. */

@@ -127,6 +127,26 @@ static void test_cli_render_search_no_hits_and_suggestion(void **state)
     free(s);
 }
 
+static void test_cli_render_search_limited(void **state)
+{
+    (void)state;
+    char *s = render(cli_render_search,
+                     "{\"query\":\"a* b*\",\"total\":1,\"offset\":0,\"limit\":10,"
+                     "\"took_ms\":0.1,\"limited\":true,\"limited_by\":[\"terms\",\"wildcards\"],"
+                     "\"hits\":[{\"rank\":1,\"path\":\"/p\",\"title\":\"T\"}],\"facets\":{}}",
+                     false);
+    assert_non_null(strstr(s, "Søket ble avgrenset (terms, wildcards); treffene kan være "
+                              "ufullstendige.\n1 treff for «a* b*»"));
+    free(s);
+    /* not limited: no such line */
+    s = render(cli_render_search,
+               "{\"query\":\"a\",\"total\":0,\"offset\":0,\"limit\":10,\"took_ms\":0.1,"
+               "\"limited\":false,\"limited_by\":[],\"hits\":[],\"facets\":{}}",
+               false);
+    assert_string_equal(s, "Ingen treff for «a».\n");
+    free(s);
+}
+
 /* A long decision is cut at a character boundary and ends with "…" whole,
  * wherever the 400-byte cut falls (before, inside or after an æ). */
 static void test_cli_render_cuts_long_decision(void **state)
@@ -259,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_cli_render_search_plain),
         cmocka_unit_test(test_cli_render_proposal_is_not_a_decision),
         cmocka_unit_test(test_cli_render_search_no_hits_and_suggestion),
+        cmocka_unit_test(test_cli_render_search_limited),
         cmocka_unit_test(test_cli_render_wraps_long_snippets),
         cmocka_unit_test(test_cli_render_cuts_long_decision),
         cmocka_unit_test(test_cli_render_status_and_error),

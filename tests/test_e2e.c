@@ -34,6 +34,7 @@ extern char **environ;
 /* The Rådmannsutvalget minutes of 23 February 2018 and their PDF twin. */
 #define RU_TXT "2018-02-23-radmannsutvalget-referat.txt"
 #define RU_PDF "2018-02-23-radmannsutvalget-referat.pdf"
+#define MOTESOK_QUERY_CAP 4096 /* bytes: MOTESOK_MAX_QUERY_BYTES, the daemon's cap */
 
 typedef struct e2e {
     char tmp[64];
@@ -1134,7 +1135,7 @@ static void assert_counts(json_t *obj, const char *where)
 }
 
 #define SEARCH_SHAPE "query:s total:i total_exact:b offset:i limit:i took_ms:r suggestion:sn " \
-                     "suggestion_searched:b any_word:b hits:a facets:o"
+                     "suggestion_searched:b any_word:b limited:b limited_by:a hits:a facets:o"
 #define HIT_SHAPE "rank:i score:r id:s path:s title:sn organ:sn kommune:sn date:sn page:in " \
                   "case:on snippet:s"
 #define HIT_CASE_SHAPE "number:sn title:sn proposal:sn decision:sn vote:on"
@@ -1304,6 +1305,65 @@ static void test_e2e_json_shapes(void **state)
     json_t *err = get_json(t, "/api/v1/documents/0123456789abcdef", 404, "error");
     assert_shape(json_object_get(err, "error"), ERROR_SHAPE, "error.error");
     json_decref(err);
+    stop_daemon(t);
+}
+
+/* True if the JSON array a holds the string s. */
+static bool holds_string(json_t *a, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) {
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Issue 12: 1,360 one-letter wildcards (4,079 bytes, under the query cap)
+ * ran for a minute and more on the corpus; motesokd now bounds the work and
+ * says so in the JSON ("limited", "limited_by"), and the CLI in one line. */
+static void test_e2e_wildcard_storm_limited(void **state)
+{
+    e2e *t = *state;
+    cmd_out c = run_indexer(t, CORPUS);
+    if (c.code != 0)
+        fail_msg("indexing the corpus exited %d: %s", c.code, c.err);
+    cmd_out_free(&c);
+    start_daemon(t);
+    char q[MOTESOK_QUERY_CAP];
+    size_t at = 0;
+    for (int i = 0; i < 1360; i++)
+        at += (size_t)snprintf(q + at, sizeof q - at, "%c* ", 'a' + i % 26);
+    q[at - 1] = '\0';
+    assert_int_equal(strlen(q), 4079);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    json_t *res = cli_search(t, q, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    size_t seen[5] = {0};
+    assert_search_shape(res, seen);
+    assert_true(json_is_true(json_object_get(res, "limited")));
+    json_t *by = json_object_get(res, "limited_by");
+    assert_true(holds_string(by, "terms"));
+    assert_true(holds_string(by, "wildcards"));
+    assert_string_equal(json_string_value(json_object_get(res, "query")), q);
+    json_decref(res);
+    /* a safety net (the search takes milliseconds), not a benchmark */
+    if (took > 60.0)
+        fail_msg("the search took %.1f s", took);
+    /* a plain query is not limited */
+    res = cli_search(t, "legevakt", NULL);
+    assert_true(json_is_false(json_object_get(res, "limited")));
+    assert_int_equal(json_array_size(json_object_get(res, "limited_by")), 0);
+    json_decref(res);
+    /* the CLI's human output says it in one line */
+    char *argv[] = {BIN "motesok", "--url", t->url, "search", q, NULL}; /* human output */
+    c = run(t, argv);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.out, "Søket ble avgrenset (terms, wildcards"));
+    cmd_out_free(&c);
     stop_daemon(t);
 }
 
@@ -1774,6 +1834,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_access_log_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_wildcard_storm_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_latin1_file_name, setup, teardown),

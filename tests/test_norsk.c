@@ -313,6 +313,42 @@ static void test_query_norwegian_operator(void **state)
     assert_null(msk_query_operator_at(msk_query_n_operators()));
 }
 
+/* Check that msk_query_bound(q, terms, depth) gives want and cut bits. */
+static void check_bound(const char *q, unsigned terms, unsigned depth, const char *want,
+                        unsigned want_cut, unsigned want_wild)
+{
+    unsigned cut = 99, wild = 99;
+    char *got = msk_query_bound(q, terms, depth, &cut, &wild);
+    assert_non_null(got);
+    if (strcmp(got, want) != 0 || cut != want_cut || wild != want_wild)
+        fail_msg("bound('%s', %u, %u) = '%s' cut %u wild %u; expected '%s' cut %u wild %u", q,
+                 terms, depth, got, cut, wild, want, want_cut, want_wild);
+    free(got);
+}
+
+static void test_query_bound(void **state)
+{
+    (void)state;
+    /* within the bounds: as it is */
+    check_bound("legevakt røntgen*", 2, 1, "legevakt røntgen*", 0, 1);
+    check_bound("", 2, 1, "", 0, 0);
+    /* operator words and field names do not count; a dangling end goes */
+    check_bound("tittel:a OG b ELLER c", 2, 1, "tittel:a OG b", MSK_BOUND_TERMS, 0);
+    check_bound("a b +c", 2, 1, "a b", MSK_BOUND_TERMS, 0);
+    check_bound("a b* vedtak:c", 2, 1, "a b*", MSK_BOUND_TERMS, 1);
+    /* an open phrase and open brackets are closed */
+    check_bound("\"a b c\" d", 2, 1, "\"a b\"", MSK_BOUND_TERMS, 0);
+    check_bound("(a OR (b c))", 2, 4, "(a OR (b))", MSK_BOUND_TERMS, 0);
+    check_bound("(a OR (c", 1, 4, "(a)", MSK_BOUND_TERMS, 0);
+    /* brackets past the depth are spaces, their words stay */
+    check_bound("((a) OR b)", 9, 1, "( a  OR b)", MSK_BOUND_DEPTH, 0);
+    check_bound("(((a)))", 9, 2, "(( a ))", MSK_BOUND_DEPTH, 0);
+    /* a wildcard in a phrase is no wildcard; separators split words */
+    check_bound("\"a* b\" c*", 9, 1, "\"a* b\" c*", 0, 1);
+    check_bound("a·b·c", 2, 1, "a·b·", MSK_BOUND_TERMS, 0); /* (a separator may stay) */
+    check_bound("æøå-ÆØÅ", 1, 1, "æøå", MSK_BOUND_TERMS, 0);
+}
+
 /* Check msk_query_date(s) gives lo..hi, or fails when lo is NULL. */
 static void check_date(const char *s, const char *lo, const char *hi)
 {
@@ -627,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_query_norwegian_operator),
         cmocka_unit_test(test_query_date_forms),
         cmocka_unit_test(test_query_date_range),
+        cmocka_unit_test(test_query_bound),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "internal.h"
 #include "schema.h"
@@ -319,12 +320,18 @@ static int teardown(void **state)
 /* helpers                                                                  */
 /* ======================================================================== */
 
-/* Run a search that must succeed; the caller frees the answer. */
+/* Run a search that must succeed; the caller frees the answer. A request
+ * without a time limit of its own gets a generous one: these tests check
+ * what a search finds, not how fast (under valgrind a first search alone
+ * takes longer than the default second). */
 static motesok_search_result *search(fixture *f, const motesok_search_request *req)
 {
     motesok_search_result *out = NULL;
     motesok_error err;
-    if (motesok_searcher_search(f->s, req, &out, &err) != MOTESOK_OK)
+    motesok_search_request r = *req;
+    if (r.time_limit_s == 0)
+        r.time_limit_s = 600;
+    if (motesok_searcher_search(f->s, &r, &out, &err) != MOTESOK_OK)
         fail_msg("search failed: %s", err.message);
     assert_non_null(out);
     return out;
@@ -785,6 +792,173 @@ static void test_searcher_sees_new_commit(void **state)
 }
 
 /* ======================================================================== */
+/* bounds on the work                                                       */
+/* ======================================================================== */
+
+#define VOCABULARY_WORDS 300 /* per first letter: more than a wildcard may take */
+
+/* A document with VOCABULARY_WORDS distinct words for each letter a-z
+ * ("aaab", "aaac", …), so that each one-letter wildcard covers many terms. */
+static void write_vocabulary(fixture *f, char *text, size_t cap)
+{
+    size_t at = 0;
+    for (int c = 'a'; c <= 'z'; c++) {
+        for (int i = 0; i < VOCABULARY_WORDS; i++) {
+            int n = snprintf(text + at, cap - at, "%c%c%c%c ", c, 'a' + i / 676 % 26,
+                             'a' + i / 26 % 26, 'a' + i % 26);
+            assert_true(n == 5 && at + 5 < cap);
+            at += 5;
+        }
+    }
+    tdoc vocabulary = {"/srv/møter/ordliste.txt", "preamble", TXT, "Ordliste", NULL, NULL,
+                       {text}, NULL, NULL, NULL, 0, 0, 0, 0};
+    const tdoc *docs[] = {&vocabulary};
+    write_xapian(f->xdir, docs, 1);
+}
+
+/* The query of issue 12: 1,360 one-letter wildcards (a* b* … z* over and
+ * over), 4,079 bytes, just under the query cap. */
+static char *wildcard_storm(void)
+{
+    char *q = malloc(MOTESOK_MAX_QUERY_BYTES);
+    assert_non_null(q);
+    size_t at = 0;
+    for (int i = 0; i < 1360; i++) {
+        q[at++] = (char)('a' + i % 26);
+        q[at++] = '*';
+        q[at++] = ' ';
+    }
+    q[at - 1] = '\0';
+    assert_int_equal(strlen(q), 4079);
+    return q;
+}
+
+/* Seconds on a monotonic clock. */
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 1,360 wildcards over a vocabulary of 7,800 words are searched with
+ * bounded work: the words past MOTESOK_MAX_QUERY_TERMS are left out, the
+ * wildcards kept share MOTESOK_MAX_EXPANDED_TERMS, and the answer says so.
+ * (Before the bounds this expanded to some 400,000 terms per pass and ran
+ * for minutes.) */
+static void test_searcher_search_wildcard_storm_is_bounded(void **state)
+{
+    fixture *f = *state;
+    char *text = malloc(26 * VOCABULARY_WORDS * 5 + 1);
+    assert_non_null(text);
+    write_vocabulary(f, text, 26 * VOCABULARY_WORDS * 5 + 1);
+    free(text);
+    char *q = wildcard_storm();
+    double t0 = seconds();
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = q});
+    double took = seconds() - t0;
+    assert_string_equal(j->query, q); /* the query as asked */
+    assert_true(j->limited & MOTESOK_LIMIT_TERMS);
+    assert_true(j->limited & MOTESOK_LIMIT_WILDCARDS);
+    assert_false(j->limited & MOTESOK_LIMIT_DEPTH);
+    /* the work: each parse of the words (the search, and at most the
+     * any-word search after it) expands at most MOTESOK_MAX_EXPANDED_TERMS */
+    assert_true(j->expanded_terms >= MOTESOK_MAX_QUERY_TERMS);
+    assert_true(j->expanded_terms <= 2 * MOTESOK_MAX_EXPANDED_TERMS);
+    assert_true(j->total >= 1);
+    assert_non_null(hit_for(j, "/srv/møter/ordliste.txt"));
+    print_message("1,360 wildcards: %.3f s, %llu terms expanded, %llu hits\n", took,
+                  (unsigned long long)j->expanded_terms, (unsigned long long)j->total);
+    /* a safety net far above what it needs (milliseconds; seconds under
+     * valgrind), not a benchmark */
+    if (took > 60.0)
+        fail_msg("the search took %.1f s", took);
+    motesok_search_result_free(j);
+    free(q);
+
+    /* one wildcard: its most frequent MOTESOK_MAX_WILDCARD_TERMS terms, in
+     * the search and in the any-word search after it (one hit is few) */
+    j = search(f, &(motesok_search_request){.query = "q*"});
+    assert_int_equal(j->limited, MOTESOK_LIMIT_WILDCARDS);
+    assert_int_equal(j->expanded_terms, 2 * MOTESOK_MAX_WILDCARD_TERMS);
+    assert_int_equal(j->total, 1);
+    motesok_search_result_free(j);
+    /* a wildcard that covers few terms is not cut */
+    j = search(f, &(motesok_search_request){.query = "legevakt*"});
+    assert_int_equal(j->limited, 0);
+    assert_true(j->expanded_terms >= 2 && j->expanded_terms < 10);
+    assert_int_equal(j->total, 4);
+    motesok_search_result_free(j);
+}
+
+/* Words past MOTESOK_MAX_QUERY_TERMS and brackets nested past
+ * MOTESOK_MAX_QUERY_DEPTH are left out, and the answer says so; a query
+ * within the bounds is not limited. */
+static void test_searcher_search_terms_and_depth_bounded(void **state)
+{
+    fixture *f = *state;
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "legevakt"});
+    assert_int_equal(j->limited, 0);
+    assert_int_equal(j->expanded_terms, 0);
+    motesok_search_result_free(j);
+
+    char q[1024] = "";
+    for (unsigned i = 0; i < MOTESOK_MAX_QUERY_TERMS; i++)
+        strcat(q, "legevakt ");
+    j = search(f, &(motesok_search_request){.query = q});
+    assert_int_equal(j->limited, 0);
+    assert_int_equal(j->total, 4);
+    motesok_search_result_free(j);
+    /* one word more: left out (zebrafink is in no document, and would
+     * make the search answer any word), operators not counted */
+    strcat(q, "OG zebrafink");
+    j = search(f, &(motesok_search_request){.query = q});
+    assert_int_equal(j->limited, MOTESOK_LIMIT_TERMS);
+    assert_int_equal(j->total, 4);
+    assert_false(j->any_word);
+    motesok_search_result_free(j);
+
+    char deep[256] = "";
+    for (int i = 0; i < 12; i++)
+        strcat(deep, "(");
+    strcat(deep, "legevakt OR røntgen");
+    for (int i = 0; i < 12; i++)
+        strcat(deep, ")");
+    j = search(f, &(motesok_search_request){.query = deep});
+    assert_int_equal(j->limited, MOTESOK_LIMIT_DEPTH);
+    assert_int_equal(j->total, 4);
+    motesok_search_result_free(j);
+    /* MOTESOK_MAX_QUERY_DEPTH deep is fine */
+    memset(deep, 0, sizeof deep);
+    memset(deep, '(', MOTESOK_MAX_QUERY_DEPTH);
+    strcat(deep, "legevakt");
+    memset(deep + strlen(deep), ')', MOTESOK_MAX_QUERY_DEPTH);
+    j = search(f, &(motesok_search_request){.query = deep});
+    assert_int_equal(j->limited, 0);
+    assert_int_equal(j->total, 4);
+    motesok_search_result_free(j);
+}
+
+/* Past the time limit a search still answers, with what it has (hits and
+ * snippets from the start of the text), and says that time cut it. */
+static void test_searcher_search_time_limit(void **state)
+{
+    fixture *f = *state;
+    motesok_search_result *j =
+        search(f, &(motesok_search_request){.query = "legevakt", .time_limit_s = 1e-9});
+    assert_true(j->limited & MOTESOK_LIMIT_TIME);
+    for (size_t i = 0; i < j->n_hits; i++)
+        assert_non_null(j->hits[i].snippet);
+    motesok_search_result_free(j);
+    assert_string_equal(motesok_limit_name(MOTESOK_LIMIT_TERMS), "terms");
+    assert_string_equal(motesok_limit_name(MOTESOK_LIMIT_DEPTH), "depth");
+    assert_string_equal(motesok_limit_name(MOTESOK_LIMIT_WILDCARDS), "wildcards");
+    assert_string_equal(motesok_limit_name(MOTESOK_LIMIT_TIME), "time");
+    assert_null(motesok_limit_name(0));
+    assert_null(motesok_limit_name(MOTESOK_LIMIT_TERMS | MOTESOK_LIMIT_TIME));
+}
+
+/* ======================================================================== */
 /* documents, text, status                                                  */
 /* ======================================================================== */
 
@@ -959,6 +1133,9 @@ int main(void)
         T(test_searcher_search_paging),
         T(test_searcher_search_rejects_bad_requests),
         T(test_searcher_sees_new_commit),
+        T(test_searcher_search_wildcard_storm_is_bounded),
+        T(test_searcher_search_terms_and_depth_bounded),
+        T(test_searcher_search_time_limit),
         T(test_searcher_document_fields),
         T(test_searcher_document_bad_ids),
         T(test_searcher_text_pages),

@@ -46,12 +46,39 @@ typedef struct motesok_search_request {
                               (else an estimate past the page, "total_exact") */
     motesok_sort sort;
     unsigned snippet_chars;/* default 240 */
-    double time_limit_s;   /* default 5 s */
+    double time_limit_s;   /* the whole search's, default 1 s: past it, the
+                              match stops with what it has found, wider
+                              searches are skipped and snippets come from
+                              the start of the text (MOTESOK_LIMIT_TIME) */
 } motesok_search_request;
 
 #define MOTESOK_MAX_LIMIT 100u
 #define MOTESOK_MAX_OFFSET 100000u
 #define MOTESOK_MAX_QUERY_BYTES 4096u
+
+/* Bounds on the work of one search; what a bound cut is in the answer's
+ * "limited". A query keeps its first MOTESOK_MAX_QUERY_TERMS words
+ * (operator words and field names not counted) and brackets nested at most
+ * MOTESOK_MAX_QUERY_DEPTH deep (deeper ones are read as spaces). */
+#define MOTESOK_MAX_QUERY_TERMS 64u
+#define MOTESOK_MAX_QUERY_DEPTH 8u
+/* A prefix* expands to at most MOTESOK_MAX_WILDCARD_TERMS terms, the most
+ * frequent first; all of a query's together to MOTESOK_MAX_EXPANDED_TERMS
+ * (shared out evenly) each time the query is parsed. */
+#define MOTESOK_MAX_WILDCARD_TERMS 100u
+#define MOTESOK_MAX_EXPANDED_TERMS 500u
+
+/* The bounds that can cut a search's work (bits of the answer's "limited"). */
+typedef enum motesok_limit {
+    MOTESOK_LIMIT_TERMS = 1 << 0,     /* words past MOTESOK_MAX_QUERY_TERMS left out */
+    MOTESOK_LIMIT_DEPTH = 1 << 1,     /* brackets past MOTESOK_MAX_QUERY_DEPTH ignored */
+    MOTESOK_LIMIT_WILDCARDS = 1 << 2, /* a prefix* covers more terms than it was given */
+    MOTESOK_LIMIT_TIME = 1 << 3,      /* the time limit cut a match or skipped a step */
+} motesok_limit;
+
+/* The short stable name of one motesok_limit bit: "terms", "depth",
+ * "wildcards" or "time"; NULL for any other value. Static. */
+MOTESOK_API const char *motesok_limit_name(unsigned limit);
 
 /* Open the index directory for reading (the Xapian database and the store).
  * ERR_NOT_FOUND when dir holds no index yet. */
@@ -133,6 +160,10 @@ typedef struct motesok_search_result {
     size_t n_hits;
     const motesok_facet *facets; /* organ, kommune, year: in that order */
     size_t n_facets;
+    unsigned limited;         /* motesok_limit bits of the bounds that cut the
+                                 work; 0: none did, the answer is complete */
+    uint64_t expanded_terms;  /* terms the query's prefix* expanded to, summed
+                                 over every parse of the search (the work done) */
 } motesok_search_result;
 
 /* Run a search; *out gets the answer (free with motesok_search_result_free),

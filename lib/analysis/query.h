@@ -1,6 +1,6 @@
 /* The query language's rules (internal), in one place for search.c and the
  * Xapian shim: which words are operators (operators.c) and which dates a
- * query may name (dates.c). The shim asks these functions; it holds no
+ * query may name (dates.c), how much of a query is read (bounds.c). The shim asks these functions; it holds no
  * rule of its own. */
 #ifndef MSK_QUERY_H
 #define MSK_QUERY_H
@@ -52,6 +52,27 @@ typedef enum msk_date_range {
  * result but MSK_DATES_OK means no range (lo and hi are then ""). */
 MSK_INTERNAL msk_date_range msk_query_date_range(const char *from, const char *to, char lo[9],
                                                  char hi[9]);
+
+/* ---- bounds -------------------------------------------------------------- */
+
+/* What msk_query_bound cut (a bit set). */
+enum {
+    MSK_BOUND_TERMS = 1, /* words past max_terms were left out */
+    MSK_BOUND_DEPTH = 2, /* brackets nested past max_depth were dropped */
+};
+
+/* The query q bounded before any parse, so that every pass over it (the
+ * words, their correction, the any-word search) does bounded work: at most
+ * max_terms words (a run of letters, digits and marks; operator words and
+ * field names not counted), cut before the first word past them, with an
+ * operator or field name left dangling removed and an open phrase or
+ * bracket closed; brackets nested deeper than max_depth become spaces (the
+ * words in them stay). Returns the bounded copy (caller frees; equal to q
+ * when nothing was cut), NULL when out of memory; *cut gets the
+ * MSK_BOUND_* bits of what was cut, *wildcards (may be NULL) the words kept
+ * that end in '*' outside a phrase. */
+MSK_INTERNAL char *msk_query_bound(const char *q, unsigned max_terms, unsigned max_depth,
+                                   unsigned *cut, unsigned *wildcards);
 
 #ifdef __cplusplus
 }

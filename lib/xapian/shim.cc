@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -229,6 +231,7 @@ struct motesok_xquery {
     Xapian::Query q;
     std::string suggestion; // the corrected query text, "" if none
     bool pure_not = false;  // only excludes: NOT x
+    motesok_xquery_cost cost{}; // what its wildcards were given (parse only)
 };
 
 // A facet: (value, count), most frequent first.
@@ -282,6 +285,7 @@ struct motesok_xresults {
     Xapian::Query query;
     Xapian::MSet mset;
     Xapian::doccount checked = 0; // matches the search checked at least
+    bool timed_out = false;       // the time limit cut the match
     std::unique_ptr<FacetSpy> spy; // counts every facet slot
     std::vector<Xapian::Document> docs;
     std::vector<std::string> data;
@@ -1183,6 +1187,10 @@ bool blank(const std::string &s)
                        [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
 }
 
+// Defaults of motesok_xparse_options' limits.
+const unsigned DEFAULT_MAX_WILDCARD = 100;
+const unsigned DEFAULT_MAX_EXPANDED = 500;
+
 // Set up qp from the options for reader r.
 void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xparse_options *opt)
 {
@@ -1191,7 +1199,8 @@ void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xpa
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     qp.set_stopper(&r->stopper);
     qp.set_default_op(opt->default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
-    qp.set_max_expansion(opt->max_wildcard != 0 ? opt->max_wildcard : 1000,
+    // (a wildcard bounded_wildcards cannot expand keeps this limit)
+    qp.set_max_expansion(opt->max_wildcard != 0 ? opt->max_wildcard : DEFAULT_MAX_WILDCARD,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     for (size_t i = 0; i < opt->n_fields; i++) {
         const motesok_xfield &f = opt->fields[i];
@@ -1507,6 +1516,131 @@ Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
     return q;
 }
 
+// Terms of the index looked at per term a wildcard may expand to: bounds
+// the scan for the most frequent ones under a short prefix ("a*").
+const unsigned SCAN_PER_TERM = 50;
+
+// True for the operators whose subqueries may hold a parser's wildcard.
+bool wildcard_parent(Xapian::Query::op op)
+{
+    return boolean_op(op) || op == Xapian::Query::OP_SYNONYM;
+}
+
+// Number of OP_WILDCARD leaves of q under the operators wildcard_parent walks.
+unsigned count_wildcards(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::OP_WILDCARD)
+        return 1;
+    if (!wildcard_parent(q.get_type()))
+        return 0;
+    unsigned n = 0;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        n += count_wildcards(q.get_subquery(i));
+    return n;
+}
+
+// The pattern of a parser's wildcard leaf (its prefix, field prefix
+// included), read from Xapian's description "WILDCARD SYNONYM <pattern>",
+// whose bytes outside printable UTF-8 (and '\\') are written \xHH — Xapian
+// 1.4 has no accessor for it. False if the description is not of that form.
+bool wildcard_pattern(const Xapian::Query &q, std::string *pattern)
+{
+    static const std::string head = "WILDCARD SYNONYM ";
+    std::string d = q.get_description();
+    // "Query(" … ")"
+    if (d.size() < 7 || d.compare(0, 6, "Query(") != 0 || d.back() != ')')
+        return false;
+    d = d.substr(6, d.size() - 7);
+    if (d.compare(0, head.size(), head) != 0)
+        return false;
+    pattern->clear();
+    for (size_t i = head.size(); i < d.size(); i++) {
+        if (d[i] != '\\') {
+            *pattern += d[i];
+            continue;
+        }
+        if (i + 3 >= d.size() || d[i + 1] != 'x' || !std::isxdigit(static_cast<unsigned char>(d[i + 2])) ||
+            !std::isxdigit(static_cast<unsigned char>(d[i + 3])))
+            return false;
+        *pattern += static_cast<char>(std::stoi(d.substr(i + 2, 2), nullptr, 16));
+        i += 3;
+    }
+    return !pattern->empty();
+}
+
+// What expanding the wildcards of one query may use and has used.
+struct Expansion {
+    Xapian::Database &db;
+    unsigned share;   // terms each wildcard may expand to
+    unsigned scan;    // terms of the index each may look at
+    motesok_xquery_cost cost;
+};
+
+// The most frequent terms (at most x.share; ties alphabetical) that start
+// with pattern, among the first x.scan of the index, as one synonym.
+Xapian::Query expand_pattern(const std::string &pattern, Expansion &x)
+{
+    std::vector<std::pair<Xapian::doccount, std::string>> seen;
+    bool more = false;
+    for (auto t = x.db.allterms_begin(pattern); t != x.db.allterms_end(pattern); ++t) {
+        if (seen.size() == x.scan) {
+            more = true;
+            break;
+        }
+        seen.emplace_back(t.get_termfreq(), *t);
+    }
+    size_t keep = std::min<size_t>(seen.size(), x.share);
+    std::partial_sort(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(keep), seen.end(),
+                      [](const auto &a, const auto &b) {
+                          return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
+    std::vector<Xapian::Query> terms;
+    for (size_t i = 0; i < keep; i++)
+        terms.emplace_back(seen[i].second);
+    x.cost.expanded += static_cast<unsigned>(keep);
+    x.cost.cut = x.cost.cut || more || seen.size() > keep;
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+}
+
+// q with every wildcard leaf under the operators wildcard_parent walks
+// replaced by its expansion (expand_pattern); a leaf whose pattern cannot
+// be read stays, bounded by the parser's own per-wildcard limit.
+Xapian::Query expand_wildcards(const Xapian::Query &q, Expansion &x)
+{
+    const auto op = q.get_type();
+    std::string pattern;
+    if (op == Xapian::Query::OP_WILDCARD) {
+        x.cost.wildcards++;
+        return wildcard_pattern(q, &pattern) ? expand_pattern(pattern, x) : q;
+    }
+    if (!wildcard_parent(op) || count_wildcards(q) == 0)
+        return q;
+    std::vector<Xapian::Query> kids;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        kids.push_back(expand_wildcards(q.get_subquery(i), x));
+    return Xapian::Query(op, kids.begin(), kids.end());
+}
+
+// q with its wildcards expanded within opt's limits into *cost.
+Xapian::Query bounded_wildcards(motesok_xreader *r, const Xapian::Query &q,
+                                const motesok_xparse_options *opt, motesok_xquery_cost *cost)
+{
+    const unsigned n = count_wildcards(q);
+    *cost = motesok_xquery_cost{};
+    if (n == 0)
+        return q;
+    const unsigned per = opt->max_wildcard != 0 ? opt->max_wildcard : DEFAULT_MAX_WILDCARD;
+    const unsigned all = opt->max_expanded != 0 ? opt->max_expanded : DEFAULT_MAX_EXPANDED;
+    const unsigned share = std::max(1u, std::min(per, all / n));
+    Xapian::Query out;
+    with_retry(r, [&] {
+        Expansion x{r->db, share, share * SCAN_PER_TERM, {}};
+        out = expand_wildcards(q, x);
+        *cost = x.cost;
+    });
+    return out;
+}
+
 } // namespace
 
 extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *query,
@@ -1539,7 +1673,7 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{qp, r->stem, capitalised_words(text)};
-        res->q = unphrase_fields(rewrite(q, rw));
+        res->q = bounded_wildcards(r, unphrase_fields(rewrite(q, rw)), opt, &res->cost);
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
@@ -1671,6 +1805,11 @@ extern "C" const char *motesok_xquery_suggestion(const motesok_xquery *q) noexce
     return q != nullptr && !q->suggestion.empty() ? q->suggestion.c_str() : nullptr;
 }
 
+extern "C" motesok_xquery_cost motesok_xquery_cost_of(const motesok_xquery *q) noexcept
+{
+    return q != nullptr ? q->cost : motesok_xquery_cost{};
+}
+
 extern "C" bool motesok_xquery_pure_not(const motesok_xquery *q) noexcept
 {
     return q != nullptr && q->pure_not;
@@ -1724,11 +1863,83 @@ facet_list facet_values(const FacetSpy &spy, size_t f)
     return v;
 }
 
+typedef std::chrono::steady_clock Clock;
+
+// Every document, weight 0, until a deadline: from then on it says it is
+// at its end, which ends the match of a query it filters (Xapian's own
+// time limit only stops checking past the page). Clones (one per shard)
+// share the flag that says the deadline cut the match.
+class DeadlineSource : public Xapian::FixedWeightPostingSource {
+  public:
+    DeadlineSource(Clock::time_point end, std::shared_ptr<std::atomic<bool>> fired)
+        : Xapian::FixedWeightPostingSource(0.0), end_(end), fired_(std::move(fired))
+    {
+    }
+
+    void next(double min_wt) override
+    {
+        if (!expired())
+            Xapian::FixedWeightPostingSource::next(min_wt);
+    }
+
+    void skip_to(Xapian::docid did, double min_wt) override
+    {
+        if (!expired())
+            Xapian::FixedWeightPostingSource::skip_to(did, min_wt);
+    }
+
+    bool check(Xapian::docid did, double min_wt) override
+    {
+        return expired() || Xapian::FixedWeightPostingSource::check(did, min_wt);
+    }
+
+    bool at_end() const override
+    {
+        return over_ || Xapian::FixedWeightPostingSource::at_end();
+    }
+
+    // Counts as every document: the filter leaves the estimates alone.
+    Xapian::doccount get_termfreq_min() const override { return get_termfreq_max(); }
+
+    DeadlineSource *clone() const override { return new DeadlineSource(end_, fired_); }
+
+    std::string name() const override { return std::string(); } // not serialisable
+
+  private:
+    // True once the deadline has passed (the clock read every 64th step).
+    bool expired()
+    {
+        if (!over_ && ++steps_ % 64 == 0 && Clock::now() >= end_) {
+            over_ = true;
+            fired_->store(true);
+        }
+        return over_;
+    }
+
+    Clock::time_point end_;
+    std::shared_ptr<std::atomic<bool>> fired_;
+    unsigned steps_ = 0;
+    bool over_ = false;
+};
+
+// s's query, filtered by a DeadlineSource at the end of s's time limit
+// (whose flag is *fired) when it has one.
+Xapian::Query timed_query(const motesok_xsearch *s, const std::shared_ptr<std::atomic<bool>> &fired)
+{
+    if (!(s->time_limit_s > 0))
+        return s->query->q;
+    const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(s->time_limit_s));
+    auto *src = new DeadlineSource(end, fired);
+    return Xapian::Query(Xapian::Query::OP_FILTER, s->query->q, Xapian::Query(src->release()));
+}
+
 // An Enquire on r for s, with fresh match spies for its facets in res.
-Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res)
+Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res,
+                             const std::shared_ptr<std::atomic<bool>> &fired)
 {
     Xapian::Enquire enq(r->db);
-    enq.set_query(s->query->q);
+    enq.set_query(timed_query(s, fired));
     enq.set_weighting_scheme(Xapian::BM25Weight());
     if (s->sort_slot >= 0)
         enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(s->sort_slot),
@@ -1736,7 +1947,7 @@ Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motes
     if (s->collapse_slot >= 0)
         enq.set_collapse_key(static_cast<Xapian::valueno>(s->collapse_slot));
     if (s->time_limit_s > 0)
-        enq.set_time_limit(s->time_limit_s);
+        enq.set_time_limit(s->time_limit_s / 2);
     res->spy.reset();
     if (s->n_facets > 0) {
         std::vector<Xapian::valueno> slots(s->facet_slots, s->facet_slots + s->n_facets);
@@ -1750,8 +1961,12 @@ Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motes
 // Run the search described by s into res (may throw).
 void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res)
 {
-    Xapian::Enquire enq = make_enquire(r, s, res);
+    auto fired = std::make_shared<std::atomic<bool>>(false);
+    Xapian::Enquire enq = make_enquire(r, s, res, fired);
+    const auto t0 = Clock::now();
     res->mset = enq.get_mset(s->offset, s->limit, s->check_at_least);
+    const std::chrono::duration<double> took = Clock::now() - t0;
+    res->timed_out = fired->load() || (s->time_limit_s > 0 && took.count() >= s->time_limit_s / 2);
     res->checked = s->check_at_least;
     res->docs.clear();
     res->data.clear();
@@ -1788,6 +2003,11 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
     } catch (...) {
         return map_exception(err);
     }
+}
+
+extern "C" bool motesok_xresults_timed_out(const motesok_xresults *res) noexcept
+{
+    return res != nullptr && res->timed_out;
 }
 
 extern "C" bool motesok_xresults_total_exact(const motesok_xresults *res) noexcept

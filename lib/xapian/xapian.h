@@ -226,7 +226,11 @@ typedef struct motesok_xparse_options {
     bool default_and;      /* words combine with AND (else OR) */
     bool norwegian_ops;    /* also accept OG, ELLER, IKKE/IKKJE as AND, OR, NOT
                               (msk_query_norwegian_operator) */
-    unsigned max_wildcard; /* max terms a prefix* expands to (0: 1000) */
+    unsigned max_wildcard; /* max terms a prefix* expands to, the most
+                              frequent first (0: 100) */
+    unsigned max_expanded; /* max terms all the prefix* of the query expand
+                              to together, shared out evenly but at least
+                              one each (0: 500) */
 } motesok_xparse_options;
 
 /* Parse a user query (Xapian QueryParser, Norwegian analysis as in
@@ -238,13 +242,26 @@ typedef struct motesok_xparse_options {
  * for the case number (MOTESOK_PREFIX_CASE), whose phrases stay. On a syntax
  * error it falls back to the words alone; *fell_back (may be NULL) says so.
  * An empty query yields MatchAll only when it holds nothing at all, else
- * ERR_QUERY. */
+ * ERR_QUERY. Each prefix* is expanded here, once, to the most frequent of
+ * the terms it covers (the opt limits; looking at no more than 50 terms of
+ * the index per term the query may expand to), so that running the query
+ * costs no more; motesok_xquery_cost_of says what that took. */
 MSK_INTERNAL motesok_status motesok_xreader_parse(motesok_xreader *r,
                                                   const char *query,
                                                   const motesok_xparse_options *opt,
                                                   motesok_xquery **out,
                                                   bool *fell_back,
                                                   motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* The work the wildcards of a parsed query were given. */
+typedef struct motesok_xquery_cost {
+    unsigned wildcards; /* prefix* of the query */
+    unsigned expanded;  /* terms they expanded to, together */
+    bool cut;           /* a prefix* had more terms than it was given */
+} motesok_xquery_cost;
+
+/* The cost of a query from motesok_xreader_parse (zeros for any other). */
+MSK_INTERNAL motesok_xquery_cost motesok_xquery_cost_of(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* A query matching documents that have term (boolean, weight 0). */
 MSK_INTERNAL motesok_xquery *motesok_xquery_term(const char *term) MOTESOK_NOEXCEPT;
@@ -305,7 +322,10 @@ typedef struct motesok_xsearch {
     int sort_slot;          /* -1: by relevance (BM25); else by value, then relevance */
     bool sort_descending;
     int collapse_slot;      /* -1: none; else keep the best hit per value */
-    double time_limit_s;    /* 0: none */
+    double time_limit_s;    /* 0: none; else past half of it Xapian stops
+                               checking more than the page (check_at_least),
+                               and at its end the match stops with what it
+                               has found (motesok_xresults_timed_out) */
     const unsigned *facet_slots; size_t n_facets;
     bool facet_distinct;          /* count distinct values of facet_distinct_slot */
     unsigned facet_distinct_slot; /* (e.g. the parent: a meeting counts once), */
@@ -319,6 +339,10 @@ MSK_INTERNAL motesok_status motesok_xreader_search(motesok_xreader *r,
                                                    const motesok_xsearch *s,
                                                    motesok_xresults **out,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* True if the time limit cut the match: past its half (no longer checking
+ * at least check_at_least), or at its end (stopped with what it had). */
+MSK_INTERNAL bool motesok_xresults_timed_out(const motesok_xresults *res) MOTESOK_NOEXCEPT;
 
 /* True if every match was checked, so that the total is exact. */
 MSK_INTERNAL bool motesok_xresults_total_exact(const motesok_xresults *res) MOTESOK_NOEXCEPT;
