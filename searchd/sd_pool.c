@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MAX_WORKERS 64
 
@@ -64,6 +66,16 @@ static sd_job *next_job(void)
     return job;
 }
 
+/* Test hook: while the file that $MOTESOK_TEST_HOLD_HEAVY names exists, a
+ * heavy job waits before it runs (at most 120 s), so that a test can fill
+ * the queues whatever a search costs. Unset in normal use: nothing waits. */
+static void test_hold(void)
+{
+    const char *path = getenv("MOTESOK_TEST_HOLD_HEAVY");
+    for (int i = 0; path != NULL && *path != '\0' && i < 12000 && access(path, F_OK) == 0; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+}
+
 /* A worker: run jobs until the pool stops and no job is left for it. */
 static void *worker(void *arg)
 {
@@ -79,6 +91,8 @@ static void *worker(void *arg)
         }
         bool heavy = job->heavy;
         pthread_mutex_unlock(&pool.lock);
+        if (heavy)
+            test_hold();
         job->run(job);
         pthread_mutex_lock(&pool.lock);
         if (heavy) {

@@ -1706,12 +1706,22 @@ static void test_e2e_costly_searches(void **state)
 
 /* With one worker and one place in each queue, costly searches sent
  * together are refused at once past the first two: 503, Retry-After and
- * the JSON error shape, code "overloaded". */
+ * the JSON error shape, code "overloaded". The worker holds its costly
+ * search until the refusals are read (MOTESOK_TEST_HOLD_HEAVY), so that
+ * how long a search takes changes nothing; then the two held ones are
+ * answered. */
 static void test_e2e_queue_full(void **state)
 {
     e2e *t = *state;
     index_corpus(t);
+    char hold[512];
+    snprintf(hold, sizeof hold, "%s/hold", t->tmp);
+    FILE *fp = fopen(hold, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    setenv("MOTESOK_TEST_HOLD_HEAVY", hold, 1);
     start_daemon_with(t, "--threads", "1", "--queue", "1");
+    unsetenv("MOTESOK_TEST_HOLD_HEAVY");
     enum { N_COSTLY = 20 };
     char req[8192];
     costly_request(req, sizeof req);
@@ -1720,21 +1730,30 @@ static void test_e2e_queue_full(void **state)
         costly[i] = client_open(t);
         assert_true(send_all(costly[i]->fd, req));
     }
-    /* the first answer to come is a refusal */
-    fd_set rd;
-    FD_ZERO(&rd);
-    int maxfd = 0;
-    for (int i = 0; i < N_COSTLY; i++) {
-        FD_SET(costly[i]->fd, &rd);
-        maxfd = costly[i]->fd > maxfd ? costly[i]->fd : maxfd;
-    }
-    struct timeval tv = {ANSWER_LIMIT_S, 0};
-    assert_true(select(maxfd + 1, &rd, NULL, NULL, &tv) > 0);
+    /* one search runs (held), one waits in the queue: the rest are refused */
+    bool answered[N_COSTLY] = {false};
     int refused = 0;
-    for (int i = 0; i < N_COSTLY; i++) {
-        int code = 0;
-        char *body = NULL;
-        if (FD_ISSET(costly[i]->fd, &rd) && read_answer(costly[i], ANSWER_LIMIT_S, &code, &body)) {
+    while (refused < N_COSTLY - 2) {
+        fd_set rd;
+        FD_ZERO(&rd);
+        int maxfd = 0;
+        for (int i = 0; i < N_COSTLY; i++) {
+            if (answered[i])
+                continue;
+            FD_SET(costly[i]->fd, &rd);
+            maxfd = costly[i]->fd > maxfd ? costly[i]->fd : maxfd;
+        }
+        struct timeval tv = {ANSWER_LIMIT_S, 0};
+        if (select(maxfd + 1, &rd, NULL, NULL, &tv) <= 0)
+            fail_msg("%d of %d costly searches refused, then no answer", refused, N_COSTLY - 2);
+        for (int i = 0; i < N_COSTLY; i++) {
+            int code = 0;
+            char *body = NULL;
+            if (answered[i] || !FD_ISSET(costly[i]->fd, &rd))
+                continue;
+            if (!read_answer(costly[i], ANSWER_LIMIT_S, &code, &body))
+                fail_msg("a costly search past a full queue got no whole answer");
+            answered[i] = true;
             if (code != 503 || strstr(body, "{\"error\":{\"code\":\"overloaded\",") != body)
                 fail_msg("a costly search past a full queue: HTTP %d %.200s", code, body);
             assert_non_null(strcasestr(costly[i]->head, "\r\nRetry-After: 1"));
@@ -1746,7 +1765,23 @@ static void test_e2e_queue_full(void **state)
             free(body);
         }
     }
-    assert_true(refused > 0);
+    assert_int_equal(refused, N_COSTLY - 2);
+    /* let the held search go: it and the queued one are answered */
+    assert_int_equal(unlink(hold), 0);
+    int served = 0;
+    for (int i = 0; i < N_COSTLY; i++) {
+        int code = 0;
+        char *body = NULL;
+        if (answered[i])
+            continue;
+        if (!read_answer(costly[i], ANSWER_LIMIT_S, &code, &body))
+            fail_msg("a costly search in the queue was never answered");
+        assert_int_equal(code, 200);
+        assert_non_null(strstr(body, "\"limited\":true"));
+        served++;
+        free(body);
+    }
+    assert_int_equal(served, 2);
     for (int i = 0; i < N_COSTLY; i++)
         client_close(costly[i]);
 }
