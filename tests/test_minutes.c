@@ -821,7 +821,8 @@ static void test_minutes_dev_corpus_minimums(void **state)
                 *p++ = '\0';
         }
         char path[1024];
-        snprintf(path, sizeof path, "%s/%s", MOTESOK_SOURCE_DIR, f[0]);
+        if (snprintf(path, sizeof path, "%s/%s", MOTESOK_SOURCE_DIR, f[0]) >= (int)sizeof path)
+            fail_msg("path too long: %s", f[0]);
         motesok_minutes *m = parse_file(path);
         char *wc[512], *wd[512];
         size_t nwc = split_commas(f[4], wc, 512), nwd = split_commas(f[5], wd, 512);

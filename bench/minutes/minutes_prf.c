@@ -248,7 +248,11 @@ static bool run_truth(motesok_detector *det, const char *repo, const char *truth
         char *f[7];
         split_row(line, f);
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", repo, f[0]);
+        if (snprintf(path, sizeof path, "%s/%s", repo, f[0]) >= (int)sizeof path) {
+            fprintf(stderr, "path too long: %s\n", f[0]);
+            ok = false;
+            continue;
+        }
         motesok_minutes *m = parse(det, path);
         if (m == NULL) {
             fprintf(stderr, "cannot parse %s\n", path);
