@@ -911,6 +911,31 @@ static void request_free(request *rq)
     free(rq);
 }
 
+/* The value of hex digit c (0-15), or -1. */
+static int hex_value(unsigned char c)
+{
+    return isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a') + 10 : -1;
+}
+
+size_t sd_http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *r = s; *r != '\0';) {
+        int hi = r[0] == '%' ? hex_value((unsigned char)r[1]) : -1;
+        int lo = hi >= 0 ? hex_value((unsigned char)r[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 3;
+        } else {
+            *w++ = *r++; /* "%00" stays as written */
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
                                const char *method, const char *version,
                                const char *upload_data, size_t *upload_data_size,

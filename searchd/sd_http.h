@@ -29,6 +29,12 @@ void sd_http_cleanup(void);
 /* Requests received and not yet completed. */
 unsigned long sd_http_in_flight(void);
 
+/* libmicrohttpd unescape callback: percent-decoding of the path and the
+ * parameters, but "%00" is left as written, so that an escaped NUL cannot
+ * cut a path or a parameter short (/documents/ID%00/text would read as
+ * /documents/ID). Returns the new length. */
+size_t sd_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
+
 /* libmicrohttpd access handler (cls is the sd_server). */
 enum MHD_Result sd_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
                                const char *method, const char *version,

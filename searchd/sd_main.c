@@ -404,6 +404,7 @@ static struct MHD_Daemon *start(const sd_options *o, sd_server *srv, const struc
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
                             MHD_OPTION_NOTIFY_COMPLETED, sd_http_completed, srv,
                             MHD_OPTION_NOTIFY_CONNECTION, sd_conn_notify, NULL,
+                            MHD_OPTION_UNESCAPE_CALLBACK, sd_http_unescape, NULL,
                             MHD_OPTION_END);
 }
 

@@ -1786,6 +1786,32 @@ static void test_e2e_queue_full(void **state)
         client_close(costly[i]);
 }
 
+/* An escaped NUL (%00) cuts neither a path nor a parameter short: the
+ * text route of "ID%00" is no document id, and q keeps what follows. */
+static void test_e2e_escaped_nul(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon(t);
+    json_t *res = get_json(t, "/api/v1/search?q=legevakt&limit=1", 200, "query");
+    const char *id = json_string_value(json_object_get(json_array_get(json_object_get(res, "hits"), 0), "id"));
+    assert_non_null(id);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/documents/%s%%00/text", id);
+    json_t *e = get_json(t, path, 400, "error");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(e, "error"), "code")),
+                        "bad_request");
+    json_decref(e);
+    snprintf(path, sizeof path, "/api/v1/documents/%s%%00", id);
+    e = get_json(t, path, 400, "error");
+    json_decref(e);
+    json_decref(res);
+    res = get_json(t, "/api/v1/search?q=legevakt%00r%C3%B8ntgen", 200, "query");
+    assert_string_equal(json_string_value(json_object_get(res, "query")), "legevakt%00røntgen");
+    json_decref(res);
+    stop_daemon(t);
+}
+
 /* Exposure: a non-loopback --listen is refused without --allow-remote; a
  * loopback daemon answers only requests addressed to this machine (DNS
  * rebinding); an unavailable index is reported without server paths. */
@@ -1871,6 +1897,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_wildcard_storm_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_escaped_nul, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_latin1_file_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_slow_clients, setup, teardown),
