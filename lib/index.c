@@ -62,6 +62,7 @@ struct motesok_job {
     motesok_detection det;
     motesok_text *text;
     motesok_minutes *minutes; /* structure of the text, when it was read */
+    bool big;              /* more than MSK_BIG_TEXT_BYTES: written page by page */
     char date[11];         /* meeting date: text, PDF metadata, file name */
     motesok_status code;   /* MOTESOK_OK when text is ready */
     char message[512];
@@ -632,6 +633,8 @@ static motesok_status extract_in_worker(motesok_job *job, motesok_error *e)
 }
 
 static motesok_status build_docs(motesok_job *job, motesok_error *err);
+static size_t head_pages(const motesok_text *t);
+static char *choose_title(const motesok_job *job);
 
 void motesok_job_run(motesok_job *job)
 {
@@ -653,12 +656,22 @@ void motesok_job_run(motesok_job *job)
         job_fail(job, &e);
         return;
     }
+    job->big = job->text->total_len > MSK_BIG_TEXT_BYTES;
     if (motesok_minutes_parse((const char *const *)job->text->pages, job->text->page_lens,
-                              job->text->n_pages, &job->minutes, &e) != MOTESOK_OK) {
+                              job->big ? head_pages(job->text) : job->text->n_pages,
+                              &job->minutes, &e) != MOTESOK_OK) {
         job_fail(job, &e);
         return;
     }
     choose_date(job);
+    if (job->big) { /* written page by page when finished */
+        job->title = choose_title(job);
+        if (job->title == NULL) {
+            msk_error_set(&e, MOTESOK_ERR_NOMEM, "out of memory");
+            job_fail(job, &e);
+        }
+        return;
+    }
     /* Analysis and term generation happen here, on every core; the writer
      * only adds the finished documents. */
     if (build_docs(job, &e) != MOTESOK_OK)
@@ -774,8 +787,8 @@ static json_t *case_json(const motesok_case *c)
                      "vote", vote_json(&c->vote));
 }
 
-/* Metadata every passage of a file carries, plus the passage's own. */
-static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k, size_t n)
+/* Metadata every passage of a file carries, plus passage k's own (p). */
+static json_t *passage_meta(const motesok_job *job, const passage *p, size_t k, size_t n)
 {
     const motesok_minutes *m = job->minutes;
     const char *organ = m ? m->organ : NULL, *kommune = m ? m->kommune : NULL;
@@ -784,7 +797,7 @@ static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k,
     char *path = msk_valid_utf8(job->path, strlen(job->path)) ? NULL : msk_term_escaped(job->path, false);
     json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?,"
                              " s:I, s:I, s:I}",
-                             "id", job->id, "kind", ps[k].kind, "path", path ? path : job->path,
+                             "id", job->id, "kind", p->kind, "path", path ? path : job->path,
                              "title", job->title, "mime", job->det.mime,
                              "encoding", job->text->encoding ? job->text->encoding : "",
                              "pages", (json_int_t)job->text->n_pages, "size", (json_int_t)job->size,
@@ -792,9 +805,9 @@ static json_t *passage_meta(const motesok_job *job, const passage *ps, size_t k,
                              "organ", organ, "kommune", kommune,
                              "date", job->date[0] ? job->date : NULL,
                              "passage", (json_int_t)k, "passages", (json_int_t)n,
-                             "page", (json_int_t)ps[k].page);
+                             "page", (json_int_t)p->page);
     free(path);
-    const motesok_case *c = ps[k].c;
+    const motesok_case *c = p->c;
     if (meta != NULL && c != NULL)
         json_object_set_new(meta, "case", case_json(c));
     if (meta != NULL && k == 0 && m != NULL)
@@ -927,16 +940,16 @@ static motesok_status index_fields(const motesok_job *job, const passage *p, siz
     return st;
 }
 
-/* Build the Xapian document of passage k of n into the job's documents;
- * joined is the file's text, pages joined by '\f'. */
-static motesok_status build_passage(motesok_job *job, const passage *ps, size_t k, size_t n,
-                                    const msk_buf *joined, motesok_error *err)
+/* Build the Xapian document of passage k (p) of n into the job's
+ * documents; text is the file's text, pages joined by '\f', from where
+ * the passage starts. */
+static motesok_status build_passage(motesok_job *job, const passage *p, size_t k, size_t n,
+                                    const char *text, motesok_error *err)
 {
     motesok_xdoc *d = NULL;
     msk_buf data = {0};
-    const char *text = joined->data + ps[k].start;
-    size_t len = ps[k].end - ps[k].start;
-    motesok_status st = build_data(passage_meta(job, ps, k, n), text, len, &data, err);
+    size_t len = p->end - p->start;
+    motesok_status st = build_data(passage_meta(job, p, k, n), text, len, &data, err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_new(&d, err);
     if (st == MOTESOK_OK) {
@@ -949,9 +962,9 @@ static motesok_status build_passage(motesok_job *job, const passage *ps, size_t 
         st = motesok_xdoc_set_data(d, data.data, data.len, err);
     msk_buf_free(&data);
     if (st == MOTESOK_OK)
-        st = tag_doc(job, ps[k].kind, d, err);
+        st = tag_doc(job, p->kind, d, err);
     if (st == MOTESOK_OK)
-        st = index_fields(job, &ps[k], k, d, err);
+        st = index_fields(job, p, k, d, err);
     if (st == MOTESOK_OK)
         st = index_pages(d, text, len, err);
     if (st == MOTESOK_OK)
@@ -1030,7 +1043,7 @@ static motesok_status build_docs(motesok_job *job, motesok_error *err)
                              job->qterms == NULL))
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     for (size_t k = 0; st == MOTESOK_OK && k < n; k++)
-        st = build_passage(job, ps, k, n, &joined, err);
+        st = build_passage(job, &ps[k], k, n, joined.data + ps[k].start, err);
     free(ps);
     msk_buf_free(&joined);
     return st;
@@ -1134,6 +1147,110 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     return st;
 }
 
+/* ---- big texts (writer thread) ------------------------------------------ */
+
+/* A file of more than MSK_BIG_TEXT_BYTES of text (cut into pages of at
+ * most MSK_TEXT_PART_BYTES by the extractor) is not analysed whole: the
+ * minutes reader sees its head only (for organ, kommune, date), and each
+ * page becomes a passage, built and handed to its shard one at a time on
+ * the writer thread, the shards being flushed every BIG_FLUSH_BYTES. The
+ * analysed text in memory is then a few MiB, whatever the file's size. */
+#define BIG_FLUSH_BYTES ((size_t)4 << 20)
+
+/* The pages at the head of a big text that the minutes reader sees: as
+ * many as fit in MSK_TEXT_PART_BYTES, at least one. */
+static size_t head_pages(const motesok_text *t)
+{
+    size_t n = 0, bytes = 0;
+    while (n < t->n_pages && (n == 0 || bytes + t->page_lens[n] <= MSK_TEXT_PART_BYTES))
+        bytes += t->page_lens[n++];
+    return n;
+}
+
+/* Commit the shards, not the store, in the middle of a big file, so that
+ * Xapian writes out what it buffers. The shards then record a batch
+ * number ahead of the store's until the batch is committed: a crash
+ * before that is reconciled at the next open, like any broken batch. */
+static motesok_status flush_shards(motesok_index *idx, motesok_error *err)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%" PRIu64, idx->batch + 1);
+    return msk_shards_commit(idx->xs, MOTESOK_META_BATCH, num, err);
+}
+
+/* Build page k of n of a big file as a passage and hand it to its shard.
+ * A passage that cannot be built is the file's failure (in job->code);
+ * the status returned is the index's. */
+static motesok_status write_big_page(motesok_index *idx, motesok_job *job, size_t k, size_t n,
+                                     msk_buf *page, motesok_error *err)
+{
+    const motesok_text *t = job->text;
+    motesok_error e;
+    motesok_error_clear(&e);
+    page->len = 0;
+    motesok_status st = msk_buf_append(page, t->pages[k], t->page_lens[k]);
+    if (st == MOTESOK_OK && k + 1 < n)
+        st = msk_buf_append(page, "\f", 1);
+    passage p = {.start = 0, .end = page->len, .kind = k == 0 ? "preamble" : "page",
+                 .page = k + 1};
+    job->n_docs = 0;
+    if (st != MOTESOK_OK)
+        msk_error_set(&e, st, "out of memory building page %zu", k + 1);
+    else
+        st = build_passage(job, &p, k, n, page->data, &e);
+    if (st != MOTESOK_OK) {
+        job_fail(job, &e);
+        return MOTESOK_OK;
+    }
+    st = msk_shards_replace(idx->xs, job->id, job->qterms[0], job->docs[0], err);
+    job->docs[0] = NULL; /* the shard owns it now */
+    job->n_docs = 0;
+    idx->run_docs++;
+    return st;
+}
+
+/* Write every page of a big file (see above). */
+static motesok_status write_big(motesok_index *idx, motesok_job *job, motesok_error *err)
+{
+    size_t n = job->text->n_pages, unflushed = 0;
+    msk_buf page = {0};
+    job->docs = calloc(1, sizeof *job->docs);
+    job->qterms = calloc(1, sizeof *job->qterms);
+    if (job->docs == NULL || job->qterms == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_status st = MOTESOK_OK;
+    for (size_t k = 0; st == MOTESOK_OK && job->code == MOTESOK_OK && k < n; k++) {
+        st = write_big_page(idx, job, k, n, &page, err);
+        unflushed += job->text->page_lens[k];
+        if (st == MOTESOK_OK && unflushed >= BIG_FLUSH_BYTES && k + 1 < n) {
+            st = flush_shards(idx, err);
+            unflushed = 0;
+        }
+    }
+    msk_buf_free(&page);
+    return st;
+}
+
+/* Write a big file page by page, then its row; a page that cannot be
+ * built makes the file failed, with what was written of it removed. */
+static motesok_status finish_big(motesok_index *idx, motesok_job *job, motesok_file_result *res,
+                                 motesok_error *err)
+{
+    motesok_status st = ensure_txn(idx, err);
+    if (st == MOTESOK_OK && job->had_row)
+        st = drop_documents(idx, job->id, err); /* before the new pages, which share its id */
+    job->had_row = false;
+    if (st == MOTESOK_OK)
+        st = write_big(idx, job, err);
+    if (st != MOTESOK_OK)
+        return st;
+    if (job->code != MOTESOK_OK) {
+        job->had_row = true; /* drop the pages written */
+        return finish_failed(idx, job, res, err);
+    }
+    return finish_indexed(idx, job, res, err);
+}
+
 motesok_status motesok_index_finish(motesok_index *idx, motesok_job *job,
                                     motesok_file_result *res, motesok_error *err)
 {
@@ -1143,6 +1260,8 @@ motesok_status motesok_index_finish(motesok_index *idx, motesok_job *job,
         st = finish_same(idx, job, res, err);
     else if (job->code != MOTESOK_OK)
         st = finish_failed(idx, job, res, err);
+    else if (job->big)
+        st = finish_big(idx, job, res, err);
     else
         st = finish_indexed(idx, job, res, err);
     motesok_job_free(job);

@@ -961,11 +961,12 @@ static const motesok_case_info *hit_case(result_box *b, const stored_doc *d, boo
     return out;
 }
 
-/* The 1-based page shown for a PDF hit whose best page is index best:
+/* The 1-based page shown for a hit (PDF, or a text cut into pages) whose
+ * best page is index best:
  * counted from the case's first page for case documents. */
 static int64_t hit_page(const stored_doc *d, size_t best)
 {
-    if (!is_pdf(d))
+    if (!is_pdf(d) && meta_int(d->meta, "pages") <= 1) /* a big text has pages */
         return MOTESOK_NO_NUMBER;
     int64_t first = meta_int(d->meta, "page");
     return (first == MOTESOK_NO_NUMBER ? 1 : first) + (int64_t)best;

@@ -618,10 +618,45 @@ static void test_extract_pdf_keeps_stderr_quiet(void **state)
     free(buf);
 }
 
+/* Text beyond MSK_BIG_TEXT_BYTES comes back as pages of about
+ * MSK_TEXT_PART_BYTES cut at line ends, holding all of the text in order. */
+static void test_extract_text_big_is_cut_into_pages(void **state)
+{
+    (void)state;
+    size_t len = MSK_BIG_TEXT_BYTES + MSK_TEXT_PART_BYTES * 3 / 2;
+    char *buf = malloc(len);
+    assert_non_null(buf);
+    static const char line[] = "Kommunestyret vedtok budsjettet for 2024 mot 3 stemmer.\n";
+    for (size_t i = 0; i < len; i++)
+        buf[i] = line[i % (sizeof line - 1)];
+    buf[len - 1] = '\n';
+    motesok_text *t = NULL;
+    motesok_error err;
+    motesok_extract_limits lim = {.max_input_bytes = len, .max_text_bytes = len};
+    assert_int_equal(motesok_extract_text_buffer(buf, len, NULL, &lim, &t, &err), MOTESOK_OK);
+    assert_true(t->n_pages > MSK_BIG_TEXT_BYTES / MSK_TEXT_PART_BYTES);
+    assert_int_equal(t->total_len, len);
+    size_t off = 0;
+    for (size_t i = 0; i < t->n_pages; i++) {
+        assert_true(t->page_lens[i] > MSK_TEXT_PART_BYTES / 2);
+        assert_true(t->page_lens[i] <= MSK_TEXT_PART_BYTES);
+        assert_int_equal(t->pages[i][t->page_lens[i] - 1], '\n'); /* cut at a line end */
+        assert_memory_equal(t->pages[i], buf + off, t->page_lens[i]);
+        off += t->page_lens[i];
+    }
+    motesok_text_free(t);
+    /* a small text stays one page */
+    assert_int_equal(motesok_extract_text_buffer(buf, 100000, NULL, &lim, &t, &err), MOTESOK_OK);
+    assert_int_equal(t->n_pages, 1);
+    motesok_text_free(t);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extract_text_every_encoding),
+        cmocka_unit_test(test_extract_text_big_is_cut_into_pages),
         cmocka_unit_test(test_extract_text_windows_1252_by_hand),
         cmocka_unit_test(test_extract_text_normalises),
         cmocka_unit_test(test_extract_text_rejects_binary_and_blank),

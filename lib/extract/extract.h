@@ -17,6 +17,13 @@
 extern "C" {
 #endif
 
+/* Plain text of more than MSK_BIG_TEXT_BYTES is cut into pages of about
+ * MSK_TEXT_PART_BYTES (at a paragraph, line or word end), and the
+ * indexer writes a file of more text than that page by page, so that its
+ * memory holds a few parts at a time, not the whole file analysed. */
+#define MSK_BIG_TEXT_BYTES ((size_t)4 << 20)
+#define MSK_TEXT_PART_BYTES ((size_t)256 << 10)
+
 /* Extracted text of one file. Owned by the caller; motesok_text_free. */
 typedef struct motesok_text {
     size_t n_pages;     /* 1 for plain text; PDF pages (pages may be "") */

@@ -12,6 +12,11 @@ motesok_text *msk_text_new(size_t n_pages, const char *encoding);
 motesok_status msk_text_set_page(motesok_text *t, size_t i, const char *utf8, size_t len,
                                  size_t max_total, motesok_error *err);
 
+/* How many pieces of at most part bytes p[0..len) is cut into, each
+ * ending at a paragraph, line or word end when one lies in its second
+ * half, else at a character boundary (1 for empty text). */
+size_t msk_text_pieces(const char *p, size_t len, size_t part);
+
 /* Limits with defaults filled in (PDF or text input size). */
 motesok_extract_limits msk_limits(const motesok_extract_limits *lim, bool pdf);
 

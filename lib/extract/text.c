@@ -88,6 +88,26 @@ motesok_status msk_text_set_page(motesok_text *t, size_t i, const char *utf8, si
     return MOTESOK_OK;
 }
 
+/* Length of the first piece of p[0..len) for a page of about part bytes:
+ * all of it when it fits, else up to the last blank line, line end or
+ * space in the second half of the window, else a character boundary. */
+static size_t piece_len(const char *p, size_t len, size_t part)
+{
+    if (len <= part)
+        return len;
+    static const char *const ends[] = {"\n\n", "\n", " "};
+    for (size_t e = 0; e < 3; e++) {
+        size_t el = strlen(ends[e]);
+        for (size_t i = part; i >= part / 2 + el; i--)
+            if (memcmp(p + i - el, ends[e], el) == 0)
+                return i;
+    }
+    size_t i = part;
+    while (i > 1 && ((unsigned char)p[i] & 0xC0) == 0x80)
+        i--; /* do not cut inside a character */
+    return i;
+}
+
 motesok_extract_limits msk_limits(const motesok_extract_limits *lim, bool pdf)
 {
     motesok_extract_limits L = {0};
@@ -238,6 +258,46 @@ static motesok_status decode_limited(const unsigned char *p, size_t len, const c
     return MOTESOK_OK;
 }
 
+size_t msk_text_pieces(const char *p, size_t len, size_t part)
+{
+    size_t n = 0;
+    for (size_t off = 0; off < len && part > 0; n++)
+        off += piece_len(p + off, len - off, part);
+    return n ? n : 1;
+}
+
+/* The decoded text utf8[0..len) as a new text of encoding enc: one page,
+ * or beyond MSK_BIG_TEXT_BYTES one page per piece of about
+ * MSK_TEXT_PART_BYTES, each normalised on its own (so that normalising
+ * costs memory in proportion to a piece, not to the file). */
+static motesok_status text_pages(const char *utf8, size_t len, const char *enc, size_t max_total,
+                                 motesok_text **out, motesok_error *err)
+{
+    size_t part = len > MSK_BIG_TEXT_BYTES ? MSK_TEXT_PART_BYTES : len;
+    size_t n = len > MSK_BIG_TEXT_BYTES ? msk_text_pieces(utf8, len, part) : 1;
+    motesok_text *t = msk_text_new(n, enc);
+    if (t == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_status st = MOTESOK_OK;
+    size_t off = 0;
+    for (size_t i = 0; st == MOTESOK_OK && i < n; i++) {
+        size_t m = n == 1 ? len : piece_len(utf8 + off, len - off, part);
+        st = msk_text_set_page(t, i, utf8 + off, m, max_total, err);
+        off += m;
+    }
+    bool blank = true;
+    for (size_t i = 0; st == MOTESOK_OK && blank && i < n; i++)
+        blank = msk_blank(t->pages[i]);
+    if (st == MOTESOK_OK && blank)
+        st = msk_error_set(err, MOTESOK_ERR_NO_TEXT, "the file holds no text");
+    if (st != MOTESOK_OK) {
+        motesok_text_free(t);
+        return st;
+    }
+    *out = t;
+    return MOTESOK_OK;
+}
+
 motesok_status motesok_extract_text_buffer(const void *buf, size_t len, const char *charset_hint,
                                            const motesok_extract_limits *lim, motesok_text **out,
                                            motesok_error *err)
@@ -253,25 +313,16 @@ motesok_status motesok_extract_text_buffer(const void *buf, size_t len, const ch
     if (enc == NULL)
         return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED,
                              "binary content (NUL bytes) in what looks like a text file");
+    if (strcmp(enc, "UTF-8") == 0) { /* no copy: normalising replaces invalid bytes */
+        size_t skip = len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+        return text_pages((const char *)p + skip, len - skip, enc, L.max_text_bytes, out, err);
+    }
     msk_buf utf8 = {0};
     motesok_status st = decode_limited(p, len, enc, &L, &utf8, err);
-    motesok_text *t = NULL;
-    if (st == MOTESOK_OK) {
-        t = msk_text_new(1, enc);
-        if (t == NULL)
-            st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    }
     if (st == MOTESOK_OK)
-        st = msk_text_set_page(t, 0, utf8.data, utf8.len, L.max_text_bytes, err);
+        st = text_pages(utf8.data, utf8.len, enc, L.max_text_bytes, out, err);
     msk_buf_free(&utf8);
-    if (st == MOTESOK_OK && msk_blank(t->pages[0]))
-        st = msk_error_set(err, MOTESOK_ERR_NO_TEXT, "the file holds no text");
-    if (st != MOTESOK_OK) {
-        motesok_text_free(t);
-        return st;
-    }
-    *out = t;
-    return MOTESOK_OK;
+    return st;
 }
 
 /* ---------------------------------------------------------------------

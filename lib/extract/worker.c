@@ -108,23 +108,40 @@ static void put_str(msk_buf *b, const char *s, size_t len)
 
 /* ---- the worker side ---------------------------------------------------- */
 
-/* Serialise one extraction outcome. */
-static void encode_response(msk_buf *b, motesok_status st, const motesok_error *err,
-                            const motesok_detection *det, const motesok_text *t)
+/* Write buffer b to fd and empty it; false on error. */
+static bool flush_buf(int fd, msk_buf *b)
 {
-    put_u32(b, (uint32_t)st);
-    put_str(b, err->message, strlen(err->message));
-    put_u32(b, (uint32_t)det->kind);
-    put_str(b, det->mime, strlen(det->mime));
-    put_str(b, det->charset, strlen(det->charset));
-    if (st != MOTESOK_OK)
-        return;
-    put_u32(b, (uint32_t)t->n_pages);
-    for (size_t i = 0; i < t->n_pages; i++)
-        put_str(b, t->pages[i], t->page_lens[i]);
-    put_str(b, t->title, t->title ? strlen(t->title) : 0);
-    put_str(b, t->encoding, t->encoding ? strlen(t->encoding) : 0);
-    put_u64(b, (uint64_t)t->created);
+    bool ok = b->data != NULL && write_all(fd, b->data, b->len);
+    b->len = 0;
+    return ok;
+}
+
+/* Send one extraction outcome to fd, each page written straight from the
+ * text (no copy of the whole text); false on a write error. */
+static bool send_response(int fd, motesok_status st, const motesok_error *err,
+                          const motesok_detection *det, const motesok_text *t)
+{
+    msk_buf b = {0};
+    put_u32(&b, (uint32_t)st);
+    put_str(&b, err->message, strlen(err->message));
+    put_u32(&b, (uint32_t)det->kind);
+    put_str(&b, det->mime, strlen(det->mime));
+    put_str(&b, det->charset, strlen(det->charset));
+    if (st == MOTESOK_OK)
+        put_u32(&b, (uint32_t)t->n_pages);
+    bool ok = flush_buf(fd, &b);
+    for (size_t i = 0; ok && st == MOTESOK_OK && i < t->n_pages; i++) {
+        put_u32(&b, (uint32_t)t->page_lens[i]);
+        ok = flush_buf(fd, &b) && write_all(fd, t->pages[i], t->page_lens[i]);
+    }
+    if (ok && st == MOTESOK_OK) {
+        put_str(&b, t->title, t->title ? strlen(t->title) : 0);
+        put_str(&b, t->encoding, t->encoding ? strlen(t->encoding) : 0);
+        put_u64(&b, (uint64_t)t->created);
+        ok = flush_buf(fd, &b);
+    }
+    msk_buf_free(&b);
+    return ok;
 }
 
 /* Read one request; false at end of input. */
@@ -206,10 +223,7 @@ static int serve(int in_fd, int out_fd)
         motesok_status st = motesok_detect_file(d, path, &det, &err);
         if (st == MOTESOK_OK)
             st = motesok_extract_file(path, &det, &lim, &t, &err);
-        msk_buf b = {0};
-        encode_response(&b, st, &err, &det, t);
-        bool ok = b.data != NULL && write_all(out_fd, b.data, b.len);
-        msk_buf_free(&b);
+        bool ok = send_response(out_fd, st, &err, &det, t);
         motesok_text_free(t);
         free(path);
         if (!ok)
