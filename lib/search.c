@@ -1023,12 +1023,13 @@ static motesok_status snippet_window(const motesok_xresults *res, const char **t
 
 /* Set the page, case and snippet of hit from the stored document d: the
  * page that best matches the query, and the snippet from that page (from
- * the whole text when d is not a PDF). */
+ * the whole text when d is neither a PDF nor a text in pages). */
 static motesok_status page_and_snippet(const motesok_xresults *res, const stored_doc *d,
                                        const motesok_search_request *r, bool hurry,
                                        result_box *b, motesok_hit *hit, motesok_error *err)
 {
-    bool pdf = is_pdf(d), nomem = false;
+    /* a PDF, or a text cut into pages (a big one): the page that matches best */
+    bool pdf = is_pdf(d) || meta_int(d->meta, "pages") > 1, nomem = false;
     size_t best = 0;
     if (pdf && d->n_pages > 1 && !hurry) {
         motesok_status st = motesok_xresults_best_part(res, d->pages, d->lens, d->n_pages,
