@@ -31,6 +31,8 @@ static const char usage_text[] =
 "Options:\n"
 "  -u, --url URL   motesokd address (default: $MOTESOK_URL, else\n"
 "                  http://127.0.0.1:7700)\n"
+"  --token-file FILE  send the first line of FILE as the daemon's token\n"
+"                  (motesokd --token-file; default: $MOTESOK_TOKEN if set)\n"
 "  -h, --help      show this help and exit\n"
 "  -V, --version   show the version and exit\n"
 "\n"
@@ -115,6 +117,37 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
     return add;
 }
 
+/* "Authorization: Bearer TOKEN" for every request, or "" for none. */
+static char auth_line[600];
+
+/* Set the token to send (one line, no spaces); false if it is unusable. */
+static bool set_token(const char *token)
+{
+    size_t n = strcspn(token, "\r\n");
+    for (size_t i = 0; i < n; i++)
+        if (token[i] <= ' ' || token[i] == 0x7f)
+            return false;
+    if (n == 0 || n > 500)
+        return false;
+    snprintf(auth_line, sizeof auth_line, "Authorization: Bearer %.*s", (int)n, token);
+    return true;
+}
+
+/* Set the token from the first line of path; false with a message if not. */
+static bool read_token_file(const char *path)
+{
+    char line[512] = "";
+    FILE *fp = fopen(path, "r");
+    bool ok = fp != NULL && fgets(line, sizeof line, fp) != NULL && set_token(line);
+    if (fp == NULL)
+        fprintf(stderr, "motesok: cannot read --token-file %s: %s\n", path, strerror(errno));
+    else if (!ok)
+        fprintf(stderr, "motesok: --token-file %s: no token on its first line\n", path);
+    if (fp != NULL)
+        fclose(fp);
+    return ok;
+}
+
 /* Fetch url; on success *json is the parsed body and the HTTP code is
  * returned; on failure an exit code is returned negated. */
 static long fetch(const char *base, const char *url, json_t **json)
@@ -135,7 +168,11 @@ static long fetch(const char *base, const char *url, json_t **json)
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "motesok/" VERSION);
+    struct curl_slist *headers = auth_line[0] ? curl_slist_append(NULL, auth_line) : NULL;
+    if (headers != NULL)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(headers);
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     curl_easy_cleanup(c);
@@ -444,16 +481,24 @@ static int parse_global(int argc, char **argv, const char **url, int *cmd_index)
 {
     static const struct option longopts[] = {
         {"url", required_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'}, {"token-file", required_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_URL");
     *url = env && *env ? env : "http://127.0.0.1:7700";
+    const char *tok = getenv("MOTESOK_TOKEN");
+    if (tok != NULL && *tok != '\0' && !set_token(tok))
+        return usage_error(NULL, "%s", "MOTESOK_TOKEN is not a token (one word, no spaces)");
     for (;;) {
         int c = getopt_long(argc, argv, "+u:hV", longopts, NULL);
         if (c == -1)
             break;
         if (c == 'u')
             *url = optarg;
+        else if (c == 'T' && !read_token_file(optarg))
+            return EXIT_USAGE;
+        else if (c == 'T')
+            continue;
         else if (c == 'h')
             return fputs(usage_text, stdout), 0;
         else if (c == 'V')

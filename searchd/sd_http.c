@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -115,6 +116,7 @@ struct request {
     char *owned;
     size_t len;
     bool retry_after;
+    bool bearer; /* 401: say WWW-Authenticate: Bearer */
     bool sent; /* the answer is queued */
     char method[16];
     char path[LOG_PATH_BYTES];
@@ -270,6 +272,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, request *rq)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     if (rq->retry_after)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (rq->bearer)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"motesokd\"");
     enum MHD_Result r = MHD_queue_response(conn, rq->code, resp);
     MHD_destroy_response(resp);
     return r;
@@ -771,12 +775,14 @@ static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
 }
 
 /* Iterator over query-string arguments: stop at the first whose key or
- * value holds a NUL byte (%00), and keep its key in *cls. */
+ * value holds a NUL byte, or the "%00" that sd_http_unescape leaves as
+ * written, and keep its key in *cls. */
 static enum MHD_Result find_nul(void *cls, enum MHD_ValueKind kind, const char *key,
                                 size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
-    bool nul = strlen(key) != key_size || (value != NULL && strlen(value) != value_size);
+    bool nul = strlen(key) != key_size || (value != NULL && strlen(value) != value_size) ||
+               strstr(key, "%00") != NULL || (value != NULL && strstr(value, "%00") != NULL);
     if (!nul)
         return MHD_YES;
     *(const char **)cls = key;
@@ -815,9 +821,73 @@ static bool local_host(const char *host)
            d < 256;
 }
 
+/* host (a Host header) without its port, in lower case, into h[cap]
+ * ("[::1]:7700" gives "[::1]"); false if it does not fit. */
+static bool host_name(const char *host, char *h, size_t cap)
+{
+    size_t n = strlen(host);
+    if (n == 0 || n >= cap)
+        return false;
+    const char *end = host[0] == '[' ? strchr(host, ']') : strchr(host, ':');
+    if (host[0] == '[' && end != NULL)
+        end++;
+    size_t len = end != NULL ? (size_t)(end - host) : n;
+    for (size_t i = 0; i < len; i++)
+        h[i] = (char)tolower((unsigned char)host[i]);
+    if (len > 1 && h[len - 1] == '.')
+        len--; /* "search.example.org." */
+    h[len] = '\0';
+    return true;
+}
+
+/* True if the request's Host may be answered: a name of --host, or, on a
+ * loopback daemon, this machine; any Host when neither applies. A request
+ * without Host (HTTP/1.0) is answered. */
+static bool host_allowed(const sd_server *srv, const char *host)
+{
+    if (host == NULL || (!srv->loopback_only && srv->n_hosts == 0))
+        return true;
+    if (srv->loopback_only && local_host(host))
+        return true;
+    char h[256];
+    if (!host_name(host, h, sizeof h))
+        return false;
+    for (size_t i = 0; i < srv->n_hosts; i++)
+        if (strcmp(h, srv->hosts[i]) == 0)
+            return true;
+    return false;
+}
+
+/* True if the request carries the server's token (or none is needed):
+ * "Authorization: Bearer TOKEN", compared in time that does not depend on
+ * where it differs. */
+static bool authorized(const sd_server *srv, struct MHD_Connection *conn)
+{
+    if (srv->token == NULL)
+        return true;
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+        return false;
+    const char *given = auth + 7;
+    size_t n = strlen(srv->token), g = strlen(given);
+    unsigned char diff = (unsigned char)(n != g);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(srv->token[i] ^ (i < g ? given[i] : 0));
+    return diff == 0;
+}
+
+/* True if url is served without the token: the search page and /healthz. */
+static bool open_route(const char *url)
+{
+    return strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0 ||
+           strcmp(url, "/healthz") == 0;
+}
+
 /* Check the request line and route it; arguments with NUL bytes, which
- * would be read as shorter than sent, are refused; a loopback daemon
- * answers only requests addressed to this machine. */
+ * would be read as shorter than sent, and escaped NULs are refused; a
+ * loopback daemon answers only requests addressed to this machine or to
+ * a name of --host; with a token, the API wants it. */
 static void check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn, request *rq,
                                const char *url, const char *method)
 {
@@ -826,10 +896,22 @@ static void check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn
         return;
     }
     const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-    if (srv->loopback_only && host != NULL && !local_host(host)) {
+    if (!host_allowed(srv, host)) {
         answer_error(rq, 421, "misdirected_request",
-                     "this server answers only requests addressed to this machine "
-                     "(localhost); it listens on a loopback address");
+                     srv->n_hosts > 0 ? "this server answers only requests addressed to the "
+                                        "names it was given (motesokd --host)"
+                                      : "this server answers only requests addressed to this "
+                                        "machine (localhost); it listens on a loopback address");
+        return;
+    }
+    if (strstr(url, "%00") != NULL) {
+        answer_error(rq, 400, "bad_request", "the path holds an escaped NUL byte (%00)");
+        return;
+    }
+    if (!open_route(url) && !authorized(srv, conn)) {
+        answer_error(rq, 401, "unauthorized",
+                     "this server wants its token: send \"Authorization: Bearer TOKEN\"");
+        rq->bearer = true;
         return;
     }
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {

@@ -17,6 +17,11 @@ typedef struct sd_server {
     bool access_log;    /* one line per request on stderr */
     bool loopback_only; /* answer only requests whose Host names this machine
                            (against DNS rebinding from a browser) */
+    const char *const *hosts; /* Host names (lower case, no port) also answered;
+                                 when any, a remote daemon answers only them */
+    size_t n_hosts;
+    const char *token; /* when set, /api/ and /metrics need "Authorization:
+                          Bearer <token>" (the page and /healthz do not) */
 } sd_server;
 
 /* Set up the per-thread searchers; call once before starting the daemon.

@@ -8,6 +8,7 @@
 
 #include <motesok/motesok.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -39,6 +40,8 @@
 #define WAITING_MAX 256       /* connections without a whole request */
 #define CONNECTION_MEMORY 65536u
 #define DRAIN_LIMIT_S 30
+#define MAX_HOSTS 16
+#define MIN_TOKEN 16
 #define STR_(x) #x
 #define STR(x) STR_(x) /* a number macro as a string, for the help text */
 
@@ -95,7 +98,20 @@ static const char usage_text[] =
 "        Allow a --listen address other machines can reach. Everything\n"
 "        the index holds is then open to anyone who can connect: put the\n"
 "        daemon behind a reverse proxy that authenticates, or on a network\n"
-"        where every reader may see every document.\n"
+"        where every reader may see every document, or give --token-file.\n"
+"        The daemon never changes the index: it is read-only by design.\n"
+"    --token-file FILE\n"
+"        Want a secret token with every API request: the first line of FILE\n"
+"        (at least 16 characters; keep FILE readable by the daemon's user\n"
+"        only), sent as \"Authorization: Bearer TOKEN\". Requests without it\n"
+"        get 401 unauthorized; the search page and /healthz need none (open\n"
+"        the page as http://HOST:PORT/#token=TOKEN and it sends the token).\n"
+"    --host NAME\n"
+"        Also answer requests whose Host header is NAME (any port); may be\n"
+"        given up to " STR(MAX_HOSTS) " times. With any --host, a daemon that other machines\n"
+"        can reach answers only those names (421 otherwise), which stops\n"
+"        DNS rebinding to it as well; a loopback daemon still answers\n"
+"        localhost.\n"
 "    -t, --threads N\n"
 "        Search threads, 1 to 64 (default: the number of online CPUs).\n"
 "    --queue N\n"
@@ -137,7 +153,8 @@ static const char usage_text[] =
 "    /metrics                      Prometheus text format\n"
 "    /                             a small search page\n"
 "    Errors are JSON {\"error\":{\"code\",\"message\"}}: bad_request (400),\n"
-"    not_found (404), method_not_allowed (405), misdirected_request (421),\n"
+"    unauthorized (401, with --token-file), not_found (404),\n"
+"    method_not_allowed (405), misdirected_request (421),\n"
 "    internal (500),\n"
 "    index_unavailable, timeout or overloaded (503; overloaded comes with\n"
 "    Retry-After).\n"
@@ -174,6 +191,10 @@ typedef struct sd_options {
     bool verbose;
     const char *access_log; /* NULL: stderr */
     bool allow_remote;
+    const char *token_file; /* NULL: no token */
+    char host_names[MAX_HOSTS][256]; /* --host names, lower case */
+    const char *hosts[MAX_HOSTS];    /* pointers to them */
+    size_t n_hosts;
 } sd_options;
 
 /* ======================================================================== */
@@ -240,6 +261,31 @@ static int parse_num_option(int key, const char *value, sd_options *o)
     return -1;
 }
 
+/* Read the token: the first line of path, without its line end, into
+ * out[cap]; false with a message on stderr if it cannot be read or is
+ * shorter than MIN_TOKEN. */
+static bool read_token(const char *path, char *out, size_t cap)
+{
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fprintf(stderr, "motesokd: cannot read --token-file %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    bool ok = fgets(out, (int)cap, fp) != NULL;
+    fclose(fp);
+    out[ok ? strcspn(out, "\r\n") : 0] = '\0';
+    size_t n = strlen(out);
+    bool printable = true;
+    for (size_t i = 0; i < n; i++)
+        printable = printable && out[i] > ' ' && out[i] < 0x7f;
+    if (n < MIN_TOKEN || !printable) {
+        fprintf(stderr, "motesokd: --token-file %s: the token must be one line of at least %d "
+                        "printable characters, without spaces\n", path, MIN_TOKEN);
+        return false;
+    }
+    return true;
+}
+
 /* Parse the command line into o; -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, sd_options *o)
 {
@@ -252,6 +298,7 @@ static int parse_args(int argc, char **argv, sd_options *o)
         {"request-timeout", required_argument, NULL, 'T'},
         {"keepalive-timeout", required_argument, NULL, 'K'},
         {"max-per-client", required_argument, NULL, 'P'},
+        {"token-file", required_argument, NULL, 'k'}, {"host", required_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_INDEX");
@@ -275,6 +322,21 @@ static int parse_args(int argc, char **argv, sd_options *o)
         case 'v': o->verbose = true; break;
         case 'a': o->access_log = optarg; break;
         case 'R': o->allow_remote = true; break;
+        case 'k': o->token_file = optarg; break;
+        case 'H': {
+            size_t n = strlen(optarg);
+            if (n == 0 || n > 253 || strpbrk(optarg, " /:@") != NULL || o->n_hosts == MAX_HOSTS)
+                return usage_error(o->n_hosts == MAX_HOSTS ? "too many --host names at" : "invalid --host",
+                                   optarg);
+            char *h = o->host_names[o->n_hosts];
+            snprintf(h, sizeof o->host_names[0], "%s", optarg);
+            for (char *p = h; *p != '\0'; p++)
+                *p = (char)tolower((unsigned char)*p);
+            if (n > 1 && h[n - 1] == '.')
+                h[n - 1] = '\0';
+            o->hosts[o->n_hosts++] = h;
+            break;
+        }
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("motesokd %s\n", motesok_version()); return 0;
         default:
@@ -486,7 +548,17 @@ int main(int argc, char **argv)
     if (!o.per_client_set)
         o.per_client = loopback ? 0 : DEFAULT_PER_CLIENT;
     sigset_t set;
-    sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet, .loopback_only = loopback};
+    static char token[512];
+    if (o.token_file != NULL && !read_token(o.token_file, token, sizeof token)) {
+        freeaddrinfo(ai);
+        return EXIT_USAGE;
+    }
+    if (!loopback && o.token_file == NULL && !o.quiet)
+        fprintf(stderr, "motesokd: warning: listening on %s without --token-file: anyone who can "
+                        "connect can read every document in the index\n", o.listen);
+    sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet, .loopback_only = loopback,
+                     .hosts = o.hosts, .n_hosts = o.n_hosts,
+                     .token = o.token_file != NULL ? token : NULL};
     if (!o.quiet && !sd_log_open(o.access_log)) {
         freeaddrinfo(ai);
         fprintf(stderr, "motesokd: cannot open access log %s: %s\n", o.access_log, strerror(errno));

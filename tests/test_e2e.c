@@ -1024,8 +1024,11 @@ typedef struct http_answer {
 
 /* GET path from the daemon at t->url over a plain socket (HTTP/1.0, no
  * client library between the test and the bytes the daemon sends), with
- * the Host header host; the answer must be of the media type type. */
-static http_answer http_get_as(const e2e *t, const char *path, const char *host, const char *type)
+ * the Host header host and the header line extra (may be NULL); the
+ * answer must be of the media type type. *head (may be NULL) gets a copy
+ * of the answer's head. */
+static http_answer http_get_full(const e2e *t, const char *path, const char *host,
+                                 const char *extra, const char *type, char **head)
 {
     const char *colon = strrchr(t->url, ':');
     assert_non_null(colon);
@@ -1035,7 +1038,8 @@ static http_answer http_get_as(const e2e *t, const char *path, const char *host,
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     char req[1024];
-    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path, host);
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: %s\r\n%s%s\r\n", path, host,
+                     extra ? extra : "", extra ? "\r\n" : "");
     assert_true(n > 0 && (size_t)n < sizeof req);
     assert_int_equal(write(fd, req, (size_t)n), n);
     size_t cap = 1 << 16, len = 0;
@@ -1063,8 +1067,16 @@ static http_answer http_get_as(const e2e *t, const char *path, const char *host,
     if (strcasestr(raw, header) == NULL)
         fail_msg("GET %s: not %s: %.300s", path, header, raw);
     h.body = strdup(body + 4);
+    if (head != NULL)
+        *head = strndup(raw, (size_t)(body - raw));
     free(raw);
     return h;
+}
+
+/* http_get_full with no extra header. */
+static http_answer http_get_as(const e2e *t, const char *path, const char *host, const char *type)
+{
+    return http_get_full(t, path, host, NULL, type, NULL);
 }
 
 /* http_get_as with the Host a local client sends. */
@@ -1787,8 +1799,82 @@ static void test_e2e_queue_full(void **state)
         client_close(costly[i]);
 }
 
-/* An escaped NUL (%00) cuts neither a path nor a parameter short: the
- * text route of "ID%00" is no document id, and q keeps what follows. */
+/* --token-file: the API and /metrics want "Authorization: Bearer TOKEN"
+ * (401 with WWW-Authenticate otherwise); the page and /healthz do not.
+ * --host: a loopback daemon also answers that name, and no other. */
+static void test_e2e_token_and_hosts(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    char tfile[512];
+    snprintf(tfile, sizeof tfile, "%s/token", t->tmp);
+    FILE *fp = fopen(tfile, "w");
+    assert_non_null(fp);
+    fputs("s3cret-t0ken-for-the-test\n", fp);
+    fclose(fp);
+    setenv("MOTESOK_TOKEN", "s3cret-t0ken-for-the-test", 1); /* the CLI sends it */
+    start_daemon_with(t, "--token-file", tfile, "--host", "Motesok.Example.ORG");
+    unsetenv("MOTESOK_TOKEN");
+    /* the CLI: refused without the token, served with it from a file */
+    char *st[] = {BIN "motesok", "--url", t->url, "status", NULL};
+    cmd_out c = run(t, st);
+    assert_int_equal(c.code, 1);
+    assert_non_null(strstr(c.err, "token"));
+    cmd_out_free(&c);
+    char *st_tok[] = {BIN "motesok", "--url", t->url, "--token-file", tfile, "status", NULL};
+    c = run(t, st_tok);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    char *head = NULL;
+    http_answer h = http_get_full(t, "/api/v1/search?q=legevakt", "127.0.0.1", NULL,
+                                  "application/json", &head);
+    assert_int_equal(h.code, 401);
+    assert_non_null(strstr(h.body, "\"code\":\"unauthorized\""));
+    assert_non_null(strcasestr(head, "\r\nWWW-Authenticate: Bearer"));
+    free(h.body);
+    free(head);
+    h = http_get_full(t, "/api/v1/search?q=legevakt", "127.0.0.1",
+                      "Authorization: Bearer s3cret-t0ken-for-the-tesT", "application/json", NULL);
+    assert_int_equal(h.code, 401); /* one letter off */
+    free(h.body);
+    h = http_get_full(t, "/metrics", "127.0.0.1", NULL, "application/json", NULL);
+    assert_int_equal(h.code, 401);
+    free(h.body);
+    h = http_get_full(t, "/api/v1/search?q=legevakt", "motesok.example.org:8080",
+                      "Authorization: Bearer s3cret-t0ken-for-the-test", "application/json", NULL);
+    assert_int_equal(h.code, 200);
+    assert_non_null(strstr(h.body, "\"query\":\"legevakt\""));
+    free(h.body);
+    h = http_get_full(t, "/api/v1/status", "localhost",
+                      "Authorization: bearer s3cret-t0ken-for-the-test", "application/json", NULL);
+    assert_int_equal(h.code, 200);
+    free(h.body);
+    h = http_get_full(t, "/api/v1/status", "other.example.org",
+                      "Authorization: Bearer s3cret-t0ken-for-the-test", "application/json", NULL);
+    assert_int_equal(h.code, 421);
+    free(h.body);
+    h = http_get_as(t, "/healthz", "127.0.0.1", "application/json");
+    assert_int_equal(h.code, 200);
+    free(h.body);
+    h = http_get_as(t, "/", "motesok.example.org", "text/html");
+    assert_int_equal(h.code, 200);
+    free(h.body);
+    stop_daemon(t);
+    /* a token too short, or a file that is not there, stops the start */
+    fp = fopen(tfile, "w");
+    assert_non_null(fp);
+    fputs("short\n", fp);
+    fclose(fp);
+    char *bad[] = {BIN "motesokd", "--index", t->index, "--listen", "127.0.0.1:0", "--token-file",
+                   tfile, NULL};
+    c = run(t, bad);
+    assert_int_equal(c.code, 2);
+    assert_non_null(strstr(c.err, "at least 16"));
+    cmd_out_free(&c);
+}
+
+/* An escaped NUL (%00) cuts neither a path nor a parameter short: both
+ * are refused (400), never read as shorter than sent. */
 static void test_e2e_escaped_nul(void **state)
 {
     e2e *t = *state;
@@ -1807,9 +1893,10 @@ static void test_e2e_escaped_nul(void **state)
     e = get_json(t, path, 400, "error");
     json_decref(e);
     json_decref(res);
-    res = get_json(t, "/api/v1/search?q=legevakt%00r%C3%B8ntgen", 200, "query");
-    assert_string_equal(json_string_value(json_object_get(res, "query")), "legevakt%00røntgen");
-    json_decref(res);
+    e = get_json(t, "/api/v1/search?q=legevakt%00r%C3%B8ntgen", 400, "error");
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(e, "error"), "message")),
+                           "NUL"));
+    json_decref(e);
     stop_daemon(t);
 }
 
@@ -2022,6 +2109,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_wildcard_storm_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_escaped_nul, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_token_and_hosts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_latin1_file_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_slow_clients, setup, teardown),
