@@ -15,11 +15,11 @@
 #   --jobs N            with --runs: that many fuzzing processes per target,
 #                       the executions split between them (default 1)
 # Targets: fuzz_minutes fuzz_dates fuzz_norsk fuzz_query fuzz_text
-#          fuzz_detect fuzz_pdf fuzz_loaders fuzz_render
+#          fuzz_detect fuzz_pdf fuzz_reply fuzz_loaders fuzz_render
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL=(fuzz_minutes fuzz_dates fuzz_norsk fuzz_query fuzz_text fuzz_detect fuzz_pdf fuzz_loaders
-     fuzz_render)
+ALL=(fuzz_minutes fuzz_dates fuzz_norsk fuzz_query fuzz_text fuzz_detect fuzz_pdf fuzz_reply
+     fuzz_loaders fuzz_render)
 SECONDS_EACH=30 RUNS="" ONLY="" FJOBS=1
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -46,7 +46,7 @@ cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${TARGETS[@]}" motesok-txt2pdf
 
 # ---- seeds, one folder per kind of input ----------------------------------
 S=$FUZZ_DIR/seeds
-rm -rf "$S" && mkdir -p "$S"/{minutes,query,pdf,detect,loaders,render}
+rm -rf "$S" && mkdir -p "$S"/{minutes,query,pdf,reply,detect,loaders,render}
 cp "$ROOT"/corpus/*.txt "$ROOT"/tests/data/minutes/*.txt "$S/minutes/"
 # queries: the benchmark's, one a file, and some syntax
 n=0
@@ -77,6 +77,16 @@ for p in "$S"/pdf/m*.pdf; do
     sed 's/^xref/xrfe/' "$b-qdf.pdf" >"$b-badxref.pdf"
     head -c "$(($(stat -c %s "$p") / 2))" "$p" >"$b-cut.pdf"
 done
+# an extraction worker's answers (lib/extract/worker.c's protocol, native
+# little-endian): text in two pages, a PDF with a title, a failure
+u32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
+    $(($1 >> 16 & 255)) $(($1 >> 24 & 255)))"; }
+str() { local n; n=$(printf '%s' "$1" | LC_ALL=C wc -c); u32 "$n"; printf '%s' "$1"; }
+{ u32 0; str ""; u32 2; str text/plain; str utf-8; u32 2; str "Møtebok for Formannskapet"
+  str "Sak 12/24 Legevakt"; u32 4294967295; str UTF-8; u32 0; u32 0; } >"$S/reply/text"
+{ u32 0; str ""; u32 1; str application/pdf; str binary; u32 1; str "Referat"; str "Referat 2024"
+  str PDF; u32 1700000000; u32 0; } >"$S/reply/pdf"
+{ u32 6; str "damaged PDF: no xref"; u32 1; str application/pdf; str binary; } >"$S/reply/failed"
 # type detection: a bit of everything
 cp "$S"/pdf/m1*.pdf "$S/minutes/"*nynorsk* "$S/detect/"
 printf '\xef\xbb\xbfMøtebok\n' >"$S/detect/bom.txt"
@@ -100,6 +110,7 @@ seeds_for() {
     fuzz_minutes | fuzz_dates | fuzz_norsk | fuzz_text) echo "$S/minutes" ;;
     fuzz_query) echo "$S/query" ;;
     fuzz_pdf) echo "$S/pdf" ;;
+    fuzz_reply) echo "$S/reply" ;;
     fuzz_detect) echo "$S/detect" ;;
     fuzz_loaders) echo "$S/loaders" ;;
     fuzz_render) echo "$S/render" ;;

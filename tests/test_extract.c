@@ -21,6 +21,7 @@
 
 #include "detect.h"
 #include "extract/extract.h"
+#include "extract/worker.h"
 #include "test_tmpdir.h"
 
 /* What every encoding must decode to (Windows-1252 has the en dash and €). */
@@ -652,6 +653,97 @@ static void test_extract_text_big_is_cut_into_pages(void **state)
     free(buf);
 }
 
+/* A worker's answer, built field by field (lib/extract/worker.c's protocol). */
+typedef struct answer {
+    unsigned char b[512];
+    size_t n;
+} answer;
+
+static void put32(answer *a, uint32_t v)
+{
+    memcpy(a->b + a->n, &v, 4);
+    a->n += 4;
+}
+
+static void putstr(answer *a, const char *s)
+{
+    put32(a, (uint32_t)strlen(s));
+    memcpy(a->b + a->n, s, strlen(s));
+    a->n += strlen(s);
+}
+
+/* A whole OK answer: text in two pages, no title. */
+static answer ok_answer(void)
+{
+    answer a = {0};
+    put32(&a, MOTESOK_OK);
+    putstr(&a, "");
+    put32(&a, MOTESOK_KIND_TEXT);
+    putstr(&a, "text/plain");
+    putstr(&a, "utf-8");
+    put32(&a, 2);
+    putstr(&a, "Møtebok");
+    putstr(&a, "Sak 12/24 Legevakt");
+    put32(&a, 0xFFFFFFFFu); /* no title */
+    putstr(&a, "UTF-8");
+    uint64_t created = 0;
+    memcpy(a.b + a.n, &created, 8);
+    a.n += 8;
+    return a;
+}
+
+/* A worker's answer decodes whole; one that breaks the protocol (cut short,
+ * bytes after it, a length past its end, an unknown status or kind) is
+ * ERR_PARSE with nothing half-made, never read past its end. */
+static void test_extract_worker_answer_decoding(void **state)
+{
+    (void)state;
+    answer a = ok_answer();
+    motesok_detection det;
+    motesok_text *t = NULL;
+    motesok_error err;
+    assert_int_equal(msk_worker_decode(a.b, a.n, &det, &t, &err), MOTESOK_OK);
+    assert_int_equal(det.kind, MOTESOK_KIND_TEXT);
+    assert_string_equal(det.mime, "text/plain");
+    assert_int_equal(t->n_pages, 2);
+    assert_string_equal(t->pages[1], "Sak 12/24 Legevakt");
+    assert_int_equal(t->total_len, strlen("Møtebok") + strlen("Sak 12/24 Legevakt"));
+    assert_null(t->title);
+    motesok_text_free(t);
+    for (size_t cut = 0; cut < a.n; cut++) { /* every shorter answer */
+        t = NULL;
+        assert_int_equal(msk_worker_decode(a.b, cut, &det, &t, &err), MOTESOK_ERR_PARSE);
+        assert_null(t);
+    }
+    answer longer = a;
+    longer.b[longer.n++] = 0;
+    assert_int_equal(msk_worker_decode(longer.b, longer.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
+    answer status = a, kind = a, huge = a;
+    uint32_t v = 999;
+    memcpy(status.b, &v, 4);
+    assert_int_equal(msk_worker_decode(status.b, status.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    v = 9;
+    memcpy(kind.b + 8, &v, 4); /* after status and the empty message */
+    assert_int_equal(msk_worker_decode(kind.b, kind.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_int_equal(det.kind, MOTESOK_KIND_UNSUPPORTED);
+    v = 0x7FFFFFFF; /* the first page's length: far past the answer */
+    size_t at = 4 + 4 + 4 + 4 + strlen("text/plain") + 4 + strlen("utf-8") + 4;
+    memcpy(huge.b + at, &v, 4);
+    assert_int_equal(msk_worker_decode(huge.b, huge.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
+    /* a failure answer carries its status and message */
+    answer f = {0};
+    put32(&f, MOTESOK_ERR_ENCRYPTED);
+    putstr(&f, "password-protected");
+    put32(&f, MOTESOK_KIND_PDF);
+    putstr(&f, "application/pdf");
+    putstr(&f, "binary");
+    assert_int_equal(msk_worker_decode(f.b, f.n, &det, &t, &err), MOTESOK_ERR_ENCRYPTED);
+    assert_string_equal(err.message, "password-protected");
+    assert_null(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -661,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_extract_text_normalises),
         cmocka_unit_test(test_extract_text_rejects_binary_and_blank),
         cmocka_unit_test(test_extract_text_limits),
+        cmocka_unit_test(test_extract_worker_answer_decoding),
         cmocka_unit_test_setup_teardown(test_extract_file_text_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_file_refuses_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_pdf_pages_in_order, setup, teardown),

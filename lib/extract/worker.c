@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #define NO_STRING 0xFFFFFFFFu
+#define MALFORMED (-2) /* a read result: the answer breaks the protocol */
 #define MAX_FIELD ((size_t)1 << 30)
 
 extern char **environ;
@@ -355,6 +356,14 @@ bool msk_worker_dead(const msk_worker *w)
 static motesok_status worker_died(msk_worker *w, int how, motesok_error *err)
 {
     w->dead = true;
+    if (how == MALFORMED) { /* alive but confused: stop it */
+        kill(w->pid, SIGKILL);
+        while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        w->pid = 0;
+        return msk_error_set(err, MOTESOK_ERR_PARSE,
+                             "the extractor's answer for this file was malformed");
+    }
     if (how < 0) {
         kill(w->pid, SIGKILL);
         return msk_error_set(err, MOTESOK_ERR_TIMEOUT,
@@ -374,26 +383,48 @@ static motesok_status worker_died(msk_worker *w, int how, motesok_error *err)
                          r > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-/* Read a u32 / string from the worker before the deadline. */
-static int get_u32(msk_worker *w, uint32_t *v, double dl)
+/* Where an answer is read from: the worker's pipe before a deadline, or
+ * bytes in memory (msk_worker_decode). */
+typedef struct src {
+    int fd;
+    double dl;
+    const unsigned char *p; /* NULL: read fd */
+    size_t len, at;
+} src;
+
+/* Read n bytes from s into buf: 1 done, 0 end of data or error, -1 the
+ * deadline passed (read_all's convention). */
+static int src_read(src *s, void *buf, size_t n)
 {
-    return read_all(w->from_child, v, sizeof *v, dl);
+    if (s->p == NULL)
+        return read_all(s->fd, buf, n, s->dl);
+    if (s->len - s->at < n)
+        return 0;
+    memcpy(buf, s->p + s->at, n);
+    s->at += n;
+    return 1;
 }
 
-static int get_str(msk_worker *w, char **s, size_t *len, double dl)
+/* Read a u32 / string from the answer. */
+static int get_u32(src *s, uint32_t *v)
+{
+    return src_read(s, v, sizeof *v);
+}
+
+static int get_str(src *s, char **out, size_t *len)
 {
     uint32_t n = 0;
-    int r = get_u32(w, &n, dl);
-    *s = NULL;
+    int r = get_u32(s, &n);
+    *out = NULL;
     if (r != 1 || n == NO_STRING)
         return r;
-    if (n > MAX_FIELD)
-        return 0;
-    *s = malloc((size_t)n + 1);
-    if (*s == NULL)
-        return 0;
-    r = read_all(w->from_child, *s, n, dl);
-    (*s)[n] = '\0';
+    if (n > MAX_FIELD || (s->p != NULL && n > s->len - s->at))
+        return MALFORMED; /* never allocate for bytes that cannot come */
+    *out = malloc((size_t)n + 1);
+    if (*out == NULL)
+        return MALFORMED;
+    r = src_read(s, *out, n);
+    (*out)[n] = '\0';
     if (len != NULL)
         *len = n;
     return r;
@@ -407,38 +438,107 @@ static void take_fixed(char *dst, size_t cap, char *s)
 }
 
 /* Read the text part of a successful response into a new motesok_text. */
-static int read_text(msk_worker *w, motesok_text **out, double dl)
+static int read_text(src *s, motesok_text **out)
 {
     uint32_t n = 0;
-    int r = get_u32(w, &n, dl);
+    int r = get_u32(s, &n);
     if (r != 1 || n > 1000000)
-        return r == 1 ? 0 : r;
+        return r == 1 ? MALFORMED : r;
     motesok_text *t = calloc(1, sizeof *t);
     if (t == NULL)
-        return 0;
+        return MALFORMED;
     t->pages = calloc(n ? n : 1, sizeof *t->pages);
     t->page_lens = calloc(n ? n : 1, sizeof *t->page_lens);
     t->n_pages = n;
     for (uint32_t i = 0; r == 1 && i < n && t->pages && t->page_lens; i++) {
-        r = get_str(w, &t->pages[i], &t->page_lens[i], dl);
+        r = get_str(s, &t->pages[i], &t->page_lens[i]);
         if (r == 1 && t->pages[i] == NULL)
             t->pages[i] = strdup("");
+        if (r == 1 && t->pages[i] == NULL)
+            r = MALFORMED;
         t->total_len += t->page_lens[i];
     }
     if (r == 1)
-        r = get_str(w, &t->title, NULL, dl);
+        r = get_str(s, &t->title, NULL);
     if (r == 1)
-        r = get_str(w, &t->encoding, NULL, dl);
+        r = get_str(s, &t->encoding, NULL);
     uint64_t created = 0;
     if (r == 1)
-        r = read_all(w->from_child, &created, sizeof created, dl);
+        r = src_read(s, &created, sizeof created);
     t->created = (int64_t)created;
     if (r != 1 || t->pages == NULL || t->page_lens == NULL) {
         motesok_text_free(t);
-        return r == 1 ? 0 : r;
+        return r == 1 ? MALFORMED : r;
     }
     *out = t;
     return 1;
+}
+
+/* True if v is a status this library knows. */
+static bool known_status(uint32_t v)
+{
+    switch (v) {
+#define MOTESOK_X_CASE(name, num, msg) case num:
+        MOTESOK_STATUS_LIST(MOTESOK_X_CASE)
+#undef MOTESOK_X_CASE
+        return true;
+    default: return false;
+    }
+}
+
+/* Read a whole answer from s: its status into *status and message into
+ * *msg (the caller frees it), the detection into det and, for OK, the text
+ * into *text. 1 done, 0 the pipe ended, -1 out of time, MALFORMED an
+ * answer that breaks the protocol (a length past what can come, a status
+ * or kind this library does not know). */
+static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *det,
+                       motesok_text **text)
+{
+    uint32_t kind = 0;
+    char *mime = NULL, *cs = NULL;
+    *msg = NULL;
+    int r = get_u32(s, status);
+    if (r == 1)
+        r = get_str(s, msg, NULL);
+    if (r == 1)
+        r = get_u32(s, &kind);
+    if (r == 1)
+        r = get_str(s, &mime, NULL);
+    if (r == 1)
+        r = get_str(s, &cs, NULL);
+    if (r == 1 && (!known_status(*status) || kind > MOTESOK_KIND_EMPTY))
+        r = MALFORMED;
+    if (r == 1 && *status == MOTESOK_OK)
+        r = read_text(s, text);
+    det->kind = r == 1 ? (motesok_kind)kind : MOTESOK_KIND_UNSUPPORTED;
+    take_fixed(det->mime, sizeof det->mime, mime);
+    take_fixed(det->charset, sizeof det->charset, cs);
+    return r;
+}
+
+motesok_status msk_worker_decode(const void *buf, size_t len, motesok_detection *det,
+                                 motesok_text **text, motesok_error *err)
+{
+    *text = NULL;
+    memset(det, 0, sizeof *det);
+    src s = {.fd = -1, .p = buf != NULL ? buf : (const void *)"", .len = buf != NULL ? len : 0};
+    uint32_t status = 0;
+    char *msg = NULL;
+    int r = read_answer(&s, &status, &msg, det, text);
+    if (r == 1 && s.at != s.len) { /* bytes after the answer */
+        motesok_text_free(*text);
+        *text = NULL;
+        r = 0;
+    }
+    if (r != 1) {
+        free(msg);
+        return msk_error_set(err, MOTESOK_ERR_PARSE, "the extractor's answer is malformed");
+    }
+    motesok_status st = (motesok_status)status;
+    if (st != MOTESOK_OK)
+        msk_error_set(err, st, "%s", msg ? msg : motesok_strerror(st));
+    free(msg);
+    return st;
 }
 
 motesok_status msk_worker_extract(msk_worker *w, const char *path,
@@ -457,23 +557,10 @@ motesok_status msk_worker_extract(msk_worker *w, const char *path,
     msk_buf_free(&req);
     if (!sent)
         return worker_died(w, 0, err);
-    double dl = now_s() + w->lim.timeout_s;
-    uint32_t status = 0, kind = 0;
-    char *msg = NULL, *mime = NULL, *cs = NULL;
-    int r = get_u32(w, &status, dl);
-    if (r == 1)
-        r = get_str(w, &msg, NULL, dl);
-    if (r == 1)
-        r = get_u32(w, &kind, dl);
-    if (r == 1)
-        r = get_str(w, &mime, NULL, dl);
-    if (r == 1)
-        r = get_str(w, &cs, NULL, dl);
-    if (r == 1 && status == MOTESOK_OK)
-        r = read_text(w, text, dl);
-    det->kind = (motesok_kind)kind;
-    take_fixed(det->mime, sizeof det->mime, mime);
-    take_fixed(det->charset, sizeof det->charset, cs);
+    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
+    uint32_t status = 0;
+    char *msg = NULL;
+    int r = read_answer(&s, &status, &msg, det, text);
     if (r != 1) {
         free(msg);
         return worker_died(w, r, err);

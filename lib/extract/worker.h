@@ -36,4 +36,10 @@ motesok_status msk_worker_extract(msk_worker *w, const char *path,
                                   motesok_detection *det, motesok_text **text,
                                   motesok_error *err);
 
+/* Decode a worker's answer held in buf (len bytes), as msk_worker_extract
+ * reads it from the pipe: for the fuzzer and the tests. A malformed answer
+ * (short, too long, an unknown status or kind) gives ERR_PARSE. */
+motesok_status msk_worker_decode(const void *buf, size_t len, motesok_detection *det,
+                                 motesok_text **text, motesok_error *err);
+
 #endif
