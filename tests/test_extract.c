@@ -742,6 +742,14 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_int_equal(msk_worker_decode(f.b, f.n, &det, &t, &err), MOTESOK_ERR_ENCRYPTED);
     assert_string_equal(err.message, "password-protected");
     assert_null(t);
+    answer g = {0}; /* no message: the status says what */
+    put32(&g, MOTESOK_ERR_ENCRYPTED);
+    putstr(&g, "");
+    put32(&g, MOTESOK_KIND_PDF);
+    putstr(&g, "application/pdf");
+    putstr(&g, "binary");
+    assert_int_equal(msk_worker_decode(g.b, g.n, &det, &t, &err), MOTESOK_ERR_ENCRYPTED);
+    assert_string_equal(err.message, motesok_strerror(MOTESOK_ERR_ENCRYPTED));
 }
 
 int main(void)

@@ -536,7 +536,7 @@ motesok_status msk_worker_decode(const void *buf, size_t len, motesok_detection 
     }
     motesok_status st = (motesok_status)status;
     if (st != MOTESOK_OK)
-        msk_error_set(err, st, "%s", msg ? msg : motesok_strerror(st));
+        msk_error_set(err, st, "%s", msg && *msg ? msg : motesok_strerror(st));
     free(msg);
     return st;
 }
@@ -567,7 +567,7 @@ motesok_status msk_worker_extract(msk_worker *w, const char *path,
     }
     motesok_status st = (motesok_status)status;
     if (st != MOTESOK_OK)
-        msk_error_set(err, st, "%s", msg ? msg : motesok_strerror(st));
+        msk_error_set(err, st, "%s", msg && *msg ? msg : motesok_strerror(st));
     free(msg);
     return st;
 }
