@@ -180,6 +180,31 @@ static void test_split_compounds(void **state)
     }
 }
 
+/* Derivational endings are no compound parts: a word is never found
+ * through -het/-heter, -skap, -else, -ing or -lig at its end (myndig|heter
+ * made "heter" match two thousand laws). */
+static void test_split_no_suffix_parts(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "myndigheter", "rettigheter", "omstendigheter", "sikkerheten", "fellesskapet",
+        "landskapet", "forståelse", "sammenslåingen", "tilgjengelig", "forholdsmessig",
+    };
+    static const char *const endings[] = {"het", "skap", "else", "ing", "lig", "messig"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        msk_split sp;
+        const char *w = words[i];
+        if (!msk_norsk_split(data(), w, strlen(w), &sp))
+            continue;
+        const msk_span last = sp.top[sp.n_top - 1];
+        for (size_t e = 0; e < sizeof endings / sizeof *endings; e++)
+            if (strncmp(w + last.start, endings[e], strlen(endings[e])) == 0)
+                fail_msg("%s: split as \"%s\", its ending a part", w, split_str(w));
+    }
+    /* real compounds still split */
+    assert_string_equal(split_str("helsemyndighetene"), "helse|myndighetene");
+}
+
 static void test_split_leaves_whole(void **state)
 {
     (void)state;
@@ -656,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_load_extra_words),
         cmocka_unit_test(test_split_compounds),
         cmocka_unit_test(test_split_leaves_whole),
+        cmocka_unit_test(test_split_no_suffix_parts),
         cmocka_unit_test(test_known_words_with_endings),
         cmocka_unit_test(test_stems_meet),
         cmocka_unit_test(test_stopwords_both_standards),

@@ -715,6 +715,22 @@ static bool letter_offsets(const char *w, size_t len, uint16_t *at, size_t max, 
 
 #define MAX_LETTERS 64
 
+/* True if w[0..len) is a derivational ending, which is never the last part
+ * of a compound (myndig|heter, felles|skapet, forstå|else): a word found
+ * through it would match every noun made with it. */
+static bool derivational_ending(const char *w, size_t len)
+{
+    static const char *const endings[] = {
+        "heten", "heter", "hetene", "heta", "skap", "skapet", "skaper", "skapene", "skapa",
+        "else", "elsen", "elser", "elsene", "elsa", "inga", "ingen", "inger", "ingene", "ingar",
+        "ingane", "lige", "ligere", "ligst", "ligste", "messig", "messige", "aktig", "aktige",
+    };
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (strlen(endings[i]) == len && memcmp(endings[i], w, len) == 0)
+            return true;
+    return false;
+}
+
 /* The fewest-parts split of w into top spans; false if none. */
 static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *top, size_t *n_top)
 {
@@ -734,7 +750,8 @@ static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *t
         if (parts[k] == 0xFF)
             continue;
         if (k > 0 && (size_t)parts[k] + 1 < best_parts && parts[k] + 1u <= MSK_SPLIT_MAX &&
-            msk_norsk_known(n, w + at[k], len - at[k])) {
+            msk_norsk_known(n, w + at[k], len - at[k]) &&
+            !derivational_ending(w + at[k], len - at[k])) {
             best_parts = parts[k] + 1u;
             best_k = k;
         }
