@@ -51,7 +51,7 @@ for e in "${ENGINE_LIST[@]}"; do
     esac
 done
 [[ -f $QUERIES ]] || die "$QUERIES not found"
-[[ $DEPTH =~ ^[1-9][0-9]*$ ]] && ((DEPTH >= 10)) || die "--depth must be a number, 10 or more"
+if ! [[ $DEPTH =~ ^[1-9][0-9]*$ ]] || ((DEPTH < 10)); then die "--depth must be a number, 10 or more"; fi
 [[ -n $(find "$DOCS" -name '*.txt' -print -quit 2>/dev/null) ]] ||
     die "no passages in $DOCS: run bench/relevance/make_docs.sh (or v2/make_docs.sh)"
 [[ " ${ENGINE_LIST[*]} " != *" motesok "* ]] || need_build motesokd

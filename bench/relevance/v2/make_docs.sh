@@ -111,7 +111,7 @@ pick() {
         [[ -f $TMP/lover/$id.txt ]] || die "core law $id not in the archive"
         echo "lover/$id.txt"
     done
-    while read -r topic re; do
+    while read -r _ re; do
         pick "$TMP/lover.tsv" "$re" "$PER_TOPIC_LAWS"
         pick "$TMP/forskrifter.tsv" "$re" "$PER_TOPIC_REGS"
     done <<<"$TOPICS"
