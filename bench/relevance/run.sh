@@ -11,24 +11,33 @@
 # engine, overall and per query type, as Markdown tables; writes every hit
 # and the per-query scores to the work folder (hits.tsv, ranks.tsv).
 #
-# Usage: bench/relevance/run.sh [--queries FILE] [--work DIR] [--engines LIST]
+# Usage: bench/relevance/run.sh [--queries FILE] [--docs DIR] [--work DIR]
+#                               [--engines LIST] [--depth N]
 #   --queries FILE   judged queries (default bench/relevance/queries.tsv)
+#   --docs DIR       the passages, one .txt a passage, named by its id
+#                    (default bench/relevance/docs; v2/make_docs.sh makes a
+#                    bigger pool)
 #   --work DIR       work folder, kept (default $BUILD_DIR/relevance)
 #   --engines LIST   comma-separated, from motesok,omega,omega-or,recoll,recoll-or
 #                    (default all five)
+#   --depth N        hits asked of each engine and kept in hits.tsv (default
+#                    10; more to pool passages for judging); scores stay @10
 # Needs: scripts/install-deps.sh bench (xapian-omega, recollcmd, jq).
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 HERE=$ROOT/bench/relevance
 QUERIES=$HERE/queries.tsv
+DOCS=$HERE/docs DEPTH=10
 WORK="" ENGINES=motesok,omega,omega-or,recoll,recoll-or
 while [[ $# -gt 0 ]]; do
     case $1 in
     --queries) QUERIES=$2; shift 2 ;;
+    --docs) DOCS=$2; shift 2 ;;
+    --depth) DEPTH=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --engines) ENGINES=$2; shift 2 ;;
-    -h | --help) sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -42,13 +51,14 @@ for e in "${ENGINE_LIST[@]}"; do
     esac
 done
 [[ -f $QUERIES ]] || die "$QUERIES not found"
-[[ -n $(find "$HERE/docs" -name '*.txt' -print -quit 2>/dev/null) ]] ||
-    die "no passages in $HERE/docs: run bench/relevance/make_docs.sh"
+if ! [[ $DEPTH =~ ^[1-9][0-9]*$ ]] || ((DEPTH < 10)); then die "--depth must be a number, 10 or more"; fi
+[[ -n $(find "$DOCS" -name '*.txt' -print -quit 2>/dev/null) ]] ||
+    die "no passages in $DOCS: run bench/relevance/make_docs.sh (or v2/make_docs.sh)"
 [[ " ${ENGINE_LIST[*]} " != *" motesok "* ]] || need_build motesokd
 bench_work "${WORK:-$BUILD_DIR/relevance}"
 
 HITS_RAW=$work/hits.raw
-LIMIT=10
+LIMIT=10 # scored
 
 # Copy the passages into $work/collection under neutral names (p001.txt …)
 # and write collection.map (file name, passage id): Recoll matches words of
@@ -58,7 +68,7 @@ stage_collection() {
     rm -rf "$work/collection" "$work/idx"
     mkdir -p "$work/collection" "$work/idx"
     : >"$work/collection.map"
-    for f in "$HERE"/docs/*.txt; do
+    for f in "$DOCS"/*.txt; do
         i=$((i + 1))
         name=$(printf 'p%03d.txt' "$i")
         cp "$f" "$work/collection/$name"
@@ -72,12 +82,12 @@ stage_collection() {
 # 1 or 2 and named once.
 check_queries() {
     local bad
-    bad=$(awk -F'\t' -v docs="$HERE/docs" -v file="${QUERIES##*/}" '
+    bad=$(awk -F'\t' -v docs="$DOCS" -v file="${QUERIES##*/}" '
         NR == 1 || /^[[:space:]]*$/ { next }
         {
             where = file " line " NR
             if (NF != 4) { print where ": " NF " columns, not 4"; next }
-            if ($2 !~ /^(plain|inflected|nynorsk|compound-joined|compound-split|typo|abbrev)$/)
+            if ($2 !~ /^(plain|inflected|nynorsk|compound-joined|compound-split|typo|abbrev|alnum|name|question|long|decision)$/)
                 print where ": unknown type " $2
             if (ids[$1]++) print where ": id " $1 " used twice"
             n = split($4, rel, " ")
@@ -101,9 +111,9 @@ each_query() {
 }
 
 # Append the hits on stdin (one path or URL a line, best first) as
-# "engine qid rank file-name" lines to $HITS_RAW, at most $LIMIT.
+# "engine qid rank file-name" lines to $HITS_RAW, at most $DEPTH.
 record_hits() {
-    awk -v e="$1" -v q="$2" -v limit="$LIMIT" '
+    awk -v e="$1" -v q="$2" -v limit="$DEPTH" '
         NF && n < limit { n++; k = split($0, p, "/"); print e "\t" q "\t" n "\t" p[k] }' >>"$HITS_RAW"
 }
 
@@ -114,7 +124,7 @@ run_motesok() {
         say "motesok-index exited $? (see $work/motesok-index.log)"
     start_daemon "$work/idx/motesok"
     while IFS=$'\t' read -r id query; do
-        curl -sf --get --data-urlencode "q=$query" --data "limit=$LIMIT" "$DAEMON_URL/api/v1/search" |
+        curl -sf --get --data-urlencode "q=$query" --data "limit=$DEPTH" "$DAEMON_URL/api/v1/search" |
             jq -r '.hits[].path' | record_hits motesok "$id" || failed=$((failed + 1))
     done < <(each_query)
     stop_daemon
@@ -134,7 +144,7 @@ query_omega() {
     say "$1: quest -s norwegian -o $2 (omindex --stemmer=norwegian)"
     index_omega
     while IFS=$'\t' read -r id query; do
-        quest -d "$work/idx/omega" -s norwegian -o "$2" -m "$LIMIT" "$query" 2>>"$work/quest.log" |
+        quest -d "$work/idx/omega" -s norwegian -o "$2" -m "$DEPTH" "$query" 2>>"$work/quest.log" |
             sed -n 's/^url=//p' | record_hits "$1" "$id" || failed=$((failed + 1))
     done < <(each_query)
     ((failed == 0)) || say "$1: $failed queries failed (scored 0, see $work/quest.log)"
@@ -170,7 +180,7 @@ query_recoll() {
     say "$engine: recollq -s norwegian $*"
     index_recoll
     while IFS=$'\t' read -r id query; do
-        recollq -c "$work/idx/recoll" -s norwegian "$@" -b -n "$LIMIT" "$query" 2>>"$work/recollq.log" |
+        recollq -c "$work/idx/recoll" -s norwegian "$@" -b -n "$DEPTH" "$query" 2>>"$work/recollq.log" |
             sed -n '/^file:\/\//p' | record_hits "$engine" "$id" || failed=$((failed + 1))
     done < <(each_query)
     ((failed == 0)) || say "$engine: $failed queries failed (scored 0, see $work/recollq.log)"
