@@ -1799,6 +1799,33 @@ static void test_e2e_queue_full(void **state)
         client_close(costly[i]);
 }
 
+/* A spelling suggestion corrects only words that find nothing, and never
+ * into a stopword: the stopwords and found words of a question stay as
+ * typed (they were all "corrected": "Når lover … av EU" → "får utover …
+ * avd EU"). */
+static void test_e2e_suggestion_keeps_found_words(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon(t);
+    json_t *res = get_json(t, "/api/v1/search?q=N%C3%A5r%20lover%20Boris%20Johnson%20%C3%A5%20ta%20"
+                              "Storbritannia%20ut%20av%20EU%3F", 200, "query");
+    const char *sug = json_string_value(json_object_get(res, "suggestion"));
+    if (sug != NULL) {
+        static const char *const kept[] = {"Når ", " lover ", " å ta ", " ut av EU?"};
+        for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+            if (strstr(sug, kept[i]) == NULL)
+                fail_msg("the suggestion \"%s\" changed \"%s\"", sug, kept[i]);
+    }
+    json_decref(res);
+    /* a word that finds nothing is still corrected */
+    res = get_json(t, "/api/v1/search?q=legevakt%20i%20hallingdl", 200, "query");
+    assert_string_equal(json_string_value(json_object_get(res, "suggestion")),
+                        "legevakt i hallingdal");
+    json_decref(res);
+    stop_daemon(t);
+}
+
 /* --token-file: the API and /metrics want "Authorization: Bearer TOKEN"
  * (401 with WWW-Authenticate otherwise); the page and /healthz do not.
  * --host: a loopback daemon also answers that name, and no other. */
@@ -2110,6 +2137,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_escaped_nul, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_token_and_hosts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_suggestion_keeps_found_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_names_printed_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_latin1_file_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_slow_clients, setup, teardown),

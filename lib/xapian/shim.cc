@@ -1643,6 +1643,63 @@ Xapian::Query bounded_wildcards(motesok_xreader *r, const Xapian::Query &q,
 
 } // namespace
 
+namespace {
+
+// The words of text (runs of word_char bytes) as [start, end) offsets.
+std::vector<std::pair<size_t, size_t>> word_spans(const std::string &text)
+{
+    std::vector<std::pair<size_t, size_t>> out;
+    for (size_t i = 0; i < text.size();) {
+        if (!word_char((unsigned char)text[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < text.size() && word_char((unsigned char)text[j]))
+            j++;
+        out.emplace_back(i, j);
+        i = j;
+    }
+    return out;
+}
+
+// True if word (as typed) finds something by itself: its form or its stem
+// is in some document (may throw).
+bool word_found(motesok_xreader *r, const std::string &word)
+{
+    std::string w = Xapian::Unicode::tolower(word);
+    return r->db.get_termfreq(w) != 0 || r->db.get_termfreq("Z" + r->stem(w)) != 0;
+}
+
+// Xapian's corrected query text, kept only where it corrects a word that
+// finds nothing into a word that is no stopword; every other word stays as
+// typed (Xapian corrects each word missing from the spelling table, where
+// stopwords never are: "Når lover ... av EU" became "får utover ... avd
+// EU"). "" when no correction is left (may throw).
+std::string fair_correction(motesok_xreader *r, const std::string &text, const std::string &fixed)
+{
+    auto a = word_spans(text), b = word_spans(fixed);
+    if (a.size() != b.size())
+        return ""; // not word for word: no suggestion rather than a wrong one
+    std::string out;
+    size_t from = 0;
+    bool changed = false;
+    for (size_t i = 0; i < a.size(); i++) {
+        std::string typed = text.substr(a[i].first, a[i].second - a[i].first);
+        std::string fix = fixed.substr(b[i].first, b[i].second - b[i].first);
+        bool keep = typed != fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
+                    !analysis().stopper(Xapian::Unicode::tolower(fix)) && !word_found(r, typed);
+        out.append(text, from, a[i].first - from);
+        out += keep ? fix : typed;
+        from = a[i].second;
+        changed = changed || keep;
+    }
+    out.append(text, from, std::string::npos);
+    return changed ? out : "";
+}
+
+} // namespace
+
 extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *query,
                                                 const motesok_xparse_options *opt,
                                                 motesok_xquery **out, bool *fell_back,
@@ -1683,8 +1740,8 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             try {
                 with_retry(r, [&] {
                     sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+                    res->suggestion = fair_correction(r, text, sp.get_corrected_query_string());
                 });
-                res->suggestion = sp.get_corrected_query_string();
             } catch (const Xapian::QueryParserError &) {
             }
         }
