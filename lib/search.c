@@ -1349,10 +1349,12 @@ static motesok_status append_passage(motesok_searcher *s, const char *id, size_t
 }
 
 /* Load the stored document of id into *d: the metadata of its first
- * passage and the text of all its passages in order; *data holds the
- * bytes d borrows (free it after stored_doc_free). Includes begin_call. */
-static motesok_status load_doc(motesok_searcher *s, const char *id, char **data, stored_doc *d,
-                               motesok_error *err)
+ * passage and, when whole, the text of all its passages in order (else
+ * passage 0's only: the metadata of a 200 MB text needs none of the
+ * rest); *data holds the bytes d borrows (free it after stored_doc_free).
+ * Includes begin_call. */
+static motesok_status load_doc(motesok_searcher *s, const char *id, bool whole, char **data,
+                               stored_doc *d, motesok_error *err)
 {
     memset(d, 0, sizeof *d);
     *data = NULL;
@@ -1365,7 +1367,7 @@ static motesok_status load_doc(motesok_searcher *s, const char *id, char **data,
                              id ? id : "");
     msk_buf buf = {0};
     size_t n = 1;
-    for (size_t k = 0; st == MOTESOK_OK && k < n; k++)
+    for (size_t k = 0; st == MOTESOK_OK && k < (whole ? n : 1); k++)
         st = append_passage(s, id, k, &buf, &n, err);
     if (st == MOTESOK_OK && msk_buf_terminate(&buf) != MOTESOK_OK)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
@@ -1485,7 +1487,7 @@ motesok_status motesok_searcher_document(motesok_searcher *s, const char *id,
     *out = NULL;
     char *data = NULL;
     stored_doc d;
-    motesok_status st = load_doc(s, id, &data, &d, err);
+    motesok_status st = load_doc(s, id, false, &data, &d, err);
     if (st != MOTESOK_OK)
         return st;
     result_box *b = box_new();
@@ -1545,7 +1547,7 @@ motesok_status motesok_searcher_text(motesok_searcher *s, const char *id, unsign
     *out = NULL;
     char *data = NULL;
     stored_doc d;
-    motesok_status st = load_doc(s, id, &data, &d, err);
+    motesok_status st = load_doc(s, id, true, &data, &d, err);
     if (st != MOTESOK_OK)
         return st;
     result_box *b = NULL;
