@@ -117,6 +117,15 @@ static cmd_out run_indexer(const e2e *t, const char *folder)
     return run(t, argv);
 }
 
+/* Index corpus/; a failing indexer fails the test with its stderr. */
+static void index_corpus(e2e *t)
+{
+    cmd_out c = run_indexer(t, CORPUS);
+    if (c.code != 0)
+        fail_msg("indexing the corpus exited %d: %s", c.code, c.err);
+    cmd_out_free(&c);
+}
+
 /* Query through the real CLI with --json; returns the parsed object. */
 static json_t *cli_search(const e2e *t, const char *query, const char *extra)
 {
@@ -312,10 +321,7 @@ static long best_page_by_pdftotext(const e2e *t, const char *pdf, const char *wo
 static void test_e2e_corpus_legevakt(void **state)
 {
     e2e *t = *state;
-    cmd_out c = run_indexer(t, CORPUS);
-    if (c.code != 0)
-        fail_msg("indexing the corpus exited %d: %s", c.code, c.err);
-    cmd_out_free(&c);
+    index_corpus(t);
     start_daemon(t);
 
     json_t *res = cli_search(t, "legevakt", NULL);
@@ -507,9 +513,7 @@ static json_int_t cli_total(const e2e *t, const char *query)
 static void test_e2e_corpus_norwegian(void **state)
 {
     e2e *t = *state;
-    cmd_out c = run_indexer(t, CORPUS);
-    assert_int_equal(c.code, 0);
-    cmd_out_free(&c);
+    index_corpus(t);
     start_daemon(t);
     /* Nynorsk and Bokmål forms find the same minutes */
     json_int_t n = cli_total(t, "tjenester");
@@ -530,7 +534,7 @@ static void test_e2e_corpus_norwegian(void **state)
     json_decref(res);
     /* and people see it */
     char *argv[] = {BIN "motesok", "--url", t->url, "search", "rehabiltering", NULL};
-    c = run(t, argv);
+    cmd_out c = run(t, argv);
     assert_int_equal(c.code, 0);
     assert_non_null(strstr(c.out, "Mente du: rehabilitering"));
     cmd_out_free(&c);
@@ -837,9 +841,7 @@ static json_t *cli_json(const e2e *t, char *const args[])
 static void test_e2e_cases_and_decisions(void **state)
 {
     e2e *t = *state;
-    cmd_out c = run_indexer(t, CORPUS);
-    assert_int_equal(c.code, 0);
-    cmd_out_free(&c);
+    index_corpus(t);
     start_daemon(t);
 
     /* motesok search --decisions studietur: sak 16/2017 of Rådmannsgruppen
@@ -951,9 +953,7 @@ static bool wait_for_file(const char *path, const char *needle)
 static void test_e2e_access_log_rotation(void **state)
 {
     e2e *t = *state;
-    cmd_out c = run_indexer(t, CORPUS);
-    assert_int_equal(c.code, 0);
-    cmd_out_free(&c);
+    index_corpus(t);
     char log[192], rotated[192], listen[32];
     snprintf(log, sizeof log, "%s/access.log", t->tmp);
     snprintf(rotated, sizeof rotated, "%s/access.log.1", t->tmp);
@@ -1339,10 +1339,7 @@ static bool holds_string(json_t *a, const char *s)
 static void test_e2e_wildcard_storm_limited(void **state)
 {
     e2e *t = *state;
-    cmd_out c = run_indexer(t, CORPUS);
-    if (c.code != 0)
-        fail_msg("indexing the corpus exited %d: %s", c.code, c.err);
-    cmd_out_free(&c);
+    index_corpus(t);
     start_daemon(t);
     char q[MOTESOK_QUERY_CAP];
     size_t at = 0;
@@ -1373,7 +1370,7 @@ static void test_e2e_wildcard_storm_limited(void **state)
     json_decref(res);
     /* the CLI's human output says it in one line */
     char *argv[] = {BIN "motesok", "--url", t->url, "search", q, NULL}; /* human output */
-    c = run(t, argv);
+    cmd_out c = run(t, argv);
     assert_int_equal(c.code, 0);
     assert_non_null(strstr(c.out, "Søket ble avgrenset (terms, wildcards"));
     cmd_out_free(&c);
@@ -1576,13 +1573,6 @@ static bool closed_by_peer(int fd, double secs)
     return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
-/* Index corpus/ (where a search of many wildcards takes seconds or more). */
-static void index_corpus(e2e *t)
-{
-    cmd_out c = run_indexer(t, CORPUS);
-    assert_int_equal(c.code, 0);
-    cmd_out_free(&c);
-}
 
 /* Index the Rådmannsutvalget minutes (TXT) and start the daemon. */
 static void start_small(e2e *t)
