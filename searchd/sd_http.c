@@ -789,37 +789,6 @@ static enum MHD_Result find_nul(void *cls, enum MHD_ValueKind kind, const char *
     return MHD_NO;
 }
 
-/* True if host (a Host header: name or address, maybe with a port) names
- * this machine: localhost, *.localhost, 127.0.0.0/8 or ::1. */
-static bool local_host(const char *host)
-{
-    char h[256];
-    size_t n = strlen(host);
-    if (n == 0 || n >= sizeof h)
-        return false;
-    if (host[0] == '[') { /* [::1]:7700 */
-        const char *e = strchr(host, ']');
-        if (e == NULL)
-            return false;
-        snprintf(h, sizeof h, "%.*s", (int)(e - host - 1), host + 1);
-        return strcmp(h, "::1") == 0;
-    }
-    snprintf(h, sizeof h, "%s", host);
-    char *colon = strchr(h, ':');
-    if (colon != NULL)
-        *colon = '\0';
-    for (char *p = h; *p != '\0'; p++)
-        *p = (char)tolower((unsigned char)*p);
-    size_t hn = strlen(h);
-    if (hn > 0 && h[hn - 1] == '.')
-        h[--hn] = '\0'; /* "localhost." */
-    if (strcmp(h, "localhost") == 0 || (hn > 10 && strcmp(h + hn - 10, ".localhost") == 0))
-        return true;
-    unsigned a, b, c, d;
-    char tail;
-    return sscanf(h, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256 &&
-           d < 256;
-}
 
 /* host (a Host header) without its port, in lower case, into h[cap]
  * ("[::1]:7700" gives "[::1]"); false if it does not fit. */
@@ -838,6 +807,24 @@ static bool host_name(const char *host, char *h, size_t cap)
         len--; /* "search.example.org." */
     h[len] = '\0';
     return true;
+}
+
+/* True if host (a Host header: name or address, maybe with a port) names
+ * this machine: localhost, *.localhost, 127.0.0.0/8 or ::1. */
+static bool local_host(const char *host)
+{
+    char h[256];
+    if (!host_name(host, h, sizeof h))
+        return false;
+    if (strcmp(h, "[::1]") == 0)
+        return true;
+    size_t hn = strlen(h);
+    if (strcmp(h, "localhost") == 0 || (hn > 10 && strcmp(h + hn - 10, ".localhost") == 0))
+        return true;
+    unsigned a, b, c, d;
+    char tail;
+    return sscanf(h, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256 &&
+           d < 256;
 }
 
 /* True if the request's Host may be answered: a name of --host, or, on a
