@@ -922,6 +922,12 @@ static bool is_pdf(const stored_doc *d)
     return mime != NULL && strcmp(mime, PDF_MIME) == 0;
 }
 
+/* True if d's hits name a page: a PDF, or a text cut into pages (a big one). */
+static bool is_paged(const stored_doc *d)
+{
+    return is_pdf(d) || meta_int(d->meta, "pages") > 1;
+}
+
 /* ======================================================================== */
 /* hits                                                                     */
 /* ======================================================================== */
@@ -966,7 +972,7 @@ static const motesok_case_info *hit_case(result_box *b, const stored_doc *d, boo
  * counted from the case's first page for case documents. */
 static int64_t hit_page(const stored_doc *d, size_t best)
 {
-    if (!is_pdf(d) && meta_int(d->meta, "pages") <= 1) /* a big text has pages */
+    if (!is_paged(d))
         return MOTESOK_NO_NUMBER;
     int64_t first = meta_int(d->meta, "page");
     return (first == MOTESOK_NO_NUMBER ? 1 : first) + (int64_t)best;
@@ -1028,10 +1034,9 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
                                        const motesok_search_request *r, bool hurry,
                                        result_box *b, motesok_hit *hit, motesok_error *err)
 {
-    /* a PDF, or a text cut into pages (a big one): the page that matches best */
-    bool pdf = is_pdf(d) || meta_int(d->meta, "pages") > 1, nomem = false;
+    bool paged = is_paged(d), nomem = false; /* the page that matches best */
     size_t best = 0;
-    if (pdf && d->n_pages > 1 && !hurry) {
+    if (paged && d->n_pages > 1 && !hurry) {
         motesok_status st = motesok_xresults_best_part(res, d->pages, d->lens, d->n_pages,
                                                        &best, NULL, err);
         if (st != MOTESOK_OK)
@@ -1039,8 +1044,8 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
     }
     hit->page = hit_page(d, best);
     hit->matched_case = hit_case(b, d, &nomem);
-    const char *text = pdf ? d->pages[best] : d->text;
-    size_t len = pdf ? d->lens[best] : d->text_len;
+    const char *text = paged ? d->pages[best] : d->text;
+    size_t len = paged ? d->lens[best] : d->text_len;
     motesok_status st = MOTESOK_OK;
     if (!hurry)
         st = snippet_window(res, &text, &len, err);
