@@ -6,6 +6,7 @@
  * here a crash inside poppler is reported like any other. */
 #include "internal.h"
 #include "extract/extract.h"
+#include "fuzz_check.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,13 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     motesok_text *t = NULL;
     motesok_error err;
     if (motesok_extract_pdf_buffer(data, size, &lim, &t, &err) == MOTESOK_OK) {
-        size_t total = 0;
-        for (size_t i = 0; i < t->n_pages; i++) {
-            if (!msk_valid_utf8(t->pages[i], t->page_lens[i]))
-                abort();
-            total += t->page_lens[i];
-        }
-        if (total != t->total_len || t->n_pages > lim.max_pages)
+        fuzz_check_text(t, true, false);
+        if (t->n_pages > lim.max_pages)
             abort();
     } else if (t != NULL || err.message[0] == '\0') {
         abort();

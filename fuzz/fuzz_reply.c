@@ -4,6 +4,7 @@
  * page lengths add up, strings end where their lengths say. */
 #include "internal.h"
 #include "extract/worker.h"
+#include "fuzz_check.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,14 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memchr(det.charset, '\0', sizeof det.charset) == NULL || det.kind > MOTESOK_KIND_EMPTY)
         abort();
     if (st == MOTESOK_OK) {
-        size_t total = 0;
-        for (size_t i = 0; i < t->n_pages; i++) {
-            if (t->pages[i] == NULL || t->pages[i][t->page_lens[i]] != '\0')
-                abort();
-            total += t->page_lens[i];
-        }
-        if (total != t->total_len)
-            abort();
+        fuzz_check_text(t, false, false);
     } else if (t != NULL || err.message[0] == '\0') {
         abort();
     }

@@ -4,6 +4,7 @@
  * is decoded must be valid UTF-8 whose page lengths add up. */
 #include "internal.h"
 #include "extract/extract.h"
+#include "fuzz_check.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,14 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     motesok_text *t = NULL;
     motesok_error err;
     if (motesok_extract_text_buffer(data, size, hint, &lim, &t, &err) == MOTESOK_OK) {
-        size_t total = 0;
-        for (size_t i = 0; i < t->n_pages; i++) {
-            if (!msk_valid_utf8(t->pages[i], t->page_lens[i]) ||
-                strlen(t->pages[i]) != t->page_lens[i])
-                abort();
-            total += t->page_lens[i];
-        }
-        if (total != t->total_len || t->encoding == NULL)
+        fuzz_check_text(t, true, true);
+        if (t->encoding == NULL)
             abort();
     } else if (t != NULL || err.message[0] == '\0') {
         abort(); /* a failure leaves no text and always says why */
