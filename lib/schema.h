@@ -43,6 +43,7 @@
 #define MOTESOK_PREFIX_KOMMUNEF "XM" /* kommune filter: XM<case-folded name> */
 #define MOTESOK_PREFIX_DECISION "XV" /* decision text words */
 #define MOTESOK_PREFIX_KIND     "XK" /* XKpreamble / XKcase / XKpage; XKdecision: a case with a decision */
+#define MOTESOK_PREFIX_PART     "XD" /* stem of a part of a body-text compound: XD<stem> */
 
 /* Metadata keys in the Xapian database. */
 #define MOTESOK_META_BATCH  "motesok:batch"  /* last committed batch number */

@@ -670,8 +670,20 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
     motesok_status st = parse_text(s, r->query, out, err);
     /* "NOT x" asks for minutes without x: judge whole files, not their
      * passages (a case without x of a meeting that speaks of x is no answer) */
-    if (st == MOTESOK_OK && motesok_xquery_pure_not(*out))
+    bool pure_not = st == MOTESOK_OK && motesok_xquery_pure_not(*out);
+    if (pure_not)
         st = exclude_files(s, out, err);
+    /* Relaxed, a passage with every word still ranks above those with
+     * some: the words all required add weight where they match. */
+    if (st == MOTESOK_OK && s->any_word && !pure_not) {
+        motesok_xquery *every = NULL;
+        uint64_t expanded = s->expanded_terms; /* the same words: counted once */
+        s->any_word = false;
+        if (parse_text(s, r->query, &every, NULL) == MOTESOK_OK)
+            st = add_boost(out, every, err);
+        s->any_word = true;
+        s->expanded_terms = expanded;
+    }
     if (st == MOTESOK_OK && suggestion != NULL) {
         const char *sug = motesok_xquery_suggestion(*out);
         if (sug != NULL && (*suggestion = msk_strdup(sug)) == NULL)

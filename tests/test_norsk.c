@@ -608,6 +608,26 @@ static void test_whole_word_ranks_first(void **state)
     fixture g = {.r = reader(db)};
     assert_string_equal(hits(&g, "røntgentilbud", NULL), "y x");
     motesok_xreader_close(g.r);
+    /* a word found only as a part of a longer compound (tjeneste in
+     * spesialisthelsetjenesten) weighs less than the word itself, even in
+     * a longer passage (issue 11: "kommunale tenester") */
+    w = writer(db);
+    put_doc(w, "p", "Kommunal medfinansiering av spesialisthelsetjenesten.", false);
+    put_doc(w, "q", "Rapporten om kommunale tjenester ble lagt fram for styret i dag, "
+                    "med vedlegg og tall fra fjoråret.", false);
+    commit_close(w);
+    g.r = reader(db);
+    assert_string_equal(hits(&g, "kommunale tenester", NULL), "q p");
+    motesok_xreader_close(g.r);
+    /* two words typed apart that make a compound a passage holds rank
+     * that passage first: the user meant the compound */
+    w = writer(db);
+    put_doc(w, "s", "Pasienten fikk svar, og sikkerheten ved sykehuset ble drøftet.", false);
+    put_doc(w, "t", "Arbeidet med pasientsikkerhet i kommunen fortsetter neste år.", false);
+    commit_close(w);
+    g.r = reader(db);
+    assert_string_equal(hits(&g, "pasient sikkerhet", NULL), "t s");
+    motesok_xreader_close(g.r);
     msk_test_rmtree(tmp);
 }
 

@@ -557,6 +557,25 @@ static void test_searcher_search_date_range_one_rule(void **state)
 
 /* Operator words: upper case only, Nynorsk IKKJE as IKKE, also where the
  * query is moved to decision text. */
+/* Fewer than three passages hold every word, so any word may match: the
+ * one passage with every word still ranks first, above a short one that
+ * says the rarer word three times (issue 11: relaxed ranking). */
+static void test_searcher_search_relaxed_keeps_all_words_first(void **state)
+{
+    fixture *f = *state;
+    static const tdoc helse = {
+        "/srv/møter/helse.txt", "preamble", TXT, "Helse", NULL, NULL,
+        {"Helse, helse og helse."}, NULL, NULL, NULL, 0, 0, 0, 0,
+    };
+    const tdoc *docs[] = {&helse};
+    write_xapian(f->xdir, docs, 1);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "legevakt helse"});
+    assert_true(j->any_word);
+    assert_true(j->n_hits >= 3);
+    assert_string_equal(j->hits[0].path, doc_radmann.path);
+    motesok_search_result_free(j);
+}
+
 static void test_searcher_search_operator_words(void **state)
 {
     fixture *f = *state;
@@ -1128,6 +1147,7 @@ int main(void)
         T(test_searcher_search_sort_by_date),
         T(test_searcher_search_year_and_month_bounds),
         T(test_searcher_search_date_range_one_rule),
+        T(test_searcher_search_relaxed_keeps_all_words_first),
         T(test_searcher_search_operator_words),
         T(test_searcher_search_facets),
         T(test_searcher_search_paging),

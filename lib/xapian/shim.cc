@@ -39,8 +39,9 @@
 // Nynorsk word replaced by that of its Bokmål twin (data/norsk/nynorsk.txt),
 // so that tenestene and tjenesten meet. Stopwords from data/norsk. Compounds
 // are split with lib/analysis/norsk.c: documents get the stems of their
-// parts as extra terms (motesok_xdoc_analyse), queries search a compound OR
-// all its parts (rewrite_query).
+// parts as extra terms under their own prefix (XD, motesok_xdoc_analyse),
+// queries search a compound OR all its parts (rewrite), and a word found
+// only as a part of a longer compound weighs less than the word itself.
 namespace {
 
 // "aa" as "å", the spelling of names before 1917 (Aasheim, Åsheim).
@@ -656,7 +657,7 @@ extern "C" motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
             if (!plain_word(word))
                 continue;
             for (const std::string &s : cached_part_stems(word, d->stem))
-                add.emplace_back("Z" + s, t.get_wdf());
+                add.emplace_back(MOTESOK_PREFIX_PART + s, t.get_wdf());
             if (spelling && word.size() >= 3 && !msk_norsk_stopword(data, word.data(), word.size()))
                 d->spelling.push_back(word);
         }
@@ -1232,6 +1233,7 @@ const unsigned PARSE_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryPa
 bool word_char(unsigned char c);
 
 struct Rewriter {
+    motesok_xreader *r;
     const Xapian::QueryParser &qp;
     Xapian::Stem &stem;
     std::set<std::string> capitalised;
@@ -1284,16 +1286,34 @@ std::string leaf_word(const Xapian::Query &q, const Rewriter &rw, std::string *t
     return plain_word(*term) && rw.capitalised.count(*term) ? *term : "";
 }
 
-// Leaf q for word, OR its stem if q is the word unstemmed (a capitalised
-// word: the parser leaves names as typed, but Aasheim should meet Åsheim),
-// OR all the parts of word if it is a compound (røntgentilbud → røntgen
-// AND tilbud).
-Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool stemmed,
-                         Xapian::Stem &stem)
+// The word with stem s, whole or as a part of a longer compound, weighed
+// as one term (Zs and XDs together, as if the same word); a passage with
+// the word whole gets its weight again, so that "kommunale tjenester" ranks
+// above "spesialisthelsetjenesten" (a bonus of 0.3–1.5 times measured the
+// same on bench/relevance/v2's tuning half; weighing parts down with their
+// own statistics instead lost nDCG there). Without whole_bonus, the word
+// whole or as a part weighs the same (the parts of a compound searched for:
+// røntgen and tilbud found apart must not outrank røntgentilbud).
+Xapian::Query stem_or_part(const std::string &s, bool whole_bonus = true)
 {
-    std::vector<Xapian::Query> alts{q};
+    Xapian::Query whole("Z" + s);
+    Xapian::Query either(Xapian::Query::OP_SYNONYM, whole, Xapian::Query(MOTESOK_PREFIX_PART + s));
+    return whole_bonus ? Xapian::Query(Xapian::Query::OP_OR, either, whole) : either;
+}
+
+// Leaf q for word: the word whole or as a compound's part (stem_or_part),
+// OR the word as typed if q is that (a capitalised word: the parser leaves
+// names as typed, but Aasheim should meet Åsheim), OR all the parts of
+// word if it is a compound (røntgentilbud → røntgen AND tilbud).
+Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool stemmed,
+                         Xapian::Stem &stem, bool whole_bonus = true)
+{
+    std::vector<Xapian::Query> alts;
+    // q is a leaf: Z<stem> when stemmed
+    const std::string s = stemmed ? (*q.get_terms_begin()).substr(1) : stem(word);
     if (!stemmed)
-        alts.emplace_back("Z" + stem(word));
+        alts.push_back(q);
+    alts.push_back(stem_or_part(s, whole_bonus));
     msk_split sp;
     if (msk_norsk_split(analysis().data, word.data(), word.size(), &sp)) {
         // all the top parts, or all the finest parts: documents carry
@@ -1302,14 +1322,15 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
         auto all_of = [&](const msk_span *spans, size_t n) {
             std::vector<Xapian::Query> parts;
             for (size_t i = 0; i < n; i++)
-                parts.emplace_back("Z" + stem(word.substr(spans[i].start, spans[i].end - spans[i].start)));
+                parts.push_back(stem_or_part(
+                    stem(word.substr(spans[i].start, spans[i].end - spans[i].start)), false));
             return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
         };
         alts.push_back(all_of(sp.top, sp.n_top));
         if (sp.n_leaf > sp.n_top)
             alts.push_back(all_of(sp.leaf, sp.n_leaf));
     }
-    return alts.size() == 1 ? q : Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
+    return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
 
 // A synonym group as a query: any one of its members, a member of several
@@ -1320,7 +1341,7 @@ Xapian::Query group_query(const std::vector<std::vector<std::string>> &group)
     for (const auto &m : group) {
         std::vector<Xapian::Query> words;
         for (const std::string &st : m)
-            words.emplace_back("Z" + st);
+            words.push_back(stem_or_part(st));
         members.emplace_back(Xapian::Query::OP_AND, words.begin(), words.end());
     }
     return Xapian::Query(Xapian::Query::OP_OR, members.begin(), members.end());
@@ -1376,10 +1397,33 @@ bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q, Rewriter &rw)
     return unknown;
 }
 
-// Rewrite the subqueries of an AND- or OR-like query: stemmed words that
-// together make a member of a synonym group become the whole group; other
-// words are searched with their parts; deeper queries are rewritten.
-std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &kids, Rewriter &rw)
+// The stem of the compound that words a and b, typed apart, make together
+// (a+b, a+s+b or a+e+b: pasient sikkerhet → pasientsikkerhet) if some
+// document holds it, whole or as a part; "" if none does (may throw).
+std::string joined_stem(Rewriter &rw, const std::string &a, const std::string &b)
+{
+    if (a.size() < 3 || b.size() < 3)
+        return "";
+    for (const char *link : {"", "s", "e"}) {
+        const std::string s = rw.stem(a + link + b);
+        bool found = false;
+        with_retry(rw.r, [&] {
+            found = rw.r->db.get_termfreq("Z" + s) != 0 ||
+                    rw.r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
+        });
+        if (found)
+            return s;
+    }
+    return "";
+}
+
+// Rewrite the subqueries of an AND-like (all) or OR-like query: stemmed
+// words that together make a member of a synonym group become the whole
+// group; two words in a row that make a compound some document holds also
+// find that compound, which ranks above the words apart; other words are searched with their
+// parts; deeper queries are rewritten.
+std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &kids, Rewriter &rw,
+                                            bool all = true)
 {
     Xapian::Stem &stem = rw.stem;
     std::vector<std::string> stems(kids.size()), words(kids.size());
@@ -1411,13 +1455,33 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
             break;
         }
     }
+    auto rewritten = [&](size_t i, bool whole_bonus) {
+        const bool leaf = kids[i].get_type() == Xapian::Query::LEAF_TERM;
+        return words[i].empty() ? (leaf ? kids[i] : rewrite(kids[i], rw))
+                                : with_parts(kids[i], words[i],
+                                             (*kids[i].get_terms_begin())[0] == 'Z', stem, whole_bonus);
+    };
     for (size_t i = 0; i < kids.size(); i++) {
         if (used[i])
             continue;
-        const bool leaf = kids[i].get_type() == Xapian::Query::LEAF_TERM;
-        out.push_back(words[i].empty()
-                          ? (leaf ? kids[i] : rewrite(kids[i], rw))
-                          : with_parts(kids[i], words[i], (*kids[i].get_terms_begin())[0] == 'Z', stem));
+        std::string joined;
+        if (i + 1 < kids.size() && !used[i + 1] && !words[i].empty() && !words[i + 1].empty())
+            joined = joined_stem(rw, words[i], words[i + 1]);
+        if (joined.empty()) {
+            out.push_back(rewritten(i, true));
+            continue;
+        }
+        // the words apart weigh no more than as parts of the compound
+        used[i + 1] = true;
+        Xapian::Query a = rewritten(i, false), b = rewritten(i + 1, false);
+        if (all) {
+            out.emplace_back(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, a, b),
+                             stem_or_part(joined));
+        } else {
+            out.push_back(a);
+            out.push_back(b);
+            out.push_back(stem_or_part(joined));
+        }
     }
     return out;
 }
@@ -1456,7 +1520,7 @@ Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
     for (size_t i = 0; i < q.get_num_subqueries(); i++)
         kids.push_back(q.get_subquery(i));
     if (op == Xapian::Query::OP_AND || op == Xapian::Query::OP_OR) {
-        kids = rewrite_children(kids, rw);
+        kids = rewrite_children(kids, rw, op == Xapian::Query::OP_AND);
     } else {
         // the first subquery ranks; the others (NOT, MAYBE, filter) each alone
         for (size_t i = 0; i < kids.size(); i++)
@@ -1668,7 +1732,9 @@ std::vector<std::pair<size_t, size_t>> word_spans(const std::string &text)
 bool word_found(motesok_xreader *r, const std::string &word)
 {
     std::string w = Xapian::Unicode::tolower(word);
-    return r->db.get_termfreq(w) != 0 || r->db.get_termfreq("Z" + r->stem(w)) != 0;
+    const std::string s = r->stem(w);
+    return r->db.get_termfreq(w) != 0 || r->db.get_termfreq("Z" + s) != 0 ||
+           r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
 }
 
 // Xapian's corrected query text, kept only where it corrects a word that
@@ -1729,7 +1795,7 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         if (q.empty())
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         auto res = std::make_unique<motesok_xquery>();
-        Rewriter rw{qp, r->stem, capitalised_words(text)};
+        Rewriter rw{r, qp, r->stem, capitalised_words(text)};
         res->q = bounded_wildcards(r, unphrase_fields(rewrite(q, rw)), opt, &res->cost);
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
@@ -1997,6 +2063,8 @@ Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motes
 {
     Xapian::Enquire enq(r->db);
     enq.set_query(timed_query(s, fired));
+    // Xapian's defaults (k1 1, b 0.5): k1 0.5–1.2 and b 0.3–1.0 measured
+    // within 0.005 of them on bench/relevance/v2's tuning half; k1 2 lost.
     enq.set_weighting_scheme(Xapian::BM25Weight());
     if (s->sort_slot >= 0)
         enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(s->sort_slot),
@@ -2253,7 +2321,7 @@ size_t word_letters(const std::string &folded, size_t at)
 }
 
 // Sum over query terms of idf × the words in text that the term stands
-// for: a stemmed term ("Z…") matches its stem plus an inflectional ending
+// for: a stemmed term ("Z…", or a compound part "XD…") matches its stem plus an inflectional ending
 // of at most four letters (legevakt, legevakten, legevaktene, not
 // legevaktvarsling); an unstemmed term matches the word itself. A scan of
 // case-folded text: far cheaper than indexing the text again.
@@ -2266,7 +2334,8 @@ double part_score(const std::string &text, const std::vector<std::pair<std::stri
         if (key.empty())
             continue;
         const size_t key_letters = word_letters(key, 0);
-        const size_t max_extra = t.first[0] == 'Z' ? 4 : 0;
+        const bool stemmed = t.first[0] == 'Z' || t.first.compare(0, 2, MOTESOK_PREFIX_PART) == 0;
+        const size_t max_extra = stemmed ? 4 : 0;
         for (size_t at = folded.find(key); at != std::string::npos; at = folded.find(key, at + 1)) {
             if (at > 0 && word_char(static_cast<unsigned char>(folded[at - 1])))
                 continue;
