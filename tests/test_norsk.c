@@ -628,6 +628,17 @@ static void test_whole_word_ranks_first(void **state)
     g.r = reader(db);
     assert_string_equal(hits(&g, "pasient sikkerhet", NULL), "t s");
     motesok_xreader_close(g.r);
+    /* words that stand together (in any form) rank above the same words
+     * far apart in a passage as long (q and p from before match too) */
+    w = writer(db);
+    put_doc(w, "u", "Kommunestyret drøftet de kommunale planene for vei, vann, avløp, skole, "
+                    "barnehage, kultur og idrett, og til slutt tjenestene.", false);
+    put_doc(w, "v", "Kommunestyret drøftet vei, vann, avløp, skole, barnehage, kultur og "
+                    "idrett, og til slutt de kommunale tjenestene og planene.", false);
+    commit_close(w);
+    g.r = reader(db);
+    assert_string_equal(hits(&g, "kommunal tjeneste", NULL), "q v u p");
+    motesok_xreader_close(g.r);
     msk_test_rmtree(tmp);
 }
 
