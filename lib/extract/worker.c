@@ -570,6 +570,10 @@ static int read_page(src *s, char **page, size_t *len, uint32_t *status, char **
         r = get_str(s, msg, NULL);
     if (r == 1 && (!known_status(*status) || *status == MOTESOK_OK))
         r = MALFORMED;
+    if (r != 1) {
+        free(*msg);
+        *msg = NULL;
+    }
     return r == 1 ? ENDED_EARLY : r;
 }
 
