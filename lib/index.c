@@ -60,7 +60,10 @@ struct motesok_job {
     char hash[17];
     bool same_content;     /* hash equals the stored one: only mtime moved */
     motesok_detection det;
-    motesok_text *text;
+    motesok_text *text;    /* pages[0..held) read; big: the rest to come */
+    size_t held;
+    msk_worker *worker;    /* big, in a worker: it sends the rest (owned) */
+    msk_extraction *x;     /* big, in this process: the rest extracted here */
     motesok_minutes *minutes; /* structure of the text, when it was read */
     bool big;              /* more than MSK_BIG_TEXT_BYTES: written page by page */
     char date[11];         /* meeting date: text, PDF metadata, file name */
@@ -603,7 +606,27 @@ static void choose_date(motesok_job *job)
         snprintf(job->date, sizeof job->date, "%04d-%02d-%02d", y, m, d);
 }
 
-/* Detect and extract in this process. */
+/* A new text with the head's fields and n_pages pages not read yet. */
+static motesok_text *copy_head(const motesok_text *h)
+{
+    motesok_text *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->n_pages = h->n_pages;
+    t->pages = calloc(h->n_pages ? h->n_pages : 1, sizeof *t->pages);
+    t->page_lens = calloc(h->n_pages ? h->n_pages : 1, sizeof *t->page_lens);
+    t->title = msk_strdup(h->title);
+    t->encoding = msk_strdup(h->encoding);
+    t->created = h->created;
+    if (t->pages == NULL || t->page_lens == NULL || (h->title && !t->title) ||
+        (h->encoding && !t->encoding)) {
+        motesok_text_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* Detect and start extracting in this process (job->x, job->text's head). */
 static motesok_status extract_here(motesok_job *job, motesok_error *e)
 {
     motesok_detector *d = thread_detector(e);
@@ -614,26 +637,82 @@ static motesok_status extract_here(motesok_job *job, motesok_error *e)
         return st;
     if (job->det.kind == MOTESOK_KIND_UNSUPPORTED)
         return MOTESOK_ERR_UNSUPPORTED;
-    return motesok_extract_file(job->path, &job->det, &job->limits, &job->text, e);
+    st = msk_extraction_open(job->path, &job->det, &job->limits, &job->x, e);
+    if (st == MOTESOK_OK && (job->text = copy_head(msk_extraction_head(job->x))) == NULL)
+        st = msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+    return st;
 }
 
-/* Detect and extract in this thread's worker process; a worker that
- * crashed or ran out of time is replaced for the next file. */
+/* The next page of the job's file, from its worker or its extraction. */
+static motesok_status next_page(motesok_job *job, char **page, size_t *len, motesok_error *e)
+{
+    if (job->worker != NULL)
+        return msk_worker_next_page(job->worker, page, len, e);
+    return msk_extraction_next(job->x, page, len, e);
+}
+
+/* Read pages into job->text until all are read or more than
+ * MSK_BIG_TEXT_BYTES of text: the head of a big file, read now for the
+ * minutes reader, its title and date; the rest comes when it is written. */
+static motesok_status read_head_pages(motesok_job *job, motesok_error *e)
+{
+    motesok_text *t = job->text;
+    motesok_status st = MOTESOK_OK;
+    while (st == MOTESOK_OK && job->held < t->n_pages && t->total_len <= MSK_BIG_TEXT_BYTES) {
+        st = next_page(job, &t->pages[job->held], &t->page_lens[job->held], e);
+        t->total_len += t->page_lens[job->held];
+        job->held += st == MOTESOK_OK;
+    }
+    return st;
+}
+
+/* This thread's worker is not this thread's any more: stopped when it
+ * died, else (sending the rest of a big file) the job's. */
+static void release_worker(motesok_job *job, msk_worker *w, bool keep)
+{
+    if (!msk_worker_dead(w) && !keep)
+        return;
+    pthread_setspecific(worker_key, NULL);
+    if (msk_worker_dead(w))
+        msk_worker_stop(w);
+    else
+        job->worker = w;
+}
+
+/* Detect and extract in this thread's worker process, reading the head of
+ * a big file only (the job then owns the worker, which sends the rest); a
+ * worker that crashed or ran out of time is replaced for the next file. */
 static motesok_status extract_in_worker(motesok_job *job, motesok_error *e)
 {
     msk_worker *w = thread_worker(job->opt, e);
     if (w == NULL)
         return e->code ? e->code : MOTESOK_ERR_INTERNAL;
-    motesok_status st = msk_worker_extract(w, job->path, &job->limits, &job->det, &job->text, e);
-    if (msk_worker_dead(w)) {
-        pthread_setspecific(worker_key, NULL);
-        msk_worker_stop(w);
+    motesok_status st = msk_worker_open(w, job->path, &job->limits, &job->det, &job->text, e);
+    job->worker = w; /* for read_head_pages */
+    if (st == MOTESOK_OK)
+        st = read_head_pages(job, e);
+    job->worker = NULL;
+    release_worker(job, w, st == MOTESOK_OK && job->held < job->text->n_pages);
+    return st;
+}
+
+/* Detect and extract the file, reading all its pages or (big) its head. */
+static motesok_status extract(motesok_job *job, motesok_error *e)
+{
+    if (job->opt != NULL && job->opt->worker_exe != NULL)
+        return extract_in_worker(job, e);
+    motesok_status st = extract_here(job, e);
+    if (st == MOTESOK_OK)
+        st = read_head_pages(job, e);
+    if (st != MOTESOK_OK || job->held == job->text->n_pages) {
+        msk_extraction_close(job->x);
+        job->x = NULL;
     }
     return st;
 }
 
 static motesok_status build_docs(motesok_job *job, motesok_error *err);
-static size_t head_pages(const motesok_text *t);
+static size_t head_pages(const motesok_job *job);
 static char *choose_title(const motesok_job *job);
 
 void motesok_job_run(motesok_job *job)
@@ -648,8 +727,7 @@ void motesok_job_run(motesok_job *job)
         job->same_content = true;
         return;
     }
-    motesok_status st = job->opt != NULL && job->opt->worker_exe != NULL
-                            ? extract_in_worker(job, &e) : extract_here(job, &e);
+    motesok_status st = extract(job, &e);
     if (st == MOTESOK_ERR_UNSUPPORTED && job->det.kind == MOTESOK_KIND_UNSUPPORTED)
         msk_error_set(&e, st, "unsupported file type %s (%s)", job->det.mime, job->det.charset);
     if (st != MOTESOK_OK) {
@@ -658,7 +736,7 @@ void motesok_job_run(motesok_job *job)
     }
     job->big = job->text->total_len > MSK_BIG_TEXT_BYTES;
     if (motesok_minutes_parse((const char *const *)job->text->pages, job->text->page_lens,
-                              job->big ? head_pages(job->text) : job->text->n_pages,
+                              job->big ? head_pages(job) : job->text->n_pages,
                               &job->minutes, &e) != MOTESOK_OK) {
         job_fail(job, &e);
         return;
@@ -692,6 +770,8 @@ void motesok_job_free(motesok_job *job)
     free(job->docs);
     free(job->qterms);
     free(job->title);
+    msk_worker_stop(job->worker); /* killed if it had more to send */
+    msk_extraction_close(job->x);
     motesok_text_free(job->text);
     motesok_minutes_free(job->minutes);
     free(job->path);
@@ -750,7 +830,7 @@ static char *choose_title(const motesok_job *job)
 {
     if (job->text->title != NULL && job->text->title[0] != '\0')
         return strdup(job->text->title);
-    for (size_t i = 0; i < job->text->n_pages; i++) {
+    for (size_t i = 0; i < job->held; i++) {
         char *t = first_line_title(job->text->pages[i]);
         if (t != NULL)
             return t;
@@ -1158,11 +1238,12 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
 #define BIG_FLUSH_BYTES ((size_t)4 << 20)
 
 /* The pages at the head of a big text that the minutes reader sees: as
- * many as fit in MSK_TEXT_PART_BYTES, at least one. */
-static size_t head_pages(const motesok_text *t)
+ * many of those read as fit in MSK_TEXT_PART_BYTES, at least one. */
+static size_t head_pages(const motesok_job *job)
 {
+    const motesok_text *t = job->text;
     size_t n = 0, bytes = 0;
-    while (n < t->n_pages && (n == 0 || bytes + t->page_lens[n] <= MSK_TEXT_PART_BYTES))
+    while (n < job->held && (n == 0 || bytes + t->page_lens[n] <= MSK_TEXT_PART_BYTES))
         bytes += t->page_lens[n++];
     return n;
 }
@@ -1178,17 +1259,17 @@ static motesok_status flush_shards(motesok_index *idx, motesok_error *err)
     return msk_shards_commit(idx->xs, MOTESOK_META_BATCH, num, err);
 }
 
-/* Build page k of n of a big file as a passage and hand it to its shard.
- * A passage that cannot be built is the file's failure (in job->code);
- * the status returned is the index's. */
+/* Build page k of n of a big file (text, len bytes) as a passage and hand
+ * it to its shard. A passage that cannot be built is the file's failure
+ * (in job->code); the status returned is the index's. */
 static motesok_status write_big_page(motesok_index *idx, motesok_job *job, size_t k, size_t n,
-                                     msk_buf *page, motesok_error *err)
+                                     const char *text, size_t len, msk_buf *page,
+                                     motesok_error *err)
 {
-    const motesok_text *t = job->text;
     motesok_error e;
     motesok_error_clear(&e);
     page->len = 0;
-    motesok_status st = msk_buf_append(page, t->pages[k], t->page_lens[k]);
+    motesok_status st = msk_buf_append(page, text, len);
     if (st == MOTESOK_OK && k + 1 < n)
         st = msk_buf_append(page, "\f", 1);
     passage p = {.start = 0, .end = page->len, .kind = k == 0 ? "preamble" : "page",
@@ -1209,7 +1290,28 @@ static motesok_status write_big_page(motesok_index *idx, motesok_job *job, size_
     return st;
 }
 
-/* Write every page of a big file (see above). */
+/* Page k of a big file into *text (the caller's): read already, or the
+ * next to come; a page that cannot come is the file's failure. */
+static bool take_page(motesok_job *job, size_t k, char **text, size_t *len)
+{
+    motesok_text *t = job->text;
+    if (k < job->held) {
+        *text = t->pages[k], *len = t->page_lens[k];
+        t->pages[k] = NULL;
+        return true;
+    }
+    motesok_error e;
+    motesok_error_clear(&e);
+    if (next_page(job, text, len, &e) != MOTESOK_OK) {
+        job_fail(job, &e);
+        return false;
+    }
+    t->page_lens[k] = *len;
+    t->total_len += *len;
+    return true;
+}
+
+/* Write every page of a big file (see above), each freed once written. */
 static motesok_status write_big(motesok_index *idx, motesok_job *job, motesok_error *err)
 {
     size_t n = job->text->n_pages, unflushed = 0;
@@ -1220,11 +1322,17 @@ static motesok_status write_big(motesok_index *idx, motesok_job *job, motesok_er
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     motesok_status st = MOTESOK_OK;
     for (size_t k = 0; st == MOTESOK_OK && job->code == MOTESOK_OK && k < n; k++) {
-        st = write_big_page(idx, job, k, n, &page, err);
-        unflushed += job->text->page_lens[k];
+        char *text = NULL;
+        size_t len = 0;
+        if (!take_page(job, k, &text, &len))
+            break;
+        st = write_big_page(idx, job, k, n, text, len, &page, err);
+        free(text);
+        unflushed += len;
         if (st == MOTESOK_OK && unflushed >= BIG_FLUSH_BYTES && k + 1 < n) {
             st = flush_shards(idx, err);
             unflushed = 0;
+            msk_crash_point("big-flush");
         }
     }
     msk_buf_free(&page);

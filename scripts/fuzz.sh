@@ -78,15 +78,19 @@ for p in "$S"/pdf/m*.pdf; do
     head -c "$(($(stat -c %s "$p") / 2))" "$p" >"$b-cut.pdf"
 done
 # an extraction worker's answers (lib/extract/worker.c's protocol, native
-# little-endian): text in two pages, a PDF with a title, a failure
+# little-endian): text in two pages, a PDF with a title, a failure, a text
+# the worker cut short after its first page
 u32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
     $(($1 >> 16 & 255)) $(($1 >> 24 & 255)))"; }
 str() { local n; n=$(printf '%s' "$1" | LC_ALL=C wc -c); u32 "$n"; printf '%s' "$1"; }
-{ u32 0; str ""; u32 2; str text/plain; str utf-8; u32 2; str "Møtebok for Formannskapet"
-  str "Sak 12/24 Legevakt"; u32 4294967295; str UTF-8; u32 0; u32 0; } >"$S/reply/text"
-{ u32 0; str ""; u32 1; str application/pdf; str binary; u32 1; str "Referat"; str "Referat 2024"
-  str PDF; u32 1700000000; u32 0; } >"$S/reply/pdf"
+{ u32 0; str ""; u32 2; str text/plain; str utf-8; u32 2; u32 4294967295; str UTF-8; u32 0; u32 0
+  str "Møtebok for Formannskapet"; str "Sak 12/24 Legevakt"; } >"$S/reply/text"
+{ u32 0; str ""; u32 1; str application/pdf; str binary; u32 1; str "Referat 2024"; str PDF
+  u32 1700000000; u32 0; str "Referat"; } >"$S/reply/pdf"
 { u32 6; str "damaged PDF: no xref"; u32 1; str application/pdf; str binary; } >"$S/reply/failed"
+{ u32 0; str ""; u32 2; str text/plain; str utf-8; u32 3; u32 4294967295; str UTF-8; u32 0; u32 0
+  str "Møtebok for Formannskapet"; u32 4294967295; u32 9; str "extracted text exceeds the limit"
+} >"$S/reply/cut"
 # type detection: a bit of everything
 cp "$S"/pdf/m1*.pdf "$S/minutes/"*nynorsk* "$S/detect/"
 printf '\xef\xbb\xbfMøtebok\n' >"$S/detect/bom.txt"

@@ -339,6 +339,60 @@ static void test_crash_between_xapian_and_store_commit(void **state)
     free(want);
 }
 
+/* Write a text of about mb MiB (more than MSK_BIG_TEXT_BYTES: indexed page
+ * by page, the shards flushed every 4 MiB of it), its last line saying
+ * which version it is. */
+static void write_big_text(const char *dir, size_t mb, int version)
+{
+    static const char *const words[] = {"kommunestyret", "vedtok", "budsjettet", "skolen",
+                                        "helse", "omsorg", "legevakt", "tilskot", "planen"};
+    char path[256];
+    snprintf(path, sizeof path, "%s/samla-moteboker.txt", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "Møtebok for Testutvalet\n\n");
+    size_t bytes = 0;
+    for (unsigned line = 0; bytes < mb << 20; line++)
+        bytes += (size_t)fprintf(f, "%s %s %u %s.%s", words[line % 9], words[line / 9 % 9], line,
+                                 words[line / 81 % 9], line % 8 == 7 ? "\n\n" : "\n");
+    fprintf(f, "Versjon %d.\n", version);
+    fclose(f);
+}
+
+/* Killed in the middle of a big text, between two of its shard flushes
+ * (pages of it committed to Xapian, its row not in the store), the index
+ * is repaired at the next open and the file indexed again whole: as new,
+ * and as a changed version of a file indexed before. */
+static void test_crash_in_the_middle_of_a_big_text(void **state)
+{
+    (void)state;
+    char docs[128], index[128], clean[128];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (int i = 0; i < 5; i++)
+        write_minutes(docs, i, "");
+    write_big_text(docs, 9, 1);
+    for (int version = 1; version <= 2; version++) {
+        if (version == 2)
+            write_big_text(docs, 9, 2);
+        setenv("MOTESOK_TEST_CRASH", "big-flush:1", 1);
+        int code = run_indexer(index, docs);
+        unsetenv("MOTESOK_TEST_CRASH");
+        assert_int_equal(code, 128 + SIGKILL);
+        assert_int_equal(run_indexer(index, docs), 0);
+        snprintf(clean, sizeof clean, "%s/clean%d", tmp, version);
+        assert_int_equal(run_indexer(clean, docs), 0);
+        char *got = fingerprint(index);
+        char *want = fingerprint(clean);
+        if (strcmp(got, want) != 0)
+            fail_msg("index after a crash inside a big text differs from a clean build:\n"
+                     "--- got\n%.3000s\n--- want\n%.3000s", got, want);
+        free(got);
+        free(want);
+    }
+}
+
 /* Copy file src to dst; true on success. */
 static bool copy_into(const char *src, const char *dst)
 {
@@ -513,6 +567,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_crash_ctrl_c_marks_nothing_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_during_compaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_in_the_middle_of_a_big_text, setup, teardown),
     };
     if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*compaction*": run only those */
         cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));

@@ -2002,10 +2002,23 @@ static void test_e2e_exposure(void **state)
 #endif
 #endif
 
+/* A word found nowhere else for line number line of write_big_text_to:
+ * prefix and letters, into buf; returns its length. */
+static int line_word(const char *prefix, unsigned line, char *buf)
+{
+    int n = snprintf(buf, 8, "%s", prefix);
+    for (int k = 0; k < 5; k++, line /= 26)
+        buf[n++] = (char)('a' + line % 26);
+    buf[n] = '\0';
+    return n;
+}
+
 /* Write a text file of about mb MiB of minutes-like prose (a fixed
  * vocabulary, case numbers and sums as the words that vary), with
- * BIG_MARK_EARLY in its first paragraph and BIG_MARK_LATE in its last. */
-static void write_big_text(const char *path, size_t mb)
+ * BIG_MARK_EARLY in its first paragraph and BIG_MARK_LATE in its last;
+ * with edges, each paragraph begins with a word of its own ("lin…") and
+ * ends with one ("end…"): pages are cut at paragraph ends. */
+static void write_big_text_to(const char *path, size_t mb, bool edges)
 {
     static const char *const words[] = {
         "kommunestyret", "vedtok", "budsjettet", "for", "skolen", "og", "barnehagen", "i",
@@ -2019,7 +2032,9 @@ static void write_big_text(const char *path, size_t mb)
     uint64_t x = 88172645463325252u, bytes = 0, want = (uint64_t)mb << 20;
     for (unsigned line = 0; bytes < want; line++) {
         char buf[512];
-        int n = 0;
+        int n = edges && line % 8 == 0 ? line_word("lin", line, buf) : 0;
+        if (n > 0)
+            buf[n++] = ' ';
         for (int w = 0; w < 12; w++) {
             x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
             if (w % 5 == 4)
@@ -2029,24 +2044,153 @@ static void write_big_text(const char *path, size_t mb)
                 n += snprintf(buf + n, sizeof buf - (size_t)n, "%s ", words[x % nw]);
         }
         buf[n - 1] = '.';
+        if (edges && line % 8 == 7) {
+            buf[n - 1] = ' ';
+            n += line_word("end", line, buf + n);
+            buf[n++] = '.';
+        }
         bytes += (uint64_t)fprintf(f, "%s%s", buf, line % 8 == 7 ? "\n\n" : "\n");
     }
     fprintf(f, "\nTil slutt: %s i august.\n", BIG_MARK_LATE);
     fclose(f);
 }
 
-/* Run the indexer on folder and return its exit code; *maxrss_kb gets the
- * peak resident size of it and its extraction workers (getrusage). */
-static int run_indexer_rusage(const e2e *t, const char *folder, long *maxrss_kb)
+/* Write a text file of about mb MiB of prose (write_big_text_to). */
+static void write_big_text(const char *path, size_t mb)
 {
-    char *argv[] = {BIN "motesok-index", "--index", (char *)t->index, "--jobs", "1",
-                    "--max-file-mb", "64", "--max-text-mb", "64", (char *)folder, NULL};
+    write_big_text_to(path, mb, false);
+}
+
+/* Run the indexer on folder into index and return its exit code;
+ * *maxrss_kb gets the peak resident size of it and its extraction workers
+ * (getrusage). */
+static int run_indexer_into(const e2e *t, const char *index, const char *folder, long *maxrss_kb)
+{
+    char *argv[] = {BIN "motesok-index", "--index", (char *)index, "--jobs", "1",
+                    "--max-file-mb", "128", "--max-text-mb", "128", (char *)folder, NULL};
     pid_t pid = spawn_to(t->tmp, "big", argv);
     int status = 0;
     struct rusage ru;
     assert_int_equal(wait4(pid, &status, 0, &ru), pid);
     *maxrss_kb = ru.ru_maxrss;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* run_indexer_into the test's index. */
+static int run_indexer_rusage(const e2e *t, const char *folder, long *maxrss_kb)
+{
+    return run_indexer_into(t, t->index, folder, maxrss_kb);
+}
+
+/* A text file of mb MiB alone in folder tmp/name, indexed into index (NULL:
+ * tmp/name-index); the peak memory of the indexer and its worker in KiB. */
+static long index_big_text_alone(const e2e *t, const char *name, size_t mb, const char *into,
+                                 bool edges)
+{
+    char dir[128], path[192], index[160];
+    snprintf(dir, sizeof dir, "%s/%s", t->tmp, name);
+    snprintf(index, sizeof index, "%s/%s-index", t->tmp, name);
+    if (into != NULL)
+        snprintf(index, sizeof index, "%s", into);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/samla-moteboker.txt", dir);
+    write_big_text_to(path, mb, edges);
+    long kb = 0;
+    int code = run_indexer_into(t, index, dir, &kb);
+    if (code != 0) {
+        char log[192];
+        snprintf(log, sizeof log, "%s/big.err", t->tmp);
+        char *err = slurp(log);
+        fail_msg("motesok-index exited %d on a %zu MiB text: %s", code, mb, err);
+    }
+    if (into == NULL)
+        unlink(path); /* the disk space back */
+    return kb;
+}
+
+/* The first word of text (after white space) into out (up to 63 bytes). */
+static void first_word(const char *text, char out[64])
+{
+    text += strspn(text, " \n\f");
+    size_t n = strcspn(text, " \n\f.");
+    snprintf(out, 64, "%.*s", (int)(n < 63 ? n : 63), text);
+}
+
+/* The page of the one hit of a search for word. */
+static json_int_t page_of(e2e *t, const char *word)
+{
+    json_t *res = cli_search(t, word, NULL);
+    json_t *hits = json_object_get(res, "hits");
+    if (json_array_size(hits) != 1)
+        fail_msg("'%s' found %zu times, not once", word, json_array_size(hits));
+    json_int_t page = json_integer_value(json_object_get(json_array_get(hits, 0), "page"));
+    json_decref(res);
+    return page;
+}
+
+/* The text of page k of document id. */
+static json_t *page_text(e2e *t, const char *id, int k)
+{
+    char url[160];
+    snprintf(url, sizeof url, "/api/v1/documents/%s/text?page=%d", id, k);
+    return get_json(t, url, 200, "id");
+}
+
+/* The words on either side of a cut between two pages of a big text (of
+ * write_big_text_to with edges) are whole and found, each on its own
+ * page: the word that ends page k and the one that begins page k+1. */
+static void assert_page_edges_found(e2e *t)
+{
+    json_t *res = cli_search(t, BIG_MARK_EARLY, NULL);
+    const char *id = json_string_value(json_object_get(json_array_get(json_object_get(res, "hits"), 0), "id"));
+    assert_non_null(id);
+    for (int k = 1; k <= 3; k++) {
+        json_t *a = page_text(t, id, k), *b = page_text(t, id, k + 1);
+        const char *ta = json_string_value(json_object_get(a, "text"));
+        const char *tb = json_string_value(json_object_get(b, "text"));
+        size_t n = strlen(ta);
+        while (n > 0 && strchr("\n\f.", ta[n - 1]) != NULL)
+            n--;
+        while (n > 0 && ta[n - 1] != ' ')
+            n--; /* the last word's start */
+        char before[64], after[64];
+        first_word(ta + n, before);
+        first_word(tb, after);
+        assert_int_equal(strncmp(before, "end", 3), 0);
+        assert_int_equal(strncmp(after, "lin", 3), 0);
+        assert_int_equal(page_of(t, before), k);
+        assert_int_equal(page_of(t, after), k + 1);
+        json_decref(a);
+        json_decref(b);
+    }
+    json_decref(res);
+}
+
+/* The memory indexing a big text takes does not grow with its size: the
+ * worker reads, decodes and cuts it a chunk at a time and sends it page by
+ * page as the indexer writes it, so neither holds the whole text. A 64 MiB
+ * text takes at most 32 MiB more than a 6 MiB one (the old indexer took
+ * 2x the file in its worker and 1x in itself: 70 MiB more). The words on
+ * either side of a cut between pages are found, each on its page. */
+static void test_e2e_big_text_memory_fixed(void **state)
+{
+    e2e *t = *state;
+#ifdef E2E_SANITIZED
+    print_message("big text memory: not measured under AddressSanitizer (its shadow memory and "
+                  "quarantine)\n");
+#else
+    long small = index_big_text_alone(t, "big6", 6, NULL, false);
+    long large = index_big_text_alone(t, "big64", 64, NULL, false);
+    print_message("big text memory: peak RSS %ld KiB for 6 MiB of text, %ld KiB for 64 MiB\n",
+                  small, large);
+    if (large - small > 32L * 1024)
+        fail_msg("indexing 64 MiB of text took %ld KiB more than 6 MiB did (bound 32 MiB)",
+                 large - small);
+#endif
+    index_big_text_alone(t, "edges", 6, t->index, true);
+    start_daemon(t);
+    assert_page_edges_found(t);
+    stop_daemon(t);
 }
 
 /* A text file of 20 MiB (over the old text limit) is indexed within a
@@ -2135,6 +2279,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_costly_searches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_big_text_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_big_text_memory_fixed, setup, teardown),
     };
     if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*json*": run only those */
         cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));

@@ -21,6 +21,7 @@
 
 #include "detect.h"
 #include "extract/extract.h"
+#include "extract/extract_internal.h"
 #include "extract/worker.h"
 #include "test_tmpdir.h"
 
@@ -653,6 +654,255 @@ static void test_extract_text_big_is_cut_into_pages(void **state)
     free(buf);
 }
 
+/* ---------------------------------------------------------------------
+ * Plain text in chunks
+ * --------------------------------------------------------------------- */
+
+/* Texts whose characters a chunk's end can cut: UTF-8 of two, three and
+ * four bytes after a BOM; UTF-16LE with a BOM, a surrogate pair (U+1D11E),
+ * lone surrogates and an odd last byte; UTF-16BE; CP1252 with its letters
+ * of 0x80..0x9F and an undefined byte; Latin-1. */
+typedef struct coded {
+    const char *name;
+    const unsigned char *p;
+    size_t len;
+    const char *enc; /* what probing it chooses */
+    size_t bom;
+} coded;
+
+static const unsigned char utf8_bom[] = "\xEF\xBB\xBF" "M\xC3\xB8te 300 \xE2\x82\xAC \xF0\x9D\x84\x9E \xC3\xA5";
+static const unsigned char utf8_plain[] = "R\xC3\xA5" "dmann \xE2\x80\x93 \xF0\x9D\x84\x9E!";
+static const unsigned char utf16le[] = {0xFF, 0xFE, 'M', 0, 0xF8, 0, 't', 0, 0x34, 0xD8, 0x1E,
+                                        0xDD, ' ', 0, 0xAC, 0x20, 0x34, 0xD8, 'x', 0, 0x1E,
+                                        0xDD, 0x34, 0xD8, 0x34, 0xD8, 0x1E, 0xDD, 'e', 0, 0x34,
+                                        0xD8, 'Z'};
+static const unsigned char utf16be[] = {0xFE, 0xFF, 0, 'M', 0, 0xF8, 0xD8, 0x34, 0xDD, 0x1E,
+                                        0x20, 0xAC, 0xDC, 0x00, 0, 'e'};
+static const unsigned char cp1252[] = "M\xF8te \x96 300 \x80 \x9D \x84sitat\x93 \xE6\xF8\xE5";
+static const unsigned char latin1[] = "M\xF8te p\xE5 Gj\xF8vik \xE6\xF8\xE5 \xC6\xD8\xC5";
+
+static const coded codeds[] = {
+    {"UTF-8 with BOM", utf8_bom, sizeof utf8_bom - 1, "UTF-8", 3},
+    {"UTF-8", utf8_plain, sizeof utf8_plain - 1, "UTF-8", 0},
+    {"UTF-16LE", utf16le, sizeof utf16le, "UTF-16LE", 2},
+    {"UTF-16BE", utf16be, sizeof utf16be, "UTF-16BE", 2},
+    {"CP1252", cp1252, sizeof cp1252 - 1, "WINDOWS-1252", 0},
+    {"Latin-1", latin1, sizeof latin1 - 1, "ISO-8859-1", 0},
+};
+
+/* Decode c fed in chunks of size bytes (0: at once) into out. */
+static void decode_in_chunks(const coded *c, size_t size, msk_buf *out)
+{
+    msk_decoder d;
+    msk_decoder_init(&d, c->enc, c->bom);
+    size_t step = size ? size : c->len;
+    for (size_t off = 0; off < c->len; off += step) {
+        size_t n = c->len - off < step ? c->len - off : step;
+        assert_int_equal(msk_decoder_feed(&d, c->p + off, n, off + n == c->len, out), MOTESOK_OK);
+    }
+}
+
+/* Decoded in chunks of every size, each text gives what it gives whole,
+ * and its encoding is chosen the same from chunks: a UTF-8 sequence, a
+ * UTF-16 unit or a surrogate pair cut by a chunk's end is whole again. */
+static void test_extract_decoder_chunks_match_whole(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof codeds / sizeof codeds[0]; i++) {
+        const coded *c = &codeds[i];
+        msk_buf whole = {0};
+        decode_in_chunks(c, 0, &whole);
+        assert_true(msk_valid_utf8(whole.data, whole.len));
+        for (size_t size = 1; size <= c->len; size++) {
+            msk_buf part = {0};
+            decode_in_chunks(c, size, &part);
+            if (part.len != whole.len || memcmp(part.data, whole.data, whole.len) != 0)
+                fail_msg("%s in chunks of %zu decodes otherwise", c->name, size);
+            msk_buf_free(&part);
+            msk_probe pr;
+            msk_probe_init(&pr);
+            for (size_t off = 0; off < c->len; off += size)
+                msk_probe_feed(&pr, c->p + off, c->len - off < size ? c->len - off : size);
+            size_t bom = 9;
+            assert_string_equal(msk_probe_result(&pr, NULL, &bom), c->enc);
+            assert_int_equal(bom, c->bom);
+        }
+        msk_buf_free(&whole);
+    }
+    /* what the whole decodes to, known: the pair, a high surrogate before
+     * another one or before 'x', a lone low one, an odd last byte */
+    msk_buf out = {0};
+    decode_in_chunks(&codeds[2], 1, &out);
+    assert_string_equal(out.data, "Møt\xF0\x9D\x84\x9E €\xEF\xBF\xBDx\xEF\xBF\xBD\xEF\xBF\xBD"
+                                  "\xF0\x9D\x84\x9E" "e\xEF\xBF\xBD\xEF\xBF\xBD");
+    msk_buf_free(&out);
+    decode_in_chunks(&codeds[4], 1, &out);
+    assert_string_equal(out.data, "Møte – 300 € \xEF\xBF\xBD „sitat“ æøå");
+    msk_buf_free(&out);
+    /* a UTF-8 sequence cut by the very end is not UTF-8 */
+    msk_probe pr;
+    msk_probe_init(&pr);
+    msk_probe_feed(&pr, "Gj\xC3", 3);
+    size_t bom = 0;
+    assert_string_equal(msk_probe_result(&pr, NULL, &bom), "ISO-8859-1");
+}
+
+/* The pages of fd's text read with geometry g, as one text. */
+static motesok_text *read_pages(int fd, uint64_t size, const msk_text_geometry *g,
+                                motesok_status *st, motesok_error *err)
+{
+    msk_extraction *x = NULL;
+    motesok_text *t = NULL;
+    motesok_extract_limits lim = {.max_input_bytes = 1 << 24, .max_text_bytes = 1 << 24};
+    *st = msk_text_open_fd(fd, size, "test", NULL, &lim, g, &x, err);
+    if (*st == MOTESOK_OK)
+        *st = msk_extraction_all(x, &t, err);
+    msk_extraction_close(x);
+    return t;
+}
+
+/* A text of about n bytes in c's encoding (c repeated, its BOM once),
+ * with a blank line now and then, into buf; returns the length. */
+static size_t repeat_coded(const coded *c, size_t n, unsigned char *buf)
+{
+    memcpy(buf, c->p, c->bom);
+    size_t len = c->bom;
+    bool wide = c->bom == 2;
+    for (unsigned k = 0; len + c->len + 4 < n; k++) {
+        size_t body = c->len - c->bom - (wide && c->len % 2); /* whole units only */
+        memcpy(buf + len, c->p + c->bom, body);
+        len += body;
+        const char *sep = k % 7 == 6 ? "\n\n" : k % 3 == 2 ? "\n" : " ";
+        for (const char *q = sep; *q != '\0'; q++) {
+            buf[len++] = wide && c->p[0] == 0xFE ? 0 : (unsigned char)*q;
+            if (wide)
+                buf[len++] = c->p[0] == 0xFE ? (unsigned char)*q : 0;
+        }
+    }
+    return len;
+}
+
+/* A text read from its file a chunk at a time (any chunk size, one byte
+ * too) is cut into the very pages the whole text in memory is cut into,
+ * in every encoding: no character is cut or changed at a chunk's end. */
+static void test_extract_text_read_in_chunks_matches_buffer(void **state)
+{
+    fixture *f = *state;
+    static const size_t chunks[] = {1, 2, 3, 5, 7, 64, 4099};
+    unsigned char *buf = malloc(8192);
+    assert_non_null(buf);
+    for (size_t i = 0; i < sizeof codeds / sizeof codeds[0]; i++) {
+        size_t len = repeat_coded(&codeds[i], 8000, buf);
+        char path[256];
+        path_in(f, "chunks.txt", path);
+        write_bytes(path, buf, len);
+        msk_text_geometry g = {.big = 1024, .part = 256};
+        motesok_text *want = NULL;
+        motesok_error err;
+        motesok_extract_limits lim = {.max_input_bytes = 1 << 24, .max_text_bytes = 1 << 24};
+        assert_int_equal(msk_text_from_buffer(buf, len, NULL, &lim, &g, &want, &err), MOTESOK_OK);
+        assert_true(want->n_pages > 4);
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            g.chunk = chunks[c];
+            int fd = open(path, O_RDONLY);
+            assert_true(fd >= 0);
+            motesok_status st;
+            motesok_text *got = read_pages(fd, len, &g, &st, &err);
+            close(fd);
+            if (st != MOTESOK_OK)
+                fail_msg("%s in chunks of %zu: %s", codeds[i].name, chunks[c], err.message);
+            assert_string_equal(got->encoding, want->encoding);
+            assert_int_equal(got->n_pages, want->n_pages);
+            assert_int_equal(got->total_len, want->total_len);
+            for (size_t k = 0; k < want->n_pages; k++) {
+                assert_int_equal(got->page_lens[k], want->page_lens[k]);
+                assert_memory_equal(got->pages[k], want->pages[k], want->page_lens[k]);
+            }
+            motesok_text_free(got);
+        }
+        motesok_text_free(want);
+    }
+    free(buf);
+}
+
+/* Read a chunk at a time, a text over its limit, all blank, or binary is
+ * refused as it is in memory; a file that is shorter than it was when
+ * opened changed while it was read. */
+static void test_extract_text_read_in_chunks_refuses(void **state)
+{
+    fixture *f = *state;
+    char path[256];
+    path_in(f, "refuse.txt", path);
+    static char buf[6000];
+    msk_text_geometry g = {.big = 1024, .part = 256, .chunk = 100};
+    motesok_extract_limits lim = {.max_input_bytes = 1 << 20, .max_text_bytes = 2000};
+    memset(buf, 'a', sizeof buf);
+    for (size_t i = 80; i < sizeof buf; i += 80)
+        buf[i] = '\n';
+    write_bytes(path, buf, sizeof buf);
+    int fd = open(path, O_RDONLY);
+    msk_extraction *x = NULL;
+    motesok_error err;
+    assert_int_equal(msk_text_open_fd(fd, sizeof buf, path, NULL, &lim, &g, &x, &err), MOTESOK_OK);
+    motesok_text *t = NULL;
+    assert_int_equal(msk_extraction_all(x, &t, &err), MOTESOK_ERR_TOO_BIG);
+    assert_null(t);
+    assert_non_null(strstr(err.message, "exceeds the limit"));
+    msk_extraction_close(x);
+    close(fd);
+    memset(buf, ' ', sizeof buf); /* blank */
+    write_bytes(path, buf, sizeof buf);
+    fd = open(path, O_RDONLY);
+    lim.max_text_bytes = 1 << 20;
+    assert_int_equal(msk_text_open_fd(fd, sizeof buf, path, NULL, &lim, &g, &x, &err), MOTESOK_OK);
+    assert_int_equal(msk_extraction_all(x, &t, &err), MOTESOK_ERR_NO_TEXT);
+    msk_extraction_close(x);
+    close(fd);
+    buf[5000] = '\0'; /* binary */
+    write_bytes(path, buf, sizeof buf);
+    fd = open(path, O_RDONLY);
+    assert_int_equal(msk_text_open_fd(fd, sizeof buf, path, NULL, &lim, &g, &x, &err),
+                     MOTESOK_ERR_UNSUPPORTED);
+    assert_null(x);
+    close(fd);
+    memset(buf, 'b', sizeof buf); /* opened at 6000 bytes, cut to 3000 */
+    write_bytes(path, buf, sizeof buf);
+    fd = open(path, O_RDONLY);
+    assert_int_equal(msk_text_open_fd(fd, sizeof buf, path, NULL, &lim, &g, &x, &err), MOTESOK_OK);
+    assert_int_equal(truncate(path, 3000), 0);
+    assert_int_equal(msk_extraction_all(x, &t, &err), MOTESOK_ERR_IO);
+    assert_non_null(strstr(err.message, "changed while it was read"));
+    msk_extraction_close(x);
+    close(fd);
+}
+
+/* A text without white space for more than half a page is cut after a
+ * comma, full stop or the like, never inside a word: every word is whole
+ * on one page, and the pages hold the text in order. */
+static void test_extract_text_cut_between_words(void **state)
+{
+    (void)state;
+    static char buf[20000];
+    size_t len = 0;
+    for (unsigned k = 0; len + 16 < sizeof buf; k++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%c", k % 2 ? "kommunestyret" : "vedtak",
+                                k % 5 == 4 ? '.' : ',');
+    msk_text_geometry g = {.big = 1024, .part = 300};
+    motesok_text *t = NULL;
+    motesok_error err;
+    assert_int_equal(msk_text_from_buffer(buf, len, NULL, NULL, &g, &t, &err), MOTESOK_OK);
+    assert_true(t->n_pages > 40);
+    size_t off = 0;
+    for (size_t k = 0; k < t->n_pages; k++) {
+        assert_memory_equal(t->pages[k], buf + off, t->page_lens[k]);
+        off += t->page_lens[k];
+        char last = t->pages[k][t->page_lens[k] - 1];
+        assert_true(last == ',' || last == '.' || k + 1 == t->n_pages);
+    }
+    assert_int_equal(off, len);
+    motesok_text_free(t);
+}
+
 /* A worker's answer, built field by field (lib/extract/worker.c's protocol). */
 typedef struct answer {
     unsigned char b[512];
@@ -682,13 +932,13 @@ static answer ok_answer(void)
     putstr(&a, "text/plain");
     putstr(&a, "utf-8");
     put32(&a, 2);
-    putstr(&a, "Møtebok");
-    putstr(&a, "Sak 12/24 Legevakt");
     put32(&a, 0xFFFFFFFFu); /* no title */
     putstr(&a, "UTF-8");
     uint64_t created = 0;
     memcpy(a.b + a.n, &created, 8);
     a.n += 8;
+    putstr(&a, "Møtebok");
+    putstr(&a, "Sak 12/24 Legevakt");
     return a;
 }
 
@@ -728,9 +978,24 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_int_equal(msk_worker_decode(kind.b, kind.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_int_equal(det.kind, MOTESOK_KIND_UNSUPPORTED);
     v = 0x7FFFFFFF; /* the first page's length: far past the answer */
-    size_t at = 4 + 4 + 4 + 4 + strlen("text/plain") + 4 + strlen("utf-8") + 4;
+    size_t at = 4 + 4 + 4 + 4 + strlen("text/plain") + 4 + strlen("utf-8") + 4 + 4 + 4 +
+                strlen("UTF-8") + 8;
     memcpy(huge.b + at, &v, 4);
     assert_int_equal(msk_worker_decode(huge.b, huge.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
+    /* an answer the worker cut short after its first page: the failure it
+     * sent, and no text; cut short with "OK" breaks the protocol */
+    answer early = a;
+    early.n = at + 4 + strlen("Møtebok");
+    put32(&early, 0xFFFFFFFFu);
+    put32(&early, MOTESOK_ERR_TOO_BIG);
+    putstr(&early, "extracted text exceeds the limit of 1 MiB");
+    assert_int_equal(msk_worker_decode(early.b, early.n, &det, &t, &err), MOTESOK_ERR_TOO_BIG);
+    assert_string_equal(err.message, "extracted text exceeds the limit of 1 MiB");
+    assert_null(t);
+    v = MOTESOK_OK;
+    memcpy(early.b + at + 4 + strlen("Møtebok") + 4, &v, 4);
+    assert_int_equal(msk_worker_decode(early.b, early.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
     /* a failure answer carries its status and message */
     answer f = {0};
@@ -757,6 +1022,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extract_text_every_encoding),
         cmocka_unit_test(test_extract_text_big_is_cut_into_pages),
+        cmocka_unit_test(test_extract_decoder_chunks_match_whole),
+        cmocka_unit_test_setup_teardown(test_extract_text_read_in_chunks_matches_buffer, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_extract_text_read_in_chunks_refuses, setup, teardown),
+        cmocka_unit_test(test_extract_text_cut_between_words),
         cmocka_unit_test(test_extract_text_windows_1252_by_hand),
         cmocka_unit_test(test_extract_text_normalises),
         cmocka_unit_test(test_extract_text_rejects_binary_and_blank),

@@ -4,23 +4,28 @@
 # time. The text is real prose (the laws of ../shared/corpora, joined and
 # repeated to the size asked) or generated minutes (bench-data/txt).
 #
-#   bench/bigtext/run.sh [--bin DIR] [--source laws|minutes] [--keep DIR] MB...
+#   bench/bigtext/run.sh [--bin DIR] [--source laws|minutes] [--keep DIR]
+#                        [--timeout SECS] MB...
 #   e.g. bench/bigtext/run.sh 30 200
-# Prints one line per size: MB, main MiB, worker MiB, wall s, outcome.
+#        bench/bigtext/run.sh --bin /tmp/old/build/bin --timeout 900 30 200
+# Prints one line per size: MB, main MiB, worker MiB, wall s, outcome. With
+# --timeout a run still going after SECS is stopped (SIGINT, then SIGKILL
+# 30 s later), and its line gives the peaks it had reached by then.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-bin=$BIN source_kind=laws keep="" sizes=()
+bin=$BIN source_kind=laws keep="" timeout=0 sizes=()
 while (($#)); do
     case $1 in
     --bin) bin=$2; shift 2 ;;
     --source) source_kind=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
     *) sizes+=("$1"); shift ;;
     esac
 done
-((${#sizes[@]})) || die "usage: bench/bigtext/run.sh [--bin DIR] [--source laws|minutes] [--keep DIR] MB..."
+((${#sizes[@]})) || die "usage: bench/bigtext/run.sh [--bin DIR] [--source laws|minutes] [--keep DIR] [--timeout SECS] MB..."
 [[ -x $bin/motesok-index ]] || need_build motesok-index
 bench_work "$keep"
 
@@ -65,11 +70,20 @@ for mb in "${sizes[@]}"; do
     start=$(date +%s.%N)
     "$bin/motesok-index" --index "$work/idx" --jobs 1 --max-file-mb 512 --max-text-mb 512 \
         "$work/in" >"$work/out.txt" 2>&1 &
-    pid=$! rc=0
+    pid=$! rc=0 stopped="" watchdog=""
+    rm -f "$work/stopped"
+    if ((timeout > 0)); then
+        (sleep "$timeout" && kill -0 "$pid" 2>/dev/null && touch "$work/stopped" &&
+            kill -INT "$pid" && sleep 30 && kill -KILL "$pid") 2>/dev/null &
+        watchdog=$!
+    fi
     sample "$pid" >"$work/hwm.txt"
     wait "$pid" || rc=$?
+    [[ -z $watchdog ]] || kill "$watchdog" 2>/dev/null || true
+    [[ ! -f $work/stopped ]] || stopped="stopped after ${timeout} s; "
     read -r main kids <"$work/hwm.txt"
     wall=$(echo "$(date +%s.%N) - $start" | bc)
     outcome=$(grep -o '[0-9]* indexed, [0-9]* unchanged, [0-9]* failed' "$work/out.txt" || tail -1 "$work/out.txt")
-    printf '%-6s %-10s %-12s %-8.1f %s (exit %s)\n' "$mb" $((main / 1024)) $((kids / 1024)) "$wall" "$outcome" "$rc"
+    printf '%-6s %-10s %-12s %-8.1f %s%s (exit %s)\n' "$mb" $((main / 1024)) $((kids / 1024)) "$wall" \
+        "$stopped" "$outcome" "$rc"
 done

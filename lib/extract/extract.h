@@ -54,13 +54,45 @@ MSK_INTERNAL motesok_status motesok_extract_pdf_buffer(const void *buf, size_t l
                                                        motesok_text **out,
                                                        motesok_error *err);
 
-/* Read a file and extract it according to det (from motesok_detect_*).
- * Unsupported kinds give ERR_UNSUPPORTED, empty files ERR_NO_TEXT. */
+/* Read a file and extract it according to det (from motesok_detect_*),
+ * all its pages at once. Unsupported kinds give ERR_UNSUPPORTED, empty
+ * files ERR_NO_TEXT. */
 MSK_INTERNAL motesok_status motesok_extract_file(const char *path,
                                                  const motesok_detection *det,
                                                  const motesok_extract_limits *lim,
                                                  motesok_text **out,
                                                  motesok_error *err);
+
+/* An extraction handing out a file's text page by page, so that a big
+ * text need never be whole in memory: open → head → next (each page in
+ * order) → close. A PDF, or plain text that decodes to no more than
+ * MSK_BIG_TEXT_BYTES, is extracted whole at open; bigger plain text is
+ * read, decoded, cut and normalised a page at a time. */
+typedef struct msk_extraction msk_extraction;
+
+/* Start extracting path as det says (what motesok_extract_file checks and
+ * refuses, open refuses). *out is the caller's (msk_extraction_close). */
+MSK_INTERNAL motesok_status msk_extraction_open(const char *path, const motesok_detection *det,
+                                                const motesok_extract_limits *lim,
+                                                msk_extraction **out, motesok_error *err);
+
+/* What is known before the pages: n_pages, title, encoding, created (the
+ * pages themselves are handed out by msk_extraction_next). Borrowed until
+ * the extraction is closed. */
+MSK_INTERNAL const motesok_text *msk_extraction_head(const msk_extraction *x);
+
+/* The next page into *page (the caller's, NUL-terminated, *len bytes). A
+ * failure found on the way (text over the limit, a file that changed
+ * while read, every page blank: found at the last) ends the extraction. */
+MSK_INTERNAL motesok_status msk_extraction_next(msk_extraction *x, char **page, size_t *len,
+                                                motesok_error *err);
+
+/* Every page, before any was handed out, as one text (*out the caller's). */
+MSK_INTERNAL motesok_status msk_extraction_all(msk_extraction *x, motesok_text **out,
+                                               motesok_error *err);
+
+/* End an extraction (NULL is fine). */
+MSK_INTERNAL void msk_extraction_close(msk_extraction *x);
 
 /* Release extracted text (NULL is fine). */
 MSK_INTERNAL void motesok_text_free(motesok_text *t);

@@ -1,13 +1,18 @@
 /* Extraction worker processes: the protocol, the worker loop and the
  * client that enforces time and memory limits (lib/extract/worker.h).
  *
- * Protocol, all integers little-endian on the same machine (native order):
+ * Protocol, all integers in the machine's order (both ends are one program):
  *   request:  u32 path length, path bytes, u64 max_input, u64 max_text,
  *             u64 max_pages
  *   response: u32 status, str message, u32 kind, str mime, str charset,
- *             then when status is OK: u32 pages, each str; str title
- *             (length 0xFFFFFFFF for none), str encoding, i64 created
- *   where str is u32 length + bytes. */
+ *             then when status is OK: u32 pages, str title (length
+ *             0xFFFFFFFF for none), str encoding, i64 created, and the
+ *             pages, each a str, written as they are extracted; a page's
+ *             length 0xFFFFFFFF instead ends the answer early: u32 status,
+ *             str message follow (the extraction failed on the way)
+ *   where str is u32 length + bytes. The client reads the pages as it
+ *   needs them (msk_worker_next_page): a worker sending a big text waits
+ *   on the pipe, holding a page or two, until the indexer writes them. */
 #define _GNU_SOURCE /* pipe2 */
 #include "extract/worker.h"
 
@@ -36,6 +41,7 @@ struct msk_worker {
     int to_child, from_child;
     msk_worker_limits lim;
     bool dead;
+    size_t pages_left;  /* pages of the answer being read still to come */
 };
 
 /* ---- byte I/O ----------------------------------------------------------- */
@@ -117,10 +123,10 @@ static bool flush_buf(int fd, msk_buf *b)
     return ok;
 }
 
-/* Send one extraction outcome to fd, each page written straight from the
- * text (no copy of the whole text); false on a write error. */
-static bool send_response(int fd, motesok_status st, const motesok_error *err,
-                          const motesok_detection *det, const motesok_text *t)
+/* Send the head of an answer: the outcome, the detection and, when the
+ * extraction started, what is known before the pages (head). */
+static bool send_head(int fd, motesok_status st, const motesok_error *err,
+                      const motesok_detection *det, const motesok_text *head)
 {
     msk_buf b = {0};
     put_u32(&b, (uint32_t)st);
@@ -128,20 +134,59 @@ static bool send_response(int fd, motesok_status st, const motesok_error *err,
     put_u32(&b, (uint32_t)det->kind);
     put_str(&b, det->mime, strlen(det->mime));
     put_str(&b, det->charset, strlen(det->charset));
-    if (st == MOTESOK_OK)
-        put_u32(&b, (uint32_t)t->n_pages);
+    if (st == MOTESOK_OK) {
+        put_u32(&b, (uint32_t)head->n_pages);
+        put_str(&b, head->title, head->title ? strlen(head->title) : 0);
+        put_str(&b, head->encoding, head->encoding ? strlen(head->encoding) : 0);
+        put_u64(&b, (uint64_t)head->created);
+    }
     bool ok = flush_buf(fd, &b);
-    for (size_t i = 0; ok && st == MOTESOK_OK && i < t->n_pages; i++) {
-        put_u32(&b, (uint32_t)t->page_lens[i]);
-        ok = flush_buf(fd, &b) && write_all(fd, t->pages[i], t->page_lens[i]);
-    }
-    if (ok && st == MOTESOK_OK) {
-        put_str(&b, t->title, t->title ? strlen(t->title) : 0);
-        put_str(&b, t->encoding, t->encoding ? strlen(t->encoding) : 0);
-        put_u64(&b, (uint64_t)t->created);
-        ok = flush_buf(fd, &b);
-    }
     msk_buf_free(&b);
+    return ok;
+}
+
+/* Send one page, straight from where it is (no copy). */
+static bool send_page(int fd, const char *page, size_t len)
+{
+    uint32_t n = (uint32_t)len;
+    return write_all(fd, &n, sizeof n) && write_all(fd, page, len);
+}
+
+/* End an answer early: the extraction failed on the way. */
+static bool send_abort(int fd, motesok_status st, const motesok_error *err)
+{
+    msk_buf b = {0};
+    put_u32(&b, NO_STRING);
+    put_u32(&b, (uint32_t)st);
+    put_str(&b, err->message, strlen(err->message));
+    bool ok = flush_buf(fd, &b);
+    msk_buf_free(&b);
+    return ok;
+}
+
+/* Extract path and answer on fd page by page; false on a write error. */
+static bool answer_request(motesok_detector *d, const char *path,
+                           const motesok_extract_limits *lim, int fd)
+{
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_detection det = {0};
+    msk_extraction *x = NULL;
+    motesok_status st = motesok_detect_file(d, path, &det, &err);
+    if (st == MOTESOK_OK)
+        st = msk_extraction_open(path, &det, lim, &x, &err);
+    bool ok = send_head(fd, st, &err, &det, x ? msk_extraction_head(x) : NULL);
+    size_t n = x ? msk_extraction_head(x)->n_pages : 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        char *page = NULL;
+        size_t len = 0;
+        st = msk_extraction_next(x, &page, &len, &err);
+        ok = st == MOTESOK_OK ? send_page(fd, page, len) : send_abort(fd, st, &err);
+        free(page);
+        if (st != MOTESOK_OK)
+            break;
+    }
+    msk_extraction_close(x);
     return ok;
 }
 
@@ -216,16 +261,8 @@ static int serve(int in_fd, int out_fd)
     char *path = NULL;
     motesok_extract_limits lim;
     while (read_request(in_fd, &path, &lim)) {
-        motesok_error err;
-        motesok_error_clear(&err);
-        motesok_detection det = {0};
-        motesok_text *t = NULL;
         inject_fault(path);
-        motesok_status st = motesok_detect_file(d, path, &det, &err);
-        if (st == MOTESOK_OK)
-            st = motesok_extract_file(path, &det, &lim, &t, &err);
-        bool ok = send_response(out_fd, st, &err, &det, t);
-        motesok_text_free(t);
+        bool ok = answer_request(d, path, &lim, out_fd);
         free(path);
         if (!ok)
             break;
@@ -338,7 +375,7 @@ void msk_worker_stop(msk_worker *w)
     if (w->from_child >= 0)
         close(w->from_child);
     if (w->pid > 0) {
-        if (w->dead)
+        if (w->dead || w->pages_left > 0) /* one sending pages would wait for ever */
             kill(w->pid, SIGKILL);
         int status;
         while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
@@ -411,6 +448,22 @@ static int get_u32(src *s, uint32_t *v)
     return src_read(s, v, sizeof *v);
 }
 
+/* Read the n bytes of a string whose length was read into *out (the
+ * caller's, NUL-terminated) and *len (may be NULL). */
+static int get_body(src *s, uint32_t n, char **out, size_t *len)
+{
+    if (n > MAX_FIELD || (s->p != NULL && n > s->len - s->at))
+        return MALFORMED; /* never allocate for bytes that cannot come */
+    *out = malloc((size_t)n + 1);
+    if (*out == NULL)
+        return MALFORMED;
+    int r = src_read(s, *out, n);
+    (*out)[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return r;
+}
+
 static int get_str(src *s, char **out, size_t *len)
 {
     uint32_t n = 0;
@@ -418,16 +471,7 @@ static int get_str(src *s, char **out, size_t *len)
     *out = NULL;
     if (r != 1 || n == NO_STRING)
         return r;
-    if (n > MAX_FIELD || (s->p != NULL && n > s->len - s->at))
-        return MALFORMED; /* never allocate for bytes that cannot come */
-    *out = malloc((size_t)n + 1);
-    if (*out == NULL)
-        return MALFORMED;
-    r = src_read(s, *out, n);
-    (*out)[n] = '\0';
-    if (len != NULL)
-        *len = n;
-    return r;
+    return get_body(s, n, out, len);
 }
 
 /* Copy a received string into a fixed buffer and free it. */
@@ -437,8 +481,9 @@ static void take_fixed(char *dst, size_t cap, char *s)
     free(s);
 }
 
-/* Read the text part of a successful response into a new motesok_text. */
-static int read_text(src *s, motesok_text **out)
+/* Read what a successful answer says before its pages into a new text
+ * with n_pages pages not read yet. */
+static int read_head(src *s, motesok_text **out)
 {
     uint32_t n = 0;
     int r = get_u32(s, &n);
@@ -450,25 +495,16 @@ static int read_text(src *s, motesok_text **out)
     t->pages = calloc(n ? n : 1, sizeof *t->pages);
     t->page_lens = calloc(n ? n : 1, sizeof *t->page_lens);
     t->n_pages = n;
-    for (uint32_t i = 0; r == 1 && i < n && t->pages && t->page_lens; i++) {
-        r = get_str(s, &t->pages[i], &t->page_lens[i]);
-        if (r == 1 && t->pages[i] == NULL)
-            t->pages[i] = strdup("");
-        if (r == 1 && t->pages[i] == NULL)
-            r = MALFORMED;
-        t->total_len += t->page_lens[i];
-    }
-    if (r == 1)
-        r = get_str(s, &t->title, NULL);
+    r = t->pages != NULL && t->page_lens != NULL ? get_str(s, &t->title, NULL) : MALFORMED;
     if (r == 1)
         r = get_str(s, &t->encoding, NULL);
     uint64_t created = 0;
     if (r == 1)
         r = src_read(s, &created, sizeof created);
     t->created = (int64_t)created;
-    if (r != 1 || t->pages == NULL || t->page_lens == NULL) {
+    if (r != 1) {
         motesok_text_free(t);
-        return r == 1 ? MALFORMED : r;
+        return r;
     }
     *out = t;
     return 1;
@@ -486,11 +522,11 @@ static bool known_status(uint32_t v)
     }
 }
 
-/* Read a whole answer from s: its status into *status and message into
- * *msg (the caller frees it), the detection into det and, for OK, the text
- * into *text. 1 done, 0 the pipe ended, -1 out of time, MALFORMED an
- * answer that breaks the protocol (a length past what can come, a status
- * or kind this library does not know). */
+/* Read the head of an answer from s: its status into *status and message
+ * into *msg (the caller frees it), the detection into det and, for OK,
+ * the head of the text into *text. 1 done, 0 the pipe ended, -1 out of
+ * time, MALFORMED an answer that breaks the protocol (a length past what
+ * can come, a status or kind this library does not know). */
 static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *det,
                        motesok_text **text)
 {
@@ -509,10 +545,57 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
     if (r == 1 && (!known_status(*status) || kind > MOTESOK_KIND_EMPTY))
         r = MALFORMED;
     if (r == 1 && *status == MOTESOK_OK)
-        r = read_text(s, text);
+        r = read_head(s, text);
     det->kind = r == 1 ? (motesok_kind)kind : MOTESOK_KIND_UNSUPPORTED;
     take_fixed(det->mime, sizeof det->mime, mime);
     take_fixed(det->charset, sizeof det->charset, cs);
+    return r;
+}
+
+#define ENDED_EARLY 2 /* a read result: the answer ended before this page */
+
+/* Read the next page from s into *page (*len bytes, the caller's), or
+ * the end of an answer cut short: ENDED_EARLY with its status (a failure)
+ * and message (the caller's). Else read_all's results or MALFORMED. */
+static int read_page(src *s, char **page, size_t *len, uint32_t *status, char **msg)
+{
+    uint32_t n = 0;
+    int r = get_u32(s, &n);
+    *page = NULL, *msg = NULL, *len = 0;
+    if (r == 1 && n != NO_STRING)
+        return get_body(s, n, page, len);
+    if (r == 1)
+        r = get_u32(s, status);
+    if (r == 1)
+        r = get_str(s, msg, NULL);
+    if (r == 1 && (!known_status(*status) || *status == MOTESOK_OK))
+        r = MALFORMED;
+    if (r != 1) {
+        free(*msg);
+        *msg = NULL;
+    }
+    return r == 1 ? ENDED_EARLY : r;
+}
+
+/* Read the pages of an answer whose head is *t from s into t; an answer
+ * cut short frees *t and gives its status and message (replacing *msg).
+ * read_answer's results. */
+static int read_pages(src *s, motesok_text **t, uint32_t *status, char **msg)
+{
+    int r = 1;
+    for (size_t i = 0; r == 1 && i < (*t)->n_pages; i++) {
+        char *early = NULL;
+        r = read_page(s, &(*t)->pages[i], &(*t)->page_lens[i], status, &early);
+        (*t)->total_len += (*t)->page_lens[i];
+        if (r == ENDED_EARLY) {
+            free(*msg);
+            *msg = early;
+            r = 1;
+            motesok_text_free(*t);
+            *t = NULL;
+            break;
+        }
+    }
     return r;
 }
 
@@ -525,12 +608,11 @@ motesok_status msk_worker_decode(const void *buf, size_t len, motesok_detection 
     uint32_t status = 0;
     char *msg = NULL;
     int r = read_answer(&s, &status, &msg, det, text);
-    if (r == 1 && s.at != s.len) { /* bytes after the answer */
+    if (r == 1 && *text != NULL)
+        r = read_pages(&s, text, &status, &msg);
+    if (r != 1 || s.at != s.len) { /* broken, or bytes after the answer */
         motesok_text_free(*text);
         *text = NULL;
-        r = 0;
-    }
-    if (r != 1) {
         free(msg);
         return msk_error_set(err, MOTESOK_ERR_PARSE, "the extractor's answer is malformed");
     }
@@ -541,13 +623,21 @@ motesok_status msk_worker_decode(const void *buf, size_t len, motesok_detection 
     return st;
 }
 
-motesok_status msk_worker_extract(msk_worker *w, const char *path,
-                                  const motesok_extract_limits *lim,
-                                  motesok_detection *det, motesok_text **text,
-                                  motesok_error *err)
+/* The failure an answer gave (status st, message msg, freed). */
+static motesok_status answer_failed(motesok_status st, char *msg, motesok_error *err)
 {
-    *text = NULL;
+    msk_error_set(err, st, "%s", msg && *msg ? msg : motesok_strerror(st));
+    free(msg);
+    return st;
+}
+
+motesok_status msk_worker_open(msk_worker *w, const char *path, const motesok_extract_limits *lim,
+                               motesok_detection *det, motesok_text **head, motesok_error *err)
+{
+    *head = NULL;
     memset(det, 0, sizeof *det);
+    if (w->pages_left > 0)
+        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "the worker is still sending a text");
     msk_buf req = {0};
     put_str(&req, path, strlen(path));
     put_u64(&req, lim ? lim->max_input_bytes : 0);
@@ -560,14 +650,38 @@ motesok_status msk_worker_extract(msk_worker *w, const char *path,
     src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
     uint32_t status = 0;
     char *msg = NULL;
-    int r = read_answer(&s, &status, &msg, det, text);
+    int r = read_answer(&s, &status, &msg, det, head);
     if (r != 1) {
         free(msg);
         return worker_died(w, r, err);
     }
-    motesok_status st = (motesok_status)status;
-    if (st != MOTESOK_OK)
-        msk_error_set(err, st, "%s", msg && *msg ? msg : motesok_strerror(st));
+    if (status != MOTESOK_OK)
+        return answer_failed((motesok_status)status, msg, err);
     free(msg);
-    return st;
+    w->pages_left = (*head)->n_pages;
+    return MOTESOK_OK;
+}
+
+motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len, motesok_error *err)
+{
+    *page = NULL;
+    *len = 0;
+    if (w->pages_left == 0)
+        return msk_error_set(err, MOTESOK_ERR_INTERNAL, "no page left to read");
+    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
+    uint32_t status = 0;
+    char *msg = NULL;
+    int r = read_page(&s, page, len, &status, &msg);
+    if (r == ENDED_EARLY) {
+        w->pages_left = 0;
+        return answer_failed((motesok_status)status, msg, err);
+    }
+    if (r != 1) {
+        free(*page);
+        *page = NULL;
+        *len = 0;
+        return worker_died(w, r, err);
+    }
+    w->pages_left--;
+    return MOTESOK_OK;
 }

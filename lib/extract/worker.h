@@ -21,24 +21,36 @@ typedef struct msk_worker_limits {
 motesok_status msk_worker_start(const char *exe, const msk_worker_limits *lim,
                                 msk_worker **out, motesok_error *err);
 
-/* Stop the worker (kill and reap it) and free it (NULL is fine). */
+/* Stop the worker (kill and reap it) and free it (NULL is fine); one
+ * still sending pages is killed. */
 void msk_worker_stop(msk_worker *w);
 
 /* True if the worker died (crash or time-out) and must be replaced. */
 bool msk_worker_dead(const msk_worker *w);
 
-/* Detect and extract path in the worker. A problem with the file comes back
- * as its status (ERR_PARSE, ERR_ENCRYPTED, …); a worker that crashes or
- * runs out of time gives ERR_PARSE or ERR_TIMEOUT with the reason, and is
- * then dead. *text is the caller's on MOTESOK_OK. */
-motesok_status msk_worker_extract(msk_worker *w, const char *path,
-                                  const motesok_extract_limits *lim,
-                                  motesok_detection *det, motesok_text **text,
-                                  motesok_error *err);
+/* Detect path in the worker and start extracting it. A problem with the
+ * file comes back as its status (ERR_PARSE, ERR_ENCRYPTED, …); a worker
+ * that crashes or runs out of time gives ERR_PARSE or ERR_TIMEOUT with the
+ * reason, and is then dead. On MOTESOK_OK, *head (the caller's) has
+ * n_pages, title, encoding and created but no pages: read every page with
+ * msk_worker_next_page before the next open (or stop the worker). */
+motesok_status msk_worker_open(msk_worker *w, const char *path,
+                               const motesok_extract_limits *lim,
+                               motesok_detection *det, motesok_text **head,
+                               motesok_error *err);
 
-/* Decode a worker's answer held in buf (len bytes), as msk_worker_extract
- * reads it from the pipe: for the fuzzer and the tests. A malformed answer
- * (short, too long, an unknown status or kind) gives ERR_PARSE. */
+/* The next page of the text being extracted into *page (the caller's,
+ * NUL-terminated, *len bytes), within the time limit from this call. A
+ * failure on the way (text over the limit…) is the file's status and ends
+ * the text; a crash or time-out is as for msk_worker_open. */
+motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len,
+                                    motesok_error *err);
+
+/* Decode a worker's whole answer held in buf (len bytes), as
+ * msk_worker_open and msk_worker_next_page read it from the pipe: for the
+ * fuzzer and the tests. A malformed answer (short, too long, an unknown
+ * status or kind) gives ERR_PARSE; one cut short by the worker gives the
+ * status it sent. */
 motesok_status msk_worker_decode(const void *buf, size_t len, motesok_detection *det,
                                  motesok_text **text, motesok_error *err);
 
