@@ -2048,6 +2048,7 @@ static void write_big_text_to(const char *path, size_t mb, bool edges)
             buf[n - 1] = ' ';
             n += line_word("end", line, buf + n);
             buf[n++] = '.';
+            buf[n] = '\0'; /* line_word's end was overwritten */
         }
         bytes += (uint64_t)fprintf(f, "%s%s", buf, line % 8 == 7 ? "\n\n" : "\n");
     }
