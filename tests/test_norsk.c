@@ -461,6 +461,9 @@ static const char *const DOCS[][2] = {
     {"j", "Pleie- og omsorgsmeldinger er tatt i bruk."},
     {"k", "Arbeidet med pasientsikkerhet fortsetter."},
     {"l", "Ny kai ved brygga."},
+    {"m", "Stillinger for LIS 1 i kommunen."},
+    {"n", "Tilsetting av LIS1-leger."},
+    {"o", "Ny E-18 gjennom bygda."},
 };
 #define N_DOCS (sizeof DOCS / sizeof *DOCS)
 
@@ -591,6 +594,16 @@ static void test_queries_meet_documents(void **state)
         if (strcmp(got, table[i][1]) != 0)
             fail_msg("%s: hits \"%s\", want \"%s\"", table[i][0], got, table[i][1]);
     }
+    /* letters and digits, together, apart or hyphenated, are one word:
+     * LIS1 = LIS 1 = LIS-1, E18 = E-18 (issue 11) */
+    static const char *const alnum[] = {"LIS1", "LIS 1", "LIS-1", "lis1"};
+    for (size_t i = 0; i < sizeof alnum / sizeof *alnum; i++) {
+        const char *got = hits(f, alnum[i], NULL);
+        if (strcmp(got, "m n") != 0 && strcmp(got, "n m") != 0)
+            fail_msg("%s: hits \"%s\", want m and n", alnum[i], got);
+    }
+    assert_string_equal(hits(f, "E18", NULL), "o");
+    assert_string_equal(hits(f, "LIS 2", NULL), "");
     /* a quoted word stays exact */
     assert_string_equal(hits(f, "\"jordmorvakt\"", NULL), "");
 }

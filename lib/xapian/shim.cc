@@ -1397,6 +1397,79 @@ bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q, Rewriter &rw)
     return unknown;
 }
 
+// True if byte c is an ASCII digit.
+bool digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+// Where the letters and the digits of t meet when t is letters then digits
+// or digits then letters (lis1, e18, 3a: letters a–z or any UTF-8 letter
+// byte), else std::string::npos.
+size_t letter_digit_split(const std::string &t)
+{
+    if (t.empty())
+        return std::string::npos;
+    const bool digits_first = digit(static_cast<unsigned char>(t[0]));
+    size_t at = 0;
+    while (at < t.size() && digit(static_cast<unsigned char>(t[at])) == digits_first)
+        at++;
+    if (at == t.size())
+        return std::string::npos;
+    for (size_t i = 0; i < t.size(); i++) {
+        const unsigned char c = static_cast<unsigned char>(t[i]);
+        const bool want_digit = (i < at) == digits_first;
+        if (want_digit ? !digit(c) : !((c >= 'a' && c <= 'z') || c >= 0x80))
+            return std::string::npos;
+    }
+    return at;
+}
+
+// The digits of a number term (2018, or stemmed: Z2018), else "".
+std::string number_term(std::string t)
+{
+    if (t.size() > 1 && t[0] == 'Z')
+        t.erase(0, 1);
+    const bool number = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
+        return digit(static_cast<unsigned char>(c));
+    });
+    return number ? t : "";
+}
+
+// A leaf q for a word of letters and digits (LIS1, E18: term lis1 or
+// Zlis1) OR the same written apart or with a hyphen (LIS 1, LIS-1: the
+// phrase lis 1); q itself for other leaves.
+Xapian::Query with_letters_apart(const Xapian::Query &q)
+{
+    if (q.get_type() != Xapian::Query::LEAF_TERM)
+        return q;
+    std::string t = *q.get_terms_begin();
+    if (t.size() > 1 && t[0] == 'Z')
+        t.erase(0, 1);
+    const size_t at = letter_digit_split(t);
+    if (at == std::string::npos)
+        return q;
+    Xapian::Query apart(Xapian::Query::OP_PHRASE, Xapian::Query(t.substr(0, at)),
+                        Xapian::Query(t.substr(at)));
+    if (*q.get_terms_begin() == t) // as typed already
+        return Xapian::Query(Xapian::Query::OP_OR, q, apart);
+    const Xapian::Query alts[] = {q, Xapian::Query(t), apart};
+    return Xapian::Query(Xapian::Query::OP_OR, std::begin(alts), std::end(alts));
+}
+
+// The one term a phrase of two leaves makes when they are letters and a
+// number (LIS-1 → lis1), else "".
+std::string letters_number_joined(const Xapian::Query &q)
+{
+    if (q.get_type() != Xapian::Query::OP_PHRASE || q.get_num_subqueries() != 2)
+        return "";
+    const Xapian::Query a = q.get_subquery(0), b = q.get_subquery(1);
+    if (a.get_type() != Xapian::Query::LEAF_TERM || b.get_type() != Xapian::Query::LEAF_TERM)
+        return "";
+    const std::string joined = *a.get_terms_begin() + *b.get_terms_begin();
+    return letter_digit_split(joined) != std::string::npos ? joined : "";
+}
+
 // The stem of the compound that words a and b, typed apart, make together
 // (a+b, a+s+b or a+e+b: pasient sikkerhet → pasientsikkerhet) if some
 // document holds it, whole or as a part; "" if none does (may throw).
@@ -1435,6 +1508,24 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
     }
     std::vector<bool> used(kids.size(), false);
     std::vector<Xapian::Query> out;
+    // a word and a number (LIS 1) also find the two as one (LIS1)
+    for (size_t i = 0; i + 1 < kids.size(); i++) {
+        const std::string number = kids[i + 1].get_type() == Xapian::Query::LEAF_TERM
+                                       ? number_term(*kids[i + 1].get_terms_begin())
+                                       : "";
+        if (number.empty() || words[i].empty() || used[i])
+            continue;
+        const std::string one = Xapian::Unicode::tolower(words[i]) + number;
+        if (letter_digit_split(one) == std::string::npos)
+            continue;
+        used[i] = used[i + 1] = true;
+        Xapian::Query a = rewrite_children({kids[i]}, rw)[0], b = kids[i + 1];
+        if (all)
+            out.emplace_back(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, a, b),
+                             Xapian::Query(one));
+        else
+            out.insert(out.end(), {a, b, Xapian::Query(one)});
+    }
     for (const auto &group : analysis().groups) {
         for (const auto &member : group) {
             std::vector<size_t> at;
@@ -1457,7 +1548,7 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
     }
     auto rewritten = [&](size_t i, bool whole_bonus) {
         const bool leaf = kids[i].get_type() == Xapian::Query::LEAF_TERM;
-        return words[i].empty() ? (leaf ? kids[i] : rewrite(kids[i], rw))
+        return words[i].empty() ? (leaf ? with_letters_apart(kids[i]) : rewrite(kids[i], rw))
                                 : with_parts(kids[i], words[i],
                                              (*kids[i].get_terms_begin())[0] == 'Z', stem, whole_bonus);
     };
@@ -1467,6 +1558,7 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
         std::string joined;
         if (i + 1 < kids.size() && !used[i + 1] && !words[i].empty() && !words[i + 1].empty())
             joined = joined_stem(rw, words[i], words[i + 1]);
+        // a word and a number (LIS 1) also find the two as one (LIS1)
         if (joined.empty()) {
             out.push_back(rewritten(i, true));
             continue;
@@ -1571,8 +1663,11 @@ Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
         auto kids = rewrite_children({q}, rw);
         return kids.size() == 1 ? kids[0] : q;
     }
-    if (op == Xapian::Query::OP_PHRASE)
-        return with_group(q, rw);
+    if (op == Xapian::Query::OP_PHRASE) {
+        const std::string one = letters_number_joined(q); // LIS-1 → lis1 too
+        return one.empty() ? with_group(q, rw)
+                           : Xapian::Query(Xapian::Query::OP_OR, q, Xapian::Query(one));
+    }
     if (!boolean_op(op))
         return q;
     std::vector<Xapian::Query> kids;
