@@ -652,6 +652,19 @@ static void test_whole_word_ranks_first(void **state)
     g.r = reader(db);
     assert_string_equal(hits(&g, "kommunal tjeneste", NULL), "q v u p");
     motesok_xreader_close(g.r);
+    /* a name typed with a capital keeps its exact form first: Råde is not
+     * "rådet" (issue 11: "Hvor ligger Råde?") */
+    w = writer(db);
+    put_doc(w, "r1", "Rådet ga råd: rådene fra rådet.", false);
+    put_doc(w, "r2", "Møtet i fjor ble holdt i Råde, og sakslista hadde mange andre saker om "
+                     "skole, barnehage, vei, vann, avløp, kultur, idrett, helse, omsorg, "
+                     "budsjett, regnskap, planer, tilskudd, eiendom og næring.", false);
+    commit_close(w);
+    g.r = reader(db);
+    const char *rade = hits(&g, "Råde", NULL);
+    if (strncmp(rade, "r2", 2) != 0)
+        fail_msg("Råde: hits \"%s\", want r2 first", rade);
+    motesok_xreader_close(g.r);
     msk_test_rmtree(tmp);
 }
 

@@ -688,6 +688,11 @@ static bool known_as(const msk_norsk *n, const char *w, size_t len, unsigned fla
     return false;
 }
 
+bool msk_norsk_name(const msk_norsk *n, const char *w, size_t len)
+{
+    return n != NULL && w != NULL && (set_flags(&n->words, w, len) & F_NAME) != 0;
+}
+
 bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len)
 {
     return known_as(n, w, len, F_WORD);

@@ -75,6 +75,10 @@ void msk_norsk_analysis_id(char out[40]);
 /* Dictionary words loaded (0 without hunspell-no). */
 size_t msk_norsk_n_words(const msk_norsk *n);
 
+/* True if folded word w is a name in the dictionaries (a capitalised
+ * entry: råde for Råde, oslo), whether or not it is also a common word. */
+bool msk_norsk_name(const msk_norsk *n, const char *w, size_t len);
+
 /* True if folded word w is a dictionary word, maybe with an inflectional
  * ending (samarbeidet, tjenestene, vakta). */
 bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len);

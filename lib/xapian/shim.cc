@@ -1301,6 +1301,10 @@ Xapian::Query stem_or_part(const std::string &s, bool whole_bonus = true)
     return whole_bonus ? Xapian::Query(Xapian::Query::OP_OR, either, whole) : either;
 }
 
+// What the stem of a name typed with a capital weighs against its exact
+// form (with_parts).
+const double NAME_STEM_WEIGHT = 0.6;
+
 // Leaf q for word: the word whole or as a compound's part (stem_or_part),
 // OR the word as typed if q is that (a capitalised word: the parser leaves
 // names as typed, but Aasheim should meet Åsheim), OR all the parts of
@@ -1313,7 +1317,15 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
     const std::string s = stemmed ? (*q.get_terms_begin()).substr(1) : stem(word);
     if (!stemmed)
         alts.push_back(q);
-    alts.push_back(stem_or_part(s, whole_bonus));
+    // a name typed with a capital (Råde, or a word no dictionary knows)
+    // keeps its exact form first: its stem (råd: rådet) weighs less
+    const msk_norsk *data = analysis().data;
+    if (!stemmed && (msk_norsk_name(data, word.data(), word.size()) ||
+                     !msk_norsk_known(data, word.data(), word.size())))
+        alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, stem_or_part(s, whole_bonus),
+                          NAME_STEM_WEIGHT);
+    else
+        alts.push_back(stem_or_part(s, whole_bonus));
     msk_split sp;
     if (msk_norsk_split(analysis().data, word.data(), word.size(), &sp)) {
         // all the top parts, or all the finest parts: documents carry
