@@ -180,6 +180,20 @@ static char *fingerprint(const char *index)
     return s.fp;
 }
 
+/* The index at index must hold what the clean build at clean holds (their
+ * fingerprints, which name a doccount, equal); what names the damage done. */
+static void assert_same_index(const char *index, const char *clean, const char *what)
+{
+    char *got = fingerprint(index);
+    char *want = fingerprint(clean);
+    if (strcmp(got, want) != 0)
+        fail_msg("index after %s differs from a clean build:\n--- got\n%.3000s\n--- want\n%.3000s",
+                 what, got, want);
+    assert_non_null(strstr(got, "doccount"));
+    free(got);
+    free(want);
+}
+
 /* Sleep for ms milliseconds. */
 static void sleep_ms(long ms)
 {
@@ -246,15 +260,10 @@ static void test_crash_kill9_then_rerun_matches_clean_build(void **state)
         fail_msg("only %d of %d kills landed mid-run", killed_mid_run, KILLS);
     assert_int_equal(run_indexer(index, docs), 0);
     assert_int_equal(run_indexer(clean, docs), 0);
-    char *got = fingerprint(index);
-    char *want = fingerprint(clean);
     /* the clean index lives elsewhere but indexes the same paths */
-    if (strcmp(got, want) != 0)
-        fail_msg("index after %d kills differs from a clean build:\n--- got\n%.2000s\n--- want\n%.2000s",
-                 KILLS, got, want);
-    assert_non_null(strstr(got, "doccount"));
-    free(got);
-    free(want);
+    char what[32];
+    snprintf(what, sizeof what, "%d kills", KILLS);
+    assert_same_index(index, clean, what);
 }
 
 /* each_term callback: collect XP<id> ids. */
@@ -330,13 +339,7 @@ static void test_crash_between_xapian_and_store_commit(void **state)
     assert_true(orphans >= 3); /* the window was really hit */
     assert_int_equal(run_indexer(index, docs), 0);
     assert_int_equal(run_indexer(clean, docs), 0);
-    char *got = fingerprint(index);
-    char *want = fingerprint(clean);
-    if (strcmp(got, want) != 0)
-        fail_msg("index after crashes between commits differs from a clean build:\n--- got\n%.2000s\n"
-                 "--- want\n%.2000s", got, want);
-    free(got);
-    free(want);
+    assert_same_index(index, clean, "crashes between commits");
 }
 
 /* Write a text of about mb MiB (more than MSK_BIG_TEXT_BYTES: indexed page
@@ -383,13 +386,7 @@ static void test_crash_in_the_middle_of_a_big_text(void **state)
         assert_int_equal(run_indexer(index, docs), 0);
         snprintf(clean, sizeof clean, "%s/clean%d", tmp, version);
         assert_int_equal(run_indexer(clean, docs), 0);
-        char *got = fingerprint(index);
-        char *want = fingerprint(clean);
-        if (strcmp(got, want) != 0)
-            fail_msg("index after a crash inside a big text differs from a clean build:\n"
-                     "--- got\n%.3000s\n--- want\n%.3000s", got, want);
-        free(got);
-        free(want);
+        assert_same_index(index, clean, "a crash inside a big text");
     }
 }
 

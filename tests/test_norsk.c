@@ -608,63 +608,68 @@ static void test_queries_meet_documents(void **state)
     assert_string_equal(hits(f, "\"jordmorvakt\"", NULL), "");
 }
 
+/* Add two passages ({id, text} each) to the database at db, then the ids
+ * of the hits of query over everything it holds, in rank order (hits). */
+static const char *add_two_then_hits(const char *db, const char *const docs[2][2],
+                                     const char *query)
+{
+    motesok_xwriter *w = writer(db);
+    for (int i = 0; i < 2; i++)
+        put_doc(w, docs[i][0], docs[i][1], false);
+    commit_close(w);
+    fixture g = {.r = reader(db)};
+    const char *got = hits(&g, query, NULL);
+    motesok_xreader_close(g.r);
+    return got;
+}
+
 static void test_whole_word_ranks_first(void **state)
 {
     (void)state;
     char tmp[256], db[300];
     assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "rank"));
     snprintf(db, sizeof db, "%s/db", tmp);
-    motesok_xwriter *w = writer(db);
-    put_doc(w, "x", "Tilbud om røntgen i kommunen, og røntgen er viktig.", false);
-    put_doc(w, "y", "Røntgentilbudet i kommunen.", false);
-    commit_close(w);
-    fixture g = {.r = reader(db)};
-    assert_string_equal(hits(&g, "røntgentilbud", NULL), "y x");
-    motesok_xreader_close(g.r);
+    static const char *const roentgen[2][2] = {
+        {"x", "Tilbud om røntgen i kommunen, og røntgen er viktig."},
+        {"y", "Røntgentilbudet i kommunen."},
+    };
+    assert_string_equal(add_two_then_hits(db, roentgen, "røntgentilbud"), "y x");
     /* a word found only as a part of a longer compound (tjeneste in
      * spesialisthelsetjenesten) weighs less than the word itself, even in
      * a longer passage (issue 11: "kommunale tenester") */
-    w = writer(db);
-    put_doc(w, "p", "Kommunal medfinansiering av spesialisthelsetjenesten.", false);
-    put_doc(w, "q", "Rapporten om kommunale tjenester ble lagt fram for styret i dag, "
-                    "med vedlegg og tall fra fjoråret.", false);
-    commit_close(w);
-    g.r = reader(db);
-    assert_string_equal(hits(&g, "kommunale tenester", NULL), "q p");
-    motesok_xreader_close(g.r);
+    static const char *const part[2][2] = {
+        {"p", "Kommunal medfinansiering av spesialisthelsetjenesten."},
+        {"q", "Rapporten om kommunale tjenester ble lagt fram for styret i dag, "
+              "med vedlegg og tall fra fjoråret."},
+    };
+    assert_string_equal(add_two_then_hits(db, part, "kommunale tenester"), "q p");
     /* two words typed apart that make a compound a passage holds rank
      * that passage first: the user meant the compound */
-    w = writer(db);
-    put_doc(w, "s", "Pasienten fikk svar, og sikkerheten ved sykehuset ble drøftet.", false);
-    put_doc(w, "t", "Arbeidet med pasientsikkerhet i kommunen fortsetter neste år.", false);
-    commit_close(w);
-    g.r = reader(db);
-    assert_string_equal(hits(&g, "pasient sikkerhet", NULL), "t s");
-    motesok_xreader_close(g.r);
+    static const char *const apart[2][2] = {
+        {"s", "Pasienten fikk svar, og sikkerheten ved sykehuset ble drøftet."},
+        {"t", "Arbeidet med pasientsikkerhet i kommunen fortsetter neste år."},
+    };
+    assert_string_equal(add_two_then_hits(db, apart, "pasient sikkerhet"), "t s");
     /* words that stand together (in any form) rank above the same words
      * far apart in a passage as long (q and p from before match too) */
-    w = writer(db);
-    put_doc(w, "u", "Kommunestyret drøftet de kommunale planene for vei, vann, avløp, skole, "
-                    "barnehage, kultur og idrett, og til slutt tjenestene.", false);
-    put_doc(w, "v", "Kommunestyret drøftet vei, vann, avløp, skole, barnehage, kultur og "
-                    "idrett, og til slutt de kommunale tjenestene og planene.", false);
-    commit_close(w);
-    g.r = reader(db);
-    assert_string_equal(hits(&g, "kommunal tjeneste", NULL), "q v u p");
-    motesok_xreader_close(g.r);
+    static const char *const near[2][2] = {
+        {"u", "Kommunestyret drøftet de kommunale planene for vei, vann, avløp, skole, "
+              "barnehage, kultur og idrett, og til slutt tjenestene."},
+        {"v", "Kommunestyret drøftet vei, vann, avløp, skole, barnehage, kultur og "
+              "idrett, og til slutt de kommunale tjenestene og planene."},
+    };
+    assert_string_equal(add_two_then_hits(db, near, "kommunal tjeneste"), "q v u p");
     /* a name typed with a capital keeps its exact form first: Råde is not
      * "rådet" (issue 11: "Hvor ligger Råde?") */
-    w = writer(db);
-    put_doc(w, "r1", "Rådet ga råd: rådene fra rådet.", false);
-    put_doc(w, "r2", "Møtet i fjor ble holdt i Råde, og sakslista hadde mange andre saker om "
-                     "skole, barnehage, vei, vann, avløp, kultur, idrett, helse, omsorg, "
-                     "budsjett, regnskap, planer, tilskudd, eiendom og næring.", false);
-    commit_close(w);
-    g.r = reader(db);
-    const char *rade = hits(&g, "Råde", NULL);
+    static const char *const name[2][2] = {
+        {"r1", "Rådet ga råd: rådene fra rådet."},
+        {"r2", "Møtet i fjor ble holdt i Råde, og sakslista hadde mange andre saker om "
+               "skole, barnehage, vei, vann, avløp, kultur, idrett, helse, omsorg, "
+               "budsjett, regnskap, planer, tilskudd, eiendom og næring."},
+    };
+    const char *rade = add_two_then_hits(db, name, "Råde");
     if (strncmp(rade, "r2", 2) != 0)
         fail_msg("Råde: hits \"%s\", want r2 first", rade);
-    motesok_xreader_close(g.r);
     msk_test_rmtree(tmp);
 }
 

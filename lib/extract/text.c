@@ -259,6 +259,14 @@ static const char *choose_encoding(const unsigned char *p, size_t len, const cha
     return msk_probe_result(&pr, hint, bom);
 }
 
+/* The message of a text of size bytes, over L's input limit. */
+static motesok_status too_big(uint64_t size, const motesok_extract_limits *L, motesok_error *err)
+{
+    char have[32], limit[32];
+    return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "text of %s exceeds the limit of %s",
+                         msk_size_text(have, size), msk_size_text(limit, L->max_input_bytes));
+}
+
 /* The message of a file with NUL bytes. */
 static motesok_status binary_content(motesok_error *err)
 {
@@ -274,10 +282,8 @@ motesok_status msk_text_from_buffer(const void *buf, size_t len, const char *cha
     *out = NULL;
     motesok_extract_limits L = msk_limits(lim, false);
     msk_text_geometry G = geometry(geo);
-    char have[32], limit[32];
     if (len > L.max_input_bytes)
-        return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "text of %s exceeds the limit of %s",
-                             msk_size_text(have, len), msk_size_text(limit, L.max_input_bytes));
+        return too_big(len, &L, err);
     const unsigned char *p = buf;
     size_t bom = 0;
     const char *enc = choose_encoding(p, len, charset_hint, &bom);
@@ -539,10 +545,8 @@ motesok_status msk_text_open_fd(int fd, uint64_t size, const char *name,
     *out = NULL;
     motesok_extract_limits L = msk_limits(lim, false);
     msk_text_geometry G = geometry(geo);
-    char have[32], limit[32];
     if (size > L.max_input_bytes)
-        return msk_error_set(err, MOTESOK_ERR_TOO_BIG, "text of %s exceeds the limit of %s",
-                             msk_size_text(have, size), msk_size_text(limit, L.max_input_bytes));
+        return too_big(size, &L, err);
     /* a byte decodes to at most 3 bytes of UTF-8: a text of no more than
      * G.big / 3 bytes is cut no differently when read whole */
     if (size <= G.big / 3)

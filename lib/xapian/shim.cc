@@ -1237,6 +1237,8 @@ struct Rewriter {
     const Xapian::QueryParser &qp;
     Xapian::Stem &stem;
     std::set<std::string> capitalised;
+    // joined_stem's answers: the rewrite and the proximity boost ask alike
+    std::map<std::pair<std::string, std::string>, std::string> joined{};
 };
 
 // The folded words of text that begin with a capital letter outside
@@ -1327,7 +1329,7 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
     else
         alts.push_back(stem_or_part(s, whole_bonus));
     msk_split sp;
-    if (msk_norsk_split(analysis().data, word.data(), word.size(), &sp)) {
+    if (msk_norsk_split(data, word.data(), word.size(), &sp)) {
         // all the top parts, or all the finest parts: documents carry
         // those for their own compounds too (pasientsikkerhet + arbeid for
         // pasientsikkerhetsarbeid)
@@ -1437,11 +1439,16 @@ size_t letter_digit_split(const std::string &t)
     return at;
 }
 
-// The digits of a number term (2018, or stemmed: Z2018), else "".
-std::string number_term(std::string t)
+// Term t without the stem prefix: lis1 for Zlis1 or lis1.
+std::string unstemmed(const std::string &t)
 {
-    if (t.size() > 1 && t[0] == 'Z')
-        t.erase(0, 1);
+    return t.size() > 1 && t[0] == 'Z' ? t.substr(1) : t;
+}
+
+// The digits of a number term (2018, or stemmed: Z2018), else "".
+std::string number_term(const std::string &term)
+{
+    const std::string t = unstemmed(term);
     const bool number = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
         return digit(static_cast<unsigned char>(c));
     });
@@ -1455,9 +1462,7 @@ Xapian::Query with_letters_apart(const Xapian::Query &q)
 {
     if (q.get_type() != Xapian::Query::LEAF_TERM)
         return q;
-    std::string t = *q.get_terms_begin();
-    if (t.size() > 1 && t[0] == 'Z')
-        t.erase(0, 1);
+    const std::string t = unstemmed(*q.get_terms_begin());
     const size_t at = letter_digit_split(t);
     if (at == std::string::npos)
         return q;
@@ -1489,6 +1494,10 @@ std::string joined_stem(Rewriter &rw, const std::string &a, const std::string &b
 {
     if (a.size() < 3 || b.size() < 3)
         return "";
+    auto known = rw.joined.find({a, b});
+    if (known != rw.joined.end())
+        return known->second;
+    std::string &answer = rw.joined[{a, b}];
     for (const char *link : {"", "s", "e"}) {
         const std::string s = rw.stem(a + link + b);
         bool found = false;
@@ -1497,16 +1506,17 @@ std::string joined_stem(Rewriter &rw, const std::string &a, const std::string &b
                     rw.r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
         });
         if (found)
-            return s;
+            return answer = s;
     }
-    return "";
+    return answer;
 }
 
 // Rewrite the subqueries of an AND-like (all) or OR-like query: stemmed
 // words that together make a member of a synonym group become the whole
-// group; two words in a row that make a compound some document holds also
-// find that compound, which ranks above the words apart; other words are searched with their
-// parts; deeper queries are rewritten.
+// group; a word and a number also find the two as one term (LIS 1: lis1);
+// two words in a row that make a compound some document holds also find
+// that compound, which ranks above the words apart; other words are
+// searched with their parts; deeper queries are rewritten.
 std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &kids, Rewriter &rw,
                                             bool all = true)
 {
@@ -1570,7 +1580,6 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
         std::string joined;
         if (i + 1 < kids.size() && !used[i + 1] && !words[i].empty() && !words[i + 1].empty())
             joined = joined_stem(rw, words[i], words[i + 1]);
-        // a word and a number (LIS 1) also find the two as one (LIS1)
         if (joined.empty()) {
             out.push_back(rewritten(i, true));
             continue;
@@ -2490,8 +2499,8 @@ size_t word_letters(const std::string &folded, size_t at)
 }
 
 // Sum over query terms of idf × the words in text that the term stands
-// for: a stemmed term ("Z…", or a compound part "XD…") matches its stem plus an inflectional ending
-// of at most four letters (legevakt, legevakten, legevaktene, not
+// for: a stemmed term ("Z…", or a compound part "XD…") matches its stem
+// plus an inflectional ending of at most four letters (legevakt, legevakten, legevaktene, not
 // legevaktvarsling); an unstemmed term matches the word itself. A scan of
 // case-folded text: far cheaper than indexing the text again.
 double part_score(const std::string &text, const std::vector<std::pair<std::string, double>> &terms)
