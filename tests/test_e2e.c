@@ -1729,7 +1729,16 @@ static void test_e2e_queue_full(void **state)
     char req[8192];
     costly_request(req, sizeof req);
     client *costly[N_COSTLY];
-    for (int i = 0; i < N_COSTLY; i++) {
+    /* the first is taken by the worker (which says so: hold.held), then
+     * the rest come: one waits in the queue, the others are refused */
+    char held[600];
+    snprintf(held, sizeof held, "%s.held", hold);
+    costly[0] = client_open(t);
+    assert_true(send_all(costly[0]->fd, req));
+    for (int i = 0; i < 6000 && access(held, F_OK) != 0; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    assert_int_equal(access(held, F_OK), 0);
+    for (int i = 1; i < N_COSTLY; i++) {
         costly[i] = client_open(t);
         assert_true(send_all(costly[i]->fd, req));
     }

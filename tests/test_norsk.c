@@ -673,6 +673,73 @@ static void test_whole_word_ranks_first(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* The ids of the hits of query from offset, at most limit, joined by
+ * spaces into buf. */
+static void page_of(motesok_xreader *r, const char *query, unsigned offset, unsigned limit,
+                    char *buf, size_t cap)
+{
+    motesok_xparse_options po = {.default_and = true};
+    motesok_xquery *q = NULL;
+    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
+    motesok_xsearch xs = {.query = q, .offset = offset, .limit = limit, .sort_slot = -1,
+                          .collapse_slot = -1};
+    motesok_xresults *res = NULL;
+    assert_int_equal(motesok_xreader_search(r, &xs, &res, NULL), MOTESOK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < motesok_xresults_count(res); i++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? " " : "",
+                 motesok_xresults_data(res, i, NULL));
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+}
+
+/* Proximity and whole words are weighed after the match, on its first few
+ * dozen passages: a passage far down the match that holds the words
+ * together still comes first, and pages cut from the re-ranked list join
+ * up, none lost or shown twice. */
+static void test_reranked_pages(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "rerank"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    motesok_xwriter *w = writer(db);
+    char id[16], text[1024];
+    for (int i = 0; i < 24; i++) {
+        snprintf(id, sizeof id, "d%02d", i);
+        if (i == 23)
+            /* the words together, in a long passage (a low weight alone) */
+            snprintf(text, sizeof text,
+                     "Styret gikk gjennom vei, vann, avløp, skole, barnehage, kultur, idrett, "
+                     "helse, omsorg, budsjett, regnskap, planer, tilskudd, eiendom, næring, "
+                     "havn, brann, beredskap, bibliotek, kirke og kommunale tjenester.");
+        else
+            /* the words far apart, in short passages */
+            snprintf(text, sizeof text, "Kommunale planer %d for vei, vann og avløp. Tjenester %d.",
+                     i, i);
+        put_doc(w, id, text, false);
+    }
+    commit_close(w);
+    motesok_xreader *r = reader(db);
+    char all[512], page[128], joined[512] = "";
+    page_of(r, "kommunale tjenester", 0, 30, all, sizeof all);
+    assert_int_equal(strncmp(all, "d23 ", 4), 0);
+    for (unsigned off = 0; off < 30; off += 5) {
+        page_of(r, "kommunale tjenester", off, 5, page, sizeof page);
+        if (page[0] != '\0')
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     joined[0] ? " " : "", page);
+    }
+    assert_string_equal(joined, all);
+    /* 24 distinct hits */
+    size_t n = 1;
+    for (const char *c = all; *c; c++)
+        n += *c == ' ';
+    assert_int_equal(n, 24);
+    motesok_xreader_close(r);
+    msk_test_rmtree(tmp);
+}
+
 static void test_spelling_suggestion(void **state)
 {
     fixture *f = *state;
@@ -754,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_query_bound),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
+        cmocka_unit_test(test_reranked_pages),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
     };

@@ -289,7 +289,9 @@ MSK_INTERNAL motesok_xquery *motesok_xquery_combine(motesok_xop op,
                                                     const motesok_xquery *a,
                                                     const motesok_xquery *b) MOTESOK_NOEXCEPT;
 
-/* Xapian's description of the query, for logs and tests (caller frees). */
+/* Xapian's description of the query, and " RERANK " and its re-ranking part
+ * when it has one (weighed on the top matches only), for logs and tests
+ * (caller frees). */
 MSK_INTERNAL char *motesok_xquery_describe(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* The query with misspelt words corrected from the index's spelling table
