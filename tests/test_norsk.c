@@ -740,6 +740,80 @@ static void test_reranked_pages(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* The hits of query (parsed with default_and as given) over a new
+ * database at db holding docs ({id, text}, n of them, their words in the
+ * spelling table); *suggestion gets the correction ("" if none) and
+ * *any_part whether a compound was let match by any part. */
+static const char *fresh_hits(const char *db, const char *const (*docs)[2], size_t n,
+                              const char *query, bool default_and, const char **suggestion,
+                              bool *any_part)
+{
+    static char buf[128], sug[128];
+    motesok_xwriter *w = writer(db);
+    for (size_t i = 0; i < n; i++)
+        put_doc(w, docs[i][0], docs[i][1], true);
+    commit_close(w);
+    motesok_xreader *r = reader(db);
+    motesok_xparse_options po = {.default_and = default_and, .any_part = !default_and};
+    motesok_xquery *q = NULL;
+    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
+    const char *s = motesok_xquery_suggestion(q);
+    snprintf(sug, sizeof sug, "%s", s ? s : "");
+    *suggestion = sug;
+    *any_part = motesok_xquery_any_part(q);
+    motesok_xsearch xs = {.query = q, .limit = 20, .sort_slot = -1, .collapse_slot = -1};
+    motesok_xresults *res = NULL;
+    assert_int_equal(motesok_xreader_search(r, &xs, &res, NULL), MOTESOK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < motesok_xresults_count(res); i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+                 motesok_xresults_data(res, i, NULL));
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+    motesok_xreader_close(r);
+    return buf;
+}
+
+/* Issue 11: a typo inside a long compound is corrected in the part that
+ * is wrong (the spelling table holds whole words, and the compound typed
+ * is none of them); a compound that nothing holds with all its parts is
+ * found, when any word may match, by any of its parts and by the words
+ * that begin with its leading parts. */
+static void test_compounds_typo_and_fallback(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    const char *sug;
+    bool any_part;
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "compound"));
+    static const char *const typo[][2] = {
+        {"s1", "Kommunehelsesamarbeidet hadde møte om budsjettet."},
+        {"s2", "Godt samarbeid mellom kommunene gir bedre helse."},
+    };
+    snprintf(db, sizeof db, "%s/typo", tmp);
+    assert_string_equal(fresh_hits(db, typo, 2, "kommunehelsesamarbied", true, &sug, &any_part), "");
+    assert_string_equal(sug, "kommunehelsesamarbeid");
+    assert_false(any_part);
+    /* the correction finds the passage first (s2 by its parts after it) */
+    assert_string_equal(fresh_hits(db, typo, 0, sug, true, &sug, &any_part), "s1 s2");
+    /* a word that finds something is left alone */
+    fresh_hits(db, typo, 0, "kommunehelsesamarbeid", true, &sug, &any_part);
+    assert_string_equal(sug, "");
+    static const char *const orchestra[][2] = {
+        {"u1", "Ungdomssymfonikerne spilte i kulturhuset."},
+        {"u2", "Ungdom og idrett i kommunen, med mange ungdommer."},
+        {"u3", "Kulturhuset har ny scene."},
+    };
+    snprintf(db, sizeof db, "%s/orchestra", tmp);
+    assert_string_equal(
+        fresh_hits(db, orchestra, 3, "ungdomssymfoniorkester", true, &sug, &any_part), "");
+    assert_false(any_part);
+    assert_string_equal(
+        fresh_hits(db, orchestra, 0, "ungdomssymfoniorkester", false, &sug, &any_part), "u1 u2");
+    assert_true(any_part);
+    msk_test_rmtree(tmp);
+}
+
 static void test_spelling_suggestion(void **state)
 {
     fixture *f = *state;
@@ -822,6 +896,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test(test_reranked_pages),
+        cmocka_unit_test(test_compounds_typo_and_fallback),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
     };

@@ -233,6 +233,7 @@ struct motesok_xquery {
     Xapian::Query rerank;   // weighed on the top passages only (see rerank_top)
     std::string suggestion; // the corrected query text, "" if none
     bool pure_not = false;  // only excludes: NOT x
+    bool any_part = false;  // a compound may match by any one of its parts
     motesok_xquery_cost cost{}; // what its wildcards were given (parse only)
 };
 
@@ -1243,8 +1244,14 @@ struct Rewriter {
     std::map<std::pair<std::string, std::string>, std::string> joined{};
     // the whole words' bonus (stem_or_part), weighed on the top passages
     std::vector<Xapian::Query> bonus{};
-    // part_indexed's answers
-    std::map<std::string, bool> parts{};
+    // part_indexed's and finds' answers
+    std::map<std::string, bool> parts{}, found{};
+    // split points compound_correction may still try in this query
+    unsigned splits_left = 60;
+    // any part of a compound may match, not all (a relaxed search)
+    bool any_part = false;
+    // a compound was searched by any of its parts
+    bool parts_relaxed = false;
 };
 
 // The folded words of text that begin with a capital letter outside
@@ -1333,6 +1340,9 @@ Xapian::Query stem_or_part(Rewriter &rw, const std::string &s, std::vector<Xapia
 // form (with_parts).
 const double NAME_STEM_WEIGHT = 0.6;
 
+// Words a compound's leading parts stand for at most (with_parts).
+const Xapian::termcount PART_PREFIX_TERMS = 20;
+
 // Leaf q for word: the word whole or as a compound's part (stem_or_part),
 // OR the word as typed if q is that (a capitalised word: the parser leaves
 // names as typed, but Aasheim should meet Åsheim), OR all the parts of
@@ -1368,11 +1378,29 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
             for (size_t i = 0; i < n; i++)
                 parts.push_back(stem_or_part(
                     rw, rw.stem(word.substr(spans[i].start, spans[i].end - spans[i].start)), nullptr));
+            // relaxed: any part (a compound no passage holds whole or with
+            // all its parts: ungdomssymfoniorkester, ungdomssymfonikerne)
+            if (rw.any_part && parts.size() > 1) {
+                rw.parts_relaxed = true;
+                return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+            }
             return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
         };
-        alts.push_back(all_of(sp.top, sp.n_top));
+        // (relaxed, the finest parts alone: a part in both would count twice)
+        if (!rw.any_part || sp.n_leaf <= sp.n_top)
+            alts.push_back(all_of(sp.top, sp.n_top));
         if (sp.n_leaf > sp.n_top)
             alts.push_back(all_of(sp.leaf, sp.n_leaf));
+        // relaxed, a compound of three parts or more also finds the words
+        // that begin with all its parts but the last, in any form
+        // (ungdomssymfoni*: Ungdomssymfonikerne), weighed as the parts it has
+        if (rw.any_part && sp.n_leaf >= 3)
+            alts.emplace_back(
+                Xapian::Query::OP_SCALE_WEIGHT,
+                Xapian::Query(Xapian::Query::OP_WILDCARD,
+                              Xapian::Unicode::tolower(word.substr(0, sp.leaf[sp.n_leaf - 1].start)),
+                              PART_PREFIX_TERMS, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                static_cast<double>(sp.n_leaf - 1));
     }
     return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
@@ -1943,13 +1971,126 @@ bool word_found(motesok_xreader *r, const std::string &word)
            r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
 }
 
+// True if word finds some passage: as typed, by its stem, as a part, or
+// through its own parts or synonym group (may throw).
+bool finds(Rewriter &rw, const std::string &word)
+{
+    const std::string w = Xapian::Unicode::tolower(word);
+    auto known = rw.found.find(w);
+    if (known != rw.found.end())
+        return known->second;
+    bool &answer = rw.found[w];
+    if (word_found(rw.r, w))
+        return answer = true;
+    if (!plain_word(w))
+        return answer = false;
+    Xapian::Enquire e(rw.r->db);
+    e.set_query(rewrite(Xapian::Query("Z" + rw.stem(w)), rw));
+    return answer = !e.get_mset(0, 1).empty();
+}
+
+// The code points of UTF-8 text s (a byte that is no UTF-8 counts as one).
+std::vector<int32_t> code_points(const std::string &s)
+{
+    std::vector<int32_t> out;
+    const auto *p = reinterpret_cast<const utf8proc_uint8_t *>(s.data());
+    for (size_t i = 0; i < s.size();) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+        if (n <= 0) {
+            c = p[i];
+            n = 1;
+        }
+        out.push_back(c);
+        i += static_cast<size_t>(n);
+    }
+    return out;
+}
+
+// Edits (insert, delete, replace, swap two neighbours) from a to b.
+size_t edit_distance(const std::string &a8, const std::string &b8)
+{
+    const auto a = code_points(a8), b = code_points(b8);
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); i++)
+        for (size_t j = 1; j <= b.size(); j++) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                                d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// Split points of a compound correction tried at most (compound_correction).
+const unsigned MAX_SPLITS_TRIED = 40;
+
+// A correction of a long word that finds nothing, made in one of its two
+// halves: cut anywhere (each half of 3 letters or more), one half finds
+// something as it is (after a linking s or e, too) and the other is
+// corrected from the spelling table, so that the whole finds something:
+// kommunehelsesamarbied → kommunehelsesamarbeid. Of the corrections found,
+// the fewest edits from the word typed wins (kommunehelses + amarbied →
+// samarbeid is a correction too, of three edits). Xapian's spelling table
+// holds whole words, and a compound typed with a typo is rarely one of
+// them. "" if none (may throw).
+std::string compound_correction(Rewriter &rw, const std::string &word)
+{
+    const std::string w = Xapian::Unicode::tolower(word);
+    std::vector<size_t> at; // where each character begins
+    for (size_t i = 0; i < w.size(); i++)
+        if ((static_cast<unsigned char>(w[i]) & 0xC0) != 0x80)
+            at.push_back(i);
+    if (at.size() < 7 || !plain_word(w))
+        return "";
+    // (a half is looked up as a term: parts are indexed as terms too)
+    auto half_finds = [&](const std::string &h) {
+        if (word_found(rw.r, h))
+            return true;
+        const char last = h.back();
+        return (last == 's' || last == 'e') && h.size() > 3 &&
+               word_found(rw.r, h.substr(0, h.size() - 1));
+    };
+    std::string best;
+    size_t best_edits = SIZE_MAX;
+    auto consider = [&](const std::string &candidate) {
+        const size_t edits = edit_distance(w, candidate);
+        if (edits < best_edits && candidate != w && finds(rw, candidate)) {
+            best = candidate;
+            best_edits = edits;
+        }
+    };
+    unsigned tried = 0;
+    for (size_t k = at.size() - 3; k >= 3 && tried < MAX_SPLITS_TRIED && rw.splits_left > 0;
+         k--, tried++, rw.splits_left--) {
+        const std::string a = w.substr(0, at[k]), b = w.substr(at[k]);
+        if (half_finds(a)) {
+            const std::string fixed = rw.r->db.get_spelling_suggestion(b, 2);
+            if (!fixed.empty())
+                consider(a + fixed);
+        } else if (word_found(rw.r, b)) {
+            const std::string fixed = rw.r->db.get_spelling_suggestion(a, 2);
+            if (!fixed.empty())
+                consider(fixed + b);
+        }
+    }
+    return best;
+}
+
 // Xapian's corrected query text, kept only where it corrects a word that
 // finds nothing into a word that is no stopword; every other word stays as
 // typed (Xapian corrects each word missing from the spelling table, where
 // stopwords never are: "Når lover ... av EU" became "får utover ... avd
 // EU"). "" when no correction is left (may throw).
-std::string fair_correction(motesok_xreader *r, const std::string &text, const std::string &fixed)
+std::string fair_correction(Rewriter &rw, const std::string &text, std::string fixed)
 {
+    motesok_xreader *r = rw.r;
+    if (fixed.empty())
+        fixed = text; // Xapian corrected nothing
     auto a = word_spans(text), b = word_spans(fixed);
     if (a.size() != b.size())
         return ""; // not word for word: no suggestion rather than a wrong one
@@ -1961,6 +2102,12 @@ std::string fair_correction(motesok_xreader *r, const std::string &text, const s
         std::string fix = fixed.substr(b[i].first, b[i].second - b[i].first);
         bool keep = typed != fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
                     !analysis().stopper(Xapian::Unicode::tolower(fix)) && !word_found(r, typed);
+        // a compound Xapian could not correct: correct the half that is wrong
+        if (!keep && typed == fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
+            !finds(rw, typed)) {
+            fix = compound_correction(rw, typed);
+            keep = !fix.empty();
+        }
         out.append(text, from, a[i].first - from);
         out += keep ? fix : typed;
         from = a[i].second;
@@ -2002,9 +2149,11 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{r, qp, r->stem, capitalised_words(text)};
+        rw.any_part = opt->any_part;
         res->q = bounded_wildcards(r, unphrase_fields(rewrite(q, rw)), opt, &res->cost);
         // the whole words' bonus and the proximity boost: on the top passages
         std::vector<Xapian::Query> rerank = std::move(rw.bonus);
+        res->any_part = rw.parts_relaxed;
         if (Xapian::Query near = near_boost(q, rw); !near.empty())
             rerank.push_back(near);
         if (!rerank.empty())
@@ -2012,13 +2161,13 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
-        if (has_unknown_word(r, q, rw)) {
+        if (!opt->no_spelling && has_unknown_word(r, q, rw)) {
             Xapian::QueryParser sp;
             setup_parser(sp, r, opt);
             try {
                 with_retry(r, [&] {
                     sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-                    res->suggestion = fair_correction(r, text, sp.get_corrected_query_string());
+                    res->suggestion = fair_correction(rw, text, sp.get_corrected_query_string());
                 });
             } catch (const Xapian::QueryParserError &) {
             }
@@ -2087,6 +2236,7 @@ extern "C" motesok_xquery *motesok_xquery_combine(motesok_xop op, const motesok_
         auto *c = new motesok_xquery{Xapian::Query(xop, a->q, b->q)};
         // The ranking words are a's; b's only when b is searched as well.
         c->rerank = a->rerank;
+        c->any_part = a->any_part || (op != MOTESOK_XOP_AND_NOT && b->any_part);
         if (c->rerank.empty() && op != MOTESOK_XOP_AND_NOT && op != MOTESOK_XOP_FILTER)
             c->rerank = b->rerank;
         return c;
@@ -2151,6 +2301,11 @@ extern "C" const char *motesok_xquery_suggestion(const motesok_xquery *q) noexce
 extern "C" motesok_xquery_cost motesok_xquery_cost_of(const motesok_xquery *q) noexcept
 {
     return q != nullptr ? q->cost : motesok_xquery_cost{};
+}
+
+extern "C" bool motesok_xquery_any_part(const motesok_xquery *q) noexcept
+{
+    return q != nullptr && q->any_part;
 }
 
 extern "C" bool motesok_xquery_pure_not(const motesok_xquery *q) noexcept
