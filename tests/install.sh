@@ -8,7 +8,10 @@ build=$1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/motesok-install.XXXXXX")
 daemon=
 cleanup() {
-    [[ -n $daemon ]] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+    if [[ -n $daemon ]]; then
+        kill "$daemon" 2>/dev/null || true
+        wait "$daemon" 2>/dev/null || true
+    fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
