@@ -57,8 +57,10 @@ getent passwd motesok >/dev/null || die "postinst made no motesok user"
 for p in motesok motesok-index motesokd; do
     [[ $(command -v "$p") == /usr/bin/$p ]] || die "$p is not on PATH as /usr/bin/$p"
 done
-man -w motesok >/dev/null && man -w 8 motesokd >/dev/null && man -w 8 motesok-index >/dev/null ||
-    die "man does not find the pages"
+for page in "1 motesok" "8 motesokd" "8 motesok-index"; do
+    # shellcheck disable=SC2086 # section and name
+    man -w $page >/dev/null || die "man does not find $page"
+done
 [[ -f /lib/systemd/system/motesokd.service || -f /usr/lib/systemd/system/motesokd.service ]] ||
     die "no motesokd.service"
 if command -v systemd-analyze >/dev/null; then

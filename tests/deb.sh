@@ -50,6 +50,7 @@ grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/
     "$tmp/root/usr/share/doc/motesok/copyright" || fail "copyright is not in the machine-readable format"
 grep -q '^License: GPL-2+' "$tmp/root/usr/share/doc/motesok/copyright" || fail "copyright names no GPL-2+"
 for p in motesok motesok-index motesokd; do
+    # shellcheck disable=SC2016 # a literal $ORIGIN
     readelf -d "$tmp/root/usr/bin/$p" | grep -q 'R.*PATH.*\[\$ORIGIN/\.\./lib/motesok\]' ||
         fail "$p has no \$ORIGIN RPATH to /usr/lib/motesok"
 done

@@ -100,8 +100,9 @@ int main(void)
     return 0;
 }
 C
-cc -o "$tmp/version" "$tmp/version.c" \
-    $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs motesok) ||
+read -r -a flags < <(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs motesok) ||
+    fail "pkg-config does not know the installed motesok.pc"
+cc -o "$tmp/version" "$tmp/version.c" "${flags[@]}" ||
     fail "cannot build against the installed library with pkg-config"
 version=$("$tmp/version") || fail "a program built with pkg-config does not run"
 want=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --modversion motesok)

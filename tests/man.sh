@@ -12,7 +12,8 @@ bad=0
 
 # check PAGE HELP_COMMAND...: the long options HELP_COMMAND prints are in PAGE
 check() {
-    local page=$1 text=$tmp/$(basename "$1").txt opt
+    local page=$1 text opt
+    text=$tmp/$(basename "$1").txt
     shift
     # no line breaks inside a word, no overstrike
     mandoc -T ascii -O width=1000 "$page" | sed 's/.\x08//g' >"$text"
