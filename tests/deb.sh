@@ -24,7 +24,7 @@ deb=${debs[0]}
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$tmp/files"
 for f in /usr/bin/motesok /usr/bin/motesok-index /usr/bin/motesokd \
     /usr/lib/motesok/libmotesok.so.0 \
-    /usr/share/man/man1/motesok.1 /usr/share/man/man8/motesok-index.8 /usr/share/man/man8/motesokd.8 \
+    /usr/share/man/man1/motesok.1.gz /usr/share/man/man8/motesok-index.8.gz /usr/share/man/man8/motesokd.8.gz \
     /usr/lib/systemd/system/motesokd.service /usr/lib/sysusers.d/motesok.conf \
     /usr/share/motesok/norsk/synonyms.txt /usr/share/motesok/norsk/nynorsk.txt \
     /usr/share/doc/motesok/copyright /etc/logrotate.d/motesok \

@@ -25,12 +25,15 @@ prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" || fail "cmake --install failed"
 
 for f in bin/motesok bin/motesok-index bin/motesokd \
-    share/man/man1/motesok.1 share/man/man8/motesok-index.8 share/man/man8/motesokd.8 \
+    share/man/man1/motesok.1.gz share/man/man8/motesok-index.8.gz share/man/man8/motesokd.8.gz \
     share/motesok/norsk/synonyms.txt share/motesok/norsk/nynorsk.txt \
     lib/systemd/system/motesokd.service lib/sysusers.d/motesok.conf \
     lib/pkgconfig/motesok.pc include/motesok/motesok.h \
     share/doc/motesok/copyright share/doc/motesok/COPYING; do
     [[ -f $prefix/$f ]] || fail "$f was not installed"
+done
+for page in "$prefix"/share/man/man*/*.gz; do
+    mandoc -T lint -W warning "$page" || fail "the installed $(basename "$page") does not read clean"
 done
 grep -qx "ExecStart=$prefix/bin/motesokd .*" "$prefix/lib/systemd/system/motesokd.service" ||
     fail "the unit does not start the installed motesokd: $(grep ExecStart "$prefix/lib/systemd/system/motesokd.service")"
