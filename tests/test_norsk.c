@@ -814,6 +814,33 @@ static void test_compounds_typo_and_fallback(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* Issue 11: "kommunestyre" ranked a law that says it twice above the one
+ * that says it 262 times: its abbreviation k-styre was searched as "k" and
+ * "styre" anywhere, and laws list items a) to k). A member of a synonym
+ * group with a word of one or two letters is found as a phrase only. */
+static void test_short_abbreviation_is_a_phrase(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    const char *sug;
+    bool any_part;
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "kstyre"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    static const char *const laws[][2] = {
+        {"items", "Loven gjelder for a) skoler, b) barnehager, c) havner og k) kaier. "
+                  "Styret gir forskrift."},
+        {"k", "K-styret vedtok planen."},
+        {"whole", "Kommunestyret vedtar budsjettet. Kommunestyret velger formannskap. "
+                  "Kommunestyret kan delegere. Kommunestyret skal selv vedta planen, og "
+                  "kommunestyret fastsetter reglementet for saksbehandlingen i utvalgene, "
+                  "i rådet og i styrene for de kommunale foretakene og tjenestene."},
+    };
+    const char *got = fresh_hits(db, laws, 3, "kommunestyre", true, &sug, &any_part);
+    if (strcmp(got, "whole k") != 0 && strcmp(got, "k whole") != 0)
+        fail_msg("kommunestyre: hits \"%s\", want whole and k, not items", got);
+    msk_test_rmtree(tmp);
+}
+
 static void test_spelling_suggestion(void **state)
 {
     fixture *f = *state;
@@ -897,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test(test_reranked_pages),
         cmocka_unit_test(test_compounds_typo_and_fallback),
+        cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
     };

@@ -70,6 +70,10 @@ struct Analysis {
     Xapian::SimpleStopper stopper;
     // Synonym groups: per group, per member, the stems of its words.
     std::vector<std::vector<std::vector<std::string>>> groups;
+    // Alike, the words of each member that holds a word of one or two
+    // letters (k-styre, ø-hjelp), which is searched as a phrase; none for
+    // the others.
+    std::vector<std::vector<std::vector<std::string>>> tight;
 };
 
 const Analysis &analysis();
@@ -114,6 +118,15 @@ std::vector<std::string> words_of(const std::string &s)
     return out;
 }
 
+// The characters of UTF-8 text s.
+size_t utf8_chars(const std::string &s)
+{
+    size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 void build_analysis(Analysis &a)
 {
     a.data = msk_norsk_shared();
@@ -130,21 +143,28 @@ void build_analysis(Analysis &a)
     for (size_t g = 0; g < msk_norsk_n_groups(a.data); g++) {
         const char *const *members;
         size_t n = msk_norsk_group(a.data, g, &members);
-        std::vector<std::vector<std::string>> group;
+        std::vector<std::vector<std::string>> group, tight;
         for (size_t m = 0; m < n; m++) {
-            std::vector<std::string> stems;
+            std::vector<std::string> stems, words;
+            bool short_word = false;
             for (const std::string &w : words_of(members[m])) {
                 if (msk_norsk_stopword(a.data, w.data(), w.size()))
                     continue;
                 std::string s = sb.snowball(w);
                 auto it = a.stem_map.find(s);
                 stems.push_back(it == a.stem_map.end() ? s : it->second);
+                words.push_back(Xapian::Unicode::tolower(w));
+                short_word = short_word || utf8_chars(words.back()) <= 2;
             }
-            if (!stems.empty())
+            if (!stems.empty()) {
                 group.push_back(std::move(stems));
+                tight.push_back(short_word && words.size() > 1 ? words : std::vector<std::string>());
+            }
         }
-        if (group.size() >= 2)
+        if (group.size() >= 2) {
             a.groups.push_back(std::move(group));
+            a.tight.push_back(std::move(tight));
+        }
     }
 }
 
@@ -1405,14 +1425,31 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
     return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
 
-// A synonym group as a query: any one of its members, a member of several
-// words as all of them.
+Xapian::Query word_forms(Rewriter &rw, const std::string &typed, const std::string &st);
+
+// A synonym group (of analysis().groups) as a query: any one of its
+// members, a member of several words as all of them — or, when one of its
+// words has one or two letters (k-styre, ø-hjelp), as those words next to
+// each other in their exact forms: "k" and "styre" apart are in every
+// law that lists items a) to k) and speaks of a board.
 Xapian::Query group_query(const std::vector<std::vector<std::string>> &group, Rewriter &rw)
 {
+    const auto &all = analysis();
+    const auto &tight = all.tight[static_cast<size_t>(&group - all.groups.data())];
     std::vector<Xapian::Query> members;
-    for (const auto &m : group) {
+    for (size_t m = 0; m < group.size(); m++) {
         std::vector<Xapian::Query> words;
-        for (const std::string &st : m)
+        if (!tight[m].empty()) {
+            with_retry(rw.r, [&] {
+                words.clear();
+                for (const std::string &w : tight[m])
+                    words.push_back(utf8_chars(w) <= 2 ? Xapian::Query(w) : word_forms(rw, w, rw.stem(w)));
+            });
+            members.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                                 static_cast<Xapian::termcount>(words.size()));
+            continue;
+        }
+        for (const std::string &st : group[m])
             words.push_back(stem_or_part(rw, st, &rw.bonus));
         members.emplace_back(Xapian::Query::OP_AND, words.begin(), words.end());
     }
