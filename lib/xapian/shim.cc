@@ -396,17 +396,26 @@ motesok_status give_string(const std::string &s, char **out, motesok_error *err)
     return MOTESOK_OK;
 }
 
-// Run fn; on DatabaseModifiedError reopen db and run fn once more, letting
-// a second failure propagate.
+// Times with_retry runs its function at most: each DatabaseModifiedError
+// means two commits landed while it read, which a busy indexer on a loaded
+// machine can do twice in a row (a search-while-indexing test saw a 503).
+const unsigned MAX_TRIES = 6;
+
+// Run fn; on DatabaseModifiedError reopen db and run fn again, up to
+// MAX_TRIES times, letting the last failure propagate.
 template <typename F>
 void with_retry(Xapian::Database &db, F fn)
 {
-    try {
-        fn();
-    } catch (const Xapian::DatabaseModifiedError &) {
-        retries.fetch_add(1, std::memory_order_relaxed);
-        db.reopen();
-        fn();
+    for (unsigned tries = 1;; tries++) {
+        try {
+            fn();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (tries == MAX_TRIES)
+                throw;
+            retries.fetch_add(1, std::memory_order_relaxed);
+            db.reopen();
+        }
     }
 }
 
@@ -443,16 +452,20 @@ bool refresh(motesok_xreader *r)
 }
 
 // with_retry for a reader: on DatabaseModifiedError refresh it (which also
-// follows a compacted shard) and run fn once more.
+// follows a compacted shard) and run fn again, up to MAX_TRIES times.
 template <typename F>
 void with_retry(motesok_xreader *r, F fn)
 {
-    try {
-        fn();
-    } catch (const Xapian::DatabaseModifiedError &) {
-        retries.fetch_add(1, std::memory_order_relaxed);
-        refresh(r);
-        fn();
+    for (unsigned tries = 1;; tries++) {
+        try {
+            fn();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (tries == MAX_TRIES)
+                throw;
+            retries.fetch_add(1, std::memory_order_relaxed);
+            refresh(r);
+        }
     }
 }
 
@@ -587,6 +600,20 @@ motesok_status msk_shim_replace_with_term(motesok_xwriter *w, const char *id_ter
 unsigned long msk_shim_retries(void) noexcept
 {
     return retries.load(std::memory_order_relaxed);
+}
+
+bool msk_shim_retry_through(motesok_xreader *r, unsigned failures) noexcept
+{
+    unsigned calls = 0;
+    try {
+        with_retry(r, [&] {
+            if (calls++ < failures)
+                throw Xapian::DatabaseModifiedError("modified (test)");
+        });
+        return true;
+    } catch (...) {
+        return false;
+    }
 }
 
 // ---- writing --------------------------------------------------------------
@@ -2628,6 +2655,9 @@ void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *
     for (size_t i = skip; i < order.size() && i < skip + s->limit; i++) {
         res->docs.push_back(res->mset[order[i].at - first].get_document());
         res->data.push_back(res->docs.back().get_data());
+        // read the values now, inside the retry (they are read lazily, and
+        // a revision discarded by then would leave them empty)
+        (void)res->docs.back().values_count();
         res->weights.push_back(order[i].weight);
     }
     res->facets.clear();
