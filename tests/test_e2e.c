@@ -2310,6 +2310,16 @@ static void test_e2e_page_search(void **state)
         page_has(page, link);
     }
     assert_null(strstr(page, CORPUS)); /* no server paths by default */
+    /* titles come from the minutes, the same for a meeting's TXT and PDF
+     * (the PDF's metadata and first line say "UTSKRIFT AV MØTEBOK") */
+    static const char hallingdal[] = "Regionrådet for Hallingdal 27.08.2010 — møtebok";
+    json_t *hal_txt = hit_by_suffix(api, "/2010-08-27-regionradet-for-hallingdal-motebok.txt");
+    json_t *hal_pdf = hit_by_suffix(api, "/2010-08-27-regionradet-for-hallingdal-motebok.pdf");
+    assert_non_null(hal_txt);
+    assert_non_null(hal_pdf);
+    assert_string_equal(json_string_value(json_object_get(hal_txt, "title")), hallingdal);
+    assert_string_equal(json_string_value(json_object_get(hal_pdf, "title")), hallingdal);
+    page_has(page, hallingdal);
     page_has(page, "role=\"search\"");
     page_has(page, "name=\"q\" value=\"legevakt\"");
     free(page);
