@@ -328,7 +328,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, request *rq)
     if (strncmp(rq->type, "text/html", 9) == 0)
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
-                                "img-src 'self'; form-action 'self'; base-uri 'none'; "
+                                "img-src 'self'; connect-src 'self'; form-action 'self'; "
+                                "base-uri 'none'; "
                                 "frame-ancestors 'none'");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rq->type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
