@@ -251,6 +251,7 @@ static const char css[] =
     "*{box-sizing:border-box}"
     "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d1d1d;background:#fff}"
     "header,main,footer{max-width:64rem;margin:0 auto;padding:0 1rem}"
+    "h1.lead{font-size:1rem;font-weight:400;color:#555}article h1{font-size:1.6rem}"
     "header{padding-top:1rem}.home{font-size:1.5rem;font-weight:700;color:#1d1d1d;"
     "text-decoration:none}"
     "a{color:#0b5394}a:focus,input:focus,select:focus,button:focus{outline:3px solid #f5a623}"
@@ -735,8 +736,7 @@ char *sd_html_search_page(const sd_page_view *v, size_t *len)
     sd_buf b;
     sd_buf_init(&b, SD_HTML_MAX);
     page_head(&b, v->state == SD_PAGE_FORM ? NULL : v->p.q);
-    sd_buf_str(&b, "<h1 class=\"meta\" style=\"font-size:1rem;font-weight:400\">Søk i "
-                   "møtebøker, protokoller og referater</h1>\n");
+    sd_buf_str(&b, "<h1 class=\"lead\">Søk i møtebøker, protokoller og referater</h1>\n");
     search_form(&b, &v->p);
     switch (v->state) {
     case SD_PAGE_FORM:

@@ -2441,7 +2441,6 @@ static void test_e2e_page_document(void **state)
     assert_string_equal(h.body, file);
     free(file);
     free(h.body);
-    json_decref(res);
     /* unknown ids and paths in the id: 404 pages, never a file */
     free(page_get(t, "/dokument/0000000000000000", 404));
     free(page_get(t, "/dokument/0000000000000000/original", 404));
@@ -2449,6 +2448,7 @@ static void test_e2e_page_document(void **state)
     free(page_get(t, "/dokument/%2Fetc%2Fpasswd/original", 404));
     snprintf(path, sizeof path, "/dokument/%s/../../etc/passwd", id);
     free(page_get(t, path, 404));
+    json_decref(res);
     stop_daemon(t);
 }
 
