@@ -16,7 +16,7 @@ DEPS=(
   libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev
   libpango1.0-dev libcairo2-dev fonts-dejavu-core
   qpdf poppler-utils ghostscript xapian-tools util-linux valgrind curl
-  hunspell-no
+  hunspell-no mandoc
   clang libclang-rt-14-dev
   chromium python3
 )
