@@ -838,6 +838,17 @@ static void test_short_abbreviation_is_a_phrase(void **state)
     const char *got = fresh_hits(db, laws, 3, "kommunestyre", true, &sug, &any_part);
     if (strcmp(got, "whole k") != 0 && strcmp(got, "k whole") != 0)
         fail_msg("kommunestyre: hits \"%s\", want whole and k, not items", got);
+    /* an abbreviation in a hyphenated word (parsed as a phrase) also finds
+     * its group with the other word apart (issue 11: VA-gebyr) */
+    static const char *const fees[][2] = {
+        {"g1", "Gebyret for vann og avløp øker neste år."},
+        {"g2", "Gebyr for renovasjon og feiing."},
+        {"g3", "VA-gebyr for 2024 ble vedtatt."},
+    };
+    snprintf(db, sizeof db, "%s/fees", tmp);
+    got = fresh_hits(db, fees, 3, "VA-gebyr", true, &sug, &any_part);
+    if (strcmp(got, "g3 g1") != 0 && strcmp(got, "g1 g3") != 0)
+        fail_msg("VA-gebyr: hits \"%s\", want g3 and g1, not g2", got);
     msk_test_rmtree(tmp);
 }
 

@@ -1504,7 +1504,26 @@ Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
         for (const auto &member : group)
             if (member == stems)
                 return Xapian::Query(Xapian::Query::OP_OR, q, group_query(group, rw));
-    return q;
+    // a word of a short phrase (VA-gebyr is parsed as one) that is an
+    // abbreviation of a group: also the group and the other words, apart
+    // (gebyr for vann og avløp, vann- og avløpsgebyr)
+    if (stems.size() < 2 || stems.size() > 3)
+        return q;
+    std::vector<Xapian::Query> words;
+    bool grouped = false;
+    for (const std::string &st : stems) {
+        const std::vector<std::vector<std::string>> *found = nullptr;
+        for (const auto &group : analysis().groups)
+            for (const auto &member : group)
+                if (found == nullptr && member.size() == 1 && member[0] == st && st.size() <= 5)
+                    found = &group;
+        grouped = grouped || found != nullptr;
+        words.push_back(found != nullptr ? group_query(*found, rw) : stem_or_part(rw, st, nullptr));
+    }
+    if (!grouped)
+        return q;
+    return Xapian::Query(Xapian::Query::OP_OR, q,
+                         Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
 }
 
 // True if a word of q is in no document, even by its parts or synonyms:
