@@ -50,8 +50,8 @@ static const char *const route_names[R_COUNT] = {
     "document_view", "original", "script", "other"};
 
 /* The status codes motesokd answers with; anything else counts as 500. */
-static const unsigned code_values[] = {200, 400, 404, 405, 421, 500, 503};
-enum { N_CODES = sizeof code_values / sizeof *code_values, CODE_500 = 5 };
+static const unsigned code_values[] = {200, 400, 401, 404, 405, 421, 500, 503};
+enum { N_CODES = sizeof code_values / sizeof *code_values, CODE_500 = 6 };
 
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5};
 enum { N_BUCKETS = sizeof buckets / sizeof *buckets };

@@ -1865,6 +1865,14 @@ static void test_e2e_token_and_hosts(void **state)
                       "Authorization: Bearer s3cret-t0ken-for-the-tesT", "application/json", NULL);
     assert_int_equal(h.code, 401); /* one letter off */
     free(h.body);
+    /* the refusals are counted as what they were */
+    h = http_get_full(t, "/metrics", "127.0.0.1",
+                      "Authorization: Bearer s3cret-t0ken-for-the-test", "text/plain", NULL);
+    assert_int_equal(h.code, 200);
+    /* (refused before routing: counted under "other", not as 500s) */
+    assert_non_null(strstr(h.body, "motesok_requests_total{route=\"other\",code=\"401\"} 3\n"));
+    assert_non_null(strstr(h.body, "motesok_requests_total{route=\"other\",code=\"500\"} 0\n"));
+    free(h.body);
     h = http_get_full(t, "/metrics", "127.0.0.1", NULL, "application/json", NULL);
     assert_int_equal(h.code, 401);
     free(h.body);
