@@ -1342,6 +1342,125 @@ static json_t *get_json(const e2e *t, const char *path, int code, const char *fi
     return j;
 }
 
+/* The paths of the route table in searchd/sd_http.c's dispatch ({"/…",
+ * R_…}), read from the source so that a new route without its place in
+ * openapi.json fails the test; appended to paths (a JSON array). */
+static void routed_paths(json_t *paths)
+{
+    char *src = slurp(MOTESOK_SOURCE_DIR "/searchd/sd_http.c");
+    const char *table = strstr(src, "routes[] = {");
+    assert_non_null(table);
+    const char *end = strstr(table, "};");
+    assert_non_null(end);
+    for (const char *p = strstr(table, "{\"/"); p != NULL && p < end; p = strstr(p + 1, "{\"/")) {
+        const char *q = strchr(p + 2, '"');
+        assert_non_null(q);
+        json_array_append_new(paths, json_stringn(p + 2, (size_t)(q - p - 2)));
+    }
+    free(src);
+}
+
+/* The API: format=csv, limit up to 1000 with offset paging, a parameter
+ * given twice refused (as the CLI refuses --organ twice), and the OpenAPI
+ * document listing every route the daemon has. */
+static void test_e2e_api_csv_paging_openapi(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon(t);
+
+    /* CSV: strict RFC 4180, a header row, one row per hit, the CLI's columns */
+    json_int_t total = api_total(t, "q=legevakt");
+    http_answer h = http_get(t, "/api/v1/search?q=legevakt&format=csv&limit=1000", "text/csv");
+    assert_int_equal(h.code, 200);
+    json_t *rows = parse_csv(h.body);
+    free(h.body);
+    assert_int_equal(json_array_size(rows), (size_t)total + 1);
+    cmd_out c = cli(t, "search", "legevakt", "--format", "csv");
+    assert_int_equal(c.code, 0);
+    json_t *cli_rows = parse_csv(c.out);
+    cmd_out_free(&c);
+    assert_true(json_equal(json_array_get(rows, 0), json_array_get(cli_rows, 0)));
+    json_decref(cli_rows);
+    json_decref(rows);
+
+    /* limit up to 1000; two pages by offset are the one page cut in two */
+    json_t *whole = get_json(t, "/api/v1/search?q=&limit=1000&sort=date", 200, "query");
+    size_t n = json_array_size(json_object_get(whole, "hits"));
+    assert_true(n >= 6);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/search?q=&limit=%zu&sort=date", n / 2);
+    json_t *first = get_json(t, path, 200, "query");
+    snprintf(path, sizeof path, "/api/v1/search?q=&limit=%zu&offset=%zu&sort=date", n, n / 2);
+    json_t *second = get_json(t, path, 200, "query");
+    json_t *joined = json_deep_copy(json_object_get(first, "hits"));
+    json_array_extend(joined, json_object_get(second, "hits"));
+    assert_int_equal(json_array_size(joined), n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(json_equal(json_object_get(json_array_get(joined, i), "id"),
+                               json_object_get(json_array_get(json_object_get(whole, "hits"), i), "id")));
+    json_decref(joined);
+    json_decref(first);
+    json_decref(second);
+    json_decref(whole);
+    json_decref(get_json(t, "/api/v1/search?q=&limit=1001", 400, "error"));
+    json_decref(get_json(t, "/api/v1/search?q=a&format=xml", 400, "error"));
+    /* organ twice: refused, as the CLI refuses --organ twice */
+    json_decref(get_json(t, "/api/v1/search?q=legevakt&organ=R%C3%A5dmannsutvalget&organ=RAG", 400,
+                         "error"));
+
+    /* OpenAPI 3: parses, and lists every route and answers on each */
+    h = http_get(t, "/api/v1/openapi.json", "application/json");
+    assert_int_equal(h.code, 200);
+    json_error_t je;
+    json_t *api = json_loads(h.body, 0, &je); /* searchd/openapi.json as written, indented */
+    if (api == NULL)
+        fail_msg("openapi.json is not JSON: %s (line %d)", je.text, je.line);
+    free(h.body);
+    assert_int_equal(strncmp(json_string_value(json_object_get(api, "openapi")), "3.", 2), 0);
+    json_t *paths = json_object_get(api, "paths");
+    json_t *routed = json_array();
+    routed_paths(routed);
+    json_array_append_new(routed, json_string("/api/v1/documents/{id}"));
+    json_array_append_new(routed, json_string("/api/v1/documents/{id}/text"));
+    assert_true(json_array_size(routed) >= 9);
+    size_t i;
+    json_t *r;
+    json_array_foreach(routed, i, r)
+        if (json_object_get(paths, json_string_value(r)) == NULL)
+            fail_msg("openapi.json does not list %s", json_string_value(r));
+    json_decref(routed);
+    json_t *one = get_json(t, "/api/v1/search?q=legevakt&limit=1", 200, "query");
+    const char *id = json_string_value(json_object_get(json_array_get(json_object_get(one, "hits"), 0), "id"));
+    const char *key;
+    json_t *item;
+    json_object_foreach(paths, key, item) {
+        char url[256];
+        const char *brace = strstr(key, "{id}");
+        if (brace != NULL)
+            snprintf(url, sizeof url, "%.*s%s%s", (int)(brace - key), key, id, brace + 4);
+        else
+            snprintf(url, sizeof url, "%s", key);
+        size_t k;
+        json_t *param; /* a value for each required query parameter (q) */
+        json_array_foreach(json_object_get(json_object_get(item, "get"), "parameters"), k, param)
+            if (json_is_true(json_object_get(param, "required")) &&
+                strcmp(json_string_value(json_object_get(param, "in")), "query") == 0)
+                snprintf(url + strlen(url), sizeof url - strlen(url), "%c%s=legevakt",
+                         strchr(url, '?') ? '&' : '?', json_string_value(json_object_get(param, "name")));
+        const char *type = strcmp(key, "/metrics") == 0 ? "text/plain"
+                           : key[1] == '\0' || strcmp(key, "/index.html") == 0 ? "text/html"
+                                                                               : "application/json";
+        h = http_get(t, url, type);
+        if (h.code != 200)
+            fail_msg("GET %s (listed in openapi.json): HTTP %d", url, h.code);
+        free(h.body);
+    }
+    json_decref(one);
+    json_decref(api);
+    stop_daemon(t);
+}
+
 /* True if v's JSON type is one of types: s string, i integer, r real,
  * b boolean, n null, o object, a array. */
 static bool type_in(json_t *v, const char *types)
@@ -2508,6 +2627,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_cli_for_scripts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_prints_no_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_api_csv_paging_openapi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_wildcard_storm_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_escaped_nul, setup, teardown),
