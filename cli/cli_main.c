@@ -525,8 +525,8 @@ static int parse_search(int argc, char **argv, search_opts *o)
     options_end(&w, argc, argv);
     if (rc < 0 && !join_words(&w, o->query, sizeof o->query))
         rc = usage_error("search", "%s", "søket er for langt");
-    else if (rc < 0 && o->query[0] == '\0' && !o->decisions && !o->organ && !o->kommune &&
-             !o->from && !o->to)
+    else if (rc < 0 && w.n == 0 && !o->decisions && !o->organ && !o->kommune && !o->from &&
+             !o->to) /* '' is a word: the empty query, every meeting */
         rc = usage_error("search", "%s", "ingen søkeord (uten ord trengs et filter: --decisions, "
                                           "--organ, --kommune, --from eller --to)");
     free(w.w);

@@ -347,17 +347,20 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
     if (json_is_true(json_object_get(res, "any_word")) && total > 0)
         fprintf(out, "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n");
     render_limited(out, res);
+    /* " for «q»", or nothing for a list without words (search --decisions) */
+    char what[64 + 4096 * 4];
+    snprintf(what, sizeof what, q != NULL && *q != '\0' ? " for «%s»" : "%s", q ? q : "");
     if (total == 0) {
-        fprintf(out, "Ingen treff for «%s».\n", q ? q : "");
+        fprintf(out, "Ingen treff%s.\n", what);
         return;
     }
     long long offset = (long long)json_integer_value(json_object_get(res, "offset"));
     if (json_array_size(hits) == 0) {
-        fprintf(out, "Ingen treff fra nr. %lld: «%s» har %s%lld treff.\n", offset + 1, q ? q : "",
-                json_is_true(json_object_get(res, "total_exact")) ? "" : "omtrent ", total);
+        fprintf(out, "Ingen treff fra nr. %lld; det er %s%lld treff%s.\n", offset + 1,
+                json_is_true(json_object_get(res, "total_exact")) ? "" : "omtrent ", total, what);
         return;
     }
-    fprintf(out, "%lld treff for «%s» (%.1f ms); viser %lld–%lld\n\n", total, q ? q : "",
+    fprintf(out, "%lld treff%s (%.1f ms); viser %lld–%lld\n\n", total, what,
             json_number_value(json_object_get(res, "took_ms")), offset + 1,
             offset + (long long)json_array_size(hits));
     size_t i;

@@ -150,6 +150,8 @@ static const char usage_text[] =
 "    /api/v1/documents/ID/text?page=N\n"
 "                                  text of page N (0 or none: all pages)\n"
 "    /api/v1/status                counts, failures and size of the index\n"
+"    /api/v1/failures?offset=&limit=  the files that could not be indexed\n"
+"    /api/v1/openapi.json          this API as an OpenAPI 3 document\n"
 "    /healthz                      200 while running; says if the index opens\n"
 "    /metrics                      Prometheus text format\n"
 "    /                             a small search page\n"

@@ -255,7 +255,14 @@ static void test_cli_render_offset_past_the_end(void **state)
                      "{\"query\":\"legevakt\",\"total\":6,\"total_exact\":true,\"offset\":100,"
                      "\"limit\":10,\"took_ms\":0.1,\"hits\":[],\"facets\":{}}", false);
     assert_null(strstr(s, "viser"));
-    assert_string_equal(s, "Ingen treff fra nr. 101: «legevakt» har 6 treff.\n");
+    assert_string_equal(s, "Ingen treff fra nr. 101; det er 6 treff for «legevakt».\n");
+    free(s);
+    /* a list without words (search --decisions) has no «» */
+    s = render(cli_render_search,
+               "{\"query\":\"\",\"total\":2,\"total_exact\":true,\"offset\":0,\"limit\":10,"
+               "\"took_ms\":0.1,\"hits\":[{\"rank\":1,\"id\":\"a\",\"path\":\"/p\",\"title\":\"T\"}],"
+               "\"facets\":{}}", false);
+    assert_non_null(strstr(s, "2 treff (0.1 ms); viser 1–1\n"));
     free(s);
 }
 

@@ -358,6 +358,96 @@ static void test_e2e_corpus_legevakt(void **state)
     stop_daemon(t);
 }
 
+/* Run the indexer on folder with one more option first (e.g. --allow-empty). */
+static cmd_out run_indexer_with(const e2e *t, const char *option, const char *folder)
+{
+    char *argv[] = {BIN "motesok-index", "--index", (char *)t->index, "--jobs", "2",
+                    (char *)option, (char *)folder, NULL};
+    return run(t, argv);
+}
+
+/* A folder that is empty (an unmounted share's mount point) or missing
+ * while the index holds files from it removes nothing and exits 3;
+ * --allow-empty removes them. An empty or missing folder the index holds
+ * nothing from is no such case. */
+static void test_e2e_empty_root_removes_nothing(void **state)
+{
+    e2e *t = *state;
+    static const char *const names[] = {RU_TXT, "2017-06-01-radmannsgruppen-referat.txt",
+                                        "2018-09-18-rag-referat.txt"};
+    char docs[256], away[256], src[512], dst[512];
+    snprintf(docs, sizeof docs, "%s/share", t->tmp);
+    snprintf(away, sizeof away, "%s/share.away", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(src, sizeof src, "%s/%s", CORPUS, names[i]);
+        snprintf(dst, sizeof dst, "%s/%s", docs, names[i]);
+        copy_file(src, dst);
+    }
+    cmd_out c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 indexed"));
+    cmd_out_free(&c);
+
+    /* unmounted: the mount point is there and empty */
+    assert_int_equal(rename(docs, away), 0);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 3);
+    assert_non_null(strstr(c.err, "holds no file to index"));
+    assert_non_null(strstr(c.err, "the index holds 3 files from it"));
+    assert_non_null(strstr(c.err, "--allow-empty"));
+    cmd_out_free(&c);
+    /* gone: the folder itself is missing */
+    assert_int_equal(rmdir(docs), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 3);
+    assert_non_null(strstr(c.err, "does not exist"));
+    cmd_out_free(&c);
+    /* back: nothing was removed, so nothing is indexed again */
+    assert_int_equal(rename(away, docs), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "0 indexed, 3 unchanged, 0 failed, 0 unsupported, 0 removed"));
+    cmd_out_free(&c);
+
+    /* a missing folder the index holds nothing from: a usage error */
+    char typo[256];
+    snprintf(typo, sizeof typo, "%s/shrae", t->tmp);
+    c = run_indexer(t, typo);
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+    /* a new empty folder the index holds nothing from: fine */
+    char fresh[256];
+    snprintf(fresh, sizeof fresh, "%s/fresh", t->tmp);
+    assert_int_equal(mkdir(fresh, 0755), 0);
+    c = run_indexer(t, fresh);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+
+    /* --allow-empty: emptied on purpose, its files are removed */
+    assert_int_equal(rename(docs, away), 0);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    c = run_indexer_with(t, "--allow-empty", docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 removed"));
+    cmd_out_free(&c);
+    /* and a missing folder with --allow-empty too */
+    assert_int_equal(rmdir(docs), 0);
+    assert_int_equal(rename(away, docs), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 indexed"));
+    cmd_out_free(&c);
+    char moved[256];
+    snprintf(moved, sizeof moved, "%s/moved", t->tmp);
+    assert_int_equal(rename(docs, moved), 0);
+    c = run_indexer_with(t, "--allow-empty", docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 removed"));
+    cmd_out_free(&c);
+}
+
 static void test_e2e_incremental(void **state)
 {
     e2e *t = *state;
@@ -2616,6 +2706,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_e2e_corpus_legevakt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_empty_root_removes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_norwegian_data_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_corpus_norwegian, setup, teardown),
