@@ -2176,9 +2176,17 @@ static void test_e2e_queue_full(void **state)
     char req[8192];
     costly_request(req, sizeof req);
     client *costly[N_COSTLY];
+    /* the first is taken by the worker (which says so) before the others
+     * come: else all might be read before the worker takes one, and one
+     * more would be refused */
+    char held[600];
+    snprintf(held, sizeof held, "%s.held", hold);
     for (int i = 0; i < N_COSTLY; i++) {
         costly[i] = client_open(t);
         assert_true(send_all(costly[i]->fd, req));
+        for (int k = 0; i == 0 && k < 6000 && access(held, F_OK) != 0; k++)
+            nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        assert_true(i > 0 || access(held, F_OK) == 0);
     }
     /* one search runs (held), one waits in the queue: the rest are refused */
     bool answered[N_COSTLY] = {false};
