@@ -276,8 +276,10 @@ static int parse_args(int argc, char **argv, idx_options *o)
 }
 
 /* path made absolute without asking the file system (it does not exist):
- * the working folder before a relative one, "." and ".." and repeated
- * slashes read away; into out (PATH_MAX bytes). False if it is too long. */
+ * the working folder before a relative one, "." and repeated slashes read
+ * away; into out (PATH_MAX bytes). False if it is too long or holds ".."
+ * (which would name the folder above: a missing /srv/a/.. must not sweep
+ * all of /srv). */
 static bool absolute_by_hand(const char *path, char *out)
 {
     char joined[2 * PATH_MAX];
@@ -291,11 +293,8 @@ static bool absolute_by_hand(const char *path, char *out)
     for (char *part = strtok(joined, "/"); part != NULL; part = strtok(NULL, "/")) {
         if (strcmp(part, ".") == 0)
             continue;
-        if (strcmp(part, "..") == 0) { /* back to the slash before the last part */
-            while (len > 0 && out[--len] != '/')
-                ;
-            continue;
-        }
+        if (strcmp(part, "..") == 0)
+            return false;
         size_t k = strlen(part);
         if (len + 1 + k + 1 > PATH_MAX)
             return false;

@@ -425,6 +425,14 @@ static void test_e2e_empty_root_removes_nothing(void **state)
     assert_int_equal(c.code, 0);
     cmd_out_free(&c);
 
+    /* a missing PATH with "..", even with --allow-empty, is no folder to
+     * sweep (it would name the one above, here the one holding share/) */
+    char dotdot[256];
+    snprintf(dotdot, sizeof dotdot, "%s/nothere/..", t->tmp);
+    c = run_indexer_with(t, "--allow-empty", dotdot);
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+
     /* --allow-empty: emptied on purpose, its files are removed */
     assert_int_equal(rename(docs, away), 0);
     assert_int_equal(mkdir(docs, 0755), 0);
