@@ -407,7 +407,7 @@ static void options_end(words *w, int argc, char **argv)
         w->w[w->n++] = argv[i];
 }
 
-/* The format named by --format, or -1 with a usage error. */
+/* The format named by --format into *out and -1, or a usage error's exit code. */
 static int format_named(const char *cmd, const char *name, out_format *out)
 {
     static const char *const names[] = {"text", "json", "csv", "tsv"};

@@ -403,7 +403,8 @@ static int cmp_paths(const void *a, const void *b)
 /* Sort the file list and drop duplicates (a file reached twice via links). */
 static void list_sort_unique(path_list *l)
 {
-    qsort(l->paths, l->n, sizeof *l->paths, cmp_paths);
+    if (l->n > 1) /* no file found: no array to sort (paths is NULL) */
+        qsort(l->paths, l->n, sizeof *l->paths, cmp_paths);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {
         if (k > 0 && strcmp(l->paths[k - 1], l->paths[i]) == 0)
@@ -418,7 +419,8 @@ static void list_sort_unique(path_list *l)
 static bool was_seen(const char *path, void *ud)
 {
     const walk_state *w = ud;
-    if (bsearch(&path, w->files.paths, w->files.n, sizeof *w->files.paths, cmp_paths))
+    if (w->files.n > 0 &&
+        bsearch(&path, w->files.paths, w->files.n, sizeof *w->files.paths, cmp_paths))
         return true;
     for (size_t i = 0; i < w->n_problems; i++)
         if (strcmp(w->problems[i].path, path) == 0)
