@@ -96,7 +96,10 @@ static const char search_usage[] =
 "avgrenset» (JSON: \"limited\": true og \"limited_by\").\n"
 "\n"
 "Hvert treff viser sin id (til «motesok show ID»). På en terminal vises\n"
-"treffordene i fet skrift (med mindre NO_COLOR er satt).\n";
+"treffordene i fet skrift (med mindre NO_COLOR er satt).\n"
+"\n"
+"Avslutningsstatus: 0 svaret er skrevet ut (også uten treff), 1 motesokd\n"
+"svarte med en feil, 2 feil bruk, 3 fikk ikke kontakt med motesokd.\n";
 
 static const char show_usage[] =
 "Bruk: motesok show [--json] [--page N] ID\n"
