@@ -345,7 +345,10 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
         fprintf(out, json_is_true(json_object_get(res, "suggestion_searched"))
                          ? "Mente du: %s (tatt med i søket)\n" : "Mente du: %s\n", sugg);
     if (json_is_true(json_object_get(res, "any_word")) && total > 0)
-        fprintf(out, "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n");
+        fprintf(out, json_is_true(json_object_get(res, "any_part"))
+                         ? "Få eller ingen treff med alle ordene; viser treff med minst ett av "
+                           "dem eller av delene i de sammensatte ordene.\n"
+                         : "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n");
     render_limited(out, res);
     /* " for «q»", or nothing for a list without words (search --decisions) */
     char what[64 + 4096 * 4];

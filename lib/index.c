@@ -825,9 +825,17 @@ static char *shown_name(const char *name)
     return out;
 }
 
-/* The title to show: PDF metadata, else the first line, else the file name. */
+/* The title to show: the meeting's organ, date and kind when the minutes
+ * reader found them (PDF producers' metadata is often "Enscript Output" or
+ * a bare "MØTEBOK"), else the PDF metadata, else the first line, else the
+ * file name. */
 static char *choose_title(const motesok_job *job)
 {
+    char *made = job->held > 0 ? motesok_minutes_title(job->minutes, job->text->pages[0],
+                                                       job->text->page_lens[0])
+                               : motesok_minutes_title(job->minutes, NULL, 0);
+    if (made != NULL)
+        return made;
     if (job->text->title != NULL && job->text->title[0] != '\0')
         return strdup(job->text->title);
     for (size_t i = 0; i < job->held; i++) {

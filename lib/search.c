@@ -46,6 +46,10 @@
 
 struct motesok_searcher {
     bool any_word; /* words combine with OR (the relaxed second search) */
+    bool any_part; /* the last query run let a compound match by any part */
+    bool spelling; /* the next parse_text wants a spelling suggestion */
+    bool parts_ok; /* the strict search found nothing: with any_word, a
+                      compound may match by any of its parts */
     /* the search under way: when it must end, and the work it was cut in */
     double deadline_ms;      /* on now_ms()'s clock */
     unsigned limited;        /* motesok_limit bits */
@@ -515,6 +519,7 @@ static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_
         .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
         .default_and = !s->any_word, .norwegian_ops = true,
         .max_wildcard = MOTESOK_MAX_WILDCARD_TERMS, .max_expanded = MOTESOK_MAX_EXPANDED_TERMS,
+        .no_spelling = !s->spelling, .any_part = s->any_word && s->parts_ok,
     };
     char *keyed = with_case_keys(text);
     if (keyed == NULL)
@@ -667,7 +672,9 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
                                   const char *also, char **suggestion, motesok_xquery **out,
                                   motesok_error *err)
 {
+    s->spelling = suggestion != NULL; /* the look-ups cost: only when wanted */
     motesok_status st = parse_text(s, r->query, out, err);
+    s->spelling = false;
     /* "NOT x" asks for minutes without x: judge whole files, not their
      * passages (a case without x of a meeting that speaks of x is no answer) */
     bool pure_not = st == MOTESOK_OK && motesok_xquery_pure_not(*out);
@@ -1150,6 +1157,7 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
     motesok_status st = build_query(s, r, also, suggestion, &q, err);
     if (st != MOTESOK_OK)
         return st;
+    s->any_part = motesok_xquery_any_part(q);
     static const unsigned facet_slots[] = {MOTESOK_SLOT_ORGAN, MOTESOK_SLOT_KOMMUNE,
                                            MOTESOK_SLOT_YEAR};
     motesok_xsearch xs = {
@@ -1291,8 +1299,11 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
                     motesok_xresults_total(res) < SUGGEST_BELOW && widen(s, &r, suggestion, false, &res);
     /* Still few: let any word match (documents with more of them rank
      * first), rather than answer "nothing" to a query of several words. */
+    s->parts_ok = st == MOTESOK_OK && motesok_xresults_total(res) == 0;
     bool relaxed = st == MOTESOK_OK && motesok_xresults_total(res) < SUGGEST_BELOW &&
                    widen(s, &r, searched ? suggestion : NULL, true, &res);
+    bool any_part = relaxed && s->any_part;
+    s->parts_ok = false;
     result_box *b = st == MOTESOK_OK ? box_new() : NULL;
     if (st == MOTESOK_OK && b == NULL)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
@@ -1303,6 +1314,7 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
         b->pub.search.suggestion = box_strdup(b, suggestion, &nomem);
         b->pub.search.suggestion_searched = searched;
         b->pub.search.any_word = relaxed;
+        b->pub.search.any_part = any_part;
         b->pub.search.took_ms = round3(now_ms() - t0);
         b->pub.search.limited = s->limited;
         b->pub.search.expanded_terms = s->expanded_terms;

@@ -8,15 +8,17 @@
 #   (the incumbents and load tools the benchmarks in bench/ run).
 set -euo pipefail
 
-# Build and test: compilers, libraries, and the tools the tests run.
+# Build and test: compilers, libraries, and the tools the tests run
+# (chromium and python3: the search page's browser test, tests/browser/).
 DEPS=(
   build-essential cmake pkg-config
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev libcsv-dev
   libpango1.0-dev libcairo2-dev fonts-dejavu-core
   qpdf poppler-utils ghostscript xapian-tools util-linux valgrind curl
-  hunspell-no
+  hunspell-no mandoc
   clang libclang-rt-14-dev
+  chromium python3
 )
 # Optional groups, chosen by name on the command line.
 declare -A OPTIONAL=(

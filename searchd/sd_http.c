@@ -8,16 +8,17 @@
  * is missing. */
 #include "sd_http.h"
 #include "sd_conn.h"
+#include "sd_html.h"
 #include "sd_json.h"
 #include "sd_log.h"
 #include "sd_openapi.h"
 #include "sd_pool.h"
-#include "sd_ui.h"
 
 #include <motesok/motesok.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -26,9 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define JSON_TYPE "application/json; charset=utf-8"
+#define HTML_TYPE "text/html; charset=utf-8"
+#define PAGE_DOC_PREFIX "/dokument/"
+#define DOC_PAGES 20u /* pages of text in one document view */
 #define DOCS_PREFIX "/api/v1/documents/"
 #define MAX_PAGE 1000000u
 #define LOG_PATH_BYTES 160
@@ -39,10 +45,10 @@
 /* ======================================================================== */
 
 enum route { R_SEARCH, R_DOCUMENT, R_TEXT, R_STATUS, R_FAILURES, R_HEALTH, R_METRICS, R_UI,
-             R_OPENAPI, R_OTHER, R_COUNT };
+             R_DOC_VIEW, R_ORIGINAL, R_SCRIPT, R_OPENAPI, R_OTHER, R_COUNT };
 static const char *const route_names[R_COUNT] = {
-    "search", "document", "text", "status", "failures", "healthz", "metrics", "ui", "openapi",
-    "other"};
+    "search", "document", "text", "status", "failures", "healthz", "metrics", "ui",
+    "document_view", "original", "script", "openapi", "other"};
 
 /* The status codes motesokd answers with; anything else counts as 500. */
 static const unsigned code_values[] = {200, 400, 404, 405, 421, 500, 503};
@@ -100,6 +106,7 @@ typedef struct work {
     char id[32];
     unsigned page, offset, limit;
     bool text;
+    sd_page_params view; /* the search page's parameters (strings in strings) */
     bool csv; /* a search answered as CSV (format=csv) */
 } work;
 
@@ -121,6 +128,9 @@ struct request {
     bool retry_after;
     bool bearer; /* 401: say WWW-Authenticate: Bearer */
     bool sent; /* the answer is queued */
+    bool html; /* a page route: errors are answered as HTML pages */
+    int fd;    /* when >= 0, the answer is this file (fd_size bytes), not body */
+    uint64_t fd_size;
     char method[16];
     char path[LOG_PATH_BYTES];
 };
@@ -197,6 +207,9 @@ static void answer_static(request *rq, unsigned code, const char *type, const ch
 {
     free(rq->owned);
     rq->owned = NULL;
+    if (rq->fd >= 0)
+        close(rq->fd);
+    rq->fd = -1;
     rq->code = code;
     rq->type = type;
     rq->body = body;
@@ -241,9 +254,51 @@ static json_t *message_string(const char *message)
     return json_string(ascii);
 }
 
-/* Set the answer to the contract's error object {"error":{"code","message"}}. */
+/* Set the answer to an HTML page that says in Norwegian what went wrong
+ * (title and message). */
+static void answer_html_error(request *rq, unsigned code, const char *title, const char *msg)
+{
+    size_t len = 0;
+    char *body = sd_html_error_page(title, msg, &len);
+    answer_owned(rq, code, HTML_TYPE, body, len);
+}
+
+/* The Norwegian title and message of an error page for HTTP status code. */
+static void html_error_words(unsigned code, const char **title, const char **msg)
+{
+    switch (code) {
+    case 400: *title = "Ugyldig forespørsel."; *msg = "Adressen kan ikke leses."; break;
+    case 401:
+        *title = "Denne tjenesten krever en nøkkel.";
+        *msg = "Åpne siden med adressen du har fått, den som slutter på #token=….";
+        break;
+    case 404:
+        *title = "Fant ikke siden.";
+        *msg = "Dokumentet finnes ikke i indeksen, eller adressen er feil.";
+        break;
+    case 405: *title = "Ikke tillatt."; *msg = "Sidene kan bare hentes (GET eller HEAD)."; break;
+    case 421:
+        *title = "Feil adresse.";
+        *msg = "Tjenesten svarer bare på adressene den er satt opp med.";
+        break;
+    case 503:
+        *title = "Tjenesten er opptatt.";
+        *msg = "For mange søk venter akkurat nå. Prøv igjen om litt.";
+        break;
+    default: *title = "Noe gikk galt."; *msg = "En intern feil hindret svaret."; break;
+    }
+}
+
+/* Set the answer to the contract's error object {"error":{"code","message"}},
+ * or on a page route to an HTML page saying the same in Norwegian. */
 static void answer_error(request *rq, unsigned code, const char *ecode, const char *message)
 {
+    if (rq->html) {
+        const char *title, *msg;
+        html_error_words(code, &title, &msg);
+        answer_html_error(rq, code, title, msg);
+        return;
+    }
     json_t *j = json_pack("{s:{s:s, s:o}}", "error", "code", ecode, "message",
                           message_string(message));
     char *body = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -262,12 +317,22 @@ static void answer_overloaded(request *rq, const char *why)
 static enum MHD_Result send_answer(struct MHD_Connection *conn, request *rq)
 {
     struct MHD_Response *resp =
-        rq->owned != NULL
+        rq->fd >= 0 ? MHD_create_response_from_fd64(rq->fd_size, rq->fd)
+        : rq->owned != NULL
             ? MHD_create_response_from_buffer_with_free_callback(rq->len, rq->owned, free)
             : MHD_create_response_from_buffer(rq->len, (void *)rq->body, MHD_RESPMEM_PERSISTENT);
     if (resp == NULL)
         return MHD_NO;
-    rq->owned = NULL; /* the response's now */
+    if (rq->fd >= 0)
+        rq->fd = -1; /* the response closes it */
+    else
+        rq->owned = NULL; /* the response's now */
+    if (strncmp(rq->type, "text/html", 9) == 0)
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; "
+                                "img-src 'self'; connect-src 'self'; form-action 'self'; "
+                                "base-uri 'none'; "
+                                "frame-ancestors 'none'");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rq->type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -804,11 +869,238 @@ static void route_metrics(struct MHD_Connection *conn, request *rq)
     free(b);
 }
 
-/* GET /: the search page. */
-static void route_ui(struct MHD_Connection *conn, request *rq)
+/* ======================================================================== */
+/* the pages: search, document view, original file                         */
+/* ======================================================================== */
+
+/* Answer a page of the search form and its results for v. */
+static void answer_search_page(request *rq, unsigned code, const sd_page_view *v)
+{
+    size_t len = 0;
+    char *body = sd_html_search_page(v, &len);
+    answer_owned(rq, code, HTML_TYPE, body, len);
+}
+
+/* Worker part of the search page: search, then render hits or a message. */
+static void run_page(request *rq)
+{
+    sd_page_view v = {.p = rq->w.view, .show_paths = server->show_paths};
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK) {
+        log_unavailable(err.message[0] ? err.message : "the index cannot be opened");
+        v.state = SD_PAGE_NO_INDEX;
+        answer_search_page(rq, 503, &v);
+        return;
+    }
+    motesok_search_result *res = NULL;
+    motesok_status st = motesok_searcher_search(s, &rq->w.search, &res, &err);
+    unsigned code = 200;
+    switch (st) {
+    case MOTESOK_OK: v.state = SD_PAGE_RESULTS; v.res = res; break;
+    case MOTESOK_ERR_INVALID:
+    case MOTESOK_ERR_QUERY:
+        v.state = SD_PAGE_BAD;
+        v.message = sd_html_bad_request(err.message);
+        code = 400;
+        break;
+    case MOTESOK_ERR_TIMEOUT:
+        v.state = SD_PAGE_ERROR;
+        v.message = "Søket tok for lang tid. Prøv et smalere søk.";
+        code = 503;
+        break;
+    case MOTESOK_ERR_DB:
+    case MOTESOK_ERR_DB_MODIFIED:
+    case MOTESOK_ERR_DB_LOCKED:
+    case MOTESOK_ERR_DB_CORRUPT:
+    case MOTESOK_ERR_DB_VERSION:
+        log_unavailable(err.message[0] ? err.message : motesok_strerror(st));
+        v.state = SD_PAGE_NO_INDEX;
+        code = 503;
+        break;
+    default:
+        v.state = SD_PAGE_ERROR;
+        v.message = "En intern feil hindret søket. Prøv igjen.";
+        code = 500;
+        break;
+    }
+    answer_search_page(rq, code, &v);
+    motesok_search_result_free(res);
+}
+
+/* The 1-based results page asked for: 1 when absent or not a number, at
+ * most the last page the library can reach. */
+static unsigned page_number(struct MHD_Connection *conn)
+{
+    const char *v = arg_nonempty(conn, "page");
+    unsigned long n = v != NULL && v[0] >= '1' && v[0] <= '9' ? strtoul(v, NULL, 10) : 1;
+    unsigned long max = MOTESOK_MAX_OFFSET / SD_PAGE_HITS + 1;
+    return (unsigned)(n < 1 ? 1 : n > max ? max : n);
+}
+
+/* GET / and /sok: the search page. Without a query or filter, the form
+ * alone (answered here); else a search in a worker. */
+static void route_page(struct MHD_Connection *conn, request *rq)
+{
+    sd_page_params *p = &rq->w.view;
+    const char *sort = arg_nonempty(conn, "sort");
+    *p = (sd_page_params){.q = arg_nonempty(conn, "q"), .organ = arg_nonempty(conn, "organ"),
+                          .kommune = arg_nonempty(conn, "kommune"),
+                          .from = arg_nonempty(conn, "from"), .to = arg_nonempty(conn, "to"),
+                          .sort_date = sort != NULL && strcmp(sort, "date") == 0,
+                          .page = page_number(conn)};
+    if (p->q == NULL && p->organ == NULL && p->kommune == NULL && p->from == NULL &&
+        p->to == NULL) {
+        sd_page_view v = {.p = *p, .state = SD_PAGE_FORM};
+        answer_search_page(rq, 200, &v);
+        return;
+    }
+    motesok_search_request *req = &rq->w.search;
+    *req = (motesok_search_request){.query = p->q != NULL ? p->q : "", .from = p->from,
+                                    .to = p->to, .organ = p->organ, .kommune = p->kommune,
+                                    .sort = p->sort_date ? MOTESOK_SORT_DATE
+                                                         : MOTESOK_SORT_RELEVANCE,
+                                    .limit = SD_PAGE_HITS,
+                                    .offset = (p->page - 1) * SD_PAGE_HITS};
+    if (!keep_search_strings(&rq->w)) {
+        answer_error(rq, 500, "internal", "out of memory");
+        return;
+    }
+    p->q = p->q != NULL ? req->query : NULL; /* the kept copies */
+    p->from = req->from;
+    p->to = req->to;
+    p->organ = req->organ;
+    p->kommune = req->kommune;
+    rq->job.heavy = heavy_search(req);
+    rq->run = run_page;
+}
+
+/* GET /sok.js: the page's optional script. */
+static void route_script(struct MHD_Connection *conn, request *rq)
 {
     (void)conn;
-    answer_static(rq, 200, "text/html; charset=utf-8", sd_ui_html, sizeof sd_ui_html - 1);
+    answer_static(rq, 200, "text/javascript; charset=utf-8", sd_html_script,
+                  sd_html_script_len);
+}
+
+/* Answer a document view for d: the pages of the window that holds the
+ * hit's page (the first pages when none). */
+static void answer_document_view(request *rq, motesok_searcher *s, const motesok_document *d)
+{
+    unsigned pages = d->pages > 0 && d->pages < MAX_PAGE ? (unsigned)d->pages : 1;
+    unsigned hit = rq->w.page <= pages ? rq->w.page : 0;
+    unsigned first = hit > 0 ? (hit - 1) / DOC_PAGES * DOC_PAGES + 1 : 1;
+    unsigned n = pages - first + 1 < DOC_PAGES ? pages - first + 1 : DOC_PAGES;
+    motesok_page_text *pt[DOC_PAGES] = {0};
+    const char *texts[DOC_PAGES] = {0};
+    for (unsigned i = 0; i < n; i++) {
+        if (motesok_searcher_text(s, d->id, first + i, &pt[i], NULL) == MOTESOK_OK)
+            texts[i] = pt[i]->text;
+    }
+    sd_doc_view v = {.doc = d, .texts = texts, .n_texts = n, .first_page = first,
+                     .q = rq->w.search.query, .hit_page = hit,
+                     .show_paths = server->show_paths};
+    size_t len = 0;
+    char *body = sd_html_document_page(&v, &len);
+    for (unsigned i = 0; i < n; i++)
+        motesok_page_text_free(pt[i]);
+    answer_owned(rq, 200, HTML_TYPE, body, len);
+}
+
+/* The Content-Type of an original file of detected type mime and text
+ * encoding enc; a static string. */
+static const char *original_type(const char *mime, const char *enc)
+{
+    static const char *const text_types[][2] = {
+        {"UTF-8", "text/plain; charset=utf-8"},
+        {"UTF-16LE", "text/plain; charset=utf-16le"},
+        {"UTF-16BE", "text/plain; charset=utf-16be"},
+        {"WINDOWS-1252", "text/plain; charset=windows-1252"},
+        {"ISO-8859-1", "text/plain; charset=iso-8859-1"},
+    };
+    if (mime != NULL && strcmp(mime, "application/pdf") == 0)
+        return "application/pdf";
+    if (mime == NULL || strncmp(mime, "text/", 5) != 0)
+        return "application/octet-stream";
+    for (size_t i = 0; i < sizeof text_types / sizeof *text_types; i++)
+        if (enc != NULL && strcasecmp(enc, text_types[i][0]) == 0)
+            return text_types[i][1];
+    return "text/plain";
+}
+
+/* Answer with the original file of d as the index knows it: only a path
+ * the index holds, only a regular file; 404 when it is gone. */
+static void answer_original(request *rq, const motesok_document *d)
+{
+    int fd = d->path != NULL ? open(d->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        answer_html_error(rq, 404, "Originalfilen finnes ikke lenger.",
+                          "Filen er flyttet eller slettet siden den ble indeksert.");
+        return;
+    }
+    answer_static(rq, 200, original_type(d->mime, d->encoding), "", 0);
+    rq->fd = fd;
+    rq->fd_size = (uint64_t)st.st_size;
+}
+
+/* Worker part of GET /dokument/ID and /dokument/ID/original. */
+static void run_doc_view(request *rq)
+{
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_searcher *s = NULL;
+    if (thread_searcher(&s, &err) != MOTESOK_OK) {
+        log_unavailable(err.message[0] ? err.message : "the index cannot be opened");
+        answer_html_error(rq, 503, "Dokumentet er ikke tilgjengelig nå.",
+                          "Søkeindeksen kan ikke åpnes akkurat nå. Prøv igjen senere.");
+        return;
+    }
+    motesok_document *d = NULL;
+    motesok_status st = motesok_searcher_document(s, rq->w.id, &d, &err);
+    if (st == MOTESOK_ERR_INVALID || st == MOTESOK_ERR_NOT_FOUND)
+        answer_html_error(rq, 404, "Fant ikke dokumentet.",
+                          "Det finnes ikke i indeksen (lenger), eller adressen er feil.");
+    else if (st != MOTESOK_OK)
+        answer_html_error(rq, 503, "Dokumentet er ikke tilgjengelig nå.",
+                          "Søkeindeksen kan ikke leses akkurat nå. Prøv igjen senere.");
+    else if (rq->route == R_ORIGINAL)
+        answer_original(rq, d);
+    else
+        answer_document_view(rq, s, d);
+    motesok_document_free(d);
+}
+
+/* GET /dokument/ID[?q=&page=N] and /dokument/ID/original; rest is what
+ * follows the prefix. */
+static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *rest)
+{
+    const char *slash = strchr(rest, '/');
+    bool original = slash != NULL && strcmp(slash, "/original") == 0;
+    rq->route = original ? R_ORIGINAL : R_DOC_VIEW;
+    size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+    if (n == 0 || n >= sizeof rq->w.id || (slash != NULL && !original)) {
+        answer_error(rq, 404, "not_found", "no such page");
+        return;
+    }
+    memcpy(rq->w.id, rest, n);
+    rq->w.id[n] = '\0';
+    rq->w.page = 0;
+    const char *q = arg_nonempty(conn, "q");
+    const char *page = arg_nonempty(conn, "page");
+    if (page != NULL && page[0] >= '1' && page[0] <= '9')
+        rq->w.page = (unsigned)strtoul(page, NULL, 10);
+    if (rq->w.page > MAX_PAGE)
+        rq->w.page = 0;
+    rq->w.search = (motesok_search_request){.query = q != NULL ? q : ""};
+    if (!keep_search_strings(&rq->w)) {
+        answer_error(rq, 500, "internal", "out of memory");
+        return;
+    }
+    rq->run = run_doc_view;
 }
 
 /* GET /api/v1/openapi.json: this API as OpenAPI 3 (searchd/openapi.json). */
@@ -830,7 +1122,8 @@ static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
         {"/api/v1/failures", R_FAILURES, prep_failures},
         {"/api/v1/openapi.json", R_OPENAPI, route_openapi},
         {"/healthz", R_HEALTH, route_health},       {"/metrics", R_METRICS, route_metrics},
-        {"/", R_UI, route_ui},                      {"/index.html", R_UI, route_ui},
+        {"/", R_UI, route_page},                    {"/index.html", R_UI, route_page},
+        {"/sok", R_UI, route_page},                 {"/sok.js", R_SCRIPT, route_script},
     };
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         if (strcmp(url, routes[i].path) == 0) {
@@ -841,6 +1134,8 @@ static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
     }
     if (strncmp(url, DOCS_PREFIX, sizeof DOCS_PREFIX - 1) == 0)
         prep_document(conn, rq, url + sizeof DOCS_PREFIX - 1);
+    else if (strncmp(url, PAGE_DOC_PREFIX, sizeof PAGE_DOC_PREFIX - 1) == 0)
+        prep_doc_view(conn, rq, url + sizeof PAGE_DOC_PREFIX - 1);
     else
         answer_error(rq, 404, "not_found", "no such resource; the API is under /api/v1/");
 }
@@ -916,30 +1211,61 @@ static bool host_allowed(const sd_server *srv, const char *host)
     return false;
 }
 
-/* True if the request carries the server's token (or none is needed):
- * "Authorization: Bearer TOKEN", compared in time that does not depend on
+/* True if given is the token, compared in time that does not depend on
  * where it differs. */
-static bool authorized(const sd_server *srv, struct MHD_Connection *conn)
+static bool same_token(const char *token, const char *given)
+{
+    size_t n = strlen(token), g = strlen(given);
+    unsigned char diff = (unsigned char)(n != g);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(token[i] ^ (i < g ? given[i] : 0));
+    return diff == 0;
+}
+
+/* True if the request carries the server's token (or none is needed):
+ * "Authorization: Bearer TOKEN", or on a page route the cookie
+ * motesok_token=TOKEN (percent-encoded) that the page's script sets. */
+static bool authorized(const sd_server *srv, struct MHD_Connection *conn, bool page)
 {
     if (srv->token == NULL)
         return true;
     const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                    MHD_HTTP_HEADER_AUTHORIZATION);
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+    if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
+        return same_token(srv->token, auth + 7);
+    const char *cookie = page ? MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
+                                                            "motesok_token")
+                              : NULL;
+    char given[512];
+    if (cookie == NULL || strlen(cookie) >= sizeof given)
         return false;
-    const char *given = auth + 7;
-    size_t n = strlen(srv->token), g = strlen(given);
-    unsigned char diff = (unsigned char)(n != g);
-    for (size_t i = 0; i < n; i++)
-        diff |= (unsigned char)(srv->token[i] ^ (i < g ? given[i] : 0));
-    return diff == 0;
+    memcpy(given, cookie, strlen(cookie) + 1);
+    sd_http_unescape(NULL, conn, given);
+    return strstr(given, "%00") == NULL && same_token(srv->token, given);
 }
 
-/* True if url is served without the token: the search page and /healthz. */
-static bool open_route(const char *url)
+/* True if url is one of the pages (HTML for people): the search page,
+ * the document views and the original files. */
+static bool page_route(const char *url)
 {
     return strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0 ||
-           strcmp(url, "/healthz") == 0;
+           strcmp(url, "/sok") == 0 ||
+           strncmp(url, PAGE_DOC_PREFIX, sizeof PAGE_DOC_PREFIX - 1) == 0;
+}
+
+/* True if the request is served without the token: /healthz, the
+ * page's script, and the search page's empty form (no search asked). */
+static bool open_route(struct MHD_Connection *conn, const char *url)
+{
+    if (strcmp(url, "/healthz") == 0 || strcmp(url, "/sok.js") == 0)
+        return true;
+    static const char *const search_args[] = {"q", "organ", "kommune", "from", "to"};
+    if (strcmp(url, "/") != 0 && strcmp(url, "/index.html") != 0 && strcmp(url, "/sok") != 0)
+        return false;
+    for (size_t i = 0; i < sizeof search_args / sizeof *search_args; i++)
+        if (arg_nonempty(conn, search_args[i]) != NULL)
+            return false;
+    return true;
 }
 
 /* Check the request line and route it; arguments with NUL bytes, which
@@ -953,6 +1279,7 @@ static void check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn
         answer_error(rq, 400, "bad_request", "malformed request");
         return;
     }
+    rq->html = page_route(url);
     const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (!host_allowed(srv, host)) {
         answer_error(rq, 421, "misdirected_request",
@@ -966,7 +1293,7 @@ static void check_and_dispatch(const sd_server *srv, struct MHD_Connection *conn
         answer_error(rq, 400, "bad_request", "the path holds an escaped NUL byte (%00)");
         return;
     }
-    if (!open_route(url) && !authorized(srv, conn)) {
+    if (!open_route(conn, url) && !authorized(srv, conn, rq->html)) {
         answer_error(rq, 401, "unauthorized",
                      "this server wants its token: send \"Authorization: Bearer TOKEN\"");
         rq->bearer = true;
@@ -1036,6 +1363,7 @@ static request *request_new(struct MHD_Connection *conn, const char *method, con
     rq->conn = conn;
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     rq->route = R_OTHER;
+    rq->fd = -1;
     atomic_init(&rq->stage, ST_NEW);
     log_copy(rq->method, sizeof rq->method, method);
     log_copy(rq->path, sizeof rq->path, url);
@@ -1046,6 +1374,8 @@ static request *request_new(struct MHD_Connection *conn, const char *method, con
 /* Free a request record and what it owns. */
 static void request_free(request *rq)
 {
+    if (rq->fd >= 0)
+        close(rq->fd);
     free(rq->owned);
     free(rq->w.strings);
     free(rq);

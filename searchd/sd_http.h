@@ -21,7 +21,9 @@ typedef struct sd_server {
                                  when any, a remote daemon answers only them */
     size_t n_hosts;
     const char *token; /* when set, /api/ and /metrics need "Authorization:
-                          Bearer <token>" (the page and /healthz do not) */
+                          Bearer <token>" (the page's empty form and /healthz
+                          do not); the pages take it as a cookie too */
+    bool show_paths;   /* the pages show each file's path on the server */
 } sd_server;
 
 /* Set up the per-thread searchers; call once before starting the daemon.

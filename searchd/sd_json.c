@@ -134,6 +134,7 @@ static json_t *search_json(const motesok_search_result *r)
     json_object_set_new(out, "suggestion", string_or_null(r->suggestion));
     json_object_set_new(out, "suggestion_searched", json_boolean(r->suggestion_searched));
     json_object_set_new(out, "any_word", json_boolean(r->any_word));
+    json_object_set_new(out, "any_part", json_boolean(r->any_part));
     json_object_set_new(out, "limited", json_boolean(r->limited != 0));
     json_object_set_new(out, "limited_by", limits_json(r->limited));
     json_object_set_new(out, "hits", hits);

@@ -52,8 +52,8 @@ static const char usage_text[] =
 "SYNOPSIS\n"
 "    motesokd [--index DIR] [--listen HOST:PORT [--allow-remote]] [--threads N]\n"
 "             [--queue N] [--request-timeout S] [--keepalive-timeout S]\n"
-"             [--max-per-client N] [--access-log FILE] [--quiet] [--verbose]\n"
-"             [--help] [--version]\n"
+"             [--max-per-client N] [--show-paths] [--access-log FILE] [--quiet]\n"
+"             [--verbose] [--help] [--version]\n"
 "\n"
 "DESCRIPTION\n"
 "    motesokd answers searches over the index that motesok-index builds.\n"
@@ -61,6 +61,12 @@ static const char usage_text[] =
 "    motesok-index is seen on the next request, without a restart. The\n"
 "    daemon also starts before the index exists and answers 503\n"
 "    (index_unavailable) until it does.\n"
+"\n"
+"    The search page at / (and /sok) is rendered on the server and needs no\n"
+"    JavaScript: /sok?q=&organ=&kommune=&from=&to=&sort=date&page=N. Each\n"
+"    hit opens /dokument/ID (the meeting, its cases and its text with the\n"
+"    query's words marked), and /dokument/ID/original serves the file the\n"
+"    index holds for ID (a PDF opens at the hit's page with #page=N).\n"
 "\n"
 "    Two threads read requests and write answers; they answer /healthz,\n"
 "    /metrics and the search page themselves, so these stay quick while\n"
@@ -104,8 +110,10 @@ static const char usage_text[] =
 "        Want a secret token with every API request: the first line of FILE\n"
 "        (at least 16 characters; keep FILE readable by the daemon's user\n"
 "        only), sent as \"Authorization: Bearer TOKEN\". Requests without it\n"
-"        get 401 unauthorized; the search page and /healthz need none (open\n"
-"        the page as http://HOST:PORT/#token=TOKEN and it sends the token).\n"
+"        get 401 unauthorized. The pages want it too, as that header or as\n"
+"        the cookie motesok_token (percent-encoded), which the page sets when\n"
+"        opened as http://HOST:PORT/#token=TOKEN; the empty search form,\n"
+"        /sok.js and /healthz need none.\n"
 "    --host NAME\n"
 "        Also answer requests whose Host header is NAME (any port); may be\n"
 "        given up to " STR(MAX_HOSTS) " times. With any --host, a daemon that other machines\n"
@@ -128,6 +136,10 @@ static const char usage_text[] =
 "        cap. Default: no cap on a loopback address, where every client (a\n"
 "        reverse proxy too) has the same address; else " STR(DEFAULT_PER_CLIENT) ". A client past\n"
 "        the cap has its new connection closed at once.\n"
+"    --show-paths\n"
+"        Show each file's path on the server in the search page and the\n"
+"        document view (default: not shown, for public use; the API's\n"
+"        JSON has them always).\n"
 "    -a, --access-log FILE\n"
 "        Append the access log to FILE instead of stderr: one JSON object\n"
 "        per request with ts, method, path, status, ms and aborted. SIGHUP\n"
@@ -195,6 +207,7 @@ typedef struct sd_options {
     const char *access_log; /* NULL: stderr */
     bool allow_remote;
     const char *token_file; /* NULL: no token */
+    bool show_paths;        /* the pages show server paths */
     char host_names[MAX_HOSTS][256]; /* --host names, lower case */
     const char *hosts[MAX_HOSTS];    /* pointers to them */
     size_t n_hosts;
@@ -302,6 +315,7 @@ static int parse_args(int argc, char **argv, sd_options *o)
         {"keepalive-timeout", required_argument, NULL, 'K'},
         {"max-per-client", required_argument, NULL, 'P'},
         {"token-file", required_argument, NULL, 'k'}, {"host", required_argument, NULL, 'H'},
+        {"show-paths", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     const char *env = getenv("MOTESOK_INDEX");
@@ -326,6 +340,7 @@ static int parse_args(int argc, char **argv, sd_options *o)
         case 'a': o->access_log = optarg; break;
         case 'R': o->allow_remote = true; break;
         case 'k': o->token_file = optarg; break;
+        case 'S': o->show_paths = true; break;
         case 'H': {
             size_t n = strlen(optarg);
             if (n == 0 || n > 253 || strpbrk(optarg, " /:@") != NULL || o->n_hosts == MAX_HOSTS)
@@ -561,7 +576,8 @@ int main(int argc, char **argv)
                         "connect can read every document in the index\n", o.listen);
     sd_server srv = {.index_dir = o.index_dir, .access_log = !o.quiet, .loopback_only = loopback,
                      .hosts = o.hosts, .n_hosts = o.n_hosts,
-                     .token = o.token_file != NULL ? token : NULL};
+                     .token = o.token_file != NULL ? token : NULL,
+                     .show_paths = o.show_paths};
     if (!o.quiet && !sd_log_open(o.access_log)) {
         freeaddrinfo(ai);
         fprintf(stderr, "motesokd: cannot open access log %s: %s\n", o.access_log, strerror(errno));

@@ -3,6 +3,7 @@
 #include "sd_pool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,17 +71,17 @@ static sd_job *next_job(void)
 /* Test hook: while the file that $MOTESOK_TEST_HOLD_HEAVY names exists, a
  * heavy job waits before it runs (at most 120 s), so that a test can fill
  * the queues whatever a search costs; the file's name with ".held" added
- * is made when a job starts waiting, so that the test knows a worker took
- * it. Unset in normal use: nothing waits. */
+ * is made when a job begins to wait, so that the test knows a worker holds
+ * one. Unset in normal use: nothing waits. */
 static void test_hold(void)
 {
     const char *path = getenv("MOTESOK_TEST_HOLD_HEAVY");
     if (path != NULL && *path != '\0' && access(path, F_OK) == 0) {
         char held[4096];
         snprintf(held, sizeof held, "%s.held", path);
-        FILE *f = fopen(held, "w");
-        if (f != NULL)
-            fclose(f);
+        int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
     }
     for (int i = 0; path != NULL && *path != '\0' && i < 12000 && access(path, F_OK) == 0; i++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);

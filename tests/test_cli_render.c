@@ -126,6 +126,15 @@ static void test_cli_render_search_no_hits_and_suggestion(void **state)
                               "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n"
                               "1 treff for «rehabiltering plan»"));
     free(s);
+    /* a compound let match by its parts: the message says so */
+    s = render(cli_render_search,
+               "{\"query\":\"ungdomssymfoniorkester\",\"total\":1,\"offset\":0,\"limit\":10,"
+               "\"took_ms\":0.1,\"any_word\":true,\"any_part\":true,"
+               "\"hits\":[{\"rank\":1,\"path\":\"/p\",\"title\":\"T\"}],\"facets\":{}}",
+               false);
+    assert_non_null(strstr(s, "viser treff med minst ett av dem eller av delene i de "
+                              "sammensatte ordene.\n"));
+    free(s);
 }
 
 static void test_cli_render_search_limited(void **state)

@@ -605,6 +605,32 @@ static void test_index_open_refuses_second_writer(void **state)
     motesok_index_close(one);
 }
 
+/* A file whose first line is a bare "MØTEBOK" gets its title from the
+ * meeting the minutes reader finds: organ, date and kind; one without a
+ * meeting keeps its first line. */
+static void test_index_title_from_the_minutes(void **state)
+{
+    fixture *f = *state;
+    char a[160], b[160];
+    write_doc(f, "a.txt", "MØTEBOK\nKommunestyret\nMøtedato: 12.03.2015\nMøtested: Rådhuset\n\n"
+                          "Sak 12/15 Budsjett\nVedtak: Budsjettet vedtas.\n", a);
+    write_doc(f, "b.txt", "Enscript Output\nNoen ord om legevakt.\n", b);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, a, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(index_one(idx, b, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    motesok_file_row row = {0};
+    assert_true(stored_row(f, a, &row));
+    assert_string_equal(row.title, "Kommunestyret 12.03.2015 — møtebok");
+    motesok_file_row_clear(&row);
+    assert_true(stored_row(f, b, &row));
+    assert_string_equal(row.title, "Enscript Output");
+    motesok_file_row_clear(&row);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +645,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_old_layout_is_rebuilt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_kommune_case_keys_and_votes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_totals_exact_only_when_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_title_from_the_minutes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

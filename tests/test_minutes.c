@@ -857,6 +857,53 @@ static void test_minutes_dev_corpus_minimums(void **state)
     assert_true(date_ok >= 0.98 * docs);
 }
 
+/* The title of a text: its organ, date and the kind its first lines name. */
+static char *title_of(const char *text)
+{
+    motesok_minutes *m = parse_text(text);
+    char *t = motesok_minutes_title(m, text, strlen(text));
+    motesok_minutes_free(m);
+    return t;
+}
+
+static void test_minutes_title(void **state)
+{
+    (void)state;
+    char *t = title_of("UTSKRIFT AV MØTEBOK\nKommunestyret\nMøtedato: 12.03.2015\n"
+                       "Møtested: Rådhuset\n\nSak 12/15 Budsjett\nVedtak: Enstemmig vedtatt.\n");
+    assert_non_null(t);
+    assert_string_equal(t, "Kommunestyret 12.03.2015 — møtebok");
+    free(t);
+    t = title_of("Formannskapet\nMØTEPROTOKOLL\nMøtedato: 4. mai 2016\nMøtested: Rådhuset\n");
+    assert_non_null(t);
+    assert_string_equal(t, "Formannskapet 04.05.2016 — møteprotokoll");
+    free(t);
+    /* no kind in the first lines: organ and date alone; "protokoll" far
+     * down (an earlier meeting's) does not count */
+    t = title_of("Rådmannsutvalget\nMøtetidspunkt: Tirsdag 23. februar 2018 kl. 09.00\n"
+                 "Møtested: LMS\nDisse møtte: A, B\nForfall: C\n\n"
+                 "Sak 04/2018 Godkjenning av protokoll frå møte 26.01.18\n");
+    assert_non_null(t);
+    assert_string_equal(t, "Rådmannsutvalget 23.02.2018");
+    free(t);
+    /* no organ or no date: no title from the minutes */
+    assert_null(title_of("Enscript Output\nNoen ord om legevakt og røntgen.\n"));
+    assert_null(motesok_minutes_title(NULL, NULL, 0));
+    motesok_minutes *m = parse_file(MOTESOK_SOURCE_DIR "/corpus/2010-08-27-regionradet-for-"
+                                    "hallingdal-motebok.txt");
+    FILE *f = fopen(MOTESOK_SOURCE_DIR "/corpus/2010-08-27-regionradet-for-hallingdal-motebok.txt",
+                    "rb");
+    assert_non_null(f);
+    char head[2048];
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    t = motesok_minutes_title(m, head, n);
+    assert_non_null(t);
+    assert_string_equal(t, "Regionrådet for Hallingdal 27.08.2010 — møtebok");
+    free(t);
+    motesok_minutes_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -884,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_minutes_result_column_and_sentences),
         cmocka_unit_test(test_minutes_organ_shapes),
         cmocka_unit_test(test_minutes_dev_corpus_minimums),
+        cmocka_unit_test(test_minutes_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -673,6 +673,185 @@ static void test_whole_word_ranks_first(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* The ids of the hits of query from offset, at most limit, joined by
+ * spaces into buf. */
+static void page_of(motesok_xreader *r, const char *query, unsigned offset, unsigned limit,
+                    char *buf, size_t cap)
+{
+    motesok_xparse_options po = {.default_and = true};
+    motesok_xquery *q = NULL;
+    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
+    motesok_xsearch xs = {.query = q, .offset = offset, .limit = limit, .sort_slot = -1,
+                          .collapse_slot = -1};
+    motesok_xresults *res = NULL;
+    assert_int_equal(motesok_xreader_search(r, &xs, &res, NULL), MOTESOK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < motesok_xresults_count(res); i++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? " " : "",
+                 motesok_xresults_data(res, i, NULL));
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+}
+
+/* Proximity and whole words are weighed after the match, on its first few
+ * dozen passages: a passage far down the match that holds the words
+ * together still comes first, and pages cut from the re-ranked list join
+ * up, none lost or shown twice. */
+static void test_reranked_pages(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "rerank"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    motesok_xwriter *w = writer(db);
+    char id[16], text[1024];
+    for (int i = 0; i < 24; i++) {
+        snprintf(id, sizeof id, "d%02d", i);
+        if (i == 23)
+            /* the words together, in a long passage (a low weight alone) */
+            snprintf(text, sizeof text,
+                     "Styret gikk gjennom vei, vann, avløp, skole, barnehage, kultur, idrett, "
+                     "helse, omsorg, budsjett, regnskap, planer, tilskudd, eiendom, næring, "
+                     "havn, brann, beredskap, bibliotek, kirke og kommunale tjenester.");
+        else
+            /* the words far apart, in short passages */
+            snprintf(text, sizeof text, "Kommunale planer %d for vei, vann og avløp. Tjenester %d.",
+                     i, i);
+        put_doc(w, id, text, false);
+    }
+    commit_close(w);
+    motesok_xreader *r = reader(db);
+    char all[512], page[128], joined[512] = "";
+    page_of(r, "kommunale tjenester", 0, 30, all, sizeof all);
+    assert_int_equal(strncmp(all, "d23 ", 4), 0);
+    for (unsigned off = 0; off < 30; off += 5) {
+        page_of(r, "kommunale tjenester", off, 5, page, sizeof page);
+        if (page[0] != '\0')
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     joined[0] ? " " : "", page);
+    }
+    assert_string_equal(joined, all);
+    /* 24 distinct hits */
+    size_t n = 1;
+    for (const char *c = all; *c; c++)
+        n += *c == ' ';
+    assert_int_equal(n, 24);
+    motesok_xreader_close(r);
+    msk_test_rmtree(tmp);
+}
+
+/* The hits of query (parsed with default_and as given) over a new
+ * database at db holding docs ({id, text}, n of them, their words in the
+ * spelling table); *suggestion gets the correction ("" if none) and
+ * *any_part whether a compound was let match by any part. */
+static const char *fresh_hits(const char *db, const char *const (*docs)[2], size_t n,
+                              const char *query, bool default_and, const char **suggestion,
+                              bool *any_part)
+{
+    static char buf[128], sug[128];
+    motesok_xwriter *w = writer(db);
+    for (size_t i = 0; i < n; i++)
+        put_doc(w, docs[i][0], docs[i][1], true);
+    commit_close(w);
+    motesok_xreader *r = reader(db);
+    motesok_xparse_options po = {.default_and = default_and, .any_part = !default_and};
+    motesok_xquery *q = NULL;
+    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
+    const char *s = motesok_xquery_suggestion(q);
+    snprintf(sug, sizeof sug, "%s", s ? s : "");
+    *suggestion = sug;
+    *any_part = motesok_xquery_any_part(q);
+    motesok_xsearch xs = {.query = q, .limit = 20, .sort_slot = -1, .collapse_slot = -1};
+    motesok_xresults *res = NULL;
+    assert_int_equal(motesok_xreader_search(r, &xs, &res, NULL), MOTESOK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < motesok_xresults_count(res); i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+                 motesok_xresults_data(res, i, NULL));
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+    motesok_xreader_close(r);
+    return buf;
+}
+
+/* Issue 11: a typo inside a long compound is corrected in the part that
+ * is wrong (the spelling table holds whole words, and the compound typed
+ * is none of them); a compound that nothing holds with all its parts is
+ * found, when any word may match, by any of its parts and by the words
+ * that begin with its leading parts. */
+static void test_compounds_typo_and_fallback(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    const char *sug;
+    bool any_part;
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "compound"));
+    static const char *const typo[][2] = {
+        {"s1", "Kommunehelsesamarbeidet hadde møte om budsjettet."},
+        {"s2", "Godt samarbeid mellom kommunene gir bedre helse."},
+    };
+    snprintf(db, sizeof db, "%s/typo", tmp);
+    assert_string_equal(fresh_hits(db, typo, 2, "kommunehelsesamarbied", true, &sug, &any_part), "");
+    assert_string_equal(sug, "kommunehelsesamarbeid");
+    assert_false(any_part);
+    /* the correction finds the passage first (s2 by its parts after it) */
+    assert_string_equal(fresh_hits(db, typo, 0, sug, true, &sug, &any_part), "s1 s2");
+    /* a word that finds something is left alone */
+    fresh_hits(db, typo, 0, "kommunehelsesamarbeid", true, &sug, &any_part);
+    assert_string_equal(sug, "");
+    static const char *const orchestra[][2] = {
+        {"u1", "Ungdomssymfonikerne spilte i kulturhuset."},
+        {"u2", "Ungdom og idrett i kommunen, med mange ungdommer."},
+        {"u3", "Kulturhuset har ny scene."},
+    };
+    snprintf(db, sizeof db, "%s/orchestra", tmp);
+    assert_string_equal(
+        fresh_hits(db, orchestra, 3, "ungdomssymfoniorkester", true, &sug, &any_part), "");
+    assert_false(any_part);
+    assert_string_equal(
+        fresh_hits(db, orchestra, 0, "ungdomssymfoniorkester", false, &sug, &any_part), "u1 u2");
+    assert_true(any_part);
+    msk_test_rmtree(tmp);
+}
+
+/* Issue 11: "kommunestyre" ranked a law that says it twice above the one
+ * that says it 262 times: its abbreviation k-styre was searched as "k" and
+ * "styre" anywhere, and laws list items a) to k). A member of a synonym
+ * group with a word of one or two letters is found as a phrase only. */
+static void test_short_abbreviation_is_a_phrase(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    const char *sug;
+    bool any_part;
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "kstyre"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    static const char *const laws[][2] = {
+        {"items", "Loven gjelder for a) skoler, b) barnehager, c) havner og k) kaier. "
+                  "Styret gir forskrift."},
+        {"k", "K-styret vedtok planen."},
+        {"whole", "Kommunestyret vedtar budsjettet. Kommunestyret velger formannskap. "
+                  "Kommunestyret kan delegere. Kommunestyret skal selv vedta planen, og "
+                  "kommunestyret fastsetter reglementet for saksbehandlingen i utvalgene, "
+                  "i rådet og i styrene for de kommunale foretakene og tjenestene."},
+    };
+    const char *got = fresh_hits(db, laws, 3, "kommunestyre", true, &sug, &any_part);
+    if (strcmp(got, "whole k") != 0 && strcmp(got, "k whole") != 0)
+        fail_msg("kommunestyre: hits \"%s\", want whole and k, not items", got);
+    /* an abbreviation in a hyphenated word (parsed as a phrase) also finds
+     * its group with the other word apart (issue 11: VA-gebyr) */
+    static const char *const fees[][2] = {
+        {"g1", "Gebyret for vann og avløp øker neste år."},
+        {"g2", "Gebyr for renovasjon og feiing."},
+        {"g3", "VA-gebyr for 2024 ble vedtatt."},
+    };
+    snprintf(db, sizeof db, "%s/fees", tmp);
+    got = fresh_hits(db, fees, 3, "VA-gebyr", true, &sug, &any_part);
+    if (strcmp(got, "g3 g1") != 0 && strcmp(got, "g1 g3") != 0)
+        fail_msg("VA-gebyr: hits \"%s\", want g3 and g1, not g2", got);
+    msk_test_rmtree(tmp);
+}
+
 static void test_spelling_suggestion(void **state)
 {
     fixture *f = *state;
@@ -754,6 +933,9 @@ int main(void)
         cmocka_unit_test(test_query_bound),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
+        cmocka_unit_test(test_reranked_pages),
+        cmocka_unit_test(test_compounds_typo_and_fallback),
+        cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
     };

@@ -45,7 +45,7 @@ static void test_sd_json_search_full(void **state)
     assert_json(sd_json_search(&r),
                 "{\"query\":\"legevakt \\\"røntgen\\\"\",\"total\":12,\"total_exact\":false,"
                 "\"offset\":0,\"limit\":10,\"took_ms\":0.8,\"suggestion\":\"legevakta\","
-                "\"suggestion_searched\":true,\"any_word\":false,\"limited\":false,\"limited_by\":[],\"hits\":["
+                "\"suggestion_searched\":true,\"any_word\":false,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":["
                 "{\"rank\":1,\"score\":7.91,\"id\":\"0123456789abcdef\",\"path\":\"/a.pdf\","
                 "\"title\":\"T\",\"organ\":\"Formannskapet\",\"kommune\":\"Ringsaker\","
                 "\"date\":\"2018-02-23\",\"page\":2,\"case\":{\"number\":\"06/2018\","
@@ -101,7 +101,7 @@ static void test_sd_json_search_empty(void **state)
     assert_json(sd_json_search(&r),
                 "{\"query\":\"\",\"total\":0,\"total_exact\":true,\"offset\":20,\"limit\":100,"
                 "\"took_ms\":12.0,\"suggestion\":null,\"suggestion_searched\":false,"
-                "\"any_word\":true,\"limited\":false,\"limited_by\":[],\"hits\":[],"
+                "\"any_word\":true,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":[],"
                 "\"facets\":{\"organ\":{},\"kommune\":{},\"year\":{}}}");
 }
 
@@ -115,7 +115,7 @@ static void test_sd_json_search_limited(void **state)
     assert_json(sd_json_search(&r),
                 "{\"query\":\"a* b*\",\"total\":0,\"total_exact\":false,\"offset\":0,"
                 "\"limit\":10,\"took_ms\":2.5,\"suggestion\":null,\"suggestion_searched\":false,"
-                "\"any_word\":false,\"limited\":true,"
+                "\"any_word\":false,\"any_part\":false,\"limited\":true,"
                 "\"limited_by\":[\"terms\",\"wildcards\",\"time\"],\"hits\":[],\"facets\":{}}");
     r.limited = MOTESOK_LIMIT_DEPTH;
     char *js = sd_json_search(&r);
@@ -135,7 +135,7 @@ static void test_sd_json_search_case_without_vote(void **state)
     assert_json(sd_json_search(&r),
                 "{\"query\":\"q\",\"total\":3,\"total_exact\":false,\"offset\":2,\"limit\":1,"
                 "\"took_ms\":1.25,\"suggestion\":null,\"suggestion_searched\":false,"
-                "\"any_word\":false,\"limited\":false,\"limited_by\":[],\"hits\":[{\"rank\":3,\"score\":0.125,"
+                "\"any_word\":false,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":[{\"rank\":3,\"score\":0.125,"
                 "\"id\":\"0123456789abcdef\",\"path\":\"/c\",\"title\":\"x\",\"organ\":null,"
                 "\"kommune\":null,\"date\":null,\"page\":1,\"case\":{\"number\":null,"
                 "\"title\":null,\"proposal\":null,\"decision\":null,\"vote\":null},"

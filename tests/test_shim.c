@@ -782,6 +782,12 @@ static void test_xreader_retries_after_modified(void **state)
     motesok_xresults *res = run(r3, q);
     assert_int_equal(motesok_xresults_total(res), 200);
     assert_true(msk_shim_retries() > before);
+    /* a busy indexer can discard the revision twice during one read: the
+     * read is tried again, up to six times in all */
+    assert_true(msk_shim_retry_through(r3, 0));
+    assert_true(msk_shim_retry_through(r3, 2));
+    assert_true(msk_shim_retry_through(r3, 5));
+    assert_false(msk_shim_retry_through(r3, 6));
     motesok_xresults_free(res);
     motesok_xquery_free(q);
     motesok_xreader_close(r1);
@@ -836,7 +842,7 @@ static void test_xreader_parse_fields(void **state)
     motesok_xparse_options po = options();
     char *d = describe(r, "legevakt organ:rådmannsutvalget", &po);
     assert_string_equal(
-        d, "Query((((Zlegevakt SYNONYM XDlegevakt) OR Zlegevakt) FILTER XBrådmannsutvalget))");
+        d, "Query((2 * Zlegevakt FILTER XBrådmannsutvalget))");
     motesok_free(d);
     motesok_xreader_close(r);
 }
@@ -975,10 +981,12 @@ static void test_xreader_parse_norwegian_ops(void **state)
     po.default_and = true;
     d = describe(r, "ORDEN ELLERS", &po);
     /* (words typed with a capital match as typed or by their stems) */
-    /* (and, as two words, near each other in their exact forms) */
-    assert_string_equal(d, "Query((((orden@1 OR ((Zord SYNONYM XDord) OR Zord)) AND "
-                           "(ellers@2 OR ((Zell SYNONYM XDell) OR Zell))) AND_MAYBE "
-                           "(orden NEAR 8 ellers)))");
+    /* (and, as two words, near each other in their exact forms: weighed
+     * on the top passages only) */
+    /* (no passage holds ord or ell inside a compound: the whole word
+     * alone, its bonus for being whole on every passage) */
+    assert_string_equal(d, "Query(((orden@1 OR 2 * Zord) AND (ellers@2 OR 2 * Zell))) RERANK "
+                           "Query((orden NEAR 8 ellers))");
     motesok_free(d);
     /* without norwegian_ops, ELLER is no operator */
     po.norwegian_ops = false;

@@ -156,6 +156,8 @@ typedef struct motesok_search_result {
     bool suggestion_searched; /* few matches: the suggestion was searched too */
     bool any_word;            /* still few: any word was let match (fields,
                                  filters and dates of the query still hold) */
+    bool any_part;            /* with any_word, when nothing matched at all: a
+                                 compound was let match by any of its parts */
     const motesok_hit *hits;  /* n_hits of them, best first (or by date) */
     size_t n_hits;
     const motesok_facet *facets; /* organ, kommune, year: in that order */

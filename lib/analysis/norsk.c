@@ -1,7 +1,11 @@
 /* Norwegian language data for the analyser (lib/analysis/norsk.h). */
+#define _GNU_SOURCE /* dladdr: where this library (or program) was loaded from */
 #include "analysis/norsk.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <link.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,8 +16,24 @@
 #include <utf8proc.h>
 #include <xxhash.h>
 
-#ifndef MOTESOK_DEFAULT_DATA_DIRS
-#define MOTESOK_DEFAULT_DATA_DIRS "/usr/local/share/motesok"
+/* Where the data is without $MOTESOK_DATA_DIR (set by CMakeLists.txt): the
+ * installed folder, that folder relative to the installed library (so that
+ * a tree installed under another prefix, or a package, finds its own), and
+ * for code running from the build tree, the source tree's data/. */
+#ifndef MOTESOK_INSTALL_DATA_DIR
+#define MOTESOK_INSTALL_DATA_DIR "/usr/local/share/motesok"
+#endif
+#ifndef MOTESOK_DATA_FROM_LIB
+#define MOTESOK_DATA_FROM_LIB ""
+#endif
+#ifndef MOTESOK_BUILD_BIN_DIR
+#define MOTESOK_BUILD_BIN_DIR ""
+#endif
+#ifndef MOTESOK_BUILD_LIB_DIR
+#define MOTESOK_BUILD_LIB_DIR ""
+#endif
+#ifndef MOTESOK_SOURCE_DATA_DIR
+#define MOTESOK_SOURCE_DATA_DIR ""
 #endif
 
 #define MIN_PART 4         /* letters in a compound part */
@@ -605,12 +625,54 @@ static void free_shared(void)
     shared = NULL;
 }
 
+/* Whether dir/norsk is a folder. */
+static int has_norsk(const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    return snprintf(path, sizeof path, "%s/norsk", dir) < (int)sizeof path && stat(path, &st) == 0 &&
+           S_ISDIR(st.st_mode);
+}
+
+/* Whether the folder dir (a real path) is the build folder path names. */
+static int is_build_dir(const char *dir, const char *path)
+{
+    char real[PATH_MAX];
+    return *path != '\0' && realpath(path, real) != NULL && strcmp(dir, real) == 0;
+}
+
+/* The data folder when $MOTESOK_DATA_DIR is not set, into buf (PATH_MAX):
+ * the source tree's data/ for code loaded from the build tree's bin/ or
+ * lib/; else the data folder beside the installed library, else the
+ * configured one. */
+static const char *default_data_dir(char *buf)
+{
+    Dl_info info;
+    struct link_map *map = NULL;
+    char self[PATH_MAX];
+    /* libmotesok.so's own path; the program's when this code is linked in */
+    if (dladdr1((void *)default_data_dir, &info, (void **)&map, RTLD_DL_LINKMAP) == 0 || map == NULL ||
+        realpath(map->l_name[0] != '\0' ? map->l_name : "/proc/self/exe", self) == NULL)
+        return MOTESOK_INSTALL_DATA_DIR;
+    char *slash = strrchr(self, '/');
+    if (slash == NULL)
+        return MOTESOK_INSTALL_DATA_DIR;
+    *slash = '\0';
+    if (is_build_dir(self, MOTESOK_BUILD_BIN_DIR) || is_build_dir(self, MOTESOK_BUILD_LIB_DIR))
+        return MOTESOK_SOURCE_DATA_DIR;
+    if (*MOTESOK_DATA_FROM_LIB != '\0' &&
+        snprintf(buf, PATH_MAX, "%s/%s", self, MOTESOK_DATA_FROM_LIB) < PATH_MAX && has_norsk(buf))
+        return buf;
+    return MOTESOK_INSTALL_DATA_DIR;
+}
+
 static void load_shared(void)
 {
     const char *data = getenv("MOTESOK_DATA_DIR");
     const char *hun = getenv("MOTESOK_HUNSPELL_DIR");
     motesok_error err;
-    if (msk_norsk_load(data != NULL ? data : MOTESOK_DEFAULT_DATA_DIRS,
+    static char dir[PATH_MAX];
+    if (msk_norsk_load(data != NULL ? data : default_data_dir(dir),
                        hun != NULL ? hun : "/usr/share/hunspell", &shared, &err) == MOTESOK_OK) {
         atexit(free_shared); /* keeps leak checkers quiet */
         return;

@@ -49,7 +49,8 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
 void msk_norsk_free(msk_norsk *n);
 
 /* The process-wide data, loaded on first use from $MOTESOK_DATA_DIR (else
- * the built-in data folders) and $MOTESOK_HUNSPELL_DIR (else
+ * the installed data folder, found beside the installed library; from the
+ * build tree, the source tree's data/) and $MOTESOK_HUNSPELL_DIR (else
  * /usr/share/hunspell). Never NULL: without memory it is empty. */
 const msk_norsk *msk_norsk_shared(void);
 

@@ -72,6 +72,13 @@ MSK_INTERNAL motesok_status motesok_minutes_parse(const char *const *pages,
 /* Release parsed minutes (NULL is fine). */
 MSK_INTERNAL void motesok_minutes_free(motesok_minutes *m);
 
+/* A title for the meeting from its organ and date, with the kind of
+ * document that its first lines name when they name one: "Kommunestyret
+ * 12.03.2015 — møteprotokoll" (malloc'd); NULL when the organ or the date
+ * is not known, or out of memory. first_page (len bytes) may be NULL. */
+MSK_INTERNAL char *motesok_minutes_title(const motesok_minutes *m, const char *first_page,
+                                         size_t len);
+
 /* Normalise a case number as written or typed ("14/75", "2014/75", "075/14",
  * "PS 75/14", "sak 75/2014", "RS 3/19", "Sak nr.: 0001/00") into its key
  * "SERIAL/YYYY" ("75/2014"; "RS 3/2019" for the kept series RS, DS, FO; a

@@ -70,6 +70,10 @@ struct Analysis {
     Xapian::SimpleStopper stopper;
     // Synonym groups: per group, per member, the stems of its words.
     std::vector<std::vector<std::vector<std::string>>> groups;
+    // Alike, the words of each member that holds a word of one or two
+    // letters (k-styre, ø-hjelp), which is searched as a phrase; none for
+    // the others.
+    std::vector<std::vector<std::vector<std::string>>> tight;
 };
 
 const Analysis &analysis();
@@ -114,6 +118,15 @@ std::vector<std::string> words_of(const std::string &s)
     return out;
 }
 
+// The characters of UTF-8 text s.
+size_t utf8_chars(const std::string &s)
+{
+    size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 void build_analysis(Analysis &a)
 {
     a.data = msk_norsk_shared();
@@ -130,21 +143,28 @@ void build_analysis(Analysis &a)
     for (size_t g = 0; g < msk_norsk_n_groups(a.data); g++) {
         const char *const *members;
         size_t n = msk_norsk_group(a.data, g, &members);
-        std::vector<std::vector<std::string>> group;
+        std::vector<std::vector<std::string>> group, tight;
         for (size_t m = 0; m < n; m++) {
-            std::vector<std::string> stems;
+            std::vector<std::string> stems, words;
+            bool short_word = false;
             for (const std::string &w : words_of(members[m])) {
                 if (msk_norsk_stopword(a.data, w.data(), w.size()))
                     continue;
                 std::string s = sb.snowball(w);
                 auto it = a.stem_map.find(s);
                 stems.push_back(it == a.stem_map.end() ? s : it->second);
+                words.push_back(Xapian::Unicode::tolower(w));
+                short_word = short_word || utf8_chars(words.back()) <= 2;
             }
-            if (!stems.empty())
+            if (!stems.empty()) {
                 group.push_back(std::move(stems));
+                tight.push_back(short_word && words.size() > 1 ? words : std::vector<std::string>());
+            }
         }
-        if (group.size() >= 2)
+        if (group.size() >= 2) {
             a.groups.push_back(std::move(group));
+            a.tight.push_back(std::move(tight));
+        }
     }
 }
 
@@ -230,8 +250,10 @@ struct motesok_xreader {
 struct motesok_xquery {
     explicit motesok_xquery(Xapian::Query query = Xapian::Query()) : q(std::move(query)) {}
     Xapian::Query q;
+    Xapian::Query rerank;   // weighed on the top passages only (see rerank_top)
     std::string suggestion; // the corrected query text, "" if none
     bool pure_not = false;  // only excludes: NOT x
+    bool any_part = false;  // a compound may match by any one of its parts
     motesok_xquery_cost cost{}; // what its wildcards were given (parse only)
 };
 
@@ -290,6 +312,7 @@ struct motesok_xresults {
     std::unique_ptr<FacetSpy> spy; // counts every facet slot
     std::vector<Xapian::Document> docs;
     std::vector<std::string> data;
+    std::vector<double> weights; // of docs, after any re-ranking
     std::vector<facet_list> facets;
     mutable std::map<std::pair<size_t, unsigned>, std::string> values; // borrowed by callers
 };
@@ -373,17 +396,26 @@ motesok_status give_string(const std::string &s, char **out, motesok_error *err)
     return MOTESOK_OK;
 }
 
-// Run fn; on DatabaseModifiedError reopen db and run fn once more, letting
-// a second failure propagate.
+// Times with_retry runs its function at most: each DatabaseModifiedError
+// means two commits landed while it read, which a busy indexer on a loaded
+// machine can do twice in a row (a search-while-indexing test saw a 503).
+const unsigned MAX_TRIES = 6;
+
+// Run fn; on DatabaseModifiedError reopen db and run fn again, up to
+// MAX_TRIES times, letting the last failure propagate.
 template <typename F>
 void with_retry(Xapian::Database &db, F fn)
 {
-    try {
-        fn();
-    } catch (const Xapian::DatabaseModifiedError &) {
-        retries.fetch_add(1, std::memory_order_relaxed);
-        db.reopen();
-        fn();
+    for (unsigned tries = 1;; tries++) {
+        try {
+            fn();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (tries == MAX_TRIES)
+                throw;
+            retries.fetch_add(1, std::memory_order_relaxed);
+            db.reopen();
+        }
     }
 }
 
@@ -420,16 +452,20 @@ bool refresh(motesok_xreader *r)
 }
 
 // with_retry for a reader: on DatabaseModifiedError refresh it (which also
-// follows a compacted shard) and run fn once more.
+// follows a compacted shard) and run fn again, up to MAX_TRIES times.
 template <typename F>
 void with_retry(motesok_xreader *r, F fn)
 {
-    try {
-        fn();
-    } catch (const Xapian::DatabaseModifiedError &) {
-        retries.fetch_add(1, std::memory_order_relaxed);
-        refresh(r);
-        fn();
+    for (unsigned tries = 1;; tries++) {
+        try {
+            fn();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (tries == MAX_TRIES)
+                throw;
+            retries.fetch_add(1, std::memory_order_relaxed);
+            refresh(r);
+        }
     }
 }
 
@@ -564,6 +600,20 @@ motesok_status msk_shim_replace_with_term(motesok_xwriter *w, const char *id_ter
 unsigned long msk_shim_retries(void) noexcept
 {
     return retries.load(std::memory_order_relaxed);
+}
+
+bool msk_shim_retry_through(motesok_xreader *r, unsigned failures) noexcept
+{
+    unsigned calls = 0;
+    try {
+        with_retry(r, [&] {
+            if (calls++ < failures)
+                throw Xapian::DatabaseModifiedError("modified (test)");
+        });
+        return true;
+    } catch (...) {
+        return false;
+    }
 }
 
 // ---- writing --------------------------------------------------------------
@@ -1239,6 +1289,16 @@ struct Rewriter {
     std::set<std::string> capitalised;
     // joined_stem's answers: the rewrite and the proximity boost ask alike
     std::map<std::pair<std::string, std::string>, std::string> joined{};
+    // the whole words' bonus (stem_or_part), weighed on the top passages
+    std::vector<Xapian::Query> bonus{};
+    // part_indexed's and finds' answers
+    std::map<std::string, bool> parts{}, found{};
+    // split points compound_correction may still try in this query
+    unsigned splits_left = 60;
+    // any part of a compound may match, not all (a relaxed search)
+    bool any_part = false;
+    // a compound was searched by any of its parts
+    bool parts_relaxed = false;
 };
 
 // The folded words of text that begin with a capital letter outside
@@ -1288,46 +1348,73 @@ std::string leaf_word(const Xapian::Query &q, const Rewriter &rw, std::string *t
     return plain_word(*term) && rw.capitalised.count(*term) ? *term : "";
 }
 
+// True if some passage holds stem s as a part of a compound (may throw).
+bool part_indexed(Rewriter &rw, const std::string &s)
+{
+    auto known = rw.parts.find(s);
+    if (known != rw.parts.end())
+        return known->second;
+    bool found = false;
+    with_retry(rw.r, [&] { found = rw.r->db.term_exists(MOTESOK_PREFIX_PART + s); });
+    return rw.parts[s] = found;
+}
+
 // The word with stem s, whole or as a part of a longer compound, weighed
-// as one term (Zs and XDs together, as if the same word); a passage with
-// the word whole gets its weight again, so that "kommunale tjenester" ranks
-// above "spesialisthelsetjenesten" (a bonus of 0.3–1.5 times measured the
-// same on bench/relevance/v2's tuning half; weighing parts down with their
-// own statistics instead lost nDCG there). Without whole_bonus, the word
-// whole or as a part weighs the same (the parts of a compound searched for:
-// røntgen and tilbud found apart must not outrank røntgentilbud).
-Xapian::Query stem_or_part(const std::string &s, bool whole_bonus = true)
+// as one term (Zs and XDs together, as if the same word). With bonus, Zs
+// is added to it: the top passages with the word whole get its weight
+// again (rerank_top), so that "kommunale tjenester" ranks above
+// "spesialisthelsetjenesten" (a bonus of 0.3–1.5 times measured the same on
+// bench/relevance/v2's tuning half; weighing parts down with their own
+// statistics instead lost nDCG there). Without bonus, the word whole or as
+// a part weighs the same (the parts of a compound searched for: røntgen and
+// tilbud found apart must not outrank røntgentilbud). The bonus is weighed
+// after the match, on a few dozen passages, because an OR with Zs in the
+// match reads its postings twice (query cost 2.3× plain Xapian, 1.6×
+// without).
+Xapian::Query stem_or_part(Rewriter &rw, const std::string &s, std::vector<Xapian::Query> *bonus)
 {
     Xapian::Query whole("Z" + s);
-    Xapian::Query either(Xapian::Query::OP_SYNONYM, whole, Xapian::Query(MOTESOK_PREFIX_PART + s));
-    return whole_bonus ? Xapian::Query(Xapian::Query::OP_OR, either, whole) : either;
+    // no passage holds it inside a compound: the word whole, and its bonus
+    // on every passage (the same order, without a synonym and a re-rank)
+    if (!part_indexed(rw, s))
+        return bonus != nullptr ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, whole, 2.0) : whole;
+    if (bonus != nullptr)
+        bonus->push_back(whole);
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, whole, Xapian::Query(MOTESOK_PREFIX_PART + s));
 }
 
 // What the stem of a name typed with a capital weighs against its exact
 // form (with_parts).
 const double NAME_STEM_WEIGHT = 0.6;
 
+// Words a compound's leading parts stand for at most (with_parts).
+const Xapian::termcount PART_PREFIX_TERMS = 20;
+
 // Leaf q for word: the word whole or as a compound's part (stem_or_part),
 // OR the word as typed if q is that (a capitalised word: the parser leaves
 // names as typed, but Aasheim should meet Åsheim), OR all the parts of
 // word if it is a compound (røntgentilbud → røntgen AND tilbud).
 Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool stemmed,
-                         Xapian::Stem &stem, bool whole_bonus = true)
+                         Rewriter &rw, std::vector<Xapian::Query> *bonus)
 {
     std::vector<Xapian::Query> alts;
     // q is a leaf: Z<stem> when stemmed
-    const std::string s = stemmed ? (*q.get_terms_begin()).substr(1) : stem(word);
+    const std::string s = stemmed ? (*q.get_terms_begin()).substr(1) : rw.stem(word);
     if (!stemmed)
         alts.push_back(q);
     // a name typed with a capital (Råde, or a word no dictionary knows)
     // keeps its exact form first: its stem (råd: rådet) weighs less
     const msk_norsk *data = analysis().data;
     if (!stemmed && (msk_norsk_name(data, word.data(), word.size()) ||
-                     !msk_norsk_known(data, word.data(), word.size())))
-        alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, stem_or_part(s, whole_bonus),
+                     !msk_norsk_known(data, word.data(), word.size()))) {
+        std::vector<Xapian::Query> whole;
+        alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, stem_or_part(rw, s, bonus ? &whole : nullptr),
                           NAME_STEM_WEIGHT);
-    else
-        alts.push_back(stem_or_part(s, whole_bonus));
+        for (const Xapian::Query &w : whole)
+            bonus->emplace_back(Xapian::Query::OP_SCALE_WEIGHT, w, NAME_STEM_WEIGHT);
+    } else {
+        alts.push_back(stem_or_part(rw, s, bonus));
+    }
     msk_split sp;
     if (msk_norsk_split(data, word.data(), word.size(), &sp)) {
         // all the top parts, or all the finest parts: documents carry
@@ -1337,25 +1424,60 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
             std::vector<Xapian::Query> parts;
             for (size_t i = 0; i < n; i++)
                 parts.push_back(stem_or_part(
-                    stem(word.substr(spans[i].start, spans[i].end - spans[i].start)), false));
+                    rw, rw.stem(word.substr(spans[i].start, spans[i].end - spans[i].start)), nullptr));
+            // relaxed: any part (a compound no passage holds whole or with
+            // all its parts: ungdomssymfoniorkester, ungdomssymfonikerne)
+            if (rw.any_part && parts.size() > 1) {
+                rw.parts_relaxed = true;
+                return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+            }
             return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
         };
-        alts.push_back(all_of(sp.top, sp.n_top));
+        // (relaxed, the finest parts alone: a part in both would count twice)
+        if (!rw.any_part || sp.n_leaf <= sp.n_top)
+            alts.push_back(all_of(sp.top, sp.n_top));
         if (sp.n_leaf > sp.n_top)
             alts.push_back(all_of(sp.leaf, sp.n_leaf));
+        // relaxed, a compound of three parts or more also finds the words
+        // that begin with all its parts but the last, in any form
+        // (ungdomssymfoni*: Ungdomssymfonikerne), weighed as the parts it has
+        if (rw.any_part && sp.n_leaf >= 3)
+            alts.emplace_back(
+                Xapian::Query::OP_SCALE_WEIGHT,
+                Xapian::Query(Xapian::Query::OP_WILDCARD,
+                              Xapian::Unicode::tolower(word.substr(0, sp.leaf[sp.n_leaf - 1].start)),
+                              PART_PREFIX_TERMS, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                static_cast<double>(sp.n_leaf - 1));
     }
     return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
 
-// A synonym group as a query: any one of its members, a member of several
-// words as all of them.
-Xapian::Query group_query(const std::vector<std::vector<std::string>> &group)
+Xapian::Query word_forms(Rewriter &rw, const std::string &typed, const std::string &st);
+
+// A synonym group (of analysis().groups) as a query: any one of its
+// members, a member of several words as all of them — or, when one of its
+// words has one or two letters (k-styre, ø-hjelp), as those words next to
+// each other in their exact forms: "k" and "styre" apart are in every
+// law that lists items a) to k) and speaks of a board.
+Xapian::Query group_query(const std::vector<std::vector<std::string>> &group, Rewriter &rw)
 {
+    const auto &all = analysis();
+    const auto &tight = all.tight[static_cast<size_t>(&group - all.groups.data())];
     std::vector<Xapian::Query> members;
-    for (const auto &m : group) {
+    for (size_t m = 0; m < group.size(); m++) {
         std::vector<Xapian::Query> words;
-        for (const std::string &st : m)
-            words.push_back(stem_or_part(st));
+        if (!tight[m].empty()) {
+            with_retry(rw.r, [&] {
+                words.clear();
+                for (const std::string &w : tight[m])
+                    words.push_back(utf8_chars(w) <= 2 ? Xapian::Query(w) : word_forms(rw, w, rw.stem(w)));
+            });
+            members.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                                 static_cast<Xapian::termcount>(words.size()));
+            continue;
+        }
+        for (const std::string &st : group[m])
+            words.push_back(stem_or_part(rw, st, &rw.bonus));
         members.emplace_back(Xapian::Query::OP_AND, words.begin(), words.end());
     }
     return Xapian::Query(Xapian::Query::OP_OR, members.begin(), members.end());
@@ -1381,8 +1503,27 @@ Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
     for (const auto &group : analysis().groups)
         for (const auto &member : group)
             if (member == stems)
-                return Xapian::Query(Xapian::Query::OP_OR, q, group_query(group));
-    return q;
+                return Xapian::Query(Xapian::Query::OP_OR, q, group_query(group, rw));
+    // a word of a short phrase (VA-gebyr is parsed as one) that is an
+    // abbreviation of a group: also the group and the other words, apart
+    // (gebyr for vann og avløp, vann- og avløpsgebyr)
+    if (stems.size() < 2 || stems.size() > 3)
+        return q;
+    std::vector<Xapian::Query> words;
+    bool grouped = false;
+    for (const std::string &st : stems) {
+        const std::vector<std::vector<std::string>> *found = nullptr;
+        for (const auto &group : analysis().groups)
+            for (const auto &member : group)
+                if (found == nullptr && member.size() == 1 && member[0] == st && st.size() <= 5)
+                    found = &group;
+        grouped = grouped || found != nullptr;
+        words.push_back(found != nullptr ? group_query(*found, rw) : stem_or_part(rw, st, nullptr));
+    }
+    if (!grouped)
+        return q;
+    return Xapian::Query(Xapian::Query::OP_OR, q,
+                         Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
 }
 
 // True if a word of q is in no document, even by its parts or synonyms:
@@ -1564,7 +1705,7 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
                 continue;
             for (size_t i : at)
                 used[i] = true;
-            out.push_back(group_query(group));
+            out.push_back(group_query(group, rw));
             break;
         }
     }
@@ -1572,7 +1713,8 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
         const bool leaf = kids[i].get_type() == Xapian::Query::LEAF_TERM;
         return words[i].empty() ? (leaf ? with_letters_apart(kids[i]) : rewrite(kids[i], rw))
                                 : with_parts(kids[i], words[i],
-                                             (*kids[i].get_terms_begin())[0] == 'Z', stem, whole_bonus);
+                                             (*kids[i].get_terms_begin())[0] == 'Z', rw,
+                                             whole_bonus ? &rw.bonus : nullptr);
     };
     for (size_t i = 0; i < kids.size(); i++) {
         if (used[i])
@@ -1589,11 +1731,11 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
         Xapian::Query a = rewritten(i, false), b = rewritten(i + 1, false);
         if (all) {
             out.emplace_back(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, a, b),
-                             stem_or_part(joined));
+                             stem_or_part(rw, joined, &rw.bonus));
         } else {
             out.push_back(a);
             out.push_back(b);
-            out.push_back(stem_or_part(joined));
+            out.push_back(stem_or_part(rw, joined, &rw.bonus));
         }
     }
     return out;
@@ -1912,13 +2054,126 @@ bool word_found(motesok_xreader *r, const std::string &word)
            r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
 }
 
+// True if word finds some passage: as typed, by its stem, as a part, or
+// through its own parts or synonym group (may throw).
+bool finds(Rewriter &rw, const std::string &word)
+{
+    const std::string w = Xapian::Unicode::tolower(word);
+    auto known = rw.found.find(w);
+    if (known != rw.found.end())
+        return known->second;
+    bool &answer = rw.found[w];
+    if (word_found(rw.r, w))
+        return answer = true;
+    if (!plain_word(w))
+        return answer = false;
+    Xapian::Enquire e(rw.r->db);
+    e.set_query(rewrite(Xapian::Query("Z" + rw.stem(w)), rw));
+    return answer = !e.get_mset(0, 1).empty();
+}
+
+// The code points of UTF-8 text s (a byte that is no UTF-8 counts as one).
+std::vector<int32_t> code_points(const std::string &s)
+{
+    std::vector<int32_t> out;
+    const auto *p = reinterpret_cast<const utf8proc_uint8_t *>(s.data());
+    for (size_t i = 0; i < s.size();) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+        if (n <= 0) {
+            c = p[i];
+            n = 1;
+        }
+        out.push_back(c);
+        i += static_cast<size_t>(n);
+    }
+    return out;
+}
+
+// Edits (insert, delete, replace, swap two neighbours) from a to b.
+size_t edit_distance(const std::string &a8, const std::string &b8)
+{
+    const auto a = code_points(a8), b = code_points(b8);
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); i++)
+        for (size_t j = 1; j <= b.size(); j++) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                                d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// Split points of a compound correction tried at most (compound_correction).
+const unsigned MAX_SPLITS_TRIED = 40;
+
+// A correction of a long word that finds nothing, made in one of its two
+// halves: cut anywhere (each half of 3 letters or more), one half finds
+// something as it is (after a linking s or e, too) and the other is
+// corrected from the spelling table, so that the whole finds something:
+// kommunehelsesamarbied → kommunehelsesamarbeid. Of the corrections found,
+// the fewest edits from the word typed wins (kommunehelses + amarbied →
+// samarbeid is a correction too, of three edits). Xapian's spelling table
+// holds whole words, and a compound typed with a typo is rarely one of
+// them. "" if none (may throw).
+std::string compound_correction(Rewriter &rw, const std::string &word)
+{
+    const std::string w = Xapian::Unicode::tolower(word);
+    std::vector<size_t> at; // where each character begins
+    for (size_t i = 0; i < w.size(); i++)
+        if ((static_cast<unsigned char>(w[i]) & 0xC0) != 0x80)
+            at.push_back(i);
+    if (at.size() < 7 || !plain_word(w))
+        return "";
+    // (a half is looked up as a term: parts are indexed as terms too)
+    auto half_finds = [&](const std::string &h) {
+        if (word_found(rw.r, h))
+            return true;
+        const char last = h.back();
+        return (last == 's' || last == 'e') && h.size() > 3 &&
+               word_found(rw.r, h.substr(0, h.size() - 1));
+    };
+    std::string best;
+    size_t best_edits = SIZE_MAX;
+    auto consider = [&](const std::string &candidate) {
+        const size_t edits = edit_distance(w, candidate);
+        if (edits < best_edits && candidate != w && finds(rw, candidate)) {
+            best = candidate;
+            best_edits = edits;
+        }
+    };
+    unsigned tried = 0;
+    for (size_t k = at.size() - 3; k >= 3 && tried < MAX_SPLITS_TRIED && rw.splits_left > 0;
+         k--, tried++, rw.splits_left--) {
+        const std::string a = w.substr(0, at[k]), b = w.substr(at[k]);
+        if (half_finds(a)) {
+            const std::string fixed = rw.r->db.get_spelling_suggestion(b, 2);
+            if (!fixed.empty())
+                consider(a + fixed);
+        } else if (word_found(rw.r, b)) {
+            const std::string fixed = rw.r->db.get_spelling_suggestion(a, 2);
+            if (!fixed.empty())
+                consider(fixed + b);
+        }
+    }
+    return best;
+}
+
 // Xapian's corrected query text, kept only where it corrects a word that
 // finds nothing into a word that is no stopword; every other word stays as
 // typed (Xapian corrects each word missing from the spelling table, where
 // stopwords never are: "Når lover ... av EU" became "får utover ... avd
 // EU"). "" when no correction is left (may throw).
-std::string fair_correction(motesok_xreader *r, const std::string &text, const std::string &fixed)
+std::string fair_correction(Rewriter &rw, const std::string &text, std::string fixed)
 {
+    motesok_xreader *r = rw.r;
+    if (fixed.empty())
+        fixed = text; // Xapian corrected nothing
     auto a = word_spans(text), b = word_spans(fixed);
     if (a.size() != b.size())
         return ""; // not word for word: no suggestion rather than a wrong one
@@ -1930,6 +2185,12 @@ std::string fair_correction(motesok_xreader *r, const std::string &text, const s
         std::string fix = fixed.substr(b[i].first, b[i].second - b[i].first);
         bool keep = typed != fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
                     !analysis().stopper(Xapian::Unicode::tolower(fix)) && !word_found(r, typed);
+        // a compound Xapian could not correct: correct the half that is wrong
+        if (!keep && typed == fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
+            !finds(rw, typed)) {
+            fix = compound_correction(rw, typed);
+            keep = !fix.empty();
+        }
         out.append(text, from, a[i].first - from);
         out += keep ? fix : typed;
         from = a[i].second;
@@ -1971,20 +2232,25 @@ extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *
             return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
         auto res = std::make_unique<motesok_xquery>();
         Rewriter rw{r, qp, r->stem, capitalised_words(text)};
-        Xapian::Query ranked = rewrite(q, rw), near = near_boost(q, rw);
-        if (!near.empty())
-            ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked, near);
-        res->q = bounded_wildcards(r, unphrase_fields(ranked), opt, &res->cost);
+        rw.any_part = opt->any_part;
+        res->q = bounded_wildcards(r, unphrase_fields(rewrite(q, rw)), opt, &res->cost);
+        // the whole words' bonus and the proximity boost: on the top passages
+        std::vector<Xapian::Query> rerank = std::move(rw.bonus);
+        res->any_part = rw.parts_relaxed;
+        if (Xapian::Query near = near_boost(q, rw); !near.empty())
+            rerank.push_back(near);
+        if (!rerank.empty())
+            res->rerank = Xapian::Query(Xapian::Query::OP_OR, rerank.begin(), rerank.end());
         res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
                         q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
         // Spelling correction costs a look-up per word: only when needed.
-        if (has_unknown_word(r, q, rw)) {
+        if (!opt->no_spelling && has_unknown_word(r, q, rw)) {
             Xapian::QueryParser sp;
             setup_parser(sp, r, opt);
             try {
                 with_retry(r, [&] {
                     sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-                    res->suggestion = fair_correction(r, text, sp.get_corrected_query_string());
+                    res->suggestion = fair_correction(rw, text, sp.get_corrected_query_string());
                 });
             } catch (const Xapian::QueryParserError &) {
             }
@@ -2050,7 +2316,13 @@ extern "C" motesok_xquery *motesok_xquery_combine(motesok_xop op, const motesok_
         case MOTESOK_XOP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
         default: return nullptr;
         }
-        return new motesok_xquery{Xapian::Query(xop, a->q, b->q)};
+        auto *c = new motesok_xquery{Xapian::Query(xop, a->q, b->q)};
+        // The ranking words are a's; b's only when b is searched as well.
+        c->rerank = a->rerank;
+        c->any_part = a->any_part || (op != MOTESOK_XOP_AND_NOT && b->any_part);
+        if (c->rerank.empty() && op != MOTESOK_XOP_AND_NOT && op != MOTESOK_XOP_FILTER)
+            c->rerank = b->rerank;
+        return c;
     } catch (...) {
         return nullptr;
     }
@@ -2061,7 +2333,10 @@ extern "C" char *motesok_xquery_describe(const motesok_xquery *q) noexcept
     if (q == nullptr)
         return nullptr;
     try {
-        return dup_string(q->q.get_description());
+        std::string d = q->q.get_description();
+        if (!q->rerank.empty())
+            d += " RERANK " + q->rerank.get_description();
+        return dup_string(d);
     } catch (...) {
         return nullptr;
     }
@@ -2109,6 +2384,11 @@ extern "C" const char *motesok_xquery_suggestion(const motesok_xquery *q) noexce
 extern "C" motesok_xquery_cost motesok_xquery_cost_of(const motesok_xquery *q) noexcept
 {
     return q != nullptr ? q->cost : motesok_xquery_cost{};
+}
+
+extern "C" bool motesok_xquery_any_part(const motesok_xquery *q) noexcept
+{
+    return q != nullptr && q->any_part;
 }
 
 extern "C" bool motesok_xquery_pure_not(const motesok_xquery *q) noexcept
@@ -2261,21 +2541,143 @@ Xapian::Enquire make_enquire(motesok_xreader *r, const motesok_xsearch *s, motes
     return enq;
 }
 
-// Run the search described by s into res (may throw).
+// The passages of a page's ranking whose proximity is weighed (rerank_top):
+// the first RERANK_DEPTH matches in relevance order.
+const Xapian::doccount RERANK_DEPTH = 40;
+
+// The given documents, weight 0: a filter to a few known documents. Each
+// shard's clone (Xapian gives every shard its own, with shard-local ids)
+// finds that shard's ids by its UUID.
+class DocidSource : public Xapian::PostingSource {
+  public:
+    typedef std::map<std::string, std::vector<Xapian::docid>> by_shard;
+
+    explicit DocidSource(std::shared_ptr<const by_shard> ids) : all_(std::move(ids)) {}
+
+    void init(const Xapian::Database &db) override
+    {
+        const auto it = all_->size() == 1 ? all_->begin() : all_->find(db.get_uuid());
+        ids_ = it != all_->end() ? &it->second : nullptr;
+        at_ = 0;
+        started_ = false;
+    }
+    Xapian::doccount get_termfreq_min() const override { return size(); }
+    Xapian::doccount get_termfreq_est() const override { return size(); }
+    Xapian::doccount get_termfreq_max() const override { return size(); }
+    void next(double) override { started_ ? (void)at_++ : (void)(started_ = true); }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        while (at_ < size() && (*ids_)[at_] < did)
+            at_++;
+    }
+    bool at_end() const override { return started_ && at_ >= size(); }
+    Xapian::docid get_docid() const override { return (*ids_)[at_]; }
+    DocidSource *clone() const override { return new DocidSource(all_); }
+    std::string name() const override { return std::string(); } // not serialisable
+
+  private:
+    Xapian::doccount size() const { return ids_ != nullptr ? static_cast<Xapian::doccount>(ids_->size()) : 0; }
+
+    std::shared_ptr<const by_shard> all_;
+    const std::vector<Xapian::docid> *ids_ = nullptr;
+    size_t at_ = 0;
+    bool started_ = false;
+};
+
+// The weight s's rerank query gives each of the documents ids (combined
+// ids of r's shards), matched only among them: a positional check on a few
+// dozen passages instead of on every match (may throw).
+std::map<Xapian::docid, double> rerank_weights(motesok_xreader *r, const Xapian::Query &rerank,
+                                               const std::vector<Xapian::docid> &ids)
+{
+    auto ids_by_shard = std::make_shared<DocidSource::by_shard>();
+    const size_t n = std::max<size_t>(r->uuids.size(), 1);
+    for (Xapian::docid did : ids) {
+        const size_t shard = (did - 1) % n;
+        (*ids_by_shard)[n == 1 ? std::string() : r->uuids[shard]].push_back(
+            static_cast<Xapian::docid>((did - 1) / n + 1));
+    }
+    for (auto &e : *ids_by_shard)
+        std::sort(e.second.begin(), e.second.end());
+    auto *src = new DocidSource(ids_by_shard);
+    Xapian::Enquire enq(r->db);
+    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, rerank, Xapian::Query(src->release())));
+    enq.set_weighting_scheme(Xapian::BM25Weight());
+    std::map<Xapian::docid, double> w;
+    const Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
+    for (auto i = m.begin(); i != m.end(); ++i)
+        w[*i] = i.get_weight();
+    return w;
+}
+
+// A match of a result list: its document id, weight and place in the MSet.
+struct ranked_match {
+    Xapian::docid did;
+    double weight;
+    Xapian::doccount at;
+};
+
+// The first RERANK_DEPTH matches of m in relevance order, each with the
+// weight of s's rerank query on it added (the words near each other), and
+// the rest after them as they were — the same weight an AND_MAYBE of the
+// rerank query would give, for a few dozen positional checks instead of
+// one per match (may throw).
+std::vector<ranked_match> rerank_top(motesok_xreader *r, const Xapian::Query &rerank, const Xapian::MSet &m)
+{
+    std::vector<ranked_match> v;
+    for (auto i = m.begin(); i != m.end(); ++i)
+        v.push_back({*i, i.get_weight(), i.get_rank()});
+    const size_t top = std::min<size_t>(v.size(), RERANK_DEPTH);
+    std::vector<Xapian::docid> ids;
+    for (size_t i = 0; i < top; i++)
+        ids.push_back(v[i].did);
+    if (ids.empty())
+        return v;
+    const auto boost = rerank_weights(r, rerank, ids);
+    for (size_t i = 0; i < top; i++) {
+        const auto b = boost.find(v[i].did);
+        if (b != boost.end())
+            v[i].weight += b->second;
+    }
+    std::stable_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(top),
+                     [](const ranked_match &a, const ranked_match &b) { return a.weight > b.weight; });
+    return v;
+}
+
+// Run the search described by s into res (may throw). When s's query has
+// a rerank part and the page lies within the first RERANK_DEPTH matches in
+// relevance order, those matches are fetched and re-ranked, then the page
+// is cut from them.
 void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *res)
 {
     auto fired = std::make_shared<std::atomic<bool>>(false);
     Xapian::Enquire enq = make_enquire(r, s, res, fired);
+    const bool rerank = !s->query->rerank.empty() && s->sort_slot < 0 && s->offset < RERANK_DEPTH;
+    const Xapian::doccount first = rerank ? 0 : s->offset;
+    const Xapian::doccount want = rerank ? std::max(RERANK_DEPTH, s->offset + s->limit) : s->limit;
     const auto t0 = Clock::now();
-    res->mset = enq.get_mset(s->offset, s->limit, s->check_at_least);
+    res->mset = enq.get_mset(first, want, std::max(s->check_at_least, first + want));
     const std::chrono::duration<double> took = Clock::now() - t0;
     res->timed_out = fired->load() || (s->time_limit_s > 0 && took.count() >= s->time_limit_s / 2);
     res->checked = s->check_at_least;
+    std::vector<ranked_match> order;
+    if (rerank && !res->timed_out)
+        order = rerank_top(r, s->query->rerank, res->mset);
+    else
+        for (auto i = res->mset.begin(); i != res->mset.end(); ++i)
+            order.push_back({*i, i.get_weight(), i.get_rank()});
     res->docs.clear();
     res->data.clear();
-    for (auto i = res->mset.begin(); i != res->mset.end(); ++i) {
-        res->docs.push_back(i.get_document());
+    res->weights.clear();
+    const size_t skip = rerank ? s->offset : 0;
+    for (size_t i = skip; i < order.size() && i < skip + s->limit; i++) {
+        res->docs.push_back(res->mset[order[i].at - first].get_document());
         res->data.push_back(res->docs.back().get_data());
+        // read the values now, inside the retry (they are read lazily, and
+        // a revision discarded by then would leave them empty)
+        (void)res->docs.back().values_count();
+        res->weights.push_back(order[i].weight);
     }
     res->facets.clear();
     for (size_t f = 0; res->spy && f < s->n_facets; f++)
@@ -2299,7 +2701,9 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
         auto res = std::make_unique<motesok_xresults>();
         res->db = r->db;
         res->stem = r->stem;
-        res->query = s->query->q;
+        res->query = s->query->rerank.empty()
+                         ? s->query->q
+                         : Xapian::Query(Xapian::Query::OP_AND_MAYBE, s->query->q, s->query->rerank);
         with_retry(r, [&] { run_search(r, s, res.get()); });
         *out = res.release();
         return MOTESOK_OK;
@@ -2339,7 +2743,7 @@ extern "C" double motesok_xresults_weight(const motesok_xresults *res, size_t i)
     if (res == nullptr || i >= res->data.size())
         return 0.0;
     try {
-        return res->mset[static_cast<Xapian::doccount>(i)].get_weight();
+        return res->weights[i];
     } catch (...) {
         return 0.0;
     }

@@ -42,6 +42,15 @@ unsigned long msk_shim_retries(void)
 #endif
     ;
 
+/* Test hook: run a read on r that meets DatabaseModifiedError its first
+ * failures times, through the retry every read path uses; true if the
+ * read ended well (it is tried at most six times). */
+bool msk_shim_retry_through(motesok_xreader *r, unsigned failures)
+#ifdef __cplusplus
+    noexcept
+#endif
+    ;
+
 /* The analyser's stem of folded word (as documents and queries get it)
  * into out (cap bytes, NUL-terminated, cut if longer). */
 void msk_shim_stem(const char *word, char *out, size_t cap)

@@ -231,6 +231,10 @@ typedef struct motesok_xparse_options {
     unsigned max_expanded; /* max terms all the prefix* of the query expand
                               to together, shared out evenly but at least
                               one each (0: 500) */
+    bool no_spelling;      /* no spelling suggestion wanted: skip the look-ups */
+    bool any_part;         /* a compound may match by any one of its parts and
+                              by the words its leading parts begin (when it
+                              finds nothing as it is) */
 } motesok_xparse_options;
 
 /* Parse a user query (Xapian QueryParser, Norwegian analysis as in
@@ -289,7 +293,9 @@ MSK_INTERNAL motesok_xquery *motesok_xquery_combine(motesok_xop op,
                                                     const motesok_xquery *a,
                                                     const motesok_xquery *b) MOTESOK_NOEXCEPT;
 
-/* Xapian's description of the query, for logs and tests (caller frees). */
+/* Xapian's description of the query, and " RERANK " and its re-ranking part
+ * when it has one (weighed on the top matches only), for logs and tests
+ * (caller frees). */
 MSK_INTERNAL char *motesok_xquery_describe(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* The query with misspelt words corrected from the index's spelling table
@@ -300,6 +306,10 @@ MSK_INTERNAL const char *motesok_xquery_suggestion(const motesok_xquery *q) MOTE
 /* True if the parsed query only excludes ("NOT x", "-x"): it matches every
  * document without x. */
 MSK_INTERNAL bool motesok_xquery_pure_not(const motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* True if, parsed with default_and off, a compound of the query was let
+ * match by any one of its parts (no passage held it with all of them). */
+MSK_INTERNAL bool motesok_xquery_any_part(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* Documents having any of the n terms (boolean, weight 0); NULL on failure. */
 MSK_INTERNAL motesok_xquery *motesok_xquery_any_term(const char *const *terms,
