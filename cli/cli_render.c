@@ -182,7 +182,8 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
         fputc('\n', out);
     }
     json_t *page = json_object_get(h, "page");
-    fprintf(out, "    %s", path ? path : "");
+    const char *id = str(h, "id");
+    fprintf(out, "    id %s · %s", id ? id : "?", path ? path : "");
     if (json_is_integer(page))
         fprintf(out, ", side %lld", (long long)json_integer_value(page));
     fputc('\n', out);
@@ -191,16 +192,16 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
     if (!decided && json_is_object(c))
         decision = str(c, "proposal");
     if (decision != NULL && *decision != '\0') {
-        char shown[400 + sizeof "…"]; /* 400 bytes, the ellipsis, the NUL */
-        size_t n = strlen(decision);
-        if (n > 400) { /* cut at a character boundary, mark the cut */
-            n = 400;
-            while (n > 0 && ((unsigned char)decision[n] & 0xC0) == 0x80)
-                n--;
-        }
-        snprintf(shown, sizeof shown, "%.*s%s", (int)n, decision, n < strlen(decision) ? "…" : "");
         char label[96];
-        wrap_label(out, shown, st->width, decision_label(c, decided, "    ", label, sizeof label));
+        decision_label(c, decided, "    ", label, sizeof label);
+        if (st->long_text) {
+            wrap_label(out, decision, st->width, label);
+        } else { /* one line: the snippet, not the decision, is what matched */
+            int cols = st->width - text_width(label, strlen(label));
+            char *line = cli_one_line(decision, cols < 20 ? 20 : cols);
+            fprintf(out, "%s%s\n", label, line != NULL ? line : "");
+            free(line);
+        }
     }
     const char *snip = str(h, "snippet");
     if (snip != NULL && *snip != '\0') {
@@ -209,6 +210,62 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
             wrap(out, t, st->width, "    ");
         free(t);
     }
+}
+
+/* text with each run of white space as one space, none at either end,
+ * into a new string (caller frees); *width gets its columns. */
+static char *collapsed(const char *text, int *width)
+{
+    char *out = malloc(strlen(text) + sizeof "…");
+    if (out == NULL)
+        return NULL;
+    size_t len = 0;
+    bool space = false;
+    *width = 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = len > 0;
+            continue;
+        }
+        if (space) {
+            out[len++] = ' ';
+            (*width)++;
+            space = false;
+        }
+        out[len++] = *p;
+        *width += ((unsigned char)*p & 0xC0) != 0x80;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+char *cli_one_line(const char *text, int cols)
+{
+    int width = 0;
+    char *s = collapsed(text, &width);
+    if (s == NULL || width <= cols)
+        return s;
+    size_t cut = 0, last_space = 0;
+    int w = 0;
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (w + 1 > cols - 1) { /* this character and "…" would not fit */
+            if (s[i] == ' ')
+                last_space = i; /* the word before it is whole */
+            break;
+        }
+        if (s[i] == ' ')
+            last_space = i;
+        cut = i + 1; /* may fall inside a character: moved on below */
+        w++;
+    }
+    /* cut at the last word end that fits; inside the first word if none */
+    size_t end = last_space > 0 ? last_space : cut;
+    while (s[end] != '\0' && ((unsigned char)s[end] & 0xC0) == 0x80)
+        end++; /* after the whole last character */
+    memcpy(s + end, "…", sizeof "…");
+    return s;
 }
 
 /* Print one facet object as "name: a (3), b (1)". */
@@ -293,12 +350,20 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
                            "dem eller av delene i de sammensatte ordene.\n"
                          : "Få eller ingen treff med alle ordene; viser treff med minst ett av dem.\n");
     render_limited(out, res);
+    /* " for «q»", or nothing for a list without words (search --decisions) */
+    char what[64 + 4096 * 4];
+    snprintf(what, sizeof what, q != NULL && *q != '\0' ? " for «%s»" : "%s", q ? q : "");
     if (total == 0) {
-        fprintf(out, "Ingen treff for «%s».\n", q ? q : "");
+        fprintf(out, "Ingen treff%s.\n", what);
         return;
     }
     long long offset = (long long)json_integer_value(json_object_get(res, "offset"));
-    fprintf(out, "%lld treff for «%s» (%.1f ms); viser %lld–%lld\n\n", total, q ? q : "",
+    if (json_array_size(hits) == 0) {
+        fprintf(out, "Ingen treff fra nr. %lld; det er %s%lld treff%s.\n", offset + 1,
+                json_is_true(json_object_get(res, "total_exact")) ? "" : "omtrent ", total, what);
+        return;
+    }
+    fprintf(out, "%lld treff%s (%.1f ms); viser %lld–%lld\n\n", total, what,
             json_number_value(json_object_get(res, "took_ms")), offset + 1,
             offset + (long long)json_array_size(hits));
     size_t i;
@@ -311,6 +376,20 @@ void cli_render_search(FILE *out, json_t *res, const cli_style *st)
     render_facet(out, "Organ", json_object_get(facets, "organ"));
     render_facet(out, "Kommune", json_object_get(facets, "kommune"));
     render_facet(out, "År", json_object_get(facets, "year"));
+}
+
+void cli_render_facet_list(FILE *out, json_t *res, const char *facet)
+{
+    make_printable(res, false);
+    json_t *obj = json_object_get(json_object_get(res, "facets"), facet);
+    if (json_object_size(obj) == 0) {
+        fprintf(out, "Ingen verdier.\n");
+        return;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+        fprintf(out, "%6lld  %s\n", (long long)json_integer_value(v), k);
 }
 
 /* Print "label: value" when value is a non-null scalar, wrapped at width. */

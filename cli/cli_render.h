@@ -10,14 +10,24 @@
 typedef struct cli_style {
     bool bold;  /* <mark> as ANSI bold (else plain text) */
     int width;  /* wrap snippets at this many columns */
+    bool long_text; /* a hit's whole decision (else one line, cut at a word) */
 } cli_style;
 
 /* Snippet HTML (escaped text with <mark>…</mark>) as terminal text:
  * entities decoded, marks bold or dropped. Caller frees. */
 char *cli_snippet_text(const char *html, bool bold);
 
-/* Print a search response. */
+/* Print a search response: a heading with the total and the hits shown
+ * ("viser 1–10"), each hit with its id, then the facets. */
 void cli_render_search(FILE *out, json_t *res, const cli_style *st);
+
+/* Print the values of one facet of a search response ("organ", "kommune",
+ * "year") with their counts, one per line, most frequent first. */
+void cli_render_facet_list(FILE *out, json_t *res, const char *facet);
+
+/* text cut to at most cols columns at a word end, "…" marking a cut, into a
+ * new string (caller frees); a first word longer than cols is cut inside. */
+char *cli_one_line(const char *text, int cols);
 
 /* Print a document's metadata and its cases. */
 void cli_render_document(FILE *out, json_t *doc, const cli_style *st);

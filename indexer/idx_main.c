@@ -17,6 +17,7 @@
 
 #define EXIT_FILES_FAILED 1
 #define EXIT_USAGE 2
+#define EXIT_ROOT_EMPTY 3 /* a folder given is missing or empty but the index holds its files */
 #define MAX_JOBS 256
 
 static const char usage_text[] =
@@ -63,6 +64,10 @@ static const char usage_text[] =
 "                       such as the first build)\n"
 "      --no-compact     never compact (a fresh build then stays about 1.5x as\n"
 "                       large; compacting later works with --compact)\n"
+"      --allow-empty    let a PATH that is missing or holds no file remove\n"
+"                       what the index holds from it (without it, such a run\n"
+"                       changes nothing and exits 3: an unmounted or emptied\n"
+"                       folder must not empty the index)\n"
 "      --in-process     extract inside the indexer instead of in worker\n"
 "                       processes (faster to debug; a hostile file can then\n"
 "                       take the whole run down)\n"
@@ -72,7 +77,11 @@ static const char usage_text[] =
 "Exit status:\n"
 "  0  every file was indexed or skipped as unchanged\n"
 "  1  some files failed or are not minutes (PDF/text); the rest is indexed\n"
-"  2  usage error, or a fatal error with the index itself\n"
+"  2  usage error (a PATH that does not exist and of which the index holds\n"
+"     nothing), or a fatal error with the index itself\n"
+"  3  a PATH is missing, or holds no file to index, while the index holds\n"
+"     files from it (not mounted? emptied?): nothing was indexed or removed;\n"
+"     --allow-empty removes them\n"
 "  130 interrupted (work done so far is committed)\n"
 "\n"
 "Examples:\n"
@@ -89,6 +98,9 @@ typedef struct idx_options {
     motesok_index_options ix;
     char **roots;   /* absolute */
     size_t n_roots;
+    const char **args; /* each root as given on the command line */
+    bool *missing;     /* the root does not exist (made absolute by hand) */
+    bool allow_empty;  /* a missing or empty root may remove its files */
 } idx_options;
 
 /* Paths found by the walk, later sorted to answer "was it seen?". */
@@ -107,6 +119,7 @@ typedef struct problem {
 
 typedef struct walk_state {
     path_list files;
+    size_t *found; /* files found under each root */
     problem *problems;
     size_t n_problems, cap_problems;
     bool oom;
@@ -220,6 +233,7 @@ static int parse_args(int argc, char **argv, idx_options *o)
         {"shards", required_argument, NULL, 1007},
         {"compact", no_argument, NULL, 1008},
         {"no-compact", no_argument, NULL, 1009},
+        {"allow-empty", no_argument, NULL, 1010},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -241,6 +255,7 @@ static int parse_args(int argc, char **argv, idx_options *o)
         case 1006: o->in_process = true; break;
         case 1008: o->ix.compact = MOTESOK_COMPACT_ALWAYS; break;
         case 1009: o->ix.compact = MOTESOK_COMPACT_NEVER; break;
+        case 1010: o->allow_empty = true; break;
         case 'j': case 1001: case 1002: case 1003: case 1004: case 1005: case 1007:
             rc = numeric_option(c, optarg, o);
             break;
@@ -260,19 +275,62 @@ static int parse_args(int argc, char **argv, idx_options *o)
     return -1;
 }
 
-/* Resolve every PATH argument to an absolute root; a missing root is a
- * usage error (never sweep a folder that is merely unmounted). */
+/* path made absolute without asking the file system (it does not exist):
+ * the working folder before a relative one, "." and repeated slashes read
+ * away; into out (PATH_MAX bytes). False if it is too long or holds ".."
+ * (which would name the folder above: a missing /srv/a/.. must not sweep
+ * all of /srv). */
+static bool absolute_by_hand(const char *path, char *out)
+{
+    char joined[2 * PATH_MAX];
+    char cwd[PATH_MAX] = "";
+    if (path[0] != '/' && getcwd(cwd, sizeof cwd) == NULL)
+        return false;
+    int n = snprintf(joined, sizeof joined, "%s/%s", cwd, path);
+    if (n < 0 || (size_t)n >= sizeof joined)
+        return false;
+    size_t len = 0;
+    for (char *part = strtok(joined, "/"); part != NULL; part = strtok(NULL, "/")) {
+        if (strcmp(part, ".") == 0)
+            continue;
+        if (strcmp(part, "..") == 0)
+            return false;
+        size_t k = strlen(part);
+        if (len + 1 + k + 1 > PATH_MAX)
+            return false;
+        out[len++] = '/';
+        memcpy(out + len, part, k);
+        len += k;
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = '\0';
+    return true;
+}
+
+/* Resolve every PATH argument to an absolute root. A root that does not
+ * exist is kept (made absolute by hand) and marked missing: check_roots
+ * decides once the index is open whether that is a usage error or a
+ * folder that went away (never sweep a folder that is merely unmounted). */
 static int resolve_roots(int argc, char **argv, idx_options *o)
 {
     o->n_roots = (size_t)(argc - optind);
     o->roots = calloc(o->n_roots, sizeof *o->roots);
-    if (o->roots == NULL)
+    o->args = calloc(o->n_roots, sizeof *o->args);
+    o->missing = calloc(o->n_roots, sizeof *o->missing);
+    if (o->roots == NULL || o->args == NULL || o->missing == NULL)
         return EXIT_USAGE;
     for (size_t i = 0; i < o->n_roots; i++) {
+        const char *arg = argv[optind + (int)i];
         char abs[PATH_MAX];
-        if (!idx_walk_resolve(argv[optind + (int)i], abs)) {
-            say("cannot index %s: %s", argv[optind + (int)i], strerror(errno));
-            return EXIT_USAGE;
+        o->args[i] = arg;
+        if (!idx_walk_resolve(arg, abs)) {
+            int e = errno;
+            o->missing[i] = e == ENOENT || e == ENOTDIR;
+            if (!o->missing[i] || !absolute_by_hand(arg, abs)) {
+                say("cannot index %s: %s", arg, strerror(e));
+                return EXIT_USAGE;
+            }
         }
         o->roots[i] = strdup(abs);
         if (o->roots[i] == NULL)
@@ -345,7 +403,8 @@ static int cmp_paths(const void *a, const void *b)
 /* Sort the file list and drop duplicates (a file reached twice via links). */
 static void list_sort_unique(path_list *l)
 {
-    qsort(l->paths, l->n, sizeof *l->paths, cmp_paths);
+    if (l->n > 1) /* no file found: no array to sort (paths is NULL) */
+        qsort(l->paths, l->n, sizeof *l->paths, cmp_paths);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {
         if (k > 0 && strcmp(l->paths[k - 1], l->paths[i]) == 0)
@@ -360,7 +419,8 @@ static void list_sort_unique(path_list *l)
 static bool was_seen(const char *path, void *ud)
 {
     const walk_state *w = ud;
-    if (bsearch(&path, w->files.paths, w->files.n, sizeof *w->files.paths, cmp_paths))
+    if (w->files.n > 0 &&
+        bsearch(&path, w->files.paths, w->files.n, sizeof *w->files.paths, cmp_paths))
         return true;
     for (size_t i = 0; i < w->n_problems; i++)
         if (strcmp(w->problems[i].path, path) == 0)
@@ -591,17 +651,68 @@ static motesok_status record_problems(run *r)
     return MOTESOK_OK;
 }
 
-/* Walk every root, collecting files and problems. */
+/* Walk every root that exists, collecting files and problems and
+ * counting the files found under each. */
 static bool walk_roots(run *r)
 {
     idx_walk_cb cb = {.file = on_file, .problem = on_problem, .ud = &r->walk};
-    for (size_t i = 0; i < r->o->n_roots; i++)
-        idx_walk(r->o->roots[i], &cb);
+    r->walk.found = calloc(r->o->n_roots, sizeof *r->walk.found);
+    if (r->walk.found == NULL)
+        return false;
+    for (size_t i = 0; i < r->o->n_roots; i++) {
+        size_t before = r->walk.files.n;
+        if (!r->o->missing[i])
+            idx_walk(r->o->roots[i], &cb);
+        r->walk.found[i] = r->walk.files.n - before;
+    }
     if (r->walk.oom || r->walk.files.oom)
         return false;
     list_sort_unique(&r->walk.files);
     r->counts.total = r->walk.files.n;
     return true;
+}
+
+/* Refuse the run when a root is missing or yielded no file while the index
+ * holds files from it: the sweep would remove every one of them, which an
+ * unmounted share or an emptied folder must not do; --allow-empty lets it.
+ * A missing root of which the index holds nothing is a usage error.
+ * Returns -1 to go on, else the exit code (every such root said). */
+static int check_roots(run *r)
+{
+    const idx_options *o = r->o;
+    int rc = -1;
+    for (size_t i = 0; i < o->n_roots; i++) {
+        if (!o->missing[i] && r->walk.found[i] > 0)
+            continue;
+        int64_t held = 0;
+        if (motesok_index_count_under(r->idx, o->roots[i], &held, &r->err) != MOTESOK_OK) {
+            say("fatal: %s%s", r->err.message, "");
+            return EXIT_USAGE;
+        }
+        char n[32];
+        snprintf(n, sizeof n, "%lld", (long long)held);
+        if (held > 0 && o->allow_empty) {
+            if (!o->quiet)
+                say(o->missing[i] ? "%s does not exist: --allow-empty: removing the %s files the "
+                                    "index holds from it"
+                                  : "%s holds no file to index: --allow-empty: removing the %s "
+                                    "files the index holds from it", o->args[i], n);
+        } else if (held > 0) {
+            say(o->missing[i] ? "%s does not exist (not mounted? moved?), but the index holds %s "
+                                "files from it: nothing was indexed or removed"
+                              : "%s holds no file to index (empty? not mounted?), but the index "
+                                "holds %s files from it: nothing was indexed or removed",
+                o->args[i], n);
+            rc = EXIT_ROOT_EMPTY;
+        } else if (o->missing[i] && !o->allow_empty) {
+            say("cannot index %s: %s", o->args[i], strerror(ENOENT));
+            rc = rc < 0 ? EXIT_USAGE : rc;
+        }
+    }
+    if (rc == EXIT_ROOT_EMPTY)
+        fprintf(stderr, "motesok-index: if those files are gone for good, run again with "
+                        "--allow-empty to remove them from the index\n");
+    return rc;
 }
 
 /* The indexing pipeline inside one error boundary; returns the exit code. */
@@ -625,6 +736,9 @@ static int run_index(run *r)
         say("%s%s", "out of memory while walking folders", "");
         return EXIT_USAGE;
     }
+    int refused = check_roots(r);
+    if (refused >= 0)
+        return refused;
     st = record_problems(r);
     if (st == MOTESOK_OK)
         st = index_files(r);
@@ -669,9 +783,12 @@ static void run_free(run *r)
         free(r->walk.problems[i].why);
     }
     free(r->walk.problems);
+    free(r->walk.found);
     for (size_t i = 0; i < r->o->n_roots; i++)
         free(r->o->roots[i]);
     free(r->o->roots);
+    free(r->o->args);
+    free(r->o->missing);
 }
 
 int main(int argc, char **argv)
@@ -690,7 +807,11 @@ int main(int argc, char **argv)
     if (rc < 0)
         rc = resolve_roots(argc, argv, &o);
     if (rc >= 0) {
+        for (size_t i = 0; o.roots != NULL && i < o.n_roots; i++)
+            free(o.roots[i]);
         free(o.roots);
+        free(o.args);
+        free(o.missing);
         return rc;
     }
     struct sigaction sa = {.sa_handler = on_signal};

@@ -122,7 +122,8 @@ static char **read_names(DIR *dir, size_t *n_out)
             break;
         n++;
     }
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1) /* an empty folder has no array to sort (names is NULL) */
+        qsort(names, n, sizeof *names, cmp_names);
     *n_out = n;
     return names;
 }

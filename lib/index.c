@@ -1435,6 +1435,28 @@ static bool under_root(const char *path, const char *root)
     return path[n] == '\0' || path[n] == '/' || (n == 1 && root[0] == '/');
 }
 
+/* store_each callback: count the rows under the root ud points to. */
+typedef struct count_walk {
+    const char *root;
+    int64_t n;
+} count_walk;
+
+static int count_row(const motesok_file_row *row, void *ud)
+{
+    count_walk *c = ud;
+    c->n += under_root(row->path, c->root);
+    return 0;
+}
+
+motesok_status motesok_index_count_under(motesok_index *idx, const char *root, int64_t *n,
+                                         motesok_error *err)
+{
+    count_walk c = {.root = root};
+    motesok_status st = motesok_store_each(idx->store, count_row, &c, err);
+    *n = st == MOTESOK_OK ? c.n : 0;
+    return st;
+}
+
 /* True if the row's file should be removed from the index. */
 static bool vanished(const sweep_walk *w, const char *path)
 {

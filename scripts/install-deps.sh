@@ -13,7 +13,7 @@ set -euo pipefail
 DEPS=(
   build-essential cmake pkg-config
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
-  libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev
+  libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev libcsv-dev
   libpango1.0-dev libcairo2-dev fonts-dejavu-core
   qpdf poppler-utils ghostscript xapian-tools util-linux valgrind curl
   hunspell-no mandoc

@@ -11,6 +11,7 @@
 #include "sd_html.h"
 #include "sd_json.h"
 #include "sd_log.h"
+#include "sd_openapi.h"
 #include "sd_pool.h"
 
 #include <motesok/motesok.h>
@@ -44,10 +45,10 @@
 /* ======================================================================== */
 
 enum route { R_SEARCH, R_DOCUMENT, R_TEXT, R_STATUS, R_FAILURES, R_HEALTH, R_METRICS, R_UI,
-             R_DOC_VIEW, R_ORIGINAL, R_SCRIPT, R_OTHER, R_COUNT };
+             R_DOC_VIEW, R_ORIGINAL, R_SCRIPT, R_OPENAPI, R_OTHER, R_COUNT };
 static const char *const route_names[R_COUNT] = {
     "search", "document", "text", "status", "failures", "healthz", "metrics", "ui",
-    "document_view", "original", "script", "other"};
+    "document_view", "original", "script", "openapi", "other"};
 
 /* The status codes motesokd answers with; anything else counts as 500. */
 static const unsigned code_values[] = {200, 400, 401, 404, 405, 421, 500, 503};
@@ -106,6 +107,7 @@ typedef struct work {
     unsigned page, offset, limit;
     bool text;
     sd_page_params view; /* the search page's parameters (strings in strings) */
+    bool csv; /* a search answered as CSV (format=csv) */
 } work;
 
 typedef struct request request;
@@ -496,6 +498,50 @@ static bool search_params(struct MHD_Connection *conn, motesok_search_request *r
            arg_sort(conn, &req->sort, msg, msglen);
 }
 
+/* Iterator state of count_arg: how often key was given. */
+typedef struct arg_count {
+    const char *key;
+    unsigned n;
+} arg_count;
+
+/* Iterator over query-string arguments: count those named cls->key. */
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    (void)key_size;
+    (void)value;
+    (void)value_size;
+    arg_count *c = cls;
+    c->n += strcmp(key, c->key) == 0;
+    return MHD_YES;
+}
+
+/* The first of keys (NULL-ended) given more than once, or NULL: a search
+ * takes one organ, one kommune, one of each (organ=A&organ=B is refused
+ * rather than read as either A or both). */
+static const char *repeated_arg(struct MHD_Connection *conn, const char *const *keys)
+{
+    for (; *keys != NULL; keys++) {
+        arg_count c = {.key = *keys};
+        MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, count_arg, &c);
+        if (c.n > 1)
+            return *keys;
+    }
+    return NULL;
+}
+
+/* Read optional argument format (json|csv): *csv is true for csv. */
+static bool arg_format(struct MHD_Connection *conn, bool *csv, char *msg, size_t msglen)
+{
+    const char *v = arg_nonempty(conn, "format");
+    *csv = v != NULL && strcmp(v, "csv") == 0;
+    if (v == NULL || *csv || strcmp(v, "json") == 0)
+        return true;
+    snprintf(msg, msglen, "format: expected json or csv, got '%.40s'", v);
+    return false;
+}
+
 /* Copy the strings of w->search into w->strings, one block the request
  * owns, so that a worker can read them; false when out of memory. */
 static bool keep_search_strings(work *w)
@@ -558,6 +604,13 @@ static void run_search(request *rq)
     }
     motesok_search_result *res = NULL;
     motesok_status st = motesok_searcher_search(s, &rq->w.search, &res, &err);
+    if (st == MOTESOK_OK && rq->w.csv) {
+        size_t len = 0;
+        char *csv = sd_csv_search(res, &len);
+        motesok_search_result_free(res);
+        answer_owned(rq, 200, "text/csv; charset=utf-8; header=present", csv, len);
+        return;
+    }
     char *json = st == MOTESOK_OK ? sd_json_search(res) : NULL;
     motesok_search_result_free(res);
     answer_result(rq, st, json, &err);
@@ -566,8 +619,17 @@ static void run_search(request *rq)
 /* GET /api/v1/search: read and keep the parameters. */
 static void prep_search(struct MHD_Connection *conn, request *rq)
 {
+    static const char *const keys[] = {"q", "limit", "offset", "from", "to", "organ", "kommune",
+                                       "decisions", "exact", "sort", "format", NULL};
     char msg[256];
-    if (!search_params(conn, &rq->w.search, msg, sizeof msg)) {
+    const char *twice = repeated_arg(conn, keys);
+    if (twice != NULL) {
+        snprintf(msg, sizeof msg, "%s: given more than once; a search takes one", twice);
+        answer_error(rq, 400, "bad_request", msg);
+        return;
+    }
+    if (!search_params(conn, &rq->w.search, msg, sizeof msg) ||
+        !arg_format(conn, &rq->w.csv, msg, sizeof msg)) {
         answer_error(rq, 400, "bad_request", msg);
         return;
     }
@@ -1041,6 +1103,13 @@ static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *
     rq->run = run_doc_view;
 }
 
+/* GET /api/v1/openapi.json: this API as OpenAPI 3 (searchd/openapi.json). */
+static void route_openapi(struct MHD_Connection *conn, request *rq)
+{
+    (void)conn;
+    answer_static(rq, 200, JSON_TYPE, sd_openapi_json, sd_openapi_json_len);
+}
+
 /* Route a GET or HEAD request by its path: answer it, or set rq->run. */
 static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
 {
@@ -1051,6 +1120,7 @@ static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
     } routes[] = {
         {"/api/v1/search", R_SEARCH, prep_search},   {"/api/v1/status", R_STATUS, prep_status},
         {"/api/v1/failures", R_FAILURES, prep_failures},
+        {"/api/v1/openapi.json", R_OPENAPI, route_openapi},
         {"/healthz", R_HEALTH, route_health},       {"/metrics", R_METRICS, route_metrics},
         {"/", R_UI, route_page},                    {"/index.html", R_UI, route_page},
         {"/sok", R_UI, route_page},                 {"/sok.js", R_SCRIPT, route_script},

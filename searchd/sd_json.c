@@ -5,9 +5,11 @@
  * fields); a document's cases show their fields as stored. */
 #include "sd_json.h"
 
+#include "table.h"
 #include "term.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* ======================================================================== */
@@ -116,7 +118,8 @@ static json_t *limits_json(unsigned limited)
     return out;
 }
 
-char *sd_json_search(const motesok_search_result *r)
+/* The search response as a JSON value (caller releases). */
+static json_t *search_json(const motesok_search_result *r)
 {
     json_t *hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++)
@@ -136,7 +139,29 @@ char *sd_json_search(const motesok_search_result *r)
     json_object_set_new(out, "limited_by", limits_json(r->limited));
     json_object_set_new(out, "hits", hits);
     json_object_set_new(out, "facets", facets_json(r));
-    return dump(out);
+    return out;
+}
+
+char *sd_json_search(const motesok_search_result *r)
+{
+    return dump(search_json(r));
+}
+
+char *sd_csv_search(const motesok_search_result *r, size_t *len)
+{
+    json_t *j = search_json(r);
+    char *buf = NULL;
+    *len = 0;
+    FILE *out = j != NULL ? open_memstream(&buf, len) : NULL;
+    if (out != NULL) {
+        msk_table_hits(out, MSK_TABLE_CSV, j, true);
+        if (fclose(out) != 0) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    json_decref(j);
+    return buf;
 }
 
 /* ======================================================================== */

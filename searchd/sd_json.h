@@ -11,6 +11,10 @@
  * the work ("limited", "limited_by"), hits, facets. */
 char *sd_json_search(const motesok_search_result *r);
 
+/* The search response as CSV (common/table.h: a header row, one row per
+ * hit); *len gets its length. Caller frees; NULL when out of memory. */
+char *sd_csv_search(const motesok_search_result *r, size_t *len);
+
 /* A document's metadata, store record and cases. */
 char *sd_json_document(const motesok_document *d);
 

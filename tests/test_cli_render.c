@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_render.h"
+#include "table.h"
 #include "term.h"
 
 static const char search_json[] =
@@ -91,11 +92,11 @@ static void test_cli_render_search_plain(void **state)
     assert_non_null(strstr(s, "2 treff for «legevakt» (0.8 ms); viser 1–2"));
     assert_non_null(strstr(s, " 1. Referat\n"));
     assert_non_null(strstr(s, "Rådmannsutvalget · 2018-02-23 · sak 06/2018 Orientering"));
-    assert_non_null(strstr(s, "/m/ru.pdf, side 2\n"));
+    assert_non_null(strstr(s, "    id a · /m/ru.pdf, side 2\n")); /* the id that show takes */
     assert_non_null(strstr(s, "    Vedtak: Utvida legevakt vedtas.\n"));
     assert_non_null(strstr(s, "utvida legevakt & røntgen <ok>"));
     assert_non_null(strstr(s, " 2. x.txt\n")); /* no title: file name */
-    assert_non_null(strstr(s, "    /m/x.txt\n"));
+    assert_non_null(strstr(s, "    id b · /m/x.txt\n"));
     assert_null(strstr(s, "\033["));              /* no escapes when not bold */
     assert_non_null(strstr(s, "Organ: Rådmannsutvalget (1)"));
     assert_non_null(strstr(s, "År: 2018 (1)"));
@@ -156,8 +157,45 @@ static void test_cli_render_search_limited(void **state)
     free(s);
 }
 
-/* A long decision is cut at a character boundary and ends with "…" whole,
- * wherever the 400-byte cut falls (before, inside or after an æ). */
+/* Render json as a search answer with the style st into a string. */
+static char *render_style(const char *json, cli_style st)
+{
+    json_t *j = json_loads(json, 0, NULL);
+    assert_non_null(j);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    cli_render_search(out, j, &st);
+    fclose(out);
+    json_decref(j);
+    return buf;
+}
+
+/* True if s is valid UTF-8 (lead bytes followed by their continuations). */
+static bool valid_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : 3;
+        for (int k = 1; k <= n; k++)
+            if ((p[k] & 0xC0) != 0x80)
+                return false;
+        p += n;
+    }
+    return true;
+}
+
+/* Columns of the UTF-8 text s[0..n) (one a character). */
+static int columns(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* A long decision is one line that fits the width, cut at a word end and
+ * marked "…", wherever the cut falls (before, inside or after an æ);
+ * --long shows it whole, wrapped. */
 static void test_cli_render_cuts_long_decision(void **state)
 {
     (void)state;
@@ -167,23 +205,133 @@ static void test_cli_render_cuts_long_decision(void **state)
             strcat(decision, "x");
         while (strlen(decision) < 600)
             strcat(decision, "Vedtatt ærlig ");
+        strcat(decision, "SLUTT");
         char json[1200];
         snprintf(json, sizeof json,
                  "{\"query\":\"q\",\"total\":1,\"offset\":0,\"limit\":10,\"took_ms\":1,"
                  "\"hits\":[{\"rank\":1,\"path\":\"/p\",\"title\":\"T\",\"case\":{\"number\":\"1/18\","
                  "\"title\":\"S\",\"decision\":\"%s\"}}]}", decision);
-        char *s = render(cli_render_search, json, false);
-        const char *v = strstr(s, "Vedtak: ");
+        char *s = render_style(json, (cli_style){.width = 80});
+        const char *v = strstr(s, "    Vedtak: ");
         assert_non_null(v);
-        assert_non_null(strstr(v, "…\n"));
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++) { /* valid UTF-8 */
-            int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : 3;
-            for (int k = 1; k <= n; k++)
-                assert_true((p[k] & 0xC0) == 0x80);
-            p += n;
-        }
+        const char *end = strchr(v, '\n');
+        assert_non_null(end);
+        assert_true(columns(v, (size_t)(end - v)) <= 80);
+        assert_true(columns(v, (size_t)(end - v)) >= 70); /* the line is used */
+        assert_true(end - v > 4 && memcmp(end - 3, "…", 3) == 0);
+        /* a whole word before the mark */
+        assert_true(memcmp(end - 10, "Vedtatt", 7) == 0 || memcmp(end - 9, "ærlig", 6) == 0);
+        assert_null(strstr(s, "SLUTT"));
+        assert_true(valid_utf8(s));
+        free(s);
+        s = render_style(json, (cli_style){.width = 80, .long_text = true});
+        assert_non_null(strstr(s, "ærlig SLUTT\n")); /* all of it */
+        assert_null(strstr(s, "…\n"));
+        for (char *line = strtok(s, "\n"); line != NULL; line = strtok(NULL, "\n"))
+            assert_true(columns(line, strlen(line)) <= 80);
         free(s);
     }
+}
+
+/* One line: whole when it fits, else cut at the last word end that leaves
+ * room for "…", or inside a first word longer than the line. */
+static void test_cli_one_line(void **state)
+{
+    (void)state;
+    struct { const char *in; int cols; const char *want; } cases[] = {
+        {"kort vedtak", 40, "kort vedtak"},
+        {"  mange   \n mellomrom \t her ", 40, "mange mellomrom her"},
+        {"aaa bbb ccc", 11, "aaa bbb ccc"},   /* exactly fits */
+        {"aaa bbb ccc", 10, "aaa bbb…"},
+        {"aaa bbb ccc", 8, "aaa bbb…"},        /* the word ends where the line does */
+        {"aaa bbb ccc", 7, "aaa…"},
+        {"æææææææææ", 5, "ææææ…"},            /* one long word: cut inside, whole letters */
+        {"", 10, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = cli_one_line(cases[i].in, cases[i].cols);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+}
+
+/* An offset past the last hit says so, never "viser 101–100". */
+static void test_cli_render_offset_past_the_end(void **state)
+{
+    (void)state;
+    char *s = render(cli_render_search,
+                     "{\"query\":\"legevakt\",\"total\":6,\"total_exact\":true,\"offset\":100,"
+                     "\"limit\":10,\"took_ms\":0.1,\"hits\":[],\"facets\":{}}", false);
+    assert_null(strstr(s, "viser"));
+    assert_string_equal(s, "Ingen treff fra nr. 101; det er 6 treff for «legevakt».\n");
+    free(s);
+    /* a list without words (search --decisions) has no «» */
+    s = render(cli_render_search,
+               "{\"query\":\"\",\"total\":2,\"total_exact\":true,\"offset\":0,\"limit\":10,"
+               "\"took_ms\":0.1,\"hits\":[{\"rank\":1,\"id\":\"a\",\"path\":\"/p\",\"title\":\"T\"}],"
+               "\"facets\":{}}", false);
+    assert_non_null(strstr(s, "2 treff (0.1 ms); viser 1–1\n"));
+    free(s);
+}
+
+/* organs/kommuner: one value a line with its count, most frequent first. */
+static void test_cli_render_facet_list(void **state)
+{
+    (void)state;
+    json_t *j = json_loads("{\"facets\":{\"organ\":{\"Kommunestyret\":12,\"Formannskapet\":3},"
+                           "\"kommune\":{}}}", 0, NULL);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    cli_render_facet_list(out, j, "organ");
+    cli_render_facet_list(out, j, "kommune");
+    fclose(out);
+    assert_string_equal(buf, "    12  Kommunestyret\n     3  Formannskapet\nIngen verdier.\n");
+    free(buf);
+    json_decref(j);
+}
+
+/* Hits as CSV: a header row, every field quoted with quotes doubled, line
+ * ends kept inside quotes, CRLF between rows; as TSV: tabs and line ends in
+ * a field are spaces. Neither lets a terminal escape through. */
+static void test_table_hits_csv_and_tsv(void **state)
+{
+    (void)state;
+    json_t *j = json_loads(
+        "{\"hits\":[{\"rank\":1,\"score\":7.25,\"id\":\"00ff\",\"date\":\"2018-02-23\","
+        "\"organ\":\"Formannskapet, Ås\",\"kommune\":null,\"title\":\"Sak \\\"X\\\"\\u001b[2J\","
+        "\"page\":2,\"path\":\"/m/a.pdf\",\"case\":{\"number\":\"6/18\",\"title\":\"T\\tU\","
+        "\"proposal\":null,\"decision\":\"Linje 1\\nLinje 2\",\"vote\":{\"outcome\":\"flertall\","
+        "\"for\":15,\"against\":12}},\"snippet\":\"… <mark>legevakt</mark> &amp; røntgen\"}]}",
+        0, NULL);
+    assert_non_null(j);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    msk_table_hits(out, MSK_TABLE_CSV, j, true);
+    fclose(out);
+    assert_string_equal(buf,
+        "\"rank\",\"id\",\"date\",\"organ\",\"kommune\",\"title\",\"case_number\",\"case_title\","
+        "\"proposal\",\"decision\",\"vote\",\"votes_for\",\"votes_against\",\"page\",\"score\","
+        "\"path\",\"snippet\"\r\n"
+        "\"1\",\"00ff\",\"2018-02-23\",\"Formannskapet, Ås\",\"\",\"Sak \"\"X\"\"\\x1B[2J\","
+        "\"6/18\",\"T\tU\",\"\",\"Linje 1\nLinje 2\",\"flertall\",\"15\",\"12\",\"2\",\"7.250\","
+        "\"/m/a.pdf\",\"… legevakt & røntgen\"\r\n");
+    free(buf);
+    out = open_memstream(&buf, &len);
+    msk_table_hits(out, MSK_TABLE_TSV, j, false);
+    fclose(out);
+    assert_string_equal(buf,
+        "1\t00ff\t2018-02-23\tFormannskapet, Ås\t\tSak \"X\"\\x1B[2J\t6/18\tT U\t\t"
+        "Linje 1 Linje 2\tflertall\t15\t12\t2\t7.250\t/m/a.pdf\t… legevakt & røntgen\n");
+    assert_null(strchr(buf, '\x1b'));
+    free(buf);
+    json_decref(j);
+    msk_table_format f;
+    assert_true(msk_table_format_named("csv", &f) && f == MSK_TABLE_CSV);
+    assert_true(msk_table_format_named("tsv", &f) && f == MSK_TABLE_TSV);
+    assert_false(msk_table_format_named("json", &f));
 }
 
 static void test_cli_render_wraps_long_snippets(void **state)
@@ -291,6 +439,10 @@ int main(void)
         cmocka_unit_test(test_cli_render_search_limited),
         cmocka_unit_test(test_cli_render_wraps_long_snippets),
         cmocka_unit_test(test_cli_render_cuts_long_decision),
+        cmocka_unit_test(test_cli_one_line),
+        cmocka_unit_test(test_cli_render_offset_past_the_end),
+        cmocka_unit_test(test_cli_render_facet_list),
+        cmocka_unit_test(test_table_hits_csv_and_tsv),
         cmocka_unit_test(test_cli_render_status_and_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -355,6 +356,104 @@ static void test_e2e_corpus_legevakt(void **state)
     assert_int_equal(json_integer_value(json_object_get(organs, "Rådmannsutvalget")), 2);
     json_decref(res);
     stop_daemon(t);
+}
+
+/* Run the indexer on folder with one more option first (e.g. --allow-empty). */
+static cmd_out run_indexer_with(const e2e *t, const char *option, const char *folder)
+{
+    char *argv[] = {BIN "motesok-index", "--index", (char *)t->index, "--jobs", "2",
+                    (char *)option, (char *)folder, NULL};
+    return run(t, argv);
+}
+
+/* A folder that is empty (an unmounted share's mount point) or missing
+ * while the index holds files from it removes nothing and exits 3;
+ * --allow-empty removes them. An empty or missing folder the index holds
+ * nothing from is no such case. */
+static void test_e2e_empty_root_removes_nothing(void **state)
+{
+    e2e *t = *state;
+    static const char *const names[] = {RU_TXT, "2017-06-01-radmannsgruppen-referat.txt",
+                                        "2018-09-18-rag-referat.txt"};
+    char docs[256], away[256], src[512], dst[512];
+    snprintf(docs, sizeof docs, "%s/share", t->tmp);
+    snprintf(away, sizeof away, "%s/share.away", t->tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(src, sizeof src, "%s/%s", CORPUS, names[i]);
+        snprintf(dst, sizeof dst, "%s/%s", docs, names[i]);
+        copy_file(src, dst);
+    }
+    cmd_out c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 indexed"));
+    cmd_out_free(&c);
+
+    /* unmounted: the mount point is there and empty */
+    assert_int_equal(rename(docs, away), 0);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 3);
+    assert_non_null(strstr(c.err, "holds no file to index"));
+    assert_non_null(strstr(c.err, "the index holds 3 files from it"));
+    assert_non_null(strstr(c.err, "--allow-empty"));
+    cmd_out_free(&c);
+    /* gone: the folder itself is missing */
+    assert_int_equal(rmdir(docs), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 3);
+    assert_non_null(strstr(c.err, "does not exist"));
+    cmd_out_free(&c);
+    /* back: nothing was removed, so nothing is indexed again */
+    assert_int_equal(rename(away, docs), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "0 indexed, 3 unchanged, 0 failed, 0 unsupported, 0 removed"));
+    cmd_out_free(&c);
+
+    /* a missing folder the index holds nothing from: a usage error */
+    char typo[256];
+    snprintf(typo, sizeof typo, "%s/shrae", t->tmp);
+    c = run_indexer(t, typo);
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+    /* a new empty folder the index holds nothing from: fine */
+    char fresh[256];
+    snprintf(fresh, sizeof fresh, "%s/fresh", t->tmp);
+    assert_int_equal(mkdir(fresh, 0755), 0);
+    c = run_indexer(t, fresh);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+
+    /* a missing PATH with "..", even with --allow-empty, is no folder to
+     * sweep (it would name the one above, here the one holding share/) */
+    char dotdot[256];
+    snprintf(dotdot, sizeof dotdot, "%s/nothere/..", t->tmp);
+    c = run_indexer_with(t, "--allow-empty", dotdot);
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+
+    /* --allow-empty: emptied on purpose, its files are removed */
+    assert_int_equal(rename(docs, away), 0);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    c = run_indexer_with(t, "--allow-empty", docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 removed"));
+    cmd_out_free(&c);
+    /* and a missing folder with --allow-empty too */
+    assert_int_equal(rmdir(docs), 0);
+    assert_int_equal(rename(away, docs), 0);
+    c = run_indexer(t, docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 indexed"));
+    cmd_out_free(&c);
+    char moved[256];
+    snprintf(moved, sizeof moved, "%s/moved", t->tmp);
+    assert_int_equal(rename(docs, moved), 0);
+    c = run_indexer_with(t, "--allow-empty", docs);
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.err, "3 removed"));
+    cmd_out_free(&c);
 }
 
 static void test_e2e_incremental(void **state)
@@ -1015,6 +1114,243 @@ static void test_e2e_cli_without_daemon(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The CLI for scripts (issue 13): each case below failed on the CLI before */
+/* ------------------------------------------------------------------------ */
+
+static json_t *get_json(const e2e *t, const char *path, int code, const char *first_key);
+
+/* Run motesok --url URL with the arguments (NULL-ended). */
+static cmd_out cli_args(const e2e *t, char *const args[])
+{
+    char *argv[24] = {BIN "motesok", "--url", (char *)t->url};
+    int n = 3;
+    for (int i = 0; args[i] != NULL && n < 23; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return run(t, argv);
+}
+#define cli(t, ...) cli_args((t), (char *const[]){__VA_ARGS__, NULL})
+
+/* The JSON that a CLI run printed; fails unless it exited 0 with JSON. */
+static json_t *out_json(cmd_out *c, const char *what)
+{
+    if (c->code != 0)
+        fail_msg("motesok %s exited %d: %s", what, c->code, c->err);
+    json_error_t je;
+    json_t *j = json_loads(c->out, 0, &je);
+    if (j == NULL)
+        fail_msg("motesok %s printed no JSON (%s): %.300s", what, je.text, c->out);
+    cmd_out_free(c);
+    return j;
+}
+
+/* libcsv callbacks: fields into the last row of a JSON array of rows. */
+static void csv_field(void *s, size_t len, void *ud)
+{
+    json_t *rows = ud;
+    if (json_array_size(rows) == 0)
+        json_array_append_new(rows, json_array());
+    json_array_append_new(json_array_get(rows, json_array_size(rows) - 1), json_stringn(s, len));
+}
+
+static void csv_row_end(int c, void *ud)
+{
+    (void)c;
+    json_array_append_new(ud, json_array());
+}
+
+/* text parsed as strict CSV (RFC 4180) by libcsv: an array of rows, each
+ * an array of strings; fails the test if text is not CSV. */
+static json_t *parse_csv(const char *text)
+{
+    struct csv_parser p;
+    assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
+    json_t *rows = json_array();
+    size_t n = strlen(text);
+    if (csv_parse(&p, text, n, csv_field, csv_row_end, rows) != n || csv_fini(&p, csv_field, csv_row_end, rows) != 0)
+        fail_msg("not CSV (%s): %.300s", csv_strerror(csv_error(&p)), text);
+    csv_free(&p);
+    size_t last = json_array_size(rows);
+    if (last > 0 && json_array_size(json_array_get(rows, last - 1)) == 0)
+        json_array_remove(rows, last - 1); /* the empty row after the last row end */
+    return rows;
+}
+
+/* The number of hits that q has over the API (exact), with extra params. */
+static json_int_t api_total(const e2e *t, const char *params)
+{
+    char path[512];
+    snprintf(path, sizeof path, "/api/v1/search?exact=1&%s", params);
+    json_t *j = get_json(t, path, 200, "query");
+    json_int_t n = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    return n;
+}
+
+static void test_e2e_cli_for_scripts(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon(t);
+
+    /* options after the words are options: JSON, not a search for "--json" */
+    cmd_out c = cli(t, "search", "legevakt", "--json", "--exact");
+    json_t *res = out_json(&c, "search legevakt --json");
+    assert_string_equal(json_string_value(json_object_get(res, "query")), "legevakt");
+    json_int_t total = json_integer_value(json_object_get(res, "total"));
+    assert_int_equal(total, api_total(t, "q=legevakt"));
+    assert_true(total >= 3);
+    json_t *pdf = hit_by_suffix(res, "/" RU_PDF);
+    assert_non_null(pdf);
+    char id[32];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(pdf, "id")));
+    json_decref(res);
+    /* "--" ends the options: what follows is a word */
+    c = cli(t, "search", "--json", "--", "--exact");
+    res = out_json(&c, "search -- --exact");
+    assert_string_equal(json_string_value(json_object_get(res, "query")), "--exact");
+    json_decref(res);
+
+    /* --from 2018 after the words filters, like dato:2018..2018 */
+    c = cli(t, "search", "legevakt", "--from", "2018", "--json", "--exact");
+    res = out_json(&c, "search legevakt --from 2018");
+    assert_string_equal(json_string_value(json_object_get(res, "query")), "legevakt");
+    json_int_t from2018 = json_integer_value(json_object_get(res, "total"));
+    assert_true(from2018 > 0 && from2018 < total);
+    assert_int_equal(from2018, api_total(t, "q=legevakt%20dato:2018..2030"));
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(res, "hits"), i, h)
+        assert_true(strcmp(json_string_value(json_object_get(h, "date")), "2018-01-01") >= 0);
+    json_decref(res);
+
+    /* the human output shows each hit's id, and show ID --page 2 works */
+    c = cli(t, "search", "legevakt", "--limit", "10");
+    assert_int_equal(c.code, 0);
+    char shown[64];
+    snprintf(shown, sizeof shown, "id %s", id);
+    assert_non_null(strstr(c.out, shown));
+    cmd_out_free(&c);
+    c = cli(t, "show", id, "--page", "2", "--json");
+    res = out_json(&c, "show ID --page 2 --json");
+    assert_int_equal(json_integer_value(json_object_get(res, "page")), 2);
+    const char *text = json_string_value(json_object_get(res, "text"));
+    assert_true(text != NULL && strlen(text) > 100);
+    char head[64];
+    snprintf(head, sizeof head, "%.40s", text);
+    json_decref(res);
+    c = cli(t, "show", id, "--page", "2"); /* as the README writes it */
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.out, head));
+    cmd_out_free(&c);
+
+    /* search --decisions without words lists the meetings with decisions */
+    c = cli(t, "search", "--decisions", "--json", "--exact");
+    res = out_json(&c, "search --decisions");
+    json_int_t decided = json_integer_value(json_object_get(res, "total"));
+    assert_true(decided > 0);
+    assert_int_equal(decided, api_total(t, "q=&decisions=1"));
+    json_decref(res);
+    c = cli(t, "search"); /* no words and no filter: a usage error */
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+
+    /* an offset past the last hit says so */
+    c = cli(t, "search", "legevakt", "--offset", "100");
+    assert_int_equal(c.code, 0);
+    assert_null(strstr(c.out, "viser 101"));
+    assert_non_null(strstr(c.out, "Ingen treff fra nr. 101"));
+    cmd_out_free(&c);
+
+    /* --organ twice is refused, as the API refuses organ twice */
+    c = cli(t, "search", "--organ", "Rådmannsutvalget", "legevakt", "--organ", "Rådmannsgruppen");
+    assert_int_equal(c.code, 2);
+    assert_non_null(strstr(c.err, "--organ"));
+    cmd_out_free(&c);
+
+    /* usage errors exit 2 */
+    c = cli(t, "search", "legevakt", "--limit", "1001");
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+    c = cli(t, "search", "legevakt", "--format", "xml");
+    assert_int_equal(c.code, 2);
+    cmd_out_free(&c);
+
+    /* CSV: a header row and one row per hit, strict RFC 4180 */
+    c = cli(t, "search", "legevakt", "--format", "csv", "--limit", "100");
+    assert_int_equal(c.code, 0);
+    json_t *rows = parse_csv(c.out);
+    assert_int_equal(json_array_size(rows), (size_t)total + 1);
+    assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 0), 0)), "rank");
+    size_t ncol = json_array_size(json_array_get(rows, 0));
+    json_array_foreach(rows, i, h)
+        assert_int_equal(json_array_size(h), ncol);
+    json_decref(rows);
+    cmd_out_free(&c);
+
+    /* --all pages through every hit, 2 a request */
+    c = cli(t, "search", "legevakt", "--all", "--limit", "2", "--format", "csv");
+    assert_int_equal(c.code, 0);
+    rows = parse_csv(c.out);
+    assert_int_equal(json_array_size(rows), (size_t)total + 1); /* one header */
+    for (size_t r = 1; r < json_array_size(rows); r++) /* ranks 1..total, in order */
+        assert_int_equal(atoi(json_string_value(json_array_get(json_array_get(rows, r), 0))), (int)r);
+    json_decref(rows);
+    cmd_out_free(&c);
+    c = cli(t, "search", "legevakt", "--all", "--limit", "2", "--json");
+    res = out_json(&c, "search --all --json");
+    assert_int_equal(json_array_size(json_object_get(res, "hits")), (size_t)total);
+    json_decref(res);
+
+    /* organs and kommuner: the facet values with their counts */
+    c = cli(t, "organs", "--json");
+    json_t *organs = out_json(&c, "organs --json");
+    assert_int_equal(json_integer_value(json_object_get(organs, "Rådmannsutvalget")), 2);
+    json_t *all = get_json(t, "/api/v1/search?q=&exact=1&limit=1", 200, "query");
+    assert_true(json_equal(organs, json_object_get(json_object_get(all, "facets"), "organ")));
+    json_decref(organs);
+    c = cli(t, "organs", "--format", "tsv");
+    assert_int_equal(c.code, 0);
+    assert_non_null(strstr(c.out, "organ\tmeetings\n"));
+    assert_non_null(strstr(c.out, "\nRådmannsutvalget\t2\n"));
+    cmd_out_free(&c);
+    c = cli(t, "kommuner", "--json");
+    json_t *kommuner = out_json(&c, "kommuner --json");
+    json_t *want = json_object_get(json_object_get(all, "facets"), "kommune");
+    assert_true(json_equal(kommuner, json_is_object(want) ? want : json_object()));
+    json_decref(kommuner);
+    json_decref(all);
+    stop_daemon(t);
+}
+
+/* A name the index holds never reaches the terminal as escapes, in any
+ * of the CLI's formats. */
+static void test_e2e_cli_prints_no_escapes(void **state)
+{
+    e2e *t = *state;
+    char dir[256], path[512];
+    snprintf(dir, sizeof dir, "%s/esc", t->tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/m\x1b]0;pwned\x07\x1b[2J.txt", dir);
+    write_file(path, "Referat fra formannskapet.\n\nSak 1/18 Legevakt\nVedtak: Utvida "
+                     "legevakt\x1b[31m med røntgen vedtas.\n");
+    cmd_out c = run_indexer(t, dir);
+    assert_int_equal(c.code, 0);
+    cmd_out_free(&c);
+    start_daemon(t);
+    static const char *const formats[] = {"text", "csv", "tsv", "json"};
+    for (size_t f = 0; f < 4; f++) {
+        c = cli(t, "search", "legevakt", "--long", "--format", (char *)formats[f]);
+        assert_int_equal(c.code, 0);
+        assert_non_null(strstr(c.out, "pwned"));
+        assert_null(strchr(c.out, '\x1b'));
+        assert_null(strchr(c.out, '\x07'));
+        cmd_out_free(&c);
+    }
+    stop_daemon(t);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The JSON shapes of the HTTP API, read raw from the daemon's socket       */
 /* ------------------------------------------------------------------------ */
 
@@ -1104,6 +1440,140 @@ static json_t *get_json(const e2e *t, const char *path, int code, const char *fi
         fail_msg("GET %s: not JSON (%s): %.200s", path, je.text, h.body);
     free(h.body);
     return j;
+}
+
+/* The paths of the route table in searchd/sd_http.c's dispatch ({"/…",
+ * R_…}), read from the source so that a new route without its place in
+ * openapi.json fails the test; appended to paths (a JSON array). */
+static void routed_paths(json_t *paths)
+{
+    char *src = slurp(MOTESOK_SOURCE_DIR "/searchd/sd_http.c");
+    const char *table = strstr(src, "routes[] = {");
+    assert_non_null(table);
+    const char *end = strstr(table, "};");
+    assert_non_null(end);
+    for (const char *p = strstr(table, "{\"/"); p != NULL && p < end; p = strstr(p + 1, "{\"/")) {
+        const char *q = strchr(p + 2, '"');
+        assert_non_null(q);
+        json_array_append_new(paths, json_stringn(p + 2, (size_t)(q - p - 2)));
+    }
+    free(src);
+}
+
+/* The API: format=csv, limit up to 1000 with offset paging, a parameter
+ * given twice refused (as the CLI refuses --organ twice), and the OpenAPI
+ * document listing every route the daemon has. */
+static void test_e2e_api_csv_paging_openapi(void **state)
+{
+    e2e *t = *state;
+    index_corpus(t);
+    start_daemon(t);
+
+    /* CSV: strict RFC 4180, a header row, one row per hit, the CLI's columns */
+    json_int_t total = api_total(t, "q=legevakt");
+    http_answer h = http_get(t, "/api/v1/search?q=legevakt&format=csv&limit=1000", "text/csv");
+    assert_int_equal(h.code, 200);
+    json_t *rows = parse_csv(h.body);
+    free(h.body);
+    assert_int_equal(json_array_size(rows), (size_t)total + 1);
+    cmd_out c = cli(t, "search", "legevakt", "--format", "csv");
+    assert_int_equal(c.code, 0);
+    json_t *cli_rows = parse_csv(c.out);
+    cmd_out_free(&c);
+    assert_true(json_equal(json_array_get(rows, 0), json_array_get(cli_rows, 0)));
+    json_decref(cli_rows);
+    json_decref(rows);
+
+    /* limit up to 1000; two pages by offset are the one page cut in two */
+    json_t *whole = get_json(t, "/api/v1/search?q=&limit=1000&sort=date", 200, "query");
+    size_t n = json_array_size(json_object_get(whole, "hits"));
+    assert_true(n >= 6);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/search?q=&limit=%zu&sort=date", n / 2);
+    json_t *first = get_json(t, path, 200, "query");
+    snprintf(path, sizeof path, "/api/v1/search?q=&limit=%zu&offset=%zu&sort=date", n, n / 2);
+    json_t *second = get_json(t, path, 200, "query");
+    json_t *joined = json_deep_copy(json_object_get(first, "hits"));
+    json_array_extend(joined, json_object_get(second, "hits"));
+    assert_int_equal(json_array_size(joined), n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(json_equal(json_object_get(json_array_get(joined, i), "id"),
+                               json_object_get(json_array_get(json_object_get(whole, "hits"), i), "id")));
+    json_decref(joined);
+    json_decref(first);
+    json_decref(second);
+    json_decref(whole);
+    json_decref(get_json(t, "/api/v1/search?q=&limit=1001", 400, "error"));
+    json_decref(get_json(t, "/api/v1/search?q=a&format=xml", 400, "error"));
+    /* organ twice: refused, as the CLI refuses --organ twice */
+    json_decref(get_json(t, "/api/v1/search?q=legevakt&organ=R%C3%A5dmannsutvalget&organ=RAG", 400,
+                         "error"));
+
+    /* OpenAPI 3: parses, and lists every route and answers on each */
+    h = http_get(t, "/api/v1/openapi.json", "application/json");
+    assert_int_equal(h.code, 200);
+    json_error_t je;
+    json_t *api = json_loads(h.body, 0, &je); /* searchd/openapi.json as written, indented */
+    if (api == NULL)
+        fail_msg("openapi.json is not JSON: %s (line %d)", je.text, je.line);
+    free(h.body);
+    assert_int_equal(strncmp(json_string_value(json_object_get(api, "openapi")), "3.", 2), 0);
+    json_t *paths = json_object_get(api, "paths");
+    json_t *routed = json_array();
+    routed_paths(routed);
+    json_array_append_new(routed, json_string("/api/v1/documents/{id}"));
+    json_array_append_new(routed, json_string("/api/v1/documents/{id}/text"));
+    json_array_append_new(routed, json_string("/dokument/{id}"));
+    json_array_append_new(routed, json_string("/dokument/{id}/original"));
+    assert_true(json_array_size(routed) >= 9);
+    size_t i;
+    json_t *r;
+    json_array_foreach(routed, i, r)
+        if (json_object_get(paths, json_string_value(r)) == NULL)
+            fail_msg("openapi.json does not list %s", json_string_value(r));
+    json_decref(routed);
+    json_t *one = get_json(t, "/api/v1/search?q=legevakt&limit=1", 200, "query");
+    const char *id = json_string_value(json_object_get(json_array_get(json_object_get(one, "hits"), 0), "id"));
+    const char *key;
+    json_t *item;
+    json_object_foreach(paths, key, item) {
+        char url[256];
+        const char *brace = strstr(key, "{id}");
+        if (brace != NULL)
+            snprintf(url, sizeof url, "%.*s%s%s", (int)(brace - key), key, id, brace + 4);
+        else
+            snprintf(url, sizeof url, "%s", key);
+        size_t k;
+        json_t *param; /* a value for each required query parameter (q) */
+        json_array_foreach(json_object_get(json_object_get(item, "get"), "parameters"), k, param)
+            if (json_is_true(json_object_get(param, "required")) &&
+                strcmp(json_string_value(json_object_get(param, "in")), "query") == 0)
+                snprintf(url + strlen(url), sizeof url - strlen(url), "%c%s=legevakt",
+                         strchr(url, '?') ? '&' : '?', json_string_value(json_object_get(param, "name")));
+        /* 200, of a media type its 200 lists */
+        char *head = NULL;
+        h = http_get_full(t, url, "127.0.0.1", NULL, "", &head);
+        if (h.code != 200)
+            fail_msg("GET %s (listed in openapi.json): HTTP %d", url, h.code);
+        bool typed = false;
+        const char *type;
+        json_t *ignored;
+        json_t *content = json_object_get(
+            json_object_get(json_object_get(json_object_get(item, "get"), "responses"), "200"),
+            "content");
+        json_object_foreach(content, type, ignored) {
+            char line[128];
+            snprintf(line, sizeof line, "\r\nContent-Type: %s", type);
+            typed = typed || strcasestr(head, line) != NULL;
+        }
+        if (!typed)
+            fail_msg("GET %s: a media type openapi.json does not list: %s", url, head);
+        free(head);
+        free(h.body);
+    }
+    json_decref(one);
+    json_decref(api);
+    stop_daemon(t);
 }
 
 /* True if v's JSON type is one of types: s string, i integer, r real,
@@ -2569,6 +3039,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_e2e_corpus_legevakt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_empty_root_removes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_norwegian_data_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_corpus_norwegian, setup, teardown),
@@ -2577,7 +3048,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_e2e_search_while_indexing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_access_log_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_cli_without_daemon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_cli_for_scripts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_cli_prints_no_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_json_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_e2e_api_csv_paging_openapi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_wildcard_storm_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_exposure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_e2e_escaped_nul, setup, teardown),

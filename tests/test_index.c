@@ -229,6 +229,16 @@ static void test_index_sweep_removes_vanished(void **state)
     index_one(idx, gone, &res);
     assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
     assert_int_equal(hits(f, "legevakt"), 2);
+    /* what a sweep could remove: the files at or below a root, only */
+    int64_t held = -1;
+    assert_int_equal(motesok_index_count_under(idx, f->docs, &held, NULL), MOTESOK_OK);
+    assert_int_equal(held, 2);
+    assert_int_equal(motesok_index_count_under(idx, keep, &held, NULL), MOTESOK_OK);
+    assert_int_equal(held, 1);
+    char sibling[200]; /* a folder whose name begins like docs' is not under it */
+    snprintf(sibling, sizeof sibling, "%s-other", f->docs);
+    assert_int_equal(motesok_index_count_under(idx, sibling, &held, NULL), MOTESOK_OK);
+    assert_int_equal(held, 0);
     const char *roots[] = {f->docs};
     size_t removed = 0;
     assert_int_equal(motesok_index_sweep(idx, roots, 1, seen_keep, NULL, &removed, NULL),

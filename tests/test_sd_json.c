@@ -59,6 +59,38 @@ static void test_sd_json_search_full(void **state)
                 "\"year\":{\"2018\":5}}}");
 }
 
+/* format=csv: the header row and one row per hit, quoted, CRLF; the
+ * columns of motesok --format csv (common/table.c). */
+static void test_sd_csv_search(void **state)
+{
+    (void)state;
+    motesok_case_info c = {.number = "06/2018", .title = "Legevakt, \"ny\"", .decision = "Vedtatt.",
+                           .has_vote = true, .vote = {"flertall", 22, 9}, .page = 4};
+    motesok_hit hits[] = {
+        {.rank = 1, .score = 7.91, .id = "0123456789abcdef", .path = "/a.pdf", .title = "T",
+         .organ = "Formannskapet", .kommune = "Ringsaker", .date = "2018-02-23", .page = 2,
+         .matched_case = &c, .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
+        {.rank = 2, .score = 1.0, .id = "fedcba9876543210", .path = "/b.txt", .title = "",
+         .page = MOTESOK_NO_NUMBER, .snippet = ""},
+    };
+    motesok_search_result r = {.query = "legevakt", .total = 2, .total_exact = true,
+                               .limit = 10, .hits = hits, .n_hits = 2};
+    size_t len = 0;
+    char *csv = sd_csv_search(&r, &len);
+    assert_non_null(csv);
+    assert_int_equal(len, strlen(csv));
+    assert_string_equal(csv,
+        "\"rank\",\"id\",\"date\",\"organ\",\"kommune\",\"title\",\"case_number\",\"case_title\","
+        "\"proposal\",\"decision\",\"vote\",\"votes_for\",\"votes_against\",\"page\",\"score\","
+        "\"path\",\"snippet\"\r\n"
+        "\"1\",\"0123456789abcdef\",\"2018-02-23\",\"Formannskapet\",\"Ringsaker\",\"T\",\"06/2018\","
+        "\"Legevakt, \"\"ny\"\"\",\"\",\"Vedtatt.\",\"flertall\",\"22\",\"9\",\"2\",\"7.910\",\"/a.pdf\","
+        "\"utvida legevakt & røntgen\"\r\n"
+        "\"2\",\"fedcba9876543210\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"1.000\","
+        "\"/b.txt\",\"\"\r\n");
+    free(csv);
+}
+
 static void test_sd_json_search_empty(void **state)
 {
     (void)state;
@@ -217,6 +249,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sd_json_search_full),
+        cmocka_unit_test(test_sd_csv_search),
         cmocka_unit_test(test_sd_json_search_empty),
         cmocka_unit_test(test_sd_json_search_limited),
         cmocka_unit_test(test_sd_json_search_case_without_vote),

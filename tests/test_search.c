@@ -741,7 +741,7 @@ static void test_searcher_search_paging(void **state)
     motesok_search_request all = {.query = "", .limit = MOTESOK_MAX_LIMIT};
     j = search(f, &all);
     assert_int_equal(j->total, 4);
-    assert_int_equal(j->limit, 100);
+    assert_int_equal(j->limit, MOTESOK_MAX_LIMIT);
     /* with no words to weigh, a meeting with cases shows a case first */
     const motesok_hit *fm = hit_for(j, doc_formannskap.path);
     assert_non_null(fm->matched_case);
@@ -752,7 +752,8 @@ static void test_searcher_search_paging(void **state)
 static void test_searcher_search_rejects_bad_requests(void **state)
 {
     fixture *f = *state;
-    assert_invalid(f, (motesok_search_request){.query = "x", .limit = 101}, "limit");
+    assert_invalid(f, (motesok_search_request){.query = "x", .limit = MOTESOK_MAX_LIMIT + 1},
+                   "limit");
     assert_invalid(f, (motesok_search_request){.query = "x", .offset = 100001}, "offset");
     assert_invalid(f, (motesok_search_request){.query = "x", .from = "2018-13-01"},
                    "from: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '2018-13-01'");

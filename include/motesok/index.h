@@ -145,6 +145,12 @@ MOTESOK_API motesok_status motesok_index_sweep(motesok_index *idx,
                                                void *ud, size_t *removed,
                                                motesok_error *err);
 
+/* The number of files the store records (whatever their status) at or
+ * below root, an absolute path, into *n: what a sweep would remove if
+ * nothing under root were seen. */
+MOTESOK_API motesok_status motesok_index_count_under(motesok_index *idx, const char *root,
+                                                     int64_t *n, motesok_error *err);
+
 /* Commit the current batch (Xapian, then the store) and record last_run
  * when final is true; a final commit then compacts the shards as
  * opt->compact says. A failed compaction leaves the committed index as it

@@ -52,7 +52,7 @@ typedef struct motesok_search_request {
                               the start of the text (MOTESOK_LIMIT_TIME) */
 } motesok_search_request;
 
-#define MOTESOK_MAX_LIMIT 100u
+#define MOTESOK_MAX_LIMIT 1000u
 #define MOTESOK_MAX_OFFSET 100000u
 #define MOTESOK_MAX_QUERY_BYTES 4096u
 
