@@ -451,8 +451,9 @@ bool refresh(motesok_xreader *r)
     return moved;
 }
 
-// with_retry for a reader: on DatabaseModifiedError refresh it (which also
-// follows a compacted shard) and run fn again, up to MAX_TRIES times.
+// with_retry for a reader: on DatabaseModifiedError (or a corrupt read,
+// which an outdated revision can give) refresh it (which also follows a
+// compacted shard) and run fn again, up to MAX_TRIES times.
 template <typename F>
 void with_retry(motesok_xreader *r, F fn)
 {
@@ -463,9 +464,16 @@ void with_retry(motesok_xreader *r, F fn)
         } catch (const Xapian::DatabaseModifiedError &) {
             if (tries == MAX_TRIES)
                 throw;
-            retries.fetch_add(1, std::memory_order_relaxed);
-            refresh(r);
+        } catch (const Xapian::DatabaseCorruptError &) {
+            // a reader on a revision the writer is reusing blocks of can
+            // see them half-written ("Expected block 31 to be level 1",
+            // seen while searching during indexing): read afresh; a
+            // database that is really corrupt fails every try
+            if (tries == MAX_TRIES)
+                throw;
         }
+        retries.fetch_add(1, std::memory_order_relaxed);
+        refresh(r);
     }
 }
 
@@ -607,8 +615,11 @@ bool msk_shim_retry_through(motesok_xreader *r, unsigned failures) noexcept
     unsigned calls = 0;
     try {
         with_retry(r, [&] {
-            if (calls++ < failures)
-                throw Xapian::DatabaseModifiedError("modified (test)");
+            if (calls++ >= failures)
+                return;
+            if (calls % 2 == 0)
+                throw Xapian::DatabaseCorruptError("half-written block (test)");
+            throw Xapian::DatabaseModifiedError("modified (test)");
         });
         return true;
     } catch (...) {

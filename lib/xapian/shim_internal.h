@@ -42,9 +42,9 @@ unsigned long msk_shim_retries(void)
 #endif
     ;
 
-/* Test hook: run a read on r that meets DatabaseModifiedError its first
- * failures times, through the retry every read path uses; true if the
- * read ended well (it is tried at most six times). */
+/* Test hook: run a read on r that meets DatabaseModifiedError and a
+ * corrupt block in turn its first failures times, through the retry every
+ * read path uses; true if the read ended well (tried at most six times). */
 bool msk_shim_retry_through(motesok_xreader *r, unsigned failures)
 #ifdef __cplusplus
     noexcept
