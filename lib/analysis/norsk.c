@@ -77,6 +77,7 @@ struct msk_norsk {
     wordset words;
     size_t n_dict;
     strlist pairs;    /* nynorsk, bokmål, nynorsk, … */
+    size_t n_first_pairs; /* pairs of the first data folder */
     strlist stops;
     strlist members;  /* members of all groups */
     size_t *group_at; /* first member of group i; group_at[n_groups] = members.n */
@@ -571,6 +572,7 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
     bool found = false;
     if (dirs == NULL && st == MOTESOK_OK)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    bool first = true;
     for (char *save = NULL, *dir = dirs ? strtok_r(dirs, ":", &save) : NULL; dir != NULL && st == MOTESOK_OK;
          dir = strtok_r(NULL, ":", &save)) {
         st = load_data_file(n, dir, "nynorsk.txt", pair_line, &found, err);
@@ -582,6 +584,9 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
             st = load_data_file(n, dir, "nosplit.txt", nosplit_line, &found, err);
         if (st == MOTESOK_OK)
             st = load_data_file(n, dir, "words.txt", extra_word_line, &found, err);
+        if (first)
+            n->n_first_pairs = n->pairs.n / 2;
+        first = false;
     }
     free(dirs);
     if (st == MOTESOK_OK && !found)
@@ -769,6 +774,11 @@ bool msk_norsk_name(const msk_norsk *n, const char *w, size_t len)
     return n != NULL && w != NULL && (set_flags(&n->words, w, len) & F_NAME) != 0;
 }
 
+bool msk_norsk_word(const msk_norsk *n, const char *w, size_t len)
+{
+    return (set_flags(&n->words, w, len) & F_WORD) != 0;
+}
+
 bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len)
 {
     return known_as(n, w, len, F_WORD);
@@ -922,6 +932,11 @@ bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *o
 size_t msk_norsk_n_pairs(const msk_norsk *n)
 {
     return n->pairs.n / 2;
+}
+
+size_t msk_norsk_n_first_pairs(const msk_norsk *n)
+{
+    return n->n_first_pairs;
 }
 
 void msk_norsk_pair(const msk_norsk *n, size_t i, const char **nynorsk, const char **bokmal)
