@@ -9,7 +9,9 @@
 set -euo pipefail
 
 # Build and test: compilers, libraries, and the tools the tests run
-# (chromium and python3: the search page's browser test, tests/browser/).
+# (chromium and python3: the search page's browser test, tests/browser/;
+# apertium-nno-nob and lttoolbox-dev's lt-print: the Nynorsk-Bokmål pairs
+# the build generates, scripts/gen-nynorsk-pairs.sh).
 DEPS=(
   build-essential cmake pkg-config
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
@@ -19,6 +21,7 @@ DEPS=(
   hunspell-no mandoc
   clang libclang-rt-14-dev
   chromium python3
+  apertium-nno-nob lttoolbox lttoolbox-dev
 )
 # Optional groups, chosen by name on the command line.
 declare -A OPTIONAL=(

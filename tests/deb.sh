@@ -31,6 +31,11 @@ for f in /usr/bin/motesok /usr/bin/motesok-index /usr/bin/motesokd \
     /usr/include/motesok/motesok.h /usr/lib/pkgconfig/motesok.pc; do
     grep -qx -- "$f" "$tmp/files" || { cat "$tmp/files" >&2; fail "the package lacks $f"; }
 done
+# the Nynorsk pairs generated from apertium-nno-nob, when the build made them
+if [[ -f $build/data-apertium/norsk/nynorsk.txt ]]; then
+    grep -qx /usr/share/motesok/apertium/norsk/nynorsk.txt "$tmp/files" ||
+        fail "the package lacks the generated /usr/share/motesok/apertium/norsk/nynorsk.txt"
+fi
 
 # Depends, as dpkg-shlibdeps found them, and what the analyser reads.
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -49,6 +54,10 @@ grep -qx 'ExecStart=/usr/bin/motesokd .*' "$tmp/root/usr/lib/systemd/system/mote
 grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
     "$tmp/root/usr/share/doc/motesok/copyright" || fail "copyright is not in the machine-readable format"
 grep -q '^License: GPL-2+' "$tmp/root/usr/share/doc/motesok/copyright" || fail "copyright names no GPL-2+"
+if [[ -f $build/data-apertium/norsk/nynorsk.txt ]]; then
+    grep -qx 'Files: usr/share/motesok/apertium/norsk/\*' "$tmp/root/usr/share/doc/motesok/copyright" ||
+        fail "copyright does not cover the generated Nynorsk pairs"
+fi
 for p in motesok motesok-index motesokd; do
     # shellcheck disable=SC2016 # a literal $ORIGIN
     readelf -d "$tmp/root/usr/bin/$p" | grep -q 'R.*PATH.*\[\$ORIGIN/\.\./lib/motesok\]' ||

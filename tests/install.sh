@@ -53,6 +53,16 @@ grep -q -- "--index" "$tmp/help" || fail "motesok-index --help does not list --i
 # for its made-up word finds the meeting only when the installed data (not
 # the source tree's) was read, by the indexer and by the daemon.
 echo "installsjekk | kommunal akutt døgnenhet" >>"$prefix/share/motesok/norsk/synonyms.txt"
+# The Nynorsk pairs generated from apertium-nno-nob, when the build made
+# them, are installed into their own folder and read too: a made-up pair
+# appended to them must work.
+queries=(KAD installsjekk)
+if [[ -f $build/data-apertium/norsk/nynorsk.txt ]]; then
+    generated=$prefix/share/motesok/apertium/norsk/nynorsk.txt
+    [[ -f $generated ]] || fail "the generated Nynorsk pairs were not installed ($generated)"
+    echo "nynorsksjekk døgnenhet" >>"$generated"
+    queries+=(nynorsksjekk)
+fi
 mkdir "$tmp/docs"
 cat >"$tmp/docs/2019-03-12-kommunestyret-protokoll.txt" <<'TXT'
 Møteprotokoll
@@ -87,7 +97,7 @@ done
 "$prefix/bin/motesok" --url "$url" status >"$tmp/status" || fail "motesok status failed"
 "$prefix/bin/motesok" --url "$url" status --json >"$tmp/status.json" || fail "motesok status --json failed"
 grep -q '"documents": *1\b' "$tmp/status.json" || { cat "$tmp/status.json" >&2; fail "status does not count 1 document"; }
-for q in KAD installsjekk; do
+for q in "${queries[@]}"; do
     "$prefix/bin/motesok" --url "$url" search --json "$q" >"$tmp/search.json" || fail "motesok search $q failed"
     grep -q '"total": *1\b' "$tmp/search.json" ||
         { cat "$tmp/search.json" >&2; fail "a search for $q does not find 'kommunal akutt døgnenhet': the installed data was not read"; }

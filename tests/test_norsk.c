@@ -22,6 +22,11 @@
 
 #define DATA_DIR MOTESOK_SOURCE_DIR "/data"
 #define HUNSPELL_DIR "/usr/share/hunspell"
+/* The Nynorsk pairs the build generates from apertium-nno-nob, when it is
+ * installed (CMakeLists.txt); the tests read them after data/, as the
+ * programs of the build tree do. */
+#define GENERATED_DIR MOTESOK_BINARY_DIR "/data-apertium"
+#define GENERATED_PAIRS GENERATED_DIR "/norsk/nynorsk.txt"
 
 /* ---- the data ------------------------------------------------------------ */
 
@@ -913,9 +918,66 @@ static void test_spelling_follows_changes(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* Index of the pair nynorsk → bokmal in n, or -1. */
+static long find_pair(const msk_norsk *n, const char *nynorsk, const char *bokmal)
+{
+    for (size_t i = 0; i < msk_norsk_n_pairs(n); i++) {
+        const char *nn, *nb;
+        msk_norsk_pair(n, i, &nn, &nb);
+        if (strcmp(nn, nynorsk) == 0 && (bokmal == NULL || strcmp(nb, bokmal) == 0))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* The generated pairs: a Bokmål query finds a Nynorsk passage (and back)
+ * through a pair that only apertium-nno-nob gives, stadnamn → stedsnavn;
+ * a hand-made pair wins over a generated one for the same stem. */
+static void test_generated_pairs(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat(GENERATED_PAIRS, &st) != 0) {
+        print_message("skipped: no %s (the build generates it when apertium-nno-nob and "
+                      "lttoolbox-dev are installed: scripts/install-deps.sh)\n",
+                      GENERATED_PAIRS);
+        skip();
+    }
+    msk_norsk *hand = NULL, *gen = NULL;
+    assert_int_equal(msk_norsk_load(DATA_DIR, NULL, &hand, NULL), MOTESOK_OK);
+    assert_int_equal(msk_norsk_load(GENERATED_DIR, NULL, &gen, NULL), MOTESOK_OK);
+    assert_true(msk_norsk_n_pairs(gen) > 1000);
+    assert_true(find_pair(gen, "stadnamn", "stedsnavn") >= 0);
+    assert_int_equal(find_pair(hand, "stadnamn", NULL), -1); /* only generated */
+    /* the shared data holds both, the hand-made pairs first */
+    const msk_norsk *all = msk_norsk_shared();
+    assert_int_equal(msk_norsk_n_pairs(all), msk_norsk_n_pairs(hand) + msk_norsk_n_pairs(gen));
+    long at = find_pair(all, "stadnamn", "stedsnavn");
+    assert_true(at >= (long)msk_norsk_n_pairs(hand));
+    msk_norsk_free(hand);
+    msk_norsk_free(gen);
+
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "generated"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    static const char *const nynorsk[2][2] = {
+        {"x", "Kommunestyret vedtok nye stadnamn for vegane i bygda."},
+        {"y", "Ny kai ved brygga."},
+    };
+    assert_string_equal(add_two_then_hits(db, nynorsk, "stedsnavn"), "x");
+    static const char *const bokmal[2][2] = {
+        {"z", "Registeret over stedsnavn er oppdatert."},
+        {"y", "Ny kai ved brygga."},
+    };
+    const char *got = add_two_then_hits(db, bokmal, "stadnamn");
+    if (strcmp(got, "x z") != 0 && strcmp(got, "z x") != 0)
+        fail_msg("stadnamn: hits \"%s\", want x and z", got);
+    msk_test_rmtree(tmp);
+}
+
 int main(void)
 {
-    setenv("MOTESOK_DATA_DIR", DATA_DIR, 1);
+    setenv("MOTESOK_DATA_DIR", DATA_DIR ":" GENERATED_DIR, 1);
     setenv("MOTESOK_HUNSPELL_DIR", HUNSPELL_DIR, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_reads_files_and_reports_bad_lines),
@@ -938,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
+        cmocka_unit_test(test_generated_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,12 @@
 #ifndef MOTESOK_DATA_FROM_LIB
 #define MOTESOK_DATA_FROM_LIB ""
 #endif
+/* A folder inside the data folder read after it (the generated Nynorsk
+ * pairs: "apertium"), "" if none; in the build tree MOTESOK_SOURCE_DATA_DIR
+ * and MOTESOK_INSTALL_DATA_DIR list it themselves. */
+#ifndef MOTESOK_DATA_EXTRA_SUBDIR
+#define MOTESOK_DATA_EXTRA_SUBDIR ""
+#endif
 #ifndef MOTESOK_BUILD_BIN_DIR
 #define MOTESOK_BUILD_BIN_DIR ""
 #endif
@@ -71,6 +77,7 @@ struct msk_norsk {
     wordset words;
     size_t n_dict;
     strlist pairs;    /* nynorsk, bokmål, nynorsk, … */
+    size_t n_first_pairs; /* pairs of the first data folder */
     strlist stops;
     strlist members;  /* members of all groups */
     size_t *group_at; /* first member of group i; group_at[n_groups] = members.n */
@@ -565,6 +572,7 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
     bool found = false;
     if (dirs == NULL && st == MOTESOK_OK)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    bool first = true;
     for (char *save = NULL, *dir = dirs ? strtok_r(dirs, ":", &save) : NULL; dir != NULL && st == MOTESOK_OK;
          dir = strtok_r(NULL, ":", &save)) {
         st = load_data_file(n, dir, "nynorsk.txt", pair_line, &found, err);
@@ -576,6 +584,9 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
             st = load_data_file(n, dir, "nosplit.txt", nosplit_line, &found, err);
         if (st == MOTESOK_OK)
             st = load_data_file(n, dir, "words.txt", extra_word_line, &found, err);
+        if (first)
+            n->n_first_pairs = n->pairs.n / 2;
+        first = false;
     }
     free(dirs);
     if (st == MOTESOK_OK && !found)
@@ -641,10 +652,11 @@ static int is_build_dir(const char *dir, const char *path)
     return *path != '\0' && realpath(path, real) != NULL && strcmp(dir, real) == 0;
 }
 
-/* The data folder when $MOTESOK_DATA_DIR is not set, into buf (PATH_MAX):
- * the source tree's data/ for code loaded from the build tree's bin/ or
- * lib/; else the data folder beside the installed library, else the
- * configured one. */
+/* The data folders when $MOTESOK_DATA_DIR is not set, into buf
+ * (2 * PATH_MAX): the source tree's data/ (and the build tree's generated
+ * data) for code loaded from the build tree's bin/ or lib/; else the data
+ * folder beside the installed library (and its MOTESOK_DATA_EXTRA_SUBDIR),
+ * else the configured ones. */
 static const char *default_data_dir(char *buf)
 {
     Dl_info info;
@@ -661,8 +673,15 @@ static const char *default_data_dir(char *buf)
     if (is_build_dir(self, MOTESOK_BUILD_BIN_DIR) || is_build_dir(self, MOTESOK_BUILD_LIB_DIR))
         return MOTESOK_SOURCE_DATA_DIR;
     if (*MOTESOK_DATA_FROM_LIB != '\0' &&
-        snprintf(buf, PATH_MAX, "%s/%s", self, MOTESOK_DATA_FROM_LIB) < PATH_MAX && has_norsk(buf))
+        snprintf(buf, PATH_MAX, "%s/%s", self, MOTESOK_DATA_FROM_LIB) < PATH_MAX && has_norsk(buf)) {
+        size_t len = strlen(buf); /* then ":" and the same folder again, with the subfolder */
+        if (*MOTESOK_DATA_EXTRA_SUBDIR != '\0' && 2 * len + 2 + strlen(MOTESOK_DATA_EXTRA_SUBDIR) < 2 * PATH_MAX) {
+            buf[len] = ':';
+            memcpy(buf + len + 1, buf, len);
+            snprintf(buf + 2 * len + 1, 2 * PATH_MAX - (2 * len + 1), "/%s", MOTESOK_DATA_EXTRA_SUBDIR);
+        }
         return buf;
+    }
     return MOTESOK_INSTALL_DATA_DIR;
 }
 
@@ -671,7 +690,7 @@ static void load_shared(void)
     const char *data = getenv("MOTESOK_DATA_DIR");
     const char *hun = getenv("MOTESOK_HUNSPELL_DIR");
     motesok_error err;
-    static char dir[PATH_MAX];
+    static char dir[2 * PATH_MAX + 2];
     if (msk_norsk_load(data != NULL ? data : default_data_dir(dir),
                        hun != NULL ? hun : "/usr/share/hunspell", &shared, &err) == MOTESOK_OK) {
         atexit(free_shared); /* keeps leak checkers quiet */
@@ -753,6 +772,11 @@ static bool known_as(const msk_norsk *n, const char *w, size_t len, unsigned fla
 bool msk_norsk_name(const msk_norsk *n, const char *w, size_t len)
 {
     return n != NULL && w != NULL && (set_flags(&n->words, w, len) & F_NAME) != 0;
+}
+
+bool msk_norsk_word(const msk_norsk *n, const char *w, size_t len)
+{
+    return (set_flags(&n->words, w, len) & F_WORD) != 0;
 }
 
 bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len)
@@ -908,6 +932,11 @@ bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *o
 size_t msk_norsk_n_pairs(const msk_norsk *n)
 {
     return n->pairs.n / 2;
+}
+
+size_t msk_norsk_n_first_pairs(const msk_norsk *n)
+{
+    return n->n_first_pairs;
 }
 
 void msk_norsk_pair(const msk_norsk *n, size_t i, const char **nynorsk, const char **bokmal)

@@ -84,6 +84,9 @@ bool msk_norsk_name(const msk_norsk *n, const char *w, size_t len);
  * ending (samarbeidet, tjenestene, vakta). */
 bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len);
 
+/* True if folded word w is a dictionary word as it is (no ending taken off). */
+bool msk_norsk_word(const msk_norsk *n, const char *w, size_t len);
+
 /* True if folded word w is a stopword. */
 bool msk_norsk_stopword(const msk_norsk *n, const char *w, size_t len);
 
@@ -95,6 +98,9 @@ bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *o
 
 /* Nynorsk → Bokmål pairs (folded), in file order. */
 size_t msk_norsk_n_pairs(const msk_norsk *n);
+/* How many of them, the first ones, come from the first data folder (the
+ * hand-made pairs; later folders hold the generated ones). */
+size_t msk_norsk_n_first_pairs(const msk_norsk *n);
 void msk_norsk_pair(const msk_norsk *n, size_t i, const char **nynorsk, const char **bokmal);
 
 /* Stopwords (folded), in file order. */
