@@ -28,7 +28,8 @@
 #        (default $BUILD_DIR/relevance-v2/docs, BUILD_DIR defaulting to
 #        build/; the .txt files already in OUTDIR are removed first)
 set -euo pipefail
-export LC_ALL=C.UTF-8
+# Bytes, not characters: lengths and cuts must be the same under mawk and gawk.
+export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
