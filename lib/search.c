@@ -1604,6 +1604,74 @@ motesok_status motesok_searcher_text(motesok_searcher *s, const char *id, unsign
 }
 
 /* ======================================================================== */
+/* highlighting                                                             */
+/* ======================================================================== */
+
+/* The query the words of text are marked by: text parsed as a search
+ * parses it (no spelling, no widening), or, when it holds no words (only
+ * fields, or nothing), a query that marks nothing. */
+static motesok_status highlight_query(motesok_searcher *s, const char *text, motesok_xquery **q,
+                                      motesok_error *err)
+{
+    s->any_word = false;
+    s->spelling = false;
+    s->parts_ok = false;
+    s->limited = 0;
+    s->expanded_terms = 0;
+    unsigned cut = 0;
+    char *bounded = msk_query_bound(text, MOTESOK_MAX_QUERY_TERMS, MOTESOK_MAX_QUERY_DEPTH, &cut,
+                                    NULL);
+    if (bounded == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    motesok_status st = parse_text(s, bounded, q, err);
+    free(bounded);
+    if (st == MOTESOK_ERR_QUERY)
+        st = parse_text(s, "", q, err);
+    return st;
+}
+
+motesok_status motesok_searcher_highlight(motesok_searcher *s, const char *query,
+                                          const char *const *texts, const size_t *lens, size_t n,
+                                          char **out, motesok_error *err)
+{
+    if (out == NULL || (texts == NULL && n > 0))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "no texts or no place for the answer");
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    motesok_status st = begin_call(s, err);
+    if (st == MOTESOK_OK)
+        st = check_query(query, err);
+    motesok_xquery *q = NULL;
+    if (st == MOTESOK_OK) {
+        s->deadline_ms = now_ms() + 1e3;
+        st = highlight_query(s, query, &q, err);
+    }
+    /* one match of the query: its results carry the terms to mark */
+    motesok_xresults *res = NULL;
+    if (st == MOTESOK_OK) {
+        motesok_xsearch xs = {.query = q, .limit = 1, .sort_slot = -1, .collapse_slot = -1,
+                              .time_limit_s = match_time_limit(s), .check_at_least = 1};
+        st = motesok_xreader_search(s->xr, &xs, &res, err);
+    }
+    for (size_t i = 0; i < n && st == MOTESOK_OK; i++) {
+        const char *t = texts[i] != NULL ? texts[i] : "";
+        size_t len = texts[i] == NULL ? 0 : lens != NULL ? lens[i] : strlen(t);
+        if (!msk_valid_utf8(t, len))
+            st = msk_error_set(err, MOTESOK_ERR_INVALID, "text %zu: not valid UTF-8", i);
+        else /* room for the whole text: nothing cut, no "…" */
+            st = motesok_xresults_snippet(res, t, len, len + 1, &out[i], err);
+    }
+    motesok_xresults_free(res);
+    motesok_xquery_free(q);
+    if (st != MOTESOK_OK)
+        for (size_t i = 0; i < n; i++) {
+            free(out[i]);
+            out[i] = NULL;
+        }
+    return st;
+}
+
+/* ======================================================================== */
 /* status                                                                   */
 /* ======================================================================== */
 

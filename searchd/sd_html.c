@@ -12,8 +12,6 @@
 
 #define FACET_VALUES 12     /* values shown per facet */
 #define DECISION_BYTES 400  /* of a hit's decision or proposal */
-#define MAX_MARK_TERMS 64   /* query words marked in a document */
-#define MARK_TERM_CPS 64    /* code points kept of each */
 #define MAX_PAGE_NUMBER (MOTESOK_MAX_OFFSET / SD_PAGE_HITS + 1)
 
 /* ======================================================================== */
@@ -809,143 +807,6 @@ const char *sd_html_bad_request(const char *m)
 /* the document view                                                        */
 /* ======================================================================== */
 
-/* A query word to mark: its lower-case code points (a stem: long words
- * lose their last two letters, so that inflected forms are marked too). */
-typedef struct mark_term {
-    utf8proc_int32_t cp[MARK_TERM_CPS];
-    size_t n;
-} mark_term;
-
-/* True if c is a letter or a digit. */
-static bool word_char(utf8proc_int32_t c)
-{
-    utf8proc_category_t k = utf8proc_category(c);
-    return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
-           (k >= UTF8PROC_CATEGORY_MN && k <= UTF8PROC_CATEGORY_ME) ||
-           (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO);
-}
-
-/* True if the token (n bytes) is a query operator in capitals. */
-static bool operator_word(const char *s, size_t n)
-{
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ",
-                                      "OG", "ELLER", "IKKE", "IKKJE"};
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (strlen(ops[i]) == n && memcmp(ops[i], s, n) == 0)
-            return true;
-    return false;
-}
-
-/* Add the words of s[0..n) to terms (at most MAX_MARK_TERMS). */
-static void add_words(mark_term *terms, size_t *nt, const char *s, size_t n)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    size_t i = 0;
-    mark_term t = {.n = 0};
-    for (;;) {
-        utf8proc_int32_t c = -1;
-        utf8proc_ssize_t k = i < n ? utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c) : 0;
-        bool in_word = k > 0 && word_char(c);
-        if (in_word && t.n < MARK_TERM_CPS)
-            t.cp[t.n++] = utf8proc_tolower(c);
-        if (!in_word && t.n > 0) {
-            if (t.n >= 6)
-                t.n -= 2;
-            if (t.n >= 2 && *nt < MAX_MARK_TERMS)
-                terms[(*nt)++] = t;
-            t.n = 0;
-        }
-        if (i >= n)
-            break;
-        i += k > 0 ? (size_t)k : 1;
-    }
-}
-
-/* The words of query q to mark: operators, excluded words (-word, IKKE
- * word) and the values of sak:/dato: left out; field names dropped. */
-static size_t query_terms(const char *q, mark_term *terms)
-{
-    size_t nt = 0;
-    bool skip_next = false;
-    for (const char *s = q; s != NULL && *s != '\0';) {
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-            s++;
-        size_t n = strcspn(s, " \t\r\n");
-        if (n == 0)
-            break;
-        const char *w = s;
-        size_t wn = n;
-        s += n;
-        if (operator_word(w, wn)) {
-            skip_next = (wn == 3 && memcmp(w, "NOT", 3) == 0) ||
-                        (wn == 4 && memcmp(w, "IKKE", 4) == 0) ||
-                        (wn == 5 && memcmp(w, "IKKJE", 5) == 0);
-            continue;
-        }
-        while (wn > 0 && (*w == '(' || *w == '+' || *w == '"')) {
-            w++;
-            wn--;
-        }
-        bool excluded = skip_next || (wn > 0 && *w == '-');
-        skip_next = false;
-        if (excluded)
-            continue;
-        const char *colon = memchr(w, ':', wn);
-        if (colon != NULL) {
-            size_t fn = (size_t)(colon - w);
-            if ((fn == 3 && memcmp(w, "sak", 3) == 0) || (fn == 4 && memcmp(w, "case", 4) == 0) ||
-                (fn == 4 && memcmp(w, "dato", 4) == 0) || (fn == 4 && memcmp(w, "date", 4) == 0))
-                continue;
-            wn -= fn + 1;
-            w = colon + 1;
-        }
-        add_words(terms, &nt, w, wn);
-    }
-    return nt;
-}
-
-/* True if the word's lower-case code points w[0..n) start with a term. */
-static bool word_marked(const utf8proc_int32_t *w, size_t n, const mark_term *terms, size_t nt)
-{
-    for (size_t i = 0; i < nt; i++)
-        if (terms[i].n <= n && memcmp(terms[i].cp, w, terms[i].n * sizeof *w) == 0)
-            return true;
-    return false;
-}
-
-/* Append text s[0..n) with each word that starts with a term in <mark>. */
-static void marked_text(sd_buf *b, const char *s, size_t n, const mark_term *terms, size_t nt)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    size_t i = 0, plain = 0; /* plain: start of the text not yet written */
-    while (i < n) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
-        if (k <= 0 || !word_char(c)) {
-            i += k > 0 ? (size_t)k : 1;
-            continue;
-        }
-        size_t start = i, wn = 0;
-        utf8proc_int32_t w[MARK_TERM_CPS];
-        while (i < n) {
-            k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
-            if (k <= 0 || !word_char(c))
-                break;
-            if (wn < MARK_TERM_CPS)
-                w[wn++] = utf8proc_tolower(c);
-            i += (size_t)k;
-        }
-        if (nt > 0 && word_marked(w, wn, terms, nt)) {
-            sd_html_text(b, s + plain, start - plain);
-            sd_buf_str(b, "<mark>");
-            sd_html_text(b, s + start, i - start);
-            sd_buf_str(b, "</mark>");
-            plain = i;
-        }
-    }
-    sd_html_text(b, s + plain, n - plain);
-}
-
 /* Append one row of the header: a term and its value, when known. */
 static void head_row(sd_buf *b, const char *term, const char *value, bool date)
 {
@@ -1066,16 +927,18 @@ char *sd_html_document_page(const sd_doc_view *v, size_t *len)
         sd_buf_str(&b, "</p>\n");
     }
     case_list(&b, v);
-    mark_term terms[MAX_MARK_TERMS];
-    size_t nt = query_terms(v->q, terms);
     sd_buf_str(&b, "<section aria-labelledby=\"tekst\"><h2 id=\"tekst\">Tekst</h2>\n");
     text_paging(&b, v);
     for (size_t i = 0; i < v->n_texts; i++) {
         unsigned n = v->first_page + (unsigned)i;
         buf_fmt(&b, "<section class=\"page\" id=\"side-%u\"><h3>Side %u</h3>"
                     "<div class=\"text\">", n, n);
-        const char *s = v->texts[i] != NULL ? v->texts[i] : "";
-        marked_text(&b, s, strlen(s), terms, nt);
+        if (v->marked != NULL && v->marked[i] != NULL) {
+            sd_buf_str(&b, v->marked[i]); /* the library's: escaped, <mark> its only markup */
+        } else {
+            const char *s = v->texts[i] != NULL ? v->texts[i] : "";
+            sd_html_text(&b, s, strlen(s));
+        }
         sd_buf_str(&b, "</div></section>\n");
     }
     text_paging(&b, v);

@@ -81,11 +81,13 @@ typedef struct sd_page_view {
 char *sd_html_search_page(const sd_page_view *v, size_t *len);
 
 /* The document view's content: pages first_page… of the document (their
- * texts in texts[0..n_texts)), the query whose words are marked, and the
- * page of the hit (0: none). */
+ * texts in texts[0..n_texts), and when known the same texts HTML-escaped
+ * with the query's words in <mark> — motesok_searcher_highlight's — in
+ * marked[0..n_texts)), the query, and the page of the hit (0: none). */
 typedef struct sd_doc_view {
     const motesok_document *doc;
     const char *const *texts;
+    const char *const *marked; /* NULL, or per text NULL: shown unmarked */
     size_t n_texts;
     unsigned first_page;
     const char *q;

@@ -998,13 +998,20 @@ static void answer_document_view(request *rq, motesok_searcher *s, const motesok
         if (motesok_searcher_text(s, d->id, first + i, &pt[i], NULL) == MOTESOK_OK)
             texts[i] = pt[i]->text;
     }
-    sd_doc_view v = {.doc = d, .texts = texts, .n_texts = n, .first_page = first,
+    /* the query's words marked as the search reads them; unmarked if that fails */
+    char *marked[DOC_PAGES] = {0};
+    if (rq->w.search.query != NULL && rq->w.search.query[0] != '\0')
+        (void)motesok_searcher_highlight(s, rq->w.search.query, texts, NULL, n, marked, NULL);
+    sd_doc_view v = {.doc = d, .texts = texts, .marked = (const char *const *)marked,
+                     .n_texts = n, .first_page = first,
                      .q = rq->w.search.query, .hit_page = hit,
                      .show_paths = server->show_paths};
     size_t len = 0;
     char *body = sd_html_document_page(&v, &len);
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         motesok_page_text_free(pt[i]);
+        free(marked[i]);
+    }
     answer_owned(rq, 200, HTML_TYPE, body, len);
 }
 

@@ -2909,6 +2909,14 @@ static void test_e2e_page_document(void **state)
     page_has(page, "<b>Vedtak");
     assert_null(strstr(page, CORPUS));
     free(page);
+    /* words marked as the search reads them: inflected forms by their stem,
+     * a longer compound that only starts with the word not at all */
+    snprintf(path, sizeof path, "/dokument/%s?q=kommune", id);
+    page = page_get(t, path, 200);
+    page_has(page, "<mark>kommunene</mark>");
+    page_has(page, "<mark>kommuner</mark>");
+    assert_null(strstr(page, "<mark>kommunestyre"));
+    free(page);
     json_decref(doc);
     /* the original: the PDF's bytes and type; the text file as text */
     char *head = NULL;

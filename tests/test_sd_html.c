@@ -262,16 +262,21 @@ static void test_sd_html_document_page(void **state)
 {
     (void)state;
     const char *texts[] = {"Legevakten i <script>alert(1)</script> Sel: legevakt, røntgen.",
-                           "Side to: LEGEVAKTA og utvida legevaktordning; brannstasjon."};
-    sd_doc_view v = {.doc = &xss_doc, .texts = texts, .n_texts = 2, .first_page = 1,
-                     .q = "legevakt IKKE røntgen organ:Sel", .hit_page = 2};
+                           "Side to: LEGEVAKTA og utvida <legevaktordning>; brannstasjon."};
+    /* the library's marked text is shown as it is; a page without one
+     * is escaped and unmarked */
+    const char *marked[] = {NULL, "Side to: <mark>LEGEVAKTA</mark> og utvida &lt;x&gt;"};
+    sd_doc_view v = {.doc = &xss_doc, .texts = texts, .marked = marked, .n_texts = 2,
+                     .first_page = 1, .q = "legevakt IKKE røntgen organ:Sel", .hit_page = 2};
     size_t len = 0;
     char *page = sd_html_document_page(&v, &len);
     assert_non_null(page);
     assert_no_xss(page);
-    assert_has(page, "<mark>Legevakten</mark> i &lt;script&gt;alert(1)&lt;/script&gt; "
-                     "<mark>Sel</mark>: <mark>legevakt</mark>, røntgen.");
-    assert_has(page, "<mark>LEGEVAKTA</mark> og utvida <mark>legevaktordning</mark>");
+    assert_has(page, "<div class=\"text\">Legevakten i &lt;script&gt;alert(1)&lt;/script&gt; "
+                     "Sel: legevakt, røntgen.</div>");
+    assert_has(page, "<div class=\"text\">Side to: <mark>LEGEVAKTA</mark> og utvida "
+                     "&lt;x&gt;</div>");
+    assert_lacks(page, "legevaktordning");
     assert_has(page, "<section class=\"page\" id=\"side-2\"><h3>Side 2</h3>");
     assert_has(page, "<a id=\"original\" href=\"/dokument/0123456789abcdef/original#page=2\">"
                      "Åpne originalfilen (PDF, side 2)</a>");

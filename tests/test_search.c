@@ -1049,6 +1049,42 @@ static void test_searcher_document_bad_ids(void **state)
                      MOTESOK_ERR_INVALID);
 }
 
+/* The document view's marks: the words the search matches, by their stems
+ * (not by a shared prefix), in the whole text, escaped, line breaks kept. */
+static void test_searcher_highlight(void **state)
+{
+    fixture *f = *state;
+    const char *texts[] = {
+        "Vedtaket om legevakten <b>i</b> Sel:\nrådet ber rådmannsutvalget om vedtak.",
+        "Ingen treff her, bare vedtektene.",
+    };
+    char *out[2] = {NULL, NULL};
+    motesok_error err;
+    assert_int_equal(motesok_searcher_highlight(f->s, "vedtak legevakt råd organ:Sel IKKE røntgen",
+                                                texts, NULL, 2, out, &err), MOTESOK_OK);
+    assert_string_equal(out[0], "<mark>Vedtaket</mark> om <mark>legevakten</mark> "
+                                "&lt;b&gt;i&lt;/b&gt; Sel:\n<mark>rådet</mark> ber "
+                                "rådmannsutvalget om <mark>vedtak</mark>.");
+    assert_string_equal(out[1], "Ingen treff her, bare vedtektene.");
+    free(out[0]);
+    free(out[1]);
+    /* no words to mark: the text escaped, whole */
+    size_t lens[] = {strlen(texts[0])};
+    assert_int_equal(motesok_searcher_highlight(f->s, "organ:Sel", texts, lens, 1, out, &err),
+                     MOTESOK_OK);
+    assert_null(strstr(out[0], "<mark>"));
+    assert_non_null(strstr(out[0], "&lt;b&gt;i&lt;/b&gt; Sel:\nrådet"));
+    free(out[0]);
+    /* bad input: an error, nothing left to free */
+    const char *bad[] = {"legevakt \xff"};
+    out[0] = (char *)texts[0];
+    assert_int_equal(motesok_searcher_highlight(f->s, "legevakt", bad, NULL, 1, out, &err),
+                     MOTESOK_ERR_INVALID);
+    assert_null(out[0]);
+    assert_int_equal(motesok_searcher_highlight(f->s, NULL, texts, NULL, 1, out, &err),
+                     MOTESOK_ERR_INVALID);
+}
+
 static void test_searcher_text_pages(void **state)
 {
     fixture *f = *state;
@@ -1160,6 +1196,7 @@ int main(void)
         T(test_searcher_document_fields),
         T(test_searcher_document_bad_ids),
         T(test_searcher_text_pages),
+        T(test_searcher_highlight),
         T(test_searcher_status_counts),
         cmocka_unit_test(test_searcher_open_missing_index),
     };

@@ -236,6 +236,16 @@ MOTESOK_API motesok_status motesok_searcher_text(motesok_searcher *s,
 /* Release a page text (NULL is fine). */
 MOTESOK_API void motesok_page_text_free(motesok_page_text *t);
 
+/* texts[0..n) (lens[i] bytes each, or NUL-terminated when lens is NULL)
+ * HTML-escaped into out[0..n) (each the caller's, free()), with every word
+ * the search would match for query (its stems, Nynorsk and Bokmål forms,
+ * synonyms) in <mark>…</mark>; texts as they are when the query holds no
+ * words. ERR_QUERY for a query that cannot be read. */
+MOTESOK_API motesok_status motesok_searcher_highlight(motesok_searcher *s, const char *query,
+                                                      const char *const *texts,
+                                                      const size_t *lens, size_t n,
+                                                      char **out, motesok_error *err);
+
 /* The files that failed for one reason. */
 typedef struct motesok_failure_count {
     const char *reason; /* status name, e.g. "ERR_PARSE"; "unknown" if none */
