@@ -34,6 +34,7 @@
 #define JSON_TYPE "application/json; charset=utf-8"
 #define HTML_TYPE "text/html; charset=utf-8"
 #define PAGE_DOC_PREFIX "/dokument/"
+#define SHORT_DOC_PREFIX "/d/" /* DESIGN.md's name for the document view */
 #define DOC_PAGES 20u /* pages of text in one document view */
 #define DOCS_PREFIX "/api/v1/documents/"
 #define MAX_PAGE 1000000u
@@ -669,9 +670,18 @@ static void run_document(request *rq)
 
 /* GET /api/v1/documents/{id} and /api/v1/documents/{id}/text?page=N;
  * rest is what follows the documents prefix. */
+static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *rest);
+
 static void prep_document(struct MHD_Connection *conn, request *rq, const char *rest)
 {
     const char *slash = strchr(rest, '/');
+    if (slash != NULL && strcmp(slash, "/file") == 0 && (size_t)(slash - rest) < sizeof rq->w.id) {
+        /* DESIGN.md's …/{id}/file: the original, as /dokument/{id}/original */
+        char view[sizeof rq->w.id + sizeof "/original"];
+        snprintf(view, sizeof view, "%.*s/original", (int)(slash - rest), rest);
+        prep_doc_view(conn, rq, view);
+        return;
+    }
     bool text = slash != NULL && strcmp(slash, "/text") == 0;
     rq->route = text ? R_TEXT : R_DOCUMENT;
     size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
@@ -1127,6 +1137,7 @@ static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
     } routes[] = {
         {"/api/v1/search", R_SEARCH, prep_search},   {"/api/v1/status", R_STATUS, prep_status},
         {"/api/v1/failures", R_FAILURES, prep_failures},
+        {"/api/v1/failed", R_FAILURES, prep_failures}, /* DESIGN.md's name for it */
         {"/api/v1/openapi.json", R_OPENAPI, route_openapi},
         {"/healthz", R_HEALTH, route_health},       {"/metrics", R_METRICS, route_metrics},
         {"/", R_UI, route_page},                    {"/index.html", R_UI, route_page},
@@ -1143,6 +1154,8 @@ static void dispatch(struct MHD_Connection *conn, request *rq, const char *url)
         prep_document(conn, rq, url + sizeof DOCS_PREFIX - 1);
     else if (strncmp(url, PAGE_DOC_PREFIX, sizeof PAGE_DOC_PREFIX - 1) == 0)
         prep_doc_view(conn, rq, url + sizeof PAGE_DOC_PREFIX - 1);
+    else if (strncmp(url, SHORT_DOC_PREFIX, sizeof SHORT_DOC_PREFIX - 1) == 0)
+        prep_doc_view(conn, rq, url + sizeof SHORT_DOC_PREFIX - 1);
     else
         answer_error(rq, 404, "not_found", "no such resource; the API is under /api/v1/");
 }
