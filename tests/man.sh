@@ -29,6 +29,21 @@ check() {
     [[ $n -gt 0 ]] || { echo "man: '$*' lists no long option" >&2; bad=1; }
 }
 
+# synopsis PROGRAM: every long option its --help lists is in the help's own
+# SYNOPSIS (for a program whose help has one)
+synopsis() {
+    "$@" >"$tmp/help" || { echo "man: '$*' failed" >&2; bad=1; return; }
+    sed -n '/^SYNOPSIS/,/^$/p' "$tmp/help" >"$tmp/synopsis"
+    [[ -s $tmp/synopsis ]] || { echo "man: '$*' has no SYNOPSIS" >&2; bad=1; return; }
+    local opt
+    while read -r opt; do
+        grep -q -E -e "\[$opt[] ]" "$tmp/synopsis" || {
+            echo "man: the SYNOPSIS of '$*' lacks $opt" >&2
+            bad=1
+        }
+    done < <(grep -o -e '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u)
+}
+
 for page in "$man"/*.[18]; do
     mandoc -T lint -W warning "$page" || { echo "man: $(basename "$page") does not lint clean" >&2; bad=1; }
 done
@@ -38,5 +53,6 @@ for cmd in search show status; do
 done
 check "$man/motesok-index.8" "$bin/motesok-index" --help
 check "$man/motesokd.8" "$bin/motesokd" --help
+synopsis "$bin/motesokd" --help
 [[ $bad == 0 ]] && echo "man: every page lints clean and lists every option of --help"
 exit "$bad"
