@@ -13,6 +13,7 @@
 #include "shards.h"
 #include "extract/worker.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -1457,14 +1458,38 @@ motesok_status motesok_index_count_under(motesok_index *idx, const char *root, i
     return st;
 }
 
-/* True if the row's file should be removed from the index. */
+/* True if the folder holding path exists and holds at least one entry:
+ * a file missing from it was removed, not hidden by an unmounted share
+ * (whose mount point is an empty folder, or not there at all). */
+static bool folder_present(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return false;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = strndup(path, n);
+    DIR *d = dir != NULL ? opendir(dir) : NULL;
+    free(dir);
+    if (d == NULL)
+        return false;
+    bool any = false;
+    for (struct dirent *e; !any && (e = readdir(d)) != NULL;)
+        any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return any;
+}
+
+/* True if the row's file should be removed from the index: under a root
+ * of this run, when the walk did not see it; elsewhere, when it no longer
+ * exists in a folder that is there and not empty (so that a run over one
+ * folder never empties the index of another that is unmounted). */
 static bool vanished(const sweep_walk *w, const char *path)
 {
     for (size_t i = 0; i < w->n_roots; i++)
         if (under_root(path, w->roots[i]))
             return !w->seen(path, w->ud);
     struct stat st;
-    return lstat(path, &st) != 0 && errno == ENOENT;
+    return lstat(path, &st) != 0 && errno == ENOENT && folder_present(path);
 }
 
 /* store_each callback: remember rows whose files vanished. */

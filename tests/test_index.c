@@ -253,6 +253,63 @@ static void test_index_sweep_removes_vanished(void **state)
     motesok_file_row_clear(&row);
 }
 
+/* Sweep "seen" callback: every file under the roots was seen. */
+static bool seen_all(const char *path, void *ud)
+{
+    (void)path;
+    (void)ud;
+    return true;
+}
+
+/* A run over one folder removes a vanished file of another folder only
+ * when that folder is there and not empty: an unmounted share (an empty
+ * mount point, or no folder at all) keeps its files in the index. */
+static void test_index_sweep_keeps_unmounted_folders(void **state)
+{
+    fixture *f = *state;
+    const char *dirs[] = {"root", "mounted", "unmounted", "removed"};
+    for (size_t i = 0; i < 4; i++) {
+        char d[200];
+        snprintf(d, sizeof d, "%s/%s", f->docs, dirs[i]);
+        assert_int_equal(mkdir(d, 0755), 0);
+    }
+    char r[160], a[160], b[160], c[160], d[160];
+    write_doc(f, "root/r.txt", "Vedtak om legevakt i roten.\n", r);
+    write_doc(f, "mounted/a.txt", "Vedtak om legevakt, fil a.\n", a);
+    write_doc(f, "mounted/b.txt", "Vedtak om legevakt, fil b.\n", b);
+    write_doc(f, "unmounted/c.txt", "Vedtak om legevakt, fil c.\n", c);
+    write_doc(f, "removed/d.txt", "Vedtak om legevakt, fil d.\n", d);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    const char *all[] = {r, a, b, c, d};
+    for (size_t i = 0; i < 5; i++)
+        index_one(idx, all[i], &res);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    assert_int_equal(unlink(a), 0); /* deleted from a folder still there */
+    assert_int_equal(unlink(c), 0); /* the mount point left empty */
+    assert_int_equal(unlink(d), 0); /* the folder gone as well */
+    char removed_dir[200];
+    snprintf(removed_dir, sizeof removed_dir, "%s/removed", f->docs);
+    assert_int_equal(rmdir(removed_dir), 0);
+    char root[200];
+    snprintf(root, sizeof root, "%s/root", f->docs);
+    const char *roots[] = {root};
+    size_t removed = 0;
+    assert_int_equal(motesok_index_sweep(idx, roots, 1, seen_all, NULL, &removed, NULL),
+                     MOTESOK_OK);
+    assert_int_equal(removed, 1);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    motesok_file_row row = {0};
+    assert_false(stored_row(f, a, &row));
+    const char *kept[] = {r, b, c, d};
+    for (size_t i = 0; i < 4; i++) {
+        assert_true(stored_row(f, kept[i], &row));
+        motesok_file_row_clear(&row);
+    }
+}
+
 /* Simulate a crash after Xapian committed a batch but before the store
  * did: the store loses its rows; reopening must make both sides agree. */
 static void test_index_open_repairs_interrupted_batch(void **state)
@@ -638,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_finish_replaces_changed_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_finish_records_failures_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_sweep_removes_vanished, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_sweep_keeps_unmounted_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_open_repairs_interrupted_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_open_refuses_second_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_passages_hold_the_text_once, setup, teardown),

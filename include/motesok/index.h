@@ -137,7 +137,8 @@ MOTESOK_API motesok_status motesok_index_record_failure(motesok_index *idx,
 
 /* Remove what vanished: every stored file under one of roots that
  * seen(path, ud) denies, and every stored file elsewhere that no longer
- * exists. *removed (may be NULL) counts them. */
+ * exists in a folder that is there and not empty (an unmounted share's
+ * files stay). *removed (may be NULL) counts them. */
 MOTESOK_API motesok_status motesok_index_sweep(motesok_index *idx,
                                                const char *const *roots,
                                                size_t n_roots,
