@@ -576,6 +576,37 @@ static void test_searcher_search_relaxed_keeps_all_words_first(void **state)
     motesok_search_result_free(j);
 }
 
+/* A few meetings with every word (here 4, under ten): the passages with
+ * some of the words follow them, with every word's meetings first. */
+static void test_searcher_search_few_all_words_then_some(void **state)
+{
+    fixture *f = *state;
+    static const tdoc all[] = {
+        {"/srv/møter/a.txt", "preamble", TXT, "A", NULL, NULL, {"Ny brannstasjon på tomta i sentrum."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/b.txt", "preamble", TXT, "B", NULL, NULL, {"Tomt til brannstasjon er kjøpt."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/c.txt", "preamble", TXT, "C", NULL, NULL, {"Brannstasjon: tomten er regulert."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/d.txt", "preamble", TXT, "D", NULL, NULL, {"Tomta for brannstasjonen."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/e.txt", "preamble", TXT, "E", NULL, NULL, {"Tomt, tomt og tomter til boliger."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/g.txt", "preamble", TXT, "G", NULL, NULL, {"Salg av tomt ved skolen."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+    };
+    const tdoc *docs[] = {&all[0], &all[1], &all[2], &all[3], &all[4], &all[5]};
+    write_xapian(f->xdir, docs, 6);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "brannstasjon tomt"});
+    assert_true(j->any_word);
+    assert_int_equal(j->n_hits, 6);
+    for (size_t i = 0; i < 4; i++) {
+        char c = j->hits[i].path[strlen("/srv/møter/")];
+        assert_true(c >= 'a' && c <= 'd');
+    }
+    motesok_search_result_free(j);
+}
+
 static void test_searcher_search_operator_words(void **state)
 {
     fixture *f = *state;
@@ -1185,6 +1216,7 @@ int main(void)
         T(test_searcher_search_year_and_month_bounds),
         T(test_searcher_search_date_range_one_rule),
         T(test_searcher_search_relaxed_keeps_all_words_first),
+        T(test_searcher_search_few_all_words_then_some),
         T(test_searcher_search_operator_words),
         T(test_searcher_search_facets),
         T(test_searcher_search_paging),
