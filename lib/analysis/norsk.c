@@ -776,7 +776,7 @@ bool msk_norsk_name(const msk_norsk *n, const char *w, size_t len)
 
 bool msk_norsk_word(const msk_norsk *n, const char *w, size_t len)
 {
-    return (set_flags(&n->words, w, len) & F_WORD) != 0;
+    return n != NULL && w != NULL && (set_flags(&n->words, w, len) & F_WORD) != 0;
 }
 
 bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len)

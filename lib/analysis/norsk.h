@@ -66,8 +66,9 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
  * decisions) without positions; the minutes reader of round 2 (bench/minutes).
  * 4: the two together, with the minutes reader of rounds 3 and 4. 5: no
  * derivational ending (-heter, -skap, -else, -ingen …) as a compound part.
- * 6: compound parts under their own prefix (XD), not as stems (Z). */
-#define MSK_ANALYSIS_VERSION 6
+ * 6: compound parts under their own prefix (XD), not as stems (Z). 7: a
+ * doubled final m undone where the one-m form is a word (hjemmet → hjem). */
+#define MSK_ANALYSIS_VERSION 7
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */

@@ -82,7 +82,7 @@ class NorskStem : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string &word) override
     {
-        std::string s = snowball_(fold_aa(word));
+        std::string s = undouble(snowball_(fold_aa(word)));
         const auto &map = analysis().stem_map;
         auto it = map.find(s);
         return it == map.end() ? s : it->second;
@@ -93,6 +93,19 @@ class NorskStem : public Xapian::StemImplementation {
     std::string snowball(const std::string &word) { return snowball_(fold_aa(word)); }
 
   private:
+    // A stem ending in "mm" whose one-m form is a dictionary word: that
+    // word. Bokmål doubles a final m when it inflects (hjem → hjemmet,
+    // program → programmet, dom → dommen), which Snowball leaves doubled,
+    // so hjemmet missed hjem (and Nynorsk heimen, paired with hjem).
+    static std::string undouble(std::string s)
+    {
+        const size_t n = s.size();
+        if (n >= 4 && s[n - 1] == 'm' && s[n - 2] == 'm' &&
+            msk_norsk_word(analysis().data, s.data(), n - 1))
+            s.pop_back();
+        return s;
+    }
+
     Xapian::Stem snowball_{"norwegian"};
 };
 
