@@ -77,4 +77,13 @@ if grep -q warning "$tmp/index.err"; then
     cat "$tmp/index.err" >&2
     fail "the packaged indexer warned (its data was not found?)"
 fi
+# Debian's own checks: no error, no warning (dist/debian/lintian-overrides
+# says why two do not apply). lintian refuses to run as root without
+# --allow-root.
+if command -v lintian >/dev/null; then
+    lintian --allow-root --fail-on error,warning "$deb" >"$tmp/lintian.log" 2>&1 ||
+        { cat "$tmp/lintian.log" >&2; fail "lintian finds errors or warnings in the package"; }
+else
+    echo "deb test: lintian not installed: the package was not linted" >&2
+fi
 echo "deb test: passed ($(basename "$deb"), $(wc -l <"$tmp/files") entries)"
