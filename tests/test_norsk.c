@@ -858,6 +858,20 @@ static void test_short_abbreviation_is_a_phrase(void **state)
     got = fresh_hits(db, fees, 3, "VA-gebyr", true, &sug, &any_part);
     if (strcmp(got, "g3 g1") != 0 && strcmp(got, "g1 g3") != 0)
         fail_msg("VA-gebyr: hits \"%s\", want g3 and g1, not g2", got);
+    /* the abbreviations of running text find their words and back */
+    static const char *const refs[][2] = {
+        {"r1", "Saken behandles jf. kommuneloven kap. 11."},
+        {"r2", "Jamfør kapittel 11 i kommuneloven."},
+        {"r3", "Kommuneloven gjelder også her."},
+    };
+    snprintf(db, sizeof db, "%s/refs", tmp);
+    static const char *const ref_queries[] = {"jamfør kapittel", "jf kap", "jfr. kap."};
+    for (size_t i = 0; i < 3; i++) {
+        got = fresh_hits(db, refs, 3, ref_queries[i], true, &sug, &any_part);
+        if (strcmp(got, "r1 r2") != 0 && strcmp(got, "r2 r1") != 0)
+            fail_msg("%s: hits \"%s\", want r1 and r2, not r3", ref_queries[i], got);
+        msk_test_rmtree(db);
+    }
     msk_test_rmtree(tmp);
 }
 
