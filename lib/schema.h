@@ -44,6 +44,10 @@
 #define MOTESOK_PREFIX_DECISION "XV" /* decision text words */
 #define MOTESOK_PREFIX_KIND     "XK" /* XKpreamble / XKcase / XKpage; XKdecision: a case with a decision */
 #define MOTESOK_PREFIX_PART     "XD" /* stem of a part of a body-text compound: XD<stem> */
+/* Twins (lib/twins.h): the passages of the file of a pair that is not
+ * shown carry the term XT (searches leave them out) and XH<id>. */
+#define MOTESOK_TERM_HIDDEN     "XT"
+#define MOTESOK_PREFIX_HIDDENF  "XH"
 
 /* Metadata keys in the Xapian database. */
 #define MOTESOK_META_BATCH  "motesok:batch"  /* last committed batch number */

@@ -926,6 +926,42 @@ extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char 
     }
 }
 
+extern "C" motesok_status motesok_xwriter_mark(motesok_xwriter *w, const char *by_term,
+                                               const char *const *terms, size_t n, bool on,
+                                               motesok_error *err) noexcept
+{
+    if (w == nullptr || by_term == nullptr || *by_term == '\0' || (n > 0 && terms == nullptr))
+        return invalid(err, "no writer, term or terms");
+    for (size_t i = 0; i < n; i++)
+        if (terms[i] == nullptr || *terms[i] == '\0' || strlen(terms[i]) > 245)
+            return invalid(err, "a mark term is empty or too long");
+    try {
+        ensure_transaction(w);
+        std::vector<Xapian::docid> ids;
+        for (auto it = w->db.postlist_begin(by_term); it != w->db.postlist_end(by_term); ++it)
+            ids.push_back(*it);
+        for (Xapian::docid did : ids) {
+            Xapian::Document doc = w->db.get_document(did);
+            bool changed = false;
+            for (size_t i = 0; i < n; i++) {
+                auto t = doc.termlist_begin();
+                t.skip_to(terms[i]);
+                bool has = t != doc.termlist_end() && *t == terms[i];
+                if (on && !has)
+                    doc.add_boolean_term(terms[i]);
+                else if (!on && has)
+                    doc.remove_term(terms[i]);
+                changed = changed || on != has;
+            }
+            if (changed)
+                w->db.replace_document(did, doc);
+        }
+        return MOTESOK_OK;
+    } catch (...) {
+        return lose_changes(w, map_exception(err), err);
+    }
+}
+
 extern "C" motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w, const char *key,
                                                        const char *value,
                                                        motesok_error *err) noexcept
