@@ -134,7 +134,7 @@ static void id_term(char out[32], const char *prefix, const char *id)
 
 /* ---- consistency between Xapian and the store --------------------------- */
 
-static motesok_status mark_hidden(motesok_index *idx, const char *id, bool on,
+static motesok_status mark_hidden(motesok_index *idx, const char *id, const char *shown,
                                   motesok_error *err);
 
 /* Sorted set of document ids present in Xapian (from its XP terms). */
@@ -262,6 +262,22 @@ static int collect_hidden(const char *id, void *ud)
     return collect_id(term, ud);
 }
 
+/* Join hidden twin id to its shown twin in Xapian if it is not (in xh). */
+static motesok_status rejoin_twin(motesok_index *idx, const id_set *xh, const char *id,
+                                  motesok_error *err)
+{
+    if (set_has(xh, id))
+        return MOTESOK_OK;
+    msk_meeting_row *m = malloc(sizeof *m);
+    bool found = false;
+    motesok_status st = m != NULL ? motesok_store_get_meeting(idx->store, id, m, &found, err)
+                                  : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st == MOTESOK_OK && found && m->twin[0] != '\0')
+        st = mark_hidden(idx, id, m->twin, err);
+    free(m);
+    return st;
+}
+
 /* Bring the hidden twins in Xapian (XH<id> terms) in step with the store's
  * pairs, after the store dropped the rows of files Xapian lost. */
 static motesok_status reconcile_twins(motesok_index *idx, motesok_error *err)
@@ -278,10 +294,9 @@ static motesok_status reconcile_twins(motesok_index *idx, motesok_error *err)
     set_sort(&hidden);
     for (size_t i = 0; st == MOTESOK_OK && i < xh.n; i++)
         if (!set_has(&hidden, xh.ids[i]))
-            st = mark_hidden(idx, xh.ids[i], false, err);
+            st = mark_hidden(idx, xh.ids[i], NULL, err);
     for (size_t i = 0; st == MOTESOK_OK && i < hidden.n; i++)
-        if (!set_has(&xh, hidden.ids[i]))
-            st = mark_hidden(idx, hidden.ids[i], true, err);
+        st = rejoin_twin(idx, &xh, hidden.ids[i], err);
     free(xh.ids);
     free(hidden.ids);
     return st;
@@ -1001,6 +1016,8 @@ static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_
         st = motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, kind, strlen(kind), err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, job->id, 16, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_MEETING, job->id, 16, err);
     if (st == MOTESOK_OK && job->date[0] != '\0') {
         char compact[9];
         snprintf(compact, sizeof compact, "%.4s%.2s%.2s", job->date, job->date + 5, job->date + 8);
@@ -1206,16 +1223,19 @@ static void job_row(const motesok_job *job, motesok_file_row *row)
 
 /* ---- twins (writer thread) ---------------------------------------------- */
 
-/* Hide (on) or show the passages of file id in searches: the terms
- * MOTESOK_TERM_HIDDEN and XH<id> on each of them. */
-static motesok_status mark_hidden(motesok_index *idx, const char *id, bool on, motesok_error *err)
+/* Join (on) the passages of file id to the meeting of its twin shown, or
+ * part them (!on, shown NULL): the term XH<id> and SLOT_MEETING (shown's id,
+ * or its own) on each of them. */
+static motesok_status mark_hidden(motesok_index *idx, const char *id, const char *shown,
+                                  motesok_error *err)
 {
     char xp[32], xh[32];
     id_term(xp, MOTESOK_PREFIX_PARENT, id);
     id_term(xh, MOTESOK_PREFIX_HIDDENF, id);
-    const char *terms[] = {MOTESOK_TERM_HIDDEN, xh};
+    const char *terms[] = {xh};
     idx->run_docs++;
-    return msk_shards_mark(idx->xs, id, xp, terms, 2, on, err);
+    return msk_shards_mark(idx->xs, id, xp, terms, 1, shown != NULL, MOTESOK_SLOT_MEETING,
+                           shown != NULL ? shown : id, err);
 }
 
 /* Part file id from its twin, if it has one (the twin is shown again), and
@@ -1235,7 +1255,7 @@ static motesok_status twins_forget(motesok_index *idx, const char *id, motesok_e
         if (st == MOTESOK_OK && twin_found)
             st = motesok_store_set_twin(idx->store, m->twin, NULL, false, err);
         if (st == MOTESOK_OK && twin_found && t->hidden)
-            st = mark_hidden(idx, m->twin, false, err);
+            st = mark_hidden(idx, m->twin, NULL, err);
         free(t);
     }
     if (st == MOTESOK_OK && found)
@@ -1307,7 +1327,8 @@ static motesok_status twins_update(motesok_index *idx, const motesok_job *job, m
         m->hidden = !self_shown;
         st = motesok_store_set_twin(idx->store, t->id, m->id, self_shown, err);
         if (st == MOTESOK_OK)
-            st = mark_hidden(idx, self_shown ? t->id : m->id, true, err);
+            st = self_shown ? mark_hidden(idx, t->id, m->id, err)
+                            : mark_hidden(idx, m->id, t->id, err);
     }
     if (st == MOTESOK_OK)
         st = motesok_store_put_meeting(idx->store, m, err);

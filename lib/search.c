@@ -704,20 +704,6 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
     return st;
 }
 
-/* Replace *q by (*q AND_NOT the passages of hidden twins): a meeting held
- * as TXT and PDF is one hit, of the file shown (lib/twins.h). */
-static motesok_status leave_out_twins(motesok_xquery **q, motesok_error *err)
-{
-    motesok_xquery *t = motesok_xquery_term(MOTESOK_TERM_HIDDEN);
-    motesok_xquery *c = t ? motesok_xquery_combine(MOTESOK_XOP_AND_NOT, *q, t) : NULL;
-    motesok_xquery_free(t);
-    if (c == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory building the query");
-    motesok_xquery_free(*q);
-    *q = c;
-    return MOTESOK_OK;
-}
-
 /* The full query of r: the parsed words (or also, their correction), which rank the hits and choose
  * their pages and snippets, with a bonus for cases, filtered by the same
  * words in decision text (when asked), by the date range and by the organ. */
@@ -736,8 +722,6 @@ static motesok_status build_query(motesok_searcher *s, const motesok_search_requ
         st = add_filter(out, name_filter(MOTESOK_PREFIX_ORGANF, r->organ), err);
     if (st == MOTESOK_OK && r->kommune != NULL && *r->kommune != '\0')
         st = add_filter(out, name_filter(MOTESOK_PREFIX_KOMMUNEF, r->kommune), err);
-    if (st == MOTESOK_OK)
-        st = leave_out_twins(out, err);
     if (st != MOTESOK_OK) {
         motesok_xquery_free(*out);
         *out = NULL;
@@ -1248,9 +1232,9 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
     motesok_xsearch xs = {
         .query = q, .offset = r->offset, .limit = r->limit,
         .sort_slot = r->sort == MOTESOK_SORT_DATE ? (int)MOTESOK_SLOT_DATE : -1,
-        .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_PARENT,
+        .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_MEETING,
         .time_limit_s = match_time_limit(s), .facet_slots = facet_slots, .n_facets = 3,
-        .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
+        .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_MEETING, /* per meeting */
         /* with collapsing, totals are exact only over the matches checked */
         .check_at_least = r->exact_total ? UINT_MAX : r->offset + r->limit + EXTRA_CHECKED,
     };

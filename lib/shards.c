@@ -27,6 +27,8 @@ typedef struct op {
     char marks[MSK_SHARDS_MARKS][64]; /* OP_MARK: the terms, on or off */
     size_t n_marks;
     bool on;
+    unsigned slot;  /* OP_MARK: and this value slot set to value */
+    char value[64];
     struct op *next;
 } op;
 
@@ -324,7 +326,8 @@ static void apply(shard *sh, op *o)
         const char *marks[MSK_SHARDS_MARKS];
         for (size_t i = 0; i < o->n_marks; i++)
             marks[i] = o->marks[i];
-        st = motesok_xwriter_mark(sh->xw, o->term, marks, o->n_marks, o->on, &e);
+        st = motesok_xwriter_mark(sh->xw, o->term, marks, o->n_marks, o->on, o->slot, o->value,
+                                  &e);
     }
     else if (o->kind == OP_COMMIT && sh->st == MOTESOK_OK)
         st = motesok_xwriter_commit(sh->xw, &e);
@@ -538,7 +541,8 @@ motesok_status msk_shards_delete(msk_shards *s, const char *id, const char *term
 }
 
 motesok_status msk_shards_mark(msk_shards *s, const char *id, const char *by_term,
-                               const char *const *terms, size_t n, bool on, motesok_error *err)
+                               const char *const *terms, size_t n, bool on, unsigned slot,
+                               const char *value, motesok_error *err)
 {
     if (n > MSK_SHARDS_MARKS)
         return msk_error_set(err, MOTESOK_ERR_INVALID, "too many mark terms");
@@ -549,6 +553,8 @@ motesok_status msk_shards_mark(msk_shards *s, const char *id, const char *by_ter
         snprintf(o->marks[i], sizeof o->marks[i], "%s", terms[i]);
     o->n_marks = n;
     o->on = on;
+    o->slot = slot;
+    snprintf(o->value, sizeof o->value, "%s", value);
     return enqueue(&s->shards[msk_shard_of(s->n, id)], o, err);
 }
 

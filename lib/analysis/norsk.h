@@ -67,7 +67,7 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
  * 4: the two together, with the minutes reader of rounds 3 and 4. 5: no
  * derivational ending (-heter, -skap, -else, -ingen …) as a compound part.
  * 6: compound parts under their own prefix (XD), not as stems (Z). */
-#define MSK_ANALYSIS_VERSION 6
+#define MSK_ANALYSIS_VERSION 7
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */

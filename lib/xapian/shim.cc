@@ -928,6 +928,7 @@ extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char 
 
 extern "C" motesok_status motesok_xwriter_mark(motesok_xwriter *w, const char *by_term,
                                                const char *const *terms, size_t n, bool on,
+                                               unsigned slot, const char *value,
                                                motesok_error *err) noexcept
 {
     if (w == nullptr || by_term == nullptr || *by_term == '\0' || (n > 0 && terms == nullptr))
@@ -952,6 +953,10 @@ extern "C" motesok_status motesok_xwriter_mark(motesok_xwriter *w, const char *b
                 else if (!on && has)
                     doc.remove_term(terms[i]);
                 changed = changed || on != has;
+            }
+            if (value != nullptr && doc.get_value(slot) != value) {
+                doc.add_value(slot, value);
+                changed = true;
             }
             if (changed)
                 w->db.replace_document(did, doc);

@@ -129,10 +129,12 @@ MSK_INTERNAL motesok_status motesok_xwriter_delete(motesok_xwriter *w,
                                                    const char *term,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
-/* Add (on) or remove (!on) the boolean terms[0..n) on every document
- * indexed by by_term; documents that change are rewritten in place. */
+/* Add (on) or remove (!on) the boolean terms[0..n), and set value slot
+ * to value (NULL: leave it), on every document indexed by by_term;
+ * documents that change are rewritten in place. */
 MSK_INTERNAL motesok_status motesok_xwriter_mark(motesok_xwriter *w, const char *by_term,
                                                  const char *const *terms, size_t n, bool on,
+                                                 unsigned slot, const char *value,
                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Set (or with value NULL, delete) a user metadata entry; committed with data. */
