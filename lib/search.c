@@ -1269,6 +1269,33 @@ static bool widen(motesok_searcher *s, const motesok_search_request *r, const ch
     return true;
 }
 
+/* When hit is the passage of a twin that is not shown first (its files
+ * list the other first), make it the best passage of that other file for
+ * the same query: a meeting's hit is its PDF, with the PDF's page. */
+static motesok_status show_first_twin(motesok_searcher *s, const motesok_xresults *res,
+                                      const motesok_search_request *r, result_box *b,
+                                      motesok_hit *hit, motesok_error *err)
+{
+    if (hit->n_files < 2 || hit->id == NULL || hit->files[0].id == NULL ||
+        strcmp(hit->files[0].id, hit->id) == 0)
+        return MOTESOK_OK;
+    char term[32];
+    snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_PARENT, hit->files[0].id);
+    motesok_xresults *best = NULL;
+    motesok_status st = motesok_xresults_best_with(res, term, &best, err);
+    if (st == MOTESOK_OK && motesok_xresults_count(best) == 1) {
+        motesok_hit shown;
+        st = make_hit(s, best, 0, r, false, b, &shown, err);
+        if (st == MOTESOK_OK) {
+            shown.rank = hit->rank; /* its place and weight stay the meeting's */
+            shown.score = hit->score;
+            *hit = shown;
+        }
+    }
+    motesok_xresults_free(best);
+    return st;
+}
+
 /* Fill the hits of res into out; past the deadline, each in a hurry
  * (make_hit). */
 static motesok_status make_hits(motesok_searcher *s, const motesok_xresults *res,
@@ -1284,6 +1311,8 @@ static motesok_status make_hits(motesok_searcher *s, const motesok_xresults *res
         if (hurry)
             s->limited |= MOTESOK_LIMIT_TIME;
         motesok_status st = make_hit(s, res, i, r, hurry, b, &hits[i], err);
+        if (st == MOTESOK_OK && !hurry)
+            st = show_first_twin(s, res, r, b, &hits[i], err);
         if (st != MOTESOK_OK)
             return st;
     }

@@ -351,9 +351,10 @@ static void test_e2e_corpus_legevakt(void **state)
     json_t *txt = hit_by_suffix(res, "/" RU_TXT);
     json_t *pdf = hit_by_suffix(res, "/" RU_PDF);
     /* The Rådmannsutvalget minutes, held as TXT and as PDF (twins), are one
-     * hit, ranked first, with both files, the PDF first. */
-    assert_true((txt == NULL) != (pdf == NULL));
-    json_t *ru = txt != NULL ? txt : pdf;
+     * hit, ranked first: the PDF's, with both files, the PDF first. */
+    assert_null(txt);
+    assert_non_null(pdf);
+    json_t *ru = pdf;
     assert_int_equal(json_integer_value(json_object_get(ru, "rank")), 1);
     json_t *files = json_object_get(ru, "files");
     assert_int_equal(json_array_size(files), 2);
@@ -369,15 +370,11 @@ static void test_e2e_corpus_legevakt(void **state)
     const char *s1 = json_string_value(json_object_get(ru, "snippet"));
     assert_non_null(s1);
     assert_non_null(strcasestr(s1, "<mark>legevakt"));
-    /* Plain text has no pages; a PDF hit names the page of the best match,
-     * the page where pdftotext finds legevakt most often. */
-    if (txt != NULL) {
-        assert_true(json_is_null(json_object_get(txt, "page")));
-    } else {
-        long expected = best_page_by_pdftotext(t, CORPUS "/" RU_PDF, "legevakt");
-        assert_true(expected > 1);
-        assert_int_equal(json_integer_value(json_object_get(pdf, "page")), expected);
-    }
+    /* The PDF hit names the page of the best match, the page where
+     * pdftotext finds legevakt most often. */
+    long expected = best_page_by_pdftotext(t, CORPUS "/" RU_PDF, "legevakt");
+    assert_true(expected > 1);
+    assert_int_equal(json_integer_value(json_object_get(pdf, "page")), expected);
     /* facets count meetings, not their files or matching cases as well */
     json_t *organs = json_object_get(json_object_get(res, "facets"), "organ");
     assert_int_equal(json_integer_value(json_object_get(organs, "Rådmannsutvalget")), 1);
@@ -2980,6 +2977,8 @@ static void test_e2e_twins(void **state)
     json_t *files = json_object_get(ru, "files");
     assert_int_equal(json_array_size(files), 2);
     assert_ptr_equal(json_array_get(files, 0), pdf_file); /* the PDF first */
+    assert_string_equal(json_string_value(json_object_get(ru, "id")),  /* and the hit's */
+                        json_string_value(json_object_get(pdf_file, "id")));
     assert_string_equal(json_string_value(json_object_get(pdf_file, "type")), "pdf");
     assert_string_equal(json_string_value(json_object_get(txt_file, "type")), "txt");
     assert_int_equal(files_with(res, "/ru-mars.txt"), 1);      /* another date */

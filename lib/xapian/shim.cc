@@ -2772,6 +2772,36 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
     }
 }
 
+extern "C" motesok_status motesok_xresults_best_with(const motesok_xresults *res,
+                                                     const char *term, motesok_xresults **out,
+                                                     motesok_error *err) noexcept
+{
+    if (out == nullptr)
+        return invalid(err, "no place for the results");
+    *out = nullptr;
+    if (res == nullptr || term == nullptr || *term == '\0')
+        return invalid(err, "no results or term");
+    try {
+        auto best = std::make_unique<motesok_xresults>();
+        best->db = res->db;
+        best->stem = res->stem;
+        best->query = Xapian::Query(Xapian::Query::OP_FILTER, res->query, Xapian::Query(term));
+        Xapian::Enquire enq(best->db);
+        enq.set_query(best->query);
+        best->mset = enq.get_mset(0, 1);
+        for (auto i = best->mset.begin(); i != best->mset.end(); ++i) {
+            best->docs.push_back(i.get_document());
+            best->data.push_back(best->docs.back().get_data());
+            (void)best->docs.back().values_count();
+            best->weights.push_back(i.get_weight());
+        }
+        *out = best.release();
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
 extern "C" bool motesok_xresults_timed_out(const motesok_xresults *res) noexcept
 {
     return res != nullptr && res->timed_out;

@@ -411,6 +411,13 @@ MSK_INTERNAL motesok_status motesok_xresults_best_part(const motesok_xresults *r
 /* Release results (NULL is fine). */
 MSK_INTERNAL void motesok_xresults_free(motesok_xresults *res) MOTESOK_NOEXCEPT;
 
+/* The best match of res's query among the documents indexed by term (at
+ * most one hit, no facets; free with motesok_xresults_free). */
+MSK_INTERNAL motesok_status motesok_xresults_best_with(const motesok_xresults *res,
+                                                       const char *term,
+                                                       motesok_xresults **out,
+                                                       motesok_error *err) MOTESOK_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif
