@@ -187,6 +187,15 @@ static void render_hit(FILE *out, json_t *h, const cli_style *st)
     if (json_is_integer(page))
         fprintf(out, ", side %lld", (long long)json_integer_value(page));
     fputc('\n', out);
+    size_t k;
+    json_t *f;
+    json_array_foreach(json_object_get(h, "files"), k, f) { /* its twin: the same meeting */
+        const char *fid = str(f, "id"), *fpath = str(f, "path"), *type = str(f, "type");
+        if (fid != NULL && id != NULL && strcmp(fid, id) == 0)
+            continue;
+        fprintf(out, "    også som %s: id %s · %s\n", type ? type : "fil", fid ? fid : "?",
+                fpath ? fpath : "");
+    }
     const char *decision = json_is_object(c) ? str(c, "decision") : NULL;
     bool decided = decision != NULL && *decision != '\0';
     if (!decided && json_is_object(c))
@@ -419,6 +428,18 @@ void cli_render_document(FILE *out, json_t *doc, const cli_style *st)
     };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         field(out, keys[i][1], json_object_get(doc, keys[i][0]), st->width);
+    size_t k;
+    json_t *f;
+    const char *id = str(doc, "id");
+    json_array_foreach(json_object_get(doc, "files"), k, f) { /* the twin: the same meeting */
+        const char *fid = str(f, "id"), *type = str(f, "type");
+        if (fid == NULL || (id != NULL && strcmp(fid, id) == 0))
+            continue;
+        char label[64];
+        snprintf(label, sizeof label, "Også som %s:", type ? type : "fil");
+        field(out, label, json_object_get(f, "path"), st->width);
+        field(out, "", json_object_get(f, "id"), st->width);
+    }
     json_t *cases = json_object_get(doc, "cases");
     if (json_array_size(cases) == 0)
         return;

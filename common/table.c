@@ -9,8 +9,9 @@
 const char *const msk_table_hit_columns[] = {
     "rank", "id", "date", "organ", "kommune", "title", "case_number", "case_title",
     "proposal", "decision", "vote", "votes_for", "votes_against", "page", "score", "path",
-    "snippet", NULL};
-enum { N_HIT_COLUMNS = sizeof msk_table_hit_columns / sizeof *msk_table_hit_columns - 1 };
+    "snippet", "file_types", "file_ids", "twin_path", NULL};
+enum { N_HIT_COLUMNS = sizeof msk_table_hit_columns / sizeof *msk_table_hit_columns - 1,
+       COL_SNIPPET = 16, COL_FILE_TYPES, COL_FILE_IDS, COL_TWIN_PATH };
 
 bool msk_table_format_named(const char *name, msk_table_format *out)
 {
@@ -90,6 +91,28 @@ static const char *scalar(json_t *v, char *buf, size_t cap)
     return NULL;
 }
 
+/* The "files" of a hit: their types and ids, each joined by spaces in
+ * order (the file shown first) into *types and *ids (caller frees); returns
+ * the path of the second file (borrowed), or NULL. */
+static const char *file_columns(json_t *files, char **types, char **ids)
+{
+    size_t n = json_array_size(files), cap = 24 * (n + 1);
+    *types = calloc(1, cap);
+    *ids = calloc(1, cap);
+    if (*types == NULL || *ids == NULL)
+        return NULL;
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f) {
+        const char *t = json_string_value(json_object_get(f, "type"));
+        const char *id = json_string_value(json_object_get(f, "id"));
+        size_t tl = strlen(*types), il = strlen(*ids);
+        snprintf(*types + tl, cap - tl, "%s%.16s", i ? " " : "", t ? t : "");
+        snprintf(*ids + il, cap - il, "%s%.16s", i ? " " : "", id ? id : "");
+    }
+    return json_string_value(json_object_get(json_array_get(files, 1), "path"));
+}
+
 /* Print one hit as a row. */
 static void hit_row(FILE *out, msk_table_format f, json_t *h)
 {
@@ -105,6 +128,7 @@ static void hit_row(FILE *out, msk_table_format f, json_t *h)
         json_object_get(vote, "against"), json_object_get(h, "page"),
         json_object_get(h, "score"),      json_object_get(h, "path"),
         NULL, /* the snippet, as plain text */
+        NULL, NULL, NULL, /* the meeting's files (file_columns) */
     };
     char bufs[N_HIT_COLUMNS][32];
     const char *fields[N_HIT_COLUMNS];
@@ -112,9 +136,15 @@ static void hit_row(FILE *out, msk_table_format f, json_t *h)
         fields[i] = scalar(values[i], bufs[i], sizeof bufs[i]);
     const char *snip = json_string_value(json_object_get(h, "snippet"));
     char *plain = snip != NULL ? snippet_plain(snip) : NULL;
-    fields[N_HIT_COLUMNS - 1] = plain;
+    fields[COL_SNIPPET] = plain;
+    char *types = NULL, *ids = NULL;
+    fields[COL_TWIN_PATH] = file_columns(json_object_get(h, "files"), &types, &ids);
+    fields[COL_FILE_TYPES] = types;
+    fields[COL_FILE_IDS] = ids;
     msk_table_row(out, f, fields, N_HIT_COLUMNS);
     free(plain);
+    free(types);
+    free(ids);
 }
 
 void msk_table_hits(FILE *out, msk_table_format f, json_t *res, bool header)

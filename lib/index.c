@@ -9,6 +9,7 @@
 #include "schema.h"
 #include "analysis/norsk.h"
 #include "store.h"
+#include "twins.h"
 #include "xapian/xapian.h"
 #include "shards.h"
 #include "extract/worker.h"
@@ -75,6 +76,8 @@ struct motesok_job {
     motesok_xdoc **docs;
     char (*qterms)[48]; /* each document's unique id term */
     size_t n_docs;
+    msk_twin_sketch sketch; /* of the whole text (not for big files) */
+    bool sketched;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -131,6 +134,9 @@ static void id_term(char out[32], const char *prefix, const char *id)
 }
 
 /* ---- consistency between Xapian and the store --------------------------- */
+
+static motesok_status mark_hidden(motesok_index *idx, const char *id, const char *shown,
+                                  motesok_error *err);
 
 /* Sorted set of document ids present in Xapian (from its XP terms). */
 typedef struct id_set {
@@ -249,6 +255,54 @@ static motesok_status reconcile_apply(motesok_index *idx, id_set *xapian,
     return st;
 }
 
+/* store_each_hidden callback: collect an id. */
+static int collect_hidden(const char *id, void *ud)
+{
+    char term[32];
+    id_term(term, MOTESOK_PREFIX_PARENT, id);
+    return collect_id(term, ud);
+}
+
+/* Join hidden twin id to its shown twin in Xapian if it is not (in xh). */
+static motesok_status rejoin_twin(motesok_index *idx, const id_set *xh, const char *id,
+                                  motesok_error *err)
+{
+    if (set_has(xh, id))
+        return MOTESOK_OK;
+    msk_meeting_row *m = malloc(sizeof *m);
+    bool found = false;
+    motesok_status st = m != NULL ? motesok_store_get_meeting(idx->store, id, m, &found, err)
+                                  : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st == MOTESOK_OK && found && m->twin[0] != '\0')
+        st = mark_hidden(idx, id, m->twin, err);
+    free(m);
+    return st;
+}
+
+/* Bring the hidden twins in Xapian (XH<id> terms) in step with the store's
+ * pairs, after the store dropped the rows of files Xapian lost. */
+static motesok_status reconcile_twins(motesok_index *idx, motesok_error *err)
+{
+    id_set xh = {0}, hidden = {0};
+    motesok_status st = motesok_store_prune_meetings(idx->store, err);
+    if (st == MOTESOK_OK)
+        st = msk_shards_each_term(idx->xs, MOTESOK_PREFIX_HIDDENF, collect_id, &xh, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_each_hidden(idx->store, collect_hidden, &hidden, err);
+    if (st == MOTESOK_OK && (xh.oom || hidden.oom))
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory reconciling twins");
+    set_sort(&xh);
+    set_sort(&hidden);
+    for (size_t i = 0; st == MOTESOK_OK && i < xh.n; i++)
+        if (!set_has(&hidden, xh.ids[i]))
+            st = mark_hidden(idx, xh.ids[i], NULL, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < hidden.n; i++)
+        st = rejoin_twin(idx, &xh, hidden.ids[i], err);
+    free(xh.ids);
+    free(hidden.ids);
+    return st;
+}
+
 /* Bring Xapian and the store back in step after an interrupted batch. */
 static motesok_status reconcile(motesok_index *idx, motesok_error *err)
 {
@@ -266,6 +320,8 @@ static motesok_status reconcile(motesok_index *idx, motesok_error *err)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory reconciling the index");
     if (st == MOTESOK_OK)
         st = reconcile_apply(idx, &xapian, &w, err);
+    if (st == MOTESOK_OK)
+        st = reconcile_twins(idx, err);
     for (size_t i = 0; i < w.n_drop; i++)
         free(w.drop_paths[i]);
     free(w.drop_paths);
@@ -961,6 +1017,8 @@ static motesok_status tag_doc(const motesok_job *job, const char *kind, motesok_
         st = motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, kind, strlen(kind), err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, job->id, 16, err);
+    if (st == MOTESOK_OK)
+        st = motesok_xdoc_set_value(d, MOTESOK_SLOT_MEETING, job->id, 16, err);
     if (st == MOTESOK_OK && job->date[0] != '\0') {
         char compact[9];
         snprintf(compact, sizeof compact, "%.4s%.2s%.2s", job->date, job->date + 5, job->date + 8);
@@ -1133,6 +1191,8 @@ static motesok_status build_docs(motesok_job *job, motesok_error *err)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     for (size_t k = 0; st == MOTESOK_OK && k < n; k++)
         st = build_passage(job, &ps[k], k, n, joined.data + ps[k].start, err);
+    if (st == MOTESOK_OK)
+        job->sketched = msk_twin_sketch_text(joined.data, joined.len, &job->sketch);
     free(ps);
     msk_buf_free(&joined);
     return st;
@@ -1160,6 +1220,122 @@ static void job_row(const motesok_job *job, motesok_file_row *row)
     memcpy(row->hash, job->hash, sizeof row->hash);
     row->mime = job->det.mime[0] ? (char *)job->det.mime : NULL;
     row->indexed_at = (int64_t)time(NULL);
+}
+
+/* ---- twins (writer thread) ---------------------------------------------- */
+
+/* Join (on) the passages of file id to the meeting of its twin shown, or
+ * part them (!on, shown NULL): the term XH<id> and SLOT_MEETING (shown's id,
+ * or its own) on each of them. */
+static motesok_status mark_hidden(motesok_index *idx, const char *id, const char *shown,
+                                  motesok_error *err)
+{
+    char xp[32], xh[32];
+    id_term(xp, MOTESOK_PREFIX_PARENT, id);
+    id_term(xh, MOTESOK_PREFIX_HIDDENF, id);
+    const char *terms[] = {xh};
+    idx->run_docs++;
+    return msk_shards_mark(idx->xs, id, xp, terms, 1, shown != NULL, MOTESOK_SLOT_MEETING,
+                           shown != NULL ? shown : id, err);
+}
+
+/* Part file id from its twin, if it has one (the twin is shown again), and
+ * forget its meeting row. */
+static motesok_status twins_forget(motesok_index *idx, const char *id, motesok_error *err)
+{
+    msk_meeting_row *m = malloc(sizeof *m);
+    if (m == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    bool found = false;
+    motesok_status st = motesok_store_get_meeting(idx->store, id, m, &found, err);
+    if (st == MOTESOK_OK && found && m->twin[0] != '\0') {
+        msk_meeting_row *t = malloc(sizeof *t);
+        bool twin_found = false;
+        st = t != NULL ? motesok_store_get_meeting(idx->store, m->twin, t, &twin_found, err)
+                       : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+        if (st == MOTESOK_OK && twin_found)
+            st = motesok_store_set_twin(idx->store, m->twin, NULL, false, err);
+        if (st == MOTESOK_OK && twin_found && t->hidden)
+            st = mark_hidden(idx, m->twin, NULL, err);
+        free(t);
+    }
+    if (st == MOTESOK_OK && found)
+        st = motesok_store_delete_meeting(idx->store, id, err);
+    free(m);
+    return st;
+}
+
+/* True if candidate c may be the same meeting as m: no twin yet, and the
+ * same organ where both name one; *sim is their text similarity. */
+static bool twin_candidate(const msk_meeting_row *m, const msk_meeting_row *c, double *sim)
+{
+    *sim = 0;
+    if (c->twin[0] != '\0' || (m->organ[0] && c->organ[0] && strcmp(m->organ, c->organ) != 0))
+        return false;
+    if (!msk_twin_same_text(&m->sketch, &c->sketch))
+        return false;
+    *sim = msk_twin_similarity(&m->sketch, &c->sketch, NULL);
+    return true;
+}
+
+/* Fill the meeting row of an extracted file (false: it has none). */
+static bool job_meeting(const motesok_job *job, msk_meeting_row *m)
+{
+    memset(m, 0, sizeof *m);
+    if (!job->sketched || job->date[0] == '\0')
+        return false;
+    memcpy(m->id, job->id, sizeof m->id);
+    memcpy(m->date, job->date, sizeof m->date);
+    char *organ = job->minutes && job->minutes->organ ? msk_casefold(job->minutes->organ) : NULL;
+    snprintf(m->organ, sizeof m->organ, "%s", organ ? organ : "");
+    free(organ);
+    m->pdf = strcmp(job->det.mime, "application/pdf") == 0 && job->text->n_pages > 0;
+    m->sketch = job->sketch;
+    return true;
+}
+
+#define TWIN_CANDIDATES 64
+
+/* Record the meeting row of the file just written and pair it with the
+ * file of the same meeting, if one is free: the PDF with pages is shown
+ * (else the smaller id), the other hidden from searches. */
+static motesok_status twins_update(motesok_index *idx, const motesok_job *job, motesok_error *err)
+{
+    motesok_status st = twins_forget(idx, job->id, err);
+    msk_meeting_row *m = malloc(sizeof *m);
+    msk_meeting_row *c = calloc(TWIN_CANDIDATES, sizeof *c);
+    if (st == MOTESOK_OK && (m == NULL || c == NULL))
+        st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    if (st != MOTESOK_OK || !job_meeting(job, m)) {
+        free(m);
+        free(c);
+        return st;
+    }
+    size_t n = 0, best = SIZE_MAX;
+    double best_sim = 0;
+    st = motesok_store_meetings_on(idx->store, m->date, m->id, c, TWIN_CANDIDATES, &n, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < n; i++) {
+        double sim;
+        if (twin_candidate(m, &c[i], &sim) && sim > best_sim) {
+            best = i;
+            best_sim = sim;
+        }
+    }
+    if (st == MOTESOK_OK && best != SIZE_MAX) {
+        const msk_meeting_row *t = &c[best];
+        bool self_shown = m->pdf != t->pdf ? m->pdf : strcmp(m->id, t->id) < 0;
+        memcpy(m->twin, t->id, sizeof m->twin);
+        m->hidden = !self_shown;
+        st = motesok_store_set_twin(idx->store, t->id, m->id, self_shown, err);
+        if (st == MOTESOK_OK)
+            st = self_shown ? mark_hidden(idx, t->id, m->id, err)
+                            : mark_hidden(idx, m->id, t->id, err);
+    }
+    if (st == MOTESOK_OK)
+        st = motesok_store_put_meeting(idx->store, m, err);
+    free(m);
+    free(c);
+    return st;
 }
 
 /* The file's content did not change (only its mtime): refresh the row. */
@@ -1197,6 +1373,8 @@ static motesok_status finish_failed(motesok_index *idx, motesok_job *job,
     motesok_status st = ensure_txn(idx, err);
     if (st == MOTESOK_OK && job->had_row)
         st = drop_documents(idx, job->id, err);
+    if (st == MOTESOK_OK && job->had_row)
+        st = twins_forget(idx, job->id, err);
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);
     if (st == MOTESOK_OK)
@@ -1228,6 +1406,8 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     }
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);
+    if (st == MOTESOK_OK)
+        st = twins_update(idx, job, err);
     if (st == MOTESOK_OK)
         st = note_change(idx, job->text->total_len, err);
     res->outcome = MOTESOK_OUTCOME_INDEXED;
@@ -1535,6 +1715,8 @@ motesok_status motesok_index_sweep(motesok_index *idx, const char *const *roots,
         st = ensure_txn(idx, err);
         if (st == MOTESOK_OK)
             st = drop_documents(idx, w.ids[i], err);
+        if (st == MOTESOK_OK)
+            st = twins_forget(idx, w.ids[i], err);
         if (st == MOTESOK_OK)
             st = motesok_store_delete(idx->store, w.paths[i], err);
         if (st == MOTESOK_OK)

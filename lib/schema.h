@@ -31,6 +31,10 @@
 #define MOTESOK_SLOT_KIND   3u /* "preamble", "case" or "page" */
 #define MOTESOK_SLOT_PARENT 4u /* id of the meeting document (collapse key) */
 #define MOTESOK_SLOT_KOMMUNE 5u /* municipality or county name */
+/* The meeting (collapse key of searches): the id of the file itself, or for
+ * the file of a pair of twins (lib/twins.h) that is not shown first, the id
+ * of the one that is, so that both collapse into one hit. */
+#define MOTESOK_SLOT_MEETING 6u
 
 /* Term prefixes. */
 #define MOTESOK_PREFIX_ID       "Q"  /* unique id term: Q<id> */
@@ -44,6 +48,9 @@
 #define MOTESOK_PREFIX_DECISION "XV" /* decision text words */
 #define MOTESOK_PREFIX_KIND     "XK" /* XKpreamble / XKcase / XKpage; XKdecision: a case with a decision */
 #define MOTESOK_PREFIX_PART     "XD" /* stem of a part of a body-text compound: XD<stem> */
+/* Twins (lib/twins.h): the passages of the file of a pair that is not
+ * shown first carry the term XH<id> (and its twin's id in SLOT_MEETING). */
+#define MOTESOK_PREFIX_HIDDENF  "XH"
 
 /* Metadata keys in the Xapian database. */
 #define MOTESOK_META_BATCH  "motesok:batch"  /* last committed batch number */

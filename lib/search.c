@@ -1087,10 +1087,78 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
     return nomem ? msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory") : MOTESOK_OK;
 }
 
+/* The short type of a file from its MIME type: "pdf", "txt", or the
+ * subtype. */
+static const char *file_type(const char *mime)
+{
+    if (mime == NULL)
+        return "unknown";
+    if (strcmp(mime, "application/pdf") == 0)
+        return "pdf";
+    if (strcmp(mime, "text/plain") == 0)
+        return "txt";
+    const char *slash = strchr(mime, '/');
+    return slash != NULL ? slash + 1 : mime;
+}
+
+/* Set *ref from the store row of file id; false if there is none. */
+static bool file_ref_of(motesok_searcher *s, result_box *b, const char *id,
+                        motesok_file_ref *ref, bool *nomem)
+{
+    motesok_file_row row = {0};
+    bool found = false;
+    if (motesok_store_get_by_id(s->store, id, &row, &found, NULL) != MOTESOK_OK || !found ||
+        row.status != MOTESOK_FILE_OK) {
+        motesok_file_row_clear(&row);
+        return false;
+    }
+    ref->id = box_strdup(b, row.id, nomem);
+    ref->type = box_strdup(b, file_type(row.mime), nomem);
+    ref->path = box_strdup(b, row.path, nomem);
+    ref->pages = row.pages > 0 ? row.pages : 1;
+    motesok_file_row_clear(&row);
+    return true;
+}
+
+/* The files of the meeting of file id (path, mime and pages from its
+ * stored metadata): it, and its twin if it has one, the one shown first. */
+static void meeting_files(motesok_searcher *s, result_box *b, json_t *meta,
+                          const motesok_file_ref **out, size_t *n, bool *nomem)
+{
+    motesok_file_ref *f = box_alloc(b, 2 * sizeof *f);
+    *out = f;
+    *n = 0;
+    if (f == NULL) {
+        *nomem = true;
+        return;
+    }
+    f[0].id = meta_copy(b, meta, "id", nomem);
+    f[0].type = box_strdup(b, file_type(json_string_value(json_object_get(meta, "mime"))),
+                           nomem);
+    f[0].path = meta_copy(b, meta, "path", nomem);
+    int64_t pages = meta_int(meta, "pages");
+    f[0].pages = pages > 0 ? pages : 1;
+    *n = 1;
+    msk_meeting_row *m = malloc(sizeof *m);
+    bool found = false;
+    if (m == NULL || f[0].id == NULL || s->store == NULL ||
+        motesok_store_get_meeting(s->store, f[0].id, m, &found, NULL) != MOTESOK_OK)
+        found = false;
+    if (found && m->twin[0] != '\0' && file_ref_of(s, b, m->twin, &f[1], nomem)) {
+        *n = 2;
+        if (m->hidden) { /* the twin is the one shown */
+            motesok_file_ref t = f[0];
+            f[0] = f[1];
+            f[1] = t;
+        }
+    }
+    free(m);
+}
+
 /* Fill hit i of res into *hit. A case document answers with the id of its
  * meeting document. In a hurry (past the deadline), the page is the first
  * and the snippet comes from the first SNIPPET_WINDOW bytes of it. */
-static motesok_status make_hit(const motesok_xresults *res, size_t i,
+static motesok_status make_hit(motesok_searcher *s, const motesok_xresults *res, size_t i,
                                const motesok_search_request *r, bool hurry, result_box *b,
                                motesok_hit *hit, motesok_error *err)
 {
@@ -1111,6 +1179,7 @@ static motesok_status make_hit(const motesok_xresults *res, size_t i,
     hit->organ = meta_copy(b, d.meta, "organ", &nomem);
     hit->kommune = meta_copy(b, d.meta, "kommune", &nomem);
     hit->date = meta_copy(b, d.meta, "date", &nomem);
+    meeting_files(s, b, d.meta, &hit->files, &hit->n_files, &nomem);
     motesok_status st = page_and_snippet(res, &d, r, hurry, b, hit, err);
     stored_doc_free(&d);
     if (st == MOTESOK_OK && nomem)
@@ -1168,9 +1237,9 @@ static motesok_status run(motesok_searcher *s, const motesok_search_request *r, 
     motesok_xsearch xs = {
         .query = q, .offset = r->offset, .limit = r->limit,
         .sort_slot = r->sort == MOTESOK_SORT_DATE ? (int)MOTESOK_SLOT_DATE : -1,
-        .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_PARENT,
+        .sort_descending = true, .collapse_slot = (int)MOTESOK_SLOT_MEETING,
         .time_limit_s = match_time_limit(s), .facet_slots = facet_slots, .n_facets = 3,
-        .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_PARENT, /* per meeting */
+        .facet_distinct = true, .facet_distinct_slot = MOTESOK_SLOT_MEETING, /* per meeting */
         /* with collapsing, totals are exact only over the matches checked */
         .check_at_least = r->exact_total ? UINT_MAX : r->offset + r->limit + EXTRA_CHECKED,
     };
@@ -1205,6 +1274,33 @@ static bool widen(motesok_searcher *s, const motesok_search_request *r, const ch
     return true;
 }
 
+/* When hit is the passage of a twin that is not shown first (its files
+ * list the other first), make it the best passage of that other file for
+ * the same query: a meeting's hit is its PDF, with the PDF's page. */
+static motesok_status show_first_twin(motesok_searcher *s, const motesok_xresults *res,
+                                      const motesok_search_request *r, result_box *b,
+                                      motesok_hit *hit, motesok_error *err)
+{
+    if (hit->n_files < 2 || hit->id == NULL || hit->files[0].id == NULL ||
+        strcmp(hit->files[0].id, hit->id) == 0)
+        return MOTESOK_OK;
+    char term[32];
+    snprintf(term, sizeof term, "%s%s", MOTESOK_PREFIX_PARENT, hit->files[0].id);
+    motesok_xresults *best = NULL;
+    motesok_status st = motesok_xresults_best_with(res, term, &best, err);
+    if (st == MOTESOK_OK && motesok_xresults_count(best) == 1) {
+        motesok_hit shown;
+        st = make_hit(s, best, 0, r, false, b, &shown, err);
+        if (st == MOTESOK_OK) {
+            shown.rank = hit->rank; /* its place and weight stay the meeting's */
+            shown.score = hit->score;
+            *hit = shown;
+        }
+    }
+    motesok_xresults_free(best);
+    return st;
+}
+
 /* Fill the hits of res into out; past the deadline, each in a hurry
  * (make_hit). */
 static motesok_status make_hits(motesok_searcher *s, const motesok_xresults *res,
@@ -1219,7 +1315,9 @@ static motesok_status make_hits(motesok_searcher *s, const motesok_xresults *res
         bool hurry = time_left_s(s) <= 0;
         if (hurry)
             s->limited |= MOTESOK_LIMIT_TIME;
-        motesok_status st = make_hit(res, i, r, hurry, b, &hits[i], err);
+        motesok_status st = make_hit(s, res, i, r, hurry, b, &hits[i], err);
+        if (st == MOTESOK_OK && !hurry)
+            st = show_first_twin(s, res, r, b, &hits[i], err);
         if (st != MOTESOK_OK)
             return st;
     }
@@ -1529,6 +1627,7 @@ motesok_status motesok_searcher_document(motesok_searcher *s, const char *id,
     if (b != NULL) {
         fill_document(b, &d, &b->pub.document, &nomem);
         add_store_fields(s, id, b, &b->pub.document, &nomem);
+        meeting_files(s, b, d.meta, &b->pub.document.files, &b->pub.document.n_files, &nomem);
     }
     stored_doc_free(&d);
     free(data);

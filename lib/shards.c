@@ -18,12 +18,17 @@
 #define QUEUE_MAX 64 /* queued changes per shard before a producer waits */
 #define PATH_MAX_BYTES 4096
 
-typedef enum op_kind { OP_REPLACE, OP_DELETE, OP_COMMIT, OP_COMPACT, OP_QUIT } op_kind;
+typedef enum op_kind { OP_REPLACE, OP_DELETE, OP_MARK, OP_COMMIT, OP_COMPACT, OP_QUIT } op_kind;
 
 typedef struct op {
     op_kind kind;
     char term[64];
     motesok_xdoc *doc;
+    char marks[MSK_SHARDS_MARKS][64]; /* OP_MARK: the terms, on or off */
+    size_t n_marks;
+    bool on;
+    unsigned slot;  /* OP_MARK: and this value slot set to value */
+    char value[64];
     struct op *next;
 } op;
 
@@ -317,6 +322,13 @@ static void apply(shard *sh, op *o)
         st = motesok_xwriter_replace(sh->xw, o->term, o->doc, &e);
     else if (o->kind == OP_DELETE)
         st = motesok_xwriter_delete(sh->xw, o->term, &e);
+    else if (o->kind == OP_MARK) {
+        const char *marks[MSK_SHARDS_MARKS];
+        for (size_t i = 0; i < o->n_marks; i++)
+            marks[i] = o->marks[i];
+        st = motesok_xwriter_mark(sh->xw, o->term, marks, o->n_marks, o->on, o->slot, o->value,
+                                  &e);
+    }
     else if (o->kind == OP_COMMIT && sh->st == MOTESOK_OK)
         st = motesok_xwriter_commit(sh->xw, &e);
     else if (o->kind == OP_COMPACT && sh->st == MOTESOK_OK)
@@ -525,6 +537,24 @@ motesok_status msk_shards_delete(msk_shards *s, const char *id, const char *term
     op *o = new_op(OP_DELETE, term, NULL);
     if (o == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    return enqueue(&s->shards[msk_shard_of(s->n, id)], o, err);
+}
+
+motesok_status msk_shards_mark(msk_shards *s, const char *id, const char *by_term,
+                               const char *const *terms, size_t n, bool on, unsigned slot,
+                               const char *value, motesok_error *err)
+{
+    if (n > MSK_SHARDS_MARKS)
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "too many mark terms");
+    op *o = new_op(OP_MARK, by_term, NULL);
+    if (o == NULL)
+        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        snprintf(o->marks[i], sizeof o->marks[i], "%s", terms[i]);
+    o->n_marks = n;
+    o->on = on;
+    o->slot = slot;
+    snprintf(o->value, sizeof o->value, "%s", value);
     return enqueue(&s->shards[msk_shard_of(s->n, id)], o, err);
 }
 

@@ -56,6 +56,13 @@ motesok_status msk_shards_replace(msk_shards *s, const char *id, const char *qte
 motesok_status msk_shards_delete(msk_shards *s, const char *id, const char *term,
                                  motesok_error *err);
 
+/* Queue: add (on) or remove the boolean terms[0..n) (n at most
+ * MSK_SHARDS_MARKS, each under 64 bytes) and set value slot to value
+ * (under 64 bytes) on every document indexed by by_term in the shard of id. */
+#define MSK_SHARDS_MARKS 2u
+motesok_status msk_shards_mark(msk_shards *s, const char *id, const char *by_term,
+                               const char *const *terms, size_t n, bool on, unsigned slot,
+                               const char *value, motesok_error *err);
 /* Wait until every queued change is applied; the first failure since the
  * last commit, if any. */
 motesok_status msk_shards_sync(msk_shards *s, motesok_error *err);

@@ -1,6 +1,7 @@
 /* The SQLite metadata store (lib/store.h): one row per file. */
 #include "internal.h"
 #include "store.h"
+#include "twins.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -8,12 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* Prepared statements, created once per handle. */
 enum stmt_id {
     ST_GET, ST_GET_BY_ID, ST_PUT, ST_DELETE, ST_EACH, ST_PROBLEMS, ST_STATS, ST_REASONS,
-    ST_SET_META, ST_GET_META, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
+    ST_SET_META, ST_GET_META, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+    ST_M_GET, ST_M_PUT, ST_M_DELETE, ST_M_ON, ST_M_TWIN, ST_M_HIDDEN, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -39,6 +41,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_M_GET] = "SELECT id,date,organ,pdf,twin,hidden,shingles,sketch FROM meetings WHERE id=?1",
+    [ST_M_PUT] = "INSERT OR REPLACE INTO meetings(id,date,organ,pdf,twin,hidden,shingles,sketch) "
+                 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [ST_M_DELETE] = "DELETE FROM meetings WHERE id=?1",
+    [ST_M_ON] = "SELECT id,date,organ,pdf,twin,hidden,shingles,sketch FROM meetings "
+                "WHERE date=?1 AND id<>?2 ORDER BY id LIMIT ?3",
+    [ST_M_TWIN] = "UPDATE meetings SET twin=?2, hidden=?3 WHERE id=?1",
+    [ST_M_HIDDEN] = "SELECT id FROM meetings WHERE hidden<>0 ORDER BY id",
 };
 
 struct motesok_store {
@@ -63,6 +73,20 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " indexed_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX files_status ON files(status);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT);",
+    /* 1 -> 2: twins (lib/twins.h). A row per indexed file with a meeting
+     * date and a sketch of its words; twin: the id of the other file of
+     * the same meeting, hidden: this file's passages are left out of
+     * searches (the twin is the one shown). */
+    "CREATE TABLE meetings("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " date TEXT NOT NULL,"
+    " organ TEXT NOT NULL DEFAULT '',"
+    " pdf INTEGER NOT NULL DEFAULT 0,"
+    " twin TEXT,"
+    " hidden INTEGER NOT NULL DEFAULT 0,"
+    " shingles INTEGER NOT NULL DEFAULT 0,"
+    " sketch BLOB);"
+    "CREATE INDEX meetings_date ON meetings(date);",
 };
 
 /* Map an SQLite result code to a status with the handle's message. */
@@ -455,4 +479,112 @@ const char *motesok_file_status_name(motesok_file_status st)
     case MOTESOK_FILE_UNSUPPORTED: return "unsupported";
     }
     return "failed";
+}
+
+/* ---- meetings (twins) --------------------------------------------------- */
+
+/* Fill m from the current result row of st (column order of ST_M_GET). */
+static void read_meeting(sqlite3_stmt *st, msk_meeting_row *m)
+{
+    memset(m, 0, sizeof *m);
+    col_fixed(st, 0, m->id, sizeof m->id);
+    col_fixed(st, 1, m->date, sizeof m->date);
+    col_fixed(st, 2, m->organ, sizeof m->organ);
+    m->pdf = sqlite3_column_int(st, 3) != 0;
+    col_fixed(st, 4, m->twin, sizeof m->twin);
+    m->hidden = sqlite3_column_int(st, 5) != 0;
+    m->sketch.shingles = (uint64_t)sqlite3_column_int64(st, 6);
+    const void *blob = sqlite3_column_blob(st, 7);
+    size_t bytes = (size_t)sqlite3_column_bytes(st, 7);
+    size_t n = bytes / sizeof(uint64_t);
+    m->sketch.n = n > MSK_TWIN_K ? MSK_TWIN_K : n;
+    if (blob != NULL)
+        memcpy(m->sketch.h, blob, m->sketch.n * sizeof(uint64_t));
+}
+
+motesok_status motesok_store_get_meeting(motesok_store *s, const char *id, msk_meeting_row *m,
+                                         bool *found, motesok_error *err)
+{
+    memset(m, 0, sizeof *m);
+    *found = false;
+    sqlite3_stmt *st = s->stmt[ST_M_GET];
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_meeting(st, m);
+        *found = true;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? MOTESOK_OK : db_error(s, rc, "cannot read a meeting row", err);
+}
+
+motesok_status motesok_store_put_meeting(motesok_store *s, const msk_meeting_row *m,
+                                         motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_M_PUT];
+    bind_text(st, 1, m->id);
+    bind_text(st, 2, m->date);
+    bind_text(st, 3, m->organ);
+    sqlite3_bind_int(st, 4, m->pdf);
+    bind_text(st, 5, m->twin[0] ? m->twin : NULL);
+    sqlite3_bind_int(st, 6, m->hidden);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)m->sketch.shingles);
+    sqlite3_bind_blob(st, 8, m->sketch.h, (int)(m->sketch.n * sizeof(uint64_t)), SQLITE_STATIC);
+    return step_done(s, ST_M_PUT, "cannot write a meeting row", err);
+}
+
+motesok_status motesok_store_delete_meeting(motesok_store *s, const char *id, motesok_error *err)
+{
+    sqlite3_bind_text(s->stmt[ST_M_DELETE], 1, id, -1, SQLITE_STATIC);
+    return step_done(s, ST_M_DELETE, "cannot delete a meeting row", err);
+}
+
+motesok_status motesok_store_set_twin(motesok_store *s, const char *id, const char *twin,
+                                      bool hidden, motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_M_TWIN];
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    bind_text(st, 2, twin != NULL && *twin ? twin : NULL);
+    sqlite3_bind_int(st, 3, hidden);
+    return step_done(s, ST_M_TWIN, "cannot write a twin", err);
+}
+
+motesok_status motesok_store_meetings_on(motesok_store *s, const char *date, const char *except,
+                                         msk_meeting_row *out, size_t max, size_t *n,
+                                         motesok_error *err)
+{
+    *n = 0;
+    sqlite3_stmt *st = s->stmt[ST_M_ON];
+    sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, except, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        read_meeting(st, &out[(*n)++]);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? MOTESOK_OK
+                                                 : db_error(s, rc, "cannot list meetings", err);
+}
+
+motesok_status motesok_store_each_hidden(motesok_store *s, int (*fn)(const char *id, void *ud),
+                                         void *ud, motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_M_HIDDEN];
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn((const char *)sqlite3_column_text(st, 0), ud) != 0)
+            break;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? MOTESOK_OK
+                                                 : db_error(s, rc, "cannot list hidden twins", err);
+}
+
+motesok_status motesok_store_prune_meetings(motesok_store *s, motesok_error *err)
+{
+    return exec(s, "DELETE FROM meetings WHERE id NOT IN (SELECT id FROM files WHERE status='ok');"
+                   "UPDATE meetings SET twin=NULL, hidden=0 WHERE twin IS NOT NULL AND"
+                   " twin NOT IN (SELECT id FROM meetings);", err);
 }

@@ -12,6 +12,7 @@
 
 #include "motesok/common.h"
 #include "internal.h" /* MSK_INTERNAL */
+#include "twins.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,6 +110,48 @@ MSK_INTERNAL motesok_status motesok_store_set_meta(motesok_store *s, const char 
                                                    const char *value, motesok_error *err);
 MSK_INTERNAL motesok_status motesok_store_get_meta(motesok_store *s, const char *key,
                                                    char **value, motesok_error *err);
+
+/* The meeting row of an indexed file (twins, lib/twins.h): fixed size. */
+typedef struct msk_meeting_row {
+    char id[17];
+    char date[11];        /* meeting date YYYY-MM-DD */
+    char organ[128];      /* case-folded organ, "" when unknown */
+    bool pdf;             /* a PDF with pages (the one to show of a pair) */
+    char twin[17];        /* id of the other file of the meeting, "" if none */
+    bool hidden;          /* left out of searches: the twin is shown */
+    msk_twin_sketch sketch;
+} msk_meeting_row;
+
+/* Meeting row of id: *found says whether there is one. */
+MSK_INTERNAL motesok_status motesok_store_get_meeting(motesok_store *s, const char *id,
+                                                      msk_meeting_row *m, bool *found,
+                                                      motesok_error *err);
+
+/* Insert or replace the meeting row m->id. */
+MSK_INTERNAL motesok_status motesok_store_put_meeting(motesok_store *s, const msk_meeting_row *m,
+                                                      motesok_error *err);
+
+/* Delete the meeting row of id (no error if absent). */
+MSK_INTERNAL motesok_status motesok_store_delete_meeting(motesok_store *s, const char *id,
+                                                         motesok_error *err);
+
+/* Set the twin (NULL: none) and hidden flag of the meeting row of id. */
+MSK_INTERNAL motesok_status motesok_store_set_twin(motesok_store *s, const char *id,
+                                                   const char *twin, bool hidden,
+                                                   motesok_error *err);
+
+/* At most max meeting rows of date other than except, by id, into out[*n]. */
+MSK_INTERNAL motesok_status motesok_store_meetings_on(motesok_store *s, const char *date,
+                                                      const char *except, msk_meeting_row *out,
+                                                      size_t max, size_t *n, motesok_error *err);
+
+/* Drop the meeting rows of files not indexed, and pairs with such a file. */
+MSK_INTERNAL motesok_status motesok_store_prune_meetings(motesok_store *s, motesok_error *err);
+
+/* Call fn(id, ud) for each hidden twin, by id; non-zero from fn stops. */
+MSK_INTERNAL motesok_status motesok_store_each_hidden(motesok_store *s,
+                                                      int (*fn)(const char *id, void *ud),
+                                                      void *ud, motesok_error *err);
 
 /* Free the strings of a row and zero it (NULL is fine). */
 MSK_INTERNAL void motesok_file_row_clear(motesok_file_row *row);

@@ -241,6 +241,23 @@ static void original_url(sd_buf *b, const char *id, int64_t page)
     sd_buf_free(&u);
 }
 
+/* Append " · " and a link to each other original file of the meeting (the
+ * twin of shown: the same minutes as TXT or PDF). */
+static void other_files(sd_buf *b, const motesok_file_ref *f, size_t n, const char *shown)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].id == NULL || (shown != NULL && strcmp(f[i].id, shown) == 0))
+            continue;
+        sd_buf_str(b, " · <a class=\"twin\" href=\"");
+        original_url(b, f[i].id, 0);
+        sd_buf_str(b, "\">Samme møte som ");
+        bool pdf = f[i].type != NULL && strcmp(f[i].type, "pdf") == 0;
+        bool txt = f[i].type != NULL && strcmp(f[i].type, "txt") == 0;
+        sd_buf_str(b, pdf ? "PDF" : txt ? "tekst" : "fil");
+        sd_buf_str(b, "</a>");
+    }
+}
+
 /* ======================================================================== */
 /* shared parts                                                             */
 /* ======================================================================== */
@@ -489,6 +506,7 @@ static void hit_html(sd_buf *b, const sd_page_view *v, const motesok_hit *h)
         buf_fmt(b, "\">Åpne originalfilen (side %lld)</a>", (long long)h->page);
     else
         sd_buf_str(b, "\">Åpne originalfilen</a>");
+    other_files(b, h->files, h->n_files, h->id);
     sd_buf_str(b, "</p>\n");
     if (v->show_paths) {
         sd_buf_str(b, "<p class=\"path\">");
@@ -914,6 +932,7 @@ char *sd_html_document_page(const sd_doc_view *v, size_t *len)
         sd_buf_str(&b, is_pdf(d->mime) ? "Åpne originalfilen (PDF)"
                                        : "Åpne originalfilen (tekst)");
     sd_buf_str(&b, "</a>");
+    other_files(&b, d->files, d->n_files, d->id);
     if (!empty(v->q)) {
         sd_page_params back = {.q = v->q, .page = 1};
         sd_buf_str(&b, " · <a href=\"");

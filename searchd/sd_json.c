@@ -75,6 +75,22 @@ static json_t *hit_case_json(const motesok_case_info *c)
 }
 
 /* One hit, keys in the contract's order. */
+/* The files of a meeting: [{"id", "type", "path", "pages"}…], the one
+ * shown first. */
+static json_t *files_json(const motesok_file_ref *f, size_t n)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; out != NULL && i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", string_or_null(f[i].id));
+        json_object_set_new(o, "type", string_or_null(f[i].type));
+        json_object_set_new(o, "path", string_or_null(f[i].path));
+        json_object_set_new(o, "pages", number_or_null(f[i].pages));
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
 static json_t *hit_json(const motesok_hit *h)
 {
     json_t *hit = json_object();
@@ -88,6 +104,7 @@ static json_t *hit_json(const motesok_hit *h)
     json_object_set_new(hit, "date", string_or_null(h->date));
     json_object_set_new(hit, "page", number_or_null(h->page));
     json_object_set_new(hit, "case", hit_case_json(h->matched_case));
+    json_object_set_new(hit, "files", files_json(h->files, h->n_files));
     json_object_set_new(hit, "snippet", json_string(h->snippet));
     return hit;
 }
@@ -201,6 +218,7 @@ char *sd_json_document(const motesok_document *d)
     json_object_set_new(out, "status", string_or_null(d->status));
     json_object_set_new(out, "hash", string_or_null(d->hash));
     json_object_set_new(out, "indexed_at", number_or_null(d->indexed_at));
+    json_object_set_new(out, "files", files_json(d->files, d->n_files));
     json_t *cases = json_array();
     for (size_t i = 0; i < d->n_cases; i++)
         json_array_append_new(cases, doc_case_json(&d->cases[i]));

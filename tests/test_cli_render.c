@@ -303,7 +303,9 @@ static void test_table_hits_csv_and_tsv(void **state)
         "\"organ\":\"Formannskapet, Ås\",\"kommune\":null,\"title\":\"Sak \\\"X\\\"\\u001b[2J\","
         "\"page\":2,\"path\":\"/m/a.pdf\",\"case\":{\"number\":\"6/18\",\"title\":\"T\\tU\","
         "\"proposal\":null,\"decision\":\"Linje 1\\nLinje 2\",\"vote\":{\"outcome\":\"flertall\","
-        "\"for\":15,\"against\":12}},\"snippet\":\"… <mark>legevakt</mark> &amp; røntgen\"}]}",
+        "\"for\":15,\"against\":12}},\"files\":[{\"id\":\"00ff\",\"type\":\"pdf\","
+        "\"path\":\"/m/a.pdf\"},{\"id\":\"11aa\",\"type\":\"txt\",\"path\":\"/m/a\\tb.txt\"}],"
+        "\"snippet\":\"… <mark>legevakt</mark> &amp; røntgen\"}]}",
         0, NULL);
     assert_non_null(j);
     char *buf = NULL;
@@ -314,17 +316,18 @@ static void test_table_hits_csv_and_tsv(void **state)
     assert_string_equal(buf,
         "\"rank\",\"id\",\"date\",\"organ\",\"kommune\",\"title\",\"case_number\",\"case_title\","
         "\"proposal\",\"decision\",\"vote\",\"votes_for\",\"votes_against\",\"page\",\"score\","
-        "\"path\",\"snippet\"\r\n"
+        "\"path\",\"snippet\",\"file_types\",\"file_ids\",\"twin_path\"\r\n"
         "\"1\",\"00ff\",\"2018-02-23\",\"Formannskapet, Ås\",\"\",\"Sak \"\"X\"\"\\x1B[2J\","
         "\"6/18\",\"T\tU\",\"\",\"Linje 1\nLinje 2\",\"flertall\",\"15\",\"12\",\"2\",\"7.250\","
-        "\"/m/a.pdf\",\"… legevakt & røntgen\"\r\n");
+        "\"/m/a.pdf\",\"… legevakt & røntgen\",\"pdf txt\",\"00ff 11aa\",\"/m/a\tb.txt\"\r\n");
     free(buf);
     out = open_memstream(&buf, &len);
     msk_table_hits(out, MSK_TABLE_TSV, j, false);
     fclose(out);
     assert_string_equal(buf,
         "1\t00ff\t2018-02-23\tFormannskapet, Ås\t\tSak \"X\"\\x1B[2J\t6/18\tT U\t\t"
-        "Linje 1 Linje 2\tflertall\t15\t12\t2\t7.250\t/m/a.pdf\t… legevakt & røntgen\n");
+        "Linje 1 Linje 2\tflertall\t15\t12\t2\t7.250\t/m/a.pdf\t… legevakt & røntgen\t"
+        "pdf txt\t00ff 11aa\t/m/a b.txt\n");
     assert_null(strchr(buf, '\x1b'));
     free(buf);
     json_decref(j);

@@ -118,6 +118,16 @@ static int fp_term(const char *term, void *ud)
     return 0;
 }
 
+/* store_each_hidden callback: a twin left out of searches. */
+static int fp_hidden(const char *id, void *ud)
+{
+    fp_state *s = ud;
+    char line[64];
+    snprintf(line, sizeof line, "hidden twin %s", id);
+    fp_add(&s->fp, &s->len, line);
+    return 0;
+}
+
 /* store_each callback: a store row, without times of indexing. */
 static int fp_row(const motesok_file_row *row, void *ud)
 {
@@ -165,6 +175,8 @@ static char *fingerprint(const char *index)
     motesok_xwriter **w = open_shards(index, &n_shards);
     for (size_t k = 0; k < n_shards; k++) {
         assert_int_equal(motesok_xwriter_each_term(w[k], "Q", fp_term, &s, NULL), MOTESOK_OK);
+        /* twins joined to the meeting of the other file */
+        assert_int_equal(motesok_xwriter_each_term(w[k], "XH", fp_term, &s, NULL), MOTESOK_OK);
         uint64_t n = 0;
         assert_int_equal(motesok_xwriter_doccount(w[k], &n, NULL), MOTESOK_OK);
         char line[64];
@@ -176,6 +188,7 @@ static char *fingerprint(const char *index)
     motesok_store *st = NULL;
     assert_int_equal(motesok_store_open(sfile, true, &st, NULL), MOTESOK_OK);
     assert_int_equal(motesok_store_each(st, fp_row, &s, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_each_hidden(st, fp_hidden, &s, NULL), MOTESOK_OK);
     motesok_store_close(st);
     return s.fp;
 }
@@ -340,6 +353,61 @@ static void test_crash_between_xapian_and_store_commit(void **state)
     assert_int_equal(run_indexer(index, docs), 0);
     assert_int_equal(run_indexer(clean, docs), 0);
     assert_same_index(index, clean, "crashes between commits");
+}
+
+/* Twins (the corpus's TXT and PDF of each meeting) killed between the
+ * Xapian and the store commits while pairs form, part (a PDF removed, a
+ * TXT changed into other minutes) and form again: the next run leaves
+ * the pairs in Xapian and the store as a clean build does. */
+static void test_crash_twins_between_commits(void **state)
+{
+    (void)state;
+    char docs[128], index[128], clean[128], cmd[512], path[512];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    snprintf(clean, sizeof clean, "%s/clean", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    /* the TXTs first ("0-…"), so that a PDF indexed after its TXT joins the
+     * TXT, already committed, to its meeting */
+    snprintf(cmd, sizeof cmd, "for f in %s/*.txt; do cp \"$f\" %s/0-\"${f##*/}\"; done", CORPUS,
+             docs);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run_indexer(index, docs), 0); /* a whole run: no re-analysis after */
+    snprintf(cmd, sizeof cmd, "cp %s/*.pdf %s/", CORPUS, docs);
+    assert_int_equal(system(cmd), 0);
+    static const char *const points[] = {"after-xapian-commit:1", "after-xapian-commit:2",
+                                         "after-xapian-commit:2", "after-xapian-commit:1"};
+    for (int k = 0; k < 4; k++) {
+        setenv("MOTESOK_TEST_CRASH", points[k], 1);
+        int code = run_indexer(index, docs);
+        unsetenv("MOTESOK_TEST_CRASH");
+        assert_true(code == 128 + SIGKILL || code == 0);
+        if (k == 0) { /* the PDFs go, one of them joined to its TXT in Xapian only */
+            snprintf(cmd, sizeof cmd, "rm %s/*.pdf", docs);
+            assert_int_equal(system(cmd), 0);
+            char alone[128];
+            snprintf(alone, sizeof alone, "%s/clean-txt", tmp);
+            assert_int_equal(run_indexer(index, docs), 0);
+            assert_int_equal(run_indexer(alone, docs), 0);
+            assert_same_index(index, alone, "a crash while a PDF joined its TXT, then no PDF");
+        } else if (k == 1) { /* and come back */
+            snprintf(cmd, sizeof cmd, "cp %s/*.pdf %s/", CORPUS, docs);
+            assert_int_equal(system(cmd), 0);
+        } else if (k == 2) { /* a TXT becomes other minutes */
+            snprintf(path, sizeof path, "%s/0-2017-06-01-radmannsgruppen-referat.txt", docs);
+            FILE *f = fopen(path, "wb");
+            assert_non_null(f);
+            fputs("Rådmannsgruppen\nMøtedato: 1. juni 2017\n\nSak 1/17 Ny vei til skolen. "
+                  "Vedtak: Rådmannen lager en plan for trygg skolevei innen høsten.\n", f);
+            fclose(f);
+        }
+    }
+    assert_int_equal(run_indexer(index, docs), 0);
+    assert_int_equal(run_indexer(clean, docs), 0);
+    char *fp = fingerprint(clean);
+    assert_int_equal(strstr(fp, "hidden twin") != NULL, 1); /* pairs were formed */
+    free(fp);
+    assert_same_index(index, clean, "crashes while twins pair and part");
 }
 
 /* Write a text of about mb MiB (more than MSK_BIG_TEXT_BYTES: indexed page
@@ -562,6 +630,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_xapian_and_store_commit, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_crash_twins_between_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_ctrl_c_marks_nothing_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_during_compaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_in_the_middle_of_a_big_text, setup, teardown),

@@ -27,10 +27,13 @@ static void test_sd_json_search_full(void **state)
     motesok_case_info c = {.number = "06/2018", .key = "6/2018", .title = "Legevakt",
                            .proposal = "", .decision = "Vedtatt.", .has_vote = true,
                            .vote = {"flertall", 22, 9}, .page = 4};
+    motesok_file_ref twins[] = {{"0123456789abcdef", "pdf", "/a.pdf", 3},
+                                {"1111111111111111", "txt", "/a.txt", 1}};
     motesok_hit hits[] = {
         {.rank = 1, .score = 7.91, .id = "0123456789abcdef", .path = "/a.pdf", .title = "T",
          .organ = "Formannskapet", .kommune = "Ringsaker", .date = "2018-02-23", .page = 2,
-         .matched_case = &c, .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
+         .matched_case = &c, .files = twins, .n_files = 2,
+         .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
         {.rank = 2, .score = 1.0, .id = "fedcba9876543210", .path = "/b.txt", .title = "",
          .organ = NULL, .kommune = NULL, .date = NULL, .page = MOTESOK_NO_NUMBER,
          .matched_case = NULL, .snippet = ""},
@@ -51,10 +54,13 @@ static void test_sd_json_search_full(void **state)
                 "\"date\":\"2018-02-23\",\"page\":2,\"case\":{\"number\":\"06/2018\","
                 "\"title\":\"Legevakt\",\"proposal\":null,\"decision\":\"Vedtatt.\","
                 "\"vote\":{\"outcome\":\"flertall\",\"for\":22,\"against\":9}},"
+                "\"files\":[{\"id\":\"0123456789abcdef\",\"type\":\"pdf\",\"path\":\"/a.pdf\","
+                "\"pages\":3},{\"id\":\"1111111111111111\",\"type\":\"txt\",\"path\":\"/a.txt\","
+                "\"pages\":1}],"
                 "\"snippet\":\"utvida <mark>legevakt</mark> &amp; røntgen\"},"
                 "{\"rank\":2,\"score\":1.0,\"id\":\"fedcba9876543210\",\"path\":\"/b.txt\","
                 "\"title\":null,\"organ\":null,\"kommune\":null,\"date\":null,\"page\":null,"
-                "\"case\":null,\"snippet\":\"\"}],"
+                "\"case\":null,\"files\":[],\"snippet\":\"\"}],"
                 "\"facets\":{\"organ\":{\"Formannskapet\":3,\"Bystyret\":1},\"kommune\":{},"
                 "\"year\":{\"2018\":5}}}");
 }
@@ -66,12 +72,16 @@ static void test_sd_csv_search(void **state)
     (void)state;
     motesok_case_info c = {.number = "06/2018", .title = "Legevakt, \"ny\"", .decision = "Vedtatt.",
                            .has_vote = true, .vote = {"flertall", 22, 9}, .page = 4};
+    motesok_file_ref twins[] = {{"0123456789abcdef", "pdf", "/a.pdf", 3},
+                                {"1111111111111111", "txt", "/a, b.txt", 1}};
+    motesok_file_ref single = {"fedcba9876543210", "txt", "/b.txt", 1};
     motesok_hit hits[] = {
         {.rank = 1, .score = 7.91, .id = "0123456789abcdef", .path = "/a.pdf", .title = "T",
          .organ = "Formannskapet", .kommune = "Ringsaker", .date = "2018-02-23", .page = 2,
-         .matched_case = &c, .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
+         .matched_case = &c, .files = twins, .n_files = 2,
+         .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
         {.rank = 2, .score = 1.0, .id = "fedcba9876543210", .path = "/b.txt", .title = "",
-         .page = MOTESOK_NO_NUMBER, .snippet = ""},
+         .page = MOTESOK_NO_NUMBER, .files = &single, .n_files = 1, .snippet = ""},
     };
     motesok_search_result r = {.query = "legevakt", .total = 2, .total_exact = true,
                                .limit = 10, .hits = hits, .n_hits = 2};
@@ -82,12 +92,12 @@ static void test_sd_csv_search(void **state)
     assert_string_equal(csv,
         "\"rank\",\"id\",\"date\",\"organ\",\"kommune\",\"title\",\"case_number\",\"case_title\","
         "\"proposal\",\"decision\",\"vote\",\"votes_for\",\"votes_against\",\"page\",\"score\","
-        "\"path\",\"snippet\"\r\n"
+        "\"path\",\"snippet\",\"file_types\",\"file_ids\",\"twin_path\"\r\n"
         "\"1\",\"0123456789abcdef\",\"2018-02-23\",\"Formannskapet\",\"Ringsaker\",\"T\",\"06/2018\","
         "\"Legevakt, \"\"ny\"\"\",\"\",\"Vedtatt.\",\"flertall\",\"22\",\"9\",\"2\",\"7.910\",\"/a.pdf\","
-        "\"utvida legevakt & røntgen\"\r\n"
+        "\"utvida legevakt & røntgen\",\"pdf txt\",\"0123456789abcdef 1111111111111111\",\"/a, b.txt\"\r\n"
         "\"2\",\"fedcba9876543210\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"1.000\","
-        "\"/b.txt\",\"\"\r\n");
+        "\"/b.txt\",\"\",\"txt\",\"fedcba9876543210\",\"\"\r\n");
     free(csv);
 }
 
@@ -139,7 +149,7 @@ static void test_sd_json_search_case_without_vote(void **state)
                 "\"id\":\"0123456789abcdef\",\"path\":\"/c\",\"title\":\"x\",\"organ\":null,"
                 "\"kommune\":null,\"date\":null,\"page\":1,\"case\":{\"number\":null,"
                 "\"title\":null,\"proposal\":null,\"decision\":null,\"vote\":null},"
-                "\"snippet\":\"s\"}],\"facets\":{}}");
+                "\"files\":[],\"snippet\":\"s\"}],\"facets\":{}}");
 }
 
 static void test_sd_json_document(void **state)
@@ -154,19 +164,23 @@ static void test_sd_json_document(void **state)
                                                            MOTESOK_NO_NUMBER},
          .page = MOTESOK_NO_NUMBER},
     };
+    motesok_file_ref files[] = {{"0123456789abcdef", "pdf", "/srv/a.pdf", 3},
+                                {"1111111111111111", "txt", "/srv/a.txt", 1}};
     motesok_document d = {
         .id = "0123456789abcdef", .path = "/srv/a.pdf", .title = "Møtebok", .organ = "Formannskapet",
         .kommune = NULL, .date = "2018-06-14", .place = "Rådhuset", .present = "", .absent = NULL,
         .referent = "Kari", .mime = "application/pdf", .encoding = "", .pages = 3, .size = 1000,
         .mtime = 1519372800, .status = "ok", .hash = "00112233aabbccdd",
-        .indexed_at = 1700000000, .cases = cases, .n_cases = 2};
+        .indexed_at = 1700000000, .cases = cases, .n_cases = 2, .files = files, .n_files = 2};
     assert_json(sd_json_document(&d),
                 "{\"id\":\"0123456789abcdef\",\"path\":\"/srv/a.pdf\",\"title\":\"Møtebok\","
                 "\"organ\":\"Formannskapet\",\"kommune\":null,\"date\":\"2018-06-14\","
                 "\"place\":\"Rådhuset\",\"present\":null,\"absent\":null,\"referent\":\"Kari\","
                 "\"mime\":\"application/pdf\",\"encoding\":null,\"pages\":3,\"size\":1000,"
                 "\"mtime\":1519372800,\"status\":\"ok\",\"hash\":\"00112233aabbccdd\","
-                "\"indexed_at\":1700000000,\"cases\":["
+                "\"indexed_at\":1700000000,\"files\":[{\"id\":\"0123456789abcdef\",\"type\":\"pdf\","
+                "\"path\":\"/srv/a.pdf\",\"pages\":3},{\"id\":\"1111111111111111\",\"type\":\"txt\","
+                "\"path\":\"/srv/a.txt\",\"pages\":1}],\"cases\":["
                 "{\"number\":\"11/2018\",\"key\":\"11/2018\",\"title\":\"Budsjett\","
                 "\"proposal\":null,\"decision\":null,"
                 "\"vote\":{\"outcome\":null,\"for\":null,\"against\":null},\"page\":1},"
@@ -182,7 +196,8 @@ static void test_sd_json_document(void **state)
                 "{\"id\":\"0123456789abcdef\",\"path\":null,\"title\":null,\"organ\":null,"
                 "\"kommune\":null,\"date\":null,\"place\":null,\"present\":null,\"absent\":null,"
                 "\"referent\":null,\"mime\":null,\"encoding\":null,\"pages\":null,\"size\":null,"
-                "\"mtime\":null,\"status\":null,\"hash\":null,\"indexed_at\":null,\"cases\":[]}");
+                "\"mtime\":null,\"status\":null,\"hash\":null,\"indexed_at\":null,\"files\":[],"
+                "\"cases\":[]}");
 }
 
 static void test_sd_json_text(void **state)

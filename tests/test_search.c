@@ -199,6 +199,7 @@ static void write_doc(motesok_xwriter *w, const tdoc *t)
     assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_KIND, t->kind, strlen(t->kind), NULL),
                      MOTESOK_OK);
     assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_PARENT, id, 16, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_xdoc_set_value(d, MOTESOK_SLOT_MEETING, id, 16, NULL), MOTESOK_OK);
     tag_date_organ(d, t);
     if (t->case_index == 0) /* the file's title on its first passage */
         index_text(d, t->title, MOTESOK_PREFIX_TITLE);

@@ -232,6 +232,71 @@ static void test_store_open_errors(void **state)
     assert_non_null(strstr(err.message, "store"));
 }
 
+/* Meeting rows (twins): kept with their sketch, listed by date, paired
+ * and parted; prune drops the rows of files not indexed and their pairs. */
+static int count_hidden(const char *id, void *ud)
+{
+    (void)id;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static void test_store_meetings_and_twins(void **state)
+{
+    fixture *f = *state;
+    motesok_store *s = open_rw(f);
+    static const char *const ids[] = {"00000000000000a1", "00000000000000b2", "00000000000000c3"};
+    static const char *const dates[] = {"2018-02-23", "2018-02-23", "2018-03-23"};
+    for (int i = 0; i < 3; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "/m/%d.txt", i);
+        motesok_file_row r = sample(path, ids[i], i == 2 ? MOTESOK_FILE_FAILED : MOTESOK_FILE_OK);
+        assert_int_equal(motesok_store_put(s, &r, NULL), MOTESOK_OK);
+        msk_meeting_row m = {0};
+        snprintf(m.id, sizeof m.id, "%s", ids[i]);
+        snprintf(m.date, sizeof m.date, "%s", dates[i]);
+        snprintf(m.organ, sizeof m.organ, "rådmannsutvalget");
+        m.pdf = i == 0;
+        m.sketch.shingles = 1000 + (uint64_t)i;
+        m.sketch.n = 3;
+        for (size_t k = 0; k < 3; k++)
+            m.sketch.h[k] = (uint64_t)(i + 1) * 100 + k;
+        assert_int_equal(motesok_store_put_meeting(s, &m, NULL), MOTESOK_OK);
+    }
+    msk_meeting_row got[4];
+    size_t n = 0;
+    assert_int_equal(motesok_store_meetings_on(s, "2018-02-23", ids[0], got, 4, &n, NULL), MOTESOK_OK);
+    assert_int_equal(n, 1); /* the other file of that date, not itself nor another date */
+    assert_string_equal(got[0].id, ids[1]);
+    assert_int_equal(got[0].sketch.shingles, 1001);
+    assert_int_equal(got[0].sketch.n, 3);
+    assert_int_equal(got[0].sketch.h[2], 202);
+    assert_false(got[0].pdf);
+    assert_int_equal(motesok_store_set_twin(s, ids[0], ids[1], false, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_set_twin(s, ids[1], ids[0], true, NULL), MOTESOK_OK);
+    bool found = false;
+    assert_int_equal(motesok_store_get_meeting(s, ids[1], &got[1], &found, NULL), MOTESOK_OK);
+    assert_true(found && got[1].hidden);
+    assert_string_equal(got[1].twin, ids[0]);
+    int hidden = 0;
+    assert_int_equal(motesok_store_each_hidden(s, count_hidden, &hidden, NULL), MOTESOK_OK);
+    assert_int_equal(hidden, 1);
+    /* the shown file's row goes: prune parts the pair; the failed file's row goes */
+    assert_int_equal(motesok_store_delete(s, "/m/0.txt", NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_prune_meetings(s, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_get_meeting(s, ids[0], &got[0], &found, NULL), MOTESOK_OK);
+    assert_false(found);
+    assert_int_equal(motesok_store_get_meeting(s, ids[2], &got[0], &found, NULL), MOTESOK_OK);
+    assert_false(found);
+    assert_int_equal(motesok_store_get_meeting(s, ids[1], &got[1], &found, NULL), MOTESOK_OK);
+    assert_true(found && !got[1].hidden);
+    assert_string_equal(got[1].twin, "");
+    assert_int_equal(motesok_store_delete_meeting(s, ids[1], NULL), MOTESOK_OK);
+    assert_int_equal(motesok_store_get_meeting(s, ids[1], &got[1], &found, NULL), MOTESOK_OK);
+    assert_false(found);
+    motesok_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +305,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_each_stats_and_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_meta_and_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_open_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_meetings_and_twins, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,6 +114,15 @@ typedef struct motesok_case_info {
 } motesok_case_info;
 
 /* One hit: a meeting file, shown by its best matching passage. */
+/* An original file of a meeting: a meeting held as TXT and as PDF (twins,
+ * the same text) is one hit with both files. */
+typedef struct motesok_file_ref {
+    const char *id;   /* the file's id (16 hex digits) */
+    const char *type; /* "pdf", "txt", else the detected MIME subtype */
+    const char *path; /* absolute path as indexed */
+    int64_t pages;    /* page count (1 for text files) */
+} motesok_file_ref;
+
 typedef struct motesok_hit {
     uint64_t rank;      /* 1-based over the whole answer: offset + index + 1 */
     double score;       /* relevance weight, rounded to 3 decimals */
@@ -126,6 +135,9 @@ typedef struct motesok_hit {
     int64_t page;       /* 1-based page of the best match in a PDF; else
                            MOTESOK_NO_NUMBER (text files have no pages) */
     const motesok_case_info *matched_case; /* the case that matched, or NULL */
+    const motesok_file_ref *files; /* n_files (1 or 2) files of the meeting:
+                         the one shown first (the PDF of twins), this hit's */
+    size_t n_files;
     const char *snippet;/* HTML-escaped text around the matches, each match
                            in <mark>…</mark>; never NULL */
 } motesok_hit;
@@ -201,6 +213,9 @@ typedef struct motesok_document {
     const char *hash;     /* xxh64 of the file (16 hex digits), or NULL */
     int64_t indexed_at;   /* when it was indexed (Unix seconds), or
                              MOTESOK_NO_NUMBER when the store has no row */
+    const motesok_file_ref *files; /* n_files (1 or 2) files of the meeting,
+                                      the one searches show first */
+    size_t n_files;
     const motesok_case_info *cases; /* n_cases of them, by page (no page last) */
     size_t n_cases;
 } motesok_document;

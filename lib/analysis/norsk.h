@@ -67,8 +67,10 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
  * 4: the two together, with the minutes reader of rounds 3 and 4. 5: no
  * derivational ending (-heter, -skap, -else, -ingen …) as a compound part.
  * 6: compound parts under their own prefix (XD), not as stems (Z). 7: a
- * doubled final m undone where the one-m form is a word (hjemmet → hjem). */
-#define MSK_ANALYSIS_VERSION 7
+ * doubled final m undone where the one-m form is a word (hjemmet → hjem).
+ * 8: every passage carries its meeting (MOTESOK_SLOT_MEETING, XH for a
+ * twin), the key results collapse on. */
+#define MSK_ANALYSIS_VERSION 8
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */

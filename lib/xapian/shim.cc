@@ -939,6 +939,47 @@ extern "C" motesok_status motesok_xwriter_delete(motesok_xwriter *w, const char 
     }
 }
 
+extern "C" motesok_status motesok_xwriter_mark(motesok_xwriter *w, const char *by_term,
+                                               const char *const *terms, size_t n, bool on,
+                                               unsigned slot, const char *value,
+                                               motesok_error *err) noexcept
+{
+    if (w == nullptr || by_term == nullptr || *by_term == '\0' || (n > 0 && terms == nullptr))
+        return invalid(err, "no writer, term or terms");
+    for (size_t i = 0; i < n; i++)
+        if (terms[i] == nullptr || *terms[i] == '\0' || strlen(terms[i]) > 245)
+            return invalid(err, "a mark term is empty or too long");
+    try {
+        ensure_transaction(w);
+        std::vector<Xapian::docid> ids;
+        for (auto it = w->db.postlist_begin(by_term); it != w->db.postlist_end(by_term); ++it)
+            ids.push_back(*it);
+        for (Xapian::docid did : ids) {
+            Xapian::Document doc = w->db.get_document(did);
+            bool changed = false;
+            for (size_t i = 0; i < n; i++) {
+                auto t = doc.termlist_begin();
+                t.skip_to(terms[i]);
+                bool has = t != doc.termlist_end() && *t == terms[i];
+                if (on && !has)
+                    doc.add_boolean_term(terms[i]);
+                else if (!on && has)
+                    doc.remove_term(terms[i]);
+                changed = changed || on != has;
+            }
+            if (value != nullptr && doc.get_value(slot) != value) {
+                doc.add_value(slot, value);
+                changed = true;
+            }
+            if (changed)
+                w->db.replace_document(did, doc);
+        }
+        return MOTESOK_OK;
+    } catch (...) {
+        return lose_changes(w, map_exception(err), err);
+    }
+}
+
 extern "C" motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w, const char *key,
                                                        const char *value,
                                                        motesok_error *err) noexcept
@@ -2738,6 +2779,36 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
                          : Xapian::Query(Xapian::Query::OP_AND_MAYBE, s->query->q, s->query->rerank);
         with_retry(r, [&] { run_search(r, s, res.get()); });
         *out = res.release();
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" motesok_status motesok_xresults_best_with(const motesok_xresults *res,
+                                                     const char *term, motesok_xresults **out,
+                                                     motesok_error *err) noexcept
+{
+    if (out == nullptr)
+        return invalid(err, "no place for the results");
+    *out = nullptr;
+    if (res == nullptr || term == nullptr || *term == '\0')
+        return invalid(err, "no results or term");
+    try {
+        auto best = std::make_unique<motesok_xresults>();
+        best->db = res->db;
+        best->stem = res->stem;
+        best->query = Xapian::Query(Xapian::Query::OP_FILTER, res->query, Xapian::Query(term));
+        Xapian::Enquire enq(best->db);
+        enq.set_query(best->query);
+        best->mset = enq.get_mset(0, 1);
+        for (auto i = best->mset.begin(); i != best->mset.end(); ++i) {
+            best->docs.push_back(i.get_document());
+            best->data.push_back(best->docs.back().get_data());
+            (void)best->docs.back().values_count();
+            best->weights.push_back(i.get_weight());
+        }
+        *out = best.release();
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);

@@ -129,6 +129,14 @@ MSK_INTERNAL motesok_status motesok_xwriter_delete(motesok_xwriter *w,
                                                    const char *term,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
 
+/* Add (on) or remove (!on) the boolean terms[0..n), and set value slot
+ * to value (NULL: leave it), on every document indexed by by_term;
+ * documents that change are rewritten in place. */
+MSK_INTERNAL motesok_status motesok_xwriter_mark(motesok_xwriter *w, const char *by_term,
+                                                 const char *const *terms, size_t n, bool on,
+                                                 unsigned slot, const char *value,
+                                                 motesok_error *err) MOTESOK_NOEXCEPT;
+
 /* Set (or with value NULL, delete) a user metadata entry; committed with data. */
 MSK_INTERNAL motesok_status motesok_xwriter_set_metadata(motesok_xwriter *w,
                                                          const char *key,
@@ -402,6 +410,13 @@ MSK_INTERNAL motesok_status motesok_xresults_best_part(const motesok_xresults *r
 
 /* Release results (NULL is fine). */
 MSK_INTERNAL void motesok_xresults_free(motesok_xresults *res) MOTESOK_NOEXCEPT;
+
+/* The best match of res's query among the documents indexed by term (at
+ * most one hit, no facets; free with motesok_xresults_free). */
+MSK_INTERNAL motesok_status motesok_xresults_best_with(const motesok_xresults *res,
+                                                       const char *term,
+                                                       motesok_xresults **out,
+                                                       motesok_error *err) MOTESOK_NOEXCEPT;
 
 #ifdef __cplusplus
 }
