@@ -1720,14 +1720,11 @@ static motesok_status highlight_query(motesok_searcher *s, const char *text, mot
     s->any_word = false;
     s->spelling = false;
     s->parts_ok = false;
-    s->limited = 0;
-    s->expanded_terms = 0;
-    unsigned cut = 0;
-    char *bounded = msk_query_bound(text, MOTESOK_MAX_QUERY_TERMS, MOTESOK_MAX_QUERY_DEPTH, &cut,
-                                    NULL);
-    if (bounded == NULL)
-        return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    motesok_status st = parse_text(s, bounded, q, err);
+    motesok_search_request r = {.query = text, .time_limit_s = 1.0};
+    char *bounded = NULL; /* the search's bounds on words and brackets */
+    motesok_status st = bound_query(s, &r, now_ms(), &bounded, err);
+    if (st == MOTESOK_OK)
+        st = parse_text(s, r.query, q, err);
     free(bounded);
     if (st == MOTESOK_ERR_QUERY)
         st = parse_text(s, "", q, err);
@@ -1746,10 +1743,8 @@ motesok_status motesok_searcher_highlight(motesok_searcher *s, const char *query
     if (st == MOTESOK_OK)
         st = check_query(query, err);
     motesok_xquery *q = NULL;
-    if (st == MOTESOK_OK) {
-        s->deadline_ms = now_ms() + 1e3;
+    if (st == MOTESOK_OK)
         st = highlight_query(s, query, &q, err);
-    }
     /* one match of the query: its results carry the terms to mark */
     motesok_xresults *res = NULL;
     if (st == MOTESOK_OK) {

@@ -668,18 +668,17 @@ static void run_document(request *rq)
     answer_result(rq, st, json, &err);
 }
 
-/* GET /api/v1/documents/{id} and /api/v1/documents/{id}/text?page=N;
- * rest is what follows the documents prefix. */
-static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *rest);
+static void prep_doc_view_of(struct MHD_Connection *conn, request *rq, const char *id, size_t n,
+                             bool original);
 
+/* GET /api/v1/documents/{id}, /api/v1/documents/{id}/text?page=N and
+ * …/{id}/file; rest is what follows the documents prefix. */
 static void prep_document(struct MHD_Connection *conn, request *rq, const char *rest)
 {
     const char *slash = strchr(rest, '/');
-    if (slash != NULL && strcmp(slash, "/file") == 0 && (size_t)(slash - rest) < sizeof rq->w.id) {
+    if (slash != NULL && strcmp(slash, "/file") == 0) {
         /* DESIGN.md's …/{id}/file: the original, as /dokument/{id}/original */
-        char view[sizeof rq->w.id + sizeof "/original"];
-        snprintf(view, sizeof view, "%.*s/original", (int)(slash - rest), rest);
-        prep_doc_view(conn, rq, view);
+        prep_doc_view_of(conn, rq, rest, (size_t)(slash - rest), true);
         return;
     }
     bool text = slash != NULL && strcmp(slash, "/text") == 0;
@@ -1091,19 +1090,16 @@ static void run_doc_view(request *rq)
     motesok_document_free(d);
 }
 
-/* GET /dokument/ID[?q=&page=N] and /dokument/ID/original; rest is what
- * follows the prefix. */
-static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *rest)
+/* The document view of id[0..n) (?q=&page=N), or its original file. */
+static void prep_doc_view_of(struct MHD_Connection *conn, request *rq, const char *id, size_t n,
+                             bool original)
 {
-    const char *slash = strchr(rest, '/');
-    bool original = slash != NULL && strcmp(slash, "/original") == 0;
     rq->route = original ? R_ORIGINAL : R_DOC_VIEW;
-    size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-    if (n == 0 || n >= sizeof rq->w.id || (slash != NULL && !original)) {
+    if (n == 0 || n >= sizeof rq->w.id) {
         answer_error(rq, 404, "not_found", "no such page");
         return;
     }
-    memcpy(rq->w.id, rest, n);
+    memcpy(rq->w.id, id, n);
     rq->w.id[n] = '\0';
     rq->w.page = 0;
     const char *q = arg_nonempty(conn, "q");
@@ -1118,6 +1114,20 @@ static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *
         return;
     }
     rq->run = run_doc_view;
+}
+
+/* GET /dokument/ID[?q=&page=N] and /dokument/ID/original (also under /d/);
+ * rest is what follows the prefix. */
+static void prep_doc_view(struct MHD_Connection *conn, request *rq, const char *rest)
+{
+    const char *slash = strchr(rest, '/');
+    bool original = slash != NULL && strcmp(slash, "/original") == 0;
+    if (slash != NULL && !original) {
+        rq->route = R_DOC_VIEW;
+        answer_error(rq, 404, "not_found", "no such page");
+        return;
+    }
+    prep_doc_view_of(conn, rq, rest, slash ? (size_t)(slash - rest) : strlen(rest), original);
 }
 
 /* GET /api/v1/openapi.json: this API as OpenAPI 3 (searchd/openapi.json). */
