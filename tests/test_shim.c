@@ -762,6 +762,10 @@ static void test_xreader_retries_after_modified(void **state)
     churn(w, 0);
     /* readers left on revision 1 while the writer rewrites everything */
     motesok_xreader *r1 = reader(f->db), *r2 = reader(f->db), *r3 = reader(f->db);
+    motesok_xreader *r4 = reader(f->db);
+    motesok_xquery *lv = motesok_xquery_term("legevakt");
+    motesok_xresults *old = run(r4, lv); /* results kept across the commits */
+    assert_int_equal(motesok_xresults_total(old), 200);
     for (int g = 1; g <= 3; g++)
         churn(w, g);
     unsigned long before = msk_shim_retries();
@@ -788,6 +792,28 @@ static void test_xreader_retries_after_modified(void **state)
     assert_true(msk_shim_retry_through(r3, 2));
     assert_true(msk_shim_retry_through(r3, 5));
     assert_false(msk_shim_retry_through(r3, 6));
+    /* what a search does with its results after the match (the first twin
+     * of a meeting, the best page, the snippet) reads afresh too */
+    before = msk_shim_retries();
+    motesok_xresults *best = NULL;
+    motesok_error err = {0};
+    assert_int_equal(motesok_xresults_best_with(old, "Q0005", &best, &err), MOTESOK_OK);
+    assert_int_equal(motesok_xresults_count(best), 1);
+    assert_int_equal(strncmp(motesok_xresults_data(best, 0, &len), "gen3:0005:", 10), 0);
+    assert_true(msk_shim_retries() > before);
+    motesok_xresults_free(best);
+    const char *pages[] = {"ingenting her", "legevakt i påsken"};
+    size_t at = 9;
+    assert_int_equal(motesok_xresults_best_part(old, pages, NULL, 2, &at, NULL, &err), MOTESOK_OK);
+    assert_int_equal(at, 1);
+    char *snip = NULL;
+    assert_int_equal(motesok_xresults_snippet(old, pages[1], strlen(pages[1]), 80, &snip, &err),
+                     MOTESOK_OK);
+    assert_non_null(strstr(snip, "legevakt"));
+    motesok_free(snip);
+    motesok_xresults_free(old);
+    motesok_xquery_free(lv);
+    motesok_xreader_close(r4);
     motesok_xresults_free(res);
     motesok_xquery_free(q);
     motesok_xreader_close(r1);

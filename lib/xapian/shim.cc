@@ -324,7 +324,7 @@ class FacetSpy : public Xapian::MatchSpy {
 // shards (Xapian handles are reference counted), so results stay usable,
 // and reopen together with the reader, for as long as they live.
 struct motesok_xresults {
-    mutable Xapian::Database db; // reopened on DatabaseModifiedError
+    mutable Xapian::Database db; // reopened when a read meets a newer commit
     Xapian::Stem stem;
     Xapian::Query query;
     Xapian::MSet mset;
@@ -422,21 +422,26 @@ motesok_status give_string(const std::string &s, char **out, motesok_error *err)
 // machine can do twice in a row (a search-while-indexing test saw a 503).
 const unsigned MAX_TRIES = 6;
 
-// Run fn; on DatabaseModifiedError reopen db and run fn again, up to
-// MAX_TRIES times, letting the last failure propagate.
+// Run fn; on DatabaseModifiedError (or a corrupt read, which an outdated
+// revision can give: see the reader's with_retry) reopen db and run fn
+// again, up to MAX_TRIES times, letting the last failure propagate.
 template <typename F>
 void with_retry(Xapian::Database &db, F fn)
 {
     for (unsigned tries = 1;; tries++) {
         try {
+            if (tries > 1)
+                db.reopen();
             fn();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
             if (tries == MAX_TRIES)
                 throw;
-            retries.fetch_add(1, std::memory_order_relaxed);
-            db.reopen();
+        } catch (const Xapian::DatabaseCorruptError &) {
+            if (tries == MAX_TRIES)
+                throw;
         }
+        retries.fetch_add(1, std::memory_order_relaxed);
     }
 }
 
@@ -480,6 +485,8 @@ void with_retry(motesok_xreader *r, F fn)
 {
     for (unsigned tries = 1;; tries++) {
         try {
+            if (tries > 1)
+                refresh(r); // inside: a refresh racing a commit is one more try
             fn();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
@@ -494,7 +501,6 @@ void with_retry(motesok_xreader *r, F fn)
                 throw;
         }
         retries.fetch_add(1, std::memory_order_relaxed);
-        refresh(r);
     }
 }
 
@@ -2799,15 +2805,20 @@ extern "C" motesok_status motesok_xresults_best_with(const motesok_xresults *res
         best->db = res->db;
         best->stem = res->stem;
         best->query = Xapian::Query(Xapian::Query::OP_FILTER, res->query, Xapian::Query(term));
-        Xapian::Enquire enq(best->db);
-        enq.set_query(best->query);
-        best->mset = enq.get_mset(0, 1);
-        for (auto i = best->mset.begin(); i != best->mset.end(); ++i) {
-            best->docs.push_back(i.get_document());
-            best->data.push_back(best->docs.back().get_data());
-            (void)best->docs.back().values_count();
-            best->weights.push_back(i.get_weight());
-        }
+        with_retry(best->db, [&] {
+            best->docs.clear();
+            best->data.clear();
+            best->weights.clear();
+            Xapian::Enquire enq(best->db);
+            enq.set_query(best->query);
+            best->mset = enq.get_mset(0, 1);
+            for (auto i = best->mset.begin(); i != best->mset.end(); ++i) {
+                best->docs.push_back(i.get_document());
+                best->data.push_back(best->docs.back().get_data());
+                (void)best->docs.back().values_count();
+                best->weights.push_back(i.get_weight());
+            }
+        });
         *out = best.release();
         return MOTESOK_OK;
     } catch (...) {
