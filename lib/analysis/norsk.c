@@ -987,19 +987,24 @@ static bool table_split(const msk_norsk *n, const char *w, size_t len, msk_span 
         return false;
     const unsigned char *x = set_extra(&n->compounds, w, len);
     size_t shared = len; /* bytes of w that the entry's word shares */
-    char base[MAX_WORD + 1];
+    char key[MAX_WORD + 1]; /* the entry's word */
+    size_t key_len = len;
+    memcpy(key, w, len);
     for (size_t i = 0; x == NULL && i < sizeof endings / sizeof *endings; i++) {
         size_t el = strlen(endings[i]);
         if (len < el + 3 || memcmp(w + len - el, endings[i], el) != 0)
             continue;
-        shared = len - el;
+        shared = key_len = len - el;
         if ((x = set_extra(&n->compounds, w, shared)) == NULL && endings[i][0] != 'e') {
-            memcpy(base, w, shared);
-            base[shared] = 'e';
-            x = set_extra(&n->compounds, base, shared + 1);
+            key[shared] = 'e';
+            key_len = shared + 1;
+            x = set_extra(&n->compounds, key, key_len);
         }
     }
     if (x == NULL || x[0] < 2 || x[0] > MSK_SPLIT_MAX || x[1 + 2 * (x[0] - 1)] >= shared)
+        return false;
+    /* a form of a word in nosplit.txt stays whole too (behandlingskjeden) */
+    if (set_flags(&n->words, key, key_len) & F_NOSPLIT)
         return false;
     for (size_t i = 0; i < x[0]; i++)
         top[i] = (msk_span){x[1 + 2 * i], i + 1u == x[0] ? (uint16_t)len : x[2 + 2 * i]};
