@@ -61,6 +61,11 @@ for page in "1 motesok" "8 motesokd" "8 motesok-index"; do
     # shellcheck disable=SC2086 # section and name
     man -w $page >/dev/null || die "man does not find $page"
 done
+# the data generated from apertium-nno-nob, when this build made it
+for f in nynorsk.txt compounds.txt; do
+    [[ ! -f $BUILD_DIR/data-apertium/norsk/$f || -s /usr/share/motesok/apertium/norsk/$f ]] ||
+        die "the package did not install /usr/share/motesok/apertium/norsk/$f"
+done
 [[ -f /lib/systemd/system/motesokd.service || -f /usr/lib/systemd/system/motesokd.service ]] ||
     die "no motesokd.service"
 if command -v systemd-analyze >/dev/null; then

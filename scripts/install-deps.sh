@@ -11,7 +11,8 @@ set -euo pipefail
 # Build and test: compilers, libraries, and the tools the tests run
 # (chromium and python3: the search page's browser test, tests/browser/;
 # apertium-nno-nob and lttoolbox-dev's lt-print: the Nynorsk-Bokmål pairs
-# the build generates, scripts/gen-nynorsk-pairs.sh; lintian: the .deb's
+# the build generates, scripts/gen-nynorsk-pairs.sh; lttoolbox's lt-proc:
+# the compound table, scripts/gen-compound-splits.sh; lintian: the .deb's
 # test, tests/deb.sh).
 DEPS=(
   build-essential cmake pkg-config

@@ -36,6 +36,11 @@ if [[ -f $build/data-apertium/norsk/nynorsk.txt ]]; then
     grep -qx /usr/share/motesok/apertium/norsk/nynorsk.txt "$tmp/files" ||
         fail "the package lacks the generated /usr/share/motesok/apertium/norsk/nynorsk.txt"
 fi
+# and the compound table generated beside them
+if [[ -f $build/data-apertium/norsk/compounds.txt ]]; then
+    grep -qx /usr/share/motesok/apertium/norsk/compounds.txt "$tmp/files" ||
+        fail "the package lacks the generated /usr/share/motesok/apertium/norsk/compounds.txt"
+fi
 
 # Depends, as dpkg-shlibdeps found them, and what the analyser reads.
 depends=$(dpkg-deb -f "$deb" Depends)

@@ -63,6 +63,15 @@ if [[ -f $build/data-apertium/norsk/nynorsk.txt ]]; then
     echo "nynorsksjekk døgnenhet" >>"$generated"
     queries+=(nynorsksjekk)
 fi
+# So is the compound table beside them: a made-up compound of two words of
+# the meeting ("install", in no dictionary, and "døgnenhet"), split only
+# by the line appended to it, must find the meeting.
+if [[ -f $build/data-apertium/norsk/compounds.txt ]]; then
+    generated=$prefix/share/motesok/apertium/norsk/compounds.txt
+    [[ -f $generated ]] || fail "the generated compound table was not installed ($generated)"
+    echo "installdøgnenhet install døgnenhet" >>"$generated"
+    queries+=(installdøgnenhet)
+fi
 mkdir "$tmp/docs"
 cat >"$tmp/docs/2019-03-12-kommunestyret-protokoll.txt" <<'TXT'
 Møteprotokoll
@@ -72,6 +81,8 @@ Møtestad: Rådhuset
 Dato: 12.03.2019
 
 Sak 12/19 Kommunal akutt døgnenhet ved legevakta
+
+Merknad: install.
 
 Vedtak:
 Kommunestyret vedtek å vidareføre den kommunale akutte døgnenheten.

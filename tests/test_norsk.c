@@ -27,6 +27,8 @@
  * programs of the build tree do. */
 #define GENERATED_DIR MOTESOK_BINARY_DIR "/data-apertium"
 #define GENERATED_PAIRS GENERATED_DIR "/norsk/nynorsk.txt"
+/* The compound table the build generates beside them (lt-proc). */
+#define GENERATED_COMPOUNDS GENERATED_DIR "/norsk/compounds.txt"
 
 /* ---- the data ------------------------------------------------------------ */
 
@@ -126,6 +128,50 @@ static void test_load_extra_words(void **state)
     assert_int_equal(sp.top[0].end, 6);
     assert_int_equal(sp.top[1].start, 6);
     assert_string_equal(msk_norsk_warnings(n), "");
+    msk_norsk_free(n);
+    msk_test_rmtree(dir);
+}
+
+/* compounds.txt: "word part part..." lines; a form of the word (with an
+ * inflectional ending) splits as the word; bad lines are named. */
+static void test_load_compound_table(void **state)
+{
+    (void)state;
+    char dir[256], sub[300], p[400];
+    make_data_dir(dir, sub, "compounds");
+    snprintf(p, sizeof p, "%s/compounds.txt", sub);
+    write_file(p, "# parts, linking letters left out\nHøringsfrist høring frist\n"
+                  "ordbok ord\nordbok bok ord\nsamarbeidsavtale samarbeid x avtale\n"
+                  "kommunehelse kommune helse\n");
+    msk_norsk *n = NULL;
+    assert_int_equal(msk_norsk_load(dir, "/nonexistent", &n, NULL), MOTESOK_OK);
+    const char *warn = msk_norsk_warnings(n);
+    assert_non_null(strstr(warn, "compounds.txt:3: expected a word and its parts"));
+    assert_non_null(strstr(warn, "compounds.txt:4: expected a word and its parts"));
+    assert_non_null(strstr(warn, "compounds.txt:5: expected a word and its parts"));
+    assert_null(strstr(warn, "compounds.txt:2"));
+    assert_null(strstr(warn, "compounds.txt:6"));
+    msk_split sp;
+    assert_true(msk_norsk_split(n, "høringsfristene", strlen("høringsfristene"), &sp));
+    assert_int_equal(sp.n_top, 2);
+    assert_int_equal(sp.top[0].start, 0);
+    assert_int_equal(sp.top[0].end, strlen("høring"));
+    assert_int_equal(sp.top[1].start, strlen("hørings"));
+    assert_int_equal(sp.top[1].end, strlen("høringsfristene"));
+    assert_int_equal(sp.n_leaf, 2);
+    /* an e for the ending (kommunehelsa: kommunehelse) */
+    assert_true(msk_norsk_split(n, "kommunehelsa", 12, &sp));
+    assert_int_equal(sp.top[1].start, 7);
+    assert_int_equal(sp.top[1].end, 12);
+    assert_false(msk_norsk_split(n, "ordbok", 6, &sp));
+    msk_norsk_free(n);
+    /* nosplit.txt keeps the word whole, and its forms */
+    snprintf(p, sizeof p, "%s/nosplit.txt", sub);
+    write_file(p, "høringsfrist\n");
+    assert_int_equal(msk_norsk_load(dir, "/nonexistent", &n, NULL), MOTESOK_OK);
+    assert_false(msk_norsk_split(n, "høringsfrist", strlen("høringsfrist"), &sp));
+    assert_false(msk_norsk_split(n, "høringsfristene", strlen("høringsfristene"), &sp));
+    assert_true(msk_norsk_split(n, "kommunehelsa", 12, &sp));
     msk_norsk_free(n);
     msk_test_rmtree(dir);
 }
@@ -993,6 +1039,61 @@ static void test_generated_pairs(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* The generated compound table: compounds the dictionaries' splitter
+ * missed (høringsfrist: høring has no compound flag) or split at the wrong
+ * place (bosted|skravet for bosted|s|kravet), and a query for the compound
+ * finds its parts apart; nosplit.txt still wins over the table. */
+static void test_generated_compounds(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat(GENERATED_COMPOUNDS, &st) != 0) {
+        print_message("skipped: no %s (the build generates it when apertium-nno-nob, lttoolbox "
+                      "and hunspell-no are installed: scripts/install-deps.sh)\n",
+                      GENERATED_COMPOUNDS);
+        skip();
+    }
+    static const char *const table[][2] = {
+        {"høringsfrister", "høring|frister"},
+        {"høringsfristen", "høring|fristen"},
+        {"bostedskravet", "bosted|kravet"},
+        {"vandelskravene", "vandel|kravene"},
+        {"tvangsgrunnlag", "tvang|grunnlag"},
+        /* in nosplit.txt: whole */
+        {"barnehage", ""},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        const char *got = split_str(table[i][0]);
+        if (strcmp(got, table[i][1]) != 0)
+            fail_msg("%s: split as \"%s\", want \"%s\"", table[i][0], got, table[i][1]);
+    }
+    /* a word listed in a nosplit.txt read before the table stays whole,
+     * in every form */
+    char dir[256], sub[300], p[400], dirs[700];
+    make_data_dir(dir, sub, "nosplit");
+    snprintf(p, sizeof p, "%s/nosplit.txt", sub);
+    write_file(p, "høringsfrist\n");
+    snprintf(dirs, sizeof dirs, "%s:%s", dir, GENERATED_DIR);
+    msk_norsk *gen = NULL;
+    assert_int_equal(msk_norsk_load(dirs, HUNSPELL_DIR, &gen, NULL), MOTESOK_OK);
+    msk_split sp;
+    assert_false(msk_norsk_split(gen, "høringsfrist", strlen("høringsfrist"), &sp));
+    assert_false(msk_norsk_split(gen, "høringsfristene", strlen("høringsfristene"), &sp));
+    assert_true(msk_norsk_split(gen, "bostedskravet", strlen("bostedskravet"), &sp));
+    msk_norsk_free(gen);
+    msk_test_rmtree(dir);
+
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "compounds"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    static const char *const docs[2][2] = {
+        {"h", "Fristen for høring av planforslaget er satt til 1. mars."},
+        {"k", "Kommunestyret behandlet saken om nye frister for søknader."},
+    };
+    assert_string_equal(add_two_then_hits(db, docs, "høringsfrist"), "h");
+    msk_test_rmtree(tmp);
+}
+
 int main(void)
 {
     setenv("MOTESOK_DATA_DIR", DATA_DIR ":" GENERATED_DIR, 1);
@@ -1000,6 +1101,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_reads_files_and_reports_bad_lines),
         cmocka_unit_test(test_load_extra_words),
+        cmocka_unit_test(test_load_compound_table),
         cmocka_unit_test(test_split_compounds),
         cmocka_unit_test(test_split_leaves_whole),
         cmocka_unit_test(test_split_no_suffix_parts),
@@ -1019,6 +1121,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_follows_changes),
         cmocka_unit_test(test_generated_pairs),
+        cmocka_unit_test(test_generated_compounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

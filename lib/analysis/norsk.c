@@ -75,6 +75,8 @@ typedef struct strlist {
 
 struct msk_norsk {
     wordset words;
+    wordset compounds; /* compounds.txt: per word, after its bytes, the
+                        * number of parts and each part's start and end */
     size_t n_dict;
     strlist pairs;    /* nynorsk, bokmål, nynorsk, … */
     size_t n_first_pairs; /* pairs of the first data folder */
@@ -164,6 +166,30 @@ static motesok_status set_add(wordset *s, const char *w, size_t len, unsigned fl
         s->n++;
     }
     return st;
+}
+
+/* Add w with extra bytes stored after it, unless w is there already
+ * (*added tells which). */
+static motesok_status set_add_extra(wordset *s, const char *w, size_t len, const void *extra,
+                                    size_t n_extra, bool *added)
+{
+    *added = false;
+    if (len == 0 || len > MAX_WORD || (s->slots != NULL && s->slots[find_slot(s, w, len)] != 0))
+        return MOTESOK_OK;
+    motesok_status st = set_add(s, w, len, F_WORD);
+    if (st == MOTESOK_OK)
+        st = msk_buf_append(&s->arena, extra, n_extra);
+    *added = st == MOTESOK_OK;
+    return st;
+}
+
+/* The bytes stored after w's bytes (NULL if w is absent). */
+static const unsigned char *set_extra(const wordset *s, const char *w, size_t len)
+{
+    if (s->slots == NULL || len == 0 || len > MAX_WORD)
+        return NULL;
+    uint32_t off = s->slots[find_slot(s, w, len)];
+    return off == 0 ? NULL : (const unsigned char *)s->arena.data + off + 2 + len;
 }
 
 /* The flags of w (0 if absent). */
@@ -375,6 +401,50 @@ static motesok_status extra_word_line(msk_norsk *n, const char *path, unsigned n
     return word_line(n, path, no, line, F_WORD | F_COMPOUND);
 }
 
+/* compounds.txt: "word part part..." (two to MSK_SPLIT_MAX parts, found
+ * in the word in order, each maybe after a linking s or e; the last ends
+ * it). The first folder naming a word wins. */
+static motesok_status compound_line(msk_norsk *n, const char *path, unsigned no, char *line)
+{
+    msk_buf w = {0};
+    motesok_status st = MOTESOK_OK;
+    unsigned char extra[1 + 2 * MSK_SPLIT_MAX];
+    size_t n_parts = 0, at = 0, word_len = 0;
+    bool ok = fold_words(line, strlen(line), &w);
+    const char *word = w.data;
+    if (ok) {
+        const char *sp = strchr(word, ' ');
+        word_len = sp != NULL ? (size_t)(sp - word) : w.len;
+        ok = sp != NULL && word_len <= MAX_WORD;
+        for (const char *p = sp; ok && p != NULL;) {
+            const char *part = p + 1, *end = strchr(part, ' ');
+            size_t plen = end != NULL ? (size_t)(end - part) : strlen(part);
+            if (n_parts > 0 && at < word_len && (word[at] == 's' || word[at] == 'e') &&
+                !(at + plen <= word_len && memcmp(word + at, part, plen) == 0))
+                at++; /* a linking letter */
+            ok = n_parts < MSK_SPLIT_MAX && at + plen <= word_len && memcmp(word + at, part, plen) == 0;
+            if (ok) {
+                extra[1 + 2 * n_parts] = (unsigned char)at;
+                extra[2 + 2 * n_parts] = (unsigned char)(at + plen);
+                n_parts++;
+                at += plen;
+            }
+            p = end;
+        }
+        ok = ok && n_parts >= 2 && at == word_len;
+    }
+    if (!ok) {
+        warn(n, "%s:%u: expected a word and its parts (two to %d, in order, maybe with a linking s or e "
+                "between them)", path, no, MSK_SPLIT_MAX);
+    } else {
+        extra[0] = (unsigned char)n_parts;
+        bool added;
+        st = set_add_extra(&n->compounds, word, word_len, extra, 1 + 2 * n_parts, &added);
+    }
+    msk_buf_free(&w);
+    return st;
+}
+
 /* synonyms.txt: members separated by '|'. */
 static motesok_status group_line(msk_norsk *n, const char *path, unsigned no, char *line)
 {
@@ -584,6 +654,8 @@ motesok_status msk_norsk_load(const char *data_dirs, const char *hunspell_dir, m
             st = load_data_file(n, dir, "nosplit.txt", nosplit_line, &found, err);
         if (st == MOTESOK_OK)
             st = load_data_file(n, dir, "words.txt", extra_word_line, &found, err);
+        if (st == MOTESOK_OK)
+            st = load_data_file(n, dir, "compounds.txt", compound_line, &found, err);
         if (first)
             n->n_first_pairs = n->pairs.n / 2;
         first = false;
@@ -614,6 +686,8 @@ void msk_norsk_free(msk_norsk *n)
         return;
     free(n->words.slots);
     msk_buf_free(&n->words.arena);
+    free(n->compounds.slots);
+    msk_buf_free(&n->compounds.arena);
     list_free(&n->pairs);
     list_free(&n->stops);
     list_free(&n->members);
@@ -903,22 +977,76 @@ static bool parts_at_least(const char *w, const msk_span *top, size_t n_top, siz
     return true;
 }
 
+/* The split of w that compounds.txt gives, for w itself or w less an
+ * inflectional ending (høringsfrist|er; kommunane as kommune|ne), the last
+ * part running to w's end; false if it gives none. */
+static bool table_split(const msk_norsk *n, const char *w, size_t len, msk_span *top, size_t *n_top)
+{
+    *n_top = 0;
+    if (n->compounds.n == 0 || len > MAX_WORD)
+        return false;
+    const unsigned char *x = set_extra(&n->compounds, w, len);
+    size_t shared = len; /* bytes of w that the entry's word shares */
+    char key[MAX_WORD + 1]; /* the entry's word */
+    size_t key_len = len;
+    memcpy(key, w, len);
+    for (size_t i = 0; x == NULL && i < sizeof endings / sizeof *endings; i++) {
+        size_t el = strlen(endings[i]);
+        if (len < el + 3 || memcmp(w + len - el, endings[i], el) != 0)
+            continue;
+        shared = key_len = len - el;
+        if ((x = set_extra(&n->compounds, w, shared)) == NULL && endings[i][0] != 'e') {
+            key[shared] = 'e';
+            key_len = shared + 1;
+            x = set_extra(&n->compounds, key, key_len);
+        }
+    }
+    if (x == NULL || x[0] < 2 || x[0] > MSK_SPLIT_MAX || x[1 + 2 * (x[0] - 1)] >= shared)
+        return false;
+    /* a form of a word in nosplit.txt stays whole too (behandlingskjeden) */
+    if (set_flags(&n->words, key, key_len) & F_NOSPLIT)
+        return false;
+    for (size_t i = 0; i < x[0]; i++)
+        top[i] = (msk_span){x[1 + 2 * i], i + 1u == x[0] ? (uint16_t)len : x[2 + 2 * i]};
+    *n_top = x[0];
+    return true;
+}
+
+/* The split of w by compounds.txt (table_split) if its parts have five
+ * letters or more, else the fewest-parts split (split_top); for a word the
+ * dictionary knows, only one into parts of five letters or more either way:
+ * helse|samarbeid, not tjen|ester, pasi|enter, forsk|rift, lege|vakt (a
+ * query for legevakt would find lege and vakt apart). */
+static bool split_once(const msk_norsk *n, const char *w, size_t len, msk_span *top, size_t *n_top)
+{
+    if (table_split(n, w, len, top, n_top) && parts_at_least(w, top, *n_top, MIN_PART + 1))
+        return true;
+    if (!split_top(n, w, len, top, n_top))
+        return false;
+    if (msk_norsk_known(n, w, len) && !parts_at_least(w, top, *n_top, MIN_PART + 1)) {
+        *n_top = 0;
+        return false;
+    }
+    return true;
+}
+
 bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *out)
 {
     memset(out, 0, sizeof *out);
-    if (n->words.n == 0 || keep_whole(n, w, len) || !split_top(n, w, len, out->top, &out->n_top))
-        return false;
-    /* A word the dictionary knows splits only into parts of five letters
-     * or more: helse|samarbeid, not tjen|ester, pasi|enter, forsk|rift. */
-    if (msk_norsk_known(n, w, len) && !parts_at_least(w, out->top, out->n_top, MIN_PART + 1)) {
+    if ((n->words.n == 0 && n->compounds.n == 0) || keep_whole(n, w, len) ||
+        !split_once(n, w, len, out->top, &out->n_top)) {
         memset(out, 0, sizeof *out);
         return false;
     }
+    /* each top part split once more: by the table as above, else the
+     * fewest-parts split with parts of four letters (kommune|helse) */
     for (size_t i = 0; i < out->n_top; i++) {
         msk_span t = out->top[i], sub[MSK_SPLIT_MAX];
-        size_t n_sub = 0;
-        if (!keep_whole(n, w + t.start, t.end - t.start) &&
-            split_top(n, w + t.start, t.end - t.start, sub, &n_sub)) {
+        const char *p = w + t.start;
+        size_t plen = t.end - t.start, n_sub = 0;
+        if (!keep_whole(n, p, plen) &&
+            ((table_split(n, p, plen, sub, &n_sub) && parts_at_least(p, sub, n_sub, MIN_PART + 1)) ||
+             split_top(n, p, plen, sub, &n_sub))) {
             for (size_t j = 0; j < n_sub; j++)
                 out->leaf[out->n_leaf++] = (msk_span){(uint16_t)(t.start + sub[j].start),
                                                       (uint16_t)(t.start + sub[j].end)};

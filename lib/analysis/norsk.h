@@ -2,8 +2,9 @@
  * word lists (Bokmål + Nynorsk) for compound splitting and for re-joining
  * words hyphenated at a line end, and the user-extendable files under
  * <data dir>/norsk/: nynorsk.txt (Nynorsk → Bokmål pairs), stopwords.txt,
- * synonyms.txt (groups of abbreviations and synonyms), nosplit.txt, and
- * words.txt (words the dictionaries lack, usable as compound parts).
+ * synonyms.txt (groups of abbreviations and synonyms), nosplit.txt,
+ * words.txt (words the dictionaries lack, usable as compound parts) and
+ * compounds.txt (compounds and their parts: generated from apertium-nno-nob).
  * Loaded data is read-only, so one copy serves every thread. Words are
  * handled case-folded (see msk_casefold). */
 #ifndef MSK_NORSK_H
@@ -93,10 +94,12 @@ bool msk_norsk_word(const msk_norsk *n, const char *w, size_t len);
 /* True if folded word w is a stopword. */
 bool msk_norsk_stopword(const msk_norsk *n, const char *w, size_t len);
 
-/* Split folded word w into dictionary words: parts of at least four
- * letters, all but the last exactly a dictionary word, optionally followed
- * by a linking s or e; the last maybe inflected. False (and *out empty)
- * when w is no such compound, is a name or is in nosplit.txt. */
+/* Split folded word w as compounds.txt says for it (or for it less an
+ * inflectional ending) when every part has five letters or more; else into
+ * dictionary words: parts of at least four letters, all but the last
+ * exactly a dictionary word, optionally followed by a linking s or e; the
+ * last maybe inflected. False (and *out empty) when w is no such compound,
+ * is a name or is in nosplit.txt. */
 bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *out);
 
 /* Nynorsk → Bokmål pairs (folded), in file order. */
