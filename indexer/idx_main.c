@@ -562,6 +562,8 @@ static void account(run *r, const char *path, const motesok_file_result *res)
     c->done++;
     if (res->outcome == MOTESOK_OUTCOME_INDEXED)
         c->bytes += res->bytes;
+    c->ocr_pages += res->ocr_pages;
+    c->ocr_cached += res->ocr_cached;
     switch (res->outcome) {
     case MOTESOK_OUTCOME_UNCHANGED: c->unchanged++; break;
     case MOTESOK_OUTCOME_INDEXED: c->indexed++; break;

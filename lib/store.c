@@ -8,12 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* Prepared statements, created once per handle. */
 enum stmt_id {
     ST_GET, ST_GET_BY_ID, ST_PUT, ST_DELETE, ST_EACH, ST_PROBLEMS, ST_STATS, ST_REASONS,
-    ST_SET_META, ST_GET_META, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_COUNT
+    ST_SET_META, ST_GET_META, ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_OCR_PUT, ST_OCR_GET,
+    ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -39,6 +40,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_OCR_PUT] = "INSERT OR REPLACE INTO ocr_pages(hash,dpi,languages,page,text) "
+                   "VALUES(?1,?2,?3,?4,?5)",
+    [ST_OCR_GET] = "SELECT page,text FROM ocr_pages WHERE hash=?1 AND dpi=?2 AND languages=?3 "
+                   "ORDER BY page",
 };
 
 struct motesok_store {
@@ -63,6 +68,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " indexed_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX files_status ON files(status);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT);",
+    /* 2: the OCR text of PDF pages by the file's content, so that no file
+     * is read by OCR twice (a rename, a copy, a re-analysis) */
+    "CREATE TABLE ocr_pages("
+    " hash TEXT NOT NULL, dpi INTEGER NOT NULL, languages TEXT NOT NULL,"
+    " page INTEGER NOT NULL, text TEXT NOT NULL,"
+    " PRIMARY KEY(hash, dpi, languages, page)) WITHOUT ROWID;",
 };
 
 /* Map an SQLite result code to a status with the handle's message. */
@@ -432,6 +443,44 @@ motesok_status motesok_store_get_meta(motesok_store *s, const char *key, char **
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? MOTESOK_OK : db_error(s, rc, "cannot read bookkeeping", err);
+}
+
+motesok_status motesok_store_ocr_put(motesok_store *s, const char *hash, unsigned dpi,
+                                     const char *languages, uint32_t page, const char *text,
+                                     motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_OCR_PUT];
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, dpi);
+    sqlite3_bind_text(st, 3, languages, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, page);
+    sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+    return step_done(s, ST_OCR_PUT, "cannot write OCR text", err);
+}
+
+motesok_status motesok_store_ocr_get(motesok_store *s, const char *hash, unsigned dpi,
+                                     const char *languages,
+                                     int (*fn)(uint32_t page, const char *text, void *ud),
+                                     void *ud, motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_OCR_GET];
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, dpi);
+    sqlite3_bind_text(st, 3, languages, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 page = sqlite3_column_int64(st, 0);
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        if (page < 0 || page > UINT32_MAX || text == NULL)
+            continue;
+        if (fn((uint32_t)page, text, ud) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? MOTESOK_OK : db_error(s, rc, "cannot read OCR text", err);
 }
 
 void motesok_file_row_clear(motesok_file_row *row)

@@ -11,12 +11,14 @@ set -euo pipefail
 # Build and test: compilers, libraries, and the tools the tests run
 # (chromium and python3: the search page's browser test, tests/browser/;
 # apertium-nno-nob and lttoolbox-dev's lt-print: the Nynorsk-Bokmål pairs
-# the build generates, scripts/gen-nynorsk-pairs.sh).
+# the build generates, scripts/gen-nynorsk-pairs.sh; Tesseract with its
+# Norwegian and English data: OCR of scanned PDF pages).
 DEPS=(
   build-essential cmake pkg-config
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev libcsv-dev
   libpango1.0-dev libcairo2-dev fonts-dejavu-core
+  libtesseract-dev libleptonica-dev tesseract-ocr-nor tesseract-ocr-eng
   qpdf poppler-utils ghostscript xapian-tools util-linux valgrind curl
   hunspell-no mandoc
   clang libclang-rt-14-dev

@@ -51,6 +51,18 @@ typedef enum motesok_compact_mode {
     MOTESOK_COMPACT_NEVER,
 } motesok_compact_mode;
 
+/* When PDF pages are read by OCR (Tesseract) instead of their text layer. */
+typedef enum motesok_ocr_mode {
+    MOTESOK_OCR_AUTO = 0, /* pages with no text, or whose text fails the
+                             quality test (private-use glyphs, few letters,
+                             few dictionary words) */
+    MOTESOK_OCR_ALWAYS,   /* every PDF page */
+    MOTESOK_OCR_NEVER,
+} motesok_ocr_mode;
+
+#define MOTESOK_OCR_DEFAULT_DPI 300
+#define MOTESOK_OCR_DEFAULT_LANGUAGES "nor+eng"
+
 /* Options; zero fields take the defaults. */
 typedef struct motesok_index_options {
     size_t batch_files;            /* files per commit, default 200 */
@@ -64,6 +76,9 @@ typedef struct motesok_index_options {
     unsigned shards;               /* Xapian shards (1-64); 0: as the index has,
                                       else one per CPU */
     motesok_compact_mode compact;  /* default MOTESOK_COMPACT_AUTO */
+    motesok_ocr_mode ocr;          /* default MOTESOK_OCR_AUTO */
+    unsigned ocr_dpi;              /* pages rendered for OCR at, default 300 (50-1200) */
+    const char *ocr_languages;     /* Tesseract's languages, default "nor+eng" */
 } motesok_index_options;
 
 /* What happened to one file. */
@@ -81,6 +96,8 @@ typedef struct motesok_file_result {
     char message[512];    /* the reason in words, "" otherwise */
     int64_t bytes;        /* file size */
     size_t pages;         /* pages extracted */
+    size_t ocr_pages;     /* of them read by OCR in this run */
+    size_t ocr_cached;    /* of them needing OCR whose text came from the cache */
 } motesok_file_result;
 
 /* Open (creating if needed) the index in dir. */
