@@ -13,6 +13,7 @@
 #include "xapian/xapian.h"
 #include "shards.h"
 #include "extract/worker.h"
+#include "extract/extract_internal.h" /* msk_ocr_check */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -48,6 +49,8 @@ struct motesok_index {
     char analysis[40];     /* the analysis this run indexes with (msk_norsk_analysis_id) */
     bool reanalyse;        /* the index was built with other data: redo every file */
     bool relaid;           /* the shards were laid out anew at open */
+    uint64_t run_ocr_pages;   /* pages read by OCR in this run */
+    uint64_t run_ocr_cached;  /* pages needing OCR the cache answered */
 };
 
 struct motesok_job {
@@ -386,6 +389,11 @@ motesok_status motesok_index_open(const char *dir, const motesok_index_options *
     return MOTESOK_OK;
 }
 
+motesok_status motesok_ocr_check(const char *languages, motesok_error *err)
+{
+    return msk_ocr_check(languages && *languages ? languages : MOTESOK_OCR_DEFAULT_LANGUAGES, err);
+}
+
 void motesok_index_close(motesok_index *idx)
 {
     if (idx == NULL)
@@ -457,6 +465,10 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
         char when[32];
         now_iso(when);
         st = motesok_store_set_meta(idx->store, "last_run", when, err);
+        char ocr[64];
+        snprintf(ocr, sizeof ocr, "%" PRIu64 " %" PRIu64, idx->run_ocr_pages, idx->run_ocr_cached);
+        if (st == MOTESOK_OK)
+            st = motesok_store_set_meta(idx->store, "ocr_last_run", ocr, err);
     }
     if (st == MOTESOK_OK)
         st = motesok_store_commit(idx->store, err);
@@ -1424,6 +1436,8 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     res->pages = job->text->n_pages;
     res->ocr_pages = job->n_fresh;
     res->ocr_cached = job->ocr_cached;
+    idx->run_ocr_pages += job->n_fresh;
+    idx->run_ocr_cached += job->ocr_cached;
     return st;
 }
 

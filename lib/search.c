@@ -1719,7 +1719,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
     *out = NULL;
     uint64_t doccount = 0, revision = 0, cases = 0;
     motesok_store_stats stats = {0};
-    char *last_run = NULL;
+    char *last_run = NULL, *ocr_run = NULL;
     reasons r = {.b = box_new()};
     motesok_status st = r.b ? begin_call(s, err)
                             : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
@@ -1731,6 +1731,8 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
         st = motesok_store_stats_get(s->store, &stats, err);
     if (st == MOTESOK_OK)
         st = motesok_store_get_meta(s->store, "last_run", &last_run, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_get_meta(s->store, "ocr_last_run", &ocr_run, err);
     if (st == MOTESOK_OK)
         st = motesok_store_each_failure_reason(s->store, add_reason, &r, err);
     motesok_index_status *o = r.b ? &r.b->pub.status : NULL;
@@ -1745,6 +1747,12 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
         o->unsupported = stats.unsupported;
         o->revision = revision;
         o->last_run = box_strdup(r.b, last_run, &nomem);
+        o->ocr_pages_kept = stats.ocr_pages;
+        long long pages = 0, cached = 0;
+        if (ocr_run != NULL && sscanf(ocr_run, "%lld %lld", &pages, &cached) == 2) {
+            o->ocr_last_run_pages = pages;
+            o->ocr_last_run_cached = cached;
+        }
         o->index_bytes = dir_bytes(s->dir);
         o->shards = s->n_shards;
         set_analysis(s, r.b, o, &nomem);
@@ -1752,6 +1760,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
     free(last_run);
+    free(ocr_run);
     if (st != MOTESOK_OK) {
         box_free(r.b);
         return st;

@@ -32,7 +32,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                     "error_code,error,indexed_at FROM files WHERE status<>'ok' "
                     "ORDER BY indexed_at DESC, path LIMIT ?1 OFFSET ?2",
     [ST_STATS] = "SELECT count(*), coalesce(sum(status='ok'),0), coalesce(sum(status='failed'),0),"
-                 " coalesce(sum(status='unsupported'),0) FROM files",
+                 " coalesce(sum(status='unsupported'),0), (SELECT count(*) FROM ocr_pages)"
+                 " FROM files",
     [ST_REASONS] = "SELECT coalesce(error_code,'UNKNOWN'), count(*) AS n FROM files "
                    "WHERE status<>'ok' GROUP BY 1 ORDER BY n DESC, 1",
     [ST_SET_META] = "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)",
@@ -401,6 +402,7 @@ motesok_status motesok_store_stats_get(motesok_store *s, motesok_store_stats *ou
         out->ok = sqlite3_column_int64(st, 1);
         out->failed = sqlite3_column_int64(st, 2);
         out->unsupported = sqlite3_column_int64(st, 3);
+        out->ocr_pages = sqlite3_column_int64(st, 4);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? MOTESOK_OK : db_error(s, rc, "cannot count files", err);

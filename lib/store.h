@@ -46,6 +46,7 @@ typedef struct motesok_file_row {
 /* Counts for status reports. */
 typedef struct motesok_store_stats {
     int64_t files, ok, failed, unsupported;
+    int64_t ocr_pages; /* pages whose OCR text is kept */
 } motesok_store_stats;
 
 /* Open (creating and migrating as needed) the store at path.

@@ -235,6 +235,10 @@ char *sd_json_status(const motesok_index_status *st)
     json_object_set_new(out, "failures", failures);
     json_object_set_new(out, "index_bytes", json_integer((json_int_t)st->index_bytes));
     json_object_set_new(out, "shards", json_integer((json_int_t)st->shards));
+    json_object_set_new(out, "ocr",
+                        json_pack("{s:I, s:I, s:I}", "pages_kept", (json_int_t)st->ocr_pages_kept,
+                                  "last_run_pages", (json_int_t)st->ocr_last_run_pages,
+                                  "last_run_cache_hits", (json_int_t)st->ocr_last_run_cached));
     json_object_set_new(out, "analysis",
                         json_pack("{s:s, s:s?, s:b}", "loaded", st->analysis_loaded, "index",
                                   st->analysis_index, "same", st->analysis_same));

@@ -1631,7 +1631,7 @@ static void assert_counts(json_t *obj, const char *where)
 #define DOC_CASE_SHAPE "number:s key:sn title:s proposal:sn decision:sn vote:o page:in"
 #define TEXT_SHAPE "id:s page:i pages:i text:s"
 #define STATUS_SHAPE "documents:i cases:i failed:i unsupported:i revision:i last_run:sn " \
-                     "failures:o index_bytes:i shards:i analysis:o"
+                     "failures:o index_bytes:i shards:i ocr:o analysis:o"
 #define ANALYSIS_SHAPE "loaded:s index:sn same:b"
 #define ERROR_SHAPE "code:s message:s"
 
@@ -1775,6 +1775,9 @@ static void test_e2e_json_shapes(void **state)
     }
     assert_non_null(strstr(m.body, "\nmotesok_index_up 1\n"));
     assert_non_null(strstr(m.body, "\nmotesok_index_bytes "));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_pages_kept 0\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_pages 0\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_cache_hits 0\n"));
     free(m.body);
     json_decref(st);
 

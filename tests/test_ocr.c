@@ -396,6 +396,50 @@ static void test_ocr_cache_by_content(void **state)
     assert_true(finds(f, "kunstgressbanen", "-flyttet.pdf"));
     assert_true(finds(f, "kunstgressbanen", "-kopi.pdf"));
     assert_false(finds(f, "kunstgressbanen", "-skannet.pdf")); /* gone with the rename */
+    /* the index's status tells the same */
+    motesok_searcher *sr = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &sr, NULL), MOTESOK_OK);
+    motesok_index_status *st = NULL;
+    assert_int_equal(motesok_searcher_status(sr, &st, NULL), MOTESOK_OK);
+    assert_int_equal(st->ocr_pages_kept, 1);
+    assert_int_equal(st->ocr_last_run_pages, 0);
+    assert_int_equal(st->ocr_last_run_cached, 2);
+    motesok_index_status_free(st);
+    motesok_searcher_close(sr);
+}
+
+/* --ocr=never: a scan stays unread, failed with the reason; --ocr-dpi and
+ * --ocr-languages are checked, a language without data a usage error
+ * named before any file is read. */
+static void test_ocr_options(void **state)
+{
+    fixture *f = *state;
+    char scan[160];
+    make_scan(f, MINUTES, "2019-03-14-skannet.pdf", 150, "0", 0, scan);
+    char *out = NULL, *err = NULL;
+    assert_int_equal(index_docs(f, "--ocr=never", NULL, &out, &err), 1);
+    assert_non_null(strstr(err, "PDF has no text layer"));
+    assert_null(strstr(err, "OCR: "));
+    free(out);
+    free(err);
+    assert_int_equal(index_docs(f, "--ocr-languages=nor+klingon", NULL, &out, &err), 2);
+    assert_non_null(strstr(err, "OCR language 'klingon' (of 'nor+klingon') is not installed"));
+    assert_null(strstr(err, "indexed")); /* no file was read */
+    free(out);
+    free(err);
+    assert_int_equal(index_docs(f, "--ocr=sometimes", NULL, &out, &err), 2);
+    free(out);
+    free(err);
+    assert_int_equal(index_docs(f, "--ocr-dpi", "20", &out, &err), 2);
+    free(out);
+    free(err);
+    /* the failed file is read by OCR when asked again */
+    index_ok(f, "--retry-failed", "--ocr=always", &err);
+    size_t read = 0, cached = 0;
+    ocr_counts(err, &read, &cached);
+    free(err);
+    assert_int_equal(read, 1);
+    assert_true(finds(f, "kunstgressbanen", "-skannet.pdf"));
 }
 
 int main(void)
@@ -406,6 +450,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ocr_mixed_pdf_page_by_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_cache_by_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_options, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,6 +100,11 @@ typedef struct motesok_file_result {
     size_t ocr_cached;    /* of them needing OCR whose text came from the cache */
 } motesok_file_result;
 
+/* Check that Tesseract has the data of languages ("nor+eng"; NULL: the
+ * default): ERR_UNSUPPORTED naming them if not. Tesseract may print its own
+ * complaint on standard error. */
+MOTESOK_API motesok_status motesok_ocr_check(const char *languages, motesok_error *err);
+
 /* Open (creating if needed) the index in dir. */
 MOTESOK_API motesok_status motesok_index_open(const char *dir,
                                               const motesok_index_options *opt,

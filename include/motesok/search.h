@@ -260,6 +260,9 @@ typedef struct motesok_index_status {
     const char *analysis_index;  /* the same for the data the index was built
                                     with; NULL when the index does not record it */
     bool analysis_same;  /* both are recorded and equal */
+    int64_t ocr_pages_kept;     /* PDF pages whose OCR text the index keeps */
+    int64_t ocr_last_run_pages; /* pages the last indexer run read by OCR */
+    int64_t ocr_last_run_cached;/* pages needing OCR it took from the kept text */
 } motesok_index_status;
 
 /* Index status into *out (free with motesok_index_status_free). */

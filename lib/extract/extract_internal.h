@@ -54,8 +54,8 @@ bool msk_quality_good(const msk_quality *q);
 motesok_status msk_ocr_page(struct _PopplerPage *page, unsigned dpi, const char *langs,
                             char **out, motesok_error *err);
 
-/* Check that Tesseract starts with langs on this thread (ERR_UNSUPPORTED
- * naming them if their data is missing). */
+/* Check that Tesseract starts with langs (ERR_UNSUPPORTED naming them if
+ * their data is missing), with an engine made and ended for it. */
 motesok_status msk_ocr_check(const char *langs, motesok_error *err);
 
 /* ---- plain text in chunks (decode.c) ------------------------------------ */

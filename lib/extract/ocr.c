@@ -178,10 +178,37 @@ static TessBaseAPI *thread_engine(const char *langs, motesok_error *err)
     return e->api;
 }
 
+/* True if Tesseract starts with the one language lang. */
+static bool language_starts(const char *lang)
+{
+    TessBaseAPI *api = TessBaseAPICreate();
+    if (api == NULL)
+        return false;
+    int rc = TessBaseAPIInit3(api, NULL, lang);
+    TessBaseAPIEnd(api);
+    TessBaseAPIDelete(api);
+    return rc == 0;
+}
+
 motesok_status msk_ocr_check(const char *langs, motesok_error *err)
 {
-    return thread_engine(langs, err) != NULL ? MOTESOK_OK
-                                             : (err && err->code ? err->code : MOTESOK_ERR_UNSUPPORTED);
+    /* each language alone: Tesseract started with "nor+xyz" warns about
+     * xyz and goes on without it */
+    char one[64];
+    for (const char *p = langs; *p != '\0';) {
+        size_t n = strcspn(p, "+");
+        if (n == 0 || n >= sizeof one)
+            return msk_error_set(err, MOTESOK_ERR_INVALID, "bad OCR languages '%s'", langs);
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (!language_starts(one))
+            return msk_error_set(err, MOTESOK_ERR_UNSUPPORTED,
+                                 "OCR language '%s' (of '%s') is not installed (Tesseract "
+                                 "language data; on Debian the package tesseract-ocr-%s)",
+                                 one, langs, one);
+        p += n + (p[n] == '+');
+    }
+    return MOTESOK_OK;
 }
 
 /* Render page at *dpi (lowered for a huge page: the resolution used) into a new 8-bit grey image (*w × *h, *stride bytes a
