@@ -1097,6 +1097,16 @@ static json_t *passage_meta(const motesok_job *job, const passage *p, size_t k, 
     const motesok_case *c = p->c;
     if (meta != NULL && c != NULL)
         json_object_set_new(meta, "case", case_json(c));
+    /* the pages read by OCR (1-based): hits on them are marked */
+    const unsigned char *how = job->text->page_how;
+    json_t *ocr = how != NULL && meta != NULL ? json_array() : NULL;
+    for (size_t i = 0; ocr != NULL && i < job->text->n_pages; i++)
+        if (how[i] != MSK_PAGE_TEXT)
+            json_array_append_new(ocr, json_integer((json_int_t)i + 1));
+    if (ocr != NULL && json_array_size(ocr) > 0)
+        json_object_set_new(meta, "ocr_pages", ocr);
+    else
+        json_decref(ocr);
     if (meta != NULL && k == 0 && m != NULL)
         json_object_update_new(meta, json_pack("{s:s?, s:s?, s:s?, s:s?}", "place", m->place,
                                                "present", m->present, "absent", m->absent,

@@ -364,8 +364,35 @@ static void test_ocr_mixed_pdf_page_by_page(void **state)
     h = hit_on(res, "-med-vedlegg.pdf");
     assert_non_null(h);
     assert_true(h->page >= 1 && h->page < scanned_page); /* a typed page, before the scan */
+    assert_false(h->ocr);
+    char id[17];
+    snprintf(id, sizeof id, "%s", h->id);
     motesok_search_result_free(res);
     assert_true(finds(f, "disposisjonsfondet", "-med-vedlegg.pdf"));
+    /* honest results: the hit on the scanned page, the document and the
+     * page say it was read by OCR; a typed page does not */
+    res = search(f, "kunstgressbanen");
+    h = hit_on(res, "-med-vedlegg.pdf");
+    assert_non_null(h);
+    assert_true(h->ocr);
+    motesok_search_result_free(res);
+    motesok_searcher *sr = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &sr, NULL), MOTESOK_OK);
+    motesok_document *doc = NULL;
+    assert_int_equal(motesok_searcher_document(sr, id, &doc, NULL), MOTESOK_OK);
+    assert_int_equal(doc->n_ocr_pages, 1);
+    assert_int_equal(doc->ocr_pages[0], scanned_page);
+    assert_int_equal(doc->pages, scanned_page);
+    motesok_document_free(doc);
+    motesok_page_text *t = NULL;
+    assert_int_equal(motesok_searcher_text(sr, id, (unsigned)scanned_page, &t, NULL), MOTESOK_OK);
+    assert_true(t->ocr);
+    assert_non_null(strstr(t->text, "kunstgressbanen"));
+    motesok_page_text_free(t);
+    assert_int_equal(motesok_searcher_text(sr, id, 1, &t, NULL), MOTESOK_OK);
+    assert_false(t->ocr);
+    motesok_page_text_free(t);
+    motesok_searcher_close(sr);
 }
 
 /* The OCR text is kept by the file's content: a rename and a copy of a

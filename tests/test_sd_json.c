@@ -30,7 +30,8 @@ static void test_sd_json_search_full(void **state)
     motesok_hit hits[] = {
         {.rank = 1, .score = 7.91, .id = "0123456789abcdef", .path = "/a.pdf", .title = "T",
          .organ = "Formannskapet", .kommune = "Ringsaker", .date = "2018-02-23", .page = 2,
-         .matched_case = &c, .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
+         .matched_case = &c, .snippet = "utvida <mark>legevakt</mark> &amp; røntgen",
+         .ocr = true},
         {.rank = 2, .score = 1.0, .id = "fedcba9876543210", .path = "/b.txt", .title = "",
          .organ = NULL, .kommune = NULL, .date = NULL, .page = MOTESOK_NO_NUMBER,
          .matched_case = NULL, .snippet = ""},
@@ -48,13 +49,13 @@ static void test_sd_json_search_full(void **state)
                 "\"suggestion_searched\":true,\"any_word\":false,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":["
                 "{\"rank\":1,\"score\":7.91,\"id\":\"0123456789abcdef\",\"path\":\"/a.pdf\","
                 "\"title\":\"T\",\"organ\":\"Formannskapet\",\"kommune\":\"Ringsaker\","
-                "\"date\":\"2018-02-23\",\"page\":2,\"case\":{\"number\":\"06/2018\","
+                "\"date\":\"2018-02-23\",\"page\":2,\"ocr\":true,\"case\":{\"number\":\"06/2018\","
                 "\"title\":\"Legevakt\",\"proposal\":null,\"decision\":\"Vedtatt.\","
                 "\"vote\":{\"outcome\":\"flertall\",\"for\":22,\"against\":9}},"
                 "\"snippet\":\"utvida <mark>legevakt</mark> &amp; røntgen\"},"
                 "{\"rank\":2,\"score\":1.0,\"id\":\"fedcba9876543210\",\"path\":\"/b.txt\","
                 "\"title\":null,\"organ\":null,\"kommune\":null,\"date\":null,\"page\":null,"
-                "\"case\":null,\"snippet\":\"\"}],"
+                "\"ocr\":false,\"case\":null,\"snippet\":\"\"}],"
                 "\"facets\":{\"organ\":{\"Formannskapet\":3,\"Bystyret\":1},\"kommune\":{},"
                 "\"year\":{\"2018\":5}}}");
 }
@@ -137,7 +138,7 @@ static void test_sd_json_search_case_without_vote(void **state)
                 "\"took_ms\":1.25,\"suggestion\":null,\"suggestion_searched\":false,"
                 "\"any_word\":false,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":[{\"rank\":3,\"score\":0.125,"
                 "\"id\":\"0123456789abcdef\",\"path\":\"/c\",\"title\":\"x\",\"organ\":null,"
-                "\"kommune\":null,\"date\":null,\"page\":1,\"case\":{\"number\":null,"
+                "\"kommune\":null,\"date\":null,\"page\":1,\"ocr\":false,\"case\":{\"number\":null,"
                 "\"title\":null,\"proposal\":null,\"decision\":null,\"vote\":null},"
                 "\"snippet\":\"s\"}],\"facets\":{}}");
 }
@@ -154,12 +155,14 @@ static void test_sd_json_document(void **state)
                                                            MOTESOK_NO_NUMBER},
          .page = MOTESOK_NO_NUMBER},
     };
+    const int64_t ocr_pages[] = {2, 3};
     motesok_document d = {
         .id = "0123456789abcdef", .path = "/srv/a.pdf", .title = "Møtebok", .organ = "Formannskapet",
         .kommune = NULL, .date = "2018-06-14", .place = "Rådhuset", .present = "", .absent = NULL,
         .referent = "Kari", .mime = "application/pdf", .encoding = "", .pages = 3, .size = 1000,
         .mtime = 1519372800, .status = "ok", .hash = "00112233aabbccdd",
-        .indexed_at = 1700000000, .cases = cases, .n_cases = 2};
+        .indexed_at = 1700000000, .cases = cases, .n_cases = 2, .ocr_pages = ocr_pages,
+        .n_ocr_pages = 2};
     assert_json(sd_json_document(&d),
                 "{\"id\":\"0123456789abcdef\",\"path\":\"/srv/a.pdf\",\"title\":\"Møtebok\","
                 "\"organ\":\"Formannskapet\",\"kommune\":null,\"date\":\"2018-06-14\","
@@ -173,7 +176,7 @@ static void test_sd_json_document(void **state)
                 "{\"number\":\"12/2018\",\"key\":null,\"title\":\"\","
                 "\"proposal\":\"Innstilling.\",\"decision\":\"Vedtak.\","
                 "\"vote\":{\"outcome\":\"enstemmig\",\"for\":null,\"against\":null},"
-                "\"page\":null}]}");
+                "\"page\":null}],\"ocr_pages\":[2,3]}");
     /* no store row, no cases, nothing known */
     motesok_document bare = {.id = "0123456789abcdef", .pages = MOTESOK_NO_NUMBER,
                              .size = MOTESOK_NO_NUMBER, .mtime = MOTESOK_NO_NUMBER,
@@ -182,21 +185,22 @@ static void test_sd_json_document(void **state)
                 "{\"id\":\"0123456789abcdef\",\"path\":null,\"title\":null,\"organ\":null,"
                 "\"kommune\":null,\"date\":null,\"place\":null,\"present\":null,\"absent\":null,"
                 "\"referent\":null,\"mime\":null,\"encoding\":null,\"pages\":null,\"size\":null,"
-                "\"mtime\":null,\"status\":null,\"hash\":null,\"indexed_at\":null,\"cases\":[]}");
+                "\"mtime\":null,\"status\":null,\"hash\":null,\"indexed_at\":null,\"cases\":[],"
+                "\"ocr_pages\":[]}");
 }
 
 static void test_sd_json_text(void **state)
 {
     (void)state;
     motesok_page_text t = {.id = "0123456789abcdef", .page = 0, .pages = 2,
-                           .text = "Side 1\n\n\"Side\" 2", .text_len = 16};
+                           .text = "Side 1\n\n\"Side\" 2", .text_len = 16, .ocr = true};
     assert_json(sd_json_text(&t), "{\"id\":\"0123456789abcdef\",\"page\":0,\"pages\":2,"
-                                  "\"text\":\"Side 1\\n\\n\\\"Side\\\" 2\"}");
+                                  "\"ocr\":true,\"text\":\"Side 1\\n\\n\\\"Side\\\" 2\"}");
     /* text_len counts, not the NUL: a NUL byte in a text is kept */
     motesok_page_text nul = {.id = "0123456789abcdef", .page = 1, .pages = 1, .text = "a\0b",
                              .text_len = 3};
     assert_json(sd_json_text(&nul), "{\"id\":\"0123456789abcdef\",\"page\":1,\"pages\":1,"
-                                    "\"text\":\"a\\u0000b\"}");
+                                    "\"ocr\":false,\"text\":\"a\\u0000b\"}");
     /* text that is not UTF-8 cannot be JSON: NULL, not a broken answer */
     motesok_page_text bad = {.id = "0123456789abcdef", .page = 1, .pages = 1, .text = "\xff",
                              .text_len = 1};

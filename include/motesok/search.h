@@ -128,6 +128,8 @@ typedef struct motesok_hit {
     const motesok_case_info *matched_case; /* the case that matched, or NULL */
     const char *snippet;/* HTML-escaped text around the matches, each match
                            in <mark>…</mark>; never NULL */
+    bool ocr;           /* the page of the match was read by OCR (a scan, or
+                           a damaged text layer): its text may hold errors */
 } motesok_hit;
 
 /* One value of a facet and the number of matching meetings that have it. */
@@ -203,6 +205,8 @@ typedef struct motesok_document {
                              MOTESOK_NO_NUMBER when the store has no row */
     const motesok_case_info *cases; /* n_cases of them, by page (no page last) */
     size_t n_cases;
+    const int64_t *ocr_pages; /* the 1-based pages read by OCR, ascending */
+    size_t n_ocr_pages;
 } motesok_document;
 
 /* Metadata of document id into *out (free with motesok_document_free);
@@ -223,6 +227,7 @@ typedef struct motesok_page_text {
     const char *text; /* UTF-8 (pages joined by blank lines when whole),
                          NUL-terminated; text_len bytes */
     size_t text_len;
+    bool ocr;         /* the page (page 0: any page) was read by OCR */
 } motesok_page_text;
 
 /* Text of document id into *out (free with motesok_page_text_free): page 0
