@@ -53,9 +53,10 @@ typedef enum motesok_compact_mode {
 
 /* When PDF pages are read by OCR (Tesseract) instead of their text layer. */
 typedef enum motesok_ocr_mode {
-    MOTESOK_OCR_AUTO = 0, /* pages with no text, or whose text fails the
-                             quality test (private-use glyphs, few letters,
-                             few dictionary words) */
+    MOTESOK_OCR_AUTO = 0, /* pages with no text but an image (a blank page is
+                             not read), or whose text fails the quality test
+                             (private-use glyphs, few letters, few
+                             dictionary words) */
     MOTESOK_OCR_ALWAYS,   /* every PDF page */
     MOTESOK_OCR_NEVER,
 } motesok_ocr_mode;

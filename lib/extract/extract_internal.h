@@ -54,6 +54,10 @@ bool msk_quality_good(const msk_quality *q);
 motesok_status msk_ocr_page(struct _PopplerPage *page, unsigned dpi, const char *langs,
                             char **out, motesok_error *err);
 
+/* End this thread's Tesseract engine now (a thread that exits ends its
+ * own; the main thread, whose keys are not destroyed at exit, calls it). */
+void msk_ocr_thread_end(void);
+
 /* Check that Tesseract starts with langs (ERR_UNSUPPORTED naming them if
  * their data is missing), with an engine made and ended for it. */
 motesok_status msk_ocr_check(const char *langs, motesok_error *err);

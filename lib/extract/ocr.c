@@ -211,6 +211,13 @@ motesok_status msk_ocr_check(const char *langs, motesok_error *err)
     return MOTESOK_OK;
 }
 
+void msk_ocr_thread_end(void)
+{
+    pthread_once(&engine_once, engine_key_init);
+    engine_destroy(pthread_getspecific(engine_key));
+    pthread_setspecific(engine_key, NULL);
+}
+
 /* Render page at *dpi (lowered for a huge page: the resolution used) into a new 8-bit grey image (*w × *h, *stride bytes a
  * row, the caller's); NULL if it cannot be made. */
 static unsigned char *render_grey(PopplerPage *page, double *dpi, int *w, int *h, int *stride)

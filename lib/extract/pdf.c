@@ -111,13 +111,25 @@ static bool is_cached(const msk_ocr *ocr, size_t i)
     return false;
 }
 
-/* True if the text layer text of a page is to be replaced by OCR. */
-static bool wants_ocr(const msk_ocr *ocr, const char *text)
+/* True if page draws an image (a scan is one): a page with neither text
+ * nor image is blank, and not rendered for OCR. */
+static bool has_image(PopplerPage *page)
+{
+    GList *images = poppler_page_get_image_mapping(page);
+    bool any = images != NULL;
+    poppler_page_free_image_mapping(images);
+    return any;
+}
+
+/* True if the page whose text layer is text is to be read by OCR. */
+static bool wants_ocr(const msk_ocr *ocr, PopplerPage *page, const char *text)
 {
     if (ocr == NULL || ocr->mode == MOTESOK_OCR_NEVER)
         return false;
-    if (ocr->mode == MOTESOK_OCR_ALWAYS || text == NULL || msk_blank(text))
+    if (ocr->mode == MOTESOK_OCR_ALWAYS)
         return true;
+    if (text == NULL || msk_blank(text))
+        return has_image(page);
     msk_quality q = msk_text_quality(text, strlen(text));
     return !msk_quality_good(&q);
 }
@@ -132,7 +144,7 @@ static motesok_status pdf_page(PopplerDocument *doc, size_t i, motesok_text *t,
     char *text = page ? poppler_page_get_text(page) : NULL;
     char *ocr_text = NULL;
     motesok_status st = MOTESOK_OK;
-    if (page != NULL && wants_ocr(ocr, text)) {
+    if (page != NULL && wants_ocr(ocr, page, text)) {
         if (ocr->cached != NULL && is_cached(ocr, i)) {
             t->page_how[i] = MSK_PAGE_OCR_CACHED;
             ocr_text = strdup("");

@@ -18,6 +18,7 @@
  *   on the pipe, holding a page or two, until the indexer writes them. */
 #define _GNU_SOURCE /* pipe2 */
 #include "extract/worker.h"
+#include "extract/extract_internal.h" /* msk_ocr_thread_end */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -316,6 +317,7 @@ static int serve(int in_fd, int out_fd)
             break;
     }
     motesok_detector_close(d);
+    msk_ocr_thread_end();
     return 0;
 }
 
