@@ -997,6 +997,39 @@ static void test_extract_worker_answer_decoding(void **state)
     memcpy(early.b + at + 4 + strlen("Møtebok") + 4, &v, 4);
     assert_int_equal(msk_worker_decode(early.b, early.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
+    /* OCR: "alive" marks before the status (a page read by OCR each) are
+     * skipped; a page marked as read by OCR, or as the caller's cached OCR
+     * text, says so; a mark of no kind, or before no page, is malformed */
+    answer ocr = {0};
+    put32(&ocr, 0xFFFFFFFDu);
+    put32(&ocr, 0xFFFFFFFDu);
+    memcpy(ocr.b + ocr.n, a.b, at);
+    ocr.n += at;
+    put32(&ocr, 0xFFFFFFFEu);
+    put32(&ocr, MSK_PAGE_OCR);
+    putstr(&ocr, "Møtebok");
+    put32(&ocr, 0xFFFFFFFEu);
+    put32(&ocr, MSK_PAGE_OCR_CACHED);
+    putstr(&ocr, "");
+    assert_int_equal(msk_worker_decode(ocr.b, ocr.n, &det, &t, &err), MOTESOK_OK);
+    assert_non_null(t->page_how);
+    assert_int_equal(t->page_how[0], MSK_PAGE_OCR);
+    assert_int_equal(t->page_how[1], MSK_PAGE_OCR_CACHED);
+    assert_string_equal(t->pages[0], "Møtebok");
+    motesok_text_free(t);
+    t = NULL;
+    answer bad_how = ocr;
+    v = 7;
+    memcpy(bad_how.b + 8 + at + 4, &v, 4);
+    assert_int_equal(msk_worker_decode(bad_how.b, bad_how.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
+    answer mark_end = ocr;
+    mark_end.n = 8 + at + 8;
+    put32(&mark_end, 0xFFFFFFFFu);
+    put32(&mark_end, MOTESOK_ERR_TOO_BIG);
+    putstr(&mark_end, "x");
+    assert_int_equal(msk_worker_decode(mark_end.b, mark_end.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
     /* a failure answer carries its status and message */
     answer f = {0};
     put32(&f, MOTESOK_ERR_ENCRYPTED);

@@ -52,6 +52,9 @@ typedef struct msk_ocr {
     const uint32_t *cached;  /* pages (from 0, ascending) whose OCR text the
                                 caller has: not read again, MSK_PAGE_OCR_CACHED */
     size_t n_cached;
+    void (*page_done)(void *ud); /* called after each page read by OCR (may be
+                                    NULL): a worker tells its client it lives */
+    void *page_done_ud;
 } msk_ocr;
 
 /* Decode plain text of len bytes. charset_hint (may be NULL) is libmagic's

@@ -155,6 +155,8 @@ static motesok_status pdf_page(PopplerDocument *doc, size_t i, motesok_text *t,
                               ocr->languages ? ocr->languages : MOTESOK_OCR_DEFAULT_LANGUAGES,
                               &ocr_text, err);
             t->page_how[i] = MSK_PAGE_OCR;
+            if (ocr->page_done != NULL)
+                ocr->page_done(ocr->page_done_ud);
         }
     }
     const char *use = ocr_text ? ocr_text : text ? text : "";

@@ -13,7 +13,10 @@
  *             str message follow (the extraction failed on the way); a
  *             length 0xFFFFFFFE is followed by u32 how (MSK_PAGE_*) and
  *             says where the page after it came from (else the file's text)
- *   where str is u32 length + bytes. The client reads the pages as it
+ *   where str is u32 length + bytes. Before the status, any number of
+ *   u32 0xFFFFFFFD may come: the worker finished a page's OCR and lives;
+ *   each starts the time limit afresh, which so bounds a page's OCR, not
+ *   a whole scanned book's. The client reads the pages as it
  *   needs them (msk_worker_next_page): a worker sending a big text waits
  *   on the pipe, holding a page or two, until the indexer writes them. */
 #define _GNU_SOURCE /* pipe2 */
@@ -36,6 +39,7 @@
 
 #define NO_STRING 0xFFFFFFFFu
 #define PAGE_HOW 0xFFFFFFFEu
+#define ALIVE 0xFFFFFFFDu
 #define MAX_CACHED 1000000u
 #define MALFORMED (-2) /* a read result: the answer breaks the protocol */
 #define MAX_FIELD ((size_t)1 << 30)
@@ -174,6 +178,13 @@ static bool send_abort(int fd, motesok_status st, const motesok_error *err)
     return ok;
 }
 
+/* msk_ocr.page_done of a worker: tell the client it lives (fd in ud). */
+static void send_alive(void *ud)
+{
+    uint32_t v = ALIVE;
+    (void)write_all(*(int *)ud, &v, sizeof v);
+}
+
 /* Extract path and answer on fd page by page; false on a write error. */
 static bool answer_request(motesok_detector *d, const char *path,
                            const motesok_extract_limits *lim, const msk_ocr *ocr, int fd)
@@ -183,8 +194,11 @@ static bool answer_request(motesok_detector *d, const char *path,
     motesok_detection det = {0};
     msk_extraction *x = NULL;
     motesok_status st = motesok_detect_file(d, path, &det, &err);
+    msk_ocr o = ocr != NULL ? *ocr : (msk_ocr){.mode = MOTESOK_OCR_NEVER};
+    o.page_done = send_alive;
+    o.page_done_ud = &fd;
     if (st == MOTESOK_OK)
-        st = msk_extraction_open_ocr(path, &det, lim, ocr, &x, &err);
+        st = msk_extraction_open_ocr(path, &det, lim, &o, &x, &err);
     bool ok = send_head(fd, st, &err, &det, x ? msk_extraction_head(x) : NULL);
     size_t n = x ? msk_extraction_head(x)->n_pages : 0;
     for (size_t i = 0; ok && i < n; i++) {
@@ -475,6 +489,7 @@ static motesok_status worker_died(msk_worker *w, int how, motesok_error *err)
 typedef struct src {
     int fd;
     double dl;
+    double timeout; /* seconds a deadline is set from */
     const unsigned char *p; /* NULL: read fd */
     size_t len, at;
 } src;
@@ -584,6 +599,11 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
     char *mime = NULL, *cs = NULL;
     *msg = NULL;
     int r = get_u32(s, status);
+    while (r == 1 && *status == ALIVE) { /* a page read by OCR: time afresh */
+        if (s->p == NULL)
+            s->dl = now_s() + s->timeout;
+        r = get_u32(s, status);
+    }
     if (r == 1)
         r = get_str(s, msg, NULL);
     if (r == 1)
@@ -723,7 +743,7 @@ motesok_status msk_worker_open(msk_worker *w, const char *path, const motesok_ex
     msk_buf_free(&req);
     if (!sent)
         return worker_died(w, 0, err);
-    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
+    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s, .timeout = w->lim.timeout_s};
     uint32_t status = 0;
     char *msg = NULL;
     int r = read_answer(&s, &status, &msg, det, head);
