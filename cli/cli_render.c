@@ -492,6 +492,13 @@ void cli_render_status(FILE *out, json_t *status)
         else
             fprintf(out, "%lld\n", (long long)json_integer_value(v));
     }
+    json_t *ocr = json_object_get(status, "ocr");
+    if (json_is_object(ocr))
+        fprintf(out, "OCR:            %lld sider lest sist, %lld fra lagret OCR-tekst; "
+                     "%lld sider lagret\n",
+                (long long)json_integer_value(json_object_get(ocr, "last_run_pages")),
+                (long long)json_integer_value(json_object_get(ocr, "last_run_cache_hits")),
+                (long long)json_integer_value(json_object_get(ocr, "pages_kept")));
     /* the daemon analyses queries with other data than built the index */
     json_t *an = json_object_get(status, "analysis");
     if (json_is_false(json_object_get(an, "same")))

@@ -5,7 +5,9 @@
 #include "idx_walk.h"
 #include "term.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -68,6 +70,18 @@ static const char usage_text[] =
 "                       what the index holds from it (without it, such a run\n"
 "                       changes nothing and exits 3: an unmounted or emptied\n"
 "                       folder must not empty the index)\n"
+"      --ocr=MODE       read PDF pages by OCR (Tesseract): auto (default) the\n"
+"                       pages with no text but an image, or whose text layer\n"
+"                       is damaged\n"
+"                       (private-use glyphs, few letters, few dictionary\n"
+"                       words); always every page; never. OCR text is kept\n"
+"                       in the index by the file's content: a file renamed,\n"
+"                       copied or indexed again is not read by OCR again;\n"
+"                       --timeout starts afresh after each page's OCR\n"
+"      --ocr-dpi N      render pages for OCR at N dpi (50-1200, default 300)\n"
+"      --ocr-languages L  Tesseract's languages, joined by '+' (default\n"
+"                       nor+eng); a language whose data is not installed is\n"
+"                       a usage error (Debian: tesseract-ocr-LANG)\n"
 "      --in-process     extract inside the indexer instead of in worker\n"
 "                       processes (faster to debug; a hostile file can then\n"
 "                       take the whole run down)\n"
@@ -172,6 +186,45 @@ static unsigned cpu_count(void)
     return n < 1 ? 1 : (unsigned)(n > MAX_JOBS ? MAX_JOBS : n);
 }
 
+/* True if s names Tesseract languages: "nor", "nor+eng" (letters, digits
+ * and _ joined by +, at most 60 bytes). */
+static bool ocr_languages_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 60 || s[0] == '+' || s[n - 1] == '+' || strstr(s, "++") != NULL)
+        return false;
+    for (const char *p = s; *p != '\0'; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '+'))
+            return false;
+    return true;
+}
+
+/* Check that the OCR languages are installed before any file is read,
+ * Tesseract's own complaint kept off the terminal; 0 or EXIT_USAGE. */
+static int check_ocr(const idx_options *o)
+{
+    if (o->ix.ocr == MOTESOK_OCR_NEVER)
+        return 0;
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    motesok_error err;
+    motesok_error_clear(&err);
+    motesok_status st = motesok_ocr_check(o->ix.ocr_languages, &err);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    if (st == MOTESOK_OK)
+        return 0;
+    fprintf(stderr, "motesok-index: %s; or index without OCR: --ocr=never\n", err.message);
+    return EXIT_USAGE;
+}
+
 /* Handle one numeric long option; returns 0 or an exit code. */
 static int numeric_option(int c, const char *arg, idx_options *o)
 {
@@ -212,6 +265,11 @@ static int numeric_option(int c, const char *arg, idx_options *o)
             return bad_value("--shards (1-64)", arg);
         o->ix.shards = (unsigned)v;
         break;
+    case 1012:
+        if (!parse_uint(arg, 50, 1200, &v))
+            return bad_value("--ocr-dpi (50-1200)", arg);
+        o->ix.ocr_dpi = (unsigned)v;
+        break;
     }
     return 0;
 }
@@ -234,6 +292,9 @@ static int parse_args(int argc, char **argv, idx_options *o)
         {"compact", no_argument, NULL, 1008},
         {"no-compact", no_argument, NULL, 1009},
         {"allow-empty", no_argument, NULL, 1010},
+        {"ocr", required_argument, NULL, 1011},
+        {"ocr-dpi", required_argument, NULL, 1012},
+        {"ocr-languages", required_argument, NULL, 1013},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -256,7 +317,23 @@ static int parse_args(int argc, char **argv, idx_options *o)
         case 1008: o->ix.compact = MOTESOK_COMPACT_ALWAYS; break;
         case 1009: o->ix.compact = MOTESOK_COMPACT_NEVER; break;
         case 1010: o->allow_empty = true; break;
-        case 'j': case 1001: case 1002: case 1003: case 1004: case 1005: case 1007:
+        case 1011:
+            if (strcmp(optarg, "auto") == 0)
+                o->ix.ocr = MOTESOK_OCR_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                o->ix.ocr = MOTESOK_OCR_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                o->ix.ocr = MOTESOK_OCR_NEVER;
+            else
+                rc = bad_value("--ocr (auto, always or never)", optarg);
+            break;
+        case 1013:
+            if (!ocr_languages_ok(optarg))
+                rc = bad_value("--ocr-languages (names of letters, digits and _ joined by +)",
+                               optarg);
+            o->ix.ocr_languages = optarg;
+            break;
+        case 'j': case 1001: case 1002: case 1003: case 1004: case 1005: case 1007: case 1012:
             rc = numeric_option(c, optarg, o);
             break;
         default:
@@ -562,6 +639,8 @@ static void account(run *r, const char *path, const motesok_file_result *res)
     c->done++;
     if (res->outcome == MOTESOK_OUTCOME_INDEXED)
         c->bytes += res->bytes;
+    c->ocr_pages += res->ocr_pages;
+    c->ocr_cached += res->ocr_cached;
     switch (res->outcome) {
     case MOTESOK_OUTCOME_UNCHANGED: c->unchanged++; break;
     case MOTESOK_OUTCOME_INDEXED: c->indexed++; break;
@@ -804,6 +883,8 @@ int main(int argc, char **argv)
             o.ix.worker_exe = o.self;
         }
     }
+    if (rc < 0)
+        rc = check_ocr(&o) != 0 ? EXIT_USAGE : -1;
     if (rc < 0)
         rc = resolve_roots(argc, argv, &o);
     if (rc >= 0) {

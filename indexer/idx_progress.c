@@ -43,6 +43,9 @@ void idx_progress_update(idx_progress *p, const idx_counts *c, bool force)
     char line[256];
     int n = snprintf(line, sizeof line, "%zu/%zu files  %.1f MB/s  (%zu new/changed, %zu failed)",
                      c->done, c->total, rate_mb(p, c), c->indexed, c->failed + c->unsupported);
+    if (c->ocr_pages + c->ocr_cached > 0 && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, "  OCR %zu pages, %zu cached",
+                      c->ocr_pages, c->ocr_cached);
     if (n > p->width - 1)
         line[p->width - 1] = '\0';
     fprintf(p->out, "\r\033[K%s", line);
@@ -66,4 +69,7 @@ void idx_progress_summary(idx_progress *p, const idx_counts *c)
             "%zu removed; %zu files, %.1f MB indexed in %.2f s (%.1f MB/s)\n",
             c->indexed, c->unchanged, c->failed, c->unsupported, c->removed,
             c->total, (double)c->bytes / 1e6, secs, rate_mb(p, c));
+    if (c->ocr_pages + c->ocr_cached > 0)
+        fprintf(p->out, "motesok-index: OCR: %zu pages read, %zu from the OCR cache\n",
+                c->ocr_pages, c->ocr_cached);
 }

@@ -12,6 +12,8 @@ typedef struct idx_counts {
     size_t indexed, unchanged, failed, unsupported, removed;
     size_t done, total;
     int64_t bytes; /* bytes of files read (indexed or failed) */
+    size_t ocr_pages;  /* PDF pages read by OCR */
+    size_t ocr_cached; /* PDF pages needing OCR whose text the OCR cache had */
 } idx_counts;
 
 typedef struct idx_progress {

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* Building and updating an index directory: the Xapian database and the
  * SQLite store, kept consistent batch by batch (see include/motesok/index.h). */
 #include "internal.h"
@@ -13,6 +14,7 @@
 #include "xapian/xapian.h"
 #include "shards.h"
 #include "extract/worker.h"
+#include "extract/extract_internal.h" /* msk_ocr_check */
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #define DEFAULT_BATCH_FILES 200
@@ -36,6 +39,7 @@
 
 struct motesok_index {
     char *dir;
+    char *store_path;      /* the store's file, for the job threads' cache reads */
     msk_shards *xs;        /* the Xapian shards and their writer threads */
     motesok_store *store;
     motesok_index_options opt;
@@ -47,6 +51,8 @@ struct motesok_index {
     char analysis[40];     /* the analysis this run indexes with (msk_norsk_analysis_id) */
     bool reanalyse;        /* the index was built with other data: redo every file */
     bool relaid;           /* the shards were laid out anew at open */
+    uint64_t run_ocr_pages;   /* pages read by OCR in this run */
+    uint64_t run_ocr_cached;  /* pages needing OCR the cache answered */
 };
 
 struct motesok_job {
@@ -58,6 +64,13 @@ struct motesok_job {
     bool retry_failed;
     motesok_extract_limits limits;
     const motesok_index_options *opt; /* the index's options (worker set-up) */
+    const char *store_path; /* the index's store (OCR cache reads) */
+    msk_ocr ocr;           /* the OCR the extraction may do; .cached: the pages below */
+    char **cached_text;    /* OCR text of the pages ocr.cached lists, from the cache */
+    uint32_t *fresh_page;  /* pages read by OCR in this run, for the cache */
+    char **fresh_text;
+    size_t n_fresh, cap_fresh;
+    size_t ocr_cached;     /* pages needing OCR that the cache answered */
     /* filled by motesok_job_run */
     char hash[17];
     bool same_content;     /* hash equals the stored one: only mtime moved */
@@ -403,10 +416,15 @@ motesok_status motesok_index_open(const char *dir, const motesok_index_options *
         idx->opt.batch_files = DEFAULT_BATCH_FILES;
     if (idx->opt.batch_bytes == 0)
         idx->opt.batch_bytes = DEFAULT_BATCH_BYTES;
+    if (idx->opt.ocr_dpi == 0)
+        idx->opt.ocr_dpi = MOTESOK_OCR_DEFAULT_DPI;
+    if (idx->opt.ocr_languages == NULL || idx->opt.ocr_languages[0] == '\0')
+        idx->opt.ocr_languages = MOTESOK_OCR_DEFAULT_LANGUAGES;
     idx->dir = strdup(dir);
     char *sfile = path_join(dir, MOTESOK_STORE_FILE);
+    idx->store_path = msk_strdup(sfile);
     bool rebuilt = false;
-    if (idx->dir == NULL || sfile == NULL)
+    if (idx->dir == NULL || sfile == NULL || idx->store_path == NULL)
         st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     if (st == MOTESOK_OK)
         st = motesok_store_open(sfile, false, &idx->store, err);
@@ -428,12 +446,18 @@ motesok_status motesok_index_open(const char *dir, const motesok_index_options *
     return MOTESOK_OK;
 }
 
+motesok_status motesok_ocr_check(const char *languages, motesok_error *err)
+{
+    return msk_ocr_check(languages && *languages ? languages : MOTESOK_OCR_DEFAULT_LANGUAGES, err);
+}
+
 void motesok_index_close(motesok_index *idx)
 {
     if (idx == NULL)
         return;
     msk_shards_close(idx->xs);
     motesok_store_close(idx->store); /* rolls back an open transaction */
+    free(idx->store_path);
     free(idx->dir);
     free(idx);
 }
@@ -498,6 +522,10 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
         char when[32];
         now_iso(when);
         st = motesok_store_set_meta(idx->store, "last_run", when, err);
+        char ocr[64];
+        snprintf(ocr, sizeof ocr, "%" PRIu64 " %" PRIu64, idx->run_ocr_pages, idx->run_ocr_cached);
+        if (st == MOTESOK_OK)
+            st = motesok_store_set_meta(idx->store, "ocr_last_run", ocr, err);
     }
     if (st == MOTESOK_OK)
         st = motesok_store_commit(idx->store, err);
@@ -567,6 +595,9 @@ motesok_status motesok_index_prepare(motesok_index *idx, const char *path,
     j->retry_failed = idx->opt.retry_failed;
     j->limits = idx->opt.limits;
     j->opt = &idx->opt;
+    j->store_path = idx->store_path;
+    j->ocr = (msk_ocr){.mode = idx->opt.ocr, .dpi = idx->opt.ocr_dpi,
+                       .languages = idx->opt.ocr_languages};
     if (found && !idx->reanalyse && (row.status == MOTESOK_FILE_OK || skip_failed))
         memcpy(j->old_hash, row.hash, sizeof j->old_hash);
     motesok_file_row_clear(&row);
@@ -694,18 +725,77 @@ static motesok_status extract_here(motesok_job *job, motesok_error *e)
         return st;
     if (job->det.kind == MOTESOK_KIND_UNSUPPORTED)
         return MOTESOK_ERR_UNSUPPORTED;
-    st = msk_extraction_open(job->path, &job->det, &job->limits, &job->x, e);
+    st = msk_extraction_open_ocr(job->path, &job->det, &job->limits, &job->ocr, &job->x, e);
     if (st == MOTESOK_OK && (job->text = copy_head(msk_extraction_head(job->x))) == NULL)
         st = msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
     return st;
 }
 
-/* The next page of the job's file, from its worker or its extraction. */
-static motesok_status next_page(motesok_job *job, char **page, size_t *len, motesok_error *e)
+/* The cached OCR text of page k of the job's file, or NULL. */
+static const char *cached_text(const motesok_job *job, size_t k)
 {
-    if (job->worker != NULL)
-        return msk_worker_next_page(job->worker, page, len, e);
-    return msk_extraction_next(job->x, page, len, e);
+    for (size_t i = 0; i < job->ocr.n_cached; i++)
+        if (job->ocr.cached[i] == k)
+            return job->cached_text[i];
+    return NULL;
+}
+
+/* Note where page k (*page, *len) came from: the cache's text replaces a
+ * page that the cache answers, one read by OCR now is kept for the cache. */
+static motesok_status note_page_how(motesok_job *job, size_t k, int how, char **page,
+                                    size_t *len, motesok_error *e)
+{
+    motesok_text *t = job->text;
+    if (how == MSK_PAGE_TEXT)
+        return MOTESOK_OK;
+    if (t->page_how == NULL && (t->page_how = calloc(t->n_pages ? t->n_pages : 1, 1)) == NULL)
+        return msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+    t->page_how[k] = (unsigned char)how;
+    if (how == MSK_PAGE_OCR_CACHED) {
+        const char *c = cached_text(job, k);
+        char *copy = msk_strdup(c ? c : "");
+        if (copy == NULL)
+            return msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+        free(*page);
+        *page = copy;
+        *len = strlen(copy);
+        job->ocr_cached++;
+        return MOTESOK_OK;
+    }
+    if (job->n_fresh == job->cap_fresh) {
+        size_t cap = job->cap_fresh ? job->cap_fresh * 2 : 8;
+        uint32_t *p = realloc(job->fresh_page, cap * sizeof *p);
+        if (p != NULL)
+            job->fresh_page = p;
+        char **tx = p ? realloc(job->fresh_text, cap * sizeof *tx) : NULL;
+        if (tx == NULL)
+            return msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+        job->fresh_text = tx;
+        job->cap_fresh = cap;
+    }
+    char *copy = msk_strdup(*page);
+    if (copy == NULL)
+        return msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+    job->fresh_page[job->n_fresh] = (uint32_t)k;
+    job->fresh_text[job->n_fresh++] = copy;
+    return MOTESOK_OK;
+}
+
+/* Page k, the next, of the job's file, from its worker or its extraction. */
+static motesok_status next_page(motesok_job *job, size_t k, char **page, size_t *len,
+                                motesok_error *e)
+{
+    int how = MSK_PAGE_TEXT;
+    motesok_status st;
+    if (job->worker != NULL) {
+        st = msk_worker_next_page(job->worker, page, len, &how, e);
+    } else {
+        st = msk_extraction_next(job->x, page, len, e);
+        how = st == MOTESOK_OK ? msk_extraction_last_how(job->x) : MSK_PAGE_TEXT;
+    }
+    if (st == MOTESOK_OK)
+        st = note_page_how(job, k, how, page, len, e);
+    return st;
 }
 
 /* Read pages into job->text until all are read or more than
@@ -716,7 +806,7 @@ static motesok_status read_head_pages(motesok_job *job, motesok_error *e)
     motesok_text *t = job->text;
     motesok_status st = MOTESOK_OK;
     while (st == MOTESOK_OK && job->held < t->n_pages && t->total_len <= MSK_BIG_TEXT_BYTES) {
-        st = next_page(job, &t->pages[job->held], &t->page_lens[job->held], e);
+        st = next_page(job, job->held, &t->pages[job->held], &t->page_lens[job->held], e);
         t->total_len += t->page_lens[job->held];
         job->held += st == MOTESOK_OK;
     }
@@ -744,7 +834,8 @@ static motesok_status extract_in_worker(motesok_job *job, motesok_error *e)
     msk_worker *w = thread_worker(job->opt, e);
     if (w == NULL)
         return e->code ? e->code : MOTESOK_ERR_INTERNAL;
-    motesok_status st = msk_worker_open(w, job->path, &job->limits, &job->det, &job->text, e);
+    motesok_status st = msk_worker_open(w, job->path, &job->limits, &job->ocr, &job->det,
+                                        &job->text, e);
     job->worker = w; /* for read_head_pages */
     if (st == MOTESOK_OK)
         st = read_head_pages(job, e);
@@ -768,6 +859,105 @@ static motesok_status extract(motesok_job *job, motesok_error *e)
     return st;
 }
 
+/* This thread's read-only handle on a store, for OCR cache reads. */
+typedef struct cache_reader {
+    char *path;
+    motesok_store *store;
+} cache_reader;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+/* Thread-exit destructor of a thread's cache reader. */
+static void cache_destroy(void *p)
+{
+    cache_reader *c = p;
+    if (c == NULL)
+        return;
+    motesok_store_close(c->store);
+    free(c->path);
+    free(c);
+}
+
+static void cache_key_init(void)
+{
+    pthread_key_create(&cache_key, cache_destroy);
+}
+
+/* This thread's reader of the store at path, opened on first use. */
+static motesok_store *thread_cache(const char *path, motesok_error *e)
+{
+    pthread_once(&cache_once, cache_key_init);
+    cache_reader *c = pthread_getspecific(cache_key);
+    if (c != NULL && strcmp(c->path, path) == 0)
+        return c->store;
+    cache_destroy(c);
+    pthread_setspecific(cache_key, NULL);
+    c = calloc(1, sizeof *c);
+    if (c == NULL || (c->path = strdup(path)) == NULL) {
+        cache_destroy(c);
+        msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (motesok_store_open(path, true, &c->store, e) != MOTESOK_OK) {
+        cache_destroy(c);
+        return NULL;
+    }
+    pthread_setspecific(cache_key, c);
+    return c->store;
+}
+
+/* ocr_get callback: append a cached page to the job. */
+static int take_cached(uint32_t page, const char *text, void *ud)
+{
+    motesok_job *job = ud;
+    size_t n = job->ocr.n_cached;
+    uint32_t *pages = realloc((void *)job->ocr.cached, (n + 1) * sizeof *pages);
+    if (pages == NULL)
+        return 1;
+    job->ocr.cached = pages;
+    char **texts = realloc(job->cached_text, (n + 1) * sizeof *texts);
+    if (texts == NULL)
+        return 1;
+    job->cached_text = texts;
+    if ((texts[n] = msk_strdup(text)) == NULL)
+        return 1;
+    pages[n] = page;
+    job->ocr.n_cached = n + 1;
+    return 0;
+}
+
+/* True if path may be a PDF: "%PDF-" in its first KiB, where PDF readers
+ * look for it. Only such files are looked up in the OCR cache. */
+static bool maybe_pdf(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    char head[1024];
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    return n >= 5 && memmem(head, (size_t)n, "%PDF-", 5) != NULL;
+}
+
+/* The OCR text the store holds for the job's content (as committed). A
+ * store that cannot be read now (busy) is no failure: the pages are read
+ * by OCR again. */
+static void read_ocr_cache(motesok_job *job)
+{
+    if (job->ocr.mode == MOTESOK_OCR_NEVER || job->store_path == NULL || !maybe_pdf(job->path))
+        return;
+    motesok_error e;
+    motesok_error_clear(&e);
+    motesok_store *s = thread_cache(job->store_path, &e);
+    if (s != NULL && motesok_store_ocr_get(s, job->hash, job->ocr.dpi, job->ocr.languages,
+                                           take_cached, job, &e) == MOTESOK_OK)
+        return;
+    for (size_t i = 0; i < job->ocr.n_cached; i++)
+        free(job->cached_text[i]);
+    job->ocr.n_cached = 0;
+}
+
 static motesok_status build_docs(motesok_job *job, motesok_error *err);
 static size_t head_pages(const motesok_job *job);
 static char *choose_title(const motesok_job *job);
@@ -784,6 +974,7 @@ void motesok_job_run(motesok_job *job)
         job->same_content = true;
         return;
     }
+    read_ocr_cache(job);
     motesok_status st = extract(job, &e);
     if (st == MOTESOK_ERR_UNSUPPORTED && job->det.kind == MOTESOK_KIND_UNSUPPORTED)
         msk_error_set(&e, st, "unsupported file type %s (%s)", job->det.mime, job->det.charset);
@@ -831,6 +1022,14 @@ void motesok_job_free(motesok_job *job)
     msk_extraction_close(job->x);
     motesok_text_free(job->text);
     motesok_minutes_free(job->minutes);
+    for (size_t i = 0; i < job->ocr.n_cached; i++)
+        free(job->cached_text[i]);
+    free(job->cached_text);
+    free((void *)job->ocr.cached);
+    for (size_t i = 0; i < job->n_fresh; i++)
+        free(job->fresh_text[i]);
+    free(job->fresh_text);
+    free(job->fresh_page);
     free(job->path);
     free(job);
 }
@@ -955,6 +1154,16 @@ static json_t *passage_meta(const motesok_job *job, const passage *p, size_t k, 
     const motesok_case *c = p->c;
     if (meta != NULL && c != NULL)
         json_object_set_new(meta, "case", case_json(c));
+    /* the pages read by OCR (1-based): hits on them are marked */
+    const unsigned char *how = job->text->page_how;
+    json_t *ocr = how != NULL && meta != NULL ? json_array() : NULL;
+    for (size_t i = 0; ocr != NULL && i < job->text->n_pages; i++)
+        if (how[i] != MSK_PAGE_TEXT)
+            json_array_append_new(ocr, json_integer((json_int_t)i + 1));
+    if (ocr != NULL && json_array_size(ocr) > 0)
+        json_object_set_new(meta, "ocr_pages", ocr);
+    else
+        json_decref(ocr);
     if (meta != NULL && k == 0 && m != NULL)
         json_object_update_new(meta, json_pack("{s:s?, s:s?, s:s?, s:s?}", "place", m->place,
                                                "present", m->present, "absent", m->absent,
@@ -1406,6 +1615,9 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     }
     if (st == MOTESOK_OK)
         st = motesok_store_put(idx->store, &row, err);
+    for (size_t i = 0; st == MOTESOK_OK && i < job->n_fresh; i++)
+        st = motesok_store_ocr_put(idx->store, job->hash, job->ocr.dpi, job->ocr.languages,
+                                   job->fresh_page[i], job->fresh_text[i], err);
     if (st == MOTESOK_OK)
         st = twins_update(idx, job, err);
     if (st == MOTESOK_OK)
@@ -1413,6 +1625,10 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     res->outcome = MOTESOK_OUTCOME_INDEXED;
     res->bytes = job->size;
     res->pages = job->text->n_pages;
+    res->ocr_pages = job->n_fresh;
+    res->ocr_cached = job->ocr_cached;
+    idx->run_ocr_pages += job->n_fresh;
+    idx->run_ocr_cached += job->ocr_cached;
     return st;
 }
 
@@ -1491,7 +1707,7 @@ static bool take_page(motesok_job *job, size_t k, char **text, size_t *len)
     }
     motesok_error e;
     motesok_error_clear(&e);
-    if (next_page(job, text, len, &e) != MOTESOK_OK) {
+    if (next_page(job, k, text, len, &e) != MOTESOK_OK) {
         job_fail(job, &e);
         return false;
     }

@@ -991,6 +991,20 @@ static const motesok_case_info *hit_case(result_box *b, const stored_doc *d, boo
     return out;
 }
 
+/* True if the 1-based page of the file whose metadata is meta was read by
+ * OCR (all is true: any page of it). */
+static bool ocr_page(json_t *meta, int64_t page, bool all)
+{
+    json_t *pages = json_object_get(meta, "ocr_pages");
+    size_t i;
+    json_t *v;
+    json_array_foreach(pages, i, v) {
+        if (all || (json_is_integer(v) && json_integer_value(v) == page))
+            return true;
+    }
+    return false;
+}
+
 /* The 1-based page shown for a hit (PDF, or a text cut into pages) whose
  * best page is index best:
  * counted from the case's first page for case documents. */
@@ -1067,6 +1081,7 @@ static motesok_status page_and_snippet(const motesok_xresults *res, const stored
             return st;
     }
     hit->page = hit_page(d, best);
+    hit->ocr = hit->page != MOTESOK_NO_NUMBER && ocr_page(d->meta, hit->page, false);
     hit->matched_case = hit_case(b, d, &nomem);
     const char *text = paged ? d->pages[best] : d->text;
     size_t len = paged ? d->lens[best] : d->text_len;
@@ -1607,6 +1622,14 @@ static void fill_document(result_box *b, const stored_doc *d, motesok_document *
     doc->mime = meta_copy(b, m, "mime", nomem);
     doc->encoding = meta_copy(b, m, "encoding", nomem);
     doc->pages = meta_int(m, "pages");
+    json_t *ocr = json_object_get(m, "ocr_pages");
+    size_t n_ocr = json_array_size(ocr);
+    int64_t *op = n_ocr > 0 ? box_alloc(b, n_ocr * sizeof *op) : NULL;
+    *nomem = *nomem || (n_ocr > 0 && op == NULL);
+    for (size_t i = 0; op != NULL && i < n_ocr; i++)
+        op[i] = (int64_t)json_integer_value(json_array_get(ocr, i));
+    doc->ocr_pages = op;
+    doc->n_ocr_pages = op != NULL ? n_ocr : 0;
     doc->size = meta_int(m, "size");
     doc->mtime = meta_int(m, "mtime");
 }
@@ -1694,6 +1717,7 @@ motesok_status motesok_searcher_text(motesok_searcher *s, const char *id, unsign
         b->pub.text.id = box_strdup(b, id, &nomem);
         b->pub.text.page = page;
         b->pub.text.pages = d.n_pages;
+        b->pub.text.ocr = ocr_page(d.meta, page, page == 0);
         st = nomem ? msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory")
                    : page_text(b, &d, page, &b->pub.text, err);
     }
@@ -1886,7 +1910,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
     *out = NULL;
     uint64_t doccount = 0, revision = 0, cases = 0;
     motesok_store_stats stats = {0};
-    char *last_run = NULL;
+    char *last_run = NULL, *ocr_run = NULL;
     reasons r = {.b = box_new()};
     motesok_status st = r.b ? begin_call(s, err)
                             : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
@@ -1898,6 +1922,8 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
         st = motesok_store_stats_get(s->store, &stats, err);
     if (st == MOTESOK_OK)
         st = motesok_store_get_meta(s->store, "last_run", &last_run, err);
+    if (st == MOTESOK_OK)
+        st = motesok_store_get_meta(s->store, "ocr_last_run", &ocr_run, err);
     if (st == MOTESOK_OK)
         st = motesok_store_each_failure_reason(s->store, add_reason, &r, err);
     motesok_index_status *o = r.b ? &r.b->pub.status : NULL;
@@ -1912,6 +1938,12 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
         o->unsupported = stats.unsupported;
         o->revision = revision;
         o->last_run = box_strdup(r.b, last_run, &nomem);
+        o->ocr_pages_kept = stats.ocr_pages;
+        long long pages = 0, cached = 0;
+        if (ocr_run != NULL && sscanf(ocr_run, "%lld %lld", &pages, &cached) == 2) {
+            o->ocr_last_run_pages = pages;
+            o->ocr_last_run_cached = cached;
+        }
         o->index_bytes = dir_bytes(s->dir);
         o->shards = s->n_shards;
         set_analysis(s, r.b, o, &nomem);
@@ -1919,6 +1951,7 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
     free(last_run);
+    free(ocr_run);
     if (st != MOTESOK_OK) {
         box_free(r.b);
         return st;

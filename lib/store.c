@@ -9,13 +9,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* Prepared statements, created once per handle. */
 enum stmt_id {
     ST_GET, ST_GET_BY_ID, ST_PUT, ST_DELETE, ST_EACH, ST_PROBLEMS, ST_STATS, ST_REASONS,
     ST_SET_META, ST_GET_META, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-    ST_M_GET, ST_M_PUT, ST_M_DELETE, ST_M_ON, ST_M_TWIN, ST_M_HIDDEN, ST_COUNT
+    ST_M_GET, ST_M_PUT, ST_M_DELETE, ST_M_ON, ST_M_TWIN, ST_M_HIDDEN, ST_OCR_PUT, ST_OCR_GET,
+    ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -33,7 +34,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                     "error_code,error,indexed_at FROM files WHERE status<>'ok' "
                     "ORDER BY indexed_at DESC, path LIMIT ?1 OFFSET ?2",
     [ST_STATS] = "SELECT count(*), coalesce(sum(status='ok'),0), coalesce(sum(status='failed'),0),"
-                 " coalesce(sum(status='unsupported'),0) FROM files",
+                 " coalesce(sum(status='unsupported'),0), (SELECT count(*) FROM ocr_pages)"
+                 " FROM files",
     [ST_REASONS] = "SELECT coalesce(error_code,'UNKNOWN'), count(*) AS n FROM files "
                    "WHERE status<>'ok' GROUP BY 1 ORDER BY n DESC, 1",
     [ST_SET_META] = "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)",
@@ -49,6 +51,10 @@ static const char *const stmt_sql[ST_COUNT] = {
                 "WHERE date=?1 AND id<>?2 ORDER BY id LIMIT ?3",
     [ST_M_TWIN] = "UPDATE meetings SET twin=?2, hidden=?3 WHERE id=?1",
     [ST_M_HIDDEN] = "SELECT id FROM meetings WHERE hidden<>0 ORDER BY id",
+    [ST_OCR_PUT] = "INSERT OR REPLACE INTO ocr_pages(hash,dpi,languages,page,text) "
+                   "VALUES(?1,?2,?3,?4,?5)",
+    [ST_OCR_GET] = "SELECT page,text FROM ocr_pages WHERE hash=?1 AND dpi=?2 AND languages=?3 "
+                   "ORDER BY page",
 };
 
 struct motesok_store {
@@ -87,6 +93,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " shingles INTEGER NOT NULL DEFAULT 0,"
     " sketch BLOB);"
     "CREATE INDEX meetings_date ON meetings(date);",
+    /* 2 -> 3: the OCR text of PDF pages by the file's content, so that no file
+     * is read by OCR twice (a rename, a copy, a re-analysis) */
+    "CREATE TABLE ocr_pages("
+    " hash TEXT NOT NULL, dpi INTEGER NOT NULL, languages TEXT NOT NULL,"
+    " page INTEGER NOT NULL, text TEXT NOT NULL,"
+    " PRIMARY KEY(hash, dpi, languages, page)) WITHOUT ROWID;",
 };
 
 /* Map an SQLite result code to a status with the handle's message. */
@@ -414,6 +426,7 @@ motesok_status motesok_store_stats_get(motesok_store *s, motesok_store_stats *ou
         out->ok = sqlite3_column_int64(st, 1);
         out->failed = sqlite3_column_int64(st, 2);
         out->unsupported = sqlite3_column_int64(st, 3);
+        out->ocr_pages = sqlite3_column_int64(st, 4);
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? MOTESOK_OK : db_error(s, rc, "cannot count files", err);
@@ -456,6 +469,44 @@ motesok_status motesok_store_get_meta(motesok_store *s, const char *key, char **
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? MOTESOK_OK : db_error(s, rc, "cannot read bookkeeping", err);
+}
+
+motesok_status motesok_store_ocr_put(motesok_store *s, const char *hash, unsigned dpi,
+                                     const char *languages, uint32_t page, const char *text,
+                                     motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_OCR_PUT];
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, dpi);
+    sqlite3_bind_text(st, 3, languages, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, page);
+    sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+    return step_done(s, ST_OCR_PUT, "cannot write OCR text", err);
+}
+
+motesok_status motesok_store_ocr_get(motesok_store *s, const char *hash, unsigned dpi,
+                                     const char *languages,
+                                     int (*fn)(uint32_t page, const char *text, void *ud),
+                                     void *ud, motesok_error *err)
+{
+    sqlite3_stmt *st = s->stmt[ST_OCR_GET];
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, dpi);
+    sqlite3_bind_text(st, 3, languages, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 page = sqlite3_column_int64(st, 0);
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        if (page < 0 || page > UINT32_MAX || text == NULL)
+            continue;
+        if (fn((uint32_t)page, text, ud) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? MOTESOK_OK : db_error(s, rc, "cannot read OCR text", err);
 }
 
 void motesok_file_row_clear(motesok_file_row *row)

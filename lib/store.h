@@ -47,6 +47,7 @@ typedef struct motesok_file_row {
 /* Counts for status reports. */
 typedef struct motesok_store_stats {
     int64_t files, ok, failed, unsupported;
+    int64_t ocr_pages; /* pages whose OCR text is kept */
 } motesok_store_stats;
 
 /* Open (creating and migrating as needed) the store at path.
@@ -152,6 +153,20 @@ MSK_INTERNAL motesok_status motesok_store_prune_meetings(motesok_store *s, motes
 MSK_INTERNAL motesok_status motesok_store_each_hidden(motesok_store *s,
                                                       int (*fn)(const char *id, void *ud),
                                                       void *ud, motesok_error *err);
+
+/* Keep the OCR text of page (from 0) of the file whose content hash is
+ * hash, read at dpi with languages. */
+MSK_INTERNAL motesok_status motesok_store_ocr_put(motesok_store *s, const char *hash, unsigned dpi,
+                                                  const char *languages, uint32_t page,
+                                                  const char *text, motesok_error *err);
+
+/* fn(page, text, ud) for each page of hash with OCR text read at dpi with
+ * languages, by page; fn returns non-zero to stop (out of memory). */
+MSK_INTERNAL motesok_status motesok_store_ocr_get(motesok_store *s, const char *hash, unsigned dpi,
+                                                  const char *languages,
+                                                  int (*fn)(uint32_t page, const char *text,
+                                                            void *ud),
+                                                  void *ud, motesok_error *err);
 
 /* Free the strings of a row and zero it (NULL is fine). */
 MSK_INTERNAL void motesok_file_row_clear(motesok_file_row *row);

@@ -12,13 +12,15 @@ set -euo pipefail
 # (chromium and python3: the search page's browser test, tests/browser/;
 # apertium-nno-nob and lttoolbox-dev's lt-print: the Nynorsk-Bokmål pairs
 # the build generates, scripts/gen-nynorsk-pairs.sh; lttoolbox's lt-proc:
-# the compound table, scripts/gen-compound-splits.sh; lintian: the .deb's
+# the compound table, scripts/gen-compound-splits.sh; Tesseract with its
+# Norwegian and English data: OCR of scanned PDF pages; lintian: the .deb's
 # test, tests/deb.sh).
 DEPS=(
   build-essential cmake pkg-config
   libxapian-dev libpoppler-glib-dev libmagic-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libcurl4-openssl-dev libutf8proc-dev libxxhash-dev libcmocka-dev libcsv-dev
   libpango1.0-dev libcairo2-dev fonts-dejavu-core
+  libtesseract-dev libleptonica-dev tesseract-ocr-nor tesseract-ocr-eng
   qpdf poppler-utils ghostscript xapian-tools util-linux valgrind curl
   hunspell-no mandoc lintian
   clang libclang-rt-14-dev

@@ -284,7 +284,7 @@ static const char css[] =
     ".results{flex:1;min-width:0}.facets{flex:0 0 15rem}"
     ".facets h2{font-size:1rem;margin:1rem 0 .3rem}.facets ul{list-style:none;padding:0;margin:0}"
     ".hits{list-style:none;padding:0}.hit{margin:0 0 1.4rem}"
-    ".hit h2{font-size:1.15rem;margin:0}.meta{color:#555;font-size:.9rem}"
+    ".hit h2{font-size:1.15rem;margin:0}.meta{color:#555;font-size:.9rem}.ocr{color:#767676}"
     ".snippet{margin:.2rem 0}.decision{font-size:.95rem;margin:.2rem 0}"
     ".path{color:#555;font-size:.85rem;word-break:break-all}"
     "mark{background:#ffe58a;color:inherit}.msg{padding:.6rem .8rem;border-left:4px solid #0b5394;"
@@ -494,6 +494,9 @@ static void hit_html(sd_buf *b, const sd_page_view *v, const motesok_hit *h)
         sd_buf_str(b, sep);
         buf_fmt(b, "side %lld", (long long)h->page);
     }
+    if (h->ocr) /* the text was read from a scan: it may hold reading errors */
+        sd_buf_str(b, " <span class=\"ocr\" title=\"Teksten på denne siden er lest maskinelt "
+                      "fra et skannet bilde (OCR) og kan inneholde lesefeil\">(skannet, OCR)</span>");
     /* the library's snippet: its text is HTML-escaped, its only markup <mark> */
     sd_buf_str(b, "</p>\n<p class=\"snippet\">");
     sd_buf_str(b, h->snippet != NULL ? h->snippet : "");

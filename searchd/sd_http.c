@@ -856,6 +856,13 @@ static void emit_index(textbuf *b)
                    (long long)st->failed);
         emit_gauge(b, "motesok_index_bytes", "Size of the index on disk.",
                    (long long)st->index_bytes);
+        emit_gauge(b, "motesok_ocr_pages_kept", "PDF pages whose OCR text the index keeps.",
+                   (long long)st->ocr_pages_kept);
+        emit_gauge(b, "motesok_ocr_last_run_pages", "Pages the last indexer run read by OCR.",
+                   (long long)st->ocr_last_run_pages);
+        emit_gauge(b, "motesok_ocr_last_run_cache_hits",
+                   "Pages needing OCR that the last indexer run took from the kept OCR text.",
+                   (long long)st->ocr_last_run_cached);
     }
     motesok_index_status_free(st);
 }

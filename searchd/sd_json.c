@@ -103,6 +103,7 @@ static json_t *hit_json(const motesok_hit *h)
     json_object_set_new(hit, "kommune", string_or_null(h->kommune));
     json_object_set_new(hit, "date", string_or_null(h->date));
     json_object_set_new(hit, "page", number_or_null(h->page));
+    json_object_set_new(hit, "ocr", json_boolean(h->ocr));
     json_object_set_new(hit, "case", hit_case_json(h->matched_case));
     json_object_set_new(hit, "files", files_json(h->files, h->n_files));
     json_object_set_new(hit, "snippet", json_string(h->snippet));
@@ -223,13 +224,17 @@ char *sd_json_document(const motesok_document *d)
     for (size_t i = 0; i < d->n_cases; i++)
         json_array_append_new(cases, doc_case_json(&d->cases[i]));
     json_object_set_new(out, "cases", cases);
+    json_t *ocr = json_array();
+    for (size_t i = 0; i < d->n_ocr_pages; i++)
+        json_array_append_new(ocr, json_integer((json_int_t)d->ocr_pages[i]));
+    json_object_set_new(out, "ocr_pages", ocr);
     return dump(out);
 }
 
 char *sd_json_text(const motesok_page_text *t)
 {
-    return dump(json_pack("{s:s, s:I, s:I, s:o}", "id", t->id, "page", (json_int_t)t->page,
-                          "pages", (json_int_t)t->pages, "text",
+    return dump(json_pack("{s:s, s:I, s:I, s:b, s:o}", "id", t->id, "page", (json_int_t)t->page,
+                          "pages", (json_int_t)t->pages, "ocr", t->ocr, "text",
                           json_stringn(t->text, t->text_len)));
 }
 
@@ -253,6 +258,10 @@ char *sd_json_status(const motesok_index_status *st)
     json_object_set_new(out, "failures", failures);
     json_object_set_new(out, "index_bytes", json_integer((json_int_t)st->index_bytes));
     json_object_set_new(out, "shards", json_integer((json_int_t)st->shards));
+    json_object_set_new(out, "ocr",
+                        json_pack("{s:I, s:I, s:I}", "pages_kept", (json_int_t)st->ocr_pages_kept,
+                                  "last_run_pages", (json_int_t)st->ocr_last_run_pages,
+                                  "last_run_cache_hits", (json_int_t)st->ocr_last_run_cached));
     json_object_set_new(out, "analysis",
                         json_pack("{s:s, s:s?, s:b}", "loaded", st->analysis_loaded, "index",
                                   st->analysis_index, "same", st->analysis_same));

@@ -42,10 +42,11 @@ if [[ -f $build/data-apertium/norsk/compounds.txt ]]; then
         fail "the package lacks the generated /usr/share/motesok/apertium/norsk/compounds.txt"
 fi
 
-# Depends, as dpkg-shlibdeps found them, and what the analyser reads.
+# Depends, as dpkg-shlibdeps found them, and what the analyser and the OCR
+# (its default languages, nor+eng) read.
 depends=$(dpkg-deb -f "$deb" Depends)
 for p in libxapian30 libpoppler-glib8 libsqlite3-0 libmicrohttpd12 libcurl4 libjansson4 \
-    libutf8proc2 libmagic1 libc6 hunspell-no; do
+    libutf8proc2 libmagic1 libc6 hunspell-no libtesseract5 tesseract-ocr-nor tesseract-ocr-eng; do
     [[ ", $depends," == *", $p "* || ", $depends," == *", $p,"* ]] || fail "Depends lacks $p: $depends"
 done
 [[ $(dpkg-deb -f "$deb" Package) == motesok ]] || fail "the package is not named motesok"

@@ -1652,17 +1652,17 @@ static void assert_counts(json_t *obj, const char *where)
 #define SEARCH_SHAPE "query:s total:i total_exact:b offset:i limit:i took_ms:r suggestion:sn " \
                      "suggestion_searched:b any_word:b any_part:b limited:b limited_by:a hits:a facets:o"
 #define HIT_SHAPE "rank:i score:r id:s path:s title:sn organ:sn kommune:sn date:sn page:in " \
-                  "case:on files:a snippet:s"
+                  "ocr:b case:on files:a snippet:s"
 #define FILE_SHAPE "id:s type:s path:s pages:i"
 #define HIT_CASE_SHAPE "number:sn title:sn proposal:sn decision:sn vote:on"
 #define VOTE_SHAPE "outcome:sn for:in against:in"
 #define DOC_SHAPE "id:s path:s title:sn organ:sn kommune:sn date:sn place:sn present:sn " \
                   "absent:sn referent:sn mime:s encoding:sn pages:i size:i mtime:i status:sn " \
-                  "hash:sn indexed_at:in files:a cases:a"
+                  "hash:sn indexed_at:in files:a cases:a ocr_pages:a"
 #define DOC_CASE_SHAPE "number:s key:sn title:s proposal:sn decision:sn vote:o page:in"
-#define TEXT_SHAPE "id:s page:i pages:i text:s"
+#define TEXT_SHAPE "id:s page:i pages:i ocr:b text:s"
 #define STATUS_SHAPE "documents:i cases:i failed:i unsupported:i revision:i last_run:sn " \
-                     "failures:o index_bytes:i shards:i analysis:o"
+                     "failures:o index_bytes:i shards:i ocr:o analysis:o"
 #define ANALYSIS_SHAPE "loaded:s index:sn same:b"
 #define ERROR_SHAPE "code:s message:s"
 
@@ -1813,6 +1813,9 @@ static void test_e2e_json_shapes(void **state)
     }
     assert_non_null(strstr(m.body, "\nmotesok_index_up 1\n"));
     assert_non_null(strstr(m.body, "\nmotesok_index_bytes "));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_pages_kept 0\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_pages 0\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_cache_hits 0\n"));
     free(m.body);
     json_decref(st);
 

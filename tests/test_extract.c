@@ -997,6 +997,39 @@ static void test_extract_worker_answer_decoding(void **state)
     memcpy(early.b + at + 4 + strlen("Møtebok") + 4, &v, 4);
     assert_int_equal(msk_worker_decode(early.b, early.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
+    /* OCR: "alive" marks before the status (a page read by OCR each) are
+     * skipped; a page marked as read by OCR, or as the caller's cached OCR
+     * text, says so; a mark of no kind, or before no page, is malformed */
+    answer ocr = {0};
+    put32(&ocr, 0xFFFFFFFDu);
+    put32(&ocr, 0xFFFFFFFDu);
+    memcpy(ocr.b + ocr.n, a.b, at);
+    ocr.n += at;
+    put32(&ocr, 0xFFFFFFFEu);
+    put32(&ocr, MSK_PAGE_OCR);
+    putstr(&ocr, "Møtebok");
+    put32(&ocr, 0xFFFFFFFEu);
+    put32(&ocr, MSK_PAGE_OCR_CACHED);
+    putstr(&ocr, "");
+    assert_int_equal(msk_worker_decode(ocr.b, ocr.n, &det, &t, &err), MOTESOK_OK);
+    assert_non_null(t->page_how);
+    assert_int_equal(t->page_how[0], MSK_PAGE_OCR);
+    assert_int_equal(t->page_how[1], MSK_PAGE_OCR_CACHED);
+    assert_string_equal(t->pages[0], "Møtebok");
+    motesok_text_free(t);
+    t = NULL;
+    answer bad_how = ocr;
+    v = 7;
+    memcpy(bad_how.b + 8 + at + 4, &v, 4);
+    assert_int_equal(msk_worker_decode(bad_how.b, bad_how.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
+    answer mark_end = ocr;
+    mark_end.n = 8 + at + 8;
+    put32(&mark_end, 0xFFFFFFFFu);
+    put32(&mark_end, MOTESOK_ERR_TOO_BIG);
+    putstr(&mark_end, "x");
+    assert_int_equal(msk_worker_decode(mark_end.b, mark_end.n, &det, &t, &err), MOTESOK_ERR_PARSE);
+    assert_null(t);
     /* a failure answer carries its status and message */
     answer f = {0};
     put32(&f, MOTESOK_ERR_ENCRYPTED);
@@ -1017,9 +1050,53 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_string_equal(err.message, motesok_strerror(MOTESOK_ERR_ENCRYPTED));
 }
 
+/* The quality test of a page's text layer: typed minutes pass; the same
+ * minutes with private-use glyphs, with words broken by lost letters, or
+ * as a run of symbols fail; so does nothing. */
+static void test_extract_text_quality(void **state)
+{
+    (void)state;
+    static const char good[] =
+        "Sak 13/19 Reguleringsplan for Solbakken boligfelt. Rådmannen la fram forslag til "
+        "reguleringsplan med tjueåtte tomter, gangveg langs fylkesvegen og ny snuplass ved "
+        "barnehagen. Vedtak: Formannskapet vedtar å legge planen ut til offentlig ettersyn.";
+    /* the same with n, r and t lost, as a font without a Unicode map gives */
+    static const char broken[] =
+        "Sak 13/19 Regule i gspla  fo  Solbakke  boligfel . Rådma  e  la f am fo slag  il "
+        " egule i gspla  med  jueå  e  om e , ga gveg la gs fylkesveg   og  y s uplass ved "
+        "ba  ehage . Vedtak: Forma  skape  ved a  å legge pla e  u   il offe  lig e  e sy .";
+    static const char symbols[] = "§§ 12/19 ¤¤ %% 13/19 ## 14/19 ++ 15/19 == 16/19 ** 17/19";
+    msk_quality q = msk_text_quality(good, strlen(good));
+    assert_true(msk_quality_good(&q));
+    q = msk_text_quality(broken, strlen(broken));
+    assert_false(msk_quality_good(&q));
+    q = msk_text_quality(symbols, strlen(symbols));
+    assert_false(msk_quality_good(&q));
+    q = msk_text_quality("", 0);
+    assert_false(msk_quality_good(&q));
+    /* every letter a private-use glyph (U+E04D for M, …) */
+    char pua[3 * sizeof good];
+    size_t n = 0;
+    for (const char *p = good; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            unsigned cp = 0xE000u | c;
+            pua[n++] = (char)(0xE0 | (cp >> 12));
+            pua[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            pua[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            pua[n++] = *p;
+        }
+    }
+    q = msk_text_quality(pua, n);
+    assert_true(q.private_use > 100);
+    assert_false(msk_quality_good(&q));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_extract_text_quality),
         cmocka_unit_test(test_extract_text_every_encoding),
         cmocka_unit_test(test_extract_text_big_is_cut_into_pages),
         cmocka_unit_test(test_extract_decoder_chunks_match_whole),

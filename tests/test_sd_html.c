@@ -157,6 +157,18 @@ static void test_sd_html_search_page_hit_links(void **state)
     assert_has(page, "<label for=\"q\">");
     assert_has(page, "name=\"q\"");
     assert_has(page, "aria-live=\"polite\"");
+    assert_lacks(page, "(skannet, OCR)"); /* a page with a text layer */
+    free(page);
+    /* a hit on a page read by OCR says so */
+    motesok_hit ocr_hit = xss_hit;
+    ocr_hit.ocr = true;
+    motesok_search_result ocr_result = xss_result;
+    ocr_result.hits = &ocr_hit;
+    v.res = &ocr_result;
+    page = sd_html_search_page(&v, &len);
+    assert_non_null(page);
+    assert_has(page, "side 3 <span class=\"ocr\" title=\"Teksten på denne siden er lest");
+    assert_has(page, ">(skannet, OCR)</span>");
     free(page);
 }
 

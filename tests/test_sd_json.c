@@ -32,8 +32,8 @@ static void test_sd_json_search_full(void **state)
     motesok_hit hits[] = {
         {.rank = 1, .score = 7.91, .id = "0123456789abcdef", .path = "/a.pdf", .title = "T",
          .organ = "Formannskapet", .kommune = "Ringsaker", .date = "2018-02-23", .page = 2,
-         .matched_case = &c, .files = twins, .n_files = 2,
-         .snippet = "utvida <mark>legevakt</mark> &amp; røntgen"},
+        .matched_case = &c, .files = twins, .n_files = 2,
+         .snippet = "utvida <mark>legevakt</mark> &amp; røntgen", .ocr = true},
         {.rank = 2, .score = 1.0, .id = "fedcba9876543210", .path = "/b.txt", .title = "",
          .organ = NULL, .kommune = NULL, .date = NULL, .page = MOTESOK_NO_NUMBER,
          .matched_case = NULL, .snippet = ""},
@@ -51,7 +51,7 @@ static void test_sd_json_search_full(void **state)
                 "\"suggestion_searched\":true,\"any_word\":false,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":["
                 "{\"rank\":1,\"score\":7.91,\"id\":\"0123456789abcdef\",\"path\":\"/a.pdf\","
                 "\"title\":\"T\",\"organ\":\"Formannskapet\",\"kommune\":\"Ringsaker\","
-                "\"date\":\"2018-02-23\",\"page\":2,\"case\":{\"number\":\"06/2018\","
+                "\"date\":\"2018-02-23\",\"page\":2,\"ocr\":true,\"case\":{\"number\":\"06/2018\","
                 "\"title\":\"Legevakt\",\"proposal\":null,\"decision\":\"Vedtatt.\","
                 "\"vote\":{\"outcome\":\"flertall\",\"for\":22,\"against\":9}},"
                 "\"files\":[{\"id\":\"0123456789abcdef\",\"type\":\"pdf\",\"path\":\"/a.pdf\","
@@ -60,7 +60,7 @@ static void test_sd_json_search_full(void **state)
                 "\"snippet\":\"utvida <mark>legevakt</mark> &amp; røntgen\"},"
                 "{\"rank\":2,\"score\":1.0,\"id\":\"fedcba9876543210\",\"path\":\"/b.txt\","
                 "\"title\":null,\"organ\":null,\"kommune\":null,\"date\":null,\"page\":null,"
-                "\"case\":null,\"files\":[],\"snippet\":\"\"}],"
+                "\"ocr\":false,\"case\":null,\"files\":[],\"snippet\":\"\"}],"
                 "\"facets\":{\"organ\":{\"Formannskapet\":3,\"Bystyret\":1},\"kommune\":{},"
                 "\"year\":{\"2018\":5}}}");
 }
@@ -147,7 +147,7 @@ static void test_sd_json_search_case_without_vote(void **state)
                 "\"took_ms\":1.25,\"suggestion\":null,\"suggestion_searched\":false,"
                 "\"any_word\":false,\"any_part\":false,\"limited\":false,\"limited_by\":[],\"hits\":[{\"rank\":3,\"score\":0.125,"
                 "\"id\":\"0123456789abcdef\",\"path\":\"/c\",\"title\":\"x\",\"organ\":null,"
-                "\"kommune\":null,\"date\":null,\"page\":1,\"case\":{\"number\":null,"
+                "\"kommune\":null,\"date\":null,\"page\":1,\"ocr\":false,\"case\":{\"number\":null,"
                 "\"title\":null,\"proposal\":null,\"decision\":null,\"vote\":null},"
                 "\"files\":[],\"snippet\":\"s\"}],\"facets\":{}}");
 }
@@ -166,12 +166,14 @@ static void test_sd_json_document(void **state)
     };
     motesok_file_ref files[] = {{"0123456789abcdef", "pdf", "/srv/a.pdf", 3},
                                 {"1111111111111111", "txt", "/srv/a.txt", 1}};
+    const int64_t ocr_pages[] = {2, 3};
     motesok_document d = {
         .id = "0123456789abcdef", .path = "/srv/a.pdf", .title = "Møtebok", .organ = "Formannskapet",
         .kommune = NULL, .date = "2018-06-14", .place = "Rådhuset", .present = "", .absent = NULL,
         .referent = "Kari", .mime = "application/pdf", .encoding = "", .pages = 3, .size = 1000,
         .mtime = 1519372800, .status = "ok", .hash = "00112233aabbccdd",
-        .indexed_at = 1700000000, .cases = cases, .n_cases = 2, .files = files, .n_files = 2};
+        .indexed_at = 1700000000, .cases = cases, .n_cases = 2, .files = files, .n_files = 2,
+        .ocr_pages = ocr_pages, .n_ocr_pages = 2};
     assert_json(sd_json_document(&d),
                 "{\"id\":\"0123456789abcdef\",\"path\":\"/srv/a.pdf\",\"title\":\"Møtebok\","
                 "\"organ\":\"Formannskapet\",\"kommune\":null,\"date\":\"2018-06-14\","
@@ -187,7 +189,7 @@ static void test_sd_json_document(void **state)
                 "{\"number\":\"12/2018\",\"key\":null,\"title\":\"\","
                 "\"proposal\":\"Innstilling.\",\"decision\":\"Vedtak.\","
                 "\"vote\":{\"outcome\":\"enstemmig\",\"for\":null,\"against\":null},"
-                "\"page\":null}]}");
+                "\"page\":null}],\"ocr_pages\":[2,3]}");
     /* no store row, no cases, nothing known */
     motesok_document bare = {.id = "0123456789abcdef", .pages = MOTESOK_NO_NUMBER,
                              .size = MOTESOK_NO_NUMBER, .mtime = MOTESOK_NO_NUMBER,
@@ -197,21 +199,21 @@ static void test_sd_json_document(void **state)
                 "\"kommune\":null,\"date\":null,\"place\":null,\"present\":null,\"absent\":null,"
                 "\"referent\":null,\"mime\":null,\"encoding\":null,\"pages\":null,\"size\":null,"
                 "\"mtime\":null,\"status\":null,\"hash\":null,\"indexed_at\":null,\"files\":[],"
-                "\"cases\":[]}");
+                "\"cases\":[],\"ocr_pages\":[]}");
 }
 
 static void test_sd_json_text(void **state)
 {
     (void)state;
     motesok_page_text t = {.id = "0123456789abcdef", .page = 0, .pages = 2,
-                           .text = "Side 1\n\n\"Side\" 2", .text_len = 16};
+                           .text = "Side 1\n\n\"Side\" 2", .text_len = 16, .ocr = true};
     assert_json(sd_json_text(&t), "{\"id\":\"0123456789abcdef\",\"page\":0,\"pages\":2,"
-                                  "\"text\":\"Side 1\\n\\n\\\"Side\\\" 2\"}");
+                                  "\"ocr\":true,\"text\":\"Side 1\\n\\n\\\"Side\\\" 2\"}");
     /* text_len counts, not the NUL: a NUL byte in a text is kept */
     motesok_page_text nul = {.id = "0123456789abcdef", .page = 1, .pages = 1, .text = "a\0b",
                              .text_len = 3};
     assert_json(sd_json_text(&nul), "{\"id\":\"0123456789abcdef\",\"page\":1,\"pages\":1,"
-                                    "\"text\":\"a\\u0000b\"}");
+                                    "\"ocr\":false,\"text\":\"a\\u0000b\"}");
     /* text that is not UTF-8 cannot be JSON: NULL, not a broken answer */
     motesok_page_text bad = {.id = "0123456789abcdef", .page = 1, .pages = 1, .text = "\xff",
                              .text_len = 1};
@@ -226,11 +228,13 @@ static void test_sd_json_status(void **state)
         .documents = 4, .cases = 2, .failed = 1, .unsupported = 2, .revision = 7,
         .last_run = "2024-05-01T10:00:00Z", .failures = fails, .n_failures = 2,
         .index_bytes = 123456, .shards = 2, .analysis_loaded = "2:0011223344556677",
-        .analysis_index = "2:0011223344556677", .analysis_same = true};
+        .analysis_index = "2:0011223344556677", .analysis_same = true,
+        .ocr_pages_kept = 12, .ocr_last_run_pages = 3, .ocr_last_run_cached = 9};
     assert_json(sd_json_status(&st),
                 "{\"documents\":4,\"cases\":2,\"failed\":1,\"unsupported\":2,\"revision\":7,"
                 "\"last_run\":\"2024-05-01T10:00:00Z\",\"failures\":{\"ERR_ENCRYPTED\":1,"
                 "\"ERR_UNSUPPORTED\":2},\"index_bytes\":123456,\"shards\":2,"
+                "\"ocr\":{\"pages_kept\":12,\"last_run_pages\":3,\"last_run_cache_hits\":9},"
                 "\"analysis\":{\"loaded\":\"2:0011223344556677\","
                 "\"index\":\"2:0011223344556677\",\"same\":true}}");
     motesok_index_status empty = {.last_run = "", .analysis_loaded = "2:0011223344556677",
@@ -238,6 +242,7 @@ static void test_sd_json_status(void **state)
     assert_json(sd_json_status(&empty),
                 "{\"documents\":0,\"cases\":0,\"failed\":0,\"unsupported\":0,\"revision\":0,"
                 "\"last_run\":null,\"failures\":{},\"index_bytes\":0,\"shards\":1,"
+                "\"ocr\":{\"pages_kept\":0,\"last_run_pages\":0,\"last_run_cache_hits\":0},"
                 "\"analysis\":{\"loaded\":\"2:0011223344556677\",\"index\":null,"
                 "\"same\":false}}");
 }

@@ -3,6 +3,8 @@
  * fixtures for tests. */
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -21,7 +23,8 @@
 #define CREATOR "Møtesøk txt2pdf"
 
 static const char usage_text[] =
-"Usage: " PROG " [--title TITLE] [--font FONT] IN.txt OUT.pdf\n"
+"Usage: " PROG " [--title TITLE] [--font FONT] [--scan DPI [--rotate DEG]\n"
+"       [--noise PERMILLE]] IN.txt OUT.pdf\n"
 "\n"
 "Lay out a UTF-8 text file on A4 pages (2 cm margins, words wrapped, the\n"
 "file's line breaks kept; a form feed starts a new page) and write a PDF\n"
@@ -29,6 +32,11 @@ static const char usage_text[] =
 "\n"
 "  -t, --title TITLE   PDF title metadata\n"
 "  -f, --font FONT     Pango font description (default \"DejaVu Serif 10\")\n"
+"  -s, --scan DPI      write an image-only PDF, as a scanner would: each page\n"
+"                      rendered in grey at DPI (50-600), no text layer\n"
+"  -r, --rotate DEG    with --scan, turn the page image by DEG degrees (-10-10)\n"
+"  -n, --noise N       with --scan, N in 1000 pixels turned to grey specks\n"
+"                      (0-100; the same specks on every run)\n"
 "  -h, --help          show this help\n"
 "\n"
 "When SOURCE_DATE_EPOCH is set, it is the PDF's creation date, so the same\n"
@@ -41,6 +49,9 @@ typedef struct options {
     const char *font;
     const char *in;
     const char *out;
+    int scan_dpi;  /* 0: a text PDF */
+    double rotate; /* degrees */
+    int noise;     /* per mille */
 } options;
 
 /* Parse argv into opt; returns -1 to go on, else the exit status to end with. */
@@ -49,16 +60,41 @@ static int parse_args(int argc, char **argv, options *opt)
     static const struct option longopts[] = {
         {"title", required_argument, NULL, 't'},
         {"font", required_argument, NULL, 'f'},
+        {"scan", required_argument, NULL, 's'},
+        {"rotate", required_argument, NULL, 'r'},
+        {"noise", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     opt->title = NULL;
     opt->font = "DejaVu Serif 10";
+    opt->scan_dpi = 0;
+    opt->rotate = 0;
+    opt->noise = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, "t:f:h", longopts, NULL);
+        int c = getopt_long(argc, argv, "t:f:s:r:n:h", longopts, NULL);
         if (c == -1)
             break;
-        if (c == 't') {
+        char *end = NULL;
+        if (c == 's' || c == 'r' || c == 'n') {
+            errno = 0;
+            double v = strtod(optarg, &end);
+            bool bad = errno != 0 || end == optarg || *end != '\0' ||
+                       (c == 's' && (v < 50 || v > 600 || v != (int)v)) ||
+                       (c == 'r' && (v < -10 || v > 10)) ||
+                       (c == 'n' && (v < 0 || v > 100 || v != (int)v));
+            if (bad) {
+                fprintf(stderr, "%s: bad --%s value \"%s\"\nTry '%s --help'.\n", PROG,
+                        c == 's' ? "scan" : c == 'r' ? "rotate" : "noise", optarg, PROG);
+                return 2;
+            }
+            if (c == 's')
+                opt->scan_dpi = (int)v;
+            else if (c == 'r')
+                opt->rotate = v;
+            else
+                opt->noise = (int)v;
+        } else if (c == 't') {
             opt->title = optarg;
         } else if (c == 'f') {
             opt->font = optarg;
@@ -72,6 +108,10 @@ static int parse_args(int argc, char **argv, options *opt)
     }
     if (argc - optind != 2) {
         fprintf(stderr, "%s: need exactly IN.txt and OUT.pdf\nTry '%s --help'.\n", PROG, PROG);
+        return 2;
+    }
+    if (opt->scan_dpi == 0 && (opt->rotate != 0 || opt->noise != 0)) {
+        fprintf(stderr, "%s: --rotate and --noise need --scan\nTry '%s --help'.\n", PROG, PROG);
         return 2;
     }
     opt->in = argv[optind];
@@ -149,10 +189,79 @@ static void warn_font_substitution(PangoLayout *layout, const PangoFontDescripti
     g_object_unref(font);
 }
 
+/* Where pages are drawn: straight into the PDF, or (a scan) into a page
+ * image that is put into the PDF when the page ends. */
+typedef struct sink {
+    cairo_t *pdf;             /* the PDF's context */
+    cairo_surface_t *img;     /* scan: the page image, else NULL */
+    cairo_t *cr;              /* what text is drawn with: pdf, or on img */
+    const options *opt;
+    unsigned page;
+} sink;
+
+/* Make the page image look scanned: grey specks, the same for a page on
+ * every run (a small generator seeded by the page number). */
+static void add_noise(sink *k)
+{
+    if (k->opt->noise == 0)
+        return;
+    cairo_surface_flush(k->img);
+    unsigned char *data = cairo_image_surface_get_data(k->img);
+    int w = cairo_image_surface_get_width(k->img), h = cairo_image_surface_get_height(k->img);
+    int stride = cairo_image_surface_get_stride(k->img);
+    uint32_t state = 2463534242u ^ (k->page * 2654435761u);
+    for (int y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            state ^= state << 13; /* xorshift32 */
+            state ^= state >> 17;
+            state ^= state << 5;
+            if (state % 1000u < (uint32_t)k->opt->noise) {
+                uint32_t g = 96 + (state >> 24) % 128;
+                row[x] = 0xFF000000u | g << 16 | g << 8 | g;
+            }
+        }
+    }
+    cairo_surface_mark_dirty(k->img);
+}
+
+/* Start drawing a page: a scan's page image is made white and turned. */
+static void begin_page(sink *k)
+{
+    if (k->img == NULL)
+        return;
+    cairo_identity_matrix(k->cr);
+    cairo_set_source_rgb(k->cr, 1, 1, 1);
+    cairo_paint(k->cr);
+    double scale = k->opt->scan_dpi / 72.0;
+    cairo_scale(k->cr, scale, scale);
+    cairo_translate(k->cr, PAGE_W / 2, PAGE_H / 2);
+    cairo_rotate(k->cr, k->opt->rotate * G_PI / 180);
+    cairo_translate(k->cr, -PAGE_W / 2, -PAGE_H / 2);
+    cairo_set_source_rgb(k->cr, 0, 0, 0);
+}
+
+/* End a page: a scan's page image goes into the PDF as its only content. */
+static void end_page(sink *k)
+{
+    if (k->img != NULL) {
+        add_noise(k);
+        cairo_save(k->pdf);
+        cairo_scale(k->pdf, 72.0 / k->opt->scan_dpi, 72.0 / k->opt->scan_dpi);
+        cairo_set_source_surface(k->pdf, k->img, 0, 0);
+        cairo_paint(k->pdf);
+        cairo_restore(k->pdf);
+    }
+    cairo_show_page(k->pdf);
+    k->page++;
+    begin_page(k);
+}
+
 /* Draw one paragraph (a source line), breaking pages as lines run out. */
-static void draw_paragraph(cairo_t *cr, PangoLayout *layout, const char *text, size_t len,
+static void draw_paragraph(sink *k, PangoLayout *layout, const char *text, size_t len,
                            double *y)
 {
+    cairo_t *cr = k->cr;
     if (len > 0 && text[len - 1] == '\r')
         len--;
     if (len == 0)
@@ -166,7 +275,7 @@ static void draw_paragraph(cairo_t *cr, PangoLayout *layout, const char *text, s
         pango_layout_line_get_extents(line, NULL, &logical);
         double h = (double)logical.height / PANGO_SCALE;
         if (*y + h > PAGE_H - MARGIN && *y > MARGIN) {
-            cairo_show_page(cr);
+            end_page(k);
             *y = MARGIN;
         }
         cairo_move_to(cr, MARGIN, *y - (double)logical.y / PANGO_SCALE);
@@ -176,22 +285,22 @@ static void draw_paragraph(cairo_t *cr, PangoLayout *layout, const char *text, s
 }
 
 /* Lay out all of text, a paragraph per line; '\f' forces a new page. */
-static void draw_text(cairo_t *cr, PangoLayout *layout, const char *text)
+static void draw_text(sink *k, PangoLayout *layout, const char *text)
 {
     double y = MARGIN;
     const char *p = text;
     while (*p != '\0') {
         size_t n = strcspn(p, "\n\f");
-        draw_paragraph(cr, layout, p, n, &y);
+        draw_paragraph(k, layout, p, n, &y);
         p += n;
         if (*p == '\f') {
-            cairo_show_page(cr);
+            end_page(k);
             y = MARGIN;
         }
         if (*p != '\0')
             p++;
     }
-    cairo_show_page(cr);
+    end_page(k);
 }
 
 /* Set the PDF creation date from SOURCE_DATE_EPOCH when that is a valid
@@ -224,7 +333,16 @@ static int render(const options *opt, const char *text)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, opt->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, CREATOR);
     set_reproducible_date(s);
-    cairo_t *cr = cairo_create(s);
+    sink k = {.pdf = cairo_create(s), .opt = opt};
+    k.cr = k.pdf;
+    if (opt->scan_dpi > 0) {
+        k.img = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+                                           (int)(PAGE_W * opt->scan_dpi / 72.0 + 0.5),
+                                           (int)(PAGE_H * opt->scan_dpi / 72.0 + 0.5));
+        k.cr = cairo_create(k.img);
+        begin_page(&k);
+    }
+    cairo_t *cr = k.cr;
     PangoLayout *layout = pango_cairo_create_layout(cr);
     PangoFontDescription *fd = pango_font_description_from_string(opt->font);
     pango_layout_set_font_description(layout, fd);
@@ -232,10 +350,14 @@ static int render(const options *opt, const char *text)
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     warn_font_substitution(layout, fd);
     if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
-        draw_text(cr, layout, text);
+        draw_text(&k, layout, text);
     pango_font_description_free(fd);
     g_object_unref(layout);
-    cairo_destroy(cr);
+    if (k.img != NULL) {
+        cairo_destroy(k.cr);
+        cairo_surface_destroy(k.img);
+    }
+    cairo_destroy(k.pdf);
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);

@@ -51,6 +51,19 @@ typedef enum motesok_compact_mode {
     MOTESOK_COMPACT_NEVER,
 } motesok_compact_mode;
 
+/* When PDF pages are read by OCR (Tesseract) instead of their text layer. */
+typedef enum motesok_ocr_mode {
+    MOTESOK_OCR_AUTO = 0, /* pages with no text but an image (a blank page is
+                             not read), or whose text fails the quality test
+                             (private-use glyphs, few letters, few
+                             dictionary words) */
+    MOTESOK_OCR_ALWAYS,   /* every PDF page */
+    MOTESOK_OCR_NEVER,
+} motesok_ocr_mode;
+
+#define MOTESOK_OCR_DEFAULT_DPI 300
+#define MOTESOK_OCR_DEFAULT_LANGUAGES "nor+eng"
+
 /* Options; zero fields take the defaults. */
 typedef struct motesok_index_options {
     size_t batch_files;            /* files per commit, default 200 */
@@ -64,6 +77,9 @@ typedef struct motesok_index_options {
     unsigned shards;               /* Xapian shards (1-64); 0: as the index has,
                                       else one per CPU */
     motesok_compact_mode compact;  /* default MOTESOK_COMPACT_AUTO */
+    motesok_ocr_mode ocr;          /* default MOTESOK_OCR_AUTO */
+    unsigned ocr_dpi;              /* pages rendered for OCR at, default 300 (50-1200) */
+    const char *ocr_languages;     /* Tesseract's languages, default "nor+eng" */
 } motesok_index_options;
 
 /* What happened to one file. */
@@ -81,7 +97,14 @@ typedef struct motesok_file_result {
     char message[512];    /* the reason in words, "" otherwise */
     int64_t bytes;        /* file size */
     size_t pages;         /* pages extracted */
+    size_t ocr_pages;     /* of them read by OCR in this run */
+    size_t ocr_cached;    /* of them needing OCR whose text came from the cache */
 } motesok_file_result;
+
+/* Check that Tesseract has the data of languages ("nor+eng"; NULL: the
+ * default): ERR_UNSUPPORTED naming them if not. Tesseract may print its own
+ * complaint on standard error. */
+MOTESOK_API motesok_status motesok_ocr_check(const char *languages, motesok_error *err);
 
 /* Open (creating if needed) the index in dir. */
 MOTESOK_API motesok_status motesok_index_open(const char *dir,

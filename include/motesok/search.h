@@ -140,6 +140,8 @@ typedef struct motesok_hit {
     size_t n_files;
     const char *snippet;/* HTML-escaped text around the matches, each match
                            in <mark>…</mark>; never NULL */
+    bool ocr;           /* the page of the match was read by OCR (a scan, or
+                           a damaged text layer): its text may hold errors */
 } motesok_hit;
 
 /* One value of a facet and the number of matching meetings that have it. */
@@ -218,6 +220,8 @@ typedef struct motesok_document {
     size_t n_files;
     const motesok_case_info *cases; /* n_cases of them, by page (no page last) */
     size_t n_cases;
+    const int64_t *ocr_pages; /* the 1-based pages read by OCR, ascending */
+    size_t n_ocr_pages;
 } motesok_document;
 
 /* Metadata of document id into *out (free with motesok_document_free);
@@ -238,6 +242,7 @@ typedef struct motesok_page_text {
     const char *text; /* UTF-8 (pages joined by blank lines when whole),
                          NUL-terminated; text_len bytes */
     size_t text_len;
+    bool ocr;         /* the page (page 0: any page) was read by OCR */
 } motesok_page_text;
 
 /* Text of document id into *out (free with motesok_page_text_free): page 0
@@ -285,6 +290,9 @@ typedef struct motesok_index_status {
     const char *analysis_index;  /* the same for the data the index was built
                                     with; NULL when the index does not record it */
     bool analysis_same;  /* both are recorded and equal */
+    int64_t ocr_pages_kept;     /* PDF pages whose OCR text the index keeps */
+    int64_t ocr_last_run_pages; /* pages the last indexer run read by OCR */
+    int64_t ocr_last_run_cached;/* pages needing OCR it took from the kept text */
 } motesok_index_status;
 
 /* Index status into *out (free with motesok_index_status_free). */

@@ -33,7 +33,29 @@ typedef struct motesok_text {
     char *title;        /* PDF metadata title, NULL if none/blank */
     char *encoding;     /* source encoding: "UTF-8", "UTF-16LE", "WINDOWS-1252", "ISO-8859-1", "PDF" */
     int64_t created;    /* PDF creation date (Unix seconds), or -1 */
+    unsigned char *page_how; /* per page an MSK_PAGE_* (NULL: all MSK_PAGE_TEXT) */
 } motesok_text;
+
+/* Where a page's text came from. */
+enum {
+    MSK_PAGE_TEXT = 0,       /* the file's text (layer) */
+    MSK_PAGE_OCR = 1,        /* OCR of the rendered page, done now */
+    MSK_PAGE_OCR_CACHED = 2, /* the page needs OCR and the caller holds its
+                                OCR text (msk_ocr.cached): the page is "" */
+};
+
+/* The OCR an extraction may do on PDF pages without a usable text layer. */
+typedef struct msk_ocr {
+    motesok_ocr_mode mode;   /* AUTO: pages without usable text; ALWAYS; NEVER */
+    unsigned dpi;            /* rendering resolution, 0: MOTESOK_OCR_DEFAULT_DPI */
+    const char *languages;   /* Tesseract's, NULL: MOTESOK_OCR_DEFAULT_LANGUAGES */
+    const uint32_t *cached;  /* pages (from 0, ascending) whose OCR text the
+                                caller has: not read again, MSK_PAGE_OCR_CACHED */
+    size_t n_cached;
+    void (*page_done)(void *ud); /* called after each page read by OCR (may be
+                                    NULL): a worker tells its client it lives */
+    void *page_done_ud;
+} msk_ocr;
 
 /* Decode plain text of len bytes. charset_hint (may be NULL) is libmagic's
  * guess; the BOM and UTF-8 validity are checked first. Binary data (NUL
@@ -53,6 +75,14 @@ MSK_INTERNAL motesok_status motesok_extract_pdf_buffer(const void *buf, size_t l
                                                        const motesok_extract_limits *lim,
                                                        motesok_text **out,
                                                        motesok_error *err);
+
+/* motesok_extract_pdf_buffer with OCR as ocr says (NULL: none): pages
+ * without usable text are rendered and read by Tesseract, and marked in
+ * page_how. Missing language data gives ERR_UNSUPPORTED with its name. */
+MSK_INTERNAL motesok_status msk_extract_pdf_ocr(const void *buf, size_t len,
+                                                const motesok_extract_limits *lim,
+                                                const msk_ocr *ocr, motesok_text **out,
+                                                motesok_error *err);
 
 /* Read a file and extract it according to det (from motesok_detect_*),
  * all its pages at once. Unsupported kinds give ERR_UNSUPPORTED, empty
@@ -75,6 +105,16 @@ typedef struct msk_extraction msk_extraction;
 MSK_INTERNAL motesok_status msk_extraction_open(const char *path, const motesok_detection *det,
                                                 const motesok_extract_limits *lim,
                                                 msk_extraction **out, motesok_error *err);
+
+/* msk_extraction_open with OCR of PDF pages as ocr says (NULL: none). */
+MSK_INTERNAL motesok_status msk_extraction_open_ocr(const char *path,
+                                                    const motesok_detection *det,
+                                                    const motesok_extract_limits *lim,
+                                                    const msk_ocr *ocr, msk_extraction **out,
+                                                    motesok_error *err);
+
+/* Where the page msk_extraction_next handed out last came from (MSK_PAGE_*). */
+MSK_INTERNAL int msk_extraction_last_how(const msk_extraction *x);
 
 /* What is known before the pages: n_pages, title, encoding, created (the
  * pages themselves are handed out by msk_extraction_next). Borrowed until

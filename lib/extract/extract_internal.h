@@ -28,6 +28,40 @@ bool msk_blank(const char *s);
 /* A size for messages, "812 bytes", "32 MiB" or "33.5 MiB", written to out. */
 const char *msk_size_text(char out[32], uint64_t bytes);
 
+/* ---- OCR (ocr.c) -------------------------------------------------------- */
+
+struct _PopplerPage; /* poppler-glib's PopplerPage */
+
+/* Counts over a page's text for the quality test. */
+typedef struct msk_quality {
+    size_t chars;        /* characters other than white space */
+    size_t letters;      /* of them letters */
+    size_t private_use;  /* of them in a private-use area */
+    size_t tokens;       /* runs of letters */
+    size_t words;        /* of them words (the nb/nn dictionaries, or word-shaped) */
+} msk_quality;
+
+/* Count s[0..len) (UTF-8) for the quality test. */
+msk_quality msk_text_quality(const char *s, size_t len);
+
+/* True if a text layer so counted is worth keeping: some text, few
+ * private-use glyphs, at least as many letters as other signs, and (with
+ * 8 tokens or more) at least half the tokens words. */
+bool msk_quality_good(const msk_quality *q);
+
+/* Render page at dpi and read it with Tesseract for langs ("nor+eng"),
+ * with this thread's engine (started on first use); *out the caller's. */
+motesok_status msk_ocr_page(struct _PopplerPage *page, unsigned dpi, const char *langs,
+                            char **out, motesok_error *err);
+
+/* End this thread's Tesseract engine now (a thread that exits ends its
+ * own; the main thread, whose keys are not destroyed at exit, calls it). */
+void msk_ocr_thread_end(void);
+
+/* Check that Tesseract starts with langs (ERR_UNSUPPORTED naming them if
+ * their data is missing), with an engine made and ended for it. */
+motesok_status msk_ocr_check(const char *langs, motesok_error *err);
+
 /* ---- plain text in chunks (decode.c) ------------------------------------ */
 
 /* The encoding of a text seen in chunks: init, feed every chunk in order,

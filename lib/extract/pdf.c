@@ -95,25 +95,96 @@ static int64_t pdf_created(PopplerDocument *doc)
     return s;
 }
 
+/* True if page i is among the sorted pages of cached. */
+static bool is_cached(const msk_ocr *ocr, size_t i)
+{
+    size_t lo = 0, hi = ocr->n_cached;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ocr->cached[mid] == i)
+            return true;
+        if (ocr->cached[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* True if page draws an image (a scan is one): a page with neither text
+ * nor image is blank, and not rendered for OCR. */
+static bool has_image(PopplerPage *page)
+{
+    GList *images = poppler_page_get_image_mapping(page);
+    bool any = images != NULL;
+    poppler_page_free_image_mapping(images);
+    return any;
+}
+
+/* True if the page whose text layer is text is to be read by OCR. */
+static bool wants_ocr(const msk_ocr *ocr, PopplerPage *page, const char *text)
+{
+    if (ocr == NULL || ocr->mode == MOTESOK_OCR_NEVER)
+        return false;
+    if (ocr->mode == MOTESOK_OCR_ALWAYS)
+        return true;
+    if (text == NULL || msk_blank(text))
+        return has_image(page);
+    msk_quality q = msk_text_quality(text, strlen(text));
+    return !msk_quality_good(&q);
+}
+
+/* The text of page i of doc into t: its text layer, or as ocr says its
+ * OCR (page_how tells which). */
+static motesok_status pdf_page(PopplerDocument *doc, size_t i, motesok_text *t,
+                               const motesok_extract_limits *L, const msk_ocr *ocr,
+                               motesok_error *err)
+{
+    PopplerPage *page = poppler_document_get_page(doc, (int)i);
+    char *text = page ? poppler_page_get_text(page) : NULL;
+    char *ocr_text = NULL;
+    motesok_status st = MOTESOK_OK;
+    if (page != NULL && wants_ocr(ocr, page, text)) {
+        if (ocr->cached != NULL && is_cached(ocr, i)) {
+            t->page_how[i] = MSK_PAGE_OCR_CACHED;
+            ocr_text = strdup("");
+            if (ocr_text == NULL)
+                st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
+        } else {
+            st = msk_ocr_page(page, ocr->dpi ? ocr->dpi : MOTESOK_OCR_DEFAULT_DPI,
+                              ocr->languages ? ocr->languages : MOTESOK_OCR_DEFAULT_LANGUAGES,
+                              &ocr_text, err);
+            t->page_how[i] = MSK_PAGE_OCR;
+            if (ocr->page_done != NULL)
+                ocr->page_done(ocr->page_done_ud);
+        }
+    }
+    const char *use = ocr_text ? ocr_text : text ? text : "";
+    if (st == MOTESOK_OK)
+        st = msk_text_set_page(t, i, use, strlen(use), L->max_text_bytes, err);
+    free(ocr_text);
+    g_free(text);
+    if (page != NULL)
+        g_object_unref(page);
+    return st;
+}
+
 /* Extract every page of doc into t; ERR_NO_TEXT if all are blank. */
 static motesok_status pdf_pages(PopplerDocument *doc, motesok_text *t,
-                                const motesok_extract_limits *L, motesok_error *err)
+                                const motesok_extract_limits *L, const msk_ocr *ocr,
+                                motesok_error *err)
 {
     bool any_text = false;
     for (size_t i = 0; i < t->n_pages; i++) {
-        PopplerPage *page = poppler_document_get_page(doc, (int)i);
-        char *text = page ? poppler_page_get_text(page) : NULL;
-        motesok_status st = msk_text_set_page(t, i, text ? text : "", text ? strlen(text) : 0,
-                                              L->max_text_bytes, err);
-        g_free(text);
-        if (page != NULL)
-            g_object_unref(page);
+        motesok_status st = pdf_page(doc, i, t, L, ocr, err);
         if (st != MOTESOK_OK)
             return st;
-        any_text = any_text || !msk_blank(t->pages[i]);
+        any_text = any_text || !msk_blank(t->pages[i]) || t->page_how[i] == MSK_PAGE_OCR_CACHED;
     }
-    if (!any_text)
+    if (!any_text && (ocr == NULL || ocr->mode == MOTESOK_OCR_NEVER))
         return msk_error_set(err, MOTESOK_ERR_NO_TEXT, "PDF has no text layer (scanned?)");
+    if (!any_text)
+        return msk_error_set(err, MOTESOK_ERR_NO_TEXT, "PDF has no text, not even by OCR");
     return MOTESOK_OK;
 }
 
@@ -131,6 +202,12 @@ static motesok_status check_pages(int n, const motesok_extract_limits *L, moteso
 motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
                                           const motesok_extract_limits *lim, motesok_text **out,
                                           motesok_error *err)
+{
+    return msk_extract_pdf_ocr(buf, len, lim, NULL, out, err);
+}
+
+motesok_status msk_extract_pdf_ocr(const void *buf, size_t len, const motesok_extract_limits *lim,
+                                   const msk_ocr *ocr, motesok_text **out, motesok_error *err)
 {
     *out = NULL;
     g_once(&quiet_once, install_quiet, NULL);
@@ -153,13 +230,17 @@ motesok_status motesok_extract_pdf_buffer(const void *buf, size_t len,
     motesok_text *t = NULL;
     if (st == MOTESOK_OK) {
         t = msk_text_new((size_t)n_pages, "PDF");
+        if (t != NULL && (t->page_how = calloc((size_t)n_pages, 1)) == NULL) {
+            motesok_text_free(t);
+            t = NULL;
+        }
         if (t == NULL)
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
     if (st == MOTESOK_OK) {
         t->title = pdf_title(doc);
         t->created = pdf_created(doc);
-        st = pdf_pages(doc, t, &L, err);
+        st = pdf_pages(doc, t, &L, ocr, err);
     }
     g_object_unref(doc);
     if (st != MOTESOK_OK) {

@@ -26,6 +26,7 @@ void motesok_text_free(motesok_text *t)
     free(t->page_lens);
     free(t->title);
     free(t->encoding);
+    free(t->page_how);
     free(t);
 }
 
@@ -430,6 +431,7 @@ struct msk_extraction {
     piece_reader *r;       /* a big text read page by page, else NULL */
     size_t max_text;
     bool any_text;         /* a page handed out was not blank */
+    int last_how;          /* MSK_PAGE_* of the page handed out last */
 };
 
 /* A new extraction of a text made whole. */
@@ -603,6 +605,7 @@ motesok_status msk_extraction_next(msk_extraction *x, char **page, size_t *len,
         st = next_read_page(x, page, len, err);
     } else {
         *page = x->t->pages[x->next]; /* handed over */
+        x->last_how = x->t->page_how ? x->t->page_how[x->next] : MSK_PAGE_TEXT;
         *len = x->t->page_lens[x->next];
         x->t->pages[x->next] = NULL;
     }
@@ -664,7 +667,7 @@ static motesok_status open_file(const char *path, size_t max, int *fd, uint64_t 
 
 /* Extract a PDF file whole. */
 static motesok_status open_pdf(const char *path, const motesok_extract_limits *L,
-                               msk_extraction **out, motesok_error *err)
+                               const msk_ocr *ocr, msk_extraction **out, motesok_error *err)
 {
     int fd = -1;
     uint64_t size = 0;
@@ -676,7 +679,7 @@ static motesok_status open_pdf(const char *path, const motesok_extract_limits *L
         close(fd);
     motesok_text *t = NULL;
     if (st == MOTESOK_OK)
-        st = motesok_extract_pdf_buffer(buf, (size_t)size, L, &t, err);
+        st = msk_extract_pdf_ocr(buf, (size_t)size, L, ocr, &t, err);
     free(buf);
     return st == MOTESOK_OK ? whole_extraction(t, out, err) : st;
 }
@@ -684,6 +687,18 @@ static motesok_status open_pdf(const char *path, const motesok_extract_limits *L
 motesok_status msk_extraction_open(const char *path, const motesok_detection *det,
                                    const motesok_extract_limits *lim, msk_extraction **out,
                                    motesok_error *err)
+{
+    return msk_extraction_open_ocr(path, det, lim, NULL, out, err);
+}
+
+int msk_extraction_last_how(const msk_extraction *x)
+{
+    return x->last_how;
+}
+
+motesok_status msk_extraction_open_ocr(const char *path, const motesok_detection *det,
+                                       const motesok_extract_limits *lim, const msk_ocr *ocr,
+                                       msk_extraction **out, motesok_error *err)
 {
     *out = NULL;
     if (det->kind == MOTESOK_KIND_EMPTY)
@@ -694,7 +709,7 @@ motesok_status msk_extraction_open(const char *path, const motesok_detection *de
     bool pdf = det->kind == MOTESOK_KIND_PDF;
     motesok_extract_limits L = msk_limits(lim, pdf);
     if (pdf)
-        return open_pdf(path, &L, out, err);
+        return open_pdf(path, &L, ocr, out, err);
     int fd = -1;
     uint64_t size = 0;
     motesok_status st = open_file(path, L.max_input_bytes, &fd, &size, err);

@@ -3,18 +3,25 @@
  *
  * Protocol, all integers in the machine's order (both ends are one program):
  *   request:  u32 path length, path bytes, u64 max_input, u64 max_text,
- *             u64 max_pages
+ *             u64 max_pages, u32 OCR mode, u32 OCR dpi, str OCR languages,
+ *             u32 n, n × u32 pages whose OCR text the client has
  *   response: u32 status, str message, u32 kind, str mime, str charset,
  *             then when status is OK: u32 pages, str title (length
  *             0xFFFFFFFF for none), str encoding, i64 created, and the
  *             pages, each a str, written as they are extracted; a page's
  *             length 0xFFFFFFFF instead ends the answer early: u32 status,
- *             str message follow (the extraction failed on the way)
- *   where str is u32 length + bytes. The client reads the pages as it
+ *             str message follow (the extraction failed on the way); a
+ *             length 0xFFFFFFFE is followed by u32 how (MSK_PAGE_*) and
+ *             says where the page after it came from (else the file's text)
+ *   where str is u32 length + bytes. Before the status, any number of
+ *   u32 0xFFFFFFFD may come: the worker finished a page's OCR and lives;
+ *   each starts the time limit afresh, which so bounds a page's OCR, not
+ *   a whole scanned book's. The client reads the pages as it
  *   needs them (msk_worker_next_page): a worker sending a big text waits
  *   on the pipe, holding a page or two, until the indexer writes them. */
 #define _GNU_SOURCE /* pipe2 */
 #include "extract/worker.h"
+#include "extract/extract_internal.h" /* msk_ocr_thread_end */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +38,9 @@
 #include <unistd.h>
 
 #define NO_STRING 0xFFFFFFFFu
+#define PAGE_HOW 0xFFFFFFFEu
+#define ALIVE 0xFFFFFFFDu
+#define MAX_CACHED 1000000u
 #define MALFORMED (-2) /* a read result: the answer breaks the protocol */
 #define MAX_FIELD ((size_t)1 << 30)
 
@@ -145,10 +155,14 @@ static bool send_head(int fd, motesok_status st, const motesok_error *err,
     return ok;
 }
 
-/* Send one page, straight from where it is (no copy). */
-static bool send_page(int fd, const char *page, size_t len)
+/* Send one page, straight from where it is (no copy), after where it
+ * came from when that is not the file's text. */
+static bool send_page(int fd, const char *page, size_t len, int how)
 {
     uint32_t n = (uint32_t)len;
+    uint32_t mark[2] = {PAGE_HOW, (uint32_t)how};
+    if (how != MSK_PAGE_TEXT && !write_all(fd, mark, sizeof mark))
+        return false;
     return write_all(fd, &n, sizeof n) && write_all(fd, page, len);
 }
 
@@ -164,30 +178,73 @@ static bool send_abort(int fd, motesok_status st, const motesok_error *err)
     return ok;
 }
 
+/* msk_ocr.page_done of a worker: tell the client it lives (fd in ud). */
+static void send_alive(void *ud)
+{
+    uint32_t v = ALIVE;
+    (void)write_all(*(int *)ud, &v, sizeof v);
+}
+
 /* Extract path and answer on fd page by page; false on a write error. */
 static bool answer_request(motesok_detector *d, const char *path,
-                           const motesok_extract_limits *lim, int fd)
+                           const motesok_extract_limits *lim, const msk_ocr *ocr, int fd)
 {
     motesok_error err;
     motesok_error_clear(&err);
     motesok_detection det = {0};
     msk_extraction *x = NULL;
     motesok_status st = motesok_detect_file(d, path, &det, &err);
+    msk_ocr o = ocr != NULL ? *ocr : (msk_ocr){.mode = MOTESOK_OCR_NEVER};
+    o.page_done = send_alive;
+    o.page_done_ud = &fd;
     if (st == MOTESOK_OK)
-        st = msk_extraction_open(path, &det, lim, &x, &err);
+        st = msk_extraction_open_ocr(path, &det, lim, &o, &x, &err);
     bool ok = send_head(fd, st, &err, &det, x ? msk_extraction_head(x) : NULL);
     size_t n = x ? msk_extraction_head(x)->n_pages : 0;
     for (size_t i = 0; ok && i < n; i++) {
         char *page = NULL;
         size_t len = 0;
         st = msk_extraction_next(x, &page, &len, &err);
-        ok = st == MOTESOK_OK ? send_page(fd, page, len) : send_abort(fd, st, &err);
+        ok = st == MOTESOK_OK ? send_page(fd, page, len, msk_extraction_last_how(x))
+                              : send_abort(fd, st, &err);
         free(page);
         if (st != MOTESOK_OK)
             break;
     }
     msk_extraction_close(x);
     return ok;
+}
+
+/* A request's OCR part: what msk_ocr points to. */
+typedef struct ocr_req {
+    msk_ocr ocr;
+    char *langs;
+    uint32_t *cached;
+} ocr_req;
+
+/* Read the OCR part of a request into r (free its fields after); false on
+ * end of input or nonsense. */
+static bool read_ocr(int fd, ocr_req *r)
+{
+    uint32_t v[2], n = 0;
+    memset(r, 0, sizeof *r);
+    if (read_all(fd, v, sizeof v, 0) != 1 || read_all(fd, &n, sizeof n, 0) != 1 || n > 256)
+        return false;
+    r->langs = malloc((size_t)n + 1);
+    if (r->langs == NULL || read_all(fd, r->langs, n, 0) != 1)
+        return false;
+    r->langs[n] = '\0';
+    if (read_all(fd, &n, sizeof n, 0) != 1 || n > MAX_CACHED)
+        return false;
+    r->cached = malloc(((size_t)n + 1) * sizeof *r->cached);
+    if (r->cached == NULL || (n > 0 && read_all(fd, r->cached, (size_t)n * sizeof *r->cached, 0) != 1))
+        return false;
+    r->ocr.mode = v[0] <= MOTESOK_OCR_NEVER ? (motesok_ocr_mode)v[0] : MOTESOK_OCR_NEVER;
+    r->ocr.dpi = v[1];
+    r->ocr.languages = r->langs;
+    r->ocr.cached = r->cached;
+    r->ocr.n_cached = n;
+    return true;
 }
 
 /* Read one request; false at end of input. */
@@ -261,13 +318,20 @@ static int serve(int in_fd, int out_fd)
     char *path = NULL;
     motesok_extract_limits lim;
     while (read_request(in_fd, &path, &lim)) {
-        inject_fault(path);
-        bool ok = answer_request(d, path, &lim, out_fd);
+        ocr_req r;
+        bool ok = read_ocr(in_fd, &r);
+        if (ok) {
+            inject_fault(path);
+            ok = answer_request(d, path, &lim, &r.ocr, out_fd);
+        }
+        free(r.langs);
+        free(r.cached);
         free(path);
         if (!ok)
             break;
     }
     motesok_detector_close(d);
+    msk_ocr_thread_end();
     return 0;
 }
 
@@ -425,6 +489,7 @@ static motesok_status worker_died(msk_worker *w, int how, motesok_error *err)
 typedef struct src {
     int fd;
     double dl;
+    double timeout; /* seconds a deadline is set from */
     const unsigned char *p; /* NULL: read fd */
     size_t len, at;
 } src;
@@ -534,6 +599,11 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
     char *mime = NULL, *cs = NULL;
     *msg = NULL;
     int r = get_u32(s, status);
+    while (r == 1 && *status == ALIVE) { /* a page read by OCR: time afresh */
+        if (s->p == NULL)
+            s->dl = now_s() + s->timeout;
+        r = get_u32(s, status);
+    }
     if (r == 1)
         r = get_str(s, msg, NULL);
     if (r == 1)
@@ -557,11 +627,22 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
 /* Read the next page from s into *page (*len bytes, the caller's), or
  * the end of an answer cut short: ENDED_EARLY with its status (a failure)
  * and message (the caller's). Else read_all's results or MALFORMED. */
-static int read_page(src *s, char **page, size_t *len, uint32_t *status, char **msg)
+static int read_page(src *s, char **page, size_t *len, int *how, uint32_t *status, char **msg)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, h = MSK_PAGE_TEXT;
     int r = get_u32(s, &n);
     *page = NULL, *msg = NULL, *len = 0;
+    if (r == 1 && n == PAGE_HOW) {
+        r = get_u32(s, &h);
+        if (r == 1 && (h == MSK_PAGE_TEXT || h > MSK_PAGE_OCR_CACHED))
+            r = MALFORMED;
+        if (r == 1)
+            r = get_u32(s, &n);
+        if (r == 1 && n == NO_STRING)
+            r = MALFORMED; /* a mark before no page */
+    }
+    if (how != NULL)
+        *how = (int)h;
     if (r == 1 && n != NO_STRING)
         return get_body(s, n, page, len);
     if (r == 1)
@@ -585,7 +666,13 @@ static int read_pages(src *s, motesok_text **t, uint32_t *status, char **msg)
     int r = 1;
     for (size_t i = 0; r == 1 && i < (*t)->n_pages; i++) {
         char *early = NULL;
-        r = read_page(s, &(*t)->pages[i], &(*t)->page_lens[i], status, &early);
+        int how = MSK_PAGE_TEXT;
+        r = read_page(s, &(*t)->pages[i], &(*t)->page_lens[i], &how, status, &early);
+        if (r == 1 && how != MSK_PAGE_TEXT && (*t)->page_how == NULL &&
+            ((*t)->page_how = calloc((*t)->n_pages, 1)) == NULL)
+            r = MALFORMED;
+        if (r == 1 && how != MSK_PAGE_TEXT)
+            (*t)->page_how[i] = (unsigned char)how;
         (*t)->total_len += (*t)->page_lens[i];
         if (r == ENDED_EARLY) {
             free(*msg);
@@ -632,7 +719,8 @@ static motesok_status answer_failed(motesok_status st, char *msg, motesok_error 
 }
 
 motesok_status msk_worker_open(msk_worker *w, const char *path, const motesok_extract_limits *lim,
-                               motesok_detection *det, motesok_text **head, motesok_error *err)
+                               const msk_ocr *ocr, motesok_detection *det, motesok_text **head,
+                               motesok_error *err)
 {
     *head = NULL;
     memset(det, 0, sizeof *det);
@@ -643,11 +731,19 @@ motesok_status msk_worker_open(msk_worker *w, const char *path, const motesok_ex
     put_u64(&req, lim ? lim->max_input_bytes : 0);
     put_u64(&req, lim ? lim->max_text_bytes : 0);
     put_u64(&req, lim ? lim->max_pages : 0);
+    put_u32(&req, ocr ? (uint32_t)ocr->mode : (uint32_t)MOTESOK_OCR_NEVER);
+    put_u32(&req, ocr ? ocr->dpi : 0);
+    const char *langs = ocr && ocr->languages ? ocr->languages : "";
+    put_str(&req, langs, strlen(langs));
+    size_t nc = ocr && ocr->n_cached <= MAX_CACHED ? ocr->n_cached : 0;
+    put_u32(&req, (uint32_t)nc);
+    if (nc > 0)
+        msk_buf_append(&req, ocr->cached, nc * sizeof *ocr->cached);
     bool sent = req.data != NULL && write_all(w->to_child, req.data, req.len);
     msk_buf_free(&req);
     if (!sent)
         return worker_died(w, 0, err);
-    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
+    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s, .timeout = w->lim.timeout_s};
     uint32_t status = 0;
     char *msg = NULL;
     int r = read_answer(&s, &status, &msg, det, head);
@@ -662,7 +758,8 @@ motesok_status msk_worker_open(msk_worker *w, const char *path, const motesok_ex
     return MOTESOK_OK;
 }
 
-motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len, motesok_error *err)
+motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len, int *how,
+                                    motesok_error *err)
 {
     *page = NULL;
     *len = 0;
@@ -671,7 +768,7 @@ motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len, mot
     src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
     uint32_t status = 0;
     char *msg = NULL;
-    int r = read_page(&s, page, len, &status, &msg);
+    int r = read_page(&s, page, len, how, &status, &msg);
     if (r == ENDED_EARLY) {
         w->pages_left = 0;
         return answer_failed((motesok_status)status, msg, err);

@@ -33,17 +33,19 @@ bool msk_worker_dead(const msk_worker *w);
  * that crashes or runs out of time gives ERR_PARSE or ERR_TIMEOUT with the
  * reason, and is then dead. On MOTESOK_OK, *head (the caller's) has
  * n_pages, title, encoding and created but no pages: read every page with
- * msk_worker_next_page before the next open (or stop the worker). */
+ * msk_worker_next_page before the next open (or stop the worker). ocr
+ * (NULL: none) is the OCR the worker may do on PDF pages. */
 motesok_status msk_worker_open(msk_worker *w, const char *path,
-                               const motesok_extract_limits *lim,
+                               const motesok_extract_limits *lim, const msk_ocr *ocr,
                                motesok_detection *det, motesok_text **head,
                                motesok_error *err);
 
 /* The next page of the text being extracted into *page (the caller's,
- * NUL-terminated, *len bytes), within the time limit from this call. A
+ * NUL-terminated, *len bytes) and where it came from into *how (MSK_PAGE_*;
+ * how may be NULL), within the time limit from this call. A
  * failure on the way (text over the limit…) is the file's status and ends
  * the text; a crash or time-out is as for msk_worker_open. */
-motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len,
+motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len, int *how,
                                     motesok_error *err);
 
 /* Decode a worker's whole answer held in buf (len bytes), as

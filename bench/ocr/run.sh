@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# OCR benchmark: the seed minutes (../shared/seed-minutes/*.txt) printed to
+# scanned, image-only PDFs (motesok-txt2pdf --scan: 300 dpi grey, turned
+# half a degree, speckled), indexed by motesok-index (OCR in its workers,
+# Tesseract's C API) and searched word by word; beside it, the same pages
+# rendered by pdftoppm and read by the tesseract CLI, a process per page.
+#
+#   bench/ocr/run.sh [--bin DIR] [--keep DIR] [--dpi N] [--jobs N]
+#
+# Prints: the pages; the share of the distinct words of 6+ letters of the
+# source text that a search finds in the scanned index (strictly: no
+# spelling suggestion, no any-word fallback), and in an index of the typed
+# twins (what the search itself misses); pages per minute of motesok-index
+# (a cold run, then a second run over the same files after a rename: the
+# OCR cache) and of pdftoppm + tesseract with N processes at a time.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+bin=$BIN keep="" dpi=300 jobs=2
+while (($#)); do
+    case $1 in
+    --bin) bin=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    --dpi) dpi=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    *) die "usage: bench/ocr/run.sh [--bin DIR] [--keep DIR] [--dpi N] [--jobs N]" ;;
+    esac
+done
+BIN=$bin
+need_tools jq curl pdfinfo pdftoppm tesseract
+for p in motesok-index motesok-txt2pdf motesokd; do [[ -x $bin/$p ]] || need_build "$p"; done
+seeds=$ROOT/../shared/seed-minutes
+compgen -G "$seeds/*.txt" >/dev/null || die "no $seeds/*.txt"
+bench_work "$keep"
+rm -rf "$work/scans" "$work/typed" "$work/idx-scan" "$work/idx-typed" "$work/png"
+mkdir -p "$work/scans" "$work/typed" "$work/png"
+
+# The scanned and the typed PDF of every seed text.
+pages=0
+for f in "$seeds"/*.txt; do
+    name=$(basename "$f" .txt)
+    "$bin/motesok-txt2pdf" --scan "$dpi" --rotate 0.5 --noise 2 "$f" "$work/scans/$name.pdf"
+    "$bin/motesok-txt2pdf" "$f" "$work/typed/$name.pdf"
+    n=$(pdfinfo "$work/scans/$name.pdf" | awk '/^Pages:/ {print $2}')
+    pages=$((pages + n))
+done
+echo "pages: $pages scanned at $dpi dpi, from $(ls "$seeds"/*.txt | wc -l) texts"
+
+# Wall seconds of a command, its output to $work/last.log.
+seconds() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" >"$work/last.log" 2>&1 || true
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc -l
+}
+
+per_min() { echo "scale=1; $pages * 60 / $1" | bc -l; }
+
+export OMP_THREAD_LIMIT=1 # Tesseract in the workers: one thread each, like the CLI below
+s=$(seconds "$bin/motesok-index" --jobs "$jobs" --index "$work/idx-scan" "$work/scans")
+grep 'OCR:' "$work/last.log" || die "no OCR line: $(cat "$work/last.log")"
+echo "motesok-index (cold, --jobs $jobs): $s s, $(per_min "$s") pages/min"
+mv "$work/scans" "$work/scans-renamed"
+s2=$(seconds "$bin/motesok-index" --jobs "$jobs" --index "$work/idx-scan" --allow-empty \
+    "$work/scans-renamed" "$work/scans")
+mv "$work/scans-renamed" "$work/scans"
+grep 'OCR:' "$work/last.log" || true
+echo "motesok-index (the same files renamed: the OCR cache): $s2 s"
+"$bin/motesok-index" --jobs "$jobs" --index "$work/idx-typed" "$work/typed" >/dev/null 2>&1 || true
+
+# The distinct words of 6+ letters of the source texts, lower case.
+LC_ALL=C.UTF-8 cat "$seeds"/*.txt | tr '[:upper:]ÆØÅ' '[:lower:]æøå' |
+    grep -oE '[a-zæøåéü]{6,}' | sort -u >"$work/words.txt"
+nwords=$(wc -l <"$work/words.txt")
+
+# How many of the words a strict search finds in index $1.
+found_in() {
+    start_daemon "$1"
+    local w n=0
+    while read -r w; do
+        if curl -sf --get "$DAEMON_URL/api/v1/search" --data-urlencode "q=$w" -d limit=1 |
+            jq -e '.total > 0 and (.any_word | not) and (.suggestion_searched | not)' >/dev/null; then
+            n=$((n + 1))
+        else
+            echo "$w" >>"$work/missed-$(basename "$1").txt"
+        fi
+    done <"$work/words.txt"
+    stop_daemon
+    echo "$n"
+}
+rm -f "$work"/missed-*.txt
+fs=$(found_in "$work/idx-scan")
+ft=$(found_in "$work/idx-typed")
+echo "words of 6+ letters: $nwords; found in the scans: $fs ($(echo "scale=1; 100 * $fs / $nwords" | bc -l)%);" \
+    "in the typed twins: $ft ($(echo "scale=1; 100 * $ft / $nwords" | bc -l)%)"
+
+# The incumbent: pdftoppm renders every page, tesseract reads each in a
+# process of its own, $jobs at a time (OpenMP held to one thread each, as
+# motesok's workers are one process per core).
+render() { pdftoppm -r "$dpi" -gray -png "$1" "$work/png/$(basename "$1" .pdf)"; }
+export -f render
+export work dpi
+s3=$(seconds bash -c 'ls "$work"/scans/*.pdf | xargs -P '"$jobs"' -I{} bash -c "render {}"')
+s4=$(seconds bash -c 'ls "$work"/png/*.png | OMP_THREAD_LIMIT=1 xargs -P '"$jobs"' -I{} tesseract {} {} -l nor+eng')
+echo "pdftoppm: $s3 s; tesseract CLI: $s4 s; together $(per_min "$(echo "$s3 + $s4" | bc -l)") pages/min (no indexing)"
