@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the benchmark scripts: tools, the work folder, motesokd, wrk.
 # shellcheck shell=bash
 # shellcheck source=scripts/lib.sh

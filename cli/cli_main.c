@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok: command-line client of motesokd for people and scripts. */
 #include "cli_render.h"
 #include "table.h"

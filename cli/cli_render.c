@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok CLI: rendering the daemon's JSON for a terminal. */
 #include "cli_render.h"
 #include "term.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok CLI: turning the daemon's JSON into text for people. */
 #ifndef CLI_RENDER_H
 #define CLI_RENDER_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Write the bytes of the file IN into OUT as a C array NAME (with a NUL
 # after them) and NAME_len (their number): cmake -DIN= -DOUT= -DNAME= -P embed.cmake
 file(READ "${IN}" hex HEX)

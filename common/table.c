@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Search answers as CSV (RFC 4180, quoted by libcsv) or TSV (see table.h). */
 #include "table.h"
 #include "term.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by motesok (--format csv|tsv) and motesokd (format=csv): search
  * answers and lists as rows of CSV or TSV. CSV is RFC 4180: a header row,
  * every field quoted (quotes doubled, written by libcsv), CRLF after each

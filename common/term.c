@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text made safe to print (common/term.h). */
 #include "term.h"
 

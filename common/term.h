@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the programs (motesok, motesok-index): text made safe to print
  * on a terminal or into a line-based log. */
 #ifndef MSK_COMMON_TERM_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Read by cpack (CPACK_PROJECT_CONFIG_FILE), when the staging folder is known:
 # dpkg-shlibdeps finds the programs' private libmotesok there.
 if(CPACK_GENERATOR STREQUAL "DEB")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every fuzz target that yields extracted text checks of it. */
 #ifndef FUZZ_CHECK_H
 #define FUZZ_CHECK_H

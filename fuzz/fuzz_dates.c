@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the Norwegian date finder on arbitrary bytes. */
 #include "minutes/minutes.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: type detection (libmagic over our rules) on arbitrary
  * bytes. A detection names a known kind and a MIME type. */
 #include "detect.h"

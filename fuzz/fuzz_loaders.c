@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the loaders of the analyser's language data — the
  * files of data/norsk/ (nynorsk.txt, stopwords.txt, synonyms.txt,
  * nosplit.txt, words.txt) and a hunspell dictionary (.aff and .dic) — on

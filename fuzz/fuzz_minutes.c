@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the minutes structure parser on arbitrary bytes
  * (normalised first, as the indexer does; form feeds split pages). */
 #include "extract/extract.h"

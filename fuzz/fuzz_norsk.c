@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the Norwegian analysis in C on arbitrary bytes —
  * normalisation (with the re-joining of hyphenated words) and, for every
  * word of the result, case folding, the dictionary check and the compound

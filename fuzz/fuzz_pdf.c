@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: PDF text extraction (poppler-glib, in this process) on
  * arbitrary bytes. Seed it with real PDFs and damaged variants of them
  * (scripts/fuzz.sh makes them with qpdf). Extracted pages must be valid

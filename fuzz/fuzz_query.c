@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: query parsing with the Norwegian analysis (the shim's
  * parser, compound and synonym rewriting, spelling check) and the search
  * itself, on any bytes, against a small real Xapian index built once.

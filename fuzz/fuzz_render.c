@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the CLI's rendering of the daemon's JSON for people,
  * on arbitrary bytes parsed as JSON (any shape: a daemon of another
  * version, or something else on the port, may answer anything), and the

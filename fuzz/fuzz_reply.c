@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the decoder of an extraction worker's answer (the
  * bytes a worker process writes back; a worker runs poppler on hostile
  * files, so its answer is not trusted). Whatever is decoded is whole:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: plain-text decoding (BOM, UTF-8, UTF-16, CP1252,
  * Latin-1) and normalisation on arbitrary bytes. The first byte picks the
  * charset hint libmagic could have given and the sizes of a big text's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-index: index minutes under the given folders.
  * Pipeline: options → open index → walk → prepare/extract/write (workers)
  * → remove what vanished → final commit → summary and exit status. */

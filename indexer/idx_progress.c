@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-index: progress line (files done/total, MB/s) and summary. */
 #include "idx_progress.h"
 

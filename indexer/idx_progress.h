@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-index: the progress line on a terminal and the final summary. */
 #ifndef IDX_PROGRESS_H
 #define IDX_PROGRESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-index: recursive folder walk with loop-safe symlink handling. */
 #include "idx_walk.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-index: walking the folders given on the command line. */
 #ifndef IDX_WALK_H
 #define IDX_WALK_H

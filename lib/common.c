@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Status codes, errors, memory and small shared helpers. */
 #include "internal.h"
 

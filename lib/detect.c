@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* File type detection by content with libmagic (lib/detect.h). */
 #include "internal.h"
 #include "detect.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — file type detection by content (libmagic), never by name.
  *
  * Life cycle: motesok_detector_open → detect … → motesok_detector_close.

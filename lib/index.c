@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE /* memmem */
 /* Building and updating an index directory: the Xapian database and the
  * SQLite store, kept consistent batch by batch (see include/motesok/index.h). */

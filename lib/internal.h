@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers shared inside libmotesok only (msk_ prefix); not installed. */
 #ifndef MSK_INTERNAL_H
 #define MSK_INTERNAL_H

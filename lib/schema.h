@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — how a meeting is laid out in the Xapian index.
  * Shared by the indexer (lib/index.c) and search (lib/search.c), so that
  * everything needed to render a hit is reachable from the Xapian document.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Search over an index directory, answering in the typed structs of
  * include/motesok/search.h. No JSON is built here: jansson only reads the
  * metadata line that each stored passage carries (schema.h); the programs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The index's Xapian shards and their writer threads (lib/shards.h). */
 #define _GNU_SOURCE /* renameat2 */
 #include "shards.h"

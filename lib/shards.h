@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The index's Xapian shards: N databases under DIR/shards/, listed in the
  * Xapian stub file DIR/shards.stub (which xapian-delve and any Xapian
  * program can open as one database). A file's documents all live in the

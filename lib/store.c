@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The SQLite metadata store (lib/store.h): one row per file. */
 #include "internal.h"
 #include "store.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — the SQLite metadata store (meta.sqlite3 in the index directory).
  *
  * One row per file seen by the indexer, whatever became of it, plus a small

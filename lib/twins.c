@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Twins: sketches of a file's words and their comparison (lib/twins.h). */
 #include "twins.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — twins: two files that hold one meeting's text (the minutes as
  * TXT and as a PDF made from it). Internal to libmotesok.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the .deb on this machine with dpkg -i and use it as an admin
 # would: the motesok user, the unit, man pages, an index built as motesok
 # over corpus/, motesokd (through systemd when it runs, else started by

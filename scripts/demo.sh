@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Quick start: install what is missing, build, index the bundled corpus,
 # start motesokd on 127.0.0.1:7700 and show a query with its results.
 # Usage: scripts/demo.sh [QUERY...]   (default query: legevakt)

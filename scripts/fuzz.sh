@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the libFuzzer targets with clang (ASan + UBSan) and run each, seeded
 # with real inputs: the sample minutes, real PDFs and damaged variants made
 # with qpdf, the analyser's data files, the daemon's JSON answers and the
@@ -26,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --jobs) FJOBS=$2; shift 2 ;;
-    -h | --help) sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) SECONDS_EACH=$1; shift ;;
     esac

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Write Nynorsk → Bokmål word pairs, in data/norsk/nynorsk.txt's format, from
 # the bilingual dictionary of Debian's apertium-nno-nob package (GPL-2+): the
 # build runs it into the build tree; the pairs are never kept in the sources.
@@ -14,7 +15,7 @@
 # Exit 0 on success, 1 on error (nothing written).
 set -euo pipefail
 
-usage() { sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '3,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 case ${1:-} in
 -h | --help) usage; exit 0 ;;
 "") usage >&2; exit 1 ;;

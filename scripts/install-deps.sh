@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian 12 packages needed to build and test Møtesøk, only those
 # missing: apt-get runs as root, or through sudo when that needs no password;
 # otherwise the packages and the command to install them are printed.
@@ -35,7 +36,7 @@ declare -A OPTIONAL=(
 )
 
 usage() {
-    sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '3,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # Append the packages of each group named in "$@" to DEPS.

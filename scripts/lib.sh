@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the scripts in this folder: paths, messages, the build step.
 # shellcheck shell=bash
 set -euo pipefail

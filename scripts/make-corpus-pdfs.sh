@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerate the PDF twins of the sample minutes in corpus/ with two real
 # producers: motesok-txt2pdf (pango/cairo, built here) and LibreOffice
 # headless. The PDFs are committed, so building and testing never need

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: deadlines on connections. Each connection has an entry (its
  * libmicrohttpd socket context); waiting entries are on one list, oldest
  * first. A connection is closed by shutting its socket down, under the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: deadlines on connections (sd_conn.c).
  *
  * libmicrohttpd's own timeout counts idle time only, so a client that sends

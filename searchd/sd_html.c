@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the search page and the document view as HTML (sd_html.h).
  * Markup is written here as literals; every other string (queries, names,
  * titles, texts, paths, URLs) goes through sd_html_text(). */

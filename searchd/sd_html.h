@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the search page and the document view, rendered as HTML on
  * the server from the library's typed results (no JavaScript needed).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the request pipeline — receive, route, check, run, answer,
  * count and log. libmicrohttpd's threads read requests and answer those
  * that need no index read (/healthz, /metrics, the page, errors) at once;

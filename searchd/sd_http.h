@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the HTTP request pipeline (sd_http.c).
  *
  * Life cycle: sd_http_init → MHD_start_daemon(… sd_http_handle, srv,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the JSON of the HTTP API, built with jansson from the
  * library's structs (see sd_json.h). Keys are added in the contract's
  * order and printed in that order. Where a hit or a document's metadata

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the HTTP API's JSON answers (DESIGN.md "HTTP API"), rendered
  * from the library's typed results. Each function returns compact JSON
  * with its keys in the contract's order (caller frees with free()), or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the access log — JSON lines, reopened on SIGHUP. */
 #include "sd_log.h"
 

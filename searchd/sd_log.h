@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the access log, one JSON object per line. */
 #ifndef SD_LOG_H
 #define SD_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: serve search over an index directory on HTTP/JSON.
  * Life: options → resolve the address → block signals → listen → wait for
  * SIGTERM/SIGINT → stop accepting → let requests in flight finish → exit 0. */

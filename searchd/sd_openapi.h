@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the HTTP API as an OpenAPI 3 document (searchd/openapi.json,
  * compiled in by cmake/embed.cmake), served at /api/v1/openapi.json. */
 #ifndef SD_OPENAPI_H

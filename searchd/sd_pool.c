@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the search workers — two bounded FIFO lanes, one mutex, one
  * condition variable; see sd_pool.h for the policy. */
 #include "sd_pool.h"

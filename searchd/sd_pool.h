@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd: the search workers (sd_pool.c).
  *
  * Searches and index reads run here, never in libmicrohttpd's threads, so

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package: cpack builds it from this build, dpkg-deb lists what
 # it holds (programs, library, man pages, unit, data, copyright) and its
 # Depends (from dpkg-shlibdeps); then the programs of the unpacked package

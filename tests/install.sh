@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install test: `cmake --install` into an empty prefix, then use only what
 # was installed, with no LD_LIBRARY_PATH and no MOTESOK_DATA_DIR: the
 # programs must find their library and their language data by themselves.

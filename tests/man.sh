@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Man pages: each lints clean with mandoc, and every long option that a
 # program's --help (and each motesok command's --help) lists appears in its
 # page, so that the two cannot drift apart.

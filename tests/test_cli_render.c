@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for cli/cli_render.c: terminal text from the daemon's JSON. */
 #include <stdarg.h>
 #include <stddef.h>

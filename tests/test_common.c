@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/common.c: status strings, errors, buffers, ids, hashing. */
 #include <stdarg.h>
 #include <stddef.h>

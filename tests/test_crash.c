@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Crash safety: the real motesok-index is killed with SIGKILL at many
  * random moments (one commit per file, so kills land between and inside
  * commits), files change between runs, and after a last complete run the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/detect.c: libmagic detection by content, never by name, on
  * real bytes and real files (PDFs made by cairo in the test). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE /* strcasestr */
 /* End-to-end tests: the real motesok-index, motesokd and motesok programs,
  * over a real socket on loopback, on the bundled corpus and on bad input. */

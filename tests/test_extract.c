@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/extract/text.c and lib/extract/pdf.c: real bytes in every
  * encoding (encoded by glibc's iconv, and by hand), real PDFs made by cairo
  * in the test, damaged by cutting, and encrypted by qpdf. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/index.c: incremental indexing, failures, sweep, and the
  * repair of a batch interrupted between the Xapian and the store commit. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/analysis/dates.c and lib/minutes/: a table of date forms, the
  * hand-checked truth table of the five real minutes in corpus/, and
  * minutes of other layouts under tests/data/minutes/. */

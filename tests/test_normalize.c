@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/analysis/normalize.c: motesok_normalize_text on real
  * Norwegian text, every kind of character it must change, and hostile
  * bytes. */

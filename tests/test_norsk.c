@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for the Norwegian analysis: lib/analysis/norsk.c (the data, compound
  * splitting) and the shim's use of it (stems, compound parts, synonyms,
  * spelling), on the shipped data/norsk files and Debian's hunspell-no. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* OCR of PDF pages without a usable text layer: real scans made in the
  * test (minutes text rendered to a page image by motesok-txt2pdf --scan,
  * turned a little and speckled, in an image-only PDF), indexed by the real
@@ -484,5 +485,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ocr_cache_by_content, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_options, setup, teardown),
     };
+    if (getenv("MOTESOK_TEST_FILTER") != NULL) /* e.g. "*mixed*": run only those */
+        cmocka_set_test_filter(getenv("MOTESOK_TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesokd's HTML pages (searchd/sd_html.c), rendered from hand-made
  * structs: escaping of every string that comes from a query, a file or
  * the index, URLs of paging, facets and chips, messages, and the document

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for searchd/sd_json.c: the HTTP API's JSON, byte for byte, from
  * structs built by hand — keys in the contract's order, null for what is
  * unknown (and, where the contract says so, for ""), reals as before. */

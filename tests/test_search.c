@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/search.c: query building, filters, facets, paging, pages
  * and snippets, and the contract's JSON shapes, over a small real index
  * written with the Xapian shim and the store in the layout of schema.h. */

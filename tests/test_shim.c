@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/xapian/shim.cc through its C API, on real Xapian databases
  * in a temporary folder. This file is plain C and includes the whole public
  * API, so the headers are checked as C too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for lib/store.c: the SQLite metadata store. */
 #include <stdarg.h>
 #include <stddef.h>

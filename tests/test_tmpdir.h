@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Temporary folders for the tests: made under /tmp, removed with all they
  * hold. Include after the system headers (nftw needs _XOPEN_SOURCE). */
 #ifndef MSK_TEST_TMPDIR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Twins (lib/twins.c): sketches of a file's words and their comparison. */
 #include <setjmp.h>
 #include <stdarg.h>

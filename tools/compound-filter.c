@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-compound-filter: keep, of a compound table made by
  * scripts/gen-compound-splits.sh, the lines that change how a word splits,
  * so that the table the programs load stays small (its load time).

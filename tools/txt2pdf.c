@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-txt2pdf: lay out UTF-8 text on A4 pages and write a real PDF with
  * pango and cairo. Used to make the PDF twins of the sample minutes and PDF
  * fixtures for tests. */

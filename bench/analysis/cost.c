@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-bench-analysis: what the Norwegian analysis costs, against plain
  * Xapian on the same texts, side by side in one process.
  *

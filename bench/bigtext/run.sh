@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Peak memory of motesok-index on one big text file: the indexer process
 # itself (VmHWM, sampled every 0.1 s) and its extraction worker, plus wall
 # time. The text is real prose (the laws of ../shared/corpora, joined and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-gen-corpus: write a deterministic synthetic corpus of Norwegian
  * municipal minutes for the benchmarks — a header (organ, date, place,
  * attendees), numbered cases with bodies and decisions — as UTF-8 text

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Indexing benchmark: motesok-index against Xapian Omega (omindex, Norwegian
 # stemmer) and Recoll (recollindex, Norwegian stemming) on the same files in
 # the same run: a generated TXT corpus (default 5000 minutes, ~65 MB) and
@@ -24,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --pdfs) PDFS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h | --help) sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Probe motesokd while hostile clients load it.
 
 Slow clients: --slow N sockets that each send a request head one header

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # motesokd under hostile load on loopback, on corpus/: /healthz and a cheap
 # search ("legevakt"), each on a new connection every 100 ms, while
 #   1. 500 slow clients each send one header line every 10 s (slowloris),

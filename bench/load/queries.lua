@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- wrk script: cycle through query shapes people use, URL-encoded.
 local queries = {
   "q=legevakt", "q=r%C3%B8ntgen&limit=20", "q=%22utvida+legevakt%22",

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Load test of motesokd on loopback: wrk at 1, 2, 8, 32 and 64 connections,
 # SECONDS each (default 10), ten query shapes in turn. Fails on any socket
 # error or non-2xx answer. Prints a Markdown table for bench/RESULTS.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How well the minutes reader does against a truth file (the 7-column
  * format of the layout corpus: file organ kommune date cases decided votes).
  * Usage: motesok-bench-minutes [-v] REPO_DIR [TRUTH.tsv ...]

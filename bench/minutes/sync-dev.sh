@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Copy a layout corpus (NAME.txt files and truth.tsv, TRUTH-SPEC format)
 # into tests/data/minutes/ and rebuild bench/minutes/dev.tsv from its truth
 # plus bench/minutes/own.tsv and bench/minutes/extra.tsv (our own layouts).

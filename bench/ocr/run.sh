@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # OCR benchmark: the seed minutes (../shared/seed-minutes/*.txt) printed to
 # scanned, image-only PDFs (motesok-txt2pdf --scan: 300 dpi grey, turned
 # half a degree, speckled), indexed by motesok-index (OCR in its workers,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* motesok-bench-floor: query latency without HTTP, on an index built by
  * motesok-index. Two modes:
  *   xapian   the floor: plain Xapian on the same index — the query parsed

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- wrk script: GET /api/v1/search for each line of bench/query/queries.txt
 -- in turn (the same queries motesok-bench-floor runs), URL-encoded.
 local path = os.getenv("MOTESOK_QUERIES") or "bench/query/queries.txt"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Query latency benchmark on a generated corpus (default 5000 minutes):
 #   - the in-process floor: plain Xapian on the same index (motesok-bench-floor
 #     --mode xapian), 1 and 2 threads;
@@ -21,7 +22,7 @@ while [[ $# -gt 0 ]]; do
     --docs) DOCS=$2; shift 2 ;;
     --seconds) SECS=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The cost of a pathological query (issue 12): 1,360 one-letter wildcards
 # (a* b* … z* over and over; 4,079 bytes, just under the 4,096-byte query
 # cap), sent to motesokd over HTTP RUNS times, on the 10 files of corpus/
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     --docs) DOCS=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h | --help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done

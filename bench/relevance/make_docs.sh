@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Cut the five meetings of corpus/ (their .txt, not the PDF twins) into the
 # passages of the relevance benchmark: one file per case (sak), or per agenda
 # item or report section where the minutes number none, plus one for each

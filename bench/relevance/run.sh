@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Relevance benchmark: the judged queries of bench/relevance/queries.tsv (or
 # another query file of the same format, e.g. heldout.tsv) run
 # against the passages of bench/relevance/docs/ by motesok (motesok-index,
@@ -37,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --depth) DEPTH=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --engines) ENGINES=$2; shift 2 ;;
-    -h | --help) sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scale benchmark: generated corpora of 1k, 10k and 100k minutes (default
 # 3000 bytes each, so that 100k stays within a coffee break): build time,
 # index size, and query latency — in process (plain Xapian floor and the
@@ -18,7 +19,7 @@ while [[ $# -gt 0 ]]; do
     --bytes) BYTES=$2; shift 2 ;;
     --seconds) SECS=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
     esac
 done

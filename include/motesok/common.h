@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — common definitions of the public C API.
  *
  * Conventions for every public header of libmotesok:

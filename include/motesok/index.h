@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — building and updating an index directory.
  *
  * An index directory holds the Xapian shards (shards/N, listed in the stub

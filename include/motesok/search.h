@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — search over an index directory, answering in typed structs.
  *
  * Life cycle: motesok_searcher_open → (search | document | text | status)…

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* How much of a query is read (lib/analysis/query.h): a bound on its words
  * and on its brackets' nesting, applied to the text before any parse. */
 #include "analysis/query.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Dates: Norwegian date forms in running text (motesok_parse_date in
  * lib/minutes/minutes.h), and the one reader of the dates a query names
  * (from/to and dato:A..B; lib/analysis/query.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text normalisation before analysis (motesok_normalize_text in
  * lib/extract/extract.h). */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Norwegian language data for the analyser (lib/analysis/norsk.h). */
 #define _GNU_SOURCE /* dladdr: where this library (or program) was loaded from */
 #include "analysis/norsk.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Norwegian language data for the analyser (internal): the hunspell-no
  * word lists (Bokmål + Nynorsk) for compound splitting and for re-joining
  * words hyphenated at a line end, and the user-extendable files under

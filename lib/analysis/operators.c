@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Operator words of the query language (lib/analysis/query.h): one list,
  * one rule — upper case only — for search.c and the Xapian shim. */
 #include "analysis/query.h"

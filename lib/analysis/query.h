@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The query language's rules (internal), in one place for search.c and the
  * Xapian shim: which words are operators (operators.c) and which dates a
  * query may name (dates.c), how much of a query is read (bounds.c). The shim asks these functions; it holds no

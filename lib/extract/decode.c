@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plain-text encodings read piece by piece: choosing the encoding of a
  * text seen in chunks (msk_probe) and decoding it to UTF-8 in chunks
  * (msk_decoder), a character cut by a chunk's end carried to the next.

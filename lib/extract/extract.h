@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — text extraction: PDF page by page (poppler-glib) and plain text
  * in UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 and
  * ISO-8859-1. Output is always valid UTF-8 in NFC, without NUL bytes, form

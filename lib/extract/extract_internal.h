@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Pieces shared by the text and PDF extractors, and the plain-text
  * decoding the tests and the fuzzer reach in pieces. */
 #ifndef MSK_EXTRACT_INTERNAL_H

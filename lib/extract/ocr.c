@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* OCR of PDF pages (lib/extract/extract_internal.h): a page is rendered
  * with poppler-glib onto a cairo image surface, turned grey, and read by
  * Tesseract through its C API, in this process. And the quality test that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* PDF extraction with poppler-glib, one string per page. */
 #include "extract/extract_internal.h"
 

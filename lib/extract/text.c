@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Plain-text extraction: encoding detection and decoding to UTF-8, reading
  * files, and the shared pieces of motesok_text (lib/extract/extract.h). */
 #include "extract/extract_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Extraction worker processes: the protocol, the worker loop and the
  * client that enforces time and memory limits (lib/extract/worker.h).
  *

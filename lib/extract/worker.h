@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Extraction in a separate process: a library that hangs, crashes or eats
  * memory on one hostile file costs at most its limits, never the indexer.
  * Internal to libmotesok. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cases: headings in the body, saksliste rows, numbers and titles in
  * swapped columns, numbered agenda items; each case once by its key. */
 #define _GNU_SOURCE /* memmem */

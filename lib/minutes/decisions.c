@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Decision or proposal, and the vote, of one case. A proposal
  * (innstilling, forslag/framlegg til vedtak, tilråding) is a decision only
  * when the minutes say it was adopted. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The meeting's header: date (also without a year), place and attendance,
  * and the organ and kommune (organ.c) — empty when the text is no minutes. */
 #include "minutes/mn.h"

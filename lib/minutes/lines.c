@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The text of minutes as trimmed lines, with repair of pages that lost
  * their line breaks (a whole page flattened to one line). */
 #define _GNU_SOURCE /* memmem */

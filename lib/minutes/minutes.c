@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Minutes structure (lib/minutes/minutes.h): the pipeline over the
  * modules of lib/minutes/ — lines, numbers, header, cases, decisions. */
 #include "minutes/mn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — the structure of meeting minutes: meeting metadata, cases
  * (saker) and decisions (vedtak), read from the extracted text.
  *

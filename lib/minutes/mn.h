@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared inside lib/minutes/ only: the document as lines, case numbers,
  * header fields, cases and decisions. Every function is pure over its
  * arguments (no I/O, no shared state) and linear in its input. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Case numbers: recognition at the start of a row and normalisation into
  * keys (motesok_case_key in lib/minutes/minutes.h). */
 #include "minutes/mn.h"

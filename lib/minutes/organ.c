@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The organ (the body that met) and the kommune it belongs to, from the
  * header lines; a name or nothing, never a sentence or a label. */
 #define _GNU_SOURCE /* memmem */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Case-paper header tables: a row of labels (Saksnr, Utvalg, Type,
  * Møtedato) with a row of values under it, labels stacked one per line
  * with their values stacked below, or "Label: value" cells on one line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A title made from what the minutes reader found (minutes.h):
  * "Kommunestyret 12.03.2015 — møteprotokoll". */
 #include "minutes/mn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Internal hooks of the Xapian shim (lib/xapian/shim.cc), for its tests. */
 #ifndef MSK_SHIM_INTERNAL_H
 #define MSK_SHIM_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Møtesøk — a thin C API over the Xapian C++ library (lib/xapian/shim.cc).
  *
  * No C++ exception crosses this boundary: every function catches everything

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Browser test of motesokd's search page: headless Chromium (Debian's
 chromium) driven over the DevTools protocol on a pipe (--remote-debugging-pipe,
 so nothing but the Python standard library is needed).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the passage pool of the second relevance set (bench/relevance/v2):
 # one UTF-8 .txt file per passage, the file name being the passage id.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Split queries.tsv into tune.tsv and heldout.tsv by a fixed rule that looks
 # at nothing but the query ids and types: within each type, the queries are
 # ordered by the md5 of their id and dealt alternately, first to tune, then to
