@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "analysis/norsk.h"
 #include "internal.h"
 #include "schema.h"
 #include "motesok/search.h"
@@ -216,6 +217,8 @@ static void write_doc(motesok_xwriter *w, const tdoc *t)
         motesok_xdoc_increase_termpos(d, 100);
         index_text(d, t->pages[i], "");
     }
+    /* compound parts, as the indexer adds them (spelling left out) */
+    assert_int_equal(motesok_xdoc_analyse(d, false, NULL), MOTESOK_OK);
     char *data = tdoc_data(t);
     assert_int_equal(motesok_xdoc_set_data(d, data, strlen(data), NULL), MOTESOK_OK);
     free(data);
@@ -606,6 +609,33 @@ static void test_searcher_search_few_all_words_then_some(void **state)
         char c = j->hits[i].path[strlen("/srv/møter/")];
         assert_true(c >= 'a' && c <= 'd');
     }
+    motesok_search_result_free(j);
+}
+
+/* A Nynorsk compound whose leading parts make a word paired on its own
+ * (trafikk|tryggleik|plan: trafikktryggleik is trafikksikkerhet, while
+ * tryggleik alone is trygghet) finds the Bokmål compound. */
+static void test_searcher_search_nynorsk_paired_run(void **state)
+{
+    fixture *f = *state;
+    const msk_norsk *n = msk_norsk_shared();
+    if (msk_norsk_n_pairs(n) == msk_norsk_n_first_pairs(n)) {
+        print_message("skipped: no generated Nynorsk pairs (apertium-nno-nob: "
+                      "scripts/install-deps.sh)\n");
+        skip();
+    }
+    static const tdoc all[] = {
+        {"/srv/møter/plan.txt", "preamble", TXT, "A", NULL, NULL,
+         {"Rullering av trafikksikkerhetsplanen for kommunen."}, NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/annet.txt", "preamble", TXT, "B", NULL, NULL,
+         {"Trygghet for eldre i trafikken, og ny plan for veglys."}, NULL, NULL, NULL, 0, 0, 0, 0},
+    };
+    const tdoc *docs[] = {&all[0], &all[1]};
+    write_xapian(f->xdir, docs, 2);
+    motesok_search_result *j =
+        search(f, &(motesok_search_request){.query = "trafikktryggleiksplan"});
+    assert_true(j->n_hits >= 1); /* first, before any passage with some of its parts */
+    assert_string_equal(j->hits[0].path, "/srv/møter/plan.txt");
     motesok_search_result_free(j);
 }
 
@@ -1219,6 +1249,7 @@ int main(void)
         T(test_searcher_search_date_range_one_rule),
         T(test_searcher_search_relaxed_keeps_all_words_first),
         T(test_searcher_search_few_all_words_then_some),
+        T(test_searcher_search_nynorsk_paired_run),
         T(test_searcher_search_operator_words),
         T(test_searcher_search_facets),
         T(test_searcher_search_paging),

@@ -1467,6 +1467,15 @@ Xapian::Query stem_or_part(Rewriter &rw, const std::string &s, std::vector<Xapia
 // form (with_parts).
 const double NAME_STEM_WEIGHT = 0.6;
 
+// True if folded word w has a Nynorsk → Bokmål pair of its own (its stem
+// is one the stemmer maps).
+bool paired_word(const std::string &w)
+{
+    thread_local NorskStem plain;
+    const auto &map = analysis().stem_map;
+    return !map.empty() && map.count(plain.snowball(w)) != 0;
+}
+
 // Words a compound's leading parts stand for at most (with_parts).
 const Xapian::termcount PART_PREFIX_TERMS = 20;
 
@@ -1513,10 +1522,32 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
             }
             return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
         };
+        // a run of leaves short of the whole word that is a Nynorsk word
+        // with a Bokmål pair of its own is read as that word, not as its
+        // leaves apart: trafikk|tryggleik|plan holds trafikktryggleik
+        // (trafikksikkerhet), while tryggleik alone is trygghet. Documents
+        // carry every run of their compounds' leaves (part_stems).
+        std::vector<Xapian::Query> runs;
+        for (size_t i = 0; i < sp.n_leaf; i++)
+            for (size_t j = i + 1; j < sp.n_leaf; j++) {
+                const size_t a = sp.leaf[i].start, b = sp.leaf[j].end;
+                if ((i == 0 && j == sp.n_leaf - 1) || !paired_word(word.substr(a, b - a)))
+                    continue;
+                msk_span spans[MSK_SPLIT_MAX * MSK_SPLIT_MAX];
+                size_t n = 0;
+                for (size_t k = 0; k < i; k++)
+                    spans[n++] = sp.leaf[k];
+                spans[n++] = msk_span{sp.leaf[i].start, sp.leaf[j].end};
+                for (size_t k = j + 1; k < sp.n_leaf; k++)
+                    spans[n++] = sp.leaf[k];
+                runs.push_back(all_of(spans, n));
+            }
         // (relaxed, the finest parts alone: a part in both would count twice)
         if (!rw.any_part || sp.n_leaf <= sp.n_top)
             alts.push_back(all_of(sp.top, sp.n_top));
-        if (sp.n_leaf > sp.n_top)
+        if (!runs.empty())
+            alts.insert(alts.end(), runs.begin(), runs.end());
+        else if (sp.n_leaf > sp.n_top)
             alts.push_back(all_of(sp.leaf, sp.n_leaf));
         // relaxed, a compound of three parts or more also finds the words
         // that begin with all its parts but the last, in any form
