@@ -10,10 +10,11 @@
  * queries of QUERIES (one a line) are parsed — by a plain QueryParser, or
  * by Møtesøk's (compounds, synonyms, spelling) — and run (top 10, BM25) on
  * the index each analysis built, alternating, for SECONDS each round.
- * Prints the median time of each, and the ratios.
+ * Prints the median time of each, and the ratios; with --per-query, each
+ * query's mean parse and search time in both modes over all rounds.
  *
  * Usage: motesok-bench-analysis [--rounds N] [--seconds S] [--work DIR]
- *                               FOLDER QUERIES */
+ *                               [--per-query] FOLDER QUERIES */
 #define _GNU_SOURCE
 #include <ftw.h>
 #include <getopt.h>
@@ -34,6 +35,9 @@ enum { PLAIN, NORSK };
 static const char *const MODE[] = {"plain", "norsk"};
 
 static char **texts;
+/* Per mode and query: seconds spent parsing and searching, and runs. */
+static double *parse_s[2], *search_s[2];
+static size_t *runs[2];
 static size_t *lens, n_texts, cap_texts, text_bytes;
 
 static double now_s(void)
@@ -121,12 +125,14 @@ static double query(motesok_xreader *r, int mode, char **qs, size_t n, double se
     double t0 = now_s(), t;
     do {
         for (size_t i = 0; i < n; i++, done++) {
+            double p0 = now_s();
             motesok_xquery *q = NULL;
             motesok_xparse_options po = {.default_and = true};
             motesok_status st = mode == PLAIN ? msk_shim_parse_plain(r, qs[i], &q, &err)
                                               : motesok_xreader_parse(r, qs[i], &po, &q, NULL, &err);
             if (st != MOTESOK_OK)
                 die(qs[i], err.message);
+            double p1 = now_s();
             motesok_xsearch s = {.query = q, .limit = 10, .sort_slot = -1, .collapse_slot = -1};
             motesok_xresults *res = NULL;
             if (motesok_xreader_search(r, &s, &res, &err) != MOTESOK_OK)
@@ -135,6 +141,9 @@ static double query(motesok_xreader *r, int mode, char **qs, size_t n, double se
                 (void)motesok_xresults_data(res, k, NULL);
             motesok_xresults_free(res);
             motesok_xquery_free(q);
+            parse_s[mode][i] += p1 - p0;
+            search_s[mode][i] += now_s() - p1;
+            runs[mode][i]++;
         }
         t = now_s() - t0;
     } while (t < seconds);
@@ -187,11 +196,15 @@ int main(int argc, char **argv)
     int rounds = 3;
     double seconds = 3.0;
     const char *work = "/tmp";
+    int per_query = 0;
     static const struct option opts[] = {
         {"rounds", required_argument, NULL, 'r'}, {"seconds", required_argument, NULL, 's'},
-        {"work", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    for (int c; (c = getopt_long(argc, argv, "r:s:w:h", opts, NULL)) != -1;) {
-        if (c == 'r')
+        {"work", required_argument, NULL, 'w'}, {"per-query", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    for (int c; (c = getopt_long(argc, argv, "r:s:w:ph", opts, NULL)) != -1;) {
+        if (c == 'p')
+            per_query = 1;
+        else if (c == 'r')
             rounds = atoi(optarg);
         else if (c == 's')
             seconds = atof(optarg);
@@ -200,7 +213,7 @@ int main(int argc, char **argv)
         else {
             fprintf(c == 'h' ? stdout : stderr,
                     "Usage: motesok-bench-analysis [--rounds N] [--seconds S] [--work DIR] "
-                    "FOLDER QUERIES\n");
+                    "[--per-query] FOLDER QUERIES\n");
             return c == 'h' ? 0 : 2;
         }
     }
@@ -210,6 +223,13 @@ int main(int argc, char **argv)
         die(argv[optind], "no .txt files read");
     size_t n_q;
     char **qs = read_queries(argv[optind + 1], &n_q);
+    for (int m = 0; m < 2; m++) {
+        parse_s[m] = calloc(n_q, sizeof *parse_s[m]);
+        search_s[m] = calloc(n_q, sizeof *search_s[m]);
+        runs[m] = calloc(n_q, sizeof *runs[m]);
+        if (parse_s[m] == NULL || search_s[m] == NULL || runs[m] == NULL)
+            die("queries", "out of memory");
+    }
     char dirs[2][4096];
     double idx[2][50], qry[2][50];
     for (int r = 0; r < rounds; r++) {
@@ -242,6 +262,33 @@ int main(int argc, char **argv)
     printf("| indexing throughput | %.2f MB/s | %.2f MB/s | |\n", (double)text_bytes / 1e6 / ip,
            (double)text_bytes / 1e6 / in);
     printf("| query (parse + top 10), mean | %.3f ms | %.3f ms | %.2f× |\n", qp, qn, qn / qp);
+    double tot[2][2] = {{0}};
+    for (int m = 0; m < 2; m++)
+        for (size_t i = 0; i < n_q; i++) {
+            tot[m][0] += parse_s[m][i] * 1e3 / (double)runs[m][i];
+            tot[m][1] += search_s[m][i] * 1e3 / (double)runs[m][i];
+        }
+    printf("| of which parsing, mean | %.3f ms | %.3f ms | %.2f× |\n", tot[PLAIN][0] / (double)n_q,
+           tot[NORSK][0] / (double)n_q, tot[NORSK][0] / tot[PLAIN][0]);
+    printf("| of which matching (top 10), mean | %.3f ms | %.3f ms | %.2f× |\n",
+           tot[PLAIN][1] / (double)n_q, tot[NORSK][1] / (double)n_q, tot[NORSK][1] / tot[PLAIN][1]);
+    if (per_query) {
+        printf("\n| query | plain parse ms | plain match ms | norsk parse ms | norsk match ms | ratio |\n");
+        printf("|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < n_q; i++) {
+            double pp = parse_s[PLAIN][i] * 1e3 / (double)runs[PLAIN][i];
+            double pm = search_s[PLAIN][i] * 1e3 / (double)runs[PLAIN][i];
+            double np = parse_s[NORSK][i] * 1e3 / (double)runs[NORSK][i];
+            double nm = search_s[NORSK][i] * 1e3 / (double)runs[NORSK][i];
+            printf("| %s | %.3f | %.3f | %.3f | %.3f | %.2f× |\n", qs[i], pp, pm, np, nm,
+                   (np + nm) / (pp + pm));
+        }
+    }
+    for (int m = 0; m < 2; m++) {
+        free(parse_s[m]);
+        free(search_s[m]);
+        free(runs[m]);
+    }
     for (int m = 0; m < 2; m++)
         remove_tree(dirs[m]);
     for (size_t i = 0; i < n_texts; i++)
