@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH64_state_t on the stack */
 #include <xxhash.h>
 
 #define SHINGLE_WORDS 4
@@ -63,10 +64,8 @@ static bool letter(utf8proc_int32_t c)
 /* Hash of the letters of s[0..len) (0 when there is none). */
 static uint64_t line_key(const char *s, size_t len)
 {
-    XXH64_state_t *st = XXH64_createState();
-    if (st == NULL)
-        return 0;
-    XXH64_reset(st, 0);
+    XXH64_state_t st;
+    XXH64_reset(&st, 0);
     bool any = false;
     for (size_t i = 0; i < len;) {
         utf8proc_int32_t c;
@@ -75,14 +74,12 @@ static uint64_t line_key(const char *s, size_t len)
         if (n <= 0)
             break;
         if (letter(c)) {
-            XXH64_update(st, s + i, (size_t)n);
+            XXH64_update(&st, s + i, (size_t)n);
             any = true;
         }
         i += (size_t)n;
     }
-    uint64_t h = any ? XXH64_digest(st) | 1u : 0;
-    XXH64_freeState(st);
-    return h;
+    return any ? XXH64_digest(&st) | 1u : 0;
 }
 
 /* True if s[a..b) holds nothing but white space. */
