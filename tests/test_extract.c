@@ -1094,6 +1094,54 @@ static void test_extract_text_quality(void **state)
     assert_false(msk_quality_good(&q));
 }
 
+/* Start a worker: true if its environment holds entry ("NAME=value"). */
+static bool worker_env_has(const char *entry)
+{
+    msk_worker *w = NULL;
+    motesok_error err = {0};
+    assert_int_equal(msk_worker_start(MOTESOK_BINARY_DIR "/bin/motesok-index", NULL, &w, &err),
+                     MOTESOK_OK);
+    char path[64], buf[65536];
+    snprintf(path, sizeof path, "/proc/%d/environ", (int)msk_worker_pid(w));
+    /* (empty for a moment after the spawn returns: read until it is not) */
+    ssize_t n = 0;
+    for (int tries = 0; tries < 6000 && n <= 0; tries++) {
+        int fd = open(path, O_RDONLY);
+        assert_true(fd >= 0);
+        n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            usleep(10000);
+    }
+    msk_worker_stop(w);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    for (char *p = buf; p < buf + n; p += strlen(p) + 1)
+        if (strcmp(p, entry) == 0)
+            return true;
+    return false;
+}
+
+/* Workers run Tesseract with one OpenMP thread (a worker per job already
+ * uses the cores; more threads oversubscribe them), unless the user chose
+ * a limit. */
+static void test_worker_one_openmp_thread(void **state)
+{
+    (void)state;
+    const char *was = getenv("OMP_THREAD_LIMIT");
+    char *saved = was != NULL ? strdup(was) : NULL;
+    unsetenv("OMP_THREAD_LIMIT");
+    assert_true(worker_env_has("OMP_THREAD_LIMIT=1"));
+    setenv("OMP_THREAD_LIMIT", "3", 1);
+    assert_true(worker_env_has("OMP_THREAD_LIMIT=3"));
+    assert_false(worker_env_has("OMP_THREAD_LIMIT=1"));
+    if (saved != NULL)
+        setenv("OMP_THREAD_LIMIT", saved, 1);
+    else
+        unsetenv("OMP_THREAD_LIMIT");
+    free(saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1120,6 +1168,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_extract_pdf_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_pdf_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_pdf_keeps_stderr_quiet, setup, teardown),
+        cmocka_unit_test(test_worker_one_openmp_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

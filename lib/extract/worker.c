@@ -380,6 +380,28 @@ int motesok_extract_worker_main(int argc, char **argv)
 
 /* ---- the client side ---------------------------------------------------- */
 
+/* The environment a worker starts with: the indexer's, plus
+ * OMP_THREAD_LIMIT=1 unless it is set. The indexer already runs a worker
+ * per job; Tesseract's OpenMP threads on top of them would oversubscribe
+ * the cores, and OpenMP threads spin while they wait. The array is the
+ * caller's to free (not its strings); environ itself when nothing is
+ * added, NULL when out of memory. */
+static char **worker_environ(void)
+{
+    if (getenv("OMP_THREAD_LIMIT") != NULL)
+        return environ;
+    size_t n = 0;
+    while (environ[n] != NULL)
+        n++;
+    char **env = malloc((n + 2) * sizeof *env);
+    if (env == NULL)
+        return NULL;
+    memcpy(env, environ, n * sizeof *env);
+    env[n] = "OMP_THREAD_LIMIT=1";
+    env[n + 1] = NULL;
+    return env;
+}
+
 motesok_status msk_worker_start(const char *exe, const msk_worker_limits *lim,
                                 msk_worker **out, motesok_error *err)
 {
@@ -414,7 +436,10 @@ motesok_status msk_worker_start(const char *exe, const msk_worker_limits *lim,
     posix_spawnattr_init(&at);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&at, 0);
-    int rc = posix_spawn(&w->pid, exe, &fa, &at, argv, environ);
+    char **env = worker_environ();
+    int rc = env != NULL ? posix_spawn(&w->pid, exe, &fa, &at, argv, env) : ENOMEM;
+    if (env != environ)
+        free(env);
     posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]);
@@ -447,6 +472,11 @@ void msk_worker_stop(msk_worker *w)
             ;
     }
     free(w);
+}
+
+pid_t msk_worker_pid(const msk_worker *w)
+{
+    return w != NULL ? w->pid : 0;
 }
 
 bool msk_worker_dead(const msk_worker *w)

@@ -9,6 +9,8 @@
 #include "detect.h"
 #include "extract/extract.h"
 
+#include <sys/types.h>
+
 typedef struct msk_worker msk_worker;
 
 /* Limits a worker process runs under. */
@@ -28,6 +30,9 @@ void msk_worker_stop(msk_worker *w);
 
 /* True if the worker died (crash or time-out) and must be replaced. */
 bool msk_worker_dead(const msk_worker *w);
+
+/* The worker's process id (0 once it is gone). */
+pid_t msk_worker_pid(const msk_worker *w);
 
 /* Detect path in the worker and start extracting it. A problem with the
  * file comes back as its status (ERR_PARSE, ERR_ENCRYPTED, …); a worker
