@@ -639,33 +639,6 @@ static void test_searcher_search_nynorsk_paired_run(void **state)
     motesok_search_result_free(j);
 }
 
-/* Of two passages with two of three words, the one where they stand
- * together ranks first, over one that repeats them apart. */
-static void test_searcher_search_words_together_first(void **state)
-{
-    fixture *f = *state;
-    static const tdoc all[] = {
-        {"/srv/møter/apart.txt", "preamble", TXT, "A", NULL, NULL,
-         {"Det er meldt om bever ved brua, og bever ved sagbruket. Etter flaumen ligg "
-          "det kvist langs vegen."},
-         NULL, NULL, NULL, 0, 0, 0, 0},
-        {"/srv/møter/together.txt", "preamble", TXT, "B", NULL, NULL,
-         {"Grunneigarane melder at ein bever har bygd demning i bekken ved skulen, og at "
-          "vatnet no står over stien om morgonen."},
-         NULL, NULL, NULL, 0, 0, 0, 0},
-        {"/srv/møter/demning.txt", "preamble", TXT, "C", NULL, NULL,
-         {"Demning i elva er søkt fjerna. Kvist frå hogst skal ikkje ligge i elva."},
-         NULL, NULL, NULL, 0, 0, 0, 0},
-    };
-    const tdoc *docs[] = {&all[0], &all[1], &all[2]};
-    write_xapian(f->xdir, docs, 3);
-    motesok_search_result *j = search(f, &(motesok_search_request){.query = "bever demning kvist"});
-    assert_true(j->any_word); /* no passage holds all three */
-    assert_true(j->n_hits >= 2);
-    assert_string_equal(j->hits[0].path, "/srv/møter/together.txt");
-    motesok_search_result_free(j);
-}
-
 static void test_searcher_search_operator_words(void **state)
 {
     fixture *f = *state;
@@ -1277,7 +1250,6 @@ int main(void)
         T(test_searcher_search_relaxed_keeps_all_words_first),
         T(test_searcher_search_few_all_words_then_some),
         T(test_searcher_search_nynorsk_paired_run),
-        T(test_searcher_search_words_together_first),
         T(test_searcher_search_operator_words),
         T(test_searcher_search_facets),
         T(test_searcher_search_paging),

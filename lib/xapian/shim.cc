@@ -1875,21 +1875,10 @@ Xapian::Query word_forms(Rewriter &rw, const std::string &typed, const std::stri
 // and other words between them).
 const unsigned NEAR_SLACK = 6;
 
-// For three words or more, each two words in a row near each other weigh
-// too, at PAIR_WEIGHT, within PAIR_SLACK positions beyond the pair: a
-// passage with some of the words together (the relaxed search's "tilskot
-// til lag og organisasjonar" for "søknad om tilskot til lag og
-// organisasjonar") is not outranked by one that repeats a single word. On
-// bench/relevance/v2's tuning half: 0.944 / 0.824 → 0.947 / 0.832 (slack
-// 1 at weight 1: 0.944 / 0.829; slack 6 at 0.5: 0.947 / 0.831).
-const unsigned PAIR_SLACK = 3;
-const double PAIR_WEIGHT = 0.5;
-
 // For a query of two to eight words (an AND or OR of them), a query that
 // matches where the words, in any of their forms, stand within a window
 // NEAR_SLACK wider than the query, so that passages holding them together
-// rank higher (and, for three words or more, each two in a row: see
-// PAIR_SLACK); an empty query otherwise, or when two words in a row make
+// rank higher; an empty query otherwise, or when two words in a row make
 // a compound that some document holds (that reading ranks first, see
 // rewrite_children). Stems and parts carry no positions; exact forms do.
 // On bench/relevance/v2's tuning half: +0.017 MRR@10, +0.008 nDCG@10
@@ -1918,18 +1907,8 @@ Xapian::Query near_boost(const Xapian::Query &q, Rewriter &rw)
         for (const std::string &w : typed)
             words.push_back(word_forms(rw, w, rw.stem(w)));
     });
-    Xapian::Query all(Xapian::Query::OP_NEAR, words.begin(), words.end(),
-                      static_cast<Xapian::termcount>(words.size() + NEAR_SLACK));
-    if (words.size() < 3)
-        return all;
-    std::vector<Xapian::Query> near{all};
-    for (size_t i = 0; i + 1 < words.size(); i++) {
-        const Xapian::Query pair[] = {words[i], words[i + 1]};
-        near.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, 2 + PAIR_SLACK),
-                          PAIR_WEIGHT);
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, near.begin(), near.end());
+    return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(),
+                         static_cast<Xapian::termcount>(words.size() + NEAR_SLACK));
 }
 
 // True for the boolean operators whose subqueries a rewrite walks into.
