@@ -959,6 +959,7 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_string_equal(t->pages[1], "Sak 12/24 Legevakt");
     assert_int_equal(t->total_len, strlen("Møtebok") + strlen("Sak 12/24 Legevakt"));
     assert_null(t->title);
+    assert_true(t->ocr_seconds == 0); /* no page read by OCR */
     motesok_text_free(t);
     for (size_t cut = 0; cut < a.n; cut++) { /* every shorter answer */
         t = NULL;
@@ -997,12 +998,15 @@ static void test_extract_worker_answer_decoding(void **state)
     memcpy(early.b + at + 4 + strlen("Møtebok") + 4, &v, 4);
     assert_int_equal(msk_worker_decode(early.b, early.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
-    /* OCR: "alive" marks before the status (a page read by OCR each) are
-     * skipped; a page marked as read by OCR, or as the caller's cached OCR
-     * text, says so; a mark of no kind, or before no page, is malformed */
+    /* OCR: "alive" marks before the status (a page read by OCR each, with
+     * the microseconds it took) are skipped, their times added up; a page
+     * marked as read by OCR, or as the caller's cached OCR text, says so;
+     * a mark of no kind, or before no page, is malformed */
     answer ocr = {0};
     put32(&ocr, 0xFFFFFFFDu);
+    put32(&ocr, 1500000);
     put32(&ocr, 0xFFFFFFFDu);
+    put32(&ocr, 250000);
     memcpy(ocr.b + ocr.n, a.b, at);
     ocr.n += at;
     put32(&ocr, 0xFFFFFFFEu);
@@ -1016,15 +1020,16 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_int_equal(t->page_how[0], MSK_PAGE_OCR);
     assert_int_equal(t->page_how[1], MSK_PAGE_OCR_CACHED);
     assert_string_equal(t->pages[0], "Møtebok");
+    assert_true(t->ocr_seconds > 1.749 && t->ocr_seconds < 1.751);
     motesok_text_free(t);
     t = NULL;
     answer bad_how = ocr;
     v = 7;
-    memcpy(bad_how.b + 8 + at + 4, &v, 4);
+    memcpy(bad_how.b + 16 + at + 4, &v, 4);
     assert_int_equal(msk_worker_decode(bad_how.b, bad_how.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
     answer mark_end = ocr;
-    mark_end.n = 8 + at + 8;
+    mark_end.n = 16 + at + 8;
     put32(&mark_end, 0xFFFFFFFFu);
     put32(&mark_end, MOTESOK_ERR_TOO_BIG);
     putstr(&mark_end, "x");

@@ -221,14 +221,29 @@ static void test_ocr_scanned_pdf_is_searchable(void **state)
     assert_true(finds(f, "\"offentlig ettersyn\"", "-skannet.pdf"));
 }
 
+/* The OCR figures of an indexer summary: pages read by OCR, pages the
+ * OCR cache answered, and the seconds OCR took in all and a page (all 0
+ * when the summary has no OCR line; the times are told when a page was
+ * read by OCR, and only then). */
+static void ocr_times(const char *summary, size_t *read, size_t *cached, double *secs,
+                      double *per_page)
+{
+    *read = *cached = 0;
+    *secs = *per_page = 0;
+    const char *p = strstr(summary, "OCR: ");
+    if (p == NULL)
+        return;
+    int n = sscanf(p, "OCR: %zu pages read, %zu from the OCR cache; %lf s of OCR, %lf s a page",
+                   read, cached, secs, per_page);
+    assert_int_equal(n, *read > 0 ? 4 : 2);
+}
+
 /* The OCR counts of an indexer summary: pages read by OCR and pages the
  * OCR cache answered (both 0 when the summary has no OCR line). */
 static void ocr_counts(const char *summary, size_t *read, size_t *cached)
 {
-    *read = *cached = 0;
-    const char *p = strstr(summary, "OCR: ");
-    if (p != NULL)
-        assert_int_equal(sscanf(p, "OCR: %zu pages read, %zu from the OCR cache", read, cached), 2);
+    double secs = 0, per_page = 0;
+    ocr_times(summary, read, cached, &secs, &per_page);
 }
 
 /* Make a typed PDF (a text layer) of the text file src at out. */
@@ -400,8 +415,21 @@ static void test_ocr_mixed_pdf_page_by_page(void **state)
     motesok_searcher_close(sr);
 }
 
+/* The OCR status of the index in f: what its last run read by OCR. */
+static motesok_index_status *ocr_status(const fixture *f)
+{
+    motesok_searcher *sr = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &sr, NULL), MOTESOK_OK);
+    motesok_index_status *st = NULL;
+    assert_int_equal(motesok_searcher_status(sr, &st, NULL), MOTESOK_OK);
+    motesok_searcher_close(sr);
+    return st;
+}
+
 /* The OCR text is kept by the file's content: a rename and a copy of a
- * scanned file are indexed without OCR (the summary counts it). */
+ * scanned file are indexed without OCR (the summary counts it). The time
+ * the OCR took is told, in the summary and the status; none when the
+ * cache answered. */
 static void test_ocr_cache_by_content(void **state)
 {
     fixture *f = *state;
@@ -410,10 +438,17 @@ static void test_ocr_cache_by_content(void **state)
     char *out = NULL;
     index_ok(f, NULL, NULL, &out);
     size_t read = 0, cached = 0;
-    ocr_counts(out, &read, &cached);
+    double secs = 0, per_page = 0;
+    ocr_times(out, &read, &cached, &secs, &per_page);
     free(out);
     assert_int_equal(read, 1);
     assert_int_equal(cached, 0);
+    assert_true(secs > 0); /* the page's rendering and recognition took some time */
+    assert_true(per_page > 0);
+    motesok_index_status *st = ocr_status(f);
+    assert_int_equal(st->ocr_last_run_pages, 1);
+    assert_true(st->ocr_last_run_seconds > 0);
+    motesok_index_status_free(st);
     char moved[160], copy[160];
     snprintf(moved, sizeof moved, "%s/2019-03-14-flyttet.pdf", f->docs);
     snprintf(copy, sizeof copy, "%s/2019-03-14-kopi.pdf", f->docs);
@@ -428,16 +463,13 @@ static void test_ocr_cache_by_content(void **state)
     assert_true(finds(f, "kunstgressbanen", "-flyttet.pdf"));
     assert_true(finds(f, "kunstgressbanen", "-kopi.pdf"));
     assert_false(finds(f, "kunstgressbanen", "-skannet.pdf")); /* gone with the rename */
-    /* the index's status tells the same */
-    motesok_searcher *sr = NULL;
-    assert_int_equal(motesok_searcher_open(f->index, &sr, NULL), MOTESOK_OK);
-    motesok_index_status *st = NULL;
-    assert_int_equal(motesok_searcher_status(sr, &st, NULL), MOTESOK_OK);
+    /* the index's status tells the same: no time spent on OCR */
+    st = ocr_status(f);
     assert_int_equal(st->ocr_pages_kept, 1);
     assert_int_equal(st->ocr_last_run_pages, 0);
     assert_int_equal(st->ocr_last_run_cached, 2);
+    assert_true(st->ocr_last_run_seconds == 0);
     motesok_index_status_free(st);
-    motesok_searcher_close(sr);
 }
 
 /* --ocr=never: a scan stays unread, failed with the reason; --ocr-dpi and
