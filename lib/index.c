@@ -759,6 +759,7 @@ static motesok_status note_page_how(motesok_job *job, size_t k, int how, char **
         char *copy = msk_strdup(c ? c : "");
         if (copy == NULL)
             return msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+        msk_ocr_text_lines(copy); /* kept by a version that left blank lines */
         free(*page);
         *page = copy;
         *len = strlen(copy);

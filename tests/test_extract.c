@@ -1055,6 +1055,28 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_string_equal(err.message, motesok_strerror(MOTESOK_ERR_ENCRYPTED));
 }
 
+/* OCR text laid out as a text layer: blank lines (also of spaces, at the
+ * start and the end) go, every line of text stays as it is. */
+static void test_extract_ocr_text_lines(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Vedtak:\nFormannskapet ber\nom\n\nen utredning.\n\n", "Vedtak:\nFormannskapet ber\nom\nen utredning.\n"},
+        {"\n \t\n  Sak 12/19\n\n\n\nVedtak: Godkjent.", "  Sak 12/19\nVedtak: Godkjent."},
+        {"a\r\n\r\nb \n  \n", "a\r\nb \n"},
+        {"\n\n  \n", ""},
+        {"", ""},
+        {"ett ord", "ett ord"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *s = strdup(cases[i][0]);
+        assert_non_null(s);
+        msk_ocr_text_lines(s);
+        assert_string_equal(s, cases[i][1]);
+        free(s);
+    }
+}
+
 /* The quality test of a page's text layer: typed minutes pass; the same
  * minutes with private-use glyphs, with words broken by lost letters, or
  * as a run of symbols fail; so does nothing. */
@@ -1102,6 +1124,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extract_text_quality),
+        cmocka_unit_test(test_extract_ocr_text_lines),
         cmocka_unit_test(test_extract_text_every_encoding),
         cmocka_unit_test(test_extract_text_big_is_cut_into_pages),
         cmocka_unit_test(test_extract_decoder_chunks_match_whole),

@@ -160,11 +160,11 @@ static void index_ok(const fixture *f, const char *opt1, const char *opt2, char 
 
 /* The search answer for query over the fixture's index (the caller frees
  * it), searched strictly: no spelling suggestion, no any-word fallback. */
-static motesok_search_result *search(const fixture *f, const char *query)
+static motesok_search_result *search_in(const char *index, const char *query)
 {
     motesok_searcher *s = NULL;
     motesok_error err;
-    if (motesok_searcher_open(f->index, &s, &err) != MOTESOK_OK)
+    if (motesok_searcher_open(index, &s, &err) != MOTESOK_OK)
         fail_msg("open searcher: %s", err.message);
     motesok_search_request req = {.query = query, .limit = 20, .exact_total = true};
     motesok_search_result *res = NULL;
@@ -172,6 +172,12 @@ static motesok_search_result *search(const fixture *f, const char *query)
         fail_msg("search '%s': %s", query, err.message);
     motesok_searcher_close(s);
     return res;
+}
+
+/* search_in the fixture's index. */
+static motesok_search_result *search(const fixture *f, const char *query)
+{
+    return search_in(f->index, query);
 }
 
 /* The hit on the file whose path ends with suffix in res, or NULL. */
@@ -415,6 +421,67 @@ static void test_ocr_mixed_pdf_page_by_page(void **state)
     motesok_searcher_close(sr);
 }
 
+/* The document of the file whose path ends with suffix in index (found
+ * by query) into *doc, through the searcher *sr (both the caller's). */
+static void document_of(const char *index, const char *query, const char *suffix,
+                        motesok_searcher **sr, motesok_document **doc)
+{
+    motesok_search_result *res = search_in(index, query);
+    const motesok_hit *h = hit_on(res, suffix);
+    if (h == NULL)
+        fail_msg("'%s' does not find %s in %s", query, suffix, index);
+    assert_int_equal(motesok_searcher_open(index, sr, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_searcher_document(*sr, h->id, doc, NULL), MOTESOK_OK);
+    motesok_search_result_free(res);
+}
+
+/* The minutes reader reads a scan as it reads its typed twin: the same
+ * cases with the same decisions, whole. Tesseract ends a paragraph with a
+ * blank line, also after a short line that a long line of the text left
+ * (where a typed page's text layer has none), and the reader ends a
+ * decision at a blank line: the OCR text has none. The two files are
+ * indexed apart (in one index they are one meeting). */
+static void test_ocr_structure_as_typed_twin(void **state)
+{
+    fixture *f = *state;
+    char scan[160], typed_dir[96], typed[160], typed_index[96];
+    make_scan(f, DATA "skannet-vedtak.txt", "2019-05-21-skannet.pdf", 200, "0.3", 2, scan);
+    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
+    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
+    assert_int_equal(mkdir(typed_dir, 0755), 0);
+    snprintf(typed, sizeof typed, "%s/2019-05-21-maskinskrevet.pdf", typed_dir);
+    make_typed(f, DATA "skannet-vedtak.txt", typed);
+    index_ok(f, NULL, NULL, NULL);
+    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    motesok_searcher *ss = NULL, *ts = NULL;
+    motesok_document *sd = NULL, *td = NULL;
+    document_of(f->index, "brannstasjon", "-skannet.pdf", &ss, &sd);
+    document_of(typed_index, "brannstasjon", "-maskinskrevet.pdf", &ts, &td);
+    assert_int_equal(td->n_cases, 3);
+    assert_int_equal(sd->n_cases, td->n_cases);
+    for (size_t i = 0; i < td->n_cases; i++) {
+        const motesok_case_info *s = &sd->cases[i], *t = &td->cases[i];
+        assert_non_null(t->decision);
+        assert_non_null(s->decision);
+        assert_string_equal(s->key, t->key);
+        /* the same decision, give or take a misread letter: not cut short */
+        size_t ls = strlen(s->decision), lt = strlen(t->decision);
+        if (ls * 10 < lt * 9 || ls * 10 > lt * 11)
+            fail_msg("case %s: the scan's decision «%s», the typed twin's «%s»", t->key,
+                     s->decision, t->decision);
+    }
+    motesok_page_text *pt = NULL;
+    assert_int_equal(motesok_searcher_text(ss, sd->id, 1, &pt, NULL), MOTESOK_OK);
+    assert_true(pt->ocr);
+    assert_null(strstr(pt->text, "\n\n")); /* no blank line */
+    motesok_page_text_free(pt);
+    motesok_document_free(sd);
+    motesok_document_free(td);
+    motesok_searcher_close(ss);
+    motesok_searcher_close(ts);
+}
+
 /* The OCR status of the index in f: what its last run read by OCR. */
 static motesok_index_status *ocr_status(const fixture *f)
 {
@@ -510,6 +577,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ocr_scanned_pdf_is_searchable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_structure_as_typed_twin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_damaged_text_layers_are_read_again, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ocr_mixed_pdf_page_by_page, setup, teardown),

@@ -264,6 +264,30 @@ static unsigned char *render_grey(PopplerPage *page, double *dpi, int *w, int *h
     return grey;
 }
 
+void msk_ocr_text_lines(char *s)
+{
+    size_t out = 0, line = 0; /* where the line being copied starts in out */
+    bool blank = true;        /* it holds only white space so far */
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        char c = s[i];
+        if (c == '\n') {
+            if (blank) { /* drop the blank line, its spaces too */
+                out = line;
+                continue;
+            }
+            s[out++] = c;
+            line = out;
+            blank = true;
+            continue;
+        }
+        s[out++] = c;
+        blank = blank && (c == ' ' || c == '\t' || c == '\r' || c == '\f');
+    }
+    if (blank)
+        out = line; /* trailing white space after the last line */
+    s[out] = '\0';
+}
+
 motesok_status msk_ocr_page(PopplerPage *page, unsigned dpi, const char *langs, char **out,
                             motesok_error *err)
 {
@@ -286,5 +310,7 @@ motesok_status msk_ocr_page(PopplerPage *page, unsigned dpi, const char *langs, 
     *out = strdup(text ? text : "");
     if (text != NULL)
         TessDeleteText(text);
+    if (*out != NULL)
+        msk_ocr_text_lines(*out);
     return *out ? MOTESOK_OK : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
 }
