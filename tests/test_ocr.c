@@ -421,6 +421,77 @@ static void test_ocr_mixed_pdf_page_by_page(void **state)
     motesok_searcher_close(sr);
 }
 
+/* The last row with ink (a pixel darker than mid-grey) of the PGM image
+ * at path, -1 when none; fails the test if the file is no 8-bit PGM. */
+static int last_ink_row(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    int w = 0, h = 0, max = 0;
+    if (fscanf(fp, "P5 %d %d %d", &w, &h, &max) != 3 || fgetc(fp) == EOF || max != 255 || w < 1 ||
+        h < 1)
+        fail_msg("%s: not an 8-bit PGM", path);
+    unsigned char *row = malloc((size_t)w);
+    assert_non_null(row);
+    int last = -1;
+    for (int y = 0; y < h && fread(row, 1, (size_t)w, fp) == (size_t)w; y++)
+        for (int x = 0; x < w; x++)
+            if (row[x] < 128) {
+                last = y;
+                break;
+            }
+    free(row);
+    fclose(fp);
+    return last;
+}
+
+/* Render pdf's pages at 72 dpi in grey to ROOT/prefix-N.pgm; their count. */
+static int render_pages(const fixture *f, const char *pdf, const char *prefix)
+{
+    char out[160], page[192];
+    snprintf(out, sizeof out, "%s/%s", f->root, prefix);
+    char *argv[] = {"/usr/bin/pdftoppm", "-r", "72", "-gray", (char *)pdf, out, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    int n = 0;
+    for (;;) {
+        snprintf(page, sizeof page, "%s-%d.pgm", out, n + 1);
+        if (access(page, F_OK) != 0)
+            return n;
+        n++;
+    }
+}
+
+/* A scan made by motesok-txt2pdf --scan is a print of its typed PDF: the
+ * same pages, each ending at the same line (a scan laid out with its
+ * image's hinted font metrics broke pages elsewhere, so that a scanned
+ * book and its typed twin were not the same pages). */
+static void test_ocr_scan_pages_as_typed(void **state)
+{
+    fixture *f = *state;
+    char *one = slurp(MINUTES), src[160], typed[160], scan[160];
+    snprintf(src, sizeof src, "%s/lang.txt", f->root);
+    FILE *fp = fopen(src, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 8; i++)
+        fprintf(fp, "%s\n", one);
+    fclose(fp);
+    free(one);
+    snprintf(typed, sizeof typed, "%s/typed.pdf", f->root);
+    make_typed(f, src, typed);
+    make_scan(f, src, "skannet.pdf", 150, "0", 0, scan);
+    int n = render_pages(f, typed, "t");
+    assert_true(n >= 3);
+    assert_int_equal(render_pages(f, scan, "s"), n);
+    for (int i = 1; i <= n; i++) {
+        char pt[192], ps[192];
+        snprintf(pt, sizeof pt, "%s/t-%d.pgm", f->root, i);
+        snprintf(ps, sizeof ps, "%s/s-%d.pgm", f->root, i);
+        int lt = last_ink_row(pt), ls = last_ink_row(ps);
+        if (lt < 0 ? ls >= 0 : ls < lt - 2 || ls > lt + 2)
+            fail_msg("page %d ends at row %d typed, %d scanned", i, lt, ls);
+    }
+}
+
 /* The document of the file whose path ends with suffix in index (found
  * by query) into *doc, through the searcher *sr (both the caller's). */
 static void document_of(const char *index, const char *query, const char *suffix,
@@ -578,6 +649,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ocr_scanned_pdf_is_searchable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_structure_as_typed_twin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_scan_pages_as_typed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_damaged_text_layers_are_read_again, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ocr_mixed_pdf_page_by_page, setup, teardown),
