@@ -1056,14 +1056,16 @@ static void test_extract_worker_answer_decoding(void **state)
 }
 
 /* OCR text laid out as a text layer: blank lines (also of spaces, at the
- * start and the end) go, every line of text stays as it is. */
+ * start and the end) go, and the line end after the last line; every line
+ * of text stays as it is. */
 static void test_extract_ocr_text_lines(void **state)
 {
     (void)state;
     static const char *const cases[][2] = {
-        {"Vedtak:\nFormannskapet ber\nom\n\nen utredning.\n\n", "Vedtak:\nFormannskapet ber\nom\nen utredning.\n"},
+        {"Vedtak:\nFormannskapet ber\nom\n\nen utredning.\n\n", "Vedtak:\nFormannskapet ber\nom\nen utredning."},
         {"\n \t\n  Sak 12/19\n\n\n\nVedtak: Godkjent.", "  Sak 12/19\nVedtak: Godkjent."},
-        {"a\r\n\r\nb \n  \n", "a\r\nb \n"},
+        {"a\r\n\r\nb \n  \n", "a\r\nb"},
+        {"Vedtak: Godkjent.\n", "Vedtak: Godkjent."},
         {"\n\n  \n", ""},
         {"", ""},
         {"ett ord", "ett ord"},

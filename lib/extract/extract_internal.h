@@ -55,7 +55,7 @@ motesok_status msk_ocr_page(struct _PopplerPage *page, unsigned dpi, const char 
                             char **out, motesok_error *err);
 
 /* Lay out OCR text s as a PDF's text layer is (in place): a line per line
- * of text, no blank lines. Tesseract ends its blocks and paragraphs with
+ * of text, no blank lines, no line end after the last. Tesseract ends its blocks and paragraphs with
  * one, after a short line as often as at a paragraph's end, where a
  * typed page's text layer has none: the minutes reader, which ends a
  * decision at a blank line, then reads a scan as it reads its typed twin. */

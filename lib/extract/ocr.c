@@ -283,8 +283,11 @@ void msk_ocr_text_lines(char *s)
         s[out++] = c;
         blank = blank && (c == ' ' || c == '\t' || c == '\r' || c == '\f');
     }
-    if (blank)
-        out = line; /* trailing white space after the last line */
+    /* nor a line end after the last line: a text layer's page ends with its
+     * last line, and the reader takes a page's end after a line end for a
+     * blank line */
+    while (out > 0 && strchr(" \t\r\f\n", s[out - 1]) != NULL)
+        out--;
     s[out] = '\0';
 }
 
