@@ -104,14 +104,15 @@ echo "words of 6+ letters: $nwords; found in the scans: $fs ($(echo "scale=1; 10
     "in the typed twins: $ft ($(echo "scale=1; 100 * $ft / $nwords" | bc -l)%)"
 
 # The structure of each scanned book against its typed twin, each index
-# served by a motesokd of its own.
+# served by a motesokd of its own. The scans' index holds them under the
+# name of the second run (scans-renamed).
 start_daemon "$work/idx-typed"
 typed_url=$DAEMON_URL typed_pid=$DAEMON_PID
 DAEMON_PID=""
 start_daemon "$work/idx-scan"
 rc=0
 python3 "$ROOT/bench/ocr/structure.py" --scan "$DAEMON_URL" --typed "$typed_url" \
-    --seeds "$seeds" --scans "$work/scans" --typed-dir "$work/typed" >"$work/structure.txt" || rc=$?
+    --seeds "$seeds" --scans "$work/scans-renamed" --typed-dir "$work/typed" >"$work/structure.txt" || rc=$?
 kill "$typed_pid" 2>/dev/null || true
 wait "$typed_pid" 2>/dev/null || true
 stop_daemon
