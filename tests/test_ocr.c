@@ -553,6 +553,55 @@ static void test_ocr_structure_as_typed_twin(void **state)
     motesok_searcher_close(ts);
 }
 
+/* A decision that runs over a page's end reads whole in a scan, as in
+ * its typed twin: the OCR text of a page ends with its last line, as a
+ * text layer does (the reader takes a line end and a page's end for a
+ * blank line, which ends a decision). */
+static void test_ocr_decision_over_a_page(void **state)
+{
+    fixture *f = *state;
+    char src[160], scan[160], typed_dir[96], typed[160], typed_index[96];
+    snprintf(src, sizeof src, "%s/lang-vedtak.txt", f->root);
+    FILE *fp = fopen(src, "w");
+    assert_non_null(fp);
+    fputs("MØTEBOK\n\nUtvalg: Kommunestyret i Lindvik kommune\nDato: 18.06.2019\n\n"
+          "Sak 31/19 Handlingsplan for trafikksikkerhet 2019-2022\nVedtak:\n", fp);
+    for (int i = 1; i <= 40; i++) /* lines that end in the middle of a sentence */
+        fprintf(fp, "Kommunestyret vedtar at tiltak %d i handlingsplanen gjennomføres i år, og at\n"
+                    "kostnaden dekkes av driftsbudsjettet for veg og trafikk, slik at\n",
+                i);
+    fputs("rådmannen rapporterer om framdriften hvert halvår.\n\n"
+          "Sak 32/19 Referatsaker\nVedtak: Referatsakene tas til orientering.\n", fp);
+    fclose(fp);
+    make_scan(f, src, "2019-06-18-skannet.pdf", 150, "0", 0, scan);
+    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
+    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
+    assert_int_equal(mkdir(typed_dir, 0755), 0);
+    snprintf(typed, sizeof typed, "%s/2019-06-18-maskinskrevet.pdf", typed_dir);
+    make_typed(f, src, typed);
+    index_ok(f, NULL, NULL, NULL);
+    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    motesok_searcher *ss = NULL, *ts = NULL;
+    motesok_document *sd = NULL, *td = NULL;
+    document_of(f->index, "driftsbudsjettet", "-skannet.pdf", &ss, &sd);
+    document_of(typed_index, "driftsbudsjettet", "-maskinskrevet.pdf", &ts, &td);
+    assert_true(td->pages >= 2);
+    assert_true(td->n_cases >= 1);
+    assert_true(sd->n_cases >= 1);
+    const char *s = sd->cases[0].decision, *t = td->cases[0].decision;
+    assert_non_null(t);
+    assert_non_null(strstr(t, "halvår")); /* the typed twin's decision is whole */
+    assert_non_null(s);
+    size_t ls = strlen(s), lt = strlen(t);
+    if (ls * 10 < lt * 9)
+        fail_msg("the scan's decision has %zu bytes, the typed twin's %zu: «%s»", ls, lt, s);
+    motesok_document_free(sd);
+    motesok_document_free(td);
+    motesok_searcher_close(ss);
+    motesok_searcher_close(ts);
+}
+
 /* The OCR status of the index in f: what its last run read by OCR. */
 static motesok_index_status *ocr_status(const fixture *f)
 {
@@ -650,6 +699,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ocr_scanned_pdf_is_searchable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_structure_as_typed_twin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_scan_pages_as_typed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_decision_over_a_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_damaged_text_layers_are_read_again, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ocr_mixed_pdf_page_by_page, setup, teardown),
