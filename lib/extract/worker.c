@@ -17,9 +17,10 @@
  *   u32 0xFFFFFFFD, u32 microseconds may come: the worker finished a
  *   page's OCR, which took that long, and lives; each starts the time
  *   limit afresh, which so bounds a page's OCR, not a whole scanned
- *   book's, and their times add up to the text's ocr_seconds. The client reads the pages as it
- *   needs them (msk_worker_next_page): a worker sending a big text waits
- *   on the pipe, holding a page or two, until the indexer writes them. */
+ *   book's, and their times add up to the text's ocr_seconds. The client
+ *   reads the pages as it needs them (msk_worker_next_page): a worker
+ *   sending a big text waits on the pipe, holding a page or two, until the
+ *   indexer writes them. */
 #define _GNU_SOURCE /* pipe2 */
 #include "extract/worker.h"
 #include "extract/extract_internal.h" /* msk_ocr_thread_end */
