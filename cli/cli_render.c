@@ -474,6 +474,26 @@ void cli_render_text(FILE *out, json_t *text)
         fputc('\n', out);
 }
 
+/* The status's OCR line: pages the last run read (and the time a page
+ * took, with a decimal comma), cache hits, pages kept. */
+static void print_status_ocr(FILE *out, json_t *ocr)
+{
+    fprintf(out, "OCR:            %lld sider lest sist",
+            (long long)json_integer_value(json_object_get(ocr, "last_run_pages")));
+    json_t *per = json_object_get(ocr, "last_run_seconds_per_page");
+    if (json_is_number(per)) {
+        char secs[32];
+        snprintf(secs, sizeof secs, "%.1f", json_number_value(per));
+        char *dot = strchr(secs, '.');
+        if (dot != NULL)
+            *dot = ',';
+        fprintf(out, " (%s s per side)", secs);
+    }
+    fprintf(out, ", %lld fra lagret OCR-tekst; %lld sider lagret\n",
+            (long long)json_integer_value(json_object_get(ocr, "last_run_cache_hits")),
+            (long long)json_integer_value(json_object_get(ocr, "pages_kept")));
+}
+
 void cli_render_status(FILE *out, json_t *status)
 {
     make_printable(status, false);
@@ -495,11 +515,7 @@ void cli_render_status(FILE *out, json_t *status)
     }
     json_t *ocr = json_object_get(status, "ocr");
     if (json_is_object(ocr))
-        fprintf(out, "OCR:            %lld sider lest sist, %lld fra lagret OCR-tekst; "
-                     "%lld sider lagret\n",
-                (long long)json_integer_value(json_object_get(ocr, "last_run_pages")),
-                (long long)json_integer_value(json_object_get(ocr, "last_run_cache_hits")),
-                (long long)json_integer_value(json_object_get(ocr, "pages_kept")));
+        print_status_ocr(out, ocr);
     /* the daemon analyses queries with other data than built the index */
     json_t *an = json_object_get(status, "analysis");
     if (json_is_false(json_object_get(an, "same")))

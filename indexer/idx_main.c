@@ -78,7 +78,9 @@ static const char usage_text[] =
 "                       words); always every page; never. OCR text is kept\n"
 "                       in the index by the file's content: a file renamed,\n"
 "                       copied or indexed again is not read by OCR again;\n"
-"                       --timeout starts afresh after each page's OCR\n"
+"                       --timeout starts afresh after each page's OCR. The\n"
+"                       summary counts the pages read by OCR, the cache's,\n"
+"                       and the OCR time in all and a page\n"
 "      --ocr-dpi N      render pages for OCR at N dpi (50-1200, default 300)\n"
 "      --ocr-languages L  Tesseract's languages, joined by '+' (default\n"
 "                       nor+eng); a language whose data is not installed is\n"
@@ -642,6 +644,7 @@ static void account(run *r, const char *path, const motesok_file_result *res)
         c->bytes += res->bytes;
     c->ocr_pages += res->ocr_pages;
     c->ocr_cached += res->ocr_cached;
+    c->ocr_seconds += res->ocr_seconds;
     switch (res->outcome) {
     case MOTESOK_OUTCOME_UNCHANGED: c->unchanged++; break;
     case MOTESOK_OUTCOME_INDEXED: c->indexed++; break;

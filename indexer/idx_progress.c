@@ -26,6 +26,11 @@ void idx_progress_init(idx_progress *p, FILE *out, bool enabled)
         p->width = ws.ws_col;
 }
 
+double idx_ocr_per_page(const idx_counts *c)
+{
+    return c->ocr_pages > 0 ? c->ocr_seconds / (double)c->ocr_pages : 0.0;
+}
+
 /* Megabytes per second since start. */
 static double rate_mb(const idx_progress *p, const idx_counts *c)
 {
@@ -44,9 +49,11 @@ void idx_progress_update(idx_progress *p, const idx_counts *c, bool force)
     char line[256];
     int n = snprintf(line, sizeof line, "%zu/%zu files  %.1f MB/s  (%zu new/changed, %zu failed)",
                      c->done, c->total, rate_mb(p, c), c->indexed, c->failed + c->unsupported);
-    if (c->ocr_pages + c->ocr_cached > 0 && n > 0 && (size_t)n < sizeof line)
-        n += snprintf(line + n, sizeof line - (size_t)n, "  OCR %zu pages, %zu cached",
-                      c->ocr_pages, c->ocr_cached);
+    if (c->ocr_pages > 0 && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, "  OCR %zu pages (%.1f s a page), %zu cached",
+                      c->ocr_pages, idx_ocr_per_page(c), c->ocr_cached);
+    else if (c->ocr_cached > 0 && n > 0 && (size_t)n < sizeof line)
+        n += snprintf(line + n, sizeof line - (size_t)n, "  OCR 0 pages, %zu cached", c->ocr_cached);
     if (n > p->width - 1)
         line[p->width - 1] = '\0';
     fprintf(p->out, "\r\033[K%s", line);
@@ -70,7 +77,11 @@ void idx_progress_summary(idx_progress *p, const idx_counts *c)
             "%zu removed; %zu files, %.1f MB indexed in %.2f s (%.1f MB/s)\n",
             c->indexed, c->unchanged, c->failed, c->unsupported, c->removed,
             c->total, (double)c->bytes / 1e6, secs, rate_mb(p, c));
-    if (c->ocr_pages + c->ocr_cached > 0)
-        fprintf(p->out, "motesok-index: OCR: %zu pages read, %zu from the OCR cache\n",
-                c->ocr_pages, c->ocr_cached);
+    if (c->ocr_pages > 0)
+        fprintf(p->out, "motesok-index: OCR: %zu pages read, %zu from the OCR cache; "
+                        "%.1f s of OCR, %.2f s a page\n",
+                c->ocr_pages, c->ocr_cached, c->ocr_seconds, idx_ocr_per_page(c));
+    else if (c->ocr_cached > 0)
+        fprintf(p->out, "motesok-index: OCR: 0 pages read, %zu from the OCR cache\n",
+                c->ocr_cached);
 }

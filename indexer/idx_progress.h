@@ -15,6 +15,7 @@ typedef struct idx_counts {
     int64_t bytes; /* bytes of files read (indexed or failed) */
     size_t ocr_pages;  /* PDF pages read by OCR */
     size_t ocr_cached; /* PDF pages needing OCR whose text the OCR cache had */
+    double ocr_seconds; /* the time the ocr_pages took, summed over the workers */
 } idx_counts;
 
 typedef struct idx_progress {
@@ -24,6 +25,9 @@ typedef struct idx_progress {
     double last_draw;
     int width;          /* terminal columns */
 } idx_progress;
+
+/* Seconds of OCR a page read by OCR took on average (0 with none). */
+double idx_ocr_per_page(const idx_counts *c);
 
 /* Monotonic clock in seconds. */
 double idx_now(void);

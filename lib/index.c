@@ -54,6 +54,7 @@ struct motesok_index {
     bool relaid;           /* the shards were laid out anew at open */
     uint64_t run_ocr_pages;   /* pages read by OCR in this run */
     uint64_t run_ocr_cached;  /* pages needing OCR the cache answered */
+    double run_ocr_seconds;   /* the time the pages read by OCR took */
 };
 
 struct motesok_job {
@@ -524,7 +525,8 @@ motesok_status motesok_index_commit(motesok_index *idx, bool final, motesok_erro
         now_iso(when);
         st = motesok_store_set_meta(idx->store, "last_run", when, err);
         char ocr[64];
-        snprintf(ocr, sizeof ocr, "%" PRIu64 " %" PRIu64, idx->run_ocr_pages, idx->run_ocr_cached);
+        snprintf(ocr, sizeof ocr, "%" PRIu64 " %" PRIu64 " %.3f", idx->run_ocr_pages,
+                 idx->run_ocr_cached, idx->run_ocr_seconds);
         if (st == MOTESOK_OK)
             st = motesok_store_set_meta(idx->store, "ocr_last_run", ocr, err);
     }
@@ -707,6 +709,7 @@ static motesok_text *copy_head(const motesok_text *h)
     t->title = msk_strdup(h->title);
     t->encoding = msk_strdup(h->encoding);
     t->created = h->created;
+    t->ocr_seconds = h->ocr_seconds;
     if (t->pages == NULL || t->page_lens == NULL || (h->title && !t->title) ||
         (h->encoding && !t->encoding)) {
         motesok_text_free(t);
@@ -757,6 +760,7 @@ static motesok_status note_page_how(motesok_job *job, size_t k, int how, char **
         char *copy = msk_strdup(c ? c : "");
         if (copy == NULL)
             return msk_error_set(e, MOTESOK_ERR_NOMEM, "out of memory");
+        msk_ocr_text_lines(copy); /* kept by a version that left blank lines */
         free(*page);
         *page = copy;
         *len = strlen(copy);
@@ -1628,8 +1632,10 @@ static motesok_status finish_indexed(motesok_index *idx, motesok_job *job,
     res->pages = job->text->n_pages;
     res->ocr_pages = job->n_fresh;
     res->ocr_cached = job->ocr_cached;
+    res->ocr_seconds = job->n_fresh > 0 ? job->text->ocr_seconds : 0;
     idx->run_ocr_pages += job->n_fresh;
     idx->run_ocr_cached += job->ocr_cached;
+    idx->run_ocr_seconds += res->ocr_seconds;
     return st;
 }
 

@@ -1941,9 +1941,12 @@ motesok_status motesok_searcher_status(motesok_searcher *s, motesok_index_status
         o->last_run = box_strdup(r.b, last_run, &nomem);
         o->ocr_pages_kept = stats.ocr_pages;
         long long pages = 0, cached = 0;
-        if (ocr_run != NULL && sscanf(ocr_run, "%lld %lld", &pages, &cached) == 2) {
+        double secs = 0; /* an index written before the time was kept has none */
+        int got = ocr_run != NULL ? sscanf(ocr_run, "%lld %lld %lf", &pages, &cached, &secs) : 0;
+        if (got >= 2) {
             o->ocr_last_run_pages = pages;
             o->ocr_last_run_cached = cached;
+            o->ocr_last_run_seconds = got == 3 && secs > 0 ? secs : 0;
         }
         o->index_bytes = dir_bytes(s->dir);
         o->shards = s->n_shards;

@@ -32,7 +32,7 @@ DEPS=(
 declare -A OPTIONAL=(
   [corpus]="libreoffice-writer-nogui fonts-liberation jq qpdf poppler-utils"
   [lint]="shellcheck"
-  [bench]="xapian-omega recollcmd wrk time hyperfine jq"
+  [bench]="xapian-omega recollcmd wrk time hyperfine jq ocrmypdf"
 )
 
 usage() {

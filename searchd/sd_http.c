@@ -864,6 +864,10 @@ static void emit_index(textbuf *b)
         emit_gauge(b, "motesok_ocr_last_run_cache_hits",
                    "Pages needing OCR that the last indexer run took from the kept OCR text.",
                    (long long)st->ocr_last_run_cached);
+        emit(b, "# HELP motesok_ocr_last_run_seconds Wall seconds the pages the last indexer "
+                "run read by OCR took to render and read, summed over its workers.\n"
+                "# TYPE motesok_ocr_last_run_seconds gauge\nmotesok_ocr_last_run_seconds %.3f\n",
+             st->ocr_last_run_seconds);
     }
     motesok_index_status_free(st);
 }

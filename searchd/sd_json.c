@@ -243,6 +243,27 @@ char *sd_json_text(const motesok_page_text *t)
 /* status                                                                   */
 /* ======================================================================== */
 
+/* Seconds (0 or more; less counts as 0) as a JSON number rounded to
+ * milliseconds. */
+static json_t *seconds_json(double s)
+{
+    return json_real(s > 0 && s < 1e12 ? (double)(long long)(s * 1000.0 + 0.5) / 1000.0 : 0.0);
+}
+
+/* The status's "ocr": pages kept, and what the last run read by OCR, the
+ * cache answered, and the time OCR took (in all and a page; a page's time
+ * is null when the run read none). */
+static json_t *status_ocr_json(const motesok_index_status *st)
+{
+    double secs = st->ocr_last_run_seconds;
+    int64_t pages = st->ocr_last_run_pages;
+    json_t *per_page = pages > 0 ? seconds_json(secs / (double)pages) : json_null();
+    return json_pack("{s:I, s:I, s:I, s:o, s:o}", "pages_kept", (json_int_t)st->ocr_pages_kept,
+                     "last_run_pages", (json_int_t)pages, "last_run_cache_hits",
+                     (json_int_t)st->ocr_last_run_cached, "last_run_seconds", seconds_json(secs),
+                     "last_run_seconds_per_page", per_page);
+}
+
 char *sd_json_status(const motesok_index_status *st)
 {
     json_t *failures = json_object();
@@ -259,10 +280,7 @@ char *sd_json_status(const motesok_index_status *st)
     json_object_set_new(out, "failures", failures);
     json_object_set_new(out, "index_bytes", json_integer((json_int_t)st->index_bytes));
     json_object_set_new(out, "shards", json_integer((json_int_t)st->shards));
-    json_object_set_new(out, "ocr",
-                        json_pack("{s:I, s:I, s:I}", "pages_kept", (json_int_t)st->ocr_pages_kept,
-                                  "last_run_pages", (json_int_t)st->ocr_last_run_pages,
-                                  "last_run_cache_hits", (json_int_t)st->ocr_last_run_cached));
+    json_object_set_new(out, "ocr", status_ocr_json(st));
     json_object_set_new(out, "analysis",
                         json_pack("{s:s, s:s?, s:b}", "loaded", st->analysis_loaded, "index",
                                   st->analysis_index, "same", st->analysis_same));

@@ -380,6 +380,27 @@ static void test_cli_render_status_and_error(void **state)
     assert_non_null(strstr(buf, "Språkanalyse:   endret siden indekseringen"));
     free(buf);
     json_decref(j);
+    /* OCR: the time a page took, with a decimal comma; none when no page was read */
+    j = json_loads("{\"documents\":1,\"ocr\":{\"pages_kept\":12,\"last_run_pages\":3,"
+                   "\"last_run_cache_hits\":9,\"last_run_seconds\":12.5,"
+                   "\"last_run_seconds_per_page\":4.167}}", 0, NULL);
+    out = open_memstream(&buf, &len);
+    cli_render_status(out, j);
+    fclose(out);
+    assert_non_null(strstr(buf, "OCR:            3 sider lest sist (4,2 s per side), "
+                                "9 fra lagret OCR-tekst; 12 sider lagret\n"));
+    free(buf);
+    json_decref(j);
+    j = json_loads("{\"documents\":1,\"ocr\":{\"pages_kept\":12,\"last_run_pages\":0,"
+                   "\"last_run_cache_hits\":9,\"last_run_seconds\":0.0,"
+                   "\"last_run_seconds_per_page\":null}}", 0, NULL);
+    out = open_memstream(&buf, &len);
+    cli_render_status(out, j);
+    fclose(out);
+    assert_non_null(strstr(buf, "OCR:            0 sider lest sist, 9 fra lagret OCR-tekst; "
+                                "12 sider lagret\n"));
+    free(buf);
+    json_decref(j);
     j = json_loads("{\"error\":{\"code\":\"bad_request\",\"message\":\"limit: at most 100\"}}", 0, NULL);
     const char *code = NULL;
     assert_string_equal(cli_error_message(j, &code), "limit: at most 100");

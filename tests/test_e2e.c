@@ -1665,6 +1665,8 @@ static void assert_counts(json_t *obj, const char *where)
 #define STATUS_SHAPE "documents:i cases:i failed:i unsupported:i revision:i last_run:sn " \
                      "failures:o index_bytes:i shards:i ocr:o analysis:o"
 #define ANALYSIS_SHAPE "loaded:s index:sn same:b"
+#define OCR_SHAPE "pages_kept:i last_run_pages:i last_run_cache_hits:i last_run_seconds:r " \
+                  "last_run_seconds_per_page:rn"
 #define ERROR_SHAPE "code:s message:s"
 
 /* Check a search answer's shape, hit by hit; counts in seen[] the hits
@@ -1799,6 +1801,7 @@ static void test_e2e_json_shapes(void **state)
     assert_counts(json_object_get(st, "failures"), "status.failures");
     assert_int_equal(json_object_size(json_object_get(st, "failures")), 1);
     assert_shape(json_object_get(st, "analysis"), ANALYSIS_SHAPE, "status.analysis");
+    assert_shape(json_object_get(st, "ocr"), OCR_SHAPE, "status.ocr");
     /* /metrics shows the same counts as the status */
     http_answer m = http_get(t, "/metrics", "text/plain");
     assert_int_equal(m.code, 200);
@@ -1817,6 +1820,7 @@ static void test_e2e_json_shapes(void **state)
     assert_non_null(strstr(m.body, "\nmotesok_ocr_pages_kept 0\n"));
     assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_pages 0\n"));
     assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_cache_hits 0\n"));
+    assert_non_null(strstr(m.body, "\nmotesok_ocr_last_run_seconds 0.000\n"));
     free(m.body);
     json_decref(st);
 

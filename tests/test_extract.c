@@ -960,6 +960,7 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_string_equal(t->pages[1], "Sak 12/24 Legevakt");
     assert_int_equal(t->total_len, strlen("Møtebok") + strlen("Sak 12/24 Legevakt"));
     assert_null(t->title);
+    assert_true(t->ocr_seconds == 0); /* no page read by OCR */
     motesok_text_free(t);
     for (size_t cut = 0; cut < a.n; cut++) { /* every shorter answer */
         t = NULL;
@@ -998,12 +999,15 @@ static void test_extract_worker_answer_decoding(void **state)
     memcpy(early.b + at + 4 + strlen("Møtebok") + 4, &v, 4);
     assert_int_equal(msk_worker_decode(early.b, early.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
-    /* OCR: "alive" marks before the status (a page read by OCR each) are
-     * skipped; a page marked as read by OCR, or as the caller's cached OCR
-     * text, says so; a mark of no kind, or before no page, is malformed */
+    /* OCR: "alive" marks before the status (a page read by OCR each, with
+     * the microseconds it took) are skipped, their times added up; a page
+     * marked as read by OCR, or as the caller's cached OCR text, says so;
+     * a mark of no kind, or before no page, is malformed */
     answer ocr = {0};
     put32(&ocr, 0xFFFFFFFDu);
+    put32(&ocr, 1500000);
     put32(&ocr, 0xFFFFFFFDu);
+    put32(&ocr, 250000);
     memcpy(ocr.b + ocr.n, a.b, at);
     ocr.n += at;
     put32(&ocr, 0xFFFFFFFEu);
@@ -1017,15 +1021,16 @@ static void test_extract_worker_answer_decoding(void **state)
     assert_int_equal(t->page_how[0], MSK_PAGE_OCR);
     assert_int_equal(t->page_how[1], MSK_PAGE_OCR_CACHED);
     assert_string_equal(t->pages[0], "Møtebok");
+    assert_true(t->ocr_seconds > 1.749 && t->ocr_seconds < 1.751);
     motesok_text_free(t);
     t = NULL;
     answer bad_how = ocr;
     v = 7;
-    memcpy(bad_how.b + 8 + at + 4, &v, 4);
+    memcpy(bad_how.b + 16 + at + 4, &v, 4);
     assert_int_equal(msk_worker_decode(bad_how.b, bad_how.n, &det, &t, &err), MOTESOK_ERR_PARSE);
     assert_null(t);
     answer mark_end = ocr;
-    mark_end.n = 8 + at + 8;
+    mark_end.n = 16 + at + 8;
     put32(&mark_end, 0xFFFFFFFFu);
     put32(&mark_end, MOTESOK_ERR_TOO_BIG);
     putstr(&mark_end, "x");
@@ -1049,6 +1054,30 @@ static void test_extract_worker_answer_decoding(void **state)
     putstr(&g, "binary");
     assert_int_equal(msk_worker_decode(g.b, g.n, &det, &t, &err), MOTESOK_ERR_ENCRYPTED);
     assert_string_equal(err.message, motesok_strerror(MOTESOK_ERR_ENCRYPTED));
+}
+
+/* OCR text laid out as a text layer: blank lines (also of spaces, at the
+ * start and the end) go, and the line end after the last line; every line
+ * of text stays as it is. */
+static void test_extract_ocr_text_lines(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Vedtak:\nFormannskapet ber\nom\n\nen utredning.\n\n", "Vedtak:\nFormannskapet ber\nom\nen utredning."},
+        {"\n \t\n  Sak 12/19\n\n\n\nVedtak: Godkjent.", "  Sak 12/19\nVedtak: Godkjent."},
+        {"a\r\n\r\nb \n  \n", "a\r\nb"},
+        {"Vedtak: Godkjent.\n", "Vedtak: Godkjent."},
+        {"\n\n  \n", ""},
+        {"", ""},
+        {"ett ord", "ett ord"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *s = strdup(cases[i][0]);
+        assert_non_null(s);
+        msk_ocr_text_lines(s);
+        assert_string_equal(s, cases[i][1]);
+        free(s);
+    }
 }
 
 /* The quality test of a page's text layer: typed minutes pass; the same
@@ -1146,6 +1175,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extract_text_quality),
+        cmocka_unit_test(test_extract_ocr_text_lines),
         cmocka_unit_test(test_extract_text_every_encoding),
         cmocka_unit_test(test_extract_text_big_is_cut_into_pages),
         cmocka_unit_test(test_extract_decoder_chunks_match_whole),

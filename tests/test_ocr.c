@@ -161,11 +161,11 @@ static void index_ok(const fixture *f, const char *opt1, const char *opt2, char 
 
 /* The search answer for query over the fixture's index (the caller frees
  * it), searched strictly: no spelling suggestion, no any-word fallback. */
-static motesok_search_result *search(const fixture *f, const char *query)
+static motesok_search_result *search_in(const char *index, const char *query)
 {
     motesok_searcher *s = NULL;
     motesok_error err;
-    if (motesok_searcher_open(f->index, &s, &err) != MOTESOK_OK)
+    if (motesok_searcher_open(index, &s, &err) != MOTESOK_OK)
         fail_msg("open searcher: %s", err.message);
     motesok_search_request req = {.query = query, .limit = 20, .exact_total = true};
     motesok_search_result *res = NULL;
@@ -173,6 +173,12 @@ static motesok_search_result *search(const fixture *f, const char *query)
         fail_msg("search '%s': %s", query, err.message);
     motesok_searcher_close(s);
     return res;
+}
+
+/* search_in the fixture's index. */
+static motesok_search_result *search(const fixture *f, const char *query)
+{
+    return search_in(f->index, query);
 }
 
 /* The hit on the file whose path ends with suffix in res, or NULL. */
@@ -222,14 +228,29 @@ static void test_ocr_scanned_pdf_is_searchable(void **state)
     assert_true(finds(f, "\"offentlig ettersyn\"", "-skannet.pdf"));
 }
 
+/* The OCR figures of an indexer summary: pages read by OCR, pages the
+ * OCR cache answered, and the seconds OCR took in all and a page (all 0
+ * when the summary has no OCR line; the times are told when a page was
+ * read by OCR, and only then). */
+static void ocr_times(const char *summary, size_t *read, size_t *cached, double *secs,
+                      double *per_page)
+{
+    *read = *cached = 0;
+    *secs = *per_page = 0;
+    const char *p = strstr(summary, "OCR: ");
+    if (p == NULL)
+        return;
+    int n = sscanf(p, "OCR: %zu pages read, %zu from the OCR cache; %lf s of OCR, %lf s a page",
+                   read, cached, secs, per_page);
+    assert_int_equal(n, *read > 0 ? 4 : 2);
+}
+
 /* The OCR counts of an indexer summary: pages read by OCR and pages the
  * OCR cache answered (both 0 when the summary has no OCR line). */
 static void ocr_counts(const char *summary, size_t *read, size_t *cached)
 {
-    *read = *cached = 0;
-    const char *p = strstr(summary, "OCR: ");
-    if (p != NULL)
-        assert_int_equal(sscanf(p, "OCR: %zu pages read, %zu from the OCR cache", read, cached), 2);
+    double secs = 0, per_page = 0;
+    ocr_times(summary, read, cached, &secs, &per_page);
 }
 
 /* Make a typed PDF (a text layer) of the text file src at out. */
@@ -401,8 +422,202 @@ static void test_ocr_mixed_pdf_page_by_page(void **state)
     motesok_searcher_close(sr);
 }
 
+/* The last row with ink (a pixel darker than mid-grey) of the PGM image
+ * at path, -1 when none; fails the test if the file is no 8-bit PGM. */
+static int last_ink_row(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    int w = 0, h = 0, max = 0;
+    if (fscanf(fp, "P5 %d %d %d", &w, &h, &max) != 3 || fgetc(fp) == EOF || max != 255 || w < 1 ||
+        h < 1)
+        fail_msg("%s: not an 8-bit PGM", path);
+    unsigned char *row = malloc((size_t)w);
+    assert_non_null(row);
+    int last = -1;
+    for (int y = 0; y < h && fread(row, 1, (size_t)w, fp) == (size_t)w; y++)
+        for (int x = 0; x < w; x++)
+            if (row[x] < 128) {
+                last = y;
+                break;
+            }
+    free(row);
+    fclose(fp);
+    return last;
+}
+
+/* Render pdf's pages at 72 dpi in grey to ROOT/prefix-N.pgm; their count. */
+static int render_pages(const fixture *f, const char *pdf, const char *prefix)
+{
+    char out[160], page[192];
+    snprintf(out, sizeof out, "%s/%s", f->root, prefix);
+    char *argv[] = {"/usr/bin/pdftoppm", "-r", "72", "-gray", (char *)pdf, out, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    int n = 0;
+    for (;;) {
+        snprintf(page, sizeof page, "%s-%d.pgm", out, n + 1);
+        if (access(page, F_OK) != 0)
+            return n;
+        n++;
+    }
+}
+
+/* A scan made by motesok-txt2pdf --scan is a print of its typed PDF: the
+ * same pages, each ending at the same line (a scan laid out with its
+ * image's hinted font metrics broke pages elsewhere, so that a scanned
+ * book and its typed twin were not the same pages). */
+static void test_ocr_scan_pages_as_typed(void **state)
+{
+    fixture *f = *state;
+    char *one = slurp(MINUTES), src[160], typed[160], scan[160];
+    snprintf(src, sizeof src, "%s/lang.txt", f->root);
+    FILE *fp = fopen(src, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 8; i++)
+        fprintf(fp, "%s\n", one);
+    fclose(fp);
+    free(one);
+    snprintf(typed, sizeof typed, "%s/typed.pdf", f->root);
+    make_typed(f, src, typed);
+    make_scan(f, src, "skannet.pdf", 150, "0", 0, scan);
+    int n = render_pages(f, typed, "t");
+    assert_true(n >= 3);
+    assert_int_equal(render_pages(f, scan, "s"), n);
+    for (int i = 1; i <= n; i++) {
+        char pt[192], ps[192];
+        snprintf(pt, sizeof pt, "%s/t-%d.pgm", f->root, i);
+        snprintf(ps, sizeof ps, "%s/s-%d.pgm", f->root, i);
+        int lt = last_ink_row(pt), ls = last_ink_row(ps);
+        if (lt < 0 ? ls >= 0 : ls < lt - 2 || ls > lt + 2)
+            fail_msg("page %d ends at row %d typed, %d scanned", i, lt, ls);
+    }
+}
+
+/* The document of the file whose path ends with suffix in index (found
+ * by query) into *doc, through the searcher *sr (both the caller's). */
+static void document_of(const char *index, const char *query, const char *suffix,
+                        motesok_searcher **sr, motesok_document **doc)
+{
+    motesok_search_result *res = search_in(index, query);
+    const motesok_hit *h = hit_on(res, suffix);
+    if (h == NULL)
+        fail_msg("'%s' does not find %s in %s", query, suffix, index);
+    assert_int_equal(motesok_searcher_open(index, sr, NULL), MOTESOK_OK);
+    assert_int_equal(motesok_searcher_document(*sr, h->id, doc, NULL), MOTESOK_OK);
+    motesok_search_result_free(res);
+}
+
+/* The minutes reader reads a scan as it reads its typed twin: the same
+ * cases with the same decisions, whole. Tesseract ends a paragraph with a
+ * blank line, also after a short line that a long line of the text left
+ * (where a typed page's text layer has none), and the reader ends a
+ * decision at a blank line: the OCR text has none. The two files are
+ * indexed apart (in one index they are one meeting). */
+static void test_ocr_structure_as_typed_twin(void **state)
+{
+    fixture *f = *state;
+    char scan[160], typed_dir[96], typed[160], typed_index[96];
+    make_scan(f, DATA "skannet-vedtak.txt", "2019-05-21-skannet.pdf", 200, "0.3", 2, scan);
+    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
+    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
+    assert_int_equal(mkdir(typed_dir, 0755), 0);
+    snprintf(typed, sizeof typed, "%s/2019-05-21-maskinskrevet.pdf", typed_dir);
+    make_typed(f, DATA "skannet-vedtak.txt", typed);
+    index_ok(f, NULL, NULL, NULL);
+    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    motesok_searcher *ss = NULL, *ts = NULL;
+    motesok_document *sd = NULL, *td = NULL;
+    document_of(f->index, "brannstasjon", "-skannet.pdf", &ss, &sd);
+    document_of(typed_index, "brannstasjon", "-maskinskrevet.pdf", &ts, &td);
+    assert_int_equal(td->n_cases, 3);
+    assert_int_equal(sd->n_cases, td->n_cases);
+    for (size_t i = 0; i < td->n_cases; i++) {
+        const motesok_case_info *s = &sd->cases[i], *t = &td->cases[i];
+        assert_non_null(t->decision);
+        assert_non_null(s->decision);
+        assert_string_equal(s->key, t->key);
+        /* the same decision, give or take a misread letter: not cut short */
+        size_t ls = strlen(s->decision), lt = strlen(t->decision);
+        if (ls * 10 < lt * 9 || ls * 10 > lt * 11)
+            fail_msg("case %s: the scan's decision «%s», the typed twin's «%s»", t->key,
+                     s->decision, t->decision);
+    }
+    motesok_page_text *pt = NULL;
+    assert_int_equal(motesok_searcher_text(ss, sd->id, 1, &pt, NULL), MOTESOK_OK);
+    assert_true(pt->ocr);
+    assert_null(strstr(pt->text, "\n\n")); /* no blank line */
+    motesok_page_text_free(pt);
+    motesok_document_free(sd);
+    motesok_document_free(td);
+    motesok_searcher_close(ss);
+    motesok_searcher_close(ts);
+}
+
+/* A decision that runs over a page's end reads whole in a scan, as in
+ * its typed twin: the OCR text of a page ends with its last line, as a
+ * text layer does (the reader takes a line end and a page's end for a
+ * blank line, which ends a decision). */
+static void test_ocr_decision_over_a_page(void **state)
+{
+    fixture *f = *state;
+    char src[160], scan[160], typed_dir[96], typed[160], typed_index[96];
+    snprintf(src, sizeof src, "%s/lang-vedtak.txt", f->root);
+    FILE *fp = fopen(src, "w");
+    assert_non_null(fp);
+    fputs("MØTEBOK\n\nUtvalg: Kommunestyret i Lindvik kommune\nDato: 18.06.2019\n\n"
+          "Sak 31/19 Handlingsplan for trafikksikkerhet 2019-2022\nVedtak:\n", fp);
+    for (int i = 1; i <= 40; i++) /* lines that end in the middle of a sentence */
+        fprintf(fp, "Kommunestyret vedtar at tiltak %d i handlingsplanen gjennomføres i år, og at\n"
+                    "kostnaden dekkes av driftsbudsjettet for veg og trafikk, slik at\n",
+                i);
+    fputs("rådmannen rapporterer om framdriften hvert halvår.\n\n"
+          "Sak 32/19 Referatsaker\nVedtak: Referatsakene tas til orientering.\n", fp);
+    fclose(fp);
+    make_scan(f, src, "2019-06-18-skannet.pdf", 150, "0", 0, scan);
+    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
+    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
+    assert_int_equal(mkdir(typed_dir, 0755), 0);
+    snprintf(typed, sizeof typed, "%s/2019-06-18-maskinskrevet.pdf", typed_dir);
+    make_typed(f, src, typed);
+    index_ok(f, NULL, NULL, NULL);
+    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    motesok_searcher *ss = NULL, *ts = NULL;
+    motesok_document *sd = NULL, *td = NULL;
+    document_of(f->index, "driftsbudsjettet", "-skannet.pdf", &ss, &sd);
+    document_of(typed_index, "driftsbudsjettet", "-maskinskrevet.pdf", &ts, &td);
+    assert_true(td->pages >= 2);
+    assert_true(td->n_cases >= 1);
+    assert_true(sd->n_cases >= 1);
+    const char *s = sd->cases[0].decision, *t = td->cases[0].decision;
+    assert_non_null(t);
+    assert_non_null(strstr(t, "halvår")); /* the typed twin's decision is whole */
+    assert_non_null(s);
+    size_t ls = strlen(s), lt = strlen(t);
+    if (ls * 10 < lt * 9)
+        fail_msg("the scan's decision has %zu bytes, the typed twin's %zu: «%s»", ls, lt, s);
+    motesok_document_free(sd);
+    motesok_document_free(td);
+    motesok_searcher_close(ss);
+    motesok_searcher_close(ts);
+}
+
+/* The OCR status of the index in f: what its last run read by OCR. */
+static motesok_index_status *ocr_status(const fixture *f)
+{
+    motesok_searcher *sr = NULL;
+    assert_int_equal(motesok_searcher_open(f->index, &sr, NULL), MOTESOK_OK);
+    motesok_index_status *st = NULL;
+    assert_int_equal(motesok_searcher_status(sr, &st, NULL), MOTESOK_OK);
+    motesok_searcher_close(sr);
+    return st;
+}
+
 /* The OCR text is kept by the file's content: a rename and a copy of a
- * scanned file are indexed without OCR (the summary counts it). */
+ * scanned file are indexed without OCR (the summary counts it). The time
+ * the OCR took is told, in the summary and the status; none when the
+ * cache answered. */
 static void test_ocr_cache_by_content(void **state)
 {
     fixture *f = *state;
@@ -411,10 +626,17 @@ static void test_ocr_cache_by_content(void **state)
     char *out = NULL;
     index_ok(f, NULL, NULL, &out);
     size_t read = 0, cached = 0;
-    ocr_counts(out, &read, &cached);
+    double secs = 0, per_page = 0;
+    ocr_times(out, &read, &cached, &secs, &per_page);
     free(out);
     assert_int_equal(read, 1);
     assert_int_equal(cached, 0);
+    assert_true(secs > 0); /* the page's rendering and recognition took some time */
+    assert_true(per_page > 0);
+    motesok_index_status *st = ocr_status(f);
+    assert_int_equal(st->ocr_last_run_pages, 1);
+    assert_true(st->ocr_last_run_seconds > 0);
+    motesok_index_status_free(st);
     char moved[160], copy[160];
     snprintf(moved, sizeof moved, "%s/2019-03-14-flyttet.pdf", f->docs);
     snprintf(copy, sizeof copy, "%s/2019-03-14-kopi.pdf", f->docs);
@@ -429,16 +651,13 @@ static void test_ocr_cache_by_content(void **state)
     assert_true(finds(f, "kunstgressbanen", "-flyttet.pdf"));
     assert_true(finds(f, "kunstgressbanen", "-kopi.pdf"));
     assert_false(finds(f, "kunstgressbanen", "-skannet.pdf")); /* gone with the rename */
-    /* the index's status tells the same */
-    motesok_searcher *sr = NULL;
-    assert_int_equal(motesok_searcher_open(f->index, &sr, NULL), MOTESOK_OK);
-    motesok_index_status *st = NULL;
-    assert_int_equal(motesok_searcher_status(sr, &st, NULL), MOTESOK_OK);
+    /* the index's status tells the same: no time spent on OCR */
+    st = ocr_status(f);
     assert_int_equal(st->ocr_pages_kept, 1);
     assert_int_equal(st->ocr_last_run_pages, 0);
     assert_int_equal(st->ocr_last_run_cached, 2);
+    assert_true(st->ocr_last_run_seconds == 0);
     motesok_index_status_free(st);
-    motesok_searcher_close(sr);
 }
 
 /* --ocr=never: a scan stays unread, failed with the reason; --ocr-dpi and
@@ -479,6 +698,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ocr_scanned_pdf_is_searchable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_structure_as_typed_twin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_scan_pages_as_typed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ocr_decision_over_a_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ocr_damaged_text_layers_are_read_again, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ocr_mixed_pdf_page_by_page, setup, teardown),

@@ -230,12 +230,14 @@ static void test_sd_json_status(void **state)
         .last_run = "2024-05-01T10:00:00Z", .failures = fails, .n_failures = 2,
         .index_bytes = 123456, .shards = 2, .analysis_loaded = "2:0011223344556677",
         .analysis_index = "2:0011223344556677", .analysis_same = true,
-        .ocr_pages_kept = 12, .ocr_last_run_pages = 3, .ocr_last_run_cached = 9};
+        .ocr_pages_kept = 12, .ocr_last_run_pages = 3, .ocr_last_run_cached = 9,
+        .ocr_last_run_seconds = 12.5};
     assert_json(sd_json_status(&st),
                 "{\"documents\":4,\"cases\":2,\"failed\":1,\"unsupported\":2,\"revision\":7,"
                 "\"last_run\":\"2024-05-01T10:00:00Z\",\"failures\":{\"ERR_ENCRYPTED\":1,"
                 "\"ERR_UNSUPPORTED\":2},\"index_bytes\":123456,\"shards\":2,"
-                "\"ocr\":{\"pages_kept\":12,\"last_run_pages\":3,\"last_run_cache_hits\":9},"
+                "\"ocr\":{\"pages_kept\":12,\"last_run_pages\":3,\"last_run_cache_hits\":9,"
+                "\"last_run_seconds\":12.5,\"last_run_seconds_per_page\":4.167},"
                 "\"analysis\":{\"loaded\":\"2:0011223344556677\","
                 "\"index\":\"2:0011223344556677\",\"same\":true}}");
     motesok_index_status empty = {.last_run = "", .analysis_loaded = "2:0011223344556677",
@@ -243,7 +245,8 @@ static void test_sd_json_status(void **state)
     assert_json(sd_json_status(&empty),
                 "{\"documents\":0,\"cases\":0,\"failed\":0,\"unsupported\":0,\"revision\":0,"
                 "\"last_run\":null,\"failures\":{},\"index_bytes\":0,\"shards\":1,"
-                "\"ocr\":{\"pages_kept\":0,\"last_run_pages\":0,\"last_run_cache_hits\":0},"
+                "\"ocr\":{\"pages_kept\":0,\"last_run_pages\":0,\"last_run_cache_hits\":0,"
+                "\"last_run_seconds\":0.0,\"last_run_seconds_per_page\":null},"
                 "\"analysis\":{\"loaded\":\"2:0011223344556677\",\"index\":null,"
                 "\"same\":false}}");
 }

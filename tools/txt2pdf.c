@@ -343,8 +343,11 @@ static int render(const options *opt, const char *text)
         k.cr = cairo_create(k.img);
         begin_page(&k);
     }
-    cairo_t *cr = k.cr;
-    PangoLayout *layout = pango_cairo_create_layout(cr);
+    /* laid out for the PDF in both cases, so that a scan's pages and lines
+     * are those of the typed PDF (a layout for the image surface would take
+     * its font metrics hinted to its pixels, and break lines and pages
+     * elsewhere); a scan only draws the lines onto its image */
+    PangoLayout *layout = pango_cairo_create_layout(k.pdf);
     PangoFontDescription *fd = pango_font_description_from_string(opt->font);
     pango_layout_set_font_description(layout, fd);
     pango_layout_set_width(layout, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));

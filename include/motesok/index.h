@@ -100,6 +100,8 @@ typedef struct motesok_file_result {
     size_t pages;         /* pages extracted */
     size_t ocr_pages;     /* of them read by OCR in this run */
     size_t ocr_cached;    /* of them needing OCR whose text came from the cache */
+    double ocr_seconds;   /* wall seconds the ocr_pages took to render and read
+                             (in the extraction worker), 0 when none */
 } motesok_file_result;
 
 /* Check that Tesseract has the data of languages ("nor+eng"; NULL: the

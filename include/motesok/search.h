@@ -294,6 +294,8 @@ typedef struct motesok_index_status {
     int64_t ocr_pages_kept;     /* PDF pages whose OCR text the index keeps */
     int64_t ocr_last_run_pages; /* pages the last indexer run read by OCR */
     int64_t ocr_last_run_cached;/* pages needing OCR it took from the kept text */
+    double ocr_last_run_seconds;/* wall seconds its ocr_last_run_pages took to
+                                   render and read, summed over the workers */
 } motesok_index_status;
 
 /* Index status into *out (free with motesok_index_status_free). */

@@ -35,6 +35,8 @@ typedef struct motesok_text {
     char *encoding;     /* source encoding: "UTF-8", "UTF-16LE", "WINDOWS-1252", "ISO-8859-1", "PDF" */
     int64_t created;    /* PDF creation date (Unix seconds), or -1 */
     unsigned char *page_how; /* per page an MSK_PAGE_* (NULL: all MSK_PAGE_TEXT) */
+    double ocr_seconds; /* wall seconds the pages read by OCR took (rendering
+                           and recognition), 0 when none was */
 } motesok_text;
 
 /* Where a page's text came from. */
@@ -53,8 +55,10 @@ typedef struct msk_ocr {
     const uint32_t *cached;  /* pages (from 0, ascending) whose OCR text the
                                 caller has: not read again, MSK_PAGE_OCR_CACHED */
     size_t n_cached;
-    void (*page_done)(void *ud); /* called after each page read by OCR (may be
-                                    NULL): a worker tells its client it lives */
+    void (*page_done)(void *ud, double seconds); /* called after each page read
+                                    by OCR, with the seconds its rendering and
+                                    recognition took (may be NULL): a worker
+                                    tells its client it lives, and the time */
     void *page_done_ud;
 } msk_ocr;
 

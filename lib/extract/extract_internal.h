@@ -55,6 +55,13 @@ bool msk_quality_good(const msk_quality *q);
 motesok_status msk_ocr_page(struct _PopplerPage *page, unsigned dpi, const char *langs,
                             char **out, motesok_error *err);
 
+/* Lay out OCR text s as a PDF's text layer is (in place): a line per line
+ * of text, no blank lines, no line end after the last. Tesseract ends its blocks and paragraphs with
+ * one, after a short line as often as at a paragraph's end, where a
+ * typed page's text layer has none: the minutes reader, which ends a
+ * decision at a blank line, then reads a scan as it reads its typed twin. */
+void msk_ocr_text_lines(char *s);
+
 /* End this thread's Tesseract engine now (a thread that exits ends its
  * own; the main thread, whose keys are not destroyed at exit, calls it). */
 void msk_ocr_thread_end(void);

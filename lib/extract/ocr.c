@@ -265,6 +265,33 @@ static unsigned char *render_grey(PopplerPage *page, double *dpi, int *w, int *h
     return grey;
 }
 
+void msk_ocr_text_lines(char *s)
+{
+    size_t out = 0, line = 0; /* where the line being copied starts in out */
+    bool blank = true;        /* it holds only white space so far */
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        char c = s[i];
+        if (c == '\n') {
+            if (blank) { /* drop the blank line, its spaces too */
+                out = line;
+                continue;
+            }
+            s[out++] = c;
+            line = out;
+            blank = true;
+            continue;
+        }
+        s[out++] = c;
+        blank = blank && (c == ' ' || c == '\t' || c == '\r' || c == '\f');
+    }
+    /* nor a line end after the last line: a text layer's page ends with its
+     * last line, and the reader takes a page's end after a line end for a
+     * blank line */
+    while (out > 0 && strchr(" \t\r\f\n", s[out - 1]) != NULL)
+        out--;
+    s[out] = '\0';
+}
+
 motesok_status msk_ocr_page(PopplerPage *page, unsigned dpi, const char *langs, char **out,
                             motesok_error *err)
 {
@@ -287,5 +314,7 @@ motesok_status msk_ocr_page(PopplerPage *page, unsigned dpi, const char *langs, 
     *out = strdup(text ? text : "");
     if (text != NULL)
         TessDeleteText(text);
+    if (*out != NULL)
+        msk_ocr_text_lines(*out);
     return *out ? MOTESOK_OK : msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
 }

@@ -15,11 +15,13 @@
  *             length 0xFFFFFFFE is followed by u32 how (MSK_PAGE_*) and
  *             says where the page after it came from (else the file's text)
  *   where str is u32 length + bytes. Before the status, any number of
- *   u32 0xFFFFFFFD may come: the worker finished a page's OCR and lives;
- *   each starts the time limit afresh, which so bounds a page's OCR, not
- *   a whole scanned book's. The client reads the pages as it
- *   needs them (msk_worker_next_page): a worker sending a big text waits
- *   on the pipe, holding a page or two, until the indexer writes them. */
+ *   u32 0xFFFFFFFD, u32 microseconds may come: the worker finished a
+ *   page's OCR, which took that long, and lives; each starts the time
+ *   limit afresh, which so bounds a page's OCR, not a whole scanned
+ *   book's, and their times add up to the text's ocr_seconds. The client
+ *   reads the pages as it needs them (msk_worker_next_page): a worker
+ *   sending a big text waits on the pipe, holding a page or two, until the
+ *   indexer writes them. */
 #define _GNU_SOURCE /* pipe2 */
 #include "extract/worker.h"
 #include "extract/extract_internal.h" /* msk_ocr_thread_end */
@@ -179,11 +181,13 @@ static bool send_abort(int fd, motesok_status st, const motesok_error *err)
     return ok;
 }
 
-/* msk_ocr.page_done of a worker: tell the client it lives (fd in ud). */
-static void send_alive(void *ud)
+/* msk_ocr.page_done of a worker: tell the client it lives, and how long
+ * the page's OCR took (fd in ud). */
+static void send_alive(void *ud, double seconds)
 {
-    uint32_t v = ALIVE;
-    (void)write_all(*(int *)ud, &v, sizeof v);
+    double us = seconds > 0 ? seconds * 1e6 : 0;
+    uint32_t v[2] = {ALIVE, us < 4e9 ? (uint32_t)us : 4000000000u};
+    (void)write_all(*(int *)ud, v, sizeof v);
 }
 
 /* Extract path and answer on fd page by page; false on a write error. */
@@ -521,6 +525,7 @@ typedef struct src {
     int fd;
     double dl;
     double timeout; /* seconds a deadline is set from */
+    uint64_t ocr_us; /* microseconds of OCR the "alive" marks told */
     const unsigned char *p; /* NULL: read fd */
     size_t len, at;
 } src;
@@ -631,9 +636,13 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
     *msg = NULL;
     int r = get_u32(s, status);
     while (r == 1 && *status == ALIVE) { /* a page read by OCR: time afresh */
+        uint32_t us = 0;
         if (s->p == NULL)
             s->dl = now_s() + s->timeout;
-        r = get_u32(s, status);
+        r = get_u32(s, &us);
+        s->ocr_us += us;
+        if (r == 1)
+            r = get_u32(s, status);
     }
     if (r == 1)
         r = get_str(s, msg, NULL);
@@ -647,6 +656,8 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
         r = MALFORMED;
     if (r == 1 && *status == MOTESOK_OK)
         r = read_head(s, text);
+    if (r == 1 && *text != NULL)
+        (*text)->ocr_seconds = (double)s->ocr_us / 1e6;
     det->kind = r == 1 ? (motesok_kind)kind : MOTESOK_KIND_UNSUPPORTED;
     take_fixed(det->mime, sizeof det->mime, mime);
     take_fixed(det->charset, sizeof det->charset, cs);
