@@ -31,6 +31,7 @@ while (($#)); do
     --keep) keep=$2; shift 2 ;;
     --dpi) dpi=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    -h | --help) sed -n '3,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "usage: bench/ocr/run.sh [--bin DIR] [--keep DIR] [--dpi N] [--jobs N]" ;;
     esac
 done

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare the minutes structure motesokd serves for each scanned minutes
 book with the structure it serves for the book's typed twin.
 
