@@ -423,16 +423,21 @@ motesok_status give_string(const std::string &s, char **out, motesok_error *err)
 // machine can do twice in a row (a search-while-indexing test saw a 503).
 const unsigned MAX_TRIES = 6;
 
-// Run fn; on DatabaseModifiedError (or a corrupt read, which an outdated
-// revision can give: see the reader's with_retry) reopen db and run fn
-// again, up to MAX_TRIES times, letting the last failure propagate.
-template <typename F>
-void with_retry(Xapian::Database &db, F fn)
+// Run fn; when it meets a revision the writer has moved on from — a
+// DatabaseModifiedError, or a corrupt read: a reader on a revision whose
+// blocks the writer is reusing can see them half-written ("Expected block
+// 31 to be level 1", seen while searching during indexing) — call fresh()
+// to read the latest commit and run fn again, up to MAX_TRIES times in
+// all, letting the last failure propagate. A database that is really
+// corrupt fails every try. fresh() runs inside the try: one racing a
+// commit is one more try.
+template <typename Fresh, typename F>
+void retry_reads(Fresh fresh, F fn)
 {
     for (unsigned tries = 1;; tries++) {
         try {
             if (tries > 1)
-                db.reopen();
+                fresh();
             fn();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
@@ -444,6 +449,13 @@ void with_retry(Xapian::Database &db, F fn)
         }
         retries.fetch_add(1, std::memory_order_relaxed);
     }
+}
+
+// retry_reads on db, reopened between tries.
+template <typename F>
+void with_retry(Xapian::Database &db, F fn)
+{
+    retry_reads([&] { db.reopen(); }, fn);
 }
 
 // Open the reader's shards afresh (after a shard was swapped for a
@@ -478,31 +490,12 @@ bool refresh(motesok_xreader *r)
     return moved;
 }
 
-// with_retry for a reader: on DatabaseModifiedError (or a corrupt read,
-// which an outdated revision can give) refresh it (which also follows a
-// compacted shard) and run fn again, up to MAX_TRIES times.
+// retry_reads on a reader, refreshed between tries (which also follows a
+// compacted shard).
 template <typename F>
 void with_retry(motesok_xreader *r, F fn)
 {
-    for (unsigned tries = 1;; tries++) {
-        try {
-            if (tries > 1)
-                refresh(r); // inside: a refresh racing a commit is one more try
-            fn();
-            return;
-        } catch (const Xapian::DatabaseModifiedError &) {
-            if (tries == MAX_TRIES)
-                throw;
-        } catch (const Xapian::DatabaseCorruptError &) {
-            // a reader on a revision the writer is reusing blocks of can
-            // see them half-written ("Expected block 31 to be level 1",
-            // seen while searching during indexing): read afresh; a
-            // database that is really corrupt fails every try
-            if (tries == MAX_TRIES)
-                throw;
-        }
-        retries.fetch_add(1, std::memory_order_relaxed);
-    }
+    retry_reads([&] { refresh(r); }, fn);
 }
 
 // Longest term the database accepts (glass), and longest term prefix we take.
