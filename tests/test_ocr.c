@@ -507,6 +507,31 @@ static void document_of(const char *index, const char *query, const char *suffix
     motesok_search_result_free(res);
 }
 
+/* A scan of src (DATE-skannet.pdf, at dpi, turned rotate degrees, with
+ * noise) indexed in f's index and its typed twin (DATE-maskinskrevet.pdf)
+ * in an index of its own (in one index they are one meeting); the
+ * document of each, found by query, into *sd and *td through the
+ * searchers *ss and *ts (all four the caller's). */
+static void scan_and_typed(fixture *f, const char *src, const char *date, int dpi,
+                           const char *rotate, int noise, const char *query,
+                           motesok_searcher **ss, motesok_document **sd, motesok_searcher **ts,
+                           motesok_document **td)
+{
+    char name[64], scan[160], typed_dir[96], typed[160], typed_index[96];
+    snprintf(name, sizeof name, "%s-skannet.pdf", date);
+    make_scan(f, src, name, dpi, rotate, noise, scan);
+    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
+    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
+    assert_int_equal(mkdir(typed_dir, 0755), 0);
+    snprintf(typed, sizeof typed, "%s/%s-maskinskrevet.pdf", typed_dir, date);
+    make_typed(f, src, typed);
+    index_ok(f, NULL, NULL, NULL);
+    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
+    assert_int_equal(run(f, argv, NULL, NULL), 0);
+    document_of(f->index, query, "-skannet.pdf", ss, sd);
+    document_of(typed_index, query, "-maskinskrevet.pdf", ts, td);
+}
+
 /* The minutes reader reads a scan as it reads its typed twin: the same
  * cases with the same decisions, whole. Tesseract ends a paragraph with a
  * blank line, also after a short line that a long line of the text left
@@ -516,20 +541,10 @@ static void document_of(const char *index, const char *query, const char *suffix
 static void test_ocr_structure_as_typed_twin(void **state)
 {
     fixture *f = *state;
-    char scan[160], typed_dir[96], typed[160], typed_index[96];
-    make_scan(f, DATA "skannet-vedtak.txt", "2019-05-21-skannet.pdf", 200, "0.3", 2, scan);
-    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
-    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
-    assert_int_equal(mkdir(typed_dir, 0755), 0);
-    snprintf(typed, sizeof typed, "%s/2019-05-21-maskinskrevet.pdf", typed_dir);
-    make_typed(f, DATA "skannet-vedtak.txt", typed);
-    index_ok(f, NULL, NULL, NULL);
-    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
-    assert_int_equal(run(f, argv, NULL, NULL), 0);
     motesok_searcher *ss = NULL, *ts = NULL;
     motesok_document *sd = NULL, *td = NULL;
-    document_of(f->index, "brannstasjon", "-skannet.pdf", &ss, &sd);
-    document_of(typed_index, "brannstasjon", "-maskinskrevet.pdf", &ts, &td);
+    scan_and_typed(f, DATA "skannet-vedtak.txt", "2019-05-21", 200, "0.3", 2, "brannstasjon",
+                   &ss, &sd, &ts, &td);
     assert_int_equal(td->n_cases, 3);
     assert_int_equal(sd->n_cases, td->n_cases);
     for (size_t i = 0; i < td->n_cases; i++) {
@@ -561,7 +576,7 @@ static void test_ocr_structure_as_typed_twin(void **state)
 static void test_ocr_decision_over_a_page(void **state)
 {
     fixture *f = *state;
-    char src[160], scan[160], typed_dir[96], typed[160], typed_index[96];
+    char src[160];
     snprintf(src, sizeof src, "%s/lang-vedtak.txt", f->root);
     FILE *fp = fopen(src, "w");
     assert_non_null(fp);
@@ -574,19 +589,9 @@ static void test_ocr_decision_over_a_page(void **state)
     fputs("rådmannen rapporterer om framdriften hvert halvår.\n\n"
           "Sak 32/19 Referatsaker\nVedtak: Referatsakene tas til orientering.\n", fp);
     fclose(fp);
-    make_scan(f, src, "2019-06-18-skannet.pdf", 150, "0", 0, scan);
-    snprintf(typed_dir, sizeof typed_dir, "%s/typed", f->root);
-    snprintf(typed_index, sizeof typed_index, "%s/typed-index", f->root);
-    assert_int_equal(mkdir(typed_dir, 0755), 0);
-    snprintf(typed, sizeof typed, "%s/2019-06-18-maskinskrevet.pdf", typed_dir);
-    make_typed(f, src, typed);
-    index_ok(f, NULL, NULL, NULL);
-    char *argv[] = {BIN "motesok-index", "--index", typed_index, typed_dir, NULL};
-    assert_int_equal(run(f, argv, NULL, NULL), 0);
     motesok_searcher *ss = NULL, *ts = NULL;
     motesok_document *sd = NULL, *td = NULL;
-    document_of(f->index, "driftsbudsjettet", "-skannet.pdf", &ss, &sd);
-    document_of(typed_index, "driftsbudsjettet", "-maskinskrevet.pdf", &ts, &td);
+    scan_and_typed(f, src, "2019-06-18", 150, "0", 0, "driftsbudsjettet", &ss, &sd, &ts, &td);
     assert_true(td->pages >= 2);
     assert_true(td->n_cases >= 1);
     assert_true(sd->n_cases >= 1);
