@@ -3,6 +3,7 @@
 // Every extern "C" function is noexcept and funnels any exception through
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
+#include "analysis/lang.h"
 #include "analysis/norsk.h"
 #include "analysis/query.h"
 #include "xapian/shim_internal.h"
@@ -33,103 +34,105 @@
 #include <utility>
 #include <vector>
 
-// ---- Norwegian analysis ----------------------------------------------------
+// ---- analysis hooks ---------------------------------------------------------
 //
-// Terms come from Xapian's TermGenerator and QueryParser with a stemmer of
-// our own: "aa" read as "å", Snowball (Norwegian), then the stem of a
-// Nynorsk word replaced by that of its Bokmål twin (data/norsk/nynorsk.txt),
-// so that tenestene and tjenesten meet. Stopwords from data/norsk. Compounds
-// are split with lib/analysis/norsk.c: documents get the stems of their
-// parts as extra terms under their own prefix (XD, motesok_xdoc_analyse),
-// queries search a compound OR all its parts (rewrite), and a word found
-// only as a part of a longer compound weighs less than the word itself.
+// The stemmer and the stopwords come from the analysis layer through
+// motesok_xanalysis hooks (lib/analysis/lang.c): documents and queries get
+// the Norwegian stemmer (Snowball, "aa" as "å", Nynorsk stems mapped to
+// Bokmål). Compounds are split with lib/analysis/norsk.c: documents get the
+// stems of their parts as extra terms under their own prefix (XD,
+// motesok_xdoc_analyse), queries search a compound OR all its parts
+// (rewrite), and a word found only as a part of a longer compound weighs
+// less than the word itself.
 namespace {
 
-// "aa" as "å", the spelling of names before 1917 (Aasheim, Åsheim).
-std::string fold_aa(const std::string &w)
-{
-    size_t at = w.find("aa");
-    if (at == std::string::npos)
-        return w;
-    std::string out;
-    out.reserve(w.size());
-    size_t from = 0;
-    for (; at != std::string::npos; at = w.find("aa", from)) {
-        out.append(w, from, at - from);
-        out += "\xc3\xa5";
-        from = at + 2;
-    }
-    out.append(w, from, std::string::npos);
-    return out;
-}
+std::atomic<const motesok_xanalysis *> hooks{nullptr};
 
-// What the stemmer, the stopper and the query rewriter share: built once
-// per process from msk_norsk_shared(), read-only after.
-struct Analysis {
-    const msk_norsk *data = nullptr;
-    std::unordered_map<std::string, std::string> stem_map; // Nynorsk stem → Bokmål stem
-    Xapian::SimpleStopper stopper;
-    // Synonym groups: per group, per member, the stems of its words.
-    std::vector<std::vector<std::vector<std::string>>> groups;
-    // Alike, the words of each member that holds a word of one or two
-    // letters (k-styre, ø-hjelp), which is searched as a phrase; none for
-    // the others.
-    std::vector<std::vector<std::vector<std::string>>> tight;
-};
-
-const Analysis &analysis();
-
-class NorskStem : public Xapian::StemImplementation {
+// The stemmer the hooks give (Snowball alone without them).
+class HookStem : public Xapian::StemImplementation {
   public:
     std::string operator()(const std::string &word) override
     {
-        std::string s = undouble(snowball_(fold_aa(word)));
-        const auto &map = analysis().stem_map;
-        auto it = map.find(s);
-        return it == map.end() ? s : it->second;
+        const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
+        if (h == nullptr || h->stem == nullptr)
+            return snowball_(word);
+        thread_local msk_buf out{};
+        if (h->stem(word.data(), word.size(), &out) != MOTESOK_OK)
+            throw std::bad_alloc();
+        return std::string(out.data, out.len);
     }
     std::string get_description() const override { return "norsk"; }
 
-    // Snowball alone (for building the map).
-    std::string snowball(const std::string &word) { return snowball_(fold_aa(word)); }
-
   private:
-    // A stem ending in "mm" whose one-m form is a dictionary word: that
-    // word. Bokmål doubles a final m when it inflects (hjem → hjemmet,
-    // program → programmet, dom → dommen), which Snowball leaves doubled,
-    // so hjemmet missed hjem (and Nynorsk heimen, paired with hjem).
-    static std::string undouble(std::string s)
+    Xapian::Stem snowball_{"norwegian"};
+};
+
+// The stopwords the hooks give, for documents or for queries.
+class HookStopper : public Xapian::Stopper {
+  public:
+    explicit HookStopper(bool query) : query_(query) {}
+    bool operator()(const std::string &word) const override
     {
-        const size_t n = s.size();
-        if (n >= 4 && s[n - 1] == 'm' && s[n - 2] == 'm' &&
-            msk_norsk_word(analysis().data, s.data(), n - 1))
-            s.pop_back();
-        return s;
+        const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
+        bool (*fn)(const char *, size_t) = h == nullptr ? nullptr : query_ ? h->query_stopword : h->stopword;
+        return fn != nullptr && fn(word.data(), word.size());
     }
 
-    Xapian::Stem snowball_{"norwegian"};
+  private:
+    bool query_;
 };
 
 // A new stemmer: Xapian::Stem objects are not shared between threads.
 Xapian::Stem norsk_stem()
 {
-    return Xapian::Stem(new NorskStem);
+    return Xapian::Stem(new HookStem);
 }
 
-// The words of a space-separated string.
-std::vector<std::string> words_of(const std::string &s)
+// The analysis, as the query rewriting below reads it.
+const msk_lang *lang()
 {
-    std::vector<std::string> out;
-    size_t from = 0;
-    while (from < s.size()) {
-        size_t sp = s.find(' ', from);
-        if (sp == std::string::npos)
-            sp = s.size();
-        if (sp > from)
-            out.push_back(s.substr(from, sp - from));
-        from = sp + 1;
-    }
-    return out;
+    return msk_lang_shared();
+}
+
+// The language data under the analysis.
+const msk_norsk *lang_data()
+{
+    return msk_lang_data(lang());
+}
+
+// True if folded word w is a stopword of documents.
+bool stopword(const std::string &w)
+{
+    return msk_lang_stopword(lang(), w.data(), w.size());
+}
+
+// The synonym groups (msk_lang_member) as the rewriting walks them: per
+// group, per member, its stems; and alike the words of each member
+// searched as a phrase (none for the others). Read once from the analysis.
+struct Groups {
+    std::vector<std::vector<std::vector<std::string>>> stems, tight;
+};
+
+const Groups &groups()
+{
+    static Groups g;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const msk_lang *l = lang();
+        for (size_t i = 0; i < msk_lang_n_groups(l); i++) {
+            std::vector<std::vector<std::string>> stems, tight;
+            for (size_t m = 0; m < msk_lang_group_size(l, i); m++) {
+                const char *const *st, *const *ti;
+                size_t n_st, n_ti;
+                msk_lang_member(l, i, m, &st, &n_st, &ti, &n_ti);
+                stems.emplace_back(st, st + n_st);
+                tight.emplace_back(ti, ti + n_ti);
+            }
+            g.stems.push_back(std::move(stems));
+            g.tight.push_back(std::move(tight));
+        }
+    });
+    return g;
 }
 
 // The characters of UTF-8 text s.
@@ -141,63 +144,6 @@ size_t utf8_chars(const std::string &s)
     return n;
 }
 
-void build_analysis(Analysis &a)
-{
-    a.data = msk_norsk_shared();
-    NorskStem sb;
-    size_t first = msk_norsk_n_first_pairs(a.data);
-    for (size_t i = 0; i < msk_norsk_n_pairs(a.data); i++) {
-        const char *nn, *nb;
-        msk_norsk_pair(a.data, i, &nn, &nb);
-        std::string from = sb.snowball(nn), to = sb.snowball(nb);
-        // A pair of a later data folder (generated from a dictionary, not
-        // checked by hand) whose Nynorsk word the stemmer cuts down to
-        // another dictionary word would map that word's family too
-        // ("styrar bestyrer": stem styr, that of styre; "munnleg muntlig":
-        // munn): left out.
-        if (i >= first && from != nn && msk_norsk_word(a.data, from.data(), from.size()))
-            continue;
-        if (from != to)
-            a.stem_map.emplace(from, to); // the first pair for a stem wins
-    }
-    for (size_t i = 0; i < msk_norsk_n_stopwords(a.data); i++)
-        a.stopper.add(msk_norsk_stopword_at(a.data, i));
-    for (size_t g = 0; g < msk_norsk_n_groups(a.data); g++) {
-        const char *const *members;
-        size_t n = msk_norsk_group(a.data, g, &members);
-        std::vector<std::vector<std::string>> group, tight;
-        for (size_t m = 0; m < n; m++) {
-            std::vector<std::string> stems, words;
-            bool short_word = false;
-            for (const std::string &w : words_of(members[m])) {
-                if (msk_norsk_stopword(a.data, w.data(), w.size()))
-                    continue;
-                std::string s = sb.snowball(w);
-                auto it = a.stem_map.find(s);
-                stems.push_back(it == a.stem_map.end() ? s : it->second);
-                words.push_back(Xapian::Unicode::tolower(w));
-                short_word = short_word || utf8_chars(words.back()) <= 2;
-            }
-            if (!stems.empty()) {
-                group.push_back(std::move(stems));
-                tight.push_back(short_word && words.size() > 1 ? words : std::vector<std::string>());
-            }
-        }
-        if (group.size() >= 2) {
-            a.groups.push_back(std::move(group));
-            a.tight.push_back(std::move(tight));
-        }
-    }
-}
-
-const Analysis &analysis()
-{
-    static Analysis a;
-    static std::once_flag once;
-    std::call_once(once, [] { build_analysis(a); });
-    return a;
-}
-
 // The extra stems for the parts of word (stemmed with stem): each top part
 // and leaf, and every run of two or more leaves short of the whole word
 // (kommune|helse|samarbeidet gives helsesamarbeid). Empty if no compound.
@@ -205,7 +151,7 @@ std::vector<std::string> part_stems(const std::string &word, Xapian::Stem &stem)
 {
     std::vector<std::string> out;
     msk_split sp;
-    if (!msk_norsk_split(analysis().data, word.data(), word.size(), &sp))
+    if (!msk_norsk_split(lang_data(), word.data(), word.size(), &sp))
         return out;
     std::set<std::string> seen{stem(word)};
     auto add = [&](size_t a, size_t b) {
@@ -266,7 +212,7 @@ struct motesok_xreader {
     std::vector<std::string> uuids;      // each shard's database, as opened
     size_t n_dbs = 0;
     Xapian::Stem stem = norsk_stem();
-    Xapian::SimpleStopper stopper; // stopwords, and operator words when stray
+    HookStopper stopper{true}; // the query stopwords
 };
 
 struct motesok_xquery {
@@ -692,7 +638,8 @@ std::unique_ptr<motesok_xdoc> new_xdoc(bool plain = false)
     d->tg.set_stemmer(d->stem);
     d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     if (!plain) {
-        d->tg.set_stopper(&analysis().stopper);
+        static const HookStopper doc_stopper(false);
+        d->tg.set_stopper(&doc_stopper);
         d->tg.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
     }
     d->tg.set_document(d->doc);
@@ -713,16 +660,30 @@ bool plain_word(const std::string &t)
 
 } // namespace
 
-extern "C" void msk_shim_stem(const char *word, char *out, size_t cap) noexcept
+extern "C" void motesok_xset_analysis(const motesok_xanalysis *a) noexcept
 {
-    if (cap == 0)
-        return;
-    out[0] = '\0';
+    hooks.store(a, std::memory_order_release);
+}
+
+extern "C" motesok_status motesok_xsnowball(const char *language, const char *word, size_t n,
+                                            msk_buf *out) noexcept
+{
+    if (language == nullptr || (word == nullptr && n > 0) || out == nullptr)
+        return MOTESOK_ERR_INVALID;
     try {
-        Xapian::Stem stem = norsk_stem();
-        std::string s = stem(word != nullptr ? word : "");
-        std::snprintf(out, cap, "%s", s.c_str());
+        // (a Stem is not to be shared between threads; one per thread and
+        // language, made again only when the language changes)
+        thread_local std::string lang;
+        thread_local Xapian::Stem stem;
+        if (lang != language) {
+            stem = Xapian::Stem(language);
+            lang = language;
+        }
+        const std::string s = stem(std::string(word != nullptr ? word : "", n));
+        out->len = 0;
+        return msk_buf_append(out, s.data(), s.size());
     } catch (...) {
+        return map_exception(nullptr);
     }
 }
 
@@ -733,7 +694,7 @@ extern "C" motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
         return invalid(err, "no document");
     try {
         std::vector<std::pair<std::string, Xapian::termcount>> add;
-        const msk_norsk *data = analysis().data;
+        const msk_norsk *data = lang_data();
         for (auto t = d->doc.termlist_begin(); t != d->doc.termlist_end(); ++t) {
             const std::string word = *t;
             if (!plain_word(word))
@@ -1078,22 +1039,6 @@ extern "C" motesok_status motesok_xwriter_doccount(motesok_xwriter *w, uint64_t 
 
 // ---- reading --------------------------------------------------------------
 
-namespace {
-
-// The query language's operator words (lib/analysis/query.h) as the
-// stopper sees them: a misplaced operator reaches it as a lower-case term,
-// which would otherwise be searched for as a word.
-void add_stray_operators(Xapian::SimpleStopper &stopper)
-{
-    for (size_t i = 0; i < msk_query_n_operators(); i++) {
-        std::string w = msk_query_operator_at(i);
-        for (char &c : w)
-            c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        stopper.add(w);
-    }
-}
-
-} // namespace
 
 extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n,
                                                motesok_xreader **out,
@@ -1107,10 +1052,6 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
     const char *current = nullptr;
     try {
         auto r = std::make_unique<motesok_xreader>();
-        add_stray_operators(r->stopper);
-        const msk_norsk *data = analysis().data;
-        for (size_t i = 0; i < msk_norsk_n_stopwords(data); i++)
-            r->stopper.add(msk_norsk_stopword_at(data, i));
         for (size_t i = 0; i < n; i++) {
             current = dirs[i];
             if (current == nullptr || *current == '\0')
@@ -1464,9 +1405,7 @@ const double NAME_STEM_WEIGHT = 0.6;
 // is one the stemmer maps).
 bool paired_word(const std::string &w)
 {
-    thread_local NorskStem plain;
-    const auto &map = analysis().stem_map;
-    return !map.empty() && map.count(plain.snowball(w)) != 0;
+    return msk_lang_paired(lang(), w.data(), w.size());
 }
 
 // Words a compound's leading parts stand for at most (with_parts).
@@ -1486,7 +1425,7 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
         alts.push_back(q);
     // a name typed with a capital (Råde, or a word no dictionary knows)
     // keeps its exact form first: its stem (råd: rådet) weighs less
-    const msk_norsk *data = analysis().data;
+    const msk_norsk *data = lang_data();
     if (!stemmed && (msk_norsk_name(data, word.data(), word.size()) ||
                      !msk_norsk_known(data, word.data(), word.size()))) {
         std::vector<Xapian::Query> whole;
@@ -1558,15 +1497,15 @@ Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool s
 
 Xapian::Query word_forms(Rewriter &rw, const std::string &typed, const std::string &st);
 
-// A synonym group (of analysis().groups) as a query: any one of its
+// A synonym group (of groups().stems) as a query: any one of its
 // members, a member of several words as all of them — or, when one of its
 // words has one or two letters (k-styre, ø-hjelp), as those words next to
 // each other in their exact forms: "k" and "styre" apart are in every
 // law that lists items a) to k) and speaks of a board.
 Xapian::Query group_query(const std::vector<std::vector<std::string>> &group, Rewriter &rw)
 {
-    const auto &all = analysis();
-    const auto &tight = all.tight[static_cast<size_t>(&group - all.groups.data())];
+    const auto &all = groups();
+    const auto &tight = all.tight[static_cast<size_t>(&group - all.stems.data())];
     std::vector<Xapian::Query> members;
     for (size_t m = 0; m < group.size(); m++) {
         std::vector<Xapian::Query> words;
@@ -1601,10 +1540,10 @@ Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
         const std::string term = *sub.get_terms_begin();
         if (!plain_word(term))
             return q;
-        if (!msk_norsk_stopword(analysis().data, term.data(), term.size()))
+        if (!stopword(term))
             stems.push_back(rw.stem(term));
     }
-    for (const auto &group : analysis().groups)
+    for (const auto &group : groups().stems)
         for (const auto &member : group)
             if (member == stems)
                 return Xapian::Query(Xapian::Query::OP_OR, q, group_query(group, rw));
@@ -1617,7 +1556,7 @@ Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
     bool grouped = false;
     for (const std::string &st : stems) {
         const std::vector<std::vector<std::string>> *found = nullptr;
-        for (const auto &group : analysis().groups)
+        for (const auto &group : groups().stems)
             for (const auto &member : group)
                 if (found == nullptr && member.size() == 1 && member[0] == st && st.size() <= 5)
                     found = &group;
@@ -1793,7 +1732,7 @@ std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &ki
         else
             out.insert(out.end(), {a, b, Xapian::Query(one)});
     }
-    for (const auto &group : analysis().groups) {
+    for (const auto &group : groups().stems) {
         for (const auto &member : group) {
             std::vector<size_t> at;
             for (const std::string &st : member) {
@@ -2287,10 +2226,10 @@ std::string fair_correction(Rewriter &rw, const std::string &text, std::string f
     for (size_t i = 0; i < a.size(); i++) {
         std::string typed = text.substr(a[i].first, a[i].second - a[i].first);
         std::string fix = fixed.substr(b[i].first, b[i].second - b[i].first);
-        bool keep = typed != fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
-                    !analysis().stopper(Xapian::Unicode::tolower(fix)) && !word_found(r, typed);
+        bool keep = typed != fix && !stopword(Xapian::Unicode::tolower(typed)) &&
+                    !stopword(Xapian::Unicode::tolower(fix)) && !word_found(r, typed);
         // a compound Xapian could not correct: correct the half that is wrong
-        if (!keep && typed == fix && !analysis().stopper(Xapian::Unicode::tolower(typed)) &&
+        if (!keep && typed == fix && !stopword(Xapian::Unicode::tolower(typed)) &&
             !finds(rw, typed)) {
             fix = compound_correction(rw, typed);
             keep = !fix.empty();

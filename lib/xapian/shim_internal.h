@@ -52,14 +52,6 @@ bool msk_shim_retry_through(motesok_xreader *r, unsigned failures)
 #endif
     ;
 
-/* The analyser's stem of folded word (as documents and queries get it)
- * into out (cap bytes, NUL-terminated, cut if longer). */
-void msk_shim_stem(const char *word, char *out, size_t cap)
-#ifdef __cplusplus
-    noexcept
-#endif
-    ;
-
 /* For the cost benchmark (bench/analysis): a document whose TermGenerator
  * is plain Xapian (Snowball Norwegian, STEM_SOME, no stopwords, no compound
  * parts), and a query parsed by a plain QueryParser (the same stemmer,

@@ -37,6 +37,30 @@ typedef struct motesok_xreader motesok_xreader; /* Database (one or more shards)
 typedef struct motesok_xquery motesok_xquery;   /* an immutable Query */
 typedef struct motesok_xresults motesok_xresults; /* an MSet + facet counts */
 
+/* ---- analysis hooks -------------------------------------------------------
+ * The binding knows no language: the stemmer and the stopword tests that
+ * its TermGenerator and QueryParser use are set by the analysis layer
+ * (lib/analysis/lang.c installs them when the library loads). Until they
+ * are set, words are stemmed by Snowball's Norwegian and nothing is a
+ * stopword. */
+typedef struct motesok_xanalysis {
+    /* the stem of lower-case word w (n bytes) into out (cleared first) */
+    motesok_status (*stem)(const char *w, size_t n, msk_buf *out);
+    /* true if w is left out of documents' stemmed terms */
+    bool (*stopword)(const char *w, size_t n);
+    /* true if w is left out of queries */
+    bool (*query_stopword)(const char *w, size_t n);
+} motesok_xanalysis;
+
+/* Use hooks a (which must live for ever) for every document and reader
+ * made from now on. */
+MSK_INTERNAL void motesok_xset_analysis(const motesok_xanalysis *a) MOTESOK_NOEXCEPT;
+
+/* Snowball's stem, in language (e.g. "norwegian"), of word (n bytes) into
+ * out (cleared first, NUL-terminated). */
+MSK_INTERNAL motesok_status motesok_xsnowball(const char *language, const char *word, size_t n,
+                                              msk_buf *out) MOTESOK_NOEXCEPT;
+
 /* ---- writing ------------------------------------------------------------ */
 
 /* Open the database in dir for writing, creating it if absent. */

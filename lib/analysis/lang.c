@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The Norwegian analysis built from the language data (lib/analysis/lang.h):
+ * the stemmer, the stopword tests and the synonym groups as stems. */
+#define _GNU_SOURCE /* memmem */
+#include "analysis/lang.h"
+#include "analysis/query.h"
+#include "xapian/xapian.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* A Nynorsk stem → Bokmål stem map: open addressing over offsets into one
+ * pool of NUL-terminated strings (key, then value). */
+typedef struct stem_map {
+    msk_buf pool;
+    uint32_t *slots; /* 1 + offset of the key in pool; 0 = empty */
+    size_t mask;     /* slots - 1 (a power of two) */
+    size_t n;
+} stem_map;
+
+/* A synonym group's member. */
+typedef struct member {
+    char **stems;
+    size_t n_stems;
+    char **tight; /* words searched as a phrase, or NULL */
+    size_t n_tight;
+} member;
+
+typedef struct group {
+    member *members;
+    size_t n;
+} group;
+
+struct msk_lang {
+    const msk_norsk *data;
+    stem_map map;
+    group *groups;
+    size_t n_groups;
+};
+
+/* ---- the stem map ---------------------------------------------------- */
+
+/* The slot of key (n bytes) in m: where it is, or the empty slot it goes to. */
+static size_t map_slot(const stem_map *m, const char *key, size_t n)
+{
+    size_t i = (size_t)XXH3_64bits(key, n) & m->mask;
+    for (;;) {
+        uint32_t off = m->slots[i];
+        if (off == 0)
+            return i;
+        const char *k = m->pool.data + off - 1;
+        if (strncmp(k, key, n) == 0 && k[n] == '\0')
+            return i;
+        i = (i + 1) & m->mask;
+    }
+}
+
+/* The value of key in m, or NULL. */
+static const char *map_get(const stem_map *m, const char *key, size_t n)
+{
+    if (m->slots == NULL)
+        return NULL;
+    uint32_t off = m->slots[map_slot(m, key, n)];
+    if (off == 0)
+        return NULL;
+    const char *k = m->pool.data + off - 1;
+    return k + n + 1;
+}
+
+/* Double the slots of m (or make the first 1,024). */
+static bool map_grow(stem_map *m)
+{
+    size_t cap = m->slots == NULL ? 1024 : (m->mask + 1) * 2;
+    uint32_t *old = m->slots;
+    size_t old_cap = old == NULL ? 0 : m->mask + 1;
+    m->slots = calloc(cap, sizeof *m->slots);
+    if (m->slots == NULL) {
+        m->slots = old;
+        return false;
+    }
+    m->mask = cap - 1;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old[i] == 0)
+            continue;
+        const char *k = m->pool.data + old[i] - 1;
+        m->slots[map_slot(m, k, strlen(k))] = old[i];
+    }
+    free(old);
+    return true;
+}
+
+/* Map key to value unless key is mapped already (the first pair wins). */
+static bool map_put(stem_map *m, const char *key, const char *value)
+{
+    if ((m->slots == NULL || (m->n + 1) * 2 > m->mask + 1) && !map_grow(m))
+        return false;
+    size_t n = strlen(key), i = map_slot(m, key, n);
+    if (m->slots[i] != 0)
+        return true;
+    size_t off = m->pool.len;
+    if (off >= UINT32_MAX - 1 || msk_buf_append(&m->pool, key, n + 1) != MOTESOK_OK ||
+        msk_buf_append(&m->pool, value, strlen(value) + 1) != MOTESOK_OK)
+        return false;
+    m->slots[i] = (uint32_t)off + 1;
+    m->n++;
+    return true;
+}
+
+/* ---- stemming -------------------------------------------------------- */
+
+/* Snowball's stem of w (n bytes) with "aa" read as "å", into out. */
+static motesok_status snowball(const char *w, size_t n, msk_buf *out)
+{
+    const char *aa = n >= 2 ? memmem(w, n, "aa", 2) : NULL;
+    if (aa == NULL)
+        return motesok_xsnowball("norwegian", w, n, out);
+    msk_buf folded = {0};
+    motesok_status st = MOTESOK_OK;
+    size_t from = 0;
+    while (st == MOTESOK_OK && aa != NULL) {
+        size_t at = (size_t)(aa - w);
+        st = msk_buf_append(&folded, w + from, at - from);
+        if (st == MOTESOK_OK)
+            st = msk_buf_append(&folded, "\xc3\xa5", 2);
+        from = at + 2;
+        aa = from + 2 <= n ? memmem(w + from, n - from, "aa", 2) : NULL;
+    }
+    if (st == MOTESOK_OK)
+        st = msk_buf_append(&folded, w + from, n - from);
+    if (st == MOTESOK_OK)
+        st = motesok_xsnowball("norwegian", folded.data, folded.len, out);
+    msk_buf_free(&folded);
+    return st;
+}
+
+/* The stem of w (n bytes) into out; without undouble, Snowball's stem
+ * mapped as it is (as the synonym groups' words have always been). */
+static motesok_status stem_with(const msk_lang *l, const char *w, size_t n, msk_buf *out,
+                                bool undouble)
+{
+    motesok_status st = snowball(w, n, out);
+    if (st != MOTESOK_OK)
+        return st;
+    /* a stem ending in "mm" whose one-m form is a dictionary word: that
+     * word. Bokmål doubles a final m when it inflects (hjem → hjemmet,
+     * program → programmet, dom → dommen), which Snowball leaves doubled,
+     * so that hjemmet missed hjem (and Nynorsk heimen, paired with hjem). */
+    size_t k = out->len;
+    if (undouble && k >= 4 && out->data[k - 1] == 'm' && out->data[k - 2] == 'm' &&
+        msk_norsk_word(l->data, out->data, k - 1))
+        out->data[--out->len] = '\0';
+    const char *to = map_get(&l->map, out->data, out->len);
+    if (to != NULL) {
+        out->len = 0;
+        st = msk_buf_append(out, to, strlen(to));
+    }
+    return st;
+}
+
+motesok_status msk_lang_stem(const msk_lang *l, const char *w, size_t n, msk_buf *out)
+{
+    return stem_with(l, w, n, out, true);
+}
+
+bool msk_lang_paired(const msk_lang *l, const char *w, size_t n)
+{
+    if (l->map.n == 0)
+        return false;
+    msk_buf s = {0};
+    bool paired = snowball(w, n, &s) == MOTESOK_OK && map_get(&l->map, s.data, s.len) != NULL;
+    msk_buf_free(&s);
+    return paired;
+}
+
+/* ---- stopwords ------------------------------------------------------- */
+
+bool msk_lang_stopword(const msk_lang *l, const char *w, size_t n)
+{
+    return msk_norsk_stopword(l->data, w, n);
+}
+
+bool msk_lang_query_stopword(const msk_lang *l, const char *w, size_t n)
+{
+    if (msk_norsk_stopword(l->data, w, n))
+        return true;
+    for (size_t i = 0; i < msk_query_n_operators(); i++) {
+        const char *op = msk_query_operator_at(i);
+        size_t k = strlen(op), j = 0;
+        while (j < k && j < n && w[j] >= 'a' && w[j] <= 'z' && w[j] - 'a' + 'A' == op[j])
+            j++;
+        if (j == k && n == k)
+            return true;
+    }
+    return false;
+}
+
+/* ---- synonym groups ---------------------------------------------------- */
+
+size_t msk_lang_n_groups(const msk_lang *l)
+{
+    return l->n_groups;
+}
+
+size_t msk_lang_group_size(const msk_lang *l, size_t g)
+{
+    return g < l->n_groups ? l->groups[g].n : 0;
+}
+
+void msk_lang_member(const msk_lang *l, size_t g, size_t m, const char *const **stems,
+                     size_t *n_stems, const char *const **tight, size_t *n_tight)
+{
+    const member *mb = g < l->n_groups && m < l->groups[g].n ? &l->groups[g].members[m] : NULL;
+    *stems = mb != NULL ? (const char *const *)mb->stems : NULL;
+    *n_stems = mb != NULL ? mb->n_stems : 0;
+    *tight = mb != NULL ? (const char *const *)mb->tight : NULL;
+    *n_tight = mb != NULL ? mb->n_tight : 0;
+}
+
+/* Characters of UTF-8 text s (n bytes). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static void free_member(member *mb)
+{
+    for (size_t i = 0; i < mb->n_stems; i++)
+        free(mb->stems[i]);
+    for (size_t i = 0; i < mb->n_tight; i++)
+        free(mb->tight[i]);
+    free(mb->stems);
+    free(mb->tight);
+    memset(mb, 0, sizeof *mb);
+}
+
+/* Member text (words separated by one space) as stems and, when tight,
+ * words: false when out of memory; an empty member (stopwords only) has no
+ * stems. */
+static bool build_member(const msk_lang *l, const char *text, member *mb)
+{
+    size_t words = 1;
+    for (const char *p = text; *p != '\0'; p++)
+        words += *p == ' ';
+    mb->stems = calloc(words, sizeof *mb->stems);
+    mb->tight = calloc(words, sizeof *mb->tight);
+    if (mb->stems == NULL || mb->tight == NULL)
+        return false;
+    bool short_word = false;
+    msk_buf s = {0};
+    for (const char *p = text; *p != '\0';) {
+        const char *sp = strchr(p, ' ');
+        size_t n = sp != NULL ? (size_t)(sp - p) : strlen(p);
+        if (n > 0 && !msk_norsk_stopword(l->data, p, n)) {
+            char *word = msk_strndup(p, n);
+            if (word == NULL || stem_with(l, p, n, &s, false) != MOTESOK_OK ||
+                (mb->stems[mb->n_stems] = msk_strndup(s.data, s.len)) == NULL) {
+                free(word);
+                msk_buf_free(&s);
+                return false;
+            }
+            mb->n_stems++;
+            short_word = short_word || utf8_chars(word, strlen(word)) <= 2;
+            mb->tight[mb->n_tight++] = word;
+        }
+        p += n + (sp != NULL);
+    }
+    msk_buf_free(&s);
+    if (!short_word || mb->n_tight < 2) { /* not searched as a phrase */
+        for (size_t i = 0; i < mb->n_tight; i++)
+            free(mb->tight[i]);
+        free(mb->tight);
+        mb->tight = NULL;
+        mb->n_tight = 0;
+    }
+    return true;
+}
+
+/* The groups of l->data as stems; false when out of memory. */
+static bool build_groups(msk_lang *l)
+{
+    size_t n = msk_norsk_n_groups(l->data);
+    l->groups = calloc(n > 0 ? n : 1, sizeof *l->groups);
+    if (l->groups == NULL)
+        return false;
+    for (size_t g = 0; g < n; g++) {
+        const char *const *members;
+        size_t k = msk_norsk_group(l->data, g, &members);
+        group *gr = &l->groups[l->n_groups];
+        gr->members = calloc(k > 0 ? k : 1, sizeof *gr->members);
+        if (gr->members == NULL)
+            return false;
+        for (size_t m = 0; m < k; m++) {
+            member *mb = &gr->members[gr->n];
+            if (!build_member(l, members[m], mb)) {
+                free_member(mb);
+                return false;
+            }
+            if (mb->n_stems > 0)
+                gr->n++;
+            else
+                free_member(mb);
+        }
+        if (gr->n >= 2) {
+            l->n_groups++;
+        } else {
+            for (size_t m = 0; m < gr->n; m++)
+                free_member(&gr->members[m]);
+            free(gr->members);
+            memset(gr, 0, sizeof *gr);
+        }
+    }
+    return true;
+}
+
+/* The Nynorsk → Bokmål pairs as stems; false when out of memory. */
+static bool build_map(msk_lang *l)
+{
+    size_t first = msk_norsk_n_first_pairs(l->data);
+    msk_buf from = {0}, to = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < msk_norsk_n_pairs(l->data); i++) {
+        const char *nn, *nb;
+        msk_norsk_pair(l->data, i, &nn, &nb);
+        if (snowball(nn, strlen(nn), &from) != MOTESOK_OK || snowball(nb, strlen(nb), &to) != MOTESOK_OK) {
+            ok = false;
+            break;
+        }
+        /* A pair of a later data folder (generated from a dictionary, not
+         * checked by hand) whose Nynorsk word the stemmer cuts down to
+         * another dictionary word would map that word's family too
+         * ("styrar bestyrer": stem styr, that of styre; "munnleg muntlig":
+         * munn): left out. */
+        if (i >= first && strcmp(from.data, nn) != 0 && msk_norsk_word(l->data, from.data, from.len))
+            continue;
+        if (strcmp(from.data, to.data) != 0)
+            ok = map_put(&l->map, from.data, to.data);
+    }
+    msk_buf_free(&from);
+    msk_buf_free(&to);
+    return ok;
+}
+
+static msk_lang shared;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+/* Build the shared analysis; without memory, its tables stay empty. */
+static void build_shared(void)
+{
+    shared.data = msk_norsk_shared();
+    if (!build_map(&shared)) {
+        free(shared.map.slots);
+        msk_buf_free(&shared.map.pool);
+        memset(&shared.map, 0, sizeof shared.map);
+    }
+    if (!build_groups(&shared)) {
+        for (size_t g = 0; g < shared.n_groups; g++) {
+            for (size_t m = 0; m < shared.groups[g].n; m++)
+                free_member(&shared.groups[g].members[m]);
+            free(shared.groups[g].members);
+        }
+        free(shared.groups);
+        shared.groups = NULL;
+        shared.n_groups = 0;
+    }
+}
+
+const msk_lang *msk_lang_shared(void)
+{
+    pthread_once(&shared_once, build_shared);
+    return &shared;
+}
+
+const msk_norsk *msk_lang_data(const msk_lang *l)
+{
+    return l->data;
+}
+
+/* ---- the binding's hooks ----------------------------------------------- */
+
+static motesok_status hook_stem(const char *w, size_t n, msk_buf *out)
+{
+    return msk_lang_stem(msk_lang_shared(), w, n, out);
+}
+
+static bool hook_stopword(const char *w, size_t n)
+{
+    return msk_lang_stopword(msk_lang_shared(), w, n);
+}
+
+static bool hook_query_stopword(const char *w, size_t n)
+{
+    return msk_lang_query_stopword(msk_lang_shared(), w, n);
+}
+
+static const motesok_xanalysis hooks = {
+    .stem = hook_stem,
+    .stopword = hook_stopword,
+    .query_stopword = hook_query_stopword,
+};
+
+/* Installed when the library loads, before any document or query is made,
+ * so that no writer or reader ever runs with another analysis. */
+__attribute__((constructor)) static void install_hooks(void)
+{
+    motesok_xset_analysis(&hooks);
+}
