@@ -378,6 +378,60 @@ static void test_query_operator_upper_case_only(void **state)
     assert_false(msk_query_operator(NULL, 0));
 }
 
+/* msk_query_capitalised's callback: the words, space-separated. */
+static void collect(const char *folded, void *ctx)
+{
+    char *out = ctx;
+    strcat(out, folded);
+    strcat(out, " ");
+}
+
+/* The query text the parser is given: operator words, the fallback words,
+ * names typed with a capital, letters-and-digits words, edit distances. */
+static void test_query_text(void **state)
+{
+    (void)state;
+    char *s = msk_query_english_operators("Hol OG Gol ELLER \"Ål IKKE Nes\" organ:OG IKKJE og");
+    assert_non_null(s);
+    assert_string_equal(s, "Hol AND Gol OR \"Ål IKKE Nes\" organ:OG NOT og");
+    free(s);
+    s = msk_query_plain_words("(legevakt AND \"Hol\") -skole: OG 2018/19");
+    assert_non_null(s);
+    assert_string_equal(s, "legevakt Hol skole 2018 19 ");
+    free(s);
+    assert_true(msk_query_blank(" \t\n"));
+    assert_false(msk_query_blank(" a "));
+
+    char names[256] = "";
+    assert_int_equal(msk_query_capitalised("Råde og ÅSHEIM \"Hol\" LIS1 rådet", collect, names), MOTESOK_OK);
+    assert_string_equal(names, "råde åsheim lis1 ");
+
+    assert_int_equal(msk_query_letter_digit_split("lis1", 4), 3);
+    assert_int_equal(msk_query_letter_digit_split("3a", 2), 1);
+    assert_int_equal(msk_query_letter_digit_split("e18", 3), 1);
+    assert_int_equal(msk_query_letter_digit_split("2018", 4), SIZE_MAX);
+    assert_int_equal(msk_query_letter_digit_split("lis", 3), SIZE_MAX);
+    assert_int_equal(msk_query_letter_digit_split("a1b", 3), SIZE_MAX);
+
+    assert_int_equal(msk_edit_distance("samarbied", 9, "samarbeid", 9), 1); /* a swap */
+    assert_int_equal(msk_edit_distance("kjøkken", 8, "kjokken", 7), 1);   /* ø is one letter */
+    assert_int_equal(msk_edit_distance("", 0, "abc", 3), 3);
+}
+
+/* The best part's score: stems with a short ending, exact words, filters
+ * that count nothing, Latin-1 capitals folded. */
+static void test_part_score(void **state)
+{
+    (void)state;
+    const char *text = "LEGEVAKTEN i Ål. Legevaktvarsling. Legevakt og ÅL.";
+    const char *terms[] = {"Zlegevakt", "ål", "Q0123", "XDlegevakt"};
+    const double idfs[] = {1.0, 10.0, 100.0, 1000.0};
+    /* Zlegevakt: LEGEVAKTEN, Legevakt (not Legevaktvarsling) = 2; ål: Ål,
+     * ÅL = 20; Q: nothing; XDlegevakt as Z = 2000 */
+    assert_true(msk_part_score(text, strlen(text), terms, idfs, 4) == 2022.0);
+    assert_true(msk_part_score(text, strlen(text), terms, idfs, 0) == 0.0);
+}
+
 static void test_query_norwegian_operator(void **state)
 {
     (void)state;
@@ -1124,6 +1178,8 @@ int main(void)
         cmocka_unit_test(test_spelling_follows_changes),
         cmocka_unit_test(test_generated_pairs),
         cmocka_unit_test(test_generated_compounds),
+        cmocka_unit_test(test_query_text),
+        cmocka_unit_test(test_part_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

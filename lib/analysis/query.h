@@ -75,6 +75,49 @@ enum {
 MSK_INTERNAL char *msk_query_bound(const char *q, unsigned max_terms, unsigned max_depth,
                                    unsigned *cut, unsigned *wildcards);
 
+/* ---- query text ----------------------------------------------------------- */
+
+/* q with the Norwegian operator words (OG, ELLER, IKKE, IKKJE) outside
+ * double quotes, and not right after a field's colon, written as AND, OR,
+ * NOT for Xapian's parser. Caller frees; NULL when out of memory. */
+MSK_INTERNAL char *msk_query_english_operators(const char *q);
+
+/* The words of q (runs of letters, digits and non-ASCII bytes), each
+ * followed by a space, operator words left out: what a query falls back to
+ * on a syntax error. Caller frees; NULL when out of memory. */
+MSK_INTERNAL char *msk_query_plain_words(const char *q);
+
+/* True if q holds only white space. */
+MSK_INTERNAL bool msk_query_blank(const char *q);
+
+/* Call fn with the case-folded form of every word of q that begins with a
+ * capital letter outside double quotes (a name: the parser leaves it
+ * unstemmed). ERR_NOMEM when out of memory. */
+MSK_INTERNAL motesok_status msk_query_capitalised(const char *q,
+                                                  void (*fn)(const char *folded, void *ctx),
+                                                  void *ctx);
+
+/* Where the letters and the digits of term t (n bytes) meet when it is
+ * letters then digits or digits then letters (lis1, e18, 3a: letters a–z
+ * or any UTF-8 letter byte), else SIZE_MAX. */
+MSK_INTERNAL size_t msk_query_letter_digit_split(const char *t, size_t n);
+
+/* Edits (insert, delete, replace, swap two neighbours) from UTF-8 a to b,
+ * counted in code points (a byte that is no UTF-8 counts as one);
+ * SIZE_MAX when out of memory. */
+MSK_INTERNAL size_t msk_edit_distance(const char *a, size_t an, const char *b, size_t bn);
+
+/* ---- best part ------------------------------------------------------------ */
+
+/* How well text (len bytes) matches terms (n query terms, each with its
+ * idf): the sum over terms of idf × the words of the text the term stands
+ * for — a stemmed term ("Z…", or a compound part "XD…") its stem plus an
+ * ending of at most four letters (legevakt, legevaktene, not
+ * legevaktvarsling), any other term the word itself; filter terms (Q, XP,
+ * XK, XB) count nothing. Case-folded: ASCII and Latin-1 capitals. */
+MSK_INTERNAL double msk_part_score(const char *text, size_t len, const char *const *terms,
+                                   const double *idfs, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1183,73 +1183,28 @@ class DateRange : public Xapian::RangeProcessor {
     }
 };
 
-// True if c can be part of a word (ASCII letters/digits or any non-ASCII byte).
-bool word_byte(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// word, or the English operator that the Norwegian operator word stands
-// for (msk_query_norwegian_operator).
-std::string english_operator(const std::string &word)
-{
-    const char *op = msk_query_norwegian_operator(word.data(), word.size());
-    return op != nullptr ? op : word;
-}
-
-// Rewrite whole Norwegian operator words (OG, ELLER, IKKE, IKKJE) outside double quotes (and not right
-// after a field's colon) to AND/OR/NOT.
+// The query text with Norwegian operator words as Xapian's (C, lib/analysis).
 std::string norwegian_operators(const std::string &in)
 {
-    std::string out;
-    bool quoted = false;
-    size_t i = 0;
-    while (i < in.size()) {
-        if (!word_byte(static_cast<unsigned char>(in[i]))) {
-            if (in[i] == '"')
-                quoted = !quoted;
-            out += in[i++];
-            continue;
-        }
-        size_t j = i;
-        while (j < in.size() && word_byte(static_cast<unsigned char>(in[j])))
-            j++;
-        std::string word = in.substr(i, j - i);
-        bool after_colon = i > 0 && in[i - 1] == ':';
-        out += quoted || after_colon ? word : english_operator(word);
-        i = j;
-    }
-    return out;
+    std::unique_ptr<char, decltype(&std::free)> out(msk_query_english_operators(in.c_str()), std::free);
+    if (!out)
+        throw std::bad_alloc();
+    return out.get();
 }
 
-// True if word is an operator word (msk_query_operator: upper case only).
-bool operator_word(const std::string &word)
-{
-    return msk_query_operator(word.data(), word.size());
-}
-
-// The query reduced to its words (letters and digits, space-separated),
-// leaving out operator words, which are never what a user searches for.
+// The query's words alone, operator words left out (C, lib/analysis).
 std::string plain_words(const std::string &in)
 {
-    std::string out, word;
-    for (size_t i = 0; i <= in.size(); i++) {
-        if (i < in.size() && word_byte(static_cast<unsigned char>(in[i]))) {
-            word += in[i];
-            continue;
-        }
-        if (!word.empty() && !operator_word(word))
-            out += word + ' ';
-        word.clear();
-    }
-    return out;
+    std::unique_ptr<char, decltype(&std::free)> out(msk_query_plain_words(in.c_str()), std::free);
+    if (!out)
+        throw std::bad_alloc();
+    return out.get();
 }
 
 // True if s holds only white space.
 bool blank(const std::string &s)
 {
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+    return msk_query_blank(s.c_str());
 }
 
 // Defaults of motesok_xparse_options' limits.
@@ -1294,8 +1249,6 @@ const unsigned PARSE_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryPa
 // stemmer, and the words typed with a capital outside quotes, which the
 // parser leaves unstemmed (names) but which should still meet their
 // inflections and parts; a quoted word stays exact.
-bool word_char(unsigned char c);
-
 struct Rewriter {
     motesok_xreader *r;
     const Xapian::QueryParser &qp;
@@ -1316,35 +1269,13 @@ struct Rewriter {
 };
 
 // The folded words of text that begin with a capital letter outside
-// double quotes.
+// double quotes (msk_query_capitalised).
 std::set<std::string> capitalised_words(const std::string &text)
 {
     std::set<std::string> out;
-    bool quoted = false;
-    for (size_t i = 0; i < text.size();) {
-        if (text[i] == '"') {
-            quoted = !quoted;
-            i++;
-            continue;
-        }
-        size_t end = i;
-        while (end < text.size() && word_char(static_cast<unsigned char>(text[end])))
-            end++;
-        if (end == i) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t c;
-        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t *>(text.data()) + i,
-                         static_cast<utf8proc_ssize_t>(end - i), &c);
-        if (!quoted && utf8proc_category(c) == UTF8PROC_CATEGORY_LU) {
-            char *f = msk_casefold(text.substr(i, end - i).c_str());
-            if (f != nullptr)
-                out.insert(f);
-            std::free(f);
-        }
-        i = end;
-    }
+    auto add = [](const char *folded, void *ctx) { static_cast<std::set<std::string> *>(ctx)->insert(folded); };
+    if (msk_query_capitalised(text.c_str(), add, &out) != MOTESOK_OK)
+        throw std::bad_alloc();
     return out;
 }
 
@@ -1601,26 +1532,12 @@ bool digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-// Where the letters and the digits of t meet when t is letters then digits
-// or digits then letters (lis1, e18, 3a: letters a–z or any UTF-8 letter
-// byte), else std::string::npos.
+// Where the letters and the digits of t meet (msk_query_letter_digit_split),
+// else std::string::npos.
 size_t letter_digit_split(const std::string &t)
 {
-    if (t.empty())
-        return std::string::npos;
-    const bool digits_first = digit(static_cast<unsigned char>(t[0]));
-    size_t at = 0;
-    while (at < t.size() && digit(static_cast<unsigned char>(t[at])) == digits_first)
-        at++;
-    if (at == t.size())
-        return std::string::npos;
-    for (size_t i = 0; i < t.size(); i++) {
-        const unsigned char c = static_cast<unsigned char>(t[i]);
-        const bool want_digit = (i < at) == digits_first;
-        if (want_digit ? !digit(c) : !((c >= 'a' && c <= 'z') || c >= 0x80))
-            return std::string::npos;
-    }
-    return at;
+    const size_t at = msk_query_letter_digit_split(t.data(), t.size());
+    return at == SIZE_MAX ? std::string::npos : at;
 }
 
 // Term t without the stem prefix: lis1 for Zlis1 or lis1.
@@ -2069,6 +1986,12 @@ Xapian::Query bounded_wildcards(motesok_xreader *r, const Xapian::Query &q,
 
 namespace {
 
+// True if byte c can be part of a word (letters, digits, any UTF-8 byte).
+bool word_char(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 // The words of text (runs of word_char bytes) as [start, end) offsets.
 std::vector<std::pair<size_t, size_t>> word_spans(const std::string &text)
 {
@@ -2115,41 +2038,13 @@ bool finds(Rewriter &rw, const std::string &word)
     return answer = !e.get_mset(0, 1).empty();
 }
 
-// The code points of UTF-8 text s (a byte that is no UTF-8 counts as one).
-std::vector<int32_t> code_points(const std::string &s)
+// Edits from a to b (msk_edit_distance).
+size_t edit_distance(const std::string &a, const std::string &b)
 {
-    std::vector<int32_t> out;
-    const auto *p = reinterpret_cast<const utf8proc_uint8_t *>(s.data());
-    for (size_t i = 0; i < s.size();) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &c);
-        if (n <= 0) {
-            c = p[i];
-            n = 1;
-        }
-        out.push_back(c);
-        i += static_cast<size_t>(n);
-    }
-    return out;
-}
-
-// Edits (insert, delete, replace, swap two neighbours) from a to b.
-size_t edit_distance(const std::string &a8, const std::string &b8)
-{
-    const auto a = code_points(a8), b = code_points(b8);
-    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-    for (size_t i = 0; i <= a.size(); i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= b.size(); j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= a.size(); i++)
-        for (size_t j = 1; j <= b.size(); j++) {
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                                d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    return d[a.size()][b.size()];
+    const size_t d = msk_edit_distance(a.data(), a.size(), b.data(), b.size());
+    if (d == SIZE_MAX)
+        throw std::bad_alloc();
+    return d;
 }
 
 // Split points of a compound correction tried at most (compound_correction).
@@ -2926,86 +2821,6 @@ std::vector<std::pair<std::string, double>> term_idfs(Xapian::Database &db, cons
     return terms;
 }
 
-// A copy of text in lower case: ASCII letters and the Latin-1 capitals
-// (UTF-8 C3 80..C3 9E: Æ, Ø, Å, É …); other bytes as they are.
-std::string fold_text(const std::string &text)
-{
-    std::string f(text);
-    for (size_t i = 0; i < f.size(); i++) {
-        unsigned char c = static_cast<unsigned char>(f[i]);
-        if (c >= 'A' && c <= 'Z')
-            f[i] = static_cast<char>(c + 32);
-        else if (c == 0xC3 && i + 1 < f.size()) {
-            unsigned char d = static_cast<unsigned char>(f[i + 1]);
-            if (d >= 0x80 && d <= 0x9E && d != 0x97)
-                f[i + 1] = static_cast<char>(d + 0x20);
-            i++;
-        }
-    }
-    return f;
-}
-
-// True if byte c can be part of a word (letters, digits, any UTF-8 byte).
-bool word_char(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// The text a query term stands for: its stem or word without the field
-// prefix (leading capitals, e.g. "Zlegevakt", "XVstudietur"); "" for
-// filter terms (ids, parents, kinds, organ filters).
-std::string term_key(const std::string &term)
-{
-    static const char *const filters[] = {"Q", "XP", "XK", "XB"};
-    size_t n = 0;
-    while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
-        n++;
-    std::string prefix = term.substr(0, n);
-    for (const char *f : filters)
-        if (prefix == f)
-            return "";
-    return term.substr(n);
-}
-
-// Letters in the word that starts at folded[at], counting a UTF-8
-// sequence as one letter.
-size_t word_letters(const std::string &folded, size_t at)
-{
-    size_t n = 0;
-    while (at < folded.size() && word_char(static_cast<unsigned char>(folded[at]))) {
-        unsigned char c = static_cast<unsigned char>(folded[at]);
-        n += (c & 0xC0) != 0x80;
-        at++;
-    }
-    return n;
-}
-
-// Sum over query terms of idf × the words in text that the term stands
-// for: a stemmed term ("Z…", or a compound part "XD…") matches its stem
-// plus an inflectional ending of at most four letters (legevakt, legevakten, legevaktene, not
-// legevaktvarsling); an unstemmed term matches the word itself. A scan of
-// case-folded text: far cheaper than indexing the text again.
-double part_score(const std::string &text, const std::vector<std::pair<std::string, double>> &terms)
-{
-    const std::string folded = fold_text(text);
-    double score = 0.0;
-    for (const auto &t : terms) {
-        const std::string key = term_key(t.first);
-        if (key.empty())
-            continue;
-        const size_t key_letters = word_letters(key, 0);
-        const bool stemmed = t.first[0] == 'Z' || t.first.compare(0, 2, MOTESOK_PREFIX_PART) == 0;
-        const size_t max_extra = stemmed ? 4 : 0;
-        for (size_t at = folded.find(key); at != std::string::npos; at = folded.find(key, at + 1)) {
-            if (at > 0 && word_char(static_cast<unsigned char>(folded[at - 1])))
-                continue;
-            if (word_letters(folded, at) <= key_letters + max_extra)
-                score += t.second;
-        }
-    }
-    return score;
-}
-
 } // namespace
 
 extern "C" motesok_status motesok_xresults_snippet(const motesok_xresults *res, const char *text,
@@ -3045,10 +2860,17 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
         return invalid(err, "no results or texts");
     try {
         const auto terms = term_idfs(res->db, res->query);
+        std::vector<const char *> keys;
+        std::vector<double> idfs;
+        for (const auto &t : terms) {
+            keys.push_back(t.first.c_str());
+            idfs.push_back(t.second);
+        }
         double top = 0.0;
         for (size_t i = 0; i < n && !terms.empty(); i++) {
             size_t len = texts[i] == nullptr ? 0 : lens != nullptr ? lens[i] : std::strlen(texts[i]);
-            double s = part_score(bytes(texts[i], len), terms);
+            double s = msk_part_score(texts[i] != nullptr ? texts[i] : "", len, keys.data(),
+                                      idfs.data(), keys.size());
             if (s > top) {
                 top = s;
                 *best = i;
