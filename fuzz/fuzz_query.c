@@ -5,6 +5,7 @@
  * Set MOTESOK_DATA_DIR (scripts/fuzz.sh does). */
 #include "internal.h"
 #include "xapian/xapian.h"
+#include "analysis/query.h"
 #include "analysis/norsk.h"
 
 #include <stdint.h>
@@ -84,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                  .default_and = size % 2 == 0, .norwegian_ops = true};
     motesok_xquery *q = NULL;
     motesok_error err;
-    motesok_status st = motesok_xreader_parse(reader, query, &po, &q, NULL, &err);
+    motesok_status st = msk_query_parse(reader, query, &po, &q, NULL, &err);
     if (st == MOTESOK_OK) {
         const char *sug = motesok_xquery_suggestion(q);
         if (sug != NULL && strlen(sug) > 16 * size + 64)

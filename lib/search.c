@@ -530,7 +530,7 @@ static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_
     char *keyed = with_case_keys(text);
     if (keyed == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
-    motesok_status st = motesok_xreader_parse(s->xr, keyed, &po, out, NULL, err);
+    motesok_status st = msk_query_parse(s->xr, keyed, &po, out, NULL, err);
     free(keyed);
     motesok_xquery_cost cost = motesok_xquery_cost_of(st == MOTESOK_OK ? *out : NULL);
     s->expanded_terms += cost.expanded;

@@ -18,6 +18,7 @@
 
 #include "motesok/motesok.h"
 #include "schema.h"
+#include "analysis/query.h"
 #include "store.h"
 #include "shards.h"
 #include "test_tmpdir.h"
@@ -99,7 +100,7 @@ static uint64_t hits(const fixture *f, const char *query)
     motesok_error err;
     motesok_xparse_options po = {.default_and = true};
     motesok_xquery *q = NULL;
-    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, &err), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, query, &po, &q, NULL, &err), MOTESOK_OK);
     motesok_xsearch s = {.query = q, .limit = 100, .sort_slot = -1, .collapse_slot = -1,
                          .check_at_least = 1000};
     motesok_xresults *res = NULL;

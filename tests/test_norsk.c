@@ -654,7 +654,7 @@ static const char *hits(fixture *f, const char *query, const char **suggestion)
     motesok_xparse_options po = {.default_and = true};
     motesok_xquery *q = NULL;
     motesok_error err;
-    if (motesok_xreader_parse(f->r, query, &po, &q, NULL, &err) != MOTESOK_OK)
+    if (msk_query_parse(f->r, query, &po, &q, NULL, &err) != MOTESOK_OK)
         fail_msg("%s: %s", query, err.message);
     const char *s = motesok_xquery_suggestion(q);
     snprintf(sug, sizeof sug, "%s", s ? s : "");
@@ -791,7 +791,7 @@ static void page_of(motesok_xreader *r, const char *query, unsigned offset, unsi
 {
     motesok_xparse_options po = {.default_and = true};
     motesok_xquery *q = NULL;
-    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
     motesok_xsearch xs = {.query = q, .offset = offset, .limit = limit, .sort_slot = -1,
                           .collapse_slot = -1};
     motesok_xresults *res = NULL;
@@ -867,7 +867,7 @@ static const char *fresh_hits(const char *db, const char *const (*docs)[2], size
     motesok_xreader *r = reader(db);
     motesok_xparse_options po = {.default_and = default_and, .any_part = !default_and};
     motesok_xquery *q = NULL;
-    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
     const char *s = motesok_xquery_suggestion(q);
     snprintf(sug, sizeof sug, "%s", s ? s : "");
     *suggestion = sug;

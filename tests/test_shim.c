@@ -17,6 +17,7 @@
 #include "motesok/motesok.h"
 #include "schema.h"
 #include "xapian/xapian.h"
+#include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
@@ -145,7 +146,7 @@ static motesok_xquery *parse(motesok_xreader *r, const char *query, const moteso
     motesok_xquery *q = NULL;
     motesok_error err;
     motesok_error_clear(&err);
-    motesok_status st = motesok_xreader_parse(r, query, po, &q, NULL, &err);
+    motesok_status st = msk_query_parse(r, query, po, &q, NULL, &err);
     if (st != MOTESOK_OK)
         fail_msg("parse(%s): %s", query, err.message);
     assert_non_null(q);
@@ -231,7 +232,7 @@ static bool falls_back(motesok_xreader *r, const char *query)
     motesok_xparse_options po = options();
     bool fell = false;
     motesok_xquery *q = NULL;
-    assert_int_equal(motesok_xreader_parse(r, query, &po, &q, &fell, NULL), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, query, &po, &q, &fell, NULL), MOTESOK_OK);
     motesok_xquery_free(q);
     return fell;
 }
@@ -1053,14 +1054,14 @@ static void test_xreader_parse_falls_back_on_bad_syntax(void **state)
     bool fell = false;
     motesok_error err;
     /* an unbalanced quote: Xapian reads to the end as a phrase */
-    assert_int_equal(motesok_xreader_parse(r, "\"utvida legevakt", &po, &q, &fell, &err), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, "\"utvida legevakt", &po, &q, &fell, &err), MOTESOK_OK);
     motesok_xresults *res = run(r, q);
     assert_int_equal(motesok_xresults_count(res), 1);
     assert_string_equal(motesok_xresults_data(res, 0, NULL), "aaaa");
     motesok_xresults_free(res);
     motesok_xquery_free(q);
     /* a syntax error: the words alone, operators dropped */
-    assert_int_equal(motesok_xreader_parse(r, "legevakt AND OR (", &po, &q, &fell, &err), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, "legevakt AND OR (", &po, &q, &fell, &err), MOTESOK_OK);
     assert_true(fell);
     res = run(r, q);
     assert_int_equal(motesok_xresults_count(res), 3);
@@ -1072,17 +1073,17 @@ static void test_xreader_parse_falls_back_on_bad_syntax(void **state)
     assert_string_equal(hit_set(r, "legevakt OR OR"), "aaaa bbbb dddd");
     /* nothing left to search for */
     fell = false;
-    assert_int_equal(motesok_xreader_parse(r, "AND OR (", &po, &q, &fell, &err), MOTESOK_ERR_QUERY);
+    assert_int_equal(msk_query_parse(r, "AND OR (", &po, &q, &fell, &err), MOTESOK_ERR_QUERY);
     assert_true(fell);
     assert_null(q);
     assert_int_equal(err.code, MOTESOK_ERR_QUERY);
-    assert_int_equal(motesok_xreader_parse(r, "(((", &po, &q, &fell, &err), MOTESOK_ERR_QUERY);
-    assert_int_equal(motesok_xreader_parse(r, "- + *", &po, &q, &fell, &err), MOTESOK_ERR_QUERY);
+    assert_int_equal(msk_query_parse(r, "(((", &po, &q, &fell, &err), MOTESOK_ERR_QUERY);
+    assert_int_equal(msk_query_parse(r, "- + *", &po, &q, &fell, &err), MOTESOK_ERR_QUERY);
     assert_null(q);
     /* an empty query matches everything */
     const char *empties[] = {"", "   ", " \t\n"};
     for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(motesok_xreader_parse(r, empties[i], &po, &q, &fell, &err), MOTESOK_OK);
+        assert_int_equal(msk_query_parse(r, empties[i], &po, &q, &fell, &err), MOTESOK_OK);
         assert_false(fell);
         res = run(r, q);
         assert_int_equal(motesok_xresults_count(res), N_DOCS);
@@ -1090,9 +1091,9 @@ static void test_xreader_parse_falls_back_on_bad_syntax(void **state)
         motesok_xquery_free(q);
     }
     /* no options at all: plain words */
-    assert_int_equal(motesok_xreader_parse(r, "legevakt", NULL, &q, NULL, &err), MOTESOK_OK);
+    assert_int_equal(msk_query_parse(r, "legevakt", NULL, &q, NULL, &err), MOTESOK_OK);
     motesok_xquery_free(q);
-    assert_int_equal(motesok_xreader_parse(r, NULL, &po, &q, NULL, &err), MOTESOK_ERR_INVALID);
+    assert_int_equal(msk_query_parse(r, NULL, &po, &q, NULL, &err), MOTESOK_ERR_INVALID);
     motesok_xreader_close(r);
 }
 

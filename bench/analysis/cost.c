@@ -28,6 +28,7 @@
 #include "internal.h"
 #include "extract/extract.h"
 #include "xapian/xapian.h"
+#include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
@@ -129,7 +130,7 @@ static double query(motesok_xreader *r, int mode, char **qs, size_t n, double se
             motesok_xquery *q = NULL;
             motesok_xparse_options po = {.default_and = true};
             motesok_status st = mode == PLAIN ? msk_shim_parse_plain(r, qs[i], &q, &err)
-                                              : motesok_xreader_parse(r, qs[i], &po, &q, NULL, &err);
+                                              : msk_query_parse(r, qs[i], &po, &q, NULL, &err);
             if (st != MOTESOK_OK)
                 die(qs[i], err.message);
             double p1 = now_s();

@@ -24,6 +24,7 @@
 #include "schema.h"
 #include "motesok/search.h"
 #include "xapian/xapian.h"
+#include "analysis/query.h"
 
 typedef struct run {
     const char *index;
@@ -50,7 +51,7 @@ static int xapian_once(motesok_xreader *r, const char *q)
     motesok_error err;
     motesok_xparse_options po = {.default_and = true};
     motesok_xquery *query = NULL;
-    if (motesok_xreader_parse(r, q, &po, &query, NULL, &err) != MOTESOK_OK)
+    if (msk_query_parse(r, q, &po, &query, NULL, &err) != MOTESOK_OK)
         return -1;
     motesok_xsearch s = {.query = query, .limit = 10, .sort_slot = -1, .collapse_slot = -1};
     motesok_xresults *res = NULL;

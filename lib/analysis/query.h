@@ -7,6 +7,7 @@
 #define MSK_QUERY_H
 
 #include "internal.h"
+#include "xapian/xapian.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -74,6 +75,29 @@ enum {
  * that end in '*' outside a phrase. */
 MSK_INTERNAL char *msk_query_bound(const char *q, unsigned max_terms, unsigned max_depth,
                                    unsigned *cut, unsigned *wildcards);
+
+/* ---- parsing ---------------------------------------------------------------- */
+
+/* Parse a user query the Norwegian way (lib/analysis/rewrite.c): Xapian's
+ * parser through the binding (phrases, +/-, AND/OR/NOT and, with
+ * opt->norwegian_ops, OG/ELLER/IKKE/IKKJE, prefix*, fields and date
+ * ranges), then a compound also matches its parts, an abbreviation or
+ * synonym its group (data/norsk), letters and digits their other
+ * spellings (LIS1 = LIS 1 = LIS-1), two words the compound they make. A
+ * phrase (or NEAR) of field terms only (e.g. vedtak:"ny brannstasjon")
+ * matches as all its words in the field, since fields are indexed without
+ * positions — but for the case number, whose phrases stay. On a syntax
+ * error it falls back to the words alone; *fell_back (may be NULL) says
+ * so. A blank query yields MatchAll; one with nothing to search for
+ * ERR_QUERY. Each prefix* is expanded here, once, to the most frequent of
+ * the terms it covers (opt's limits; looking at no more than 50 terms of
+ * the index per term it may expand to); motesok_xquery_cost_of says what
+ * that took. The whole words and their proximity are kept to re-rank the
+ * top passages by; a spelling suggestion is made only when a word finds
+ * nothing, and only for such words. */
+MSK_INTERNAL motesok_status msk_query_parse(motesok_xreader *r, const char *query,
+                                            const motesok_xparse_options *opt, motesok_xquery **out,
+                                            bool *fell_back, motesok_error *err);
 
 /* ---- query text ----------------------------------------------------------- */
 

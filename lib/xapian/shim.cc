@@ -88,7 +88,7 @@ Xapian::Stem norsk_stem()
     return Xapian::Stem(new HookStem);
 }
 
-// The analysis, as the query rewriting below reads it.
+// The analysis (lib/analysis/lang.c).
 const msk_lang *lang()
 {
     return msk_lang_shared();
@@ -98,50 +98,6 @@ const msk_lang *lang()
 const msk_norsk *lang_data()
 {
     return msk_lang_data(lang());
-}
-
-// True if folded word w is a stopword of documents.
-bool stopword(const std::string &w)
-{
-    return msk_lang_stopword(lang(), w.data(), w.size());
-}
-
-// The synonym groups (msk_lang_member) as the rewriting walks them: per
-// group, per member, its stems; and alike the words of each member
-// searched as a phrase (none for the others). Read once from the analysis.
-struct Groups {
-    std::vector<std::vector<std::vector<std::string>>> stems, tight;
-};
-
-const Groups &groups()
-{
-    static Groups g;
-    static std::once_flag once;
-    std::call_once(once, [] {
-        const msk_lang *l = lang();
-        for (size_t i = 0; i < msk_lang_n_groups(l); i++) {
-            std::vector<std::vector<std::string>> stems, tight;
-            for (size_t m = 0; m < msk_lang_group_size(l, i); m++) {
-                const char *const *st, *const *ti;
-                size_t n_st, n_ti;
-                msk_lang_member(l, i, m, &st, &n_st, &ti, &n_ti);
-                stems.emplace_back(st, st + n_st);
-                tight.emplace_back(ti, ti + n_ti);
-            }
-            g.stems.push_back(std::move(stems));
-            g.tight.push_back(std::move(tight));
-        }
-    });
-    return g;
-}
-
-// The characters of UTF-8 text s.
-size_t utf8_chars(const std::string &s)
-{
-    size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80;
-    return n;
 }
 
 // The extra stems for the parts of word (stemmed with stem): each top part
@@ -1183,30 +1139,6 @@ class DateRange : public Xapian::RangeProcessor {
     }
 };
 
-// The query text with Norwegian operator words as Xapian's (C, lib/analysis).
-std::string norwegian_operators(const std::string &in)
-{
-    std::unique_ptr<char, decltype(&std::free)> out(msk_query_english_operators(in.c_str()), std::free);
-    if (!out)
-        throw std::bad_alloc();
-    return out.get();
-}
-
-// The query's words alone, operator words left out (C, lib/analysis).
-std::string plain_words(const std::string &in)
-{
-    std::unique_ptr<char, decltype(&std::free)> out(msk_query_plain_words(in.c_str()), std::free);
-    if (!out)
-        throw std::bad_alloc();
-    return out.get();
-}
-
-// True if s holds only white space.
-bool blank(const std::string &s)
-{
-    return msk_query_blank(s.c_str());
-}
-
 // Defaults of motesok_xparse_options' limits.
 const unsigned DEFAULT_MAX_WILDCARD = 100;
 const unsigned DEFAULT_MAX_EXPANDED = 500;
@@ -1245,641 +1177,6 @@ const unsigned PARSE_FLAGS = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryPa
                              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_PHRASE |
                              Xapian::QueryParser::FLAG_LOVEHATE;
 
-// What rewrite() needs: the parser (for the words behind stems), a
-// stemmer, and the words typed with a capital outside quotes, which the
-// parser leaves unstemmed (names) but which should still meet their
-// inflections and parts; a quoted word stays exact.
-struct Rewriter {
-    motesok_xreader *r;
-    const Xapian::QueryParser &qp;
-    Xapian::Stem &stem;
-    std::set<std::string> capitalised;
-    // joined_stem's answers: the rewrite and the proximity boost ask alike
-    std::map<std::pair<std::string, std::string>, std::string> joined{};
-    // the whole words' bonus (stem_or_part), weighed on the top passages
-    std::vector<Xapian::Query> bonus{};
-    // part_indexed's and finds' answers
-    std::map<std::string, bool> parts{}, found{};
-    // split points compound_correction may still try in this query
-    unsigned splits_left = 60;
-    // any part of a compound may match, not all (a relaxed search)
-    bool any_part = false;
-    // a compound was searched by any of its parts
-    bool parts_relaxed = false;
-};
-
-// The folded words of text that begin with a capital letter outside
-// double quotes (msk_query_capitalised).
-std::set<std::string> capitalised_words(const std::string &text)
-{
-    std::set<std::string> out;
-    auto add = [](const char *folded, void *ctx) { static_cast<std::set<std::string> *>(ctx)->insert(folded); };
-    if (msk_query_capitalised(text.c_str(), add, &out) != MOTESOK_OK)
-        throw std::bad_alloc();
-    return out;
-}
-
-// The body-text word a query leaf stands for ("" for other leaves): the
-// word as typed for a stemmed term, else a capitalised word itself.
-std::string leaf_word(const Xapian::Query &q, const Rewriter &rw, std::string *term)
-{
-    if (q.get_type() != Xapian::Query::LEAF_TERM)
-        return "";
-    *term = *q.get_terms_begin();
-    if (term->size() > 1 && (*term)[0] == 'Z' && plain_word(term->substr(1))) {
-        auto u = rw.qp.unstem_begin(*term);
-        return u != rw.qp.unstem_end(*term) ? *u : term->substr(1);
-    }
-    return plain_word(*term) && rw.capitalised.count(*term) ? *term : "";
-}
-
-// True if some passage holds stem s as a part of a compound (may throw).
-bool part_indexed(Rewriter &rw, const std::string &s)
-{
-    auto known = rw.parts.find(s);
-    if (known != rw.parts.end())
-        return known->second;
-    bool found = false;
-    with_retry(rw.r, [&] { found = rw.r->db.term_exists(MOTESOK_PREFIX_PART + s); });
-    return rw.parts[s] = found;
-}
-
-// The word with stem s, whole or as a part of a longer compound, weighed
-// as one term (Zs and XDs together, as if the same word). With bonus, Zs
-// is added to it: the top passages with the word whole get its weight
-// again (rerank_top), so that "kommunale tjenester" ranks above
-// "spesialisthelsetjenesten" (a bonus of 0.3–1.5 times measured the same on
-// bench/relevance/v2's tuning half; weighing parts down with their own
-// statistics instead lost nDCG there). Without bonus, the word whole or as
-// a part weighs the same (the parts of a compound searched for: røntgen and
-// tilbud found apart must not outrank røntgentilbud). The bonus is weighed
-// after the match, on a few dozen passages, because an OR with Zs in the
-// match reads its postings twice (query cost 2.3× plain Xapian, 1.6×
-// without).
-Xapian::Query stem_or_part(Rewriter &rw, const std::string &s, std::vector<Xapian::Query> *bonus)
-{
-    Xapian::Query whole("Z" + s);
-    // no passage holds it inside a compound: the word whole, and its bonus
-    // on every passage (the same order, without a synonym and a re-rank)
-    if (!part_indexed(rw, s))
-        return bonus != nullptr ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, whole, 2.0) : whole;
-    if (bonus != nullptr)
-        bonus->push_back(whole);
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, whole, Xapian::Query(MOTESOK_PREFIX_PART + s));
-}
-
-// What the stem of a name typed with a capital weighs against its exact
-// form (with_parts).
-const double NAME_STEM_WEIGHT = 0.6;
-
-// True if folded word w has a Nynorsk → Bokmål pair of its own (its stem
-// is one the stemmer maps).
-bool paired_word(const std::string &w)
-{
-    return msk_lang_paired(lang(), w.data(), w.size());
-}
-
-// Words a compound's leading parts stand for at most (with_parts).
-const Xapian::termcount PART_PREFIX_TERMS = 20;
-
-// Leaf q for word: the word whole or as a compound's part (stem_or_part),
-// OR the word as typed if q is that (a capitalised word: the parser leaves
-// names as typed, but Aasheim should meet Åsheim), OR all the parts of
-// word if it is a compound (røntgentilbud → røntgen AND tilbud).
-Xapian::Query with_parts(const Xapian::Query &q, const std::string &word, bool stemmed,
-                         Rewriter &rw, std::vector<Xapian::Query> *bonus)
-{
-    std::vector<Xapian::Query> alts;
-    // q is a leaf: Z<stem> when stemmed
-    const std::string s = stemmed ? (*q.get_terms_begin()).substr(1) : rw.stem(word);
-    if (!stemmed)
-        alts.push_back(q);
-    // a name typed with a capital (Råde, or a word no dictionary knows)
-    // keeps its exact form first: its stem (råd: rådet) weighs less
-    const msk_norsk *data = lang_data();
-    if (!stemmed && (msk_norsk_name(data, word.data(), word.size()) ||
-                     !msk_norsk_known(data, word.data(), word.size()))) {
-        std::vector<Xapian::Query> whole;
-        alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, stem_or_part(rw, s, bonus ? &whole : nullptr),
-                          NAME_STEM_WEIGHT);
-        for (const Xapian::Query &w : whole)
-            bonus->emplace_back(Xapian::Query::OP_SCALE_WEIGHT, w, NAME_STEM_WEIGHT);
-    } else {
-        alts.push_back(stem_or_part(rw, s, bonus));
-    }
-    msk_split sp;
-    if (msk_norsk_split(data, word.data(), word.size(), &sp)) {
-        // all the top parts, or all the finest parts: documents carry
-        // those for their own compounds too (pasientsikkerhet + arbeid for
-        // pasientsikkerhetsarbeid)
-        auto all_of = [&](const msk_span *spans, size_t n) {
-            std::vector<Xapian::Query> parts;
-            for (size_t i = 0; i < n; i++)
-                parts.push_back(stem_or_part(
-                    rw, rw.stem(word.substr(spans[i].start, spans[i].end - spans[i].start)), nullptr));
-            // relaxed: any part (a compound no passage holds whole or with
-            // all its parts: ungdomssymfoniorkester, ungdomssymfonikerne)
-            if (rw.any_part && parts.size() > 1) {
-                rw.parts_relaxed = true;
-                return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-            }
-            return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
-        };
-        // a run of leaves short of the whole word that is a Nynorsk word
-        // with a Bokmål pair of its own is read as that word, not as its
-        // leaves apart: trafikk|tryggleik|plan holds trafikktryggleik
-        // (trafikksikkerhet), while tryggleik alone is trygghet. Documents
-        // carry every run of their compounds' leaves (part_stems).
-        std::vector<Xapian::Query> runs;
-        for (size_t i = 0; i < sp.n_leaf; i++)
-            for (size_t j = i + 1; j < sp.n_leaf; j++) {
-                const size_t a = sp.leaf[i].start, b = sp.leaf[j].end;
-                if ((i == 0 && j == sp.n_leaf - 1) || !paired_word(word.substr(a, b - a)))
-                    continue;
-                msk_span spans[MSK_SPLIT_MAX * MSK_SPLIT_MAX];
-                size_t n = 0;
-                for (size_t k = 0; k < i; k++)
-                    spans[n++] = sp.leaf[k];
-                spans[n++] = msk_span{sp.leaf[i].start, sp.leaf[j].end};
-                for (size_t k = j + 1; k < sp.n_leaf; k++)
-                    spans[n++] = sp.leaf[k];
-                runs.push_back(all_of(spans, n));
-            }
-        // (relaxed, the finest parts alone: a part in both would count twice)
-        if (!rw.any_part || sp.n_leaf <= sp.n_top)
-            alts.push_back(all_of(sp.top, sp.n_top));
-        if (!runs.empty())
-            alts.insert(alts.end(), runs.begin(), runs.end());
-        else if (sp.n_leaf > sp.n_top)
-            alts.push_back(all_of(sp.leaf, sp.n_leaf));
-        // relaxed, a compound of three parts or more also finds the words
-        // that begin with all its parts but the last, in any form
-        // (ungdomssymfoni*: Ungdomssymfonikerne), weighed as the parts it has
-        if (rw.any_part && sp.n_leaf >= 3)
-            alts.emplace_back(
-                Xapian::Query::OP_SCALE_WEIGHT,
-                Xapian::Query(Xapian::Query::OP_WILDCARD,
-                              Xapian::Unicode::tolower(word.substr(0, sp.leaf[sp.n_leaf - 1].start)),
-                              PART_PREFIX_TERMS, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
-                static_cast<double>(sp.n_leaf - 1));
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
-}
-
-Xapian::Query word_forms(Rewriter &rw, const std::string &typed, const std::string &st);
-
-// A synonym group (of groups().stems) as a query: any one of its
-// members, a member of several words as all of them — or, when one of its
-// words has one or two letters (k-styre, ø-hjelp), as those words next to
-// each other in their exact forms: "k" and "styre" apart are in every
-// law that lists items a) to k) and speaks of a board.
-Xapian::Query group_query(const std::vector<std::vector<std::string>> &group, Rewriter &rw)
-{
-    const auto &all = groups();
-    const auto &tight = all.tight[static_cast<size_t>(&group - all.stems.data())];
-    std::vector<Xapian::Query> members;
-    for (size_t m = 0; m < group.size(); m++) {
-        std::vector<Xapian::Query> words;
-        if (!tight[m].empty()) {
-            with_retry(rw.r, [&] {
-                words.clear();
-                for (const std::string &w : tight[m])
-                    words.push_back(utf8_chars(w) <= 2 ? Xapian::Query(w) : word_forms(rw, w, rw.stem(w)));
-            });
-            members.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
-                                 static_cast<Xapian::termcount>(words.size()));
-            continue;
-        }
-        for (const std::string &st : group[m])
-            words.push_back(stem_or_part(rw, st, &rw.bonus));
-        members.emplace_back(Xapian::Query::OP_AND, words.begin(), words.end());
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, members.begin(), members.end());
-}
-
-Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw);
-
-// A phrase of plain words (PLO-meldinger is parsed as one) OR, when its
-// words in order are a member of a synonym group, the whole group.
-Xapian::Query with_group(const Xapian::Query &q, Rewriter &rw)
-{
-    std::vector<std::string> stems;
-    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
-        const Xapian::Query sub = q.get_subquery(i);
-        if (sub.get_type() != Xapian::Query::LEAF_TERM)
-            return q;
-        const std::string term = *sub.get_terms_begin();
-        if (!plain_word(term))
-            return q;
-        if (!stopword(term))
-            stems.push_back(rw.stem(term));
-    }
-    for (const auto &group : groups().stems)
-        for (const auto &member : group)
-            if (member == stems)
-                return Xapian::Query(Xapian::Query::OP_OR, q, group_query(group, rw));
-    // a word of a short phrase (VA-gebyr is parsed as one) that is an
-    // abbreviation of a group: also the group and the other words, apart
-    // (gebyr for vann og avløp, vann- og avløpsgebyr)
-    if (stems.size() < 2 || stems.size() > 3)
-        return q;
-    std::vector<Xapian::Query> words;
-    bool grouped = false;
-    for (const std::string &st : stems) {
-        const std::vector<std::vector<std::string>> *found = nullptr;
-        for (const auto &group : groups().stems)
-            for (const auto &member : group)
-                if (found == nullptr && member.size() == 1 && member[0] == st && st.size() <= 5)
-                    found = &group;
-        grouped = grouped || found != nullptr;
-        words.push_back(found != nullptr ? group_query(*found, rw) : stem_or_part(rw, st, nullptr));
-    }
-    if (!grouped)
-        return q;
-    return Xapian::Query(Xapian::Query::OP_OR, q,
-                         Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
-}
-
-// True if a word of q is in no document, even by its parts or synonyms:
-// only then is a spelling correction worth offering (the spelling table
-// holds unstemmed words, so Xapian alone would correct tenester and
-// helsesamarbeid, which match).
-bool has_unknown_word(motesok_xreader *r, const Xapian::Query &q, Rewriter &rw)
-{
-    bool unknown = false;
-    with_retry(r, [&] {
-        unknown = false;
-        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && !unknown; ++t) {
-            const std::string &term = *t;
-            // a stemmed word, or a word as typed (capitalised or quoted)
-            bool word = (term.size() > 1 && term[0] == 'Z' && plain_word(term.substr(1))) ||
-                        plain_word(term);
-            if (!word || r->db.get_termfreq(term) != 0)
-                continue;
-            // in no document as such: known all the same if its parts or
-            // its synonym group find something (KAD, written out)
-            Xapian::Enquire e(r->db);
-            e.set_query(rewrite(Xapian::Query(*t), rw));
-            unknown = e.get_mset(0, 1).empty();
-        }
-    });
-    return unknown;
-}
-
-// True if byte c is an ASCII digit.
-bool digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-// Where the letters and the digits of t meet (msk_query_letter_digit_split),
-// else std::string::npos.
-size_t letter_digit_split(const std::string &t)
-{
-    const size_t at = msk_query_letter_digit_split(t.data(), t.size());
-    return at == SIZE_MAX ? std::string::npos : at;
-}
-
-// Term t without the stem prefix: lis1 for Zlis1 or lis1.
-std::string unstemmed(const std::string &t)
-{
-    return t.size() > 1 && t[0] == 'Z' ? t.substr(1) : t;
-}
-
-// The digits of a number term (2018, or stemmed: Z2018), else "".
-std::string number_term(const std::string &term)
-{
-    const std::string t = unstemmed(term);
-    const bool number = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
-        return digit(static_cast<unsigned char>(c));
-    });
-    return number ? t : "";
-}
-
-// A leaf q for a word of letters and digits (LIS1, E18: term lis1 or
-// Zlis1) OR the same written apart or with a hyphen (LIS 1, LIS-1: the
-// phrase lis 1); q itself for other leaves.
-Xapian::Query with_letters_apart(const Xapian::Query &q)
-{
-    if (q.get_type() != Xapian::Query::LEAF_TERM)
-        return q;
-    const std::string t = unstemmed(*q.get_terms_begin());
-    const size_t at = letter_digit_split(t);
-    if (at == std::string::npos)
-        return q;
-    Xapian::Query apart(Xapian::Query::OP_PHRASE, Xapian::Query(t.substr(0, at)),
-                        Xapian::Query(t.substr(at)));
-    if (*q.get_terms_begin() == t) // as typed already
-        return Xapian::Query(Xapian::Query::OP_OR, q, apart);
-    const Xapian::Query alts[] = {q, Xapian::Query(t), apart};
-    return Xapian::Query(Xapian::Query::OP_OR, std::begin(alts), std::end(alts));
-}
-
-// The one term a phrase of two leaves makes when they are letters and a
-// number (LIS-1 → lis1), else "".
-std::string letters_number_joined(const Xapian::Query &q)
-{
-    if (q.get_type() != Xapian::Query::OP_PHRASE || q.get_num_subqueries() != 2)
-        return "";
-    const Xapian::Query a = q.get_subquery(0), b = q.get_subquery(1);
-    if (a.get_type() != Xapian::Query::LEAF_TERM || b.get_type() != Xapian::Query::LEAF_TERM)
-        return "";
-    const std::string joined = *a.get_terms_begin() + *b.get_terms_begin();
-    return letter_digit_split(joined) != std::string::npos ? joined : "";
-}
-
-// The stem of the compound that words a and b, typed apart, make together
-// (a+b, a+s+b or a+e+b: pasient sikkerhet → pasientsikkerhet) if some
-// document holds it, whole or as a part; "" if none does (may throw).
-std::string joined_stem(Rewriter &rw, const std::string &a, const std::string &b)
-{
-    if (a.size() < 3 || b.size() < 3)
-        return "";
-    auto known = rw.joined.find({a, b});
-    if (known != rw.joined.end())
-        return known->second;
-    std::string &answer = rw.joined[{a, b}];
-    for (const char *link : {"", "s", "e"}) {
-        const std::string s = rw.stem(a + link + b);
-        bool found = false;
-        with_retry(rw.r, [&] {
-            found = rw.r->db.get_termfreq("Z" + s) != 0 ||
-                    rw.r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
-        });
-        if (found)
-            return answer = s;
-    }
-    return answer;
-}
-
-// Rewrite the subqueries of an AND-like (all) or OR-like query: stemmed
-// words that together make a member of a synonym group become the whole
-// group; a word and a number also find the two as one term (LIS 1: lis1);
-// two words in a row that make a compound some document holds also find
-// that compound, which ranks above the words apart; other words are
-// searched with their parts; deeper queries are rewritten.
-std::vector<Xapian::Query> rewrite_children(const std::vector<Xapian::Query> &kids, Rewriter &rw,
-                                            bool all = true)
-{
-    Xapian::Stem &stem = rw.stem;
-    std::vector<std::string> stems(kids.size()), words(kids.size());
-    for (size_t i = 0; i < kids.size(); i++) {
-        std::string term;
-        words[i] = leaf_word(kids[i], rw, &term);
-        if (!words[i].empty())
-            stems[i] = term[0] == 'Z' ? term.substr(1) : stem(words[i]);
-    }
-    std::vector<bool> used(kids.size(), false);
-    std::vector<Xapian::Query> out;
-    // a word and a number (LIS 1) also find the two as one (LIS1)
-    for (size_t i = 0; i + 1 < kids.size(); i++) {
-        const std::string number = kids[i + 1].get_type() == Xapian::Query::LEAF_TERM
-                                       ? number_term(*kids[i + 1].get_terms_begin())
-                                       : "";
-        if (number.empty() || words[i].empty() || used[i])
-            continue;
-        const std::string one = Xapian::Unicode::tolower(words[i]) + number;
-        if (letter_digit_split(one) == std::string::npos)
-            continue;
-        used[i] = used[i + 1] = true;
-        Xapian::Query a = rewrite_children({kids[i]}, rw)[0], b = kids[i + 1];
-        if (all)
-            out.emplace_back(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, a, b),
-                             Xapian::Query(one));
-        else
-            out.insert(out.end(), {a, b, Xapian::Query(one)});
-    }
-    for (const auto &group : groups().stems) {
-        for (const auto &member : group) {
-            std::vector<size_t> at;
-            for (const std::string &st : member) {
-                for (size_t i = 0; i < kids.size(); i++) {
-                    if (!used[i] && stems[i] == st &&
-                        std::find(at.begin(), at.end(), i) == at.end()) {
-                        at.push_back(i);
-                        break;
-                    }
-                }
-            }
-            if (at.size() != member.size())
-                continue;
-            for (size_t i : at)
-                used[i] = true;
-            out.push_back(group_query(group, rw));
-            break;
-        }
-    }
-    auto rewritten = [&](size_t i, bool whole_bonus) {
-        const bool leaf = kids[i].get_type() == Xapian::Query::LEAF_TERM;
-        return words[i].empty() ? (leaf ? with_letters_apart(kids[i]) : rewrite(kids[i], rw))
-                                : with_parts(kids[i], words[i],
-                                             (*kids[i].get_terms_begin())[0] == 'Z', rw,
-                                             whole_bonus ? &rw.bonus : nullptr);
-    };
-    for (size_t i = 0; i < kids.size(); i++) {
-        if (used[i])
-            continue;
-        std::string joined;
-        if (i + 1 < kids.size() && !used[i + 1] && !words[i].empty() && !words[i + 1].empty())
-            joined = joined_stem(rw, words[i], words[i + 1]);
-        if (joined.empty()) {
-            out.push_back(rewritten(i, true));
-            continue;
-        }
-        // the words apart weigh no more than as parts of the compound
-        used[i + 1] = true;
-        Xapian::Query a = rewritten(i, false), b = rewritten(i + 1, false);
-        if (all) {
-            out.emplace_back(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, a, b),
-                             stem_or_part(rw, joined, &rw.bonus));
-        } else {
-            out.push_back(a);
-            out.push_back(b);
-            out.push_back(stem_or_part(rw, joined, &rw.bonus));
-        }
-    }
-    return out;
-}
-
-// Words of the index looked at for the forms of a word (near_boost), and
-// the forms kept.
-const unsigned FORM_SCAN = 50, MAX_FORMS = 12;
-
-// The exact forms in the index of the word typed (lower case) with stem
-// st: the word itself and the terms that begin with st and stem to it
-// (legevakt, legevakta, legevakten …), as an OR (may throw).
-Xapian::Query word_forms(Rewriter &rw, const std::string &typed, const std::string &st)
-{
-    std::vector<Xapian::Query> forms{Xapian::Query(typed)};
-    unsigned seen = 0;
-    for (auto t = rw.r->db.allterms_begin(st); t != rw.r->db.allterms_end(st) && seen < FORM_SCAN;
-         ++t, seen++) {
-        if (*t != typed && forms.size() < MAX_FORMS && rw.stem(*t) == st)
-            forms.emplace_back(*t);
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
-}
-
-// Positions a NEAR window spans beyond the words themselves (stopwords
-// and other words between them).
-const unsigned NEAR_SLACK = 6;
-
-// For a query of two to eight words (an AND or OR of them), a query that
-// matches where the words, in any of their forms, stand within a window
-// NEAR_SLACK wider than the query, so that passages holding them together
-// rank higher; an empty query otherwise, or when two words in a row make
-// a compound that some document holds (that reading ranks first, see
-// rewrite_children). Stems and parts carry no positions; exact forms do.
-// On bench/relevance/v2's tuning half: +0.017 MRR@10, +0.008 nDCG@10
-// (slack 2–20 and a weight of 0.5–1.5 measured alike; the typed form
-// alone gained a third of that).
-Xapian::Query near_boost(const Xapian::Query &q, Rewriter &rw)
-{
-    const auto op = q.get_type();
-    if (op != Xapian::Query::OP_AND && op != Xapian::Query::OP_OR)
-        return Xapian::Query();
-    std::vector<std::string> typed;
-    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
-        std::string term;
-        const std::string w = leaf_word(q.get_subquery(i), rw, &term);
-        if (!w.empty())
-            typed.push_back(Xapian::Unicode::tolower(w));
-    }
-    if (typed.size() < 2 || typed.size() > 8)
-        return Xapian::Query();
-    for (size_t i = 0; i + 1 < typed.size(); i++)
-        if (!joined_stem(rw, typed[i], typed[i + 1]).empty())
-            return Xapian::Query();
-    std::vector<Xapian::Query> words;
-    with_retry(rw.r, [&] {
-        words.clear();
-        for (const std::string &w : typed)
-            words.push_back(word_forms(rw, w, rw.stem(w)));
-    });
-    return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(),
-                         static_cast<Xapian::termcount>(words.size() + NEAR_SLACK));
-}
-
-// True for the boolean operators whose subqueries a rewrite walks into.
-bool boolean_op(Xapian::Query::op op)
-{
-    switch (op) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_MAX:
-        return true;
-    default:
-        return false;
-    }
-}
-
-// q with compounds and synonyms expanded (see rewrite_children); phrases,
-// NEAR, wildcards, weights and filters stay as they are.
-Xapian::Query rewrite(const Xapian::Query &q, Rewriter &rw)
-{
-    const auto op = q.get_type();
-    if (op == Xapian::Query::LEAF_TERM) {
-        auto kids = rewrite_children({q}, rw);
-        return kids.size() == 1 ? kids[0] : q;
-    }
-    if (op == Xapian::Query::OP_PHRASE) {
-        const std::string one = letters_number_joined(q); // LIS-1 → lis1 too
-        return one.empty() ? with_group(q, rw)
-                           : Xapian::Query(Xapian::Query::OP_OR, q, Xapian::Query(one));
-    }
-    if (!boolean_op(op))
-        return q;
-    std::vector<Xapian::Query> kids;
-    for (size_t i = 0; i < q.get_num_subqueries(); i++)
-        kids.push_back(q.get_subquery(i));
-    if (op == Xapian::Query::OP_AND || op == Xapian::Query::OP_OR) {
-        kids = rewrite_children(kids, rw, op == Xapian::Query::OP_AND);
-    } else {
-        // the first subquery ranks; the others (NOT, MAYBE, filter) each alone
-        for (size_t i = 0; i < kids.size(); i++)
-            kids[i] = rewrite(kids[i], rw);
-    }
-    return Xapian::Query(op, kids.begin(), kids.end());
-}
-
-// True if every term of q carries a field prefix (starts with a capital)
-// of a field indexed without positions: all but the case number's.
-bool field_terms_only(const Xapian::Query &q)
-{
-    bool any = false;
-    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
-        const std::string &term = *t;
-        if (term.empty() || term[0] < 'A' || term[0] > 'Z' ||
-            term.compare(0, sizeof MOTESOK_PREFIX_CASE - 1, MOTESOK_PREFIX_CASE) == 0)
-            return false;
-        any = true;
-    }
-    return any;
-}
-
-// q with each phrase or NEAR of field terms made an AND of its terms:
-// fields are indexed without positions, so that a phrase of them would
-// match nothing. Phrases of body text stay.
-Xapian::Query unphrase_fields(const Xapian::Query &q)
-{
-    const auto op = q.get_type();
-    const bool positional = op == Xapian::Query::OP_PHRASE || op == Xapian::Query::OP_NEAR;
-    if (!positional && op != Xapian::Query::OP_SYNONYM && !boolean_op(op))
-        return q;
-    if (positional && !field_terms_only(q))
-        return q;
-    std::vector<Xapian::Query> kids;
-    for (size_t i = 0; i < q.get_num_subqueries(); i++)
-        kids.push_back(unphrase_fields(q.get_subquery(i)));
-    return Xapian::Query(positional ? Xapian::Query::OP_AND : op, kids.begin(), kids.end());
-}
-
-// Parse text, or on a syntax error its plain words (setting *fell_back).
-// An empty result means the query held nothing to search for.
-Xapian::Query parse_or_fall_back(motesok_xreader *r, Xapian::QueryParser &qp,
-                                 const std::string &text, bool *fell_back)
-{
-    Xapian::Query q;
-    try {
-        with_retry(r, [&] { q = qp.parse_query(text, PARSE_FLAGS); });
-        return q;
-    } catch (const Xapian::QueryParserError &) {
-    }
-    if (fell_back != nullptr)
-        *fell_back = true;
-    const std::string words = plain_words(text);
-    if (!blank(words))
-        with_retry(r, [&] { q = qp.parse_query(words, 0); });
-    return q;
-}
-
-// Terms of the index looked at per term a wildcard may expand to: bounds
-// the scan for the most frequent ones under a short prefix ("a*").
-const unsigned SCAN_PER_TERM = 50;
-
-// True for the operators whose subqueries may hold a parser's wildcard.
-bool wildcard_parent(Xapian::Query::op op)
-{
-    return boolean_op(op) || op == Xapian::Query::OP_SYNONYM;
-}
-
-// Number of OP_WILDCARD leaves of q under the operators wildcard_parent walks.
-unsigned count_wildcards(const Xapian::Query &q)
-{
-    if (q.get_type() == Xapian::Query::OP_WILDCARD)
-        return 1;
-    if (!wildcard_parent(q.get_type()))
-        return 0;
-    unsigned n = 0;
-    for (size_t i = 0; i < q.get_num_subqueries(); i++)
-        n += count_wildcards(q.get_subquery(i));
-    return n;
-}
-
 // The pattern of a parser's wildcard leaf (its prefix, field prefix
 // included), read from Xapian's description "WILDCARD SYNONYM <pattern>",
 // whose bytes outside printable UTF-8 (and '\\') are written \xHH — Xapian
@@ -1909,294 +1206,317 @@ bool wildcard_pattern(const Xapian::Query &q, std::string *pattern)
     return !pattern->empty();
 }
 
-// What expanding the wildcards of one query may use and has used.
-struct Expansion {
-    Xapian::Database &db;
-    unsigned share;   // terms each wildcard may expand to
-    unsigned scan;    // terms of the index each may look at
-    motesok_xquery_cost cost;
-};
-
-// The most frequent terms (at most x.share; ties alphabetical) that start
-// with pattern, among the first x.scan of the index, as one synonym.
-Xapian::Query expand_pattern(const std::string &pattern, Expansion &x)
-{
-    std::vector<std::pair<Xapian::doccount, std::string>> seen;
-    bool more = false;
-    for (auto t = x.db.allterms_begin(pattern); t != x.db.allterms_end(pattern); ++t) {
-        if (seen.size() == x.scan) {
-            more = true;
-            break;
-        }
-        seen.emplace_back(t.get_termfreq(), *t);
-    }
-    size_t keep = std::min<size_t>(seen.size(), x.share);
-    std::partial_sort(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(keep), seen.end(),
-                      [](const auto &a, const auto &b) {
-                          return a.first != b.first ? a.first > b.first : a.second < b.second;
-                      });
-    std::vector<Xapian::Query> terms;
-    for (size_t i = 0; i < keep; i++)
-        terms.emplace_back(seen[i].second);
-    x.cost.expanded += static_cast<unsigned>(keep);
-    x.cost.cut = x.cost.cut || more || seen.size() > keep;
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
-}
-
-// q with every wildcard leaf under the operators wildcard_parent walks
-// replaced by its expansion (expand_pattern); a leaf whose pattern cannot
-// be read stays, bounded by the parser's own per-wildcard limit.
-Xapian::Query expand_wildcards(const Xapian::Query &q, Expansion &x)
-{
-    const auto op = q.get_type();
-    std::string pattern;
-    if (op == Xapian::Query::OP_WILDCARD) {
-        x.cost.wildcards++;
-        return wildcard_pattern(q, &pattern) ? expand_pattern(pattern, x) : q;
-    }
-    if (!wildcard_parent(op) || count_wildcards(q) == 0)
-        return q;
-    std::vector<Xapian::Query> kids;
-    for (size_t i = 0; i < q.get_num_subqueries(); i++)
-        kids.push_back(expand_wildcards(q.get_subquery(i), x));
-    return Xapian::Query(op, kids.begin(), kids.end());
-}
-
-// q with its wildcards expanded within opt's limits into *cost.
-Xapian::Query bounded_wildcards(motesok_xreader *r, const Xapian::Query &q,
-                                const motesok_xparse_options *opt, motesok_xquery_cost *cost)
-{
-    const unsigned n = count_wildcards(q);
-    *cost = motesok_xquery_cost{};
-    if (n == 0)
-        return q;
-    const unsigned per = opt->max_wildcard != 0 ? opt->max_wildcard : DEFAULT_MAX_WILDCARD;
-    const unsigned all = opt->max_expanded != 0 ? opt->max_expanded : DEFAULT_MAX_EXPANDED;
-    const unsigned share = std::max(1u, std::min(per, all / n));
-    Xapian::Query out;
-    with_retry(r, [&] {
-        Expansion x{r->db, share, share * SCAN_PER_TERM, {}};
-        out = expand_wildcards(q, x);
-        *cost = x.cost;
-    });
-    return out;
-}
-
 } // namespace
+
+// ---- query trees -----------------------------------------------------------
 
 namespace {
 
-// True if byte c can be part of a word (letters, digits, any UTF-8 byte).
-bool word_char(unsigned char c)
+// The tree operator of a Xapian operator (OTHER for those it does not read).
+motesok_xtop tree_op(Xapian::Query::op op)
 {
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// The words of text (runs of word_char bytes) as [start, end) offsets.
-std::vector<std::pair<size_t, size_t>> word_spans(const std::string &text)
-{
-    std::vector<std::pair<size_t, size_t>> out;
-    for (size_t i = 0; i < text.size();) {
-        if (!word_char((unsigned char)text[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < text.size() && word_char((unsigned char)text[j]))
-            j++;
-        out.emplace_back(i, j);
-        i = j;
+    switch (op) {
+    case Xapian::Query::LEAF_TERM: return MOTESOK_XT_TERM;
+    case Xapian::Query::OP_AND: return MOTESOK_XT_AND;
+    case Xapian::Query::OP_OR: return MOTESOK_XT_OR;
+    case Xapian::Query::OP_AND_NOT: return MOTESOK_XT_AND_NOT;
+    case Xapian::Query::OP_XOR: return MOTESOK_XT_XOR;
+    case Xapian::Query::OP_AND_MAYBE: return MOTESOK_XT_AND_MAYBE;
+    case Xapian::Query::OP_FILTER: return MOTESOK_XT_FILTER;
+    case Xapian::Query::OP_MAX: return MOTESOK_XT_MAX;
+    case Xapian::Query::OP_PHRASE: return MOTESOK_XT_PHRASE;
+    case Xapian::Query::OP_NEAR: return MOTESOK_XT_NEAR;
+    case Xapian::Query::OP_SYNONYM: return MOTESOK_XT_SYNONYM;
+    case Xapian::Query::OP_SCALE_WEIGHT: return MOTESOK_XT_SCALE_WEIGHT;
+    case Xapian::Query::OP_WILDCARD: return MOTESOK_XT_WILDCARD;
+    case Xapian::Query::LEAF_MATCH_ALL: return MOTESOK_XT_MATCH_ALL;
+    default: return MOTESOK_XT_OTHER;
     }
-    return out;
 }
 
-// True if word (as typed) finds something by itself: its form or its stem
-// is in some document (may throw).
-bool word_found(motesok_xreader *r, const std::string &word)
+// The Xapian operator of a tree operator (not for TERM, WILDCARD, MATCH_ALL, OTHER).
+Xapian::Query::op xapian_op(motesok_xtop op)
 {
-    std::string w = Xapian::Unicode::tolower(word);
-    const std::string s = r->stem(w);
-    return r->db.get_termfreq(w) != 0 || r->db.get_termfreq("Z" + s) != 0 ||
-           r->db.get_termfreq(MOTESOK_PREFIX_PART + s) != 0;
+    switch (op) {
+    case MOTESOK_XT_AND: return Xapian::Query::OP_AND;
+    case MOTESOK_XT_OR: return Xapian::Query::OP_OR;
+    case MOTESOK_XT_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case MOTESOK_XT_XOR: return Xapian::Query::OP_XOR;
+    case MOTESOK_XT_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case MOTESOK_XT_FILTER: return Xapian::Query::OP_FILTER;
+    case MOTESOK_XT_MAX: return Xapian::Query::OP_MAX;
+    case MOTESOK_XT_PHRASE: return Xapian::Query::OP_PHRASE;
+    case MOTESOK_XT_NEAR: return Xapian::Query::OP_NEAR;
+    case MOTESOK_XT_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    default: throw std::invalid_argument("no Xapian operator for this query node");
+    }
 }
 
-// True if word finds some passage: as typed, by its stem, as a part, or
-// through its own parts or synonym group (may throw).
-bool finds(Rewriter &rw, const std::string &word)
+// A malloc'd copy of s (throws when out of memory).
+char *c_string(const std::string &s)
 {
-    const std::string w = Xapian::Unicode::tolower(word);
-    auto known = rw.found.find(w);
-    if (known != rw.found.end())
-        return known->second;
-    bool &answer = rw.found[w];
-    if (word_found(rw.r, w))
-        return answer = true;
-    if (!plain_word(w))
-        return answer = false;
-    Xapian::Enquire e(rw.r->db);
-    e.set_query(rewrite(Xapian::Query("Z" + rw.stem(w)), rw));
-    return answer = !e.get_mset(0, 1).empty();
-}
-
-// Edits from a to b (msk_edit_distance).
-size_t edit_distance(const std::string &a, const std::string &b)
-{
-    const size_t d = msk_edit_distance(a.data(), a.size(), b.data(), b.size());
-    if (d == SIZE_MAX)
+    char *c = msk_strndup(s.data(), s.size());
+    if (c == nullptr)
         throw std::bad_alloc();
-    return d;
+    return c;
 }
 
-// Split points of a compound correction tried at most (compound_correction).
-const unsigned MAX_SPLITS_TRIED = 40;
+// Frees a tree when it goes out of scope.
+struct TreeHolder {
+    motesok_xtree *t;
+    ~TreeHolder() { motesok_xtree_free(t); }
+};
 
-// A correction of a long word that finds nothing, made in one of its two
-// halves: cut anywhere (each half of 3 letters or more), one half finds
-// something as it is (after a linking s or e, too) and the other is
-// corrected from the spelling table, so that the whole finds something:
-// kommunehelsesamarbied → kommunehelsesamarbeid. Of the corrections found,
-// the fewest edits from the word typed wins (kommunehelses + amarbied →
-// samarbeid is a correction too, of three edits). Xapian's spelling table
-// holds whole words, and a compound typed with a typo is rarely one of
-// them. "" if none (may throw).
-std::string compound_correction(Rewriter &rw, const std::string &word)
+// q as a tree, every node keeping q's own query (orig); a stemmed leaf
+// gets the word typed for it from qp, when qp has one.
+motesok_xtree *to_tree(const Xapian::Query &q, const Xapian::QueryParser *qp)
 {
-    const std::string w = Xapian::Unicode::tolower(word);
-    std::vector<size_t> at; // where each character begins
-    for (size_t i = 0; i < w.size(); i++)
-        if ((static_cast<unsigned char>(w[i]) & 0xC0) != 0x80)
-            at.push_back(i);
-    if (at.size() < 7 || !plain_word(w))
-        return "";
-    // (a half is looked up as a term: parts are indexed as terms too)
-    auto half_finds = [&](const std::string &h) {
-        if (word_found(rw.r, h))
-            return true;
-        const char last = h.back();
-        return (last == 's' || last == 'e') && h.size() > 3 &&
-               word_found(rw.r, h.substr(0, h.size() - 1));
-    };
-    std::string best;
-    size_t best_edits = SIZE_MAX;
-    auto consider = [&](const std::string &candidate) {
-        const size_t edits = edit_distance(w, candidate);
-        if (edits < best_edits && candidate != w && finds(rw, candidate)) {
-            best = candidate;
-            best_edits = edits;
-        }
-    };
-    unsigned tried = 0;
-    for (size_t k = at.size() - 3; k >= 3 && tried < MAX_SPLITS_TRIED && rw.splits_left > 0;
-         k--, tried++, rw.splits_left--) {
-        const std::string a = w.substr(0, at[k]), b = w.substr(at[k]);
-        if (half_finds(a)) {
-            const std::string fixed = rw.r->db.get_spelling_suggestion(b, 2);
-            if (!fixed.empty())
-                consider(a + fixed);
-        } else if (word_found(rw.r, b)) {
-            const std::string fixed = rw.r->db.get_spelling_suggestion(a, 2);
-            if (!fixed.empty())
-                consider(fixed + b);
+    const motesok_xtop op = tree_op(q.get_type());
+    std::vector<motesok_xtree *> kids;
+    if (op != MOTESOK_XT_TERM && op != MOTESOK_XT_WILDCARD && op != MOTESOK_XT_OTHER &&
+        op != MOTESOK_XT_MATCH_ALL) {
+        try {
+            for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+                kids.push_back(to_tree(q.get_subquery(i), qp));
+            }
+        } catch (...) {
+            for (motesok_xtree *k : kids)
+                motesok_xtree_free(k);
+            throw;
         }
     }
-    return best;
+    motesok_xtree *t = motesok_xtree_op(op, kids.data(), kids.size(), 0);
+    if (t == nullptr)
+        throw std::bad_alloc();
+    TreeHolder hold{t};
+    t->orig = new motesok_xquery{q};
+    if (op == MOTESOK_XT_TERM) {
+        const std::string term = *q.get_terms_begin();
+        t->term = c_string(term);
+        if (qp != nullptr) {
+            auto u = qp->unstem_begin(term);
+            if (u != qp->unstem_end(term))
+                t->typed = c_string(*u);
+        }
+    } else if (op == MOTESOK_XT_WILDCARD) {
+        std::string pattern;
+        if (wildcard_pattern(q, &pattern))
+            t->term = c_string(pattern);
+    }
+    hold.t = nullptr;
+    return t;
 }
 
-// Xapian's corrected query text, kept only where it corrects a word that
-// finds nothing into a word that is no stopword; every other word stays as
-// typed (Xapian corrects each word missing from the spelling table, where
-// stopwords never are: "Når lover ... av EU" became "får utover ... avd
-// EU"). "" when no correction is left (may throw).
-std::string fair_correction(Rewriter &rw, const std::string &text, std::string fixed)
+// The query tree t stands for.
+Xapian::Query from_tree(const motesok_xtree *t)
 {
-    motesok_xreader *r = rw.r;
-    if (fixed.empty())
-        fixed = text; // Xapian corrected nothing
-    auto a = word_spans(text), b = word_spans(fixed);
-    if (a.size() != b.size())
-        return ""; // not word for word: no suggestion rather than a wrong one
-    std::string out;
-    size_t from = 0;
-    bool changed = false;
-    for (size_t i = 0; i < a.size(); i++) {
-        std::string typed = text.substr(a[i].first, a[i].second - a[i].first);
-        std::string fix = fixed.substr(b[i].first, b[i].second - b[i].first);
-        bool keep = typed != fix && !stopword(Xapian::Unicode::tolower(typed)) &&
-                    !stopword(Xapian::Unicode::tolower(fix)) && !word_found(r, typed);
-        // a compound Xapian could not correct: correct the half that is wrong
-        if (!keep && typed == fix && !stopword(Xapian::Unicode::tolower(typed)) &&
-            !finds(rw, typed)) {
-            fix = compound_correction(rw, typed);
-            keep = !fix.empty();
-        }
-        out.append(text, from, a[i].first - from);
-        out += keep ? fix : typed;
-        from = a[i].second;
-        changed = changed || keep;
+    if (t->orig != nullptr)
+        return t->orig->q;
+    switch (t->op) {
+    case MOTESOK_XT_TERM:
+        return Xapian::Query(t->term, t->wqf, t->pos);
+    case MOTESOK_XT_WILDCARD:
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, t->term, t->param,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    case MOTESOK_XT_MATCH_ALL:
+        return Xapian::Query::MatchAll;
+    case MOTESOK_XT_SCALE_WEIGHT:
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, from_tree(t->kids[0]), t->factor);
+    case MOTESOK_XT_OTHER:
+        throw std::invalid_argument("a query node of another kind without its query");
+    default: {
+        std::vector<Xapian::Query> kids;
+        for (size_t i = 0; i < t->n_kids; i++)
+            kids.push_back(from_tree(t->kids[i]));
+        return Xapian::Query(xapian_op(t->op), kids.begin(), kids.end(), t->param);
     }
-    out.append(text, from, std::string::npos);
-    return changed ? out : "";
+    }
 }
 
 } // namespace
 
-extern "C" motesok_status motesok_xreader_parse(motesok_xreader *r, const char *query,
-                                                const motesok_xparse_options *opt,
-                                                motesok_xquery **out, bool *fell_back,
-                                                motesok_error *err) noexcept
+extern "C" motesok_status motesok_xreader_parse_tree(motesok_xreader *r, const char *text,
+                                                     const motesok_xparse_options *opt,
+                                                     motesok_xsyntax syntax, motesok_xtree **out,
+                                                     bool *syntax_error, motesok_error *err) noexcept
 {
-    if (fell_back != nullptr)
-        *fell_back = false;
-    if (out == nullptr)
+    if (out == nullptr || syntax_error == nullptr)
         return invalid(err, "no place for the query");
     *out = nullptr;
-    if (r == nullptr || query == nullptr)
+    *syntax_error = false;
+    if (r == nullptr || text == nullptr)
         return invalid(err, "no reader or query");
     try {
         const motesok_xparse_options none{};
-        if (opt == nullptr)
-            opt = &none;
-        std::string text(query);
-        if (blank(text)) {
-            *out = new motesok_xquery{Xapian::Query::MatchAll};
+        Xapian::QueryParser qp;
+        setup_parser(qp, r, opt != nullptr ? opt : &none);
+        Xapian::Query q;
+        try {
+            with_retry(r, [&] { q = qp.parse_query(text, syntax == MOTESOK_XSYNTAX_FULL ? PARSE_FLAGS : 0); });
+        } catch (const Xapian::QueryParserError &) {
+            *syntax_error = true;
             return MOTESOK_OK;
         }
-        if (opt->norwegian_ops)
-            text = norwegian_operators(text);
-        Xapian::QueryParser qp;
-        setup_parser(qp, r, opt);
-        Xapian::Query q = parse_or_fall_back(r, qp, text, fell_back);
-        if (q.empty())
-            return msk_error_set(err, MOTESOK_ERR_QUERY, "the query holds no words to search for");
-        auto res = std::make_unique<motesok_xquery>();
-        Rewriter rw{r, qp, r->stem, capitalised_words(text)};
-        rw.any_part = opt->any_part;
-        res->q = bounded_wildcards(r, unphrase_fields(rewrite(q, rw)), opt, &res->cost);
-        // the whole words' bonus and the proximity boost: on the top passages
-        std::vector<Xapian::Query> rerank = std::move(rw.bonus);
-        res->any_part = rw.parts_relaxed;
-        if (Xapian::Query near = near_boost(q, rw); !near.empty())
-            rerank.push_back(near);
-        if (!rerank.empty())
-            res->rerank = Xapian::Query(Xapian::Query::OP_OR, rerank.begin(), rerank.end());
-        res->pure_not = q.get_type() == Xapian::Query::OP_AND_NOT && q.get_num_subqueries() > 0 &&
-                        q.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
-        // Spelling correction costs a look-up per word: only when needed.
-        if (!opt->no_spelling && has_unknown_word(r, q, rw)) {
-            Xapian::QueryParser sp;
-            setup_parser(sp, r, opt);
-            try {
-                with_retry(r, [&] {
-                    sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-                    res->suggestion = fair_correction(rw, text, sp.get_corrected_query_string());
-                });
-            } catch (const Xapian::QueryParserError &) {
-            }
-        }
-        *out = res.release();
+        if (!q.empty())
+            *out = to_tree(q, &qp);
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);
+    }
+}
+
+extern "C" motesok_status motesok_xreader_corrected(motesok_xreader *r, const char *text,
+                                                    const motesok_xparse_options *opt, char **out,
+                                                    motesok_error *err) noexcept
+{
+    if (out == nullptr)
+        return invalid(err, "no place for the correction");
+    *out = nullptr;
+    if (r == nullptr || text == nullptr)
+        return invalid(err, "no reader or query");
+    try {
+        const motesok_xparse_options none{};
+        Xapian::QueryParser sp;
+        setup_parser(sp, r, opt != nullptr ? opt : &none);
+        std::string fixed;
+        try {
+            with_retry(r, [&] {
+                sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+                fixed = sp.get_corrected_query_string();
+            });
+        } catch (const Xapian::QueryParserError &) {
+            return MOTESOK_OK; // *out stays NULL
+        }
+        *out = c_string(fixed);
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" motesok_status motesok_xreader_termfreq(motesok_xreader *r, const char *term,
+                                                   uint64_t *out, motesok_error *err) noexcept
+{
+    if (r == nullptr || term == nullptr || out == nullptr)
+        return invalid(err, "no reader, term or place for the count");
+    try {
+        with_retry(r, [&] { *out = r->db.get_termfreq(term); });
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" void motesok_xterms_free(motesok_xterm *t, size_t n) noexcept
+{
+    for (size_t i = 0; t != nullptr && i < n; i++)
+        std::free(t[i].term);
+    std::free(t);
+}
+
+extern "C" motesok_status motesok_xreader_terms(motesok_xreader *r, const char *prefix, size_t max,
+                                                motesok_xterm **out, size_t *n, bool *more,
+                                                motesok_error *err) noexcept
+{
+    if (r == nullptr || prefix == nullptr || out == nullptr || n == nullptr || more == nullptr)
+        return invalid(err, "no reader, prefix or place for the terms");
+    *out = nullptr;
+    *n = 0;
+    *more = false;
+    try {
+        std::vector<std::pair<std::string, uint64_t>> seen;
+        with_retry(r, [&] {
+            seen.clear();
+            *more = false;
+            for (auto t = r->db.allterms_begin(prefix); t != r->db.allterms_end(prefix); ++t) {
+                if (seen.size() == max) {
+                    *more = true;
+                    break;
+                }
+                seen.emplace_back(*t, t.get_termfreq());
+            }
+        });
+        auto *terms = static_cast<motesok_xterm *>(std::calloc(seen.size() + 1, sizeof(motesok_xterm)));
+        if (terms == nullptr)
+            throw std::bad_alloc();
+        for (size_t i = 0; i < seen.size(); i++) {
+            terms[i].term = msk_strndup(seen[i].first.data(), seen[i].first.size());
+            terms[i].freq = seen[i].second;
+            if (terms[i].term == nullptr) {
+                motesok_xterms_free(terms, i);
+                throw std::bad_alloc();
+            }
+        }
+        *out = terms;
+        *n = seen.size();
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" motesok_status motesok_xreader_spelling(motesok_xreader *r, const char *word,
+                                                   unsigned max_edits, char **out,
+                                                   motesok_error *err) noexcept
+{
+    if (r == nullptr || word == nullptr || out == nullptr)
+        return invalid(err, "no reader, word or place for the suggestion");
+    *out = nullptr;
+    try {
+        std::string fixed;
+        with_retry(r, [&] { fixed = r->db.get_spelling_suggestion(word, max_edits); });
+        *out = c_string(fixed);
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" motesok_status motesok_xreader_matches(motesok_xreader *r, const motesok_xtree *t,
+                                                  bool *out, motesok_error *err) noexcept
+{
+    if (r == nullptr || t == nullptr || out == nullptr)
+        return invalid(err, "no reader, query or place for the answer");
+    try {
+        const Xapian::Query q = from_tree(t);
+        with_retry(r, [&] {
+            Xapian::Enquire e(r->db);
+            e.set_query(q);
+            *out = !e.get_mset(0, 1).empty();
+        });
+        return MOTESOK_OK;
+    } catch (...) {
+        return map_exception(err);
+    }
+}
+
+extern "C" char *motesok_xlower(const char *s) noexcept
+{
+    try {
+        return s != nullptr ? c_string(Xapian::Unicode::tolower(s)) : nullptr;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" motesok_xquery *motesok_xquery_of(const motesok_xtree *q, const motesok_xtree *rerank,
+                                             const char *suggestion, bool pure_not, bool any_part,
+                                             motesok_xquery_cost cost) noexcept
+{
+    if (q == nullptr)
+        return nullptr;
+    try {
+        auto res = std::make_unique<motesok_xquery>(from_tree(q));
+        if (rerank != nullptr)
+            res->rerank = from_tree(rerank);
+        if (suggestion != nullptr)
+            res->suggestion = suggestion;
+        res->pure_not = pure_not;
+        res->any_part = any_part;
+        res->cost = cost;
+        return res.release();
+    } catch (...) {
+        return nullptr;
     }
 }
 

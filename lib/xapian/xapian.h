@@ -95,7 +95,7 @@ MSK_INTERNAL motesok_status motesok_xdoc_index_text(motesok_xdoc *d,
  * without positions (wdf_inc per occurrence): for field copies of text
  * (titles, decisions, organ and kommune names). A phrase of
  * field terms in a query matches as all its words in the field (see
- * motesok_xreader_parse): only body text keeps positions. */
+ * msk_query_parse): only body text keeps positions. */
 MSK_INTERNAL motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char *text, size_t len,
                                                     unsigned wdf_inc, const char *prefix,
                                                     motesok_error *err) MOTESOK_NOEXCEPT;
@@ -270,25 +270,6 @@ typedef struct motesok_xparse_options {
                               finds nothing as it is) */
 } motesok_xparse_options;
 
-/* Parse a user query (Xapian QueryParser, Norwegian analysis as in
- * documents, phrases, +/-, AND/OR/NOT, prefix*); a compound also matches
- * its parts, an abbreviation or synonym its group (data/norsk). A phrase
- * (or NEAR) of field terms only (every term prefixed, e.g.
- * vedtak:"ny brannstasjon") matches as all its words in the field, since
- * fields are indexed without positions (motesok_xdoc_index_words) — but
- * for the case number (MOTESOK_PREFIX_CASE), whose phrases stay. On a syntax
- * error it falls back to the words alone; *fell_back (may be NULL) says so.
- * An empty query yields MatchAll only when it holds nothing at all, else
- * ERR_QUERY. Each prefix* is expanded here, once, to the most frequent of
- * the terms it covers (the opt limits; looking at no more than 50 terms of
- * the index per term the query may expand to), so that running the query
- * costs no more; motesok_xquery_cost_of says what that took. */
-MSK_INTERNAL motesok_status motesok_xreader_parse(motesok_xreader *r,
-                                                  const char *query,
-                                                  const motesok_xparse_options *opt,
-                                                  motesok_xquery **out,
-                                                  bool *fell_back,
-                                                  motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* The work the wildcards of a parsed query were given. */
 typedef struct motesok_xquery_cost {
@@ -297,7 +278,7 @@ typedef struct motesok_xquery_cost {
     bool cut;           /* a prefix* had more terms than it was given */
 } motesok_xquery_cost;
 
-/* The cost of a query from motesok_xreader_parse (zeros for any other). */
+/* The cost of a query from msk_query_parse (zeros for any other). */
 MSK_INTERNAL motesok_xquery_cost motesok_xquery_cost_of(const motesok_xquery *q) MOTESOK_NOEXCEPT;
 
 /* A query matching documents that have term (boolean, weight 0). */
@@ -354,6 +335,129 @@ MSK_INTERNAL motesok_xquery *motesok_xquery_excluded(const motesok_xquery *q) MO
 
 /* Release a query (NULL is fine). */
 MSK_INTERNAL void motesok_xquery_free(motesok_xquery *q) MOTESOK_NOEXCEPT;
+
+/* ---- query trees --------------------------------------------------------
+ * A query as a C tree, so that the analysis layer can read what the parser
+ * made and build its rewritten query without C++ (lib/xapian/tree.c). A
+ * node is reference counted: the constructors take over the references of
+ * the kids they are given (call motesok_xtree_ref to keep one), and return
+ * NULL, dropping those kids, when out of memory or given a NULL kid. */
+typedef enum motesok_xtop {
+    MOTESOK_XT_TERM,
+    MOTESOK_XT_AND,
+    MOTESOK_XT_OR,
+    MOTESOK_XT_AND_NOT,
+    MOTESOK_XT_XOR,
+    MOTESOK_XT_AND_MAYBE,
+    MOTESOK_XT_FILTER,
+    MOTESOK_XT_MAX,
+    MOTESOK_XT_PHRASE,
+    MOTESOK_XT_NEAR,
+    MOTESOK_XT_SYNONYM,
+    MOTESOK_XT_SCALE_WEIGHT,
+    MOTESOK_XT_WILDCARD,
+    MOTESOK_XT_MATCH_ALL,
+    MOTESOK_XT_OTHER, /* a query the tree does not look into (value ranges …) */
+} motesok_xtop;
+
+typedef struct motesok_xtree {
+    motesok_xtop op;
+    unsigned refs;
+    char *term;      /* TERM: the term; WILDCARD: its pattern (NULL when the
+                        parser's could not be read) */
+    char *typed;     /* TERM from the parser: the word as typed that a
+                        stemmed term stands for, or NULL */
+    unsigned wqf, pos;   /* TERM: within-query frequency and position (a
+                            parser's leaf keeps its own in orig) */
+    unsigned param;  /* PHRASE, NEAR: window (0: the number of kids);
+                        WILDCARD: the most terms it expands to */
+    double factor;   /* SCALE_WEIGHT */
+    struct motesok_xtree **kids;
+    size_t n_kids;
+    motesok_xquery *orig; /* the parser's query for this node, used as it is
+                             when the tree becomes a query; NULL if built */
+} motesok_xtree;
+
+/* A term (wqf 1, no position). */
+MSK_INTERNAL motesok_xtree *motesok_xtree_term(const char *term) MOTESOK_NOEXCEPT;
+/* op over n kids (AND, OR, …, PHRASE and NEAR with window param). */
+MSK_INTERNAL motesok_xtree *motesok_xtree_op(motesok_xtop op, motesok_xtree **kids, size_t n,
+                                             unsigned param) MOTESOK_NOEXCEPT;
+/* op over two kids. */
+MSK_INTERNAL motesok_xtree *motesok_xtree_op2(motesok_xtop op, motesok_xtree *a,
+                                              motesok_xtree *b) MOTESOK_NOEXCEPT;
+/* kid with its weight multiplied by factor. */
+MSK_INTERNAL motesok_xtree *motesok_xtree_scale(motesok_xtree *kid, double factor) MOTESOK_NOEXCEPT;
+/* The terms beginning with pattern, at most max of them, the most frequent. */
+MSK_INTERNAL motesok_xtree *motesok_xtree_wildcard(const char *pattern, unsigned max) MOTESOK_NOEXCEPT;
+/* Another reference to t (NULL stays NULL). */
+MSK_INTERNAL motesok_xtree *motesok_xtree_ref(motesok_xtree *t) MOTESOK_NOEXCEPT;
+/* Drop a reference, freeing the node with its last (NULL is fine). */
+MSK_INTERNAL void motesok_xtree_free(motesok_xtree *t) MOTESOK_NOEXCEPT;
+
+/* How motesok_xreader_parse_tree reads the text. */
+typedef enum motesok_xsyntax {
+    MOTESOK_XSYNTAX_FULL,  /* phrases, +/-, AND/OR/NOT, prefix*, a leading NOT */
+    MOTESOK_XSYNTAX_WORDS, /* words only (no operators) */
+} motesok_xsyntax;
+
+/* Parse text with Xapian's QueryParser set up from opt (fields, date
+ * ranges, default operator, wildcard limit; the analysis hooks' stemmer and
+ * query stopwords, STEM_SOME) into *out; a syntax error gives *out NULL
+ * and *syntax_error true, a query with nothing to search for *out NULL
+ * (status OK both). */
+MSK_INTERNAL motesok_status motesok_xreader_parse_tree(motesok_xreader *r, const char *text,
+                                                       const motesok_xparse_options *opt,
+                                                       motesok_xsyntax syntax, motesok_xtree **out,
+                                                       bool *syntax_error,
+                                                       motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* The text with the words Xapian's spelling table corrects (FULL syntax):
+ * *out "" when it corrects nothing, NULL when the text does not parse.
+ * Caller frees *out. */
+MSK_INTERNAL motesok_status motesok_xreader_corrected(motesok_xreader *r, const char *text,
+                                                      const motesok_xparse_options *opt, char **out,
+                                                      motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* Documents holding term, in all the reader's databases. */
+MSK_INTERNAL motesok_status motesok_xreader_termfreq(motesok_xreader *r, const char *term,
+                                                     uint64_t *out,
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* A term of the index and the documents holding it. */
+typedef struct motesok_xterm {
+    char *term;
+    uint64_t freq;
+} motesok_xterm;
+
+/* The first max terms of the index that begin with prefix, in term order,
+ * into *out (*n of them; free with motesok_xterms_free); *more says that
+ * there were more. */
+MSK_INTERNAL motesok_status motesok_xreader_terms(motesok_xreader *r, const char *prefix,
+                                                  size_t max, motesok_xterm **out, size_t *n,
+                                                  bool *more, motesok_error *err) MOTESOK_NOEXCEPT;
+MSK_INTERNAL void motesok_xterms_free(motesok_xterm *t, size_t n) MOTESOK_NOEXCEPT;
+
+/* Xapian's spelling suggestion for word within max_edits (*out "" if none;
+ * caller frees). */
+MSK_INTERNAL motesok_status motesok_xreader_spelling(motesok_xreader *r, const char *word,
+                                                     unsigned max_edits, char **out,
+                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* True in *out if query t matches some document. */
+MSK_INTERNAL motesok_status motesok_xreader_matches(motesok_xreader *r, const motesok_xtree *t,
+                                                    bool *out, motesok_error *err) MOTESOK_NOEXCEPT;
+
+/* A lower-case copy of UTF-8 s as Xapian folds it (caller frees; NULL
+ * when out of memory). */
+MSK_INTERNAL char *motesok_xlower(const char *s) MOTESOK_NOEXCEPT;
+
+/* The query to search with: q, the query weighed on the top passages only
+ * (rerank, may be NULL), the suggestion (may be NULL), what was relaxed
+ * and what the wildcards were given. NULL when out of memory. */
+MSK_INTERNAL motesok_xquery *motesok_xquery_of(const motesok_xtree *q, const motesok_xtree *rerank,
+                                               const char *suggestion, bool pure_not, bool any_part,
+                                               motesok_xquery_cost cost) MOTESOK_NOEXCEPT;
 
 /* ---- searching ---------------------------------------------------------- */
 
