@@ -174,6 +174,56 @@ bool msk_lang_paired(const msk_lang *l, const char *w, size_t n)
     return paired;
 }
 
+/* ---- compound parts ---------------------------------------------------- */
+
+/* Most stems msk_lang_part_stems gives for one word (tops and leaf runs). */
+#define MAX_PART_STEMS (MSK_SPLIT_MAX + MSK_SPLIT_MAX * MSK_SPLIT_MAX * (MSK_SPLIT_MAX * MSK_SPLIT_MAX + 1) / 2)
+
+/* Add the stem of w[a..b) to seen (and give it to fn) unless it is there. */
+static motesok_status add_part(const msk_lang *l, const char *w, size_t a, size_t b, msk_buf *seen,
+                               size_t *offs, size_t *n_seen,
+                               void (*fn)(const char *stem, size_t len, void *ctx), void *ctx)
+{
+    msk_buf s = {0};
+    motesok_status st = msk_lang_stem(l, w + a, b - a, &s);
+    for (size_t i = 0; st == MOTESOK_OK && i < *n_seen; i++)
+        if (strcmp(seen->data + offs[i], s.data) == 0) {
+            msk_buf_free(&s);
+            return MOTESOK_OK;
+        }
+    if (st == MOTESOK_OK && *n_seen < MAX_PART_STEMS + 1) {
+        offs[*n_seen] = seen->len;
+        st = msk_buf_append(seen, s.data, s.len + 1);
+        if (st == MOTESOK_OK) {
+            (*n_seen)++;
+            if (fn != NULL)
+                fn(s.data, s.len, ctx);
+        }
+    }
+    msk_buf_free(&s);
+    return st;
+}
+
+motesok_status msk_lang_part_stems(const msk_lang *l, const char *w, size_t n,
+                                   void (*fn)(const char *stem, size_t len, void *ctx), void *ctx)
+{
+    msk_split sp;
+    if (!msk_norsk_split(l->data, w, n, &sp))
+        return MOTESOK_OK;
+    msk_buf seen = {0};
+    size_t offs[MAX_PART_STEMS + 1], n_seen = 0;
+    /* the whole word's stem first, so that no part gives it again */
+    motesok_status st = add_part(l, w, 0, n, &seen, offs, &n_seen, NULL, NULL);
+    for (size_t i = 0; st == MOTESOK_OK && i < sp.n_top; i++)
+        st = add_part(l, w, sp.top[i].start, sp.top[i].end, &seen, offs, &n_seen, fn, ctx);
+    for (size_t i = 0; st == MOTESOK_OK && i < sp.n_leaf; i++)
+        for (size_t j = i; st == MOTESOK_OK && j < sp.n_leaf; j++)
+            if (!(i == 0 && j == sp.n_leaf - 1))
+                st = add_part(l, w, sp.leaf[i].start, sp.leaf[j].end, &seen, offs, &n_seen, fn, ctx);
+    msk_buf_free(&seen);
+    return st;
+}
+
 /* ---- stopwords ------------------------------------------------------- */
 
 bool msk_lang_stopword(const msk_lang *l, const char *w, size_t n)
@@ -397,10 +447,24 @@ static bool hook_query_stopword(const char *w, size_t n)
     return msk_lang_query_stopword(msk_lang_shared(), w, n);
 }
 
+static motesok_status hook_parts(const char *w, size_t n,
+                                 void (*fn)(const char *stem, size_t len, void *ctx), void *ctx)
+{
+    return msk_lang_part_stems(msk_lang_shared(), w, n, fn, ctx);
+}
+
+static bool hook_date_range(const char *from, const char *to, char lo[9], char hi[9])
+{
+    return msk_query_date_range(from, to, lo, hi) == MSK_DATES_OK;
+}
+
 static const motesok_xanalysis hooks = {
     .stem = hook_stem,
     .stopword = hook_stopword,
     .query_stopword = hook_query_stopword,
+    .parts = hook_parts,
+    .date_range = hook_date_range,
+    .part_score = msk_part_score,
 };
 
 /* Installed when the library loads, before any document or query is made,

@@ -41,6 +41,15 @@ MSK_INTERNAL motesok_status msk_lang_stem(const msk_lang *l, const char *w, size
  * own: the stemmer maps its Snowball stem. */
 MSK_INTERNAL bool msk_lang_paired(const msk_lang *l, const char *w, size_t n);
 
+/* Call fn with the extra stems a document gets for compound w (n bytes,
+ * lower case): of each top part and leaf, and of every run of two or more
+ * leaves short of the whole word (kommune|helse|samarbeidet gives
+ * helsesamarbeid), each once and never the whole word's own stem; nothing
+ * when w is no compound. */
+MSK_INTERNAL motesok_status msk_lang_part_stems(const msk_lang *l, const char *w, size_t n,
+                                                void (*fn)(const char *stem, size_t len, void *ctx),
+                                                void *ctx);
+
 /* True if w (n bytes) is a stopword of documents (data/norsk/stopwords.txt). */
 MSK_INTERNAL bool msk_lang_stopword(const msk_lang *l, const char *w, size_t n);
 

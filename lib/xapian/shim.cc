@@ -3,9 +3,6 @@
 // Every extern "C" function is noexcept and funnels any exception through
 // map_exception(), so that no C++ exception ever crosses into C.
 #include "internal.h"
-#include "analysis/lang.h"
-#include "analysis/norsk.h"
-#include "analysis/query.h"
 #include "xapian/shim_internal.h"
 #include "xapian/xapian.h"
 #include "schema.h"
@@ -36,14 +33,11 @@
 
 // ---- analysis hooks ---------------------------------------------------------
 //
-// The stemmer and the stopwords come from the analysis layer through
-// motesok_xanalysis hooks (lib/analysis/lang.c): documents and queries get
-// the Norwegian stemmer (Snowball, "aa" as "å", Nynorsk stems mapped to
-// Bokmål). Compounds are split with lib/analysis/norsk.c: documents get the
-// stems of their parts as extra terms under their own prefix (XD,
-// motesok_xdoc_analyse), queries search a compound OR all its parts
-// (rewrite), and a word found only as a part of a longer compound weighs
-// less than the word itself.
+// The binding knows no language: the stemmer, the stopwords, a word's extra
+// part stems (under MOTESOK_PREFIX_PART, motesok_xdoc_analyse), what a date
+// range means and how a text scores against a query's terms come from the
+// analysis layer through motesok_xanalysis hooks (lib/analysis/lang.c).
+// Query rewriting is lib/analysis/rewrite.c's, over the query trees below.
 namespace {
 
 std::atomic<const motesok_xanalysis *> hooks{nullptr};
@@ -61,7 +55,7 @@ class HookStem : public Xapian::StemImplementation {
             throw std::bad_alloc();
         return std::string(out.data, out.len);
     }
-    std::string get_description() const override { return "norsk"; }
+    std::string get_description() const override { return "hooks"; }
 
   private:
     Xapian::Stem snowball_{"norwegian"};
@@ -83,50 +77,36 @@ class HookStopper : public Xapian::Stopper {
 };
 
 // A new stemmer: Xapian::Stem objects are not shared between threads.
-Xapian::Stem norsk_stem()
+Xapian::Stem hook_stem()
 {
     return Xapian::Stem(new HookStem);
 }
 
-// The analysis (lib/analysis/lang.c).
-const msk_lang *lang()
+// The hooks' stopword test for documents.
+bool doc_stopword(const std::string &w)
 {
-    return msk_lang_shared();
+    const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
+    return h != nullptr && h->stopword != nullptr && h->stopword(w.data(), w.size());
 }
 
-// The language data under the analysis.
-const msk_norsk *lang_data()
-{
-    return msk_lang_data(lang());
-}
-
-// The extra stems for the parts of word (stemmed with stem): each top part
-// and leaf, and every run of two or more leaves short of the whole word
-// (kommune|helse|samarbeidet gives helsesamarbeid). Empty if no compound.
-std::vector<std::string> part_stems(const std::string &word, Xapian::Stem &stem)
+// The extra stems the hooks give for body word (none without hooks).
+std::vector<std::string> part_stems(const std::string &word)
 {
     std::vector<std::string> out;
-    msk_split sp;
-    if (!msk_norsk_split(lang_data(), word.data(), word.size(), &sp))
+    const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
+    if (h == nullptr || h->parts == nullptr)
         return out;
-    std::set<std::string> seen{stem(word)};
-    auto add = [&](size_t a, size_t b) {
-        std::string s = stem(word.substr(a, b - a));
-        if (seen.insert(s).second)
-            out.push_back(std::move(s));
+    auto add = [](const char *stem, size_t len, void *ctx) {
+        static_cast<std::vector<std::string> *>(ctx)->emplace_back(stem, len);
     };
-    for (size_t i = 0; i < sp.n_top; i++)
-        add(sp.top[i].start, sp.top[i].end);
-    for (size_t i = 0; i < sp.n_leaf; i++)
-        for (size_t j = i; j < sp.n_leaf; j++)
-            if (!(i == 0 && j == sp.n_leaf - 1))
-                add(sp.leaf[i].start, sp.leaf[j].end);
+    if (h->parts(word.data(), word.size(), add, &out) != MOTESOK_OK)
+        throw std::bad_alloc();
     return out;
 }
 
 // A cache of part_stems per thread: a document's words are mostly the
 // words of the documents before it. Cleared when it grows past a bound.
-const std::vector<std::string> &cached_part_stems(const std::string &word, Xapian::Stem &stem)
+const std::vector<std::string> &cached_part_stems(const std::string &word)
 {
     thread_local std::unordered_map<std::string, std::vector<std::string>> cache;
     auto it = cache.find(word);
@@ -134,7 +114,7 @@ const std::vector<std::string> &cached_part_stems(const std::string &word, Xapia
         return it->second;
     if (cache.size() >= 200000)
         cache.clear();
-    return cache.emplace(word, part_stems(word, stem)).first->second;
+    return cache.emplace(word, part_stems(word)).first->second;
 }
 
 } // namespace
@@ -151,7 +131,7 @@ struct motesok_xwriter {
 };
 
 // A document being built, with its own TermGenerator set up like the
-// writer's (Norwegian stemmer, STEM_SOME, positions), so that documents
+// writer's (the hooks' stemmer, STEM_SOME, positions), so that documents
 // never share a term position counter.
 struct motesok_xdoc {
     Xapian::Document doc;
@@ -167,7 +147,7 @@ struct motesok_xreader {
     std::vector<std::string> paths;      // each shard's directory
     std::vector<std::string> uuids;      // each shard's database, as opened
     size_t n_dbs = 0;
-    Xapian::Stem stem = norsk_stem();
+    Xapian::Stem stem = hook_stem();
     HookStopper stopper{true}; // the query stopwords
 };
 
@@ -464,7 +444,6 @@ const char SPELLING_MARK[] = "XZspelled";
 // longer suggested (may throw).
 void forget_spelling(motesok_xwriter *w, const std::string &term)
 {
-    const msk_norsk *data = msk_norsk_shared();
     for (auto p = w->db.postlist_begin(term); p != w->db.postlist_end(term); ++p) {
         Xapian::Document old = w->db.get_document(*p);
         auto t = old.termlist_begin();
@@ -473,7 +452,7 @@ void forget_spelling(motesok_xwriter *w, const std::string &term)
             continue;
         for (t = old.termlist_begin(); t != old.termlist_end(); ++t) {
             const std::string word = *t;
-            if (plain_word(word) && word.size() >= 3 && !msk_norsk_stopword(data, word.data(), word.size()))
+            if (plain_word(word) && word.size() >= 3 && !doc_stopword(word))
                 w->db.remove_spelling(word);
         }
     }
@@ -584,13 +563,13 @@ extern "C" void motesok_xwriter_close(motesok_xwriter *w) noexcept
 
 namespace {
 
-// A document whose TermGenerator analyses Norwegian (stemmer, stopwords
+// A document whose TermGenerator analyses as the hooks say (stemmer, stopwords
 // kept unstemmed for phrases, positions) — or, plain, does what Xapian
 // alone does (Snowball, no stopwords), for the cost benchmark.
 std::unique_ptr<motesok_xdoc> new_xdoc(bool plain = false)
 {
     auto d = std::make_unique<motesok_xdoc>();
-    d->stem = plain ? Xapian::Stem("norwegian") : norsk_stem();
+    d->stem = plain ? Xapian::Stem("norwegian") : hook_stem();
     d->tg.set_stemmer(d->stem);
     d->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     if (!plain) {
@@ -650,14 +629,13 @@ extern "C" motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
         return invalid(err, "no document");
     try {
         std::vector<std::pair<std::string, Xapian::termcount>> add;
-        const msk_norsk *data = lang_data();
         for (auto t = d->doc.termlist_begin(); t != d->doc.termlist_end(); ++t) {
             const std::string word = *t;
             if (!plain_word(word))
                 continue;
-            for (const std::string &s : cached_part_stems(word, d->stem))
+            for (const std::string &s : cached_part_stems(word))
                 add.emplace_back(MOTESOK_PREFIX_PART + s, t.get_wdf());
-            if (spelling && word.size() >= 3 && !msk_norsk_stopword(data, word.data(), word.size()))
+            if (spelling && word.size() >= 3 && !doc_stopword(word))
                 d->spelling.push_back(word);
         }
         for (const auto &a : add)
@@ -1122,14 +1100,15 @@ class DateRange : public Xapian::RangeProcessor {
     DateRange(Xapian::valueno slot_, const std::string &name)
         : Xapian::RangeProcessor(slot_, name + ":") {}
 
-    // The value query for [b, e] ("" an open end), or OP_INVALID when
-    // msk_query_date_range finds no range there (the parser then falls
-    // back to the words).
+    // The value query for [b, e] ("" an open end), or OP_INVALID when the
+    // hooks' date_range finds no range there (the parser then falls back
+    // to the words).
     Xapian::Query operator()(const std::string &b, const std::string &e) override
     {
-        char lo[9], hi[9];
-        if (msk_query_date_range(b.empty() ? nullptr : b.c_str(), e.empty() ? nullptr : e.c_str(),
-                                 lo, hi) != MSK_DATES_OK)
+        char lo[9] = "", hi[9] = "";
+        const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
+        if (h == nullptr || h->date_range == nullptr ||
+            !h->date_range(b.empty() ? nullptr : b.c_str(), e.empty() ? nullptr : e.c_str(), lo, hi))
             return Xapian::Query(Xapian::Query::OP_INVALID);
         if (*lo == '\0')
             return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
@@ -2179,6 +2158,12 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
     if (res == nullptr || (texts == nullptr && n > 0))
         return invalid(err, "no results or texts");
     try {
+        const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
+        auto score_part = h != nullptr && h->part_score != nullptr
+                              ? h->part_score
+                              : [](const char *, size_t, const char *const *, const double *, size_t) {
+                                    return 0.0;
+                                };
         const auto terms = term_idfs(res->db, res->query);
         std::vector<const char *> keys;
         std::vector<double> idfs;
@@ -2189,8 +2174,8 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
         double top = 0.0;
         for (size_t i = 0; i < n && !terms.empty(); i++) {
             size_t len = texts[i] == nullptr ? 0 : lens != nullptr ? lens[i] : std::strlen(texts[i]);
-            double s = msk_part_score(texts[i] != nullptr ? texts[i] : "", len, keys.data(),
-                                      idfs.data(), keys.size());
+            double s = score_part(texts[i] != nullptr ? texts[i] : "", len, keys.data(),
+                                  idfs.data(), keys.size());
             if (s > top) {
                 top = s;
                 *best = i;

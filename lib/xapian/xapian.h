@@ -17,7 +17,7 @@
  * A handle is used by one thread at a time; give each thread its own reader.
  *
  * Terms are UTF-8. Free text is indexed with Xapian's TermGenerator and the
- * Norwegian Snowball stemmer: each word yields its unstemmed lower-case
+ * analysis hooks' stemmer: each word yields its unstemmed lower-case
  * term and a "Z"-prefixed stemmed term; body text with positions (so
  * phrases work), field copies without (motesok_xdoc_index_words).
  */
@@ -41,8 +41,8 @@ typedef struct motesok_xresults motesok_xresults; /* an MSet + facet counts */
  * The binding knows no language: the stemmer and the stopword tests that
  * its TermGenerator and QueryParser use are set by the analysis layer
  * (lib/analysis/lang.c installs them when the library loads). Until they
- * are set, words are stemmed by Snowball's Norwegian and nothing is a
- * stopword. */
+ * are set, words are stemmed by Snowball's Norwegian, nothing is a
+ * stopword, no word has parts and no date range is read. */
 typedef struct motesok_xanalysis {
     /* the stem of lower-case word w (n bytes) into out (cleared first) */
     motesok_status (*stem)(const char *w, size_t n, msk_buf *out);
@@ -50,6 +50,18 @@ typedef struct motesok_xanalysis {
     bool (*stopword)(const char *w, size_t n);
     /* true if w is left out of queries */
     bool (*query_stopword)(const char *w, size_t n);
+    /* call fn with the extra stems (under MOTESOK_PREFIX_PART) a document
+     * gets for body word w, e.g. the parts of a compound */
+    motesok_status (*parts)(const char *w, size_t n,
+                            void (*fn)(const char *stem, size_t len, void *ctx), void *ctx);
+    /* the bounds, as YYYYMMDD value strings ("" for an open end), of a
+     * query's date range from..to (either NULL when open); false when it
+     * is no range, and the query then falls back to its words */
+    bool (*date_range)(const char *from, const char *to, char lo[9], char hi[9]);
+    /* how well text matches n query terms, each with its idf (the best
+     * part of a hit: motesok_xresults_best_part) */
+    double (*part_score)(const char *text, size_t len, const char *const *terms,
+                         const double *idfs, size_t n);
 } motesok_xanalysis;
 
 /* Use hooks a (which must live for ever) for every document and reader
@@ -71,9 +83,8 @@ MSK_INTERNAL motesok_status motesok_xwriter_open(const char *dir,
 /* Close the writer; uncommitted changes are discarded where Xapian allows. */
 MSK_INTERNAL void motesok_xwriter_close(motesok_xwriter *w) MOTESOK_NOEXCEPT;
 
-/* Start a new empty document with a TermGenerator of its own: Norwegian
- * analysis (Bokmål + Nynorsk stemmer, stopwords, positions); free with
- * xdoc_free. */
+/* Start a new empty document with a TermGenerator of its own: the analysis
+ * hooks' stemmer and stopwords, positions; free with xdoc_free. */
 MSK_INTERNAL motesok_status motesok_xwriter_new_doc(motesok_xwriter *w,
                                                     motesok_xdoc **out,
                                                     motesok_error *err) MOTESOK_NOEXCEPT;
@@ -100,9 +111,9 @@ MSK_INTERNAL motesok_status motesok_xdoc_index_words(motesok_xdoc *d, const char
                                                     unsigned wdf_inc, const char *prefix,
                                                     motesok_error *err) MOTESOK_NOEXCEPT;
 
-/* After the text is indexed: add the stems of the parts of its compound
- * words (kommunehelsesamarbeidet → kommune, helse, samarbeid,
- * helsesamarbeid) with the wdf of the whole word and, with spelling, keep
+/* After the text is indexed: add the extra stems the hooks give for its
+ * words (the parts of compounds: kommunehelsesamarbeidet → kommune, helse,
+ * samarbeid, helsesamarbeid) with the wdf of the whole word and, with spelling, keep
  * its words for the spelling table, which motesok_xwriter_replace fills. */
 MSK_INTERNAL motesok_status motesok_xdoc_analyse(motesok_xdoc *d, bool spelling,
                                                  motesok_error *err) MOTESOK_NOEXCEPT;
@@ -252,7 +263,8 @@ typedef struct motesok_xdaterange {
     unsigned slot;
 } motesok_xdaterange;
 
-/* How a query string is read. */
+/* How a query string is read: the parser's set-up (fields, ranges,
+ * default_and, max_wildcard), and what msk_query_parse does beyond it. */
 typedef struct motesok_xparse_options {
     const motesok_xfield *fields;    size_t n_fields;
     const motesok_xdaterange *ranges; size_t n_ranges;
@@ -525,9 +537,9 @@ MSK_INTERNAL motesok_status motesok_xresults_snippet(const motesok_xresults *res
                                                      motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* Which of n texts (e.g. pages) best matches the query behind res: the one
- * with the highest sum, over query terms, of idf × the number of words in
- * the text that start with the term's stem (case-folded scan, no
- * re-indexing); ties go to the first. *best = index, *score = that sum (0
+ * the hooks' part_score scores highest given the query's terms and their
+ * idfs (msk_part_score: idf × the words in the text that the term stands
+ * for, a case-folded scan, no re-indexing); ties go to the first. *best = index, *score = that sum (0
  * when no query term occurs anywhere). */
 MSK_INTERNAL motesok_status motesok_xresults_best_part(const motesok_xresults *res,
                                                        const char *const *texts,
