@@ -42,6 +42,9 @@ namespace {
 
 std::atomic<const motesok_xanalysis *> hooks{nullptr};
 
+// Stems a thread remembers at most (HookStem).
+const size_t STEM_MEMO = 100000;
+
 // The stemmer the hooks give (Snowball alone without them).
 class HookStem : public Xapian::StemImplementation {
   public:
@@ -50,10 +53,24 @@ class HookStem : public Xapian::StemImplementation {
         const motesok_xanalysis *h = hooks.load(std::memory_order_acquire);
         if (h == nullptr || h->stem == nullptr)
             return snowball_(word);
+        // The stems given, per thread: text repeats its words, and a look-up
+        // costs a fraction of a stemming. Bounded: cleared when full, and
+        // when the hooks change.
+        thread_local std::unordered_map<std::string, std::string> memo;
+        thread_local const motesok_xanalysis *memo_of = nullptr;
+        if (memo_of != h) {
+            memo.clear();
+            memo_of = h;
+        }
+        auto it = memo.find(word);
+        if (it != memo.end())
+            return it->second;
         thread_local msk_buf out{};
         if (h->stem(word.data(), word.size(), &out) != MOTESOK_OK)
             throw std::bad_alloc();
-        return std::string(out.data, out.len);
+        if (memo.size() >= STEM_MEMO)
+            memo.clear();
+        return memo.emplace(word, std::string(out.data, out.len)).first->second;
     }
     std::string get_description() const override { return "hooks"; }
 
@@ -610,11 +627,13 @@ extern "C" motesok_status motesok_xsnowball(const char *language, const char *wo
         // language, made again only when the language changes)
         thread_local std::string lang;
         thread_local Xapian::Stem stem;
+        thread_local std::string in;
         if (lang != language) {
             stem = Xapian::Stem(language);
             lang = language;
         }
-        const std::string s = stem(std::string(word != nullptr ? word : "", n));
+        in.assign(word != nullptr ? word : "", n);
+        const std::string s = stem(in);
         out->len = 0;
         return msk_buf_append(out, s.data(), s.size());
     } catch (...) {
