@@ -9,17 +9,18 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-/* A Nynorsk stem → Bokmål stem map: open addressing over offsets into one
- * pool of NUL-terminated strings (key, then value). */
+/* A Nynorsk stem → Bokmål stem map: pairs sorted by Nynorsk stem, one
+ * per stem (the first pair of the data wins). */
+typedef struct stem_pair {
+    char *from, *to;
+    size_t order; /* place in the data, while sorting */
+} stem_pair;
+
 typedef struct stem_map {
-    msk_buf pool;
-    uint32_t *slots; /* 1 + offset of the key in pool; 0 = empty */
-    size_t mask;     /* slots - 1 (a power of two) */
-    size_t n;
+    stem_pair *v;
+    size_t n, cap;
 } stem_map;
-
 /* A synonym group's member. */
 typedef struct member {
     char **stems;
@@ -42,70 +43,83 @@ struct msk_lang {
 
 /* ---- the stem map ---------------------------------------------------- */
 
-/* The slot of key (n bytes) in m: where it is, or the empty slot it goes to. */
-static size_t map_slot(const stem_map *m, const char *key, size_t n)
+/* By Nynorsk stem, then by place in the data. */
+static int by_from(const void *pa, const void *pb)
 {
-    size_t i = (size_t)XXH3_64bits(key, n) & m->mask;
-    for (;;) {
-        uint32_t off = m->slots[i];
-        if (off == 0)
-            return i;
-        const char *k = m->pool.data + off - 1;
-        if (strncmp(k, key, n) == 0 && k[n] == '\0')
-            return i;
-        i = (i + 1) & m->mask;
-    }
+    const stem_pair *a = pa, *b = pb;
+    int c = strcmp(a->from, b->from);
+    return c != 0 ? c : (a->order > b->order) - (a->order < b->order);
 }
 
-/* The value of key in m, or NULL. */
+/* The Bokmål stem of Nynorsk stem key (n bytes), or NULL. */
 static const char *map_get(const stem_map *m, const char *key, size_t n)
 {
-    if (m->slots == NULL)
-        return NULL;
-    uint32_t off = m->slots[map_slot(m, key, n)];
-    if (off == 0)
-        return NULL;
-    const char *k = m->pool.data + off - 1;
-    return k + n + 1;
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *f = m->v[mid].from;
+        int c = strncmp(f, key, n);
+        if (c == 0)
+            c = f[n] != '\0';
+        if (c == 0)
+            return m->v[mid].to;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
-/* Double the slots of m (or make the first 1,024). */
-static bool map_grow(stem_map *m)
+/* Add the pair from → to (sorted by map_sort). */
+static bool map_put(stem_map *m, const char *from, const char *to)
 {
-    size_t cap = m->slots == NULL ? 1024 : (m->mask + 1) * 2;
-    uint32_t *old = m->slots;
-    size_t old_cap = old == NULL ? 0 : m->mask + 1;
-    m->slots = calloc(cap, sizeof *m->slots);
-    if (m->slots == NULL) {
-        m->slots = old;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        stem_pair *v = realloc(m->v, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        m->v = v;
+        m->cap = cap;
+    }
+    stem_pair *p = &m->v[m->n];
+    p->from = msk_strndup(from, strlen(from));
+    p->to = msk_strndup(to, strlen(to));
+    p->order = m->n;
+    if (p->from == NULL || p->to == NULL) {
+        free(p->from);
+        free(p->to);
         return false;
     }
-    m->mask = cap - 1;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i] == 0)
-            continue;
-        const char *k = m->pool.data + old[i] - 1;
-        m->slots[map_slot(m, k, strlen(k))] = old[i];
-    }
-    free(old);
-    return true;
-}
-
-/* Map key to value unless key is mapped already (the first pair wins). */
-static bool map_put(stem_map *m, const char *key, const char *value)
-{
-    if ((m->slots == NULL || (m->n + 1) * 2 > m->mask + 1) && !map_grow(m))
-        return false;
-    size_t n = strlen(key), i = map_slot(m, key, n);
-    if (m->slots[i] != 0)
-        return true;
-    size_t off = m->pool.len;
-    if (off >= UINT32_MAX - 1 || msk_buf_append(&m->pool, key, n + 1) != MOTESOK_OK ||
-        msk_buf_append(&m->pool, value, strlen(value) + 1) != MOTESOK_OK)
-        return false;
-    m->slots[i] = (uint32_t)off + 1;
     m->n++;
     return true;
+}
+
+/* Sort the pairs and keep the first of each Nynorsk stem. */
+static void map_sort(stem_map *m)
+{
+    if (m->n > 1)
+        qsort(m->v, m->n, sizeof *m->v, by_from);
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (k > 0 && strcmp(m->v[k - 1].from, m->v[i].from) == 0) {
+            free(m->v[i].from);
+            free(m->v[i].to);
+            continue;
+        }
+        m->v[k++] = m->v[i];
+    }
+    m->n = k;
+}
+
+static void map_free(stem_map *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].from);
+        free(m->v[i].to);
+    }
+    free(m->v);
+    memset(m, 0, sizeof *m);
 }
 
 /* ---- stemming -------------------------------------------------------- */
@@ -392,6 +406,8 @@ static bool build_map(msk_lang *l)
     }
     msk_buf_free(&from);
     msk_buf_free(&to);
+    if (ok)
+        map_sort(&l->map);
     return ok;
 }
 
@@ -402,11 +418,8 @@ static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
 static void build_shared(void)
 {
     shared.data = msk_norsk_shared();
-    if (!build_map(&shared)) {
-        free(shared.map.slots);
-        msk_buf_free(&shared.map.pool);
-        memset(&shared.map, 0, sizeof shared.map);
-    }
+    if (!build_map(&shared))
+        map_free(&shared.map);
     if (!build_groups(&shared)) {
         for (size_t g = 0; g < shared.n_groups; g++) {
             for (size_t m = 0; m < shared.groups[g].n; m++)

@@ -9,16 +9,10 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* True if c can be part of a word (ASCII letters/digits or any non-ASCII byte). */
-static bool word_byte(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* The end of the word starting at s[i] (len bytes in all). */
 static size_t word_end(const char *s, size_t i, size_t len)
 {
-    while (i < len && word_byte((unsigned char)s[i]))
+    while (i < len && msk_query_word_byte((unsigned char)s[i]))
         i++;
     return i;
 }
@@ -29,7 +23,7 @@ char *msk_query_english_operators(const char *q)
     msk_buf out = {0};
     bool quoted = false;
     for (size_t i = 0; i < len;) {
-        if (!word_byte((unsigned char)q[i])) {
+        if (!msk_query_word_byte((unsigned char)q[i])) {
             if (q[i] == '"')
                 quoted = !quoted;
             if (msk_buf_append(&out, q + i, 1) != MOTESOK_OK)
@@ -58,7 +52,7 @@ char *msk_query_plain_words(const char *q)
     size_t len = strlen(q);
     msk_buf out = {0};
     for (size_t i = 0; i < len;) {
-        if (!word_byte((unsigned char)q[i])) {
+        if (!msk_query_word_byte((unsigned char)q[i])) {
             i++;
             continue;
         }

@@ -99,6 +99,13 @@ MSK_INTERNAL motesok_status msk_query_parse(motesok_xreader *r, const char *quer
                                             const motesok_xparse_options *opt, motesok_xquery **out,
                                             bool *fell_back, motesok_error *err);
 
+/* True if byte c can be part of a word: an ASCII letter or digit, or any
+ * byte of a UTF-8 sequence (the query's and the snippets' one rule). */
+static inline bool msk_query_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* ---- query text ----------------------------------------------------------- */
 
 /* q with the Norwegian operator words (OG, ELLER, IKKE, IKKJE) outside

@@ -946,24 +946,18 @@ static motesok_xtree *bounded_wildcards(rw *w, motesok_xtree *q, const motesok_x
 
 /* ---- spelling ------------------------------------------------------------ */
 
-/* True if byte c can be part of a word (letters, digits, any UTF-8 byte). */
-static bool word_char(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* The words of text as [start, end) offsets into spans (at most max);
  * returns their number (more than max: max + 1). */
 static size_t word_spans(const char *text, size_t (*spans)[2], size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; text[i] != '\0';) {
-        if (!word_char((unsigned char)text[i])) {
+        if (!msk_query_word_byte((unsigned char)text[i])) {
             i++;
             continue;
         }
         size_t j = i;
-        while (text[j] != '\0' && word_char((unsigned char)text[j]))
+        while (text[j] != '\0' && msk_query_word_byte((unsigned char)text[j]))
             j++;
         if (n < max) {
             spans[n][0] = i;

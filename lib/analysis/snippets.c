@@ -32,12 +32,6 @@ static char *fold_text(const char *text, size_t len)
     return f;
 }
 
-/* True if byte c can be part of a word (letters, digits, any UTF-8 byte). */
-static bool word_char(unsigned char c)
-{
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* The text a query term stands for: its stem or word without the field
  * prefix (leading capitals, e.g. "Zlegevakt", "XVstudietur"); "" for
  * filter terms (ids, parents, kinds, organ filters). */
@@ -58,7 +52,7 @@ static const char *term_key(const char *term)
 static size_t word_letters(const char *s, size_t len, size_t at)
 {
     size_t n = 0;
-    for (; at < len && word_char((unsigned char)s[at]); at++)
+    for (; at < len && msk_query_word_byte((unsigned char)s[at]); at++)
         n += ((unsigned char)s[at] & 0xC0) != 0x80;
     return n;
 }
@@ -84,7 +78,7 @@ double msk_part_score(const char *text, size_t len, const char *const *terms, co
                      ? memmem(p + 1, len - (size_t)(p - folded) - 1, key, key_len)
                      : NULL) {
             size_t at = (size_t)(p - folded);
-            if (at > 0 && word_char((unsigned char)folded[at - 1]))
+            if (at > 0 && msk_query_word_byte((unsigned char)folded[at - 1]))
                 continue;
             if (word_letters(folded, len, at) <= key_letters + max_extra)
                 score += idfs[t];
