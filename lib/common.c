@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <utf8proc.h>
 #include <xxhash.h>
@@ -235,4 +236,11 @@ void msk_crash_point(const char *name)
         return;
     if (atomic_fetch_add(&passes, 1) + 1 == atoi(spec + n + 1))
         raise(SIGKILL);
+}
+
+double msk_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -29,6 +29,9 @@ char *msk_strdup(const char *s);
 /* strndup of exactly len bytes plus a NUL; NULL on allocation failure. */
 char *msk_strndup(const char *s, size_t len);
 
+/* The monotonic clock in seconds. */
+double msk_now_s(void);
+
 /* Unicode case fold + NFC of UTF-8 s (utf8proc); æ ø å stay letters.
  * Returns a malloc'd string, or NULL on invalid UTF-8 or allocation failure. */
 char *msk_casefold(const char *s);

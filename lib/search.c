@@ -183,9 +183,7 @@ static motesok_status begin_call(motesok_searcher *s, motesok_error *err)
 /* Monotonic clock in milliseconds. */
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return msk_now_s() * 1e3;
 }
 
 /* Seconds left until the search under way must end (0 when past it). */

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static GOnce quiet_once = G_ONCE_INIT;
 
@@ -136,14 +135,6 @@ static bool wants_ocr(const msk_ocr *ocr, PopplerPage *page, const char *text)
     return !msk_quality_good(&q);
 }
 
-/* Monotonic clock in seconds. */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The text of page i of doc into t: its text layer, or as ocr says its
  * OCR (page_how tells which). */
 static motesok_status pdf_page(PopplerDocument *doc, size_t i, motesok_text *t,
@@ -161,12 +152,12 @@ static motesok_status pdf_page(PopplerDocument *doc, size_t i, motesok_text *t,
             if (ocr_text == NULL)
                 st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
         } else {
-            double t0 = now_s();
+            double t0 = msk_now_s();
             st = msk_ocr_page(page, ocr->dpi ? ocr->dpi : MOTESOK_OCR_DEFAULT_DPI,
                               ocr->languages ? ocr->languages : MOTESOK_OCR_DEFAULT_LANGUAGES,
                               &ocr_text, err);
             t->page_how[i] = MSK_PAGE_OCR;
-            double took = now_s() - t0;
+            double took = msk_now_s() - t0;
             t->ocr_seconds += took;
             if (ocr->page_done != NULL)
                 ocr->page_done(ocr->page_done_ud, took);

@@ -75,14 +75,6 @@ static bool write_all(int fd, const void *buf, size_t len)
     return true;
 }
 
-/* Where a read must finish by (monotonic seconds; 0: no deadline). */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Read exactly len bytes from fd before deadline (0: none). Returns 1 on
  * success, 0 on end of file or error, -1 when time ran out. */
 static int read_all(int fd, void *buf, size_t len, double deadline)
@@ -90,7 +82,7 @@ static int read_all(int fd, void *buf, size_t len, double deadline)
     char *p = buf;
     while (len > 0) {
         if (deadline > 0) {
-            double left = deadline - now_s();
+            double left = deadline - msk_now_s();
             if (left <= 0)
                 return -1;
             struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -638,7 +630,7 @@ static int read_answer(src *s, uint32_t *status, char **msg, motesok_detection *
     while (r == 1 && *status == ALIVE) { /* a page read by OCR: time afresh */
         uint32_t us = 0;
         if (s->p == NULL)
-            s->dl = now_s() + s->timeout;
+            s->dl = msk_now_s() + s->timeout;
         r = get_u32(s, &us);
         s->ocr_us += us;
         if (r == 1)
@@ -785,7 +777,7 @@ motesok_status msk_worker_open(msk_worker *w, const char *path, const motesok_ex
     msk_buf_free(&req);
     if (!sent)
         return worker_died(w, 0, err);
-    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s, .timeout = w->lim.timeout_s};
+    src s = {.fd = w->from_child, .dl = msk_now_s() + w->lim.timeout_s, .timeout = w->lim.timeout_s};
     uint32_t status = 0;
     char *msg = NULL;
     int r = read_answer(&s, &status, &msg, det, head);
@@ -807,7 +799,7 @@ motesok_status msk_worker_next_page(msk_worker *w, char **page, size_t *len, int
     *len = 0;
     if (w->pages_left == 0)
         return msk_error_set(err, MOTESOK_ERR_INTERNAL, "no page left to read");
-    src s = {.fd = w->from_child, .dl = now_s() + w->lim.timeout_s};
+    src s = {.fd = w->from_child, .dl = msk_now_s() + w->lim.timeout_s};
     uint32_t status = 0;
     char *msg = NULL;
     int r = read_page(&s, page, len, how, &status, &msg);
