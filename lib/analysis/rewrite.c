@@ -11,7 +11,6 @@
 #include "schema.h"
 #include "xapian/xapian.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +71,29 @@ static void fail(rw *w, motesok_status st, motesok_error *e)
     }
 }
 
-/* A copy of s[0..n) that lives as long as the parse ("" when out of memory). */
-static const char *str_n(rw *w, const char *s, size_t n)
+/* Room for a string of n bytes and its NUL that lives as long as the
+ * parse; NULL when out of memory (recorded). */
+static char *piece_of(rw *w, size_t n)
 {
     piece *p = malloc(sizeof *p + n + 1);
     if (p == NULL) {
         fail(w, MOTESOK_ERR_NOMEM, NULL);
-        return "";
+        return NULL;
     }
-    memcpy(p->s, s, n);
-    p->s[n] = '\0';
     p->next = w->strings;
     w->strings = p;
+    p->s[n] = '\0';
     return p->s;
+}
+
+/* A copy of s[0..n) that lives as long as the parse ("" when out of memory). */
+static const char *str_n(rw *w, const char *s, size_t n)
+{
+    char *t = piece_of(w, n);
+    if (t == NULL)
+        return "";
+    memcpy(t, s, n);
+    return t;
 }
 
 static const char *str(rw *w, const char *s)
@@ -96,17 +105,13 @@ static const char *str(rw *w, const char *s)
 static const char *cat3(rw *w, const char *a, const char *b, const char *c)
 {
     size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
-    char *t = malloc(na + nb + nc + 1);
-    if (t == NULL) {
-        fail(w, MOTESOK_ERR_NOMEM, NULL);
+    char *t = piece_of(w, na + nb + nc);
+    if (t == NULL)
         return "";
-    }
     memcpy(t, a, na);
     memcpy(t + na, b, nb);
-    memcpy(t + na + nb, c, nc + 1);
-    const char *out = str(w, t);
-    free(t);
-    return out;
+    memcpy(t + na + nb, c, nc);
+    return t;
 }
 
 static const char *cat(rw *w, const char *a, const char *b)
@@ -842,10 +847,6 @@ static motesok_xtree *unphrase_fields(rw *w, motesok_xtree *q)
 
 /* ---- wildcards ---------------------------------------------------------- */
 
-/* Defaults of motesok_xparse_options' limits. */
-#define DEFAULT_MAX_WILDCARD 100
-#define DEFAULT_MAX_EXPANDED 500
-
 /* Terms of the index looked at per term a wildcard may expand to: bounds
  * the scan for the most frequent ones under a short prefix ("a*"). */
 #define SCAN_PER_TERM 50
@@ -933,8 +934,8 @@ static motesok_xtree *bounded_wildcards(rw *w, motesok_xtree *q, const motesok_x
     *cost = (motesok_xquery_cost){0};
     if (n == 0)
         return motesok_xtree_ref(q);
-    const unsigned per = opt->max_wildcard != 0 ? opt->max_wildcard : DEFAULT_MAX_WILDCARD;
-    const unsigned all = opt->max_expanded != 0 ? opt->max_expanded : DEFAULT_MAX_EXPANDED;
+    const unsigned per = opt->max_wildcard != 0 ? opt->max_wildcard : MOTESOK_XPARSE_MAX_WILDCARD;
+    const unsigned all = opt->max_expanded != 0 ? opt->max_expanded : MOTESOK_XPARSE_MAX_EXPANDED;
     unsigned share = per < all / n ? per : all / n;
     if (share < 1)
         share = 1;

@@ -1137,10 +1137,6 @@ class DateRange : public Xapian::RangeProcessor {
     }
 };
 
-// Defaults of motesok_xparse_options' limits.
-const unsigned DEFAULT_MAX_WILDCARD = 100;
-const unsigned DEFAULT_MAX_EXPANDED = 500;
-
 // Set up qp from the options for reader r.
 void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xparse_options *opt)
 {
@@ -1150,7 +1146,7 @@ void setup_parser(Xapian::QueryParser &qp, motesok_xreader *r, const motesok_xpa
     qp.set_stopper(&r->stopper);
     qp.set_default_op(opt->default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     // (a wildcard bounded_wildcards cannot expand keeps this limit)
-    qp.set_max_expansion(opt->max_wildcard != 0 ? opt->max_wildcard : DEFAULT_MAX_WILDCARD,
+    qp.set_max_expansion(opt->max_wildcard != 0 ? opt->max_wildcard : MOTESOK_XPARSE_MAX_WILDCARD,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     for (size_t i = 0; i < opt->n_fields; i++) {
         const motesok_xfield &f = opt->fields[i];
@@ -1253,7 +1249,7 @@ Xapian::Query::op xapian_op(motesok_xtop op)
 // A malloc'd copy of s (throws when out of memory).
 char *c_string(const std::string &s)
 {
-    char *c = msk_strndup(s.data(), s.size());
+    char *c = dup_string(s);
     if (c == nullptr)
         throw std::bad_alloc();
     return c;

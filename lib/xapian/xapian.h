@@ -263,6 +263,10 @@ typedef struct motesok_xdaterange {
     unsigned slot;
 } motesok_xdaterange;
 
+/* motesok_xparse_options' limits when 0 is given. */
+#define MOTESOK_XPARSE_MAX_WILDCARD 100u
+#define MOTESOK_XPARSE_MAX_EXPANDED 500u
+
 /* How a query string is read: the parser's set-up (fields, ranges,
  * default_and, max_wildcard), and what msk_query_parse does beyond it. */
 typedef struct motesok_xparse_options {
@@ -272,10 +276,10 @@ typedef struct motesok_xparse_options {
     bool norwegian_ops;    /* also accept OG, ELLER, IKKE/IKKJE as AND, OR, NOT
                               (msk_query_norwegian_operator) */
     unsigned max_wildcard; /* max terms a prefix* expands to, the most
-                              frequent first (0: 100) */
+                              frequent first (0: MOTESOK_XPARSE_MAX_WILDCARD) */
     unsigned max_expanded; /* max terms all the prefix* of the query expand
                               to together, shared out evenly but at least
-                              one each (0: 500) */
+                              one each (0: MOTESOK_XPARSE_MAX_EXPANDED) */
     bool no_spelling;      /* no spelling suggestion wanted: skip the look-ups */
     bool any_part;         /* a compound may match by any one of its parts and
                               by the words its leading parts begin (when it
