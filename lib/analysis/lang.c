@@ -21,6 +21,7 @@ typedef struct stem_map {
     stem_pair *v;
     size_t n, cap;
 } stem_map;
+
 /* A synonym group's member. */
 typedef struct member {
     char **stems;
@@ -328,7 +329,7 @@ static bool build_member(const msk_lang *l, const char *text, member *mb)
                 return false;
             }
             mb->n_stems++;
-            short_word = short_word || utf8_chars(word, strlen(word)) <= 2;
+            short_word = short_word || utf8_chars(word, n) <= 2;
             mb->tight[mb->n_tight++] = word;
         }
         p += n + (sp != NULL);
@@ -344,7 +345,16 @@ static bool build_member(const msk_lang *l, const char *text, member *mb)
     return true;
 }
 
-/* The groups of l->data as stems; false when out of memory. */
+static void free_group(group *gr)
+{
+    for (size_t m = 0; m < gr->n; m++)
+        free_member(&gr->members[m]);
+    free(gr->members);
+    memset(gr, 0, sizeof *gr);
+}
+
+/* The groups of l->data as stems; false when out of memory (what was
+ * built stays in l, for free_groups). */
 static bool build_groups(msk_lang *l)
 {
     size_t n = msk_norsk_n_groups(l->data);
@@ -356,29 +366,33 @@ static bool build_groups(msk_lang *l)
         size_t k = msk_norsk_group(l->data, g, &members);
         group *gr = &l->groups[l->n_groups];
         gr->members = calloc(k > 0 ? k : 1, sizeof *gr->members);
-        if (gr->members == NULL)
-            return false;
-        for (size_t m = 0; m < k; m++) {
+        bool ok = gr->members != NULL;
+        for (size_t m = 0; ok && m < k; m++) {
             member *mb = &gr->members[gr->n];
-            if (!build_member(l, members[m], mb)) {
-                free_member(mb);
-                return false;
-            }
-            if (mb->n_stems > 0)
+            ok = build_member(l, members[m], mb);
+            if (ok && mb->n_stems > 0)
                 gr->n++;
             else
                 free_member(mb);
         }
-        if (gr->n >= 2) {
+        if (ok && gr->n >= 2)
             l->n_groups++;
-        } else {
-            for (size_t m = 0; m < gr->n; m++)
-                free_member(&gr->members[m]);
-            free(gr->members);
-            memset(gr, 0, sizeof *gr);
-        }
+        else
+            free_group(gr);
+        if (!ok)
+            return false;
     }
     return true;
+}
+
+/* Free l's groups. */
+static void free_groups(msk_lang *l)
+{
+    for (size_t g = 0; g < l->n_groups; g++)
+        free_group(&l->groups[g]);
+    free(l->groups);
+    l->groups = NULL;
+    l->n_groups = 0;
 }
 
 /* The Nynorsk → Bokmål pairs as stems; false when out of memory. */
@@ -420,16 +434,8 @@ static void build_shared(void)
     shared.data = msk_norsk_shared();
     if (!build_map(&shared))
         map_free(&shared.map);
-    if (!build_groups(&shared)) {
-        for (size_t g = 0; g < shared.n_groups; g++) {
-            for (size_t m = 0; m < shared.groups[g].n; m++)
-                free_member(&shared.groups[g].members[m]);
-            free(shared.groups[g].members);
-        }
-        free(shared.groups);
-        shared.groups = NULL;
-        shared.n_groups = 0;
-    }
+    if (!build_groups(&shared))
+        free_groups(&shared);
 }
 
 const msk_lang *msk_lang_shared(void)
