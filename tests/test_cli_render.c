@@ -354,54 +354,50 @@ static void test_cli_render_wraps_long_snippets(void **state)
     free(s);
 }
 
-static void test_cli_render_status_and_error(void **state)
+/* Render a status answer (JSON text) into a string. */
+static char *render_status(const char *json)
 {
-    (void)state;
-    json_t *j = json_loads("{\"documents\":10,\"cases\":0,\"failed\":2,\"unsupported\":1,"
-                           "\"revision\":7,\"last_run\":\"2026-11-25T01:00:00Z\","
-                           "\"failures\":{\"ERR_PARSE\":2}}", 0, NULL);
+    json_t *j = json_loads(json, 0, NULL);
+    assert_non_null(j);
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     cli_render_status(out, j);
     fclose(out);
+    json_decref(j);
+    return buf;
+}
+
+static void test_cli_render_status_and_error(void **state)
+{
+    (void)state;
+    char *buf = render_status("{\"documents\":10,\"cases\":0,\"failed\":2,\"unsupported\":1,"
+                               "\"revision\":7,\"last_run\":\"2026-11-25T01:00:00Z\","
+                               "\"failures\":{\"ERR_PARSE\":2}}");
     assert_non_null(strstr(buf, "Dokumenter:     10\n"));
     assert_non_null(strstr(buf, "Ikke støttet:   1\n")); /* aligned by characters */
     assert_non_null(strstr(buf, "ERR_PARSE"));
     assert_null(strstr(buf, "Språkanalyse")); /* nothing said when all is well */
     free(buf);
-    json_decref(j);
     /* the daemon and the index disagree on the analysis: say what to do */
-    j = json_loads("{\"documents\":1,\"analysis\":{\"loaded\":\"1:aa\",\"index\":\"1:bb\","
-                   "\"same\":false}}", 0, NULL);
-    out = open_memstream(&buf, &len);
-    cli_render_status(out, j);
-    fclose(out);
+    buf = render_status("{\"documents\":1,\"analysis\":{\"loaded\":\"1:aa\",\"index\":\"1:bb\","
+                        "\"same\":false}}");
     assert_non_null(strstr(buf, "Språkanalyse:   endret siden indekseringen"));
     free(buf);
-    json_decref(j);
     /* OCR: the time a page took, with a decimal comma; none when no page was read */
-    j = json_loads("{\"documents\":1,\"ocr\":{\"pages_kept\":12,\"last_run_pages\":3,"
-                   "\"last_run_cache_hits\":9,\"last_run_seconds\":12.5,"
-                   "\"last_run_seconds_per_page\":4.167}}", 0, NULL);
-    out = open_memstream(&buf, &len);
-    cli_render_status(out, j);
-    fclose(out);
+    buf = render_status("{\"documents\":1,\"ocr\":{\"pages_kept\":12,\"last_run_pages\":3,"
+                        "\"last_run_cache_hits\":9,\"last_run_seconds\":12.5,"
+                        "\"last_run_seconds_per_page\":4.167}}");
     assert_non_null(strstr(buf, "OCR:            3 sider lest sist (4,2 s per side), "
                                 "9 fra lagret OCR-tekst; 12 sider lagret\n"));
     free(buf);
-    json_decref(j);
-    j = json_loads("{\"documents\":1,\"ocr\":{\"pages_kept\":12,\"last_run_pages\":0,"
-                   "\"last_run_cache_hits\":9,\"last_run_seconds\":0.0,"
-                   "\"last_run_seconds_per_page\":null}}", 0, NULL);
-    out = open_memstream(&buf, &len);
-    cli_render_status(out, j);
-    fclose(out);
+    buf = render_status("{\"documents\":1,\"ocr\":{\"pages_kept\":12,\"last_run_pages\":0,"
+                        "\"last_run_cache_hits\":9,\"last_run_seconds\":0.0,"
+                        "\"last_run_seconds_per_page\":null}}");
     assert_non_null(strstr(buf, "OCR:            0 sider lest sist, 9 fra lagret OCR-tekst; "
                                 "12 sider lagret\n"));
     free(buf);
-    json_decref(j);
-    j = json_loads("{\"error\":{\"code\":\"bad_request\",\"message\":\"limit: at most 100\"}}", 0, NULL);
+    json_t *j = json_loads("{\"error\":{\"code\":\"bad_request\",\"message\":\"limit: at most 100\"}}", 0, NULL);
     const char *code = NULL;
     assert_string_equal(cli_error_message(j, &code), "limit: at most 100");
     assert_string_equal(code, "bad_request");
