@@ -599,9 +599,11 @@ static motesok_status add_decisions(motesok_searcher *s, const motesok_search_re
 static motesok_xquery *matching_files(motesok_searcher *s, const motesok_xquery *q,
                                       motesok_status *st, motesok_error *err)
 {
+    static const unsigned parent_slot[] = {MOTESOK_SLOT_PARENT};
     motesok_xsearch xs = {.query = q, .limit = MAX_EXCLUDED, .sort_slot = -1,
                           .collapse_slot = (int)MOTESOK_SLOT_PARENT,
-                          .time_limit_s = match_time_limit(s)};
+                          .time_limit_s = match_time_limit(s), .value_slots = parent_slot,
+                          .n_values = 1};
     motesok_xresults *res = NULL;
     *st = motesok_xreader_search(s->xr, &xs, &res, err);
     if (motesok_xresults_timed_out(res))

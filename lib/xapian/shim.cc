@@ -1922,13 +1922,17 @@ void run_search(motesok_xreader *r, const motesok_xsearch *s, motesok_xresults *
     res->docs.clear();
     res->data.clear();
     res->weights.clear();
+    res->values.clear();
     const size_t skip = rerank ? s->offset : 0;
     for (size_t i = skip; i < order.size() && i < skip + s->limit; i++) {
         res->docs.push_back(res->mset[order[i].at - first].get_document());
         res->data.push_back(res->docs.back().get_data());
-        // read the values now, inside the retry (they are read lazily, and
-        // a revision discarded by then would leave them empty)
-        (void)res->docs.back().values_count();
+        // read the values asked for now, inside the retry (they are read
+        // lazily, and a revision discarded by then would leave them empty);
+        // only those: all of a document's values cost a read of its term list
+        for (size_t v = 0; v < s->n_values; v++)
+            res->values[{res->docs.size() - 1, s->value_slots[v]}] =
+                res->docs.back().get_value(s->value_slots[v]);
         res->weights.push_back(order[i].weight);
     }
     res->facets.clear();
@@ -1988,7 +1992,6 @@ extern "C" motesok_status motesok_xresults_best_with(const motesok_xresults *res
             for (auto i = best->mset.begin(); i != best->mset.end(); ++i) {
                 best->docs.push_back(i.get_document());
                 best->data.push_back(best->docs.back().get_data());
-                (void)best->docs.back().values_count();
                 best->weights.push_back(i.get_weight());
             }
         });

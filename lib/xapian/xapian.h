@@ -494,6 +494,8 @@ typedef struct motesok_xsearch {
     unsigned facet_distinct_slot; /* (e.g. the parent: a meeting counts once), */
                                   /* instead of counting documents */
     unsigned check_at_least;
+    const unsigned *value_slots; size_t n_values; /* the slots the caller reads */
+                                  /* with motesok_xresults_value: read with the hits */
 } motesok_xsearch;
 
 /* Run a search; *out holds the hits until motesok_xresults_free, and may
@@ -519,7 +521,8 @@ MSK_INTERNAL double motesok_xresults_weight(const motesok_xresults *res, size_t 
 MSK_INTERNAL const char *motesok_xresults_data(const motesok_xresults *res,
                                                size_t i, size_t *len) MOTESOK_NOEXCEPT;
 
-/* Value of slot for hit i, borrowed until motesok_xresults_free ("" if unset). */
+/* Value of slot for hit i, borrowed until motesok_xresults_free ("" if unset);
+ * a slot not in the search's value_slots is read now, "" if that fails. */
 MSK_INTERNAL const char *motesok_xresults_value(const motesok_xresults *res,
                                                 size_t i, unsigned slot) MOTESOK_NOEXCEPT;
 
