@@ -189,24 +189,24 @@ class FacetSpy : public Xapian::MatchSpy {
     // Count the values of slots; with distinct >= 0, each value once per
     // value of that slot (a meeting once, however many passages match).
     FacetSpy(std::vector<Xapian::valueno> slots, int distinct)
-        : slots_(std::move(slots)), distinct_(distinct), counts_(slots_.size()),
-          seen_(slots_.size())
+        : slots_(std::move(slots)), distinct_(distinct), counts_(slots_.size())
     {
     }
 
     void operator()(const Xapian::Document &doc, double) override
     {
-        std::string key;
-        if (distinct_ >= 0) { // read once for every slot
-            key = doc.get_value(static_cast<Xapian::valueno>(distinct_));
+        if (distinct_ >= 0) {
+            // a meeting counts with the values of the first of its passages
+            // seen (they all carry the meeting's); the rest read one value
+            std::string key = doc.get_value(static_cast<Xapian::valueno>(distinct_));
             if (key.empty())
                 key = "#" + std::to_string(doc.get_docid());
+            if (!seen_.insert(std::move(key)).second)
+                return;
         }
         for (size_t f = 0; f < slots_.size(); f++) {
             std::string v = doc.get_value(slots_[f]);
-            if (v.empty())
-                continue;
-            if (distinct_ < 0 || seen_[f].insert(v + '\0' + key).second)
+            if (!v.empty())
                 counts_[f][v]++;
         }
     }
@@ -217,7 +217,7 @@ class FacetSpy : public Xapian::MatchSpy {
     std::vector<Xapian::valueno> slots_;
     int distinct_;
     std::vector<std::map<std::string, Xapian::doccount>> counts_;
-    std::vector<std::unordered_set<std::string>> seen_;
+    std::unordered_set<std::string> seen_; // the distinct values counted
 };
 
 // An MSet with what snippets and best_part need. db shares the reader's
