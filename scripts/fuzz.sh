@@ -15,19 +15,20 @@
 #   --only LIST         comma-separated targets (default: all)
 #   --jobs N            with --runs: that many fuzzing processes per target,
 #                       the executions split between them (default 1)
+# The build and its findings go to build-fuzz/ ($MOTESOK_FUZZ_DIR if set).
 # Targets: fuzz_minutes fuzz_dates fuzz_norsk fuzz_query fuzz_text
-#          fuzz_detect fuzz_pdf fuzz_reply fuzz_loaders fuzz_render
+#          fuzz_detect fuzz_pdf fuzz_reply fuzz_loaders fuzz_render fuzz_http
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ALL=(fuzz_minutes fuzz_dates fuzz_norsk fuzz_query fuzz_text fuzz_detect fuzz_pdf fuzz_reply
-     fuzz_loaders fuzz_render)
+     fuzz_loaders fuzz_render fuzz_http)
 SECONDS_EACH=30 RUNS="" ONLY="" FJOBS=1
 while [[ $# -gt 0 ]]; do
     case $1 in
     --runs) RUNS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --jobs) FJOBS=$2; shift 2 ;;
-    -h | --help) sed -n '3,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '3,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) SECONDS_EACH=$1; shift ;;
     esac
@@ -37,17 +38,17 @@ TARGETS=("${ALL[@]}")
 for t in "${TARGETS[@]}"; do
     [[ " ${ALL[*]} " == *" $t "* ]] || die "no fuzz target '$t' (see --help)"
 done
-FUZZ_DIR=$ROOT/build-fuzz
+FUZZ_DIR=${MOTESOK_FUZZ_DIR:-$ROOT/build-fuzz}
 command -v clang >/dev/null || die "clang not found: apt-get install clang libclang-rt-14-dev"
 command -v qpdf >/dev/null || die "qpdf not found: apt-get install qpdf"
 
 say "building fuzz targets with clang"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Debug -DMOTESOK_FUZZ=ON >/dev/null
-cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${TARGETS[@]}" motesok-txt2pdf
+cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${TARGETS[@]}" motesok-txt2pdf motesok-index
 
 # ---- seeds, one folder per kind of input ----------------------------------
 S=$FUZZ_DIR/seeds
-rm -rf "$S" && mkdir -p "$S"/{minutes,query,pdf,reply,detect,loaders,render}
+rm -rf "$S" && mkdir -p "$S"/{minutes,query,pdf,reply,detect,loaders,render,http}
 cp "$ROOT"/corpus/*.txt "$ROOT"/tests/data/minutes/*.txt "$S/minutes/"
 # queries: the benchmark's, one a file, and some syntax
 n=0
@@ -109,6 +110,30 @@ if [[ -r /usr/share/hunspell/nb_NO.aff ]]; then
 fi
 # the daemon's answers, as the CLI reads them
 cp "$ROOT"/fuzz/seeds/render/*.json "$S/render/"
+# requests to the daemon (fuzz_http), over an index of the sample minutes;
+# the document requests name a document of that index
+export MOTESOK_DATA_DIR=$ROOT/data MOTESOK_FUZZ_INDEX=$FUZZ_DIR/http-index
+http_seeds() {
+    rm -rf "$MOTESOK_FUZZ_INDEX"
+    "$FUZZ_DIR/bin/motesok-index" --quiet --index "$MOTESOK_FUZZ_INDEX" "$ROOT/corpus" >/dev/null
+    req() { printf '%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n%s' "$1" "$2" "${3:-localhost}" "${4:-}" "${5:-}"; }
+    req GET '/api/v1/search?q=legevakt&limit=3' >"$S/http/search"
+    req GET '/api/v1/search?q=vedtak&organ=Formannskapet&from=2018-01-01&to=2019-12-31&sort=date&format=csv' \
+        motesok.example >"$S/http/csv"
+    req GET '/?q=r%C3%B8ntgen+OG+sykehus&page=2' 127.0.0.1:8080 >"$S/http/page"
+    req GET /healthz >"$S/http/health"
+    { req GET /metrics localhost $'Connection: keep-alive\r\n'; req GET /api/v1/status; } >"$S/http/pipelined"
+    req POST /api/v1/search localhost $'Content-Length: 5\r\n' 'q=abc' >"$S/http/post"
+    printf 'GET /api/v1/failures HTTP/1.0\r\n\r\n' >"$S/http/http10"
+    id=$(FUZZ_HTTP_PRINT=1 "$FUZZ_DIR/bin/fuzz_http" "$S/http/search" 2>&1 | grep -o '"id": *"[0-9a-f]\{16\}"' |
+         head -n 1 | grep -o '[0-9a-f]\{16\}' || true)
+    [[ -n $id ]] || die "fuzz_http: the sample index answered no document id"
+    req GET "/api/v1/documents/$id/text?page=1" >"$S/http/text"
+    req GET "/api/v1/documents/$id" >"$S/http/document"
+    req GET "/dokument/$id?q=legevakt" >"$S/http/view"
+    req GET "/d/$id/original" >"$S/http/original"
+}
+[[ " ${TARGETS[*]} " != *" fuzz_http "* ]] || http_seeds
 
 seeds_for() {
     case $1 in
@@ -119,6 +144,7 @@ seeds_for() {
     fuzz_detect) echo "$S/detect" ;;
     fuzz_loaders) echo "$S/loaders" ;;
     fuzz_render) echo "$S/render" ;;
+    fuzz_http) echo "$S/http" ;;
     esac
 }
 # Inputs larger than this are not generated (longer seeds are cut): a
@@ -128,13 +154,13 @@ max_len_for() {
     case $1 in
     fuzz_pdf) echo 65536 ;;
     fuzz_loaders) echo 131072 ;;
+    fuzz_http) echo 4096 ;;
     *) echo 16384 ;;
     esac
 }
 
 # ---- run --------------------------------------------------------------------
-# the analyser's data: the shipped files and hunspell-no
-export MOTESOK_DATA_DIR=$ROOT/data
+# the analyser's data (set above): the shipped files and hunspell-no
 STATS=$FUZZ_DIR/fuzz-stats.tsv
 [[ -z $RUNS ]] || printf 'target\texecutions\tseconds\tcrashes\tpeak_rss_mb\tcorpus_files\n' >"$STATS"
 for target in "${TARGETS[@]}"; do
