@@ -81,8 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (query == NULL)
         return 0;
     query[strlen(query)] = '\0';
-    motesok_xparse_options po = {.fields = FIELDS, .n_fields = 2, .ranges = RANGES, .n_ranges = 1,
-                                 .default_and = size % 2 == 0, .norwegian_ops = true};
+    msk_query_options po = {.parser = {.fields = FIELDS, .n_fields = 2, .ranges = RANGES,
+                                       .n_ranges = 1, .default_and = size % 2 == 0},
+                            .norwegian_ops = true};
     motesok_xquery *q = NULL;
     motesok_error err;
     motesok_status st = msk_query_parse(reader, query, &po, &q, NULL, &err);

@@ -518,11 +518,11 @@ static char *with_case_keys(const char *q)
 static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_xquery **out,
                                  motesok_error *err)
 {
-    motesok_xparse_options po = {
-        .fields = query_fields, .n_fields = sizeof query_fields / sizeof *query_fields,
-        .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
-        .default_and = !s->any_word, .norwegian_ops = true,
-        .max_wildcard = MOTESOK_MAX_WILDCARD_TERMS, .max_expanded = MOTESOK_MAX_EXPANDED_TERMS,
+    msk_query_options po = {
+        .parser = {.fields = query_fields, .n_fields = sizeof query_fields / sizeof *query_fields,
+                   .ranges = query_ranges, .n_ranges = sizeof query_ranges / sizeof *query_ranges,
+                   .default_and = !s->any_word, .max_wildcard = MOTESOK_MAX_WILDCARD_TERMS},
+        .norwegian_ops = true, .max_expanded = MOTESOK_MAX_EXPANDED_TERMS,
         .no_spelling = !s->spelling, .any_part = s->any_word && s->parts_ok,
     };
     char *keyed = with_case_keys(text);

@@ -98,7 +98,7 @@ static uint64_t hits(const fixture *f, const char *query)
 {
     motesok_xreader *r = open_reader(f);
     motesok_error err;
-    motesok_xparse_options po = {.default_and = true};
+    msk_query_options po = {.parser.default_and = true};
     motesok_xquery *q = NULL;
     assert_int_equal(msk_query_parse(r, query, &po, &q, NULL, &err), MOTESOK_OK);
     motesok_xsearch s = {.query = q, .limit = 100, .sort_slot = -1, .collapse_slot = -1,

@@ -651,7 +651,7 @@ static int teardown(void **state)
 static const char *hits(fixture *f, const char *query, const char **suggestion)
 {
     static char buf[64], sug[128];
-    motesok_xparse_options po = {.default_and = true};
+    msk_query_options po = {.parser.default_and = true};
     motesok_xquery *q = NULL;
     motesok_error err;
     if (msk_query_parse(f->r, query, &po, &q, NULL, &err) != MOTESOK_OK)
@@ -789,7 +789,7 @@ static void test_whole_word_ranks_first(void **state)
 static void page_of(motesok_xreader *r, const char *query, unsigned offset, unsigned limit,
                     char *buf, size_t cap)
 {
-    motesok_xparse_options po = {.default_and = true};
+    msk_query_options po = {.parser.default_and = true};
     motesok_xquery *q = NULL;
     assert_int_equal(msk_query_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
     motesok_xsearch xs = {.query = q, .offset = offset, .limit = limit, .sort_slot = -1,
@@ -865,7 +865,7 @@ static const char *fresh_hits(const char *db, const char *const (*docs)[2], size
         put_doc(w, docs[i][0], docs[i][1], true);
     commit_close(w);
     motesok_xreader *r = reader(db);
-    motesok_xparse_options po = {.default_and = default_and, .any_part = !default_and};
+    msk_query_options po = {.parser.default_and = default_and, .any_part = !default_and};
     motesok_xquery *q = NULL;
     assert_int_equal(msk_query_parse(r, query, &po, &q, NULL, NULL), MOTESOK_OK);
     const char *s = motesok_xquery_suggestion(q);

@@ -133,15 +133,16 @@ static const motesok_xdaterange RANGES[] = {{"dato", MOTESOK_SLOT_DATE}};
 static const motesok_xfield FIELDS[] = {{"tittel", "S", false}, {"organ", "XB", true}};
 
 /* The parse options most tests use. */
-static motesok_xparse_options options(void)
+static msk_query_options options(void)
 {
-    motesok_xparse_options po = {.fields = FIELDS, .n_fields = 2, .ranges = RANGES,
-                                 .n_ranges = 1, .default_and = true, .norwegian_ops = true};
+    msk_query_options po = {.parser = {.fields = FIELDS, .n_fields = 2, .ranges = RANGES,
+                                       .n_ranges = 1, .default_and = true},
+                            .norwegian_ops = true};
     return po;
 }
 
 /* Parse query with po (must succeed). */
-static motesok_xquery *parse(motesok_xreader *r, const char *query, const motesok_xparse_options *po)
+static motesok_xquery *parse(motesok_xreader *r, const char *query, const msk_query_options *po)
 {
     motesok_xquery *q = NULL;
     motesok_error err;
@@ -165,7 +166,7 @@ static motesok_xresults *run(motesok_xreader *r, const motesok_xquery *q)
 
 /* The ids of the hits (data) of a query, space-separated and sorted by rank,
  * into out. */
-static void hits_po(motesok_xreader *r, const char *query, const motesok_xparse_options *po,
+static void hits_po(motesok_xreader *r, const char *query, const msk_query_options *po,
                     char *out, size_t cap)
 {
     motesok_xquery *q = parse(r, query, po);
@@ -183,7 +184,7 @@ static void hits_po(motesok_xreader *r, const char *query, const motesok_xparse_
 static const char *hits(motesok_xreader *r, const char *query)
 {
     static char buf[256];
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     hits_po(r, query, &po, buf, sizeof buf);
     return buf;
 }
@@ -200,7 +201,7 @@ static const char *hit_set(motesok_xreader *r, const char *query)
     static char buf[256];
     char ids[N_DOCS + 8][8];
     size_t n = 0;
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, query, &po);
     motesok_xresults *res = run(r, q);
     for (size_t i = 0; i < motesok_xresults_count(res) && n < N_DOCS + 8; i++)
@@ -217,7 +218,7 @@ static const char *hit_set(motesok_xreader *r, const char *query)
 }
 
 /* Xapian's description of query parsed with po (caller frees). */
-static char *describe(motesok_xreader *r, const char *query, const motesok_xparse_options *po)
+static char *describe(motesok_xreader *r, const char *query, const msk_query_options *po)
 {
     motesok_xquery *q = parse(r, query, po);
     char *d = motesok_xquery_describe(q);
@@ -229,7 +230,7 @@ static char *describe(motesok_xreader *r, const char *query, const motesok_xpars
 /* True if query, parsed with options(), fell back to its plain words. */
 static bool falls_back(motesok_xreader *r, const char *query)
 {
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     bool fell = false;
     motesok_xquery *q = NULL;
     assert_int_equal(msk_query_parse(r, query, &po, &q, &fell, NULL), MOTESOK_OK);
@@ -867,7 +868,7 @@ static void test_xreader_parse_fields(void **state)
     assert_string_equal(hit_set(r, "organ:rådmannsutvalget"), "aaaa cccc");
     assert_string_equal(hits(r, "legevakt organ:rådmannsutvalget"), "aaaa");
     assert_string_equal(hits(r, "organ:\"regionrådet for hallingdal\""), "bbbb");
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     char *d = describe(r, "legevakt organ:rådmannsutvalget", &po);
     assert_string_equal(
         d, "Query((2 * Zlegevakt FILTER XBrådmannsutvalget))");
@@ -899,7 +900,7 @@ static void test_xreader_parse_field_phrase_without_positions(void **state)
     motesok_xwriter_close(w);
     motesok_xreader *r = reader(f->db);
     static const motesok_xfield fields[] = {{"vedtak", "XV", false}, {"sak", "XC", false}};
-    motesok_xparse_options po = {.fields = fields, .n_fields = 2, .default_and = true};
+    msk_query_options po = {.parser = {.fields = fields, .n_fields = 2, .default_and = true}};
     char buf[64];
     hits_po(r, "vedtak:\"ny brannstasjon\"", &po, buf, sizeof buf);
     assert_string_equal(buf, "eeee");
@@ -938,7 +939,7 @@ static void test_xreader_parse_date_ranges(void **state)
     assert_string_equal(hit_set(r, "dato:..2017-06-30"), "bbbb cccc");
     assert_string_equal(hits(r, "dato:..2010"), "bbbb");
     assert_string_equal(hits(r, "legevakt dato:2018-03-01.."), "dddd");
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     char *d = describe(r, "dato:2017..2018-06-30", &po);
     assert_non_null(strstr(d, "VALUE_RANGE 0 20170101 20180630"));
     motesok_free(d);
@@ -958,7 +959,7 @@ static void test_xreader_parse_date_ranges_one_rule(void **state)
     assert_false(falls_back(r, "dato:2018-02..2018-02"));
     assert_string_equal(hits(r, "dato:2018-02..2018-02"), "aaaa");
     assert_string_equal(hit_set(r, "dato:2017-06..2018-02"), "aaaa cccc");
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     char *d = describe(r, "dato:2016-02..2016-02", &po);
     assert_non_null(strstr(d, "VALUE_RANGE 0 20160201 20160229")); /* a leap year */
     motesok_free(d);
@@ -995,8 +996,8 @@ static void test_xreader_parse_norwegian_ops(void **state)
     assert_string_equal(hits(r, "legevakt OG røntgen"), "aaaa");
     assert_string_equal(hit_set(r, "IKKE legevakt"), "cccc"); /* a leading NOT */
     /* lower-case og is a word of the text, not an operator */
-    motesok_xparse_options po = options();
-    po.default_and = false;
+    msk_query_options po = options();
+    po.parser.default_and = false;
     char *d = describe(r, "røntgen og økonomi", &po);
     assert_null(strstr(d, " AND "));
     motesok_free(d);
@@ -1006,7 +1007,7 @@ static void test_xreader_parse_norwegian_ops(void **state)
     assert_null(strstr(d, "and"));
     motesok_free(d);
     /* longer words that begin with an operator stay words */
-    po.default_and = true;
+    po.parser.default_and = true;
     d = describe(r, "ORDEN ELLERS", &po);
     /* (words typed with a capital match as typed or by their stems) */
     /* (and, as two words, near each other in their exact forms: weighed
@@ -1036,8 +1037,8 @@ static void test_xreader_parse_wildcards(void **state)
     assert_string_equal(hit_set(r, "legevakt*"), "aaaa bbbb dddd");
     /* legevakt (in aaaa and dddd) is more frequent than legevakten and
      * legevaktsamarbeid: with one expansion only it is kept */
-    motesok_xparse_options po = options();
-    po.max_wildcard = 1;
+    msk_query_options po = options();
+    po.parser.max_wildcard = 1;
     char buf[64];
     hits_po(r, "legevakt*", &po, buf, sizeof buf);
     assert_true(strcmp(buf, "aaaa dddd") == 0 || strcmp(buf, "dddd aaaa") == 0);
@@ -1049,7 +1050,7 @@ static void test_xreader_parse_falls_back_on_bad_syntax(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = NULL;
     bool fell = false;
     motesok_error err;
@@ -1104,7 +1105,7 @@ static void test_xreader_search_ranks_by_bm25(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "legevakt", &po);
     motesok_xresults *res = run(r, q);
     assert_int_equal(motesok_xresults_total(res), 3);
@@ -1134,7 +1135,7 @@ static void test_xreader_search_sort_by_date(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "", &po);
     motesok_xsearch s = {.query = q, .limit = 10, .sort_slot = (int)MOTESOK_SLOT_DATE,
                          .sort_descending = true, .collapse_slot = -1, .time_limit_s = 5.0};
@@ -1163,7 +1164,7 @@ static void test_xreader_search_filters(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "legevakt", &po);
     /* boolean filter term */
     motesok_xquery *organ = motesok_xquery_term("XBrådmannsutvalget");
@@ -1227,7 +1228,7 @@ static void test_xreader_search_collapse_and_facets(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "", &po);
     unsigned slots[] = {MOTESOK_SLOT_ORGAN, MOTESOK_SLOT_DATE, MOTESOK_SLOT_KIND};
     motesok_xsearch s = {.query = q, .limit = 1, .sort_slot = -1, .collapse_slot = -1,
@@ -1283,7 +1284,7 @@ static void test_xresults_best_part_picks_page(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "legevakt", &po);
     motesok_xresults *res = run(r, q);
     const char *pages[] = {"Godkjenning av innkalling.", "Utvida legevakt med røntgen.",
@@ -1338,7 +1339,7 @@ static void test_xresults_snippet_marks_and_escapes(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "legevakt", &po);
     motesok_xresults *res = run(r, q);
     const char *page = "Utvida legevakt med røntgen i påsken.";
@@ -1390,7 +1391,7 @@ static void test_xresults_outlive_reader(void **state)
     fixture *f = *state;
     build_db(f->db);
     motesok_xreader *r = reader(f->db);
-    motesok_xparse_options po = options();
+    msk_query_options po = options();
     motesok_xquery *q = parse(r, "legevakt", &po);
     motesok_xresults *res = run(r, q);
     motesok_xquery_free(q);

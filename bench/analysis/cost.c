@@ -128,7 +128,7 @@ static double query(motesok_xreader *r, int mode, char **qs, size_t n, double se
         for (size_t i = 0; i < n; i++, done++) {
             double p0 = now_s();
             motesok_xquery *q = NULL;
-            motesok_xparse_options po = {.default_and = true};
+            msk_query_options po = {.parser.default_and = true};
             motesok_status st = mode == PLAIN ? msk_shim_parse_plain(r, qs[i], &q, &err)
                                               : msk_query_parse(r, qs[i], &po, &q, NULL, &err);
             if (st != MOTESOK_OK)

@@ -49,7 +49,7 @@ static double now_s(void)
 static int xapian_once(motesok_xreader *r, const char *q)
 {
     motesok_error err;
-    motesok_xparse_options po = {.default_and = true};
+    msk_query_options po = {.parser.default_and = true};
     motesok_xquery *query = NULL;
     if (msk_query_parse(r, q, &po, &query, NULL, &err) != MOTESOK_OK)
         return -1;

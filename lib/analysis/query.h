@@ -78,6 +78,25 @@ MSK_INTERNAL char *msk_query_bound(const char *q, unsigned max_terms, unsigned m
 
 /* ---- parsing ---------------------------------------------------------------- */
 
+/* msk_query_options' max_expanded when 0 is given. */
+#define MSK_QUERY_MAX_EXPANDED 500u
+
+/* How msk_query_parse reads a query: the parser's set-up through the
+ * binding (fields, date ranges, AND or OR, what one prefix* expands to),
+ * and the query language's own. */
+typedef struct msk_query_options {
+    motesok_xparse_options parser;
+    bool norwegian_ops;    /* also accept OG, ELLER, IKKE/IKKJE as AND, OR, NOT
+                              (msk_query_norwegian_operator) */
+    unsigned max_expanded; /* max terms all the prefix* of the query expand
+                              to together, shared out evenly but at least
+                              one each (0: MSK_QUERY_MAX_EXPANDED) */
+    bool no_spelling;      /* no spelling suggestion wanted: skip the look-ups */
+    bool any_part;         /* a compound may match by any one of its parts and
+                              by the words its leading parts begin (when it
+                              finds nothing as it is) */
+} msk_query_options;
+
 /* Parse a user query the Norwegian way (lib/analysis/rewrite.c): Xapian's
  * parser through the binding (phrases, +/-, AND/OR/NOT and, with
  * opt->norwegian_ops, OG/ELLER/IKKE/IKKJE, prefix*, fields and date
@@ -96,7 +115,7 @@ MSK_INTERNAL char *msk_query_bound(const char *q, unsigned max_terms, unsigned m
  * top passages by; a spelling suggestion is made only when a word finds
  * nothing, and only for such words. */
 MSK_INTERNAL motesok_status msk_query_parse(motesok_xreader *r, const char *query,
-                                            const motesok_xparse_options *opt, motesok_xquery **out,
+                                            const msk_query_options *opt, motesok_xquery **out,
                                             bool *fell_back, motesok_error *err);
 
 /* True if byte c can be part of a word: an ASCII letter or digit, or any

@@ -927,15 +927,16 @@ static motesok_xtree *expand_wildcards(rw *w, motesok_xtree *q, expansion *x)
 }
 
 /* q with its wildcards expanded within opt's limits into *cost. */
-static motesok_xtree *bounded_wildcards(rw *w, motesok_xtree *q, const motesok_xparse_options *opt,
+static motesok_xtree *bounded_wildcards(rw *w, motesok_xtree *q, const msk_query_options *opt,
                                         motesok_xquery_cost *cost)
 {
     const unsigned n = count_wildcards(q);
     *cost = (motesok_xquery_cost){0};
     if (n == 0)
         return motesok_xtree_ref(q);
-    const unsigned per = opt->max_wildcard != 0 ? opt->max_wildcard : MOTESOK_XPARSE_MAX_WILDCARD;
-    const unsigned all = opt->max_expanded != 0 ? opt->max_expanded : MOTESOK_XPARSE_MAX_EXPANDED;
+    const unsigned per = opt->parser.max_wildcard != 0 ? opt->parser.max_wildcard
+                                                       : MOTESOK_XPARSE_MAX_WILDCARD;
+    const unsigned all = opt->max_expanded != 0 ? opt->max_expanded : MSK_QUERY_MAX_EXPANDED;
     unsigned share = per < all / n ? per : all / n;
     if (share < 1)
         share = 1;
@@ -1223,7 +1224,7 @@ static void free_memos(memos *m)
 }
 
 motesok_status msk_query_parse(motesok_xreader *r, const char *query,
-                               const motesok_xparse_options *opt, motesok_xquery **out,
+                               const msk_query_options *opt, motesok_xquery **out,
                                bool *fell_back, motesok_error *err)
 {
     if (fell_back != NULL)
@@ -1233,7 +1234,7 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     *out = NULL;
     if (r == NULL || query == NULL)
         return msk_error_set(err, MOTESOK_ERR_INVALID, "no reader or query");
-    const motesok_xparse_options none = {0};
+    const msk_query_options none = {0};
     if (opt == NULL)
         opt = &none;
     if (msk_query_blank(query)) {
@@ -1248,7 +1249,7 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     if (text == NULL)
         return msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory while reading the query");
     motesok_xtree *q = NULL;
-    motesok_status st = parse_or_fall_back(r, text, opt, &q, fell_back, err);
+    motesok_status st = parse_or_fall_back(r, text, &opt->parser, &q, fell_back, err);
     if (st != MOTESOK_OK || q == NULL) {
         free(text);
         return st != MOTESOK_OK ? st
@@ -1281,7 +1282,7 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     if (!opt->no_spelling && w.st == MOTESOK_OK && has_unknown_word(&w, q)) {
         char *fixed = NULL;
         motesok_error e = {0};
-        motesok_status cs = motesok_xreader_corrected(r, text, opt, &fixed, &e);
+        motesok_status cs = motesok_xreader_corrected(r, text, &opt->parser, &fixed, &e);
         if (cs != MOTESOK_OK)
             fail(&w, cs, &e);
         else if (fixed != NULL)

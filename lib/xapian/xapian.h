@@ -263,27 +263,17 @@ typedef struct motesok_xdaterange {
     unsigned slot;
 } motesok_xdaterange;
 
-/* motesok_xparse_options' limits when 0 is given. */
+/* motesok_xparse_options' max_wildcard when 0 is given. */
 #define MOTESOK_XPARSE_MAX_WILDCARD 100u
-#define MOTESOK_XPARSE_MAX_EXPANDED 500u
 
-/* How a query string is read: the parser's set-up (fields, ranges,
- * default_and, max_wildcard), and what msk_query_parse does beyond it. */
+/* How a query string is read by Xapian's parser: fields, date ranges,
+ * AND or OR, what one prefix* expands to. */
 typedef struct motesok_xparse_options {
     const motesok_xfield *fields;    size_t n_fields;
     const motesok_xdaterange *ranges; size_t n_ranges;
     bool default_and;      /* words combine with AND (else OR) */
-    bool norwegian_ops;    /* also accept OG, ELLER, IKKE/IKKJE as AND, OR, NOT
-                              (msk_query_norwegian_operator) */
     unsigned max_wildcard; /* max terms a prefix* expands to, the most
                               frequent first (0: MOTESOK_XPARSE_MAX_WILDCARD) */
-    unsigned max_expanded; /* max terms all the prefix* of the query expand
-                              to together, shared out evenly but at least
-                              one each (0: MOTESOK_XPARSE_MAX_EXPANDED) */
-    bool no_spelling;      /* no spelling suggestion wanted: skip the look-ups */
-    bool any_part;         /* a compound may match by any one of its parts and
-                              by the words its leading parts begin (when it
-                              finds nothing as it is) */
 } motesok_xparse_options;
 
 
