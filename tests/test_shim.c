@@ -876,6 +876,35 @@ static void test_xreader_parse_fields(void **state)
     motesok_xreader_close(r);
 }
 
+/* Occurrences of needle in the first n bytes of hay. */
+static size_t count_in(const char *hay, size_t n, const char *needle)
+{
+    size_t k = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL && (size_t)(p - hay) < n; p++)
+        k++;
+    return k;
+}
+
+/* A synonym group whose members stem alike ("pleie- og omsorgstjenester",
+ * "pleie- og omsorgstenester", "pleie- og omsorgstjenesten" … of the shipped
+ * plo group) is searched with each alternative once: a repeat would add its
+ * weight again (a law saying pleie and omsorgstjenesten outranked the case
+ * that said every word of the query). */
+static void test_xreader_parse_group_alternatives_once(void **state)
+{
+    fixture *f = *state;
+    build_db(f->db);
+    motesok_xreader *r = reader(f->db);
+    msk_query_options po = options();
+    char *d = describe(r, "pleie og omsorg", &po);
+    const char *rerank = strstr(d, " RERANK ");
+    const size_t main_len = rerank != NULL ? (size_t)(rerank - d) : strlen(d);
+    assert_true(count_in(d, main_len, "Zplo") == 1);
+    assert_true(count_in(d, main_len, "Zomsorgstjenest") == 1);
+    motesok_free(d);
+    motesok_xreader_close(r);
+}
+
 /* Field copies have no positions (index_words): a phrase of field terms
  * matches as all its words in the field; body phrases and case-number
  * phrases (positions kept) stay phrases. */
@@ -1435,6 +1464,7 @@ int main(void)
         T(test_xreader_parse_stems_norwegian),
         T(test_xreader_parse_phrases),
         T(test_xreader_parse_fields),
+        T(test_xreader_parse_group_alternatives_once),
         T(test_xreader_parse_field_phrase_without_positions),
         T(test_xreader_parse_date_ranges),
         T(test_xreader_parse_date_ranges_one_rule),
