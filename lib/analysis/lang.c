@@ -345,6 +345,34 @@ static bool build_member(const msk_lang *l, const char *text, member *mb)
     return true;
 }
 
+/* True if two lists of n strings are equal. */
+static bool same_strings(char *const *a, char *const *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+/* True if members a and b read alike: the same stems and tight words
+ * ("pleie- og omsorgstjenester" and "pleie- og omsorgstenester" both stem
+ * to pleie, omsorgstjenest). */
+static bool same_member(const member *a, const member *b)
+{
+    return a->n_stems == b->n_stems && a->n_tight == b->n_tight &&
+           same_strings(a->stems, b->stems, a->n_stems) &&
+           same_strings(a->tight, b->tight, a->n_tight);
+}
+
+/* True if mb reads like one of the first n members of gr. */
+static bool repeats(const group *gr, size_t n, const member *mb)
+{
+    for (size_t k = 0; k < n; k++)
+        if (same_member(&gr->members[k], mb))
+            return true;
+    return false;
+}
+
 static void free_group(group *gr)
 {
     for (size_t m = 0; m < gr->n; m++)
@@ -370,7 +398,8 @@ static bool build_groups(msk_lang *l)
         for (size_t m = 0; ok && m < k; m++) {
             member *mb = &gr->members[gr->n];
             ok = build_member(l, members[m], mb);
-            if (ok && mb->n_stems > 0)
+            /* each alternative once: a repeat would weigh twice in a query */
+            if (ok && mb->n_stems > 0 && !repeats(gr, gr->n, mb))
                 gr->n++;
             else
                 free_member(mb);

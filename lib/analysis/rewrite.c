@@ -448,35 +448,6 @@ static motesok_xtree *word_forms(rw *w, const char *typed, const char *st)
     return op_of(w, MOTESOK_XT_OR, &forms, 0);
 }
 
-/* True if two lists of n strings are equal. */
-static bool same_strings(const char *const *a, const char *const *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(a[i], b[i]) != 0)
-            return false;
-    return true;
-}
-
-/* True if member m of group g reads as one before it: the same stems, or
- * the same tight words ("pleie- og omsorgstjenester" and "pleie- og
- * omsorgstenester" both stem to pleie, omsorgstjenest). */
-static bool same_as_earlier_member(rw *w, size_t g, size_t m)
-{
-    const char *const *stems, *const *tight;
-    size_t n_stems, n_tight;
-    msk_lang_member(w->lang, g, m, &stems, &n_stems, &tight, &n_tight);
-    for (size_t k = 0; k < m; k++) {
-        const char *const *s2, *const *t2;
-        size_t n_s2, n_t2;
-        msk_lang_member(w->lang, g, k, &s2, &n_s2, &t2, &n_t2);
-        if (n_tight == 0 && n_t2 == 0 && n_stems == n_s2 && same_strings(stems, s2, n_stems))
-            return true;
-        if (n_tight > 0 && n_tight == n_t2 && same_strings(tight, t2, n_tight))
-            return true;
-    }
-    return false;
-}
-
 /* Synonym group g as a query: any one of its members, a member of several
  * words as all of them — or, when one of its words has one or two letters
  * (k-styre, ø-hjelp), as those words next to each other in their exact
@@ -489,8 +460,6 @@ static motesok_xtree *group_query(rw *w, size_t g)
         const char *const *stems, *const *tight;
         size_t n_stems, n_tight;
         msk_lang_member(w->lang, g, m, &stems, &n_stems, &tight, &n_tight);
-        if (same_as_earlier_member(w, g, m))
-            continue; /* each alternative once: a repeat would weigh twice */
         tlist words = {0};
         if (n_tight > 0) {
             for (size_t i = 0; i < n_tight; i++)
