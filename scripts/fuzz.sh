@@ -44,7 +44,11 @@ command -v qpdf >/dev/null || die "qpdf not found: apt-get install qpdf"
 
 say "building fuzz targets with clang"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Debug -DMOTESOK_FUZZ=ON >/dev/null
-cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${TARGETS[@]}" motesok-txt2pdf motesok-index
+WITH_HTTP=false
+[[ " ${TARGETS[*]} " != *" fuzz_http "* ]] || WITH_HTTP=true
+tools=(motesok-txt2pdf)
+! $WITH_HTTP || tools+=(motesok-index) # fuzz_http's index
+cmake --build "$FUZZ_DIR" -j "$JOBS" --target "${TARGETS[@]}" "${tools[@]}"
 
 # ---- seeds, one folder per kind of input ----------------------------------
 S=$FUZZ_DIR/seeds
@@ -133,7 +137,7 @@ http_seeds() {
     req GET "/dokument/$id?q=legevakt" >"$S/http/view"
     req GET "/d/$id/original" >"$S/http/original"
 }
-[[ " ${TARGETS[*]} " != *" fuzz_http "* ]] || http_seeds
+! $WITH_HTTP || http_seeds
 
 seeds_for() {
     case $1 in
