@@ -725,6 +725,31 @@ static void test_searcher_search_decisions_title_first(void **state)
     motesok_search_result_free(j);
 }
 
+/* Two cases that say the words once each: the one whose title holds one
+ * of them ranks first (without the title bonus the other weighs a little
+ * more; issue 11: field boosts). */
+static void test_searcher_search_title_word_first(void **state)
+{
+    fixture *f = *state;
+    static const tdoc budget = {
+        "/srv/møter/budsjett.pdf", "case", PDF, "Møtebok", "Formannskapet", "2019-01-10",
+        {"Sak 3/2019 Budsjett: brannstasjon i sentrum nå."}, "3/2019", "Budsjett 2019", NULL, 1, 1, 0, 0,
+    };
+    static const tdoc named = {
+        "/srv/møter/stasjon.pdf", "case", PDF, "Møtebok", "Formannskapet", "2019-01-11",
+        {"Sak 4/2019 Ny brannstasjon: i sentrum nå."},
+        "4/2019", "Ny brannstasjon", NULL, 1, 1, 0, 0,
+    };
+    const tdoc *docs[] = {&budget, &named, &doc_hallingdal, &doc_referat, &doc_zebra};
+    write_xapian(f->xdir, docs, 5);
+    char id[17];
+    id_of(named.path, id);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "brannstasjon sentrum"});
+    assert_int_equal(j->total, 2);
+    assert_string_equal(j->hits[0].id, id);
+    motesok_search_result_free(j);
+}
+
 static void test_searcher_search_sort_by_date(void **state)
 {
     fixture *f = *state;
@@ -1244,6 +1269,7 @@ int main(void)
         T(test_searcher_search_filters),
         T(test_searcher_search_decisions),
         T(test_searcher_search_decisions_title_first),
+        T(test_searcher_search_title_word_first),
         T(test_searcher_search_sort_by_date),
         T(test_searcher_search_year_and_month_bounds),
         T(test_searcher_search_date_range_one_rule),

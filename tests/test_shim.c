@@ -1043,8 +1043,10 @@ static void test_xreader_parse_norwegian_ops(void **state)
      * on the top passages only) */
     /* (no passage holds ord or ell inside a compound: the whole word
      * alone, its bonus for being whole on every passage) */
+    /* (and each in titles, as typed: weighed on the top passages only) */
     assert_string_equal(d, "Query(((orden@1 OR 2 * Zord) AND (ellers@2 OR 2 * Zell))) RERANK "
-                           "Query((orden NEAR 8 ellers))");
+                           "Query(((orden NEAR 8 ellers) OR 0.2000000000000000111 * Sorden OR "
+                           "0.2000000000000000111 * Sellers))");
     motesok_free(d);
     /* without norwegian_ops, ELLER is no operator */
     po.norwegian_ops = false;
