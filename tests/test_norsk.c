@@ -1002,6 +1002,35 @@ static void test_spelling_suggestion(void **state)
     assert_string_equal(sug, "\"rehabilitering\"");
 }
 
+/* Over shards, a word in one shard only is still suggested: Xapian sums a
+ * word's trigram score over the databases searched together and skips a
+ * word scoring well below the best seen before it (in alphabetical
+ * order), so rehabilitere, in both shards and too far to be the answer,
+ * hid rehabilitering, which one shard holds. */
+static void test_spelling_over_shards(void **state)
+{
+    (void)state;
+    char tmp[256], a[300], b[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "spellshards"));
+    snprintf(a, sizeof a, "%s/0", tmp);
+    snprintf(b, sizeof b, "%s/1", tmp);
+    motesok_xwriter *w = writer(a);
+    put_doc(w, "a1", "Rehabilitering i kommunen.", true);
+    put_doc(w, "a2", "Vi skal rehabilitere bygget.", true);
+    commit_close(w);
+    w = writer(b);
+    put_doc(w, "b1", "Kommunen vil rehabilitere skolen.", true);
+    commit_close(w);
+    const char *dirs[] = {a, b};
+    fixture g = {0};
+    assert_int_equal(motesok_xreader_open(dirs, 2, &g.r, NULL), MOTESOK_OK);
+    const char *sug;
+    assert_string_equal(hits(&g, "rehabiltering", &sug), "");
+    assert_string_equal(sug, "rehabilitering");
+    motesok_xreader_close(g.r);
+    msk_test_rmtree(tmp);
+}
+
 /* Deleted and replaced documents take their words out of the spelling
  * table: nothing is suggested that no document holds any more. */
 static void test_spelling_follows_changes(void **state)
@@ -1175,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_compounds_typo_and_fallback),
         cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
+        cmocka_unit_test(test_spelling_over_shards),
         cmocka_unit_test(test_spelling_follows_changes),
         cmocka_unit_test(test_generated_pairs),
         cmocka_unit_test(test_generated_compounds),

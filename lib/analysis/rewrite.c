@@ -1112,15 +1112,61 @@ static const char *compound_correction(rw *w, const char *word)
 /* Most words of a query a suggestion is made for. */
 #define MAX_SPELL_WORDS 256
 
-/* Xapian's corrected query text, kept only where it corrects a word that
+/* The text with each word of its free text that finds nothing (and is no
+ * stopword) replaced by the spelling table's suggestion for it, as Xapian's
+ * query parser corrects words — not a field's name, a word after one
+ * (organ:…) or a wildcard — but over every shard (motesok_xreader_spelling:
+ * the parser's own correction, on shards searched as one, missed words
+ * that one shard holds). "" when no word is corrected. */
+static const char *spelled(rw *w, const char *text)
+{
+    static __thread size_t sp[MAX_SPELL_WORDS][2];
+    const size_t n = word_spans(text, sp, MAX_SPELL_WORDS);
+    if (n > MAX_SPELL_WORDS)
+        return "";
+    msk_buf out = {0};
+    size_t from = 0;
+    bool changed = false, ok = true;
+    for (size_t i = 0; i < n && ok && w->st == MOTESOK_OK; i++) {
+        const size_t a = sp[i][0], b = sp[i][1];
+        const char *typed = str_n(w, text + a, b - a);
+        const char *l = lower(w, typed);
+        const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':');
+        if (field || text[b] == '*' || stopword(w, l) || word_found(w, typed))
+            continue;
+        char *fixed = NULL;
+        motesok_error e = {0};
+        motesok_status st = motesok_xreader_spelling(w->r, l, 2, &fixed, &e);
+        if (st != MOTESOK_OK) {
+            fail(w, st, &e);
+        } else if (*fixed != '\0') {
+            ok = msk_buf_append(&out, text + from, a - from) == MOTESOK_OK &&
+                 msk_buf_append(&out, fixed, strlen(fixed)) == MOTESOK_OK;
+            from = b;
+            changed = true;
+        }
+        free(fixed);
+    }
+    ok = ok && msk_buf_append(&out, text + from, strlen(text + from)) == MOTESOK_OK;
+    const char *result = "";
+    if (!ok)
+        fail(w, MOTESOK_ERR_NOMEM, NULL);
+    else if (changed)
+        result = str_n(w, out.data, out.len);
+    msk_buf_free(&out);
+    return result;
+}
+
+/* The corrected text (spelled), kept only where it corrects a word that
  * finds nothing into a word that is no stopword; every other word stays as
- * typed (Xapian corrects each word missing from the spelling table, where
- * stopwords never are: "Når lover ... av EU" became "får utover ... avd
- * EU"). NULL when no correction is left. */
+ * typed (Xapian's parser corrected each word missing from the spelling
+ * table, where stopwords never are: "Når lover ... av EU" became "får
+ * utover ... avd EU"); a compound nothing corrected is corrected in the
+ * half that is wrong. NULL when no correction is left. */
 static const char *fair_correction(rw *w, const char *text, const char *fixed)
 {
     if (*fixed == '\0')
-        fixed = text; /* Xapian corrected nothing */
+        fixed = text; /* nothing corrected */
     static __thread size_t a[MAX_SPELL_WORDS][2], b[MAX_SPELL_WORDS][2];
     const size_t na = word_spans(text, a, MAX_SPELL_WORDS), nb = word_spans(fixed, b, MAX_SPELL_WORDS);
     if (na != nb || na > MAX_SPELL_WORDS)
@@ -1326,14 +1372,9 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     /* spelling correction costs a look-up per word: only when needed */
     const char *suggestion = NULL;
     if (!opt->no_spelling && w.st == MOTESOK_OK && has_unknown_word(&w, q)) {
-        char *fixed = NULL;
-        motesok_error e = {0};
-        motesok_status cs = motesok_xreader_corrected(r, text, &opt->parser, &fixed, &e);
-        if (cs != MOTESOK_OK)
-            fail(&w, cs, &e);
-        else if (fixed != NULL)
+        const char *fixed = spelled(&w, text);
+        if (w.st == MOTESOK_OK)
             suggestion = fair_correction(&w, text, fixed);
-        free(fixed);
     }
     if (w.st == MOTESOK_OK && final == NULL)
         fail(&w, MOTESOK_ERR_NOMEM, NULL);

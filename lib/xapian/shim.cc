@@ -1359,35 +1359,6 @@ extern "C" motesok_status motesok_xreader_parse_tree(motesok_xreader *r, const c
     }
 }
 
-extern "C" motesok_status motesok_xreader_corrected(motesok_xreader *r, const char *text,
-                                                    const motesok_xparse_options *opt, char **out,
-                                                    motesok_error *err) noexcept
-{
-    if (out == nullptr)
-        return invalid(err, "no place for the correction");
-    *out = nullptr;
-    if (r == nullptr || text == nullptr)
-        return invalid(err, "no reader or query");
-    try {
-        const motesok_xparse_options none{};
-        Xapian::QueryParser sp;
-        setup_parser(sp, r, opt != nullptr ? opt : &none);
-        std::string fixed;
-        try {
-            with_retry(r, [&] {
-                sp.parse_query(text, PARSE_FLAGS | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-                fixed = sp.get_corrected_query_string();
-            });
-        } catch (const Xapian::QueryParserError &) {
-            return MOTESOK_OK; // *out stays NULL
-        }
-        *out = c_string(fixed);
-        return MOTESOK_OK;
-    } catch (...) {
-        return map_exception(err);
-    }
-}
-
 extern "C" motesok_status motesok_xreader_termfreq(motesok_xreader *r, const char *term,
                                                    uint64_t *out, motesok_error *err) noexcept
 {
@@ -1449,6 +1420,71 @@ extern "C" motesok_status motesok_xreader_terms(motesok_xreader *r, const char *
     }
 }
 
+namespace {
+
+// Edits (insert, delete, replace, swap two neighbours) from a to b,
+// counted in code points.
+size_t edits(const std::string &a, const std::string &b)
+{
+    const std::vector<unsigned> x{Xapian::Utf8Iterator(a), Xapian::Utf8Iterator()};
+    const std::vector<unsigned> y{Xapian::Utf8Iterator(b), Xapian::Utf8Iterator()};
+    const size_t n = y.size() + 1;
+    std::vector<size_t> d((x.size() + 1) * n);
+    for (size_t i = 0; i <= x.size(); i++) {
+        for (size_t j = 0; j <= y.size(); j++) {
+            if (i == 0 || j == 0) {
+                d[i * n + j] = i + j;
+                continue;
+            }
+            size_t v = std::min({d[(i - 1) * n + j] + 1, d[i * n + j - 1] + 1,
+                                 d[(i - 1) * n + j - 1] + (x[i - 1] != y[j - 1])});
+            if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1])
+                v = std::min(v, d[(i - 2) * n + j - 2] + 1);
+            d[i * n + j] = v;
+        }
+    }
+    return d.back();
+}
+
+// How often word is in the spelling table of all of db's databases.
+Xapian::doccount spelling_freq(const Xapian::Database &db, const std::string &word)
+{
+    Xapian::TermIterator t = db.spellings_begin();
+    t.skip_to(word);
+    return t != db.spellings_end() && *t == word ? t.get_termfreq() : 0;
+}
+
+// r's spelling suggestion for word. Over several shards, each shard's
+// own, then the fewest edits and the most frequent of them: Xapian sums a
+// word's trigram score over the databases it searches as one and passes
+// over a word that scores well below the best seen before it, so that a
+// word one shard holds lost to words every shard holds (however many edits
+// away). As Xapian does, no suggestion when the word itself is more
+// frequent than the best.
+std::string suggestion(motesok_xreader *r, const std::string &word, unsigned max_edits)
+{
+    if (r->parts.size() <= 1)
+        return r->db.get_spelling_suggestion(word, max_edits);
+    std::string best;
+    size_t best_edits = SIZE_MAX;
+    Xapian::doccount best_freq = 0;
+    for (const Xapian::Database &part : r->parts) {
+        const std::string s = part.get_spelling_suggestion(word, max_edits);
+        if (s.empty() || s == best)
+            continue;
+        const size_t e = edits(word, s);
+        const Xapian::doccount f = spelling_freq(r->db, s);
+        if (e < best_edits || (e == best_edits && f > best_freq)) {
+            best = s;
+            best_edits = e;
+            best_freq = f;
+        }
+    }
+    return !best.empty() && spelling_freq(r->db, word) <= best_freq ? best : std::string();
+}
+
+} // namespace
+
 extern "C" motesok_status motesok_xreader_spelling(motesok_xreader *r, const char *word,
                                                    unsigned max_edits, char **out,
                                                    motesok_error *err) noexcept
@@ -1458,7 +1494,7 @@ extern "C" motesok_status motesok_xreader_spelling(motesok_xreader *r, const cha
     *out = nullptr;
     try {
         std::string fixed;
-        with_retry(r, [&] { fixed = r->db.get_spelling_suggestion(word, max_edits); });
+        with_retry(r, [&] { fixed = suggestion(r, word, max_edits); });
         *out = c_string(fixed);
         return MOTESOK_OK;
     } catch (...) {

@@ -418,13 +418,6 @@ MSK_INTERNAL motesok_status motesok_xreader_parse_tree(motesok_xreader *r, const
                                                        bool *syntax_error,
                                                        motesok_error *err) MOTESOK_NOEXCEPT;
 
-/* The text with the words Xapian's spelling table corrects (FULL syntax):
- * *out "" when it corrects nothing, NULL when the text does not parse.
- * Caller frees *out. */
-MSK_INTERNAL motesok_status motesok_xreader_corrected(motesok_xreader *r, const char *text,
-                                                      const motesok_xparse_options *opt, char **out,
-                                                      motesok_error *err) MOTESOK_NOEXCEPT;
-
 /* Documents holding term, in all the reader's databases. */
 MSK_INTERNAL motesok_status motesok_xreader_termfreq(motesok_xreader *r, const char *term,
                                                      uint64_t *out,
@@ -444,8 +437,8 @@ MSK_INTERNAL motesok_status motesok_xreader_terms(motesok_xreader *r, const char
                                                   bool *more, motesok_error *err) MOTESOK_NOEXCEPT;
 MSK_INTERNAL void motesok_xterms_free(motesok_xterm *t, size_t n) MOTESOK_NOEXCEPT;
 
-/* Xapian's spelling suggestion for word within max_edits (*out "" if none;
- * caller frees). */
+/* Xapian's spelling suggestion for word within max_edits over all the
+ * reader's databases (*out "" if none; caller frees). */
 MSK_INTERNAL motesok_status motesok_xreader_spelling(motesok_xreader *r, const char *word,
                                                      unsigned max_edits, char **out,
                                                      motesok_error *err) MOTESOK_NOEXCEPT;
