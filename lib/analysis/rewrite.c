@@ -1114,8 +1114,8 @@ static const char *compound_correction(rw *w, const char *word)
 
 /* The text with each word of its free text that finds nothing (and is no
  * stopword) replaced by the spelling table's suggestion for it, as Xapian's
- * query parser corrects words — not a field's name, a word after one
- * (organ:…) or a wildcard — but over every shard (motesok_xreader_spelling:
+ * query parser corrects words — not a field's name, a word of a field
+ * (organ:…, organ:"…") or a wildcard — but over every shard (motesok_xreader_spelling:
  * the parser's own correction, on shards searched as one, missed words
  * that one shard holds). "" when no word is corrected. */
 static const char *spelled(rw *w, const char *text)
@@ -1125,13 +1125,20 @@ static const char *spelled(rw *w, const char *text)
     if (n > MAX_SPELL_WORDS)
         return "";
     msk_buf out = {0};
-    size_t from = 0;
-    bool changed = false, ok = true;
+    size_t from = 0, seen = 0;
+    bool changed = false, ok = true, quoted = false, field_phrase = false;
     for (size_t i = 0; i < n && ok && w->st == MOTESOK_OK; i++) {
         const size_t a = sp[i][0], b = sp[i][1];
+        for (; seen < a; seen++) { /* inside a phrase, and whose: organ:"…" */
+            if (text[seen] != '"')
+                continue;
+            field_phrase = !quoted && seen > 0 && text[seen - 1] == ':';
+            quoted = !quoted;
+        }
+        seen = b;
         const char *typed = str_n(w, text + a, b - a);
         const char *l = lower(w, typed);
-        const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':');
+        const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':') || (quoted && field_phrase);
         if (field || text[b] == '*' || stopword(w, l) || word_found(w, typed))
             continue;
         char *fixed = NULL;
