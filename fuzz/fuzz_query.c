@@ -26,18 +26,22 @@ static const char *const TEXTS[] = {
 static const motesok_xfield FIELDS[] = {{"tittel", "S", false}, {"organ", "XB", true}};
 static const motesok_xdaterange RANGES[] = {{"dato", 0}};
 
-/* Build the index once, in a folder that lives as long as the process. */
+/* Build the index once, in a folder that lives as long as the process:
+ * two shards, as the indexer writes them (the documents alternate), so
+ * that what is read over shards — spelling above all — is fuzzed too. */
 static void build(void)
 {
     char tmpl[] = "/tmp/motesok-fuzz-query-XXXXXX";
     char *dir = mkdtemp(tmpl);
     if (dir == NULL)
         abort();
-    static char db[64];
-    snprintf(db, sizeof db, "%s/db", dir);
-    motesok_xwriter *w = NULL;
-    if (motesok_xwriter_open(db, &w, NULL) != MOTESOK_OK)
-        abort();
+    static char db[2][64];
+    motesok_xwriter *w[2] = {NULL, NULL};
+    for (size_t s = 0; s < 2; s++) {
+        snprintf(db[s], sizeof db[s], "%s/%zu", dir, s);
+        if (motesok_xwriter_open(db[s], &w[s], NULL) != MOTESOK_OK)
+            abort();
+    }
     for (size_t i = 0; i < sizeof TEXTS / sizeof *TEXTS; i++) {
         motesok_xdoc *d = NULL;
         char q[8];
@@ -45,15 +49,17 @@ static void build(void)
         if (motesok_xdoc_new(&d, NULL) != MOTESOK_OK ||
             motesok_xdoc_index_text(d, TEXTS[i], strlen(TEXTS[i]), 1, "", NULL) != MOTESOK_OK ||
             motesok_xdoc_analyse(d, true, NULL) != MOTESOK_OK ||
-            motesok_xwriter_replace(w, q, d, NULL) != MOTESOK_OK)
+            motesok_xwriter_replace(w[i % 2], q, d, NULL) != MOTESOK_OK)
             abort();
         motesok_xdoc_free(d);
     }
-    if (motesok_xwriter_commit(w, NULL) != MOTESOK_OK)
-        abort();
-    motesok_xwriter_close(w);
-    const char *dirs[] = {db};
-    if (motesok_xreader_open(dirs, 1, &reader, NULL) != MOTESOK_OK)
+    for (size_t s = 0; s < 2; s++) {
+        if (motesok_xwriter_commit(w[s], NULL) != MOTESOK_OK)
+            abort();
+        motesok_xwriter_close(w[s]);
+    }
+    const char *dirs[] = {db[0], db[1]};
+    if (motesok_xreader_open(dirs, 2, &reader, NULL) != MOTESOK_OK)
         abort();
 }
 
