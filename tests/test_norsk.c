@@ -1028,6 +1028,18 @@ static void test_spelling_over_shards(void **state)
     assert_string_equal(hits(&g, "rehabiltering", &sug), "");
     assert_string_equal(sug, "rehabilitering");
     motesok_xreader_close(g.r);
+    /* each shard has its own suggestion: the one fewer edits away wins,
+     * though the other is more frequent */
+    w = writer(b);
+    put_doc(w, "b2", "Rehabiliteringa av skolen.", true);
+    put_doc(w, "b3", "Rehabiliteringa av kirken.", true);
+    commit_close(w);
+    assert_int_equal(motesok_xreader_open(dirs, 2, &g.r, NULL), MOTESOK_OK);
+    assert_string_equal(hits(&g, "rehabiltering", &sug), "");
+    assert_string_equal(sug, "rehabilitering");
+    hits(&g, "rehabilteringa", &sug);
+    assert_string_equal(sug, "rehabiliteringa");
+    motesok_xreader_close(g.r);
     msk_test_rmtree(tmp);
 }
 

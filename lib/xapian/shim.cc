@@ -1426,8 +1426,8 @@ namespace {
 // counted in code points.
 size_t edits(const std::string &a, const std::string &b)
 {
-    const std::vector<unsigned> x{Xapian::Utf8Iterator(a), Xapian::Utf8Iterator()};
-    const std::vector<unsigned> y{Xapian::Utf8Iterator(b), Xapian::Utf8Iterator()};
+    const std::vector<unsigned> x((Xapian::Utf8Iterator(a)), Xapian::Utf8Iterator());
+    const std::vector<unsigned> y((Xapian::Utf8Iterator(b)), Xapian::Utf8Iterator());
     const size_t n = y.size() + 1;
     std::vector<size_t> d((x.size() + 1) * n);
     for (size_t i = 0; i <= x.size(); i++) {
