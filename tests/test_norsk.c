@@ -401,6 +401,16 @@ static void test_query_text(void **state)
     free(s);
     assert_true(msk_query_blank(" \t\n"));
     assert_false(msk_query_blank(" a "));
+    /* what Xapian's parser mishandles: an excluded word opening the query
+     * or a group, first of a NEAR or ADJ */
+    assert_true(msk_query_parser_trap("-a NEAR b c"));
+    assert_true(msk_query_parser_trap(" x AND ( -legevakt ADJ/3 røntgen Gol)"));
+    assert_true(msk_query_parser_trap("-a NEAR/2 b"));
+    assert_false(msk_query_parser_trap("x -a NEAR b c"));      /* parsed right */
+    assert_false(msk_query_parser_trap("-a NEARBY b c"));      /* no operator */
+    assert_false(msk_query_parser_trap("-a b NEAR c"));
+    assert_false(msk_query_parser_trap("a NEAR -b c"));
+    assert_false(msk_query_parser_trap("-"));
 
     char names[256] = "";
     assert_int_equal(msk_query_capitalised("Råde og ÅSHEIM \"Hol\" LIS1 rådet", collect, names), MOTESOK_OK);

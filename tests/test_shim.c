@@ -1100,6 +1100,14 @@ static void test_xreader_parse_falls_back_on_bad_syntax(void **state)
     motesok_xresults_free(res);
     motesok_xquery_free(q);
     assert_string_equal(hit_set(r, "røntgen OG ELLER ("), "aaaa");
+    /* an excluded word first of a NEAR: Xapian's parser makes an empty
+     * query of it (and leaks), so it is read as its words */
+    fell = false;
+    assert_int_equal(msk_query_parse(r, "-legevakt NEAR røntgen påsken", &po, &q, &fell, &err),
+                     MOTESOK_OK);
+    assert_true(fell);
+    motesok_xquery_free(q);
+    assert_string_equal(hit_set(r, "-legevakt NEAR røntgen påsken"), "aaaa");
     /* Xapian's own recovery must not turn a stray AND into a required word */
     assert_string_equal(hit_set(r, "legevakt AND ((("), "aaaa bbbb dddd");
     assert_string_equal(hit_set(r, "legevakt OR OR"), "aaaa bbbb dddd");

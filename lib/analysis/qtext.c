@@ -47,6 +47,40 @@ fail:
     return NULL;
 }
 
+/* True if q (at a word's end) goes on with NEAR or ADJ as an operator:
+ * after white space, followed by '/', white space or the end. */
+static bool near_next(const char *q)
+{
+    if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
+        return false;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+        q++;
+    size_t n = strncmp(q, "NEAR", 4) == 0 ? 4 : strncmp(q, "ADJ", 3) == 0 ? 3 : 0;
+    return n > 0 && (q[n] == '/' || q[n] == ' ' || q[n] == '\t' || q[n] == '\n' ||
+                     q[n] == '\r' || q[n] == '\0');
+}
+
+bool msk_query_parser_trap(const char *q)
+{
+    bool opening = true; /* at the query's or a group's start */
+    for (size_t i = 0; q[i] != '\0'; i++) {
+        const unsigned char c = (unsigned char)q[i];
+        if (c == '(') {
+            opening = true;
+        } else if (c == '-' && opening && msk_query_word_byte((unsigned char)q[i + 1])) {
+            size_t j = i + 1;
+            while (msk_query_word_byte((unsigned char)q[j]))
+                j++;
+            if (near_next(q + j))
+                return true;
+            opening = false;
+        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            opening = false;
+        }
+    }
+    return false;
+}
+
 char *msk_query_plain_words(const char *q)
 {
     size_t len = strlen(q);
