@@ -6,8 +6,14 @@
 # benchmark queries. Any crash, sanitizer report, leak or input that hangs
 # fails the run; a crashing input is kept in build-fuzz/.
 #
-# Usage: scripts/fuzz.sh [--runs N] [--only T1,T2] [--jobs N] [SECONDS-PER-TARGET]
+# Usage: scripts/fuzz.sh [--runs N] [--only T1,T2] [--jobs N] [--seed S]
+#                        [SECONDS-PER-TARGET]
 #   SECONDS-PER-TARGET  time per target (default 30; CI gives 15)
+#   --seed S            libFuzzer's random seed (default: a new one each run);
+#                       the tests give 1, so that every run of a commit
+#                       tries the same inputs in the same order (a faster
+#                       machine gets further along the same sequence) and a
+#                       finding is the commit's, not the luck of the run
 #   --runs N            run each target for N executions instead (no time
 #                       limit), e.g. --runs 10000000 for the long run that
 #                       bench/RESULTS.md records; figures go to
@@ -22,17 +28,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ALL=(fuzz_minutes fuzz_dates fuzz_norsk fuzz_query fuzz_text fuzz_detect fuzz_pdf fuzz_reply
      fuzz_loaders fuzz_render fuzz_http)
-SECONDS_EACH=30 RUNS="" ONLY="" FJOBS=1
+SECONDS_EACH=30 RUNS="" ONLY="" FJOBS=1 SEED=""
 while [[ $# -gt 0 ]]; do
     case $1 in
     --runs) RUNS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --jobs) FJOBS=$2; shift 2 ;;
-    -h | --help) sed -n '3,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --seed) SEED=$2; shift 2 ;;
+    -h | --help) sed -n '3,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) SECONDS_EACH=$1; shift ;;
     esac
 done
+[[ -z $SEED || $FJOBS -eq 1 ]] || die "--seed with --jobs would run the same inputs in every job"
 TARGETS=("${ALL[@]}")
 [[ -z $ONLY ]] || IFS=, read -r -a TARGETS <<<"$ONLY"
 for t in "${TARGETS[@]}"; do
@@ -174,6 +182,7 @@ for target in "${TARGETS[@]}"; do
     # a hang is an input that takes this long: generous, so that a loaded
     # CI machine never fails a run on a slow but finite input
     limits=(-timeout=30 -rss_limit_mb=2048 -max_len="$(max_len_for "$target")" -print_final_stats=1)
+    [[ -z $SEED ]] || limits+=(-seed="$SEED")
     log=$FUZZ_DIR/$target.log
     if [[ -n $RUNS ]]; then
         say "fuzzing $target for $RUNS executions ($FJOBS process(es))"
