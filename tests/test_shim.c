@@ -1367,10 +1367,7 @@ static void test_xresults_best_part_picks_page(void **state)
 /* Number of times needle occurs in hay. */
 static size_t occurrences(const char *hay, const char *needle)
 {
-    size_t n = 0;
-    for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
-        n++;
-    return n;
+    return count_in(hay, strlen(hay), needle);
 }
 
 static void test_xresults_snippet_marks_and_escapes(void **state)
