@@ -1037,6 +1037,41 @@ static bool finds(rw *w, const char *word)
     return answer;
 }
 
+/* The spelling table's suggestion for word within two edits, over every
+ * shard as Xapian chooses within one database: of the shards' own
+ * suggestions the fewest edits, then the most frequent; none ("") when
+ * the word itself is more frequent than that. */
+static const char *suggestion(rw *w, const char *word)
+{
+    motesok_xterm *c = NULL;
+    size_t n = 0;
+    uint64_t own = 0;
+    motesok_error e = {0};
+    motesok_status st = motesok_xreader_spellings(w->r, word, 2, &c, &n, &own, &e);
+    if (st != MOTESOK_OK) {
+        fail(w, st, &e);
+        return "";
+    }
+    const char *best = "";
+    size_t best_edits = SIZE_MAX;
+    uint64_t best_freq = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t edits = msk_edit_distance(word, strlen(word), c[i].term, strlen(c[i].term));
+        if (edits == SIZE_MAX) {
+            fail(w, MOTESOK_ERR_NOMEM, NULL);
+            break;
+        }
+        if (edits < best_edits || (edits == best_edits && c[i].freq > best_freq)) {
+            best = c[i].term;
+            best_edits = edits;
+            best_freq = c[i].freq;
+        }
+    }
+    const char *answer = *best != '\0' && own <= best_freq ? str(w, best) : "";
+    motesok_xterms_free(c, n);
+    return answer;
+}
+
 /* Split points of a compound correction tried at most. */
 #define MAX_SPLITS_TRIED 40
 
@@ -1080,22 +1115,14 @@ static const char *compound_correction(rw *w, const char *word)
                                   w->st == MOTESOK_OK;
              k--, tried++, w->splits_left--) {
             const char *a = str_n(w, l, at[k]), *b = l + at[k];
-            const char *candidate = NULL;
-            char *fixed = NULL;
-            motesok_error e = {0};
-            motesok_status st = MOTESOK_OK;
+            const char *candidate = NULL, *fixed;
             if (half_finds(w, a)) {
-                st = motesok_xreader_spelling(w->r, b, 2, &fixed, &e);
-                if (st == MOTESOK_OK && *fixed != '\0')
+                if (*(fixed = suggestion(w, b)) != '\0')
                     candidate = cat(w, a, fixed);
             } else if (word_found(w, b)) {
-                st = motesok_xreader_spelling(w->r, a, 2, &fixed, &e);
-                if (st == MOTESOK_OK && *fixed != '\0')
+                if (*(fixed = suggestion(w, a)) != '\0')
                     candidate = cat(w, fixed, b);
             }
-            free(fixed);
-            if (st != MOTESOK_OK)
-                fail(w, st, &e);
             if (candidate != NULL) {
                 const size_t edits = msk_edit_distance(l, len, candidate, strlen(candidate));
                 if (edits < best_edits && strcmp(candidate, l) != 0 && finds(w, candidate)) {
@@ -1115,7 +1142,7 @@ static const char *compound_correction(rw *w, const char *word)
 /* The text with each word of its free text that finds nothing (and is no
  * stopword) replaced by the spelling table's suggestion for it, as Xapian's
  * query parser corrects words — not a field's name, a word of a field
- * (organ:…, organ:"…") or a wildcard — but over every shard (motesok_xreader_spelling:
+ * (organ:…, organ:"…") or a wildcard — but over every shard (suggestion:
  * the parser's own correction, on shards searched as one, missed words
  * that one shard holds). "" when no word is corrected. */
 static const char *spelled(rw *w, const char *text)
@@ -1141,18 +1168,13 @@ static const char *spelled(rw *w, const char *text)
         const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':') || (quoted && field_phrase);
         if (field || text[b] == '*' || stopword(w, l) || word_found(w, typed))
             continue;
-        char *fixed = NULL;
-        motesok_error e = {0};
-        motesok_status st = motesok_xreader_spelling(w->r, l, 2, &fixed, &e);
-        if (st != MOTESOK_OK) {
-            fail(w, st, &e);
-        } else if (*fixed != '\0') {
+        const char *fixed = suggestion(w, l);
+        if (*fixed != '\0') {
             ok = msk_buf_append(&out, text + from, a - from) == MOTESOK_OK &&
                  msk_buf_append(&out, fixed, strlen(fixed)) == MOTESOK_OK;
             from = b;
             changed = true;
         }
-        free(fixed);
     }
     ok = ok && msk_buf_append(&out, text + from, strlen(text + from)) == MOTESOK_OK;
     const char *result = "";

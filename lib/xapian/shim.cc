@@ -1422,30 +1422,6 @@ extern "C" motesok_status motesok_xreader_terms(motesok_xreader *r, const char *
 
 namespace {
 
-// Edits (insert, delete, replace, swap two neighbours) from a to b,
-// counted in code points.
-size_t edits(const std::string &a, const std::string &b)
-{
-    const std::vector<unsigned> x((Xapian::Utf8Iterator(a)), Xapian::Utf8Iterator());
-    const std::vector<unsigned> y((Xapian::Utf8Iterator(b)), Xapian::Utf8Iterator());
-    const size_t n = y.size() + 1;
-    std::vector<size_t> d((x.size() + 1) * n);
-    for (size_t i = 0; i <= x.size(); i++) {
-        for (size_t j = 0; j <= y.size(); j++) {
-            if (i == 0 || j == 0) {
-                d[i * n + j] = i + j;
-                continue;
-            }
-            size_t v = std::min({d[(i - 1) * n + j] + 1, d[i * n + j - 1] + 1,
-                                 d[(i - 1) * n + j - 1] + (x[i - 1] != y[j - 1])});
-            if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1])
-                v = std::min(v, d[(i - 2) * n + j - 2] + 1);
-            d[i * n + j] = v;
-        }
-    }
-    return d.back();
-}
-
 // How often word is in the spelling table of all of db's databases.
 Xapian::doccount spelling_freq(const Xapian::Database &db, const std::string &word)
 {
@@ -1454,48 +1430,47 @@ Xapian::doccount spelling_freq(const Xapian::Database &db, const std::string &wo
     return t != db.spellings_end() && *t == word ? t.get_termfreq() : 0;
 }
 
-// r's spelling suggestion for word. Over several shards, each shard's
-// own, then the fewest edits and the most frequent of them: Xapian sums a
-// word's trigram score over the databases it searches as one and passes
-// over a word that scores well below the best seen before it, so that a
-// word one shard holds lost to words every shard holds (however many edits
-// away). As Xapian does, no suggestion when the word itself is more
-// frequent than the best.
-std::string suggestion(motesok_xreader *r, const std::string &word, unsigned max_edits)
-{
-    if (r->parts.size() <= 1)
-        return r->db.get_spelling_suggestion(word, max_edits);
-    std::string best;
-    size_t best_edits = SIZE_MAX;
-    Xapian::doccount best_freq = 0;
-    for (const Xapian::Database &part : r->parts) {
-        const std::string s = part.get_spelling_suggestion(word, max_edits);
-        if (s.empty() || s == best)
-            continue;
-        const size_t e = edits(word, s);
-        const Xapian::doccount f = spelling_freq(r->db, s);
-        if (e < best_edits || (e == best_edits && f > best_freq)) {
-            best = s;
-            best_edits = e;
-            best_freq = f;
-        }
-    }
-    return !best.empty() && spelling_freq(r->db, word) <= best_freq ? best : std::string();
-}
-
 } // namespace
 
-extern "C" motesok_status motesok_xreader_spelling(motesok_xreader *r, const char *word,
-                                                   unsigned max_edits, char **out,
-                                                   motesok_error *err) noexcept
+extern "C" motesok_status motesok_xreader_spellings(motesok_xreader *r, const char *word,
+                                                    unsigned max_edits, motesok_xterm **out,
+                                                    size_t *n, uint64_t *word_freq,
+                                                    motesok_error *err) noexcept
 {
-    if (r == nullptr || word == nullptr || out == nullptr)
-        return invalid(err, "no reader, word or place for the suggestion");
+    if (r == nullptr || word == nullptr || out == nullptr || n == nullptr || word_freq == nullptr)
+        return invalid(err, "no reader, word or place for the suggestions");
     *out = nullptr;
+    *n = 0;
+    *word_freq = 0;
     try {
-        std::string fixed;
-        with_retry(r, [&] { fixed = suggestion(r, word, max_edits); });
-        *out = c_string(fixed);
+        std::vector<std::pair<std::string, uint64_t>> found;
+        uint64_t own = 0;
+        with_retry(r, [&] {
+            found.clear();
+            for (const Xapian::Database &part : r->parts) {
+                const std::string s = part.get_spelling_suggestion(word, max_edits);
+                bool seen = s.empty();
+                for (const auto &f : found)
+                    seen = seen || f.first == s;
+                if (!seen)
+                    found.emplace_back(s, spelling_freq(r->db, s));
+            }
+            own = spelling_freq(r->db, word);
+        });
+        auto *terms = static_cast<motesok_xterm *>(calloc(found.size() + 1, sizeof(motesok_xterm)));
+        if (terms == nullptr)
+            throw std::bad_alloc();
+        for (size_t i = 0; i < found.size(); i++) {
+            terms[i].term = dup_string(found[i].first);
+            terms[i].freq = found[i].second;
+            if (terms[i].term == nullptr) {
+                motesok_xterms_free(terms, i);
+                throw std::bad_alloc();
+            }
+        }
+        *out = terms;
+        *n = found.size();
+        *word_freq = own;
         return MOTESOK_OK;
     } catch (...) {
         return map_exception(err);

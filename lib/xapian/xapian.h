@@ -437,11 +437,15 @@ MSK_INTERNAL motesok_status motesok_xreader_terms(motesok_xreader *r, const char
                                                   bool *more, motesok_error *err) MOTESOK_NOEXCEPT;
 MSK_INTERNAL void motesok_xterms_free(motesok_xterm *t, size_t n) MOTESOK_NOEXCEPT;
 
-/* Xapian's spelling suggestion for word within max_edits over all the
- * reader's databases (*out "" if none; caller frees). */
-MSK_INTERNAL motesok_status motesok_xreader_spelling(motesok_xreader *r, const char *word,
-                                                     unsigned max_edits, char **out,
-                                                     motesok_error *err) MOTESOK_NOEXCEPT;
+/* Each of the reader's databases' own spelling suggestion for word within
+ * max_edits (Xapian's, asked one database at a time: over several at once
+ * it passes over a word only one of them holds), distinct, in the
+ * databases' order, each with its frequency in all of them, into *out (*n
+ * of them; free with motesok_xterms_free); *word_freq gets the word's own. */
+MSK_INTERNAL motesok_status motesok_xreader_spellings(motesok_xreader *r, const char *word,
+                                                      unsigned max_edits, motesok_xterm **out,
+                                                      size_t *n, uint64_t *word_freq,
+                                                      motesok_error *err) MOTESOK_NOEXCEPT;
 
 /* True in *out if query t matches some document. */
 MSK_INTERNAL motesok_status motesok_xreader_matches(motesok_xreader *r, const motesok_xtree *t,
