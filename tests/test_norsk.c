@@ -406,6 +406,8 @@ static void test_query_text(void **state)
     assert_true(msk_query_parser_trap("-a NEAR b c"));
     assert_true(msk_query_parser_trap(" x AND ( -legevakt ADJ/3 røntgen Gol)"));
     assert_true(msk_query_parser_trap("-a NEAR/2 b"));
+    /* bytes Xapian's parser passes over count as white space */
+    assert_true(msk_query_parser_trap("\x0e-jukehus NEAR\x0e\xff\xff/3kad"));
     assert_false(msk_query_parser_trap("x -a NEAR b c"));      /* parsed right */
     assert_false(msk_query_parser_trap("-a NEARBY b c"));      /* no operator */
     assert_false(msk_query_parser_trap("-a b NEAR c"));

@@ -48,16 +48,16 @@ fail:
 }
 
 /* True if q (at a word's end) goes on with NEAR or ADJ as an operator:
- * after white space, followed by '/', white space or the end. */
+ * after bytes that are no word (white space, control bytes: Xapian's
+ * parser passes over them), followed by one or by the end. */
 static bool near_next(const char *q)
 {
-    if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
+    if (*q == '\0' || msk_query_word_byte((unsigned char)*q))
         return false;
-    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+    while (*q != '\0' && !msk_query_word_byte((unsigned char)*q))
         q++;
     size_t n = strncmp(q, "NEAR", 4) == 0 ? 4 : strncmp(q, "ADJ", 3) == 0 ? 3 : 0;
-    return n > 0 && (q[n] == '/' || q[n] == ' ' || q[n] == '\t' || q[n] == '\n' ||
-                     q[n] == '\r' || q[n] == '\0');
+    return n > 0 && !msk_query_word_byte((unsigned char)q[n]);
 }
 
 bool msk_query_parser_trap(const char *q)
@@ -74,8 +74,8 @@ bool msk_query_parser_trap(const char *q)
             if (near_next(q + j))
                 return true;
             opening = false;
-        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            opening = false;
+        } else if (msk_query_word_byte(c)) {
+            opening = false; /* other bytes are passed over */
         }
     }
     return false;

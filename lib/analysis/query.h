@@ -140,7 +140,8 @@ MSK_INTERNAL char *msk_query_plain_words(const char *q);
 /* True if q holds what Xapian 1.4's query parser mishandles: a word
  * excluded with '-' that opens the query or a group and is the first of a
  * NEAR or ADJ ("-a NEAR b c" parses to an empty query and leaks 96 bytes
- * a parse). Such a query falls back to its plain words. */
+ * a parse; bytes that are no word count as white space, as for the
+ * parser). Such a query falls back to its plain words. */
 MSK_INTERNAL bool msk_query_parser_trap(const char *q);
 
 /* True if q holds only white space. */
