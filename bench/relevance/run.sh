@@ -61,18 +61,30 @@ bench_work "${WORK:-$BUILD_DIR/relevance}"
 HITS_RAW=$work/hits.raw
 LIMIT=10 # scored
 
-# Copy the passages into $work/collection under neutral names (p001.txt …)
-# and write collection.map (file name, passage id): Recoll matches words of
+# The passages are staged at one fixed path, whatever the work folder: the
+# indexer's file ids are hashes of absolute paths, and they decide which
+# shard a passage lands in and so the order of near ties, so the same build
+# over the same pool would score differently from one work folder to the
+# next. Runs on one machine take turns for the stage (flock, held until
+# this run ends). MOTESOK_RELEVANCE_STAGE moves it.
+STAGE=${MOTESOK_RELEVANCE_STAGE:-${TMPDIR:-/tmp}/motesok-relevance-stage}
+COLLECTION=$STAGE/collection
+
+# Copy the passages into $COLLECTION under neutral names (p001.txt …) and
+# write collection.map (file name, passage id): Recoll matches words of
 # file names in plain queries, and the passage ids name their topics.
 stage_collection() {
     local f i=0 name
-    rm -rf "$work/collection" "$work/idx"
-    mkdir -p "$work/collection" "$work/idx"
+    mkdir -p "$STAGE" || die "cannot make $STAGE"
+    exec {STAGE_LOCK}>"$STAGE/lock"
+    flock "$STAGE_LOCK" || die "cannot lock $STAGE/lock"
+    rm -rf "$COLLECTION" "$work/idx"
+    mkdir -p "$COLLECTION" "$work/idx"
     : >"$work/collection.map"
     for f in "$DOCS"/*.txt; do
         i=$((i + 1))
         name=$(printf 'p%03d.txt' "$i")
-        cp "$f" "$work/collection/$name"
+        cp "$f" "$COLLECTION/$name"
         printf '%s\t%s\n' "$name" "$(basename "$f" .txt)" >>"$work/collection.map"
     done
     PASSAGES=$i
@@ -121,7 +133,9 @@ record_hits() {
 run_motesok() {
     local id query failed=0 cut=0 answer
     say "motesok: motesok-index, then motesokd over HTTP"
-    "$BIN/motesok-index" --quiet --index "$work/idx/motesok" "$work/collection" >"$work/motesok-index.log" 2>&1 ||
+    # one extraction thread: the passages reach the two shards in one order
+    # on every run, so equal scores keep one order (that of the document ids)
+    "$BIN/motesok-index" --quiet --jobs 1 --shards 2 --index "$work/idx/motesok" "$COLLECTION" >"$work/motesok-index.log" 2>&1 ||
         say "motesok-index exited $? (see $work/motesok-index.log)"
     start_daemon "$work/idx/motesok"
     # a search the time limit (1 s) cut short is counted: on an overloaded
@@ -143,7 +157,7 @@ run_motesok() {
 # Build the Omega database once for both quest variants.
 index_omega() {
     [[ ! -d $work/idx/omega ]] || return 0
-    omindex --db "$work/idx/omega" --url / --stemmer=norwegian "$work/collection" >"$work/omindex.log" 2>&1 ||
+    omindex --db "$work/idx/omega" --url / --stemmer=norwegian "$COLLECTION" >"$work/omindex.log" 2>&1 ||
         say "omindex exited $? (see $work/omindex.log)"
 }
 
@@ -166,7 +180,7 @@ query_omega() {
 recoll_conf() {
     mkdir -p "$1"
     cat >"$1/recoll.conf" <<CONF
-topdirs = $work/collection
+topdirs = $COLLECTION
 indexstemminglanguages = norwegian
 unac_except_trans = ææ Ææ øø Øø åå Åå ßss œoe Œoe ﬀff ﬁfi ﬂfl ’' ❜' ʼ' ‐-
 noaspell = 1
