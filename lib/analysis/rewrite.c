@@ -1139,6 +1139,23 @@ static const char *compound_correction(rw *w, const char *word)
 /* Most words of a query a suggestion is made for. */
 #define MAX_SPELL_WORDS 256
 
+/* The end of a word-by-word rewrite of a text (spelled, fair_correction):
+ * out, the rest of the text appended, as a string of the parse when a
+ * word was changed, else unchanged; ok false (or the rest not appended)
+ * fails w for memory. Frees out. */
+static const char *rewritten_text(rw *w, msk_buf *out, const char *rest, bool ok, bool changed,
+                                  const char *unchanged)
+{
+    ok = ok && msk_buf_append(out, rest, strlen(rest)) == MOTESOK_OK;
+    const char *result = unchanged;
+    if (!ok)
+        fail(w, MOTESOK_ERR_NOMEM, NULL);
+    else if (changed)
+        result = str_n(w, out->data, out->len);
+    msk_buf_free(out);
+    return result;
+}
+
 /* The text with each word of its free text that finds nothing (and is no
  * stopword) replaced by the spelling table's suggestion for it, as Xapian's
  * query parser corrects words — not a field's name, a word of a field
@@ -1176,14 +1193,7 @@ static const char *spelled(rw *w, const char *text)
             changed = true;
         }
     }
-    ok = ok && msk_buf_append(&out, text + from, strlen(text + from)) == MOTESOK_OK;
-    const char *result = "";
-    if (!ok)
-        fail(w, MOTESOK_ERR_NOMEM, NULL);
-    else if (changed)
-        result = str_n(w, out.data, out.len);
-    msk_buf_free(&out);
-    return result;
+    return rewritten_text(w, &out, text + from, ok, changed, "");
 }
 
 /* The corrected text (spelled), kept only where it corrects a word that
@@ -1218,14 +1228,7 @@ static const char *fair_correction(rw *w, const char *text, const char *fixed)
         from = a[i][1];
         changed = changed || keep;
     }
-    ok = ok && msk_buf_append(&out, text + from, strlen(text + from)) == MOTESOK_OK;
-    const char *result = NULL;
-    if (!ok)
-        fail(w, MOTESOK_ERR_NOMEM, NULL);
-    else if (changed)
-        result = str_n(w, out.data, out.len);
-    msk_buf_free(&out);
-    return result;
+    return rewritten_text(w, &out, text + from, ok, changed, NULL);
 }
 
 /* The sorted, distinct terms of q's leaves into l (strings of the parse). */

@@ -1379,6 +1379,28 @@ extern "C" void motesok_xterms_free(motesok_xterm *t, size_t n) noexcept
     std::free(t);
 }
 
+namespace {
+
+// terms (each with its frequency) as a C array for motesok_xterms_free
+// (throws std::bad_alloc).
+motesok_xterm *xterms_of(const std::vector<std::pair<std::string, uint64_t>> &terms)
+{
+    auto *out = static_cast<motesok_xterm *>(std::calloc(terms.size() + 1, sizeof(motesok_xterm)));
+    if (out == nullptr)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < terms.size(); i++) {
+        out[i].term = dup_string(terms[i].first);
+        out[i].freq = terms[i].second;
+        if (out[i].term == nullptr) {
+            motesok_xterms_free(out, i);
+            throw std::bad_alloc();
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 extern "C" motesok_status motesok_xreader_terms(motesok_xreader *r, const char *prefix, size_t max,
                                                 motesok_xterm **out, size_t *n, bool *more,
                                                 motesok_error *err) noexcept
@@ -1401,18 +1423,7 @@ extern "C" motesok_status motesok_xreader_terms(motesok_xreader *r, const char *
                 seen.emplace_back(*t, t.get_termfreq());
             }
         });
-        auto *terms = static_cast<motesok_xterm *>(std::calloc(seen.size() + 1, sizeof(motesok_xterm)));
-        if (terms == nullptr)
-            throw std::bad_alloc();
-        for (size_t i = 0; i < seen.size(); i++) {
-            terms[i].term = msk_strndup(seen[i].first.data(), seen[i].first.size());
-            terms[i].freq = seen[i].second;
-            if (terms[i].term == nullptr) {
-                motesok_xterms_free(terms, i);
-                throw std::bad_alloc();
-            }
-        }
-        *out = terms;
+        *out = xterms_of(seen);
         *n = seen.size();
         return MOTESOK_OK;
     } catch (...) {
@@ -1457,18 +1468,7 @@ extern "C" motesok_status motesok_xreader_spellings(motesok_xreader *r, const ch
             }
             own = spelling_freq(r->db, word);
         });
-        auto *terms = static_cast<motesok_xterm *>(calloc(found.size() + 1, sizeof(motesok_xterm)));
-        if (terms == nullptr)
-            throw std::bad_alloc();
-        for (size_t i = 0; i < found.size(); i++) {
-            terms[i].term = dup_string(found[i].first);
-            terms[i].freq = found[i].second;
-            if (terms[i].term == nullptr) {
-                motesok_xterms_free(terms, i);
-                throw std::bad_alloc();
-            }
-        }
-        *out = terms;
+        *out = xterms_of(found);
         *n = found.size();
         *word_freq = own;
         return MOTESOK_OK;
