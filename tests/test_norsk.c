@@ -408,6 +408,17 @@ static void test_query_text(void **state)
     assert_true(msk_query_parser_trap("-a NEAR/2 b"));
     /* bytes Xapian's parser passes over count as white space */
     assert_true(msk_query_parser_trap("\x0e-jukehus NEAR\x0e\xff\xff/3kad"));
+    /* the parser's word goes on through ' & _ and an acronym's dots */
+    assert_true(msk_query_parser_trap("-ju'kexus NEAR/3 tenestxus NEAR/3 tenester er kad"));
+    assert_true(msk_query_parser_trap("-a'1 NEAR c d"));
+    assert_true(msk_query_parser_trap("-a&b NEAR c d"));
+    assert_true(msk_query_parser_trap("-a_b NEAR c d"));
+    assert_true(msk_query_parser_trap("-A.B. NEAR c d"));
+    assert_true(msk_query_parser_trap("-j@ukehus\xa0NEAR/3 "));      /* a stray byte: Latin-1 space */
+    assert_true(msk_query_parser_trap("-a\xe3\x80\x80NEAR c d")); /* U+3000 */
+    assert_false(msk_query_parser_trap("-a'b c NEAR d"));
+    assert_false(msk_query_parser_trap("-aNEAR c d"));
+    assert_false(msk_query_parser_trap("-NEAR c d"));
     assert_false(msk_query_parser_trap("x -a NEAR b c"));      /* parsed right */
     assert_false(msk_query_parser_trap("-a NEARBY b c"));      /* no operator */
     assert_false(msk_query_parser_trap("-a b NEAR c"));
