@@ -401,29 +401,6 @@ static void test_query_text(void **state)
     free(s);
     assert_true(msk_query_blank(" \t\n"));
     assert_false(msk_query_blank(" a "));
-    /* what Xapian's parser mishandles: an excluded word opening the query
-     * or a group, first of a NEAR or ADJ */
-    assert_true(msk_query_parser_trap("-a NEAR b c"));
-    assert_true(msk_query_parser_trap(" x AND ( -legevakt ADJ/3 røntgen Gol)"));
-    assert_true(msk_query_parser_trap("-a NEAR/2 b"));
-    /* bytes Xapian's parser passes over count as white space */
-    assert_true(msk_query_parser_trap("\x0e-jukehus NEAR\x0e\xff\xff/3kad"));
-    /* the parser's word goes on through ' & _ and an acronym's dots */
-    assert_true(msk_query_parser_trap("-ju'kexus NEAR/3 tenestxus NEAR/3 tenester er kad"));
-    assert_true(msk_query_parser_trap("-a'1 NEAR c d"));
-    assert_true(msk_query_parser_trap("-a&b NEAR c d"));
-    assert_true(msk_query_parser_trap("-a_b NEAR c d"));
-    assert_true(msk_query_parser_trap("-A.B. NEAR c d"));
-    assert_true(msk_query_parser_trap("-j@ukehus\xa0NEAR/3 "));      /* a stray byte: Latin-1 space */
-    assert_true(msk_query_parser_trap("-a\xe3\x80\x80NEAR c d")); /* U+3000 */
-    assert_false(msk_query_parser_trap("-a'b c NEAR d"));
-    assert_false(msk_query_parser_trap("-aNEAR c d"));
-    assert_false(msk_query_parser_trap("-NEAR c d"));
-    assert_false(msk_query_parser_trap("x -a NEAR b c"));      /* parsed right */
-    assert_false(msk_query_parser_trap("-a NEARBY b c"));      /* no operator */
-    assert_false(msk_query_parser_trap("-a b NEAR c"));
-    assert_false(msk_query_parser_trap("a NEAR -b c"));
-    assert_false(msk_query_parser_trap("-"));
 
     char names[256] = "";
     assert_int_equal(msk_query_capitalised("Råde og ÅSHEIM \"Hol\" LIS1 rådet", collect, names), MOTESOK_OK);

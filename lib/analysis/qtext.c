@@ -47,61 +47,6 @@ fail:
     return NULL;
 }
 
-/* True if q opens with the operator NEAR or ADJ: the word, then a byte
- * that is no word (NEAR/3) or the end. */
-static bool near_at(const char *q)
-{
-    size_t n = strncmp(q, "NEAR", 4) == 0 ? 4 : strncmp(q, "ADJ", 3) == 0 ? 3 : 0;
-    return n > 0 && !msk_query_word_byte((unsigned char)q[n]);
-}
-
-/* True if q (at a word's end) goes on with NEAR or ADJ as an operator:
- * after bytes that are no word (white space, control bytes: Xapian's
- * parser passes over them), followed by one or by the end. */
-static bool near_next(const char *q)
-{
-    if (*q == '\0' || msk_query_word_byte((unsigned char)*q))
-        return false;
-    while (*q != '\0' && !msk_query_word_byte((unsigned char)*q))
-        q++;
-    return near_at(q);
-}
-
-static bool ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-bool msk_query_parser_trap(const char *q)
-{
-    bool opening = true; /* at the query's or a group's start */
-    for (size_t i = 0; q[i] != '\0'; i++) {
-        const unsigned char c = (unsigned char)q[i];
-        if (c == '(') {
-            opening = true;
-        } else if (c == '-' && opening && msk_query_word_byte((unsigned char)q[i + 1])) {
-            /* The excluded word (or phrase: a@b, a.b) ends where the
-             * parser says, which this does not follow byte for byte: it
-             * runs on through ' & _ between letters and the dots of A.B.,
-             * and ends at Unicode white space (U+00A0, U+3000, a stray byte
-             * read as Latin-1). So the whole run of bytes up to the next
-             * ASCII space or control byte is taken as the word: an operator
-             * after any end of letters in it, or after a byte in it that is
-             * no ASCII letter or digit, closes the trap. At worst a query
-             * of this rare shape falls back to its words. */
-            size_t j = i + 1;
-            for (; (unsigned char)q[j] > ' '; j++)
-                if ((msk_query_word_byte((unsigned char)q[j]) && near_next(q + j + 1)) ||
-                    (j > i + 1 && !ascii_alnum((unsigned char)q[j - 1]) && near_at(q + j)))
-                    return true;
-            opening = false;
-        } else if (msk_query_word_byte(c)) {
-            opening = false; /* other bytes are passed over */
-        }
-    }
-    return false;
-}
-
 char *msk_query_plain_words(const char *q)
 {
     size_t len = strlen(q);

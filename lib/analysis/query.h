@@ -137,15 +137,6 @@ MSK_INTERNAL char *msk_query_english_operators(const char *q);
  * on a syntax error. Caller frees; NULL when out of memory. */
 MSK_INTERNAL char *msk_query_plain_words(const char *q);
 
-/* True if q holds what Xapian 1.4's query parser mishandles: a word
- * excluded with '-' that opens the query or a group and is the first of a
- * NEAR or ADJ ("-a NEAR b c" parses to an empty query and leaks 96 bytes
- * a parse; bytes that are no word count as white space, as for the
- * parser; the excluded word is taken to run on to the next ASCII space or
- * control byte, as the parser's may: a'b, a&b, a_b, A.B., a@b, and to end
- * at Unicode white space). Such a query falls back to its plain words. */
-MSK_INTERNAL bool msk_query_parser_trap(const char *q);
-
 /* True if q holds only white space. */
 MSK_INTERNAL bool msk_query_blank(const char *q);
 

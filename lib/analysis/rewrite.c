@@ -1313,9 +1313,8 @@ static motesok_status parse_or_fall_back(motesok_xreader *r, const char *text,
                                          const motesok_xparse_options *opt, motesok_xtree **q,
                                          bool *fell_back, motesok_error *err)
 {
-    bool bad = msk_query_parser_trap(text); /* as a syntax error */
-    motesok_status st = bad ? MOTESOK_OK
-                            : motesok_xreader_parse_tree(r, text, opt, MOTESOK_XSYNTAX_FULL, q, &bad, err);
+    bool bad = false;
+    motesok_status st = motesok_xreader_parse_tree(r, text, opt, MOTESOK_XSYNTAX_FULL, q, &bad, err);
     if (st != MOTESOK_OK || !bad)
         return st;
     if (fell_back != NULL)

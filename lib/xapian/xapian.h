@@ -411,7 +411,9 @@ typedef enum motesok_xsyntax {
  * ranges, default operator, wildcard limit; the analysis hooks' stemmer and
  * query stopwords, STEM_SOME) into *out; a syntax error gives *out NULL
  * and *syntax_error true, a query with nothing to search for *out NULL
- * (status OK both). */
+ * (status OK both). FULL text that both excludes a word ('-', NOT) and
+ * holds NEAR or ADJ counts as a syntax error: Xapian 1.4's parser turns some
+ * such texts into an empty query and leaks memory. */
 MSK_INTERNAL motesok_status motesok_xreader_parse_tree(motesok_xreader *r, const char *text,
                                                        const motesok_xparse_options *opt,
                                                        motesok_xsyntax syntax, motesok_xtree **out,
