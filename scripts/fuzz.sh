@@ -63,7 +63,7 @@ S=$FUZZ_DIR/seeds
 rm -rf "$S" && mkdir -p "$S"/{minutes,query,pdf,reply,detect,loaders,render,http}
 cp "$ROOT"/corpus/*.txt "$ROOT"/tests/data/minutes/*.txt "$S/minutes/"
 # queries: the benchmark's, one a file, and some syntax (the last two:
-# what Xapian's parser leaked on, msk_query_parser_trap)
+# what Xapian's parser leaked on; the binding's parser_trap)
 n=0
 while IFS= read -r q; do
     n=$((n + 1))
