@@ -163,6 +163,7 @@ struct motesok_xreader {
     std::vector<Xapian::Database> parts; // each shard, sharing db's internals
     std::vector<std::string> paths;      // each shard's directory
     std::vector<std::string> uuids;      // each shard's database, as opened
+    bool broken = false;                 // a reopen or read failed: open afresh
     size_t n_dbs = 0;
     Xapian::Stem stem = hook_stem();
     HookStopper stopper{true}; // the query stopwords
@@ -224,7 +225,8 @@ class FacetSpy : public Xapian::MatchSpy {
 // shards (Xapian handles are reference counted), so results stay usable,
 // and reopen together with the reader, for as long as they live.
 struct motesok_xresults {
-    mutable Xapian::Database db; // reopened when a read meets a newer commit
+    mutable Xapian::Database db;    // opened afresh when a read meets a newer commit
+    std::vector<std::string> paths; // the shards' directories, for that
     Xapian::Stem stem;
     Xapian::Query query;
     Xapian::MSet mset;
@@ -329,7 +331,8 @@ const unsigned MAX_TRIES = 6;
 // to read the latest commit and run fn again, up to MAX_TRIES times in
 // all, letting the last failure propagate. A database that is really
 // corrupt fails every try. fresh() runs inside the try: one racing a
-// commit is one more try.
+// commit is one more try. fresh() must open the database afresh, not
+// reopen() it: see refresh().
 template <typename Fresh, typename F>
 void retry_reads(Fresh fresh, F fn)
 {
@@ -350,36 +353,70 @@ void retry_reads(Fresh fresh, F fn)
     }
 }
 
-// retry_reads on db, reopened between tries.
-template <typename F>
-void with_retry(Xapian::Database &db, F fn)
+// The shards at paths as one database, each shard also in *parts (when
+// given); new Xapian objects, sharing nothing with databases opened before.
+Xapian::Database open_shards(const std::vector<std::string> &paths,
+                             std::vector<Xapian::Database> *parts = nullptr)
 {
-    retry_reads([&] { db.reopen(); }, fn);
+    Xapian::Database db;
+    for (const std::string &p : paths) {
+        Xapian::Database part(p);
+        db.add_database(part);
+        if (parts != nullptr)
+            parts->push_back(part);
+    }
+    return db;
+}
+
+// retry_reads on db, which is replaced between tries by the shards at
+// paths opened afresh (db may share its shards with a reader: a failing
+// reopen() would leave that reader's shards half-moved, see refresh()).
+template <typename F>
+void with_retry(Xapian::Database &db, const std::vector<std::string> &paths, F fn)
+{
+    retry_reads([&] { db = open_shards(paths); }, fn);
 }
 
 // Open the reader's shards afresh (after a shard was swapped for a
 // compacted copy, which restarts its revisions: Xapian's reopen cannot
-// tell the new database from the old one by revision alone).
+// tell the new database from the old one by revision alone; and after a
+// failed reopen or read, see refresh()). The reader is unchanged if this
+// throws.
 void open_parts(motesok_xreader *r)
 {
     std::vector<Xapian::Database> parts;
-    Xapian::Database db;
+    Xapian::Database db = open_shards(r->paths, &parts);
     std::vector<std::string> uuids;
-    for (const std::string &p : r->paths) {
-        parts.emplace_back(p);
-        db.add_database(parts.back());
-        uuids.push_back(parts.back().get_uuid());
-    }
+    for (const Xapian::Database &part : parts)
+        uuids.push_back(part.get_uuid());
     r->parts = std::move(parts);
     r->db = db;
     r->uuids = std::move(uuids);
+    r->broken = false;
 }
 
 // Move the reader to the latest commit of every shard; true if it moved.
 // A shard whose database was replaced (another UUID) is opened again.
+// Xapian 1.4's reopen() takes the new revision as read before it reads
+// each table's root block; when that read fails (the indexer reusing the
+// block as the reader moves: "Expected block 13 to be level 1, not 0"),
+// a later reopen() finds the revision unchanged and returns at once,
+// leaving the table half-opened until the next commit, which may never
+// come. So a reader whose reopen or read failed is marked broken and
+// opened afresh instead.
 bool refresh(motesok_xreader *r)
 {
-    bool moved = r->db.reopen();
+    if (r->broken) {
+        open_parts(r);
+        return true;
+    }
+    bool moved;
+    try {
+        moved = r->db.reopen();
+    } catch (...) {
+        r->broken = true;
+        throw;
+    }
     for (size_t i = 0; i < r->parts.size(); i++) {
         if (r->parts[i].get_uuid() != r->uuids[i]) {
             open_parts(r);
@@ -389,12 +426,18 @@ bool refresh(motesok_xreader *r)
     return moved;
 }
 
-// retry_reads on a reader, refreshed between tries (which also follows a
-// compacted shard).
+// retry_reads on a reader, opened afresh between tries (a corrupt read
+// at the latest revision leaves the bad block in Xapian's cursor, where a
+// reopen() that finds nothing new would keep it).
 template <typename F>
 void with_retry(motesok_xreader *r, F fn)
 {
-    retry_reads([&] { refresh(r); }, fn);
+    retry_reads(
+        [&] {
+            r->broken = true;
+            refresh(r);
+        },
+        fn);
 }
 
 // Longest term the database accepts (glass), and longest term prefix we take.
@@ -1011,7 +1054,9 @@ extern "C" motesok_status motesok_xreader_open(const char *const *dirs, size_t n
                 return invalid(err, "empty database directory");
             r->paths.emplace_back(current);
         }
-        open_parts(r.get());
+        // (opening reads each table's root block, which the indexer may be
+        // reusing at that moment: tried again like a read)
+        retry_reads([] {}, [&] { open_parts(r.get()); });
         r->n_dbs = n;
         *out = r.release();
         return MOTESOK_OK;
@@ -1031,7 +1076,8 @@ extern "C" motesok_status motesok_xreader_reopen(motesok_xreader *r, bool *chang
     if (r == nullptr)
         return invalid(err, "no reader");
     try {
-        bool moved = refresh(r);
+        bool moved = false;
+        retry_reads([] {}, [&] { moved = refresh(r); }); // a failed try marks r broken
         if (changed != nullptr)
             *changed = moved;
         return MOTESOK_OK;
@@ -2009,6 +2055,7 @@ extern "C" motesok_status motesok_xreader_search(motesok_xreader *r, const motes
     try {
         auto res = std::make_unique<motesok_xresults>();
         res->db = r->db;
+        res->paths = r->paths;
         res->stem = r->stem;
         res->query = s->query->rerank.empty()
                          ? s->query->q
@@ -2033,9 +2080,10 @@ extern "C" motesok_status motesok_xresults_best_with(const motesok_xresults *res
     try {
         auto best = std::make_unique<motesok_xresults>();
         best->db = res->db;
+        best->paths = res->paths;
         best->stem = res->stem;
         best->query = Xapian::Query(Xapian::Query::OP_FILTER, res->query, Xapian::Query(term));
-        with_retry(best->db, [&] {
+        with_retry(best->db, best->paths, [&] {
             best->docs.clear();
             best->data.clear();
             best->weights.clear();
@@ -2175,11 +2223,14 @@ std::string finish_snippet(std::string snip)
     return snip;
 }
 
-// The query's unique terms that occur in db, each with log(1 + N / termfreq).
-std::vector<std::pair<std::string, double>> term_idfs(Xapian::Database &db, const Xapian::Query &query)
+// The query's unique terms that occur in db (the shards at paths), each
+// with log(1 + N / termfreq).
+std::vector<std::pair<std::string, double>> term_idfs(Xapian::Database &db,
+                                                     const std::vector<std::string> &paths,
+                                                     const Xapian::Query &query)
 {
     std::vector<std::pair<std::string, double>> terms;
-    with_retry(db, [&] {
+    with_retry(db, paths, [&] {
         terms.clear();
         const double n = db.get_doccount();
         for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
@@ -2205,7 +2256,7 @@ extern "C" motesok_status motesok_xresults_snippet(const motesok_xresults *res, 
     try {
         const std::string plain = strip_markers(text, len);
         std::string snip;
-        with_retry(res->db, [&] {
+        with_retry(res->db, res->paths, [&] {
             snip = res->mset.snippet(plain, max_chars, res->stem,
                                      Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                      HI_START, HI_END, "\xe2\x80\xa6");
@@ -2235,7 +2286,7 @@ extern "C" motesok_status motesok_xresults_best_part(const motesok_xresults *res
                               : [](const char *, size_t, const char *const *, const double *, size_t) {
                                     return 0.0;
                                 };
-        const auto terms = term_idfs(res->db, res->query);
+        const auto terms = term_idfs(res->db, res->paths, res->query);
         std::vector<const char *> keys;
         std::vector<double> idfs;
         for (const auto &t : terms) {

@@ -7,7 +7,9 @@
  * ERR_DB_CORRUPT, DatabaseVersionError → ERR_DB_VERSION, QueryParserError →
  * ERR_QUERY, other Xapian::Error → ERR_DB, std::bad_alloc → ERR_NOMEM, any
  * other exception → ERR_INTERNAL) with Xapian's message in err->message.
- * Readers reopen and retry once on DatabaseModifiedError before reporting it.
+ * A read (and a reader's open or reopen) that meets DatabaseModifiedError or
+ * DatabaseCorruptError — a revision the indexer is rewriting — opens the
+ * shards afresh and tries again, six tries in all, before reporting it.
  *
  * Life cycles:
  *   writer:  motesok_xwriter_open → (new_doc → index/add → replace) …
@@ -221,7 +223,8 @@ MSK_INTERNAL motesok_status motesok_xreader_open(const char *const *dirs,
 /* Close the reader (NULL is fine). */
 MSK_INTERNAL void motesok_xreader_close(motesok_xreader *r) MOTESOK_NOEXCEPT;
 
-/* Move to the latest commit; *changed (may be NULL) says if it moved. */
+/* Move to the latest commit; *changed (may be NULL) says if it moved. After
+ * a failed reopen the next one opens the shards afresh. */
 MSK_INTERNAL motesok_status motesok_xreader_reopen(motesok_xreader *r,
                                                    bool *changed,
                                                    motesok_error *err) MOTESOK_NOEXCEPT;
