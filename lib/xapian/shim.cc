@@ -222,8 +222,8 @@ class FacetSpy : public Xapian::MatchSpy {
 };
 
 // An MSet with what snippets and best_part need. db shares the reader's
-// shards (Xapian handles are reference counted), so results stay usable,
-// and reopen together with the reader, for as long as they live.
+// shards (Xapian handles are reference counted), so results stay usable
+// for as long as they live; a read of theirs that fails opens their own.
 struct motesok_xresults {
     mutable Xapian::Database db;    // opened afresh when a read meets a newer commit
     std::vector<std::string> paths; // the shards' directories, for that
@@ -428,16 +428,17 @@ bool refresh(motesok_xreader *r)
 
 // retry_reads on a reader, opened afresh between tries (a corrupt read
 // at the latest revision leaves the bad block in Xapian's cursor, where a
-// reopen() that finds nothing new would keep it).
+// reopen() that finds nothing new would keep it); a reader whose last try
+// failed too is left broken, for the next refresh to open afresh.
 template <typename F>
 void with_retry(motesok_xreader *r, F fn)
 {
-    retry_reads(
-        [&] {
-            r->broken = true;
-            refresh(r);
-        },
-        fn);
+    try {
+        retry_reads([&] { open_parts(r); }, fn);
+    } catch (const Xapian::DatabaseError &) {
+        r->broken = true;
+        throw;
+    }
 }
 
 // Longest term the database accepts (glass), and longest term prefix we take.
