@@ -1419,8 +1419,12 @@ motesok_status motesok_searcher_search(motesok_searcher *s, const motesok_search
     /* Still few: let any word match (documents with more of them rank
      * first), rather than answer "nothing" to a query of several words. */
     s->parts_ok = st == MOTESOK_OK && motesok_xresults_total(res) == 0;
+    /* (with the correction even when it found nothing more by itself:
+     * "tilstandsrapprot salg av bolig" must not lose tilstandsrapport
+     * where no passage holds both tilstandsrapport and salg) */
     bool relaxed = st == MOTESOK_OK && motesok_xresults_total(res) < RELAX_BELOW &&
-                   widen(s, &r, searched ? suggestion : NULL, true, &res);
+                   widen(s, &r, suggestion, true, &res);
+    searched = searched || (relaxed && suggestion != NULL);
     bool any_part = relaxed && s->any_part;
     s->parts_ok = false;
     result_box *b = st == MOTESOK_OK ? box_new() : NULL;

@@ -925,6 +925,33 @@ static void test_compounds_typo_and_fallback(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* A compound no dictionary splits, and no passage holds, is cut into
+ * words the index holds (fewest parts; a linking s or e between them
+ * left out) and found by them all: studieplanfastsettelse where the text
+ * says "fastsettelse av studieplan", butidskravunntak where it says
+ * "unntak frå butidskrav"; a word some passage holds is never cut. */
+static void test_compound_cut_by_index_words(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    const char *sug;
+    bool any_part;
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "vocab"));
+    static const char *const docs[][2] = {
+        {"v1", "Fastsettelse av studieplan skjer i fakultetet."},
+        {"v2", "Studieplanen er lagt ut."},
+        {"v3", "Mellombels unntak frå butidskrav for fordrivne."},
+        {"v4", "Kravet om butid gjeld ikkje."},
+    };
+    snprintf(db, sizeof db, "%s/db", tmp);
+    assert_string_equal(fresh_hits(db, docs, 4, "studieplanfastsettelse", true, &sug, &any_part), "v1");
+    assert_string_equal(fresh_hits(db, docs, 0, "butidskravunntak", true, &sug, &any_part), "v3");
+    assert_string_equal(fresh_hits(db, docs, 0, "butidskrav", true, &sug, &any_part), "v3");
+    /* a cut needs every part in some passage */
+    assert_string_equal(fresh_hits(db, docs, 0, "studieplanrevisjon", true, &sug, &any_part), "");
+    msk_test_rmtree(tmp);
+}
+
 /* Issue 11: "kommunestyre" ranked a law that says it twice above the one
  * that says it 262 times: its abbreviation k-styre was searched as "k" and
  * "styre" anywhere, and laws list items a) to k). A member of a synonym
@@ -1214,6 +1241,7 @@ int main(void)
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test(test_reranked_pages),
         cmocka_unit_test(test_compounds_typo_and_fallback),
+        cmocka_unit_test(test_compound_cut_by_index_words),
         cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_over_shards),

@@ -186,7 +186,7 @@ static void tag_date_organ(motesok_xdoc *d, const tdoc *t)
 }
 
 /* Write t into the Xapian database, as lib/index.c lays documents out. */
-static void write_doc(motesok_xwriter *w, const tdoc *t)
+static void write_doc(motesok_xwriter *w, const tdoc *t, bool spelling)
 {
     char id[17], q[40], xp[40], kind[40];
     motesok_path_id(t->path, id);
@@ -217,8 +217,8 @@ static void write_doc(motesok_xwriter *w, const tdoc *t)
         motesok_xdoc_increase_termpos(d, 100);
         index_text(d, t->pages[i], "");
     }
-    /* compound parts, as the indexer adds them (spelling left out) */
-    assert_int_equal(motesok_xdoc_analyse(d, false, NULL), MOTESOK_OK);
+    /* compound parts, as the indexer adds them (spelling when asked) */
+    assert_int_equal(motesok_xdoc_analyse(d, spelling, NULL), MOTESOK_OK);
     char *data = tdoc_data(t);
     assert_int_equal(motesok_xdoc_set_data(d, data, strlen(data), NULL), MOTESOK_OK);
     free(data);
@@ -270,15 +270,22 @@ static void write_store(const char *index)
     motesok_store_close(st);
 }
 
-/* Write docs[0..n) into the Xapian database at xdir and commit. */
-static void write_xapian(const char *xdir, const tdoc *const *docs, size_t n)
+/* Write docs[0..n) into the Xapian database at xdir and commit, their
+ * words in the spelling table if spelling. */
+static void write_xapian_with(const char *xdir, const tdoc *const *docs, size_t n, bool spelling)
 {
     motesok_xwriter *w = NULL;
     assert_int_equal(motesok_xwriter_open(xdir, &w, NULL), MOTESOK_OK);
     for (size_t i = 0; i < n; i++)
-        write_doc(w, docs[i]);
+        write_doc(w, docs[i], spelling);
     assert_int_equal(motesok_xwriter_commit(w, NULL), MOTESOK_OK);
     motesok_xwriter_close(w);
+}
+
+/* write_xapian_with, the words left out of the spelling table. */
+static void write_xapian(const char *xdir, const tdoc *const *docs, size_t n)
+{
+    write_xapian_with(xdir, docs, n, false);
 }
 
 /* The index's shard list: one shard, index/shards/0. */
@@ -578,6 +585,33 @@ static void test_searcher_search_relaxed_keeps_all_words_first(void **state)
     assert_true(j->any_word);
     assert_true(j->n_hits >= 3);
     assert_string_equal(j->hits[0].path, doc_radmann.path);
+    motesok_search_result_free(j);
+}
+
+/* A correction that finds nothing more by itself (no passage has both
+ * words) is still searched when any word may match: the corrected word
+ * is the rarest of the query, and its passage comes first (issue 11: the
+ * relaxed search used to drop it and search salg alone). */
+static void test_searcher_search_relaxed_keeps_correction(void **state)
+{
+    fixture *f = *state;
+    static const tdoc all[] = {
+        {"/srv/møter/rapport.txt", "preamble", TXT, "A", NULL, NULL,
+         {"Tilstandsrapport for bustaden vart lagd fram."}, NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/tomt.txt", "preamble", TXT, "B", NULL, NULL, {"Salg av kommunale tomter."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+        {"/srv/møter/bolig.txt", "preamble", TXT, "C", NULL, NULL, {"Salg av bolig i sentrum."},
+         NULL, NULL, NULL, 0, 0, 0, 0},
+    };
+    const tdoc *docs[] = {&all[0], &all[1], &all[2]};
+    write_xapian_with(f->xdir, docs, 3, true);
+    motesok_search_result *j = search(f, &(motesok_search_request){.query = "tilstandsrapprot salg"});
+    assert_non_null(j->suggestion);
+    assert_string_equal(j->suggestion, "tilstandsrapport salg");
+    assert_true(j->any_word);
+    assert_true(j->suggestion_searched);
+    assert_true(j->n_hits >= 3);
+    assert_string_equal(j->hits[0].path, "/srv/møter/rapport.txt");
     motesok_search_result_free(j);
 }
 
@@ -1274,6 +1308,7 @@ int main(void)
         T(test_searcher_search_year_and_month_bounds),
         T(test_searcher_search_date_range_one_rule),
         T(test_searcher_search_relaxed_keeps_all_words_first),
+        T(test_searcher_search_relaxed_keeps_correction),
         T(test_searcher_search_few_all_words_then_some),
         T(test_searcher_search_nynorsk_paired_run),
         T(test_searcher_search_operator_words),

@@ -897,6 +897,11 @@ static bool derivational_ending(const char *w, size_t len)
     return false;
 }
 
+bool msk_norsk_ending(const char *w, size_t len)
+{
+    return derivational_ending(w, len);
+}
+
 /* The fewest-parts split of w into top spans; false if none. */
 static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *top, size_t *n_top)
 {

@@ -92,6 +92,10 @@ bool msk_norsk_known(const msk_norsk *n, const char *w, size_t len);
 /* True if folded word w is a dictionary word as it is (no ending taken off). */
 bool msk_norsk_word(const msk_norsk *n, const char *w, size_t len);
 
+/* True if folded w is a derivational ending (-heter, -skap, -else, -ingen
+ * …), which is never the last part of a compound. */
+bool msk_norsk_ending(const char *w, size_t len);
+
 /* True if folded word w is a stopword. */
 bool msk_norsk_stopword(const msk_norsk *n, const char *w, size_t len);
 

@@ -11,6 +11,7 @@
 #include "schema.h"
 #include "xapian/xapian.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,123 @@ static motesok_xtree *all_of(rw *w, const char *word, const msk_span *spans, siz
     return op_of(w, MOTESOK_XT_AND, &parts, 0);
 }
 
+/* True if word (as typed) finds something by itself: its form or its stem
+ * is in some document. */
+static bool word_found(rw *w, const char *word)
+{
+    const char *l = lower(w, word);
+    const char *s = stem(w, l);
+    return termfreq(w, l) != 0 || termfreq(w, cat(w, "Z", s)) != 0 ||
+           termfreq(w, cat(w, MOTESOK_PREFIX_PART, s)) != 0;
+}
+
+/* Parts a compound no dictionary splits is split into by the index's own
+ * words, at most; the letters of each part and of the word, at least. */
+#define VOCAB_PARTS 3
+#define VOCAB_MIN_PART 3
+#define VOCAB_MIN_WORD 8
+#define VOCAB_MAX_BYTES 96
+
+/* Passages holding l[a..b) by its stem, whole or as a compound's part
+ * (the larger count); 0 for a stopword or none. */
+static uint64_t vocab_freq(rw *w, const char *l, size_t a, size_t b)
+{
+    const char *part = str_n(w, l + a, b - a);
+    if (stopword(w, part))
+        return 0;
+    const char *s = stem(w, part);
+    const uint64_t whole = termfreq(w, cat(w, "Z", s));
+    const uint64_t inside = part_indexed(w, s) ? termfreq(w, cat(w, MOTESOK_PREFIX_PART, s)) : 0;
+    return whole > inside ? whole : inside;
+}
+
+/* One way of cutting a word into parts (byte spans, links left out). */
+typedef struct vocab_cut {
+    msk_span part[VOCAB_PARTS];
+    size_t n;
+    double score; /* the mean of the parts' log counts */
+} vocab_cut;
+
+/* Try every cut of l (letters at at[0..L], at[L] its length) into the
+ * parts still to come after those of *c, beginning at letter k; keep the
+ * best whole cut in *best: fewest parts, then the highest mean log count
+ * (the parts most often found: reseksjonering|s|krav, not
+ * reseksjon|eringskrav). freq[i * (L + 1) + j] caches letters i..j. */
+static void vocab_cuts(rw *w, const char *l, const size_t *at, size_t L, size_t k, int64_t *freq,
+                       vocab_cut *c, size_t parts, vocab_cut *best)
+{
+#define FREQ(i, j)                                                                                     (freq[(i) * (L + 1) + (j)] >= 0                                                                         ? freq[(i) * (L + 1) + (j)]                                                                        : (freq[(i) * (L + 1) + (j)] = (int64_t)vocab_freq(w, l, at[i], at[j])))
+    if (w->st != MOTESOK_OK)
+        return;
+    if (c->n + 1 == parts) { /* the last part runs to the end: no ending of a derivation */
+        if (L - k < VOCAB_MIN_PART || msk_norsk_ending(l + at[k], at[L] - at[k]))
+            return;
+        const int64_t f = FREQ(k, L);
+        if (f == 0)
+            return;
+        double score = (c->score * (double)c->n + log((double)f)) / (double)parts;
+        if (best->n == 0 || score > best->score) {
+            *best = *c;
+            best->part[best->n++] = (msk_span){(uint16_t)at[k], (uint16_t)at[L]};
+            best->score = score;
+        }
+        return;
+    }
+    for (size_t e = k + VOCAB_MIN_PART; e + VOCAB_MIN_PART <= L; e++) {
+        const int64_t f = FREQ(k, e);
+        if (f == 0)
+            continue;
+        const bool link = l[at[e]] == 's' || l[at[e]] == 'e';
+        for (size_t next = e; next <= e + (link ? 1u : 0u); next++) {
+            vocab_cut d = *c;
+            d.part[d.n] = (msk_span){(uint16_t)at[k], (uint16_t)at[e]};
+            d.score = (c->score * (double)c->n + log((double)f)) / (double)(c->n + 1);
+            d.n++;
+            vocab_cuts(w, l, at, L, next, freq, &d, parts, best);
+        }
+    }
+#undef FREQ
+}
+
+/* The parts of folded word l that no dictionary splits, from the words the
+ * index holds: studieplanfastsettelse → studieplan + fastsettelse,
+ * butidskravunntak → butid + krav + unntak (the dictionaries know neither
+ * compound; the passages say "fastsettelse av studieplan", "unntak frå
+ * butidskrav"). Only for a word no passage holds: a word found is never
+ * cut. False if no cut into VOCAB_PARTS parts or fewer has every part in
+ * some passage. */
+static bool vocab_split(rw *w, const char *l, msk_span *spans, size_t *n)
+{
+    *n = 0;
+    const size_t len = strlen(l);
+    if (!plain_word(l) || len > VOCAB_MAX_BYTES)
+        return false;
+    size_t at[VOCAB_MAX_BYTES + 1], L = 0; /* where each letter begins */
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)l[i] & 0xC0) != 0x80)
+            at[L++] = i;
+    at[L] = len;
+    if (L < VOCAB_MIN_WORD || word_found(w, l))
+        return false;
+    int64_t *freq = malloc((L + 1) * (L + 1) * sizeof *freq);
+    if (freq == NULL) {
+        fail(w, MOTESOK_ERR_NOMEM, NULL);
+        return false;
+    }
+    for (size_t i = 0; i < (L + 1) * (L + 1); i++)
+        freq[i] = -1;
+    vocab_cut best = {.n = 0};
+    for (size_t parts = 2; parts <= VOCAB_PARTS && best.n == 0 && w->st == MOTESOK_OK; parts++) {
+        vocab_cut c = {.n = 0};
+        vocab_cuts(w, l, at, L, 0, freq, &c, parts, &best);
+    }
+    free(freq);
+    for (size_t i = 0; i < best.n; i++)
+        spans[i] = best.part[i];
+    *n = best.n;
+    return best.n > 0;
+}
+
 /* Leaf q for word: the word whole or as a compound's part (stem_or_part),
  * OR the word as typed if q is that (a capitalised word: the parser leaves
  * names as typed, but Aasheim should meet Åsheim), OR all the parts of word
@@ -418,6 +536,13 @@ static motesok_xtree *with_parts(rw *w, motesok_xtree *q, const char *word, bool
                      motesok_xtree_wildcard(
                          lower(w, str_n(w, word, sp.leaf[sp.n_leaf - 1].start)), PART_PREFIX_TERMS),
                      (double)(sp.n_leaf - 1)));
+    } else {
+        /* a compound no dictionary knows: cut by the index's words */
+        const char *l = lower(w, word);
+        msk_span parts[VOCAB_PARTS];
+        size_t n_parts = 0;
+        if (vocab_split(w, l, parts, &n_parts))
+            push(w, &alts, all_of(w, l, parts, n_parts));
     }
     return op_of(w, MOTESOK_XT_OR, &alts, 0);
 }
@@ -1001,16 +1126,6 @@ static size_t word_spans(const char *text, size_t (*spans)[2], size_t max)
         i = j;
     }
     return n > max ? max + 1 : n;
-}
-
-/* True if word (as typed) finds something by itself: its form or its stem
- * is in some document. */
-static bool word_found(rw *w, const char *word)
-{
-    const char *l = lower(w, word);
-    const char *s = stem(w, l);
-    return termfreq(w, l) != 0 || termfreq(w, cat(w, "Z", s)) != 0 ||
-           termfreq(w, cat(w, MOTESOK_PREFIX_PART, s)) != 0;
 }
 
 /* True if word finds some passage: as typed, by its stem, as a part, or
