@@ -438,6 +438,21 @@ static motesok_status first_failure(msk_shards *s, motesok_error *err)
     return MOTESOK_OK;
 }
 
+/* Remove the shard folder at path if its making was cut short: Xapian
+ * writes a new database's version file (iamglass) last, and replaces it
+ * by a rename at every commit, so a folder without one never held a
+ * commit; left there, it could never be opened again ("Failed to open
+ * glass revision file"), and every later run would stop on it. */
+static motesok_status drop_unmade(const char *path, motesok_error *err)
+{
+    char version[PATH_MAX_BYTES];
+    if (!join(version, path, "iamglass"))
+        return msk_error_set(err, MOTESOK_ERR_INVALID, "index directory path is too long");
+    if (!exists(path) || exists(version))
+        return MOTESOK_OK;
+    return remove_tree(path, err);
+}
+
 /* ---- public ------------------------------------------------------------- */
 
 /* Open the n shard writers of dir into s. */
@@ -453,6 +468,8 @@ static motesok_status open_writers(msk_shards *s, const char *dir, motesok_error
         pthread_cond_init(&sh->cv, NULL);
         memcpy(sh->path, path, sizeof sh->path);
         st = finish_compaction(path, err);
+        if (st == MOTESOK_OK)
+            st = drop_unmade(path, err);
         if (st == MOTESOK_OK)
             st = motesok_xwriter_open(path, &sh->xw, err);
     }

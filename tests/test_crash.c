@@ -553,6 +553,48 @@ static void test_crash_ctrl_c_marks_nothing_failed(void **state)
     assert_int_equal(ok, FILES);
 }
 
+/* Killed while Xapian was making a new index's shards (the folder and
+ * some tables written, not yet its version file): the next run must not
+ * stop on the shard it never finished, and must build the same index as
+ * a clean run. The state is laid out by hand, as the kill would leave it:
+ * the shard list, the shards' folders, the last with a table and no
+ * version file. */
+static void test_crash_while_making_a_shard(void **state)
+{
+    (void)state;
+    char docs[128], index[128], clean[128], path[256];
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    snprintf(index, sizeof index, "%s/index", tmp);
+    snprintf(clean, sizeof clean, "%s/clean", tmp);
+    assert_int_equal(mkdir(docs, 0755), 0);
+    for (int i = 0; i < 6; i++)
+        write_minutes(docs, i, "");
+    /* as many shards as a new index gets here (one per CPU), the last cut short */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = cpus < 1 ? 1u : cpus > (long)MSK_SHARDS_MAX ? MSK_SHARDS_MAX : (unsigned)cpus;
+    assert_int_equal(mkdir(index, 0755), 0);
+    snprintf(path, sizeof path, "%s/" MSK_SHARDS_STUB, index);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (unsigned k = 0; k < n; k++)
+        fprintf(f, "glass " MSK_SHARDS_DIR "/%u\n", k);
+    assert_int_equal(fclose(f), 0);
+    snprintf(path, sizeof path, "%s/" MSK_SHARDS_DIR, index);
+    assert_int_equal(mkdir(path, 0755), 0);
+    for (unsigned k = 0; k < n; k++) {
+        snprintf(path, sizeof path, "%s/" MSK_SHARDS_DIR "/%u", index, k);
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    snprintf(path, sizeof path, "%s/" MSK_SHARDS_DIR "/%u/postlist.glass", index, n - 1);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("half a table", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(run_indexer(index, docs), 0);
+    assert_int_equal(run_indexer(clean, docs), 0);
+    assert_same_index(index, clean, "a shard cut short");
+}
+
 /* Count the entries of shard folder dir/shards whose names end in suffix. */
 static int leftovers(const char *index, const char *suffix)
 {
@@ -632,6 +674,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crash_between_xapian_and_store_commit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_crash_twins_between_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_while_making_a_shard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_ctrl_c_marks_nothing_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_during_compaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_in_the_middle_of_a_big_text, setup, teardown),
