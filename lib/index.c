@@ -1269,6 +1269,22 @@ static motesok_status index_pages(motesok_xdoc *d, const char *text, size_t len,
     return st;
 }
 
+/* The compounds the text (len bytes) leaves half-written before og or
+ * eller, written out and indexed without positions (utrednings- og
+ * informasjonsplikt: utredningsplikt too). */
+static motesok_status index_ellipses(motesok_xdoc *d, const char *text, size_t len,
+                                     motesok_error *err)
+{
+    msk_buf b = {0};
+    motesok_status st = msk_norsk_ellipses(msk_norsk_shared(), text, len, &b);
+    if (st != MOTESOK_OK)
+        st = msk_error_set(err, st, "out of memory while reading the text");
+    else if (b.len > 0)
+        st = motesok_xdoc_index_words(d, b.data, b.len, 1, "", err);
+    msk_buf_free(&b);
+    return st;
+}
+
 /* Free-text fields of passage k, without positions but for the case
  * number (the body text has them): the file's title on passage 0 only (so that no word is indexed
  * twice), the case's number, key, title and decision on a case passage. */
@@ -1328,6 +1344,8 @@ static motesok_status build_passage(motesok_job *job, const passage *p, size_t k
         st = index_fields(job, p, k, d, err);
     if (st == MOTESOK_OK)
         st = index_pages(d, text, len, err);
+    if (st == MOTESOK_OK)
+        st = index_ellipses(d, text, len, err);
     if (st == MOTESOK_OK)
         st = motesok_xdoc_analyse(d, true, err); /* its words feed the spelling table */
     return st;

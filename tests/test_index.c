@@ -624,6 +624,37 @@ static void test_index_kommune_case_keys_and_votes(void **state)
                                                           .decisions = true}), 1);
 }
 
+/* A compound the text leaves half-written (utrednings- og
+ * informasjonsplikt) is indexed written out, so that it ranks as the whole
+ * word above a passage that only holds its parts apart, however often. */
+static void test_index_half_written_compounds(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    write_doc(f, "parts.txt",
+              "Plikt til utredning. Utredning av saka er ei plikt for organet, og "
+              "utredning skal skje tidleg; plikt og utredning.\n",
+              path);
+    index_new_file(f, "lov.txt", "§ 17. Forvaltningsorganets utrednings- og informasjonsplikt.\n",
+                   NULL, path);
+    motesok_index *idx = NULL;
+    char other[160];
+    snprintf(other, sizeof other, "%s/parts.txt", f->docs);
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, other, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    const char *const queries[] = {"utredningsplikt", "utredningsplikta"};
+    for (size_t i = 0; i < 2; i++) {
+        motesok_search_result *j = search_index(f, (motesok_search_request){.query = queries[i]});
+        assert_int_equal(j->n_hits, 2);
+        if (strcmp(j->hits[0].path, path) != 0)
+            fail_msg("%s: %s first", queries[i], j->hits[0].path);
+        motesok_search_result_free(j);
+    }
+}
+
 static void test_index_totals_exact_only_when_asked(void **state)
 {
     fixture *f = *state;
@@ -704,6 +735,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_new_shard_count_rebuilds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_old_layout_is_rebuilt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_kommune_case_keys_and_votes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_half_written_compounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_totals_exact_only_when_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_title_from_the_minutes, setup, teardown),
     };

@@ -925,6 +925,30 @@ static void test_compounds_typo_and_fallback(void **state)
     msk_test_rmtree(tmp);
 }
 
+/* Compounds left half-written before og/eller/a comma are written out
+ * with the last part of the compound that completes them; a word broken
+ * at a line end, a hyphenated word and a number are not half of one. */
+static void test_ellipses_written_out(void **state)
+{
+    (void)state;
+    const msk_norsk *n = msk_norsk_shared();
+    static const char text[] =
+        "Forvaltningsorganets utrednings- og informasjonsplikt. Barne-, ungdoms- og "
+        "familiedepartementet; Helse-\nog omsorgstjenester. Saka vart utred-\nningen og "
+        "e-post og 2018- og 2019-tala, bygge- eller anleggsarbeid og kultur- og";
+    msk_buf b = {0};
+    assert_int_equal(msk_norsk_ellipses(n, text, strlen(text), &b), MOTESOK_OK);
+    assert_int_equal(msk_buf_terminate(&b), MOTESOK_OK);
+    assert_string_equal(b.data, "utredningsplikt barnedepartementet ungdomsdepartementet "
+                                "helsetjenester byggearbeid ");
+    msk_buf_free(&b);
+    /* nothing half-written: nothing, and invalid UTF-8 is no trouble */
+    static const char plain[] = "Kommunestyret \xff\xfe- og vedtok budsjettet.";
+    assert_int_equal(msk_norsk_ellipses(n, plain, strlen(plain), &b), MOTESOK_OK);
+    assert_int_equal(b.len, 0);
+    msk_buf_free(&b);
+}
+
 /* A compound no dictionary splits, and no passage holds, is cut into
  * words the index holds (fewest parts; a linking s or e between them
  * left out) and found by them all: studieplanfastsettelse where the text
@@ -1242,6 +1266,7 @@ int main(void)
         cmocka_unit_test(test_reranked_pages),
         cmocka_unit_test(test_compounds_typo_and_fallback),
         cmocka_unit_test(test_compound_cut_by_index_words),
+        cmocka_unit_test(test_ellipses_written_out),
         cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_over_shards),

@@ -71,8 +71,9 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
  * 6: compound parts under their own prefix (XD), not as stems (Z). 7: a
  * doubled final m undone where the one-m form is a word (hjemmet → hjem).
  * 8: every passage carries its meeting (MOTESOK_SLOT_MEETING, XH for a
- * twin), the key results collapse on. */
-#define MSK_ANALYSIS_VERSION 8
+ * twin), the key results collapse on. 9: compounds left half-written
+ * before og/eller written out (msk_norsk_ellipses). */
+#define MSK_ANALYSIS_VERSION 9
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */
@@ -106,6 +107,14 @@ bool msk_norsk_stopword(const msk_norsk *n, const char *w, size_t len);
  * last maybe inflected. False (and *out empty) when w is no such compound,
  * is a name or is in nosplit.txt. */
 bool msk_norsk_split(const msk_norsk *n, const char *w, size_t len, msk_split *out);
+
+/* Append to out, folded and each followed by a space, the compounds that
+ * text (len bytes) leaves half-written before "og", "eller", "samt" or a
+ * comma, written out with the last part of the compound that completes
+ * them: "utrednings- og informasjonsplikt" gives utredningsplikt,
+ * "barne-, ungdoms- og familiedepartementet" barnedepartementet and
+ * ungdomsdepartementet; nothing when that compound does not split. */
+motesok_status msk_norsk_ellipses(const msk_norsk *n, const char *text, size_t len, msk_buf *out);
 
 /* Nynorsk → Bokmål pairs (folded), in file order. */
 size_t msk_norsk_n_pairs(const msk_norsk *n);

@@ -363,6 +363,19 @@ static bool word_found(rw *w, const char *word)
            termfreq(w, cat(w, MOTESOK_PREFIX_PART, s)) != 0;
 }
 
+/* True if word[0..n) is a compound that passages hold whole but that
+ * documents do not carry split (a known word with a part under five
+ * letters: behandlings|sted), so that the leaves of a longer compound
+ * holding it (behandling|sted|valg) miss the passages that hold it
+ * (valg av behandlingssted). */
+static bool unsplit_word(rw *w, const char *word, size_t n)
+{
+    msk_split sp;
+    if (msk_norsk_split(w->data, word, n, &sp))
+        return false;
+    return termfreq(w, cat(w, "Z", stem_n(w, word, n))) != 0;
+}
+
 /* Parts a compound no dictionary splits is split into by the index's own
  * words, at most; the letters of each part and of the word, at least. */
 #define VOCAB_PARTS 3
@@ -502,11 +515,14 @@ static motesok_xtree *with_parts(rw *w, motesok_xtree *q, const char *word, bool
          * leaves apart: trafikk|tryggleik|plan holds trafikktryggleik
          * (trafikksikkerhet), while tryggleik alone is trygghet. Documents
          * carry every run of their compounds' leaves. */
-        tlist runs = {0};
+        tlist runs = {0}, whole_runs = {0};
         for (size_t i = 0; i < sp.n_leaf; i++)
             for (size_t j = i + 1; j < sp.n_leaf; j++) {
                 const size_t a = sp.leaf[i].start, b = sp.leaf[j].end;
-                if ((i == 0 && j == sp.n_leaf - 1) || !msk_lang_paired(w->lang, word + a, b - a))
+                if (i == 0 && j == sp.n_leaf - 1)
+                    continue;
+                const bool paired = msk_lang_paired(w->lang, word + a, b - a);
+                if (!paired && !unsplit_word(w, word + a, b - a))
                     continue;
                 msk_span spans[MSK_SPLIT_MAX * MSK_SPLIT_MAX];
                 size_t n = 0;
@@ -515,7 +531,7 @@ static motesok_xtree *with_parts(rw *w, motesok_xtree *q, const char *word, bool
                 spans[n++] = (msk_span){sp.leaf[i].start, sp.leaf[j].end};
                 for (size_t k = j + 1; k < sp.n_leaf; k++)
                     spans[n++] = sp.leaf[k];
-                push(w, &runs, all_of(w, word, spans, n));
+                push(w, paired ? &runs : &whole_runs, all_of(w, word, spans, n));
             }
         /* (relaxed, the finest parts alone: a part in both would count twice) */
         if (!w->any_part || sp.n_leaf <= sp.n_top)
@@ -527,6 +543,9 @@ static motesok_xtree *with_parts(rw *w, motesok_xtree *q, const char *word, bool
         } else if (sp.n_leaf > sp.n_top) {
             push(w, &alts, all_of(w, word, sp.leaf, sp.n_leaf));
         }
+        for (size_t i = 0; i < whole_runs.n; i++)
+            push(w, &alts, whole_runs.v[i]);
+        free(whole_runs.v);
         /* relaxed, a compound of three parts or more also finds the words
          * that begin with all its parts but the last, in any form
          * (ungdomssymfoni*: Ungdomssymfonikerne), weighed as the parts it has */
