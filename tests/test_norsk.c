@@ -973,6 +973,16 @@ static void test_compound_cut_by_index_words(void **state)
     assert_string_equal(fresh_hits(db, docs, 0, "butidskrav", true, &sug, &any_part), "v3");
     /* a cut needs every part in some passage */
     assert_string_equal(fresh_hits(db, docs, 0, "studieplanrevisjon", true, &sug, &any_part), "");
+    /* leaves that passages hold as one word the index does not split
+     * (behandlingssted: a known word with a part of four letters) are
+     * searched as that word: behandling|sted|valg */
+    static const char *const place[][2] = {
+        {"b1", "Rett til valg av behandlingssted."},
+        {"b2", "Valget skjer i mai."},
+    };
+    snprintf(db, sizeof db, "%s/place", tmp);
+    assert_string_equal(fresh_hits(db, place, 2, "behandlingsstedsvalg", true, &sug, &any_part),
+                        "b1");
     msk_test_rmtree(tmp);
 }
 
