@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the Norwegian analysis in C on arbitrary bytes —
- * normalisation (with the re-joining of hyphenated words) and, for every
- * word of the result, case folding, the dictionary check and the compound
- * splitter, with the invariants of a split checked. Set MOTESOK_DATA_DIR
+ * half-written compounds written out, normalisation (with the re-joining
+ * of hyphenated words) and, for every word of the result, case folding,
+ * the dictionary check and the compound splitter, with the invariants of
+ * a split checked. Set MOTESOK_DATA_DIR
  * (scripts/fuzz.sh does) so that the shipped data and hunspell-no load. */
 #include "internal.h"
 #include "extract/extract.h"
@@ -48,6 +49,13 @@ static void check_split(const char *w, size_t len, const msk_split *sp)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* half-written compounds, on the raw bytes: whole UTF-8 words out,
+     * each ended by a space */
+    msk_buf half = {0};
+    if (msk_norsk_ellipses(msk_norsk_shared(), (const char *)data, size, &half) == MOTESOK_OK &&
+        half.len > 0 && (!msk_valid_utf8(half.data, half.len) || half.data[half.len - 1] != ' '))
+        abort();
+    msk_buf_free(&half);
     char *text = NULL;
     size_t len = 0;
     if (motesok_normalize_text((const char *)data, size, &text, &len, NULL) != MOTESOK_OK)
