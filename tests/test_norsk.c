@@ -973,6 +973,27 @@ static void test_compound_cut_by_index_words(void **state)
     assert_string_equal(fresh_hits(db, docs, 0, "butidskrav", true, &sug, &any_part), "v3");
     /* a cut needs every part in some passage */
     assert_string_equal(fresh_hits(db, docs, 0, "studieplanrevisjon", true, &sug, &any_part), "");
+    /* a typo cut into words that happen to be found (bruland + vika) is
+     * offered its correction all the same; a word typed with a capital is
+     * a name, never cut */
+    static const char *const typo[][2] = {
+        {"n1", "Tiltaket i Brulandsvika sentrum."},
+        {"n2", "Bruland og vika."},
+    };
+    snprintf(db, sizeof db, "%s/typo", tmp);
+    assert_string_equal(fresh_hits(db, typo, 2, "brulandvika", true, &sug, &any_part), "n2");
+    assert_string_equal(sug, "brulandsvika");
+    assert_string_equal(fresh_hits(db, typo, 0, "Brulandvika", true, &sug, &any_part), "");
+    assert_string_equal(sug, "brulandsvika");
+    /* a typo whose parts happen to find something, one edit from a word
+     * the index holds, is offered its correction all the same */
+    static const char *const name[][2] = {
+        {"f1", "Planen for Vestfossen sentrum."},
+        {"f2", "Vinden kom frå vest over Fosen."},
+    };
+    snprintf(db, sizeof db, "%s/name", tmp);
+    fresh_hits(db, name, 2, "Vestfosen", true, &sug, &any_part);
+    assert_string_equal(sug, "vestfossen");
     /* leaves that passages hold as one word the index does not split
      * (behandlingssted: a known word with a part of four letters) are
      * searched as that word: behandling|sted|valg */

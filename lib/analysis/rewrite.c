@@ -444,13 +444,30 @@ static void vocab_cuts(rw *w, const char *l, const size_t *at, size_t L, size_t 
 #undef FREQ
 }
 
+static const char *suggestion(rw *w, const char *word);
+
+/* Letters of a word checked for a typo (one_edit_from_a_word), at least. */
+#define TYPO_MIN_LETTERS 6
+
+/* True if folded word l (no document holds it as such) is one edit from a
+ * word of the spelling table: a typo, to be corrected rather than searched
+ * by parts that happen to find something (Vestfosen: vest + Fosen, where
+ * the passages say Vestfossen). */
+static bool one_edit_from_a_word(rw *w, const char *l)
+{
+    if (utf8_chars(l) < TYPO_MIN_LETTERS)
+        return false;
+    const char *fix = suggestion(w, l);
+    return *fix != '\0' && msk_edit_distance(l, strlen(l), fix, strlen(fix)) == 1;
+}
+
 /* The parts of folded word l that no dictionary splits, from the words the
  * index holds: studieplanfastsettelse → studieplan + fastsettelse,
  * butidskravunntak → butid + krav + unntak (the dictionaries know neither
  * compound; the passages say "fastsettelse av studieplan", "unntak frå
- * butidskrav"). Only for a word no passage holds: a word found is never
- * cut. False if no cut into VOCAB_PARTS parts or fewer has every part in
- * some passage. */
+ * butidskrav"). Only for a word no passage holds, typed in lower case.
+ * False if no cut into
+ * VOCAB_PARTS parts or fewer has every part in some passage. */
 static bool vocab_split(rw *w, const char *l, msk_span *spans, size_t *n)
 {
     *n = 0;
@@ -462,7 +479,10 @@ static bool vocab_split(rw *w, const char *l, msk_span *spans, size_t *n)
         if (((unsigned char)l[i] & 0xC0) != 0x80)
             at[L++] = i;
     at[L] = len;
-    if (L < VOCAB_MIN_WORD || word_found(w, l))
+    /* a word typed with a capital is a name (Vestfosen is no vest + fos);
+     * a typo cut into words that happen to be found is still offered its
+     * correction (has_unknown_word), searched too when the cut finds little */
+    if (L < VOCAB_MIN_WORD || recall(&w->capitalised, l, NULL) != NULL || word_found(w, l))
         return false;
     int64_t *freq = malloc((L + 1) * (L + 1) * sizeof *freq);
     if (freq == NULL) {
@@ -1391,8 +1411,9 @@ static int by_string(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* True if a word of q is in no document, even by its parts or synonyms:
- * only then is a spelling correction worth offering (the spelling table
+/* True if a word of q is in no document, even by its parts or synonyms, or
+ * only by its parts while one edit from a word the index holds: only then
+ * is a spelling correction worth offering (the spelling table
  * holds unstemmed words, so Xapian alone would correct tenester and
  * helsesamarbeid, which match). */
 static bool has_unknown_word(rw *w, const motesok_xtree *q)
@@ -1415,7 +1436,11 @@ static bool has_unknown_word(rw *w, const motesok_xtree *q)
          * synonym group find something (KAD, written out) */
         motesok_xtree *t = leaf(w, term);
         motesok_xtree *r = t != NULL ? rewrite(w, t) : NULL;
-        unknown = r != NULL && !matches(w, r);
+        const memo *typed = term[0] == 'Z' ? recall(&w->unstem, term, NULL) : NULL;
+        unknown = r != NULL &&
+                  (!matches(w, r) ||
+                   one_edit_from_a_word(
+                       w, lower(w, typed != NULL ? typed->v : term[0] == 'Z' ? term + 1 : term)));
         motesok_xtree_free(r);
         motesok_xtree_free(t);
     }
