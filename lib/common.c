@@ -121,6 +121,14 @@ motesok_status msk_buf_append_cp(msk_buf *b, int32_t c)
     return msk_buf_append(b, tmp, (size_t)n);
 }
 
+size_t msk_utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 bool msk_is_letter(int32_t c)
 {
     utf8proc_category_t cat = utf8proc_category(c);

@@ -59,6 +59,9 @@ motesok_status msk_buf_append_cp(msk_buf *b, int32_t c);
 /* True if code point c is a cased letter (Unicode Lu or Ll: æ ø å too). */
 bool msk_is_letter(int32_t c);
 
+/* Characters of UTF-8 text s (n bytes): the bytes that begin one. */
+size_t msk_utf8_chars(const char *s, size_t n);
+
 /* True if p[0..len) is valid UTF-8. */
 bool msk_valid_utf8(const char *p, size_t len);
 

@@ -42,14 +42,6 @@ static char *folded(const char *text, size_t start, size_t end)
     return msk_casefold(word);
 }
 
-static size_t letters(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 static bool conjunction(const char *text, const token *t)
 {
     static const char *const words[] = {"og", "eller", "samt", "Og", "Eller"};
@@ -74,13 +66,13 @@ static motesok_status complete(const msk_norsk *n, const char *text, const scan 
     if (msk_norsk_split(n, whole, wl, &sp) && sp.n_top >= 2) {
         const char *head = whole + sp.top[sp.n_top - 1].start;
         const size_t hl = wl - sp.top[sp.n_top - 1].start;
-        for (size_t i = 0; i < s->n && st == MOTESOK_OK && letters(head, hl) >= MIN_LETTERS; i++) {
+        for (size_t i = 0; i < s->n && st == MOTESOK_OK && msk_utf8_chars(head, hl) >= MIN_LETTERS; i++) {
             char *x = folded(text, s->pending[i].start, s->pending[i].end);
             if (x == NULL) {
                 st = MOTESOK_ERR_NOMEM;
                 break;
             }
-            if (letters(x, strlen(x)) >= MIN_LETTERS) {
+            if (msk_utf8_chars(x, strlen(x)) >= MIN_LETTERS) {
                 st = msk_buf_append(out, x, strlen(x));
                 if (st == MOTESOK_OK)
                     st = msk_buf_append(out, head, hl);

@@ -283,15 +283,6 @@ void msk_lang_member(const msk_lang *l, size_t g, size_t m, const char *const **
     *n_tight = mb != NULL ? mb->n_tight : 0;
 }
 
-/* Characters of UTF-8 text s (n bytes). */
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 static void free_member(member *mb)
 {
     for (size_t i = 0; i < mb->n_stems; i++)
@@ -329,7 +320,7 @@ static bool build_member(const msk_lang *l, const char *text, member *mb)
                 return false;
             }
             mb->n_stems++;
-            short_word = short_word || utf8_chars(word, n) <= 2;
+            short_word = short_word || msk_utf8_chars(word, n) <= 2;
             mb->tight[mb->n_tight++] = word;
         }
         p += n + (sp != NULL);

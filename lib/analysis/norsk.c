@@ -973,13 +973,9 @@ static bool keep_whole(const msk_norsk *n, const char *w, size_t len)
 /* True if every top part of a split has at least min letters. */
 static bool parts_at_least(const char *w, const msk_span *top, size_t n_top, size_t min)
 {
-    for (size_t i = 0; i < n_top; i++) {
-        size_t letters = 0;
-        for (size_t b = top[i].start; b < top[i].end; b++)
-            letters += ((unsigned char)w[b] & 0xC0) != 0x80;
-        if (letters < min)
+    for (size_t i = 0; i < n_top; i++)
+        if (msk_utf8_chars(w + top[i].start, (size_t)(top[i].end - top[i].start)) < min)
             return false;
-    }
     return true;
 }
 

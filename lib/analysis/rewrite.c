@@ -54,6 +54,7 @@ typedef struct rw {
     memos joined;      /* joined_stem's answers (k, k2 → v) */
     memos parts;       /* part_indexed's answers (k → b) */
     memos found;       /* finds' answers (k → b) */
+    memos suggested;   /* suggestion's answers (k → v) */
     tlist bonus;       /* the whole words' bonus, weighed on the top passages */
     unsigned splits_left; /* split points compound_correction may still try */
     bool any_part;        /* any part of a compound may match, not all */
@@ -266,12 +267,21 @@ static bool plain_word(const char *t)
     return true;
 }
 
-/* Characters of UTF-8 s. */
+/* Characters of UTF-8 string s. */
 static size_t utf8_chars(const char *s)
 {
+    return msk_utf8_chars(s, strlen(s));
+}
+
+/* Where each character of s (len bytes) begins, into at (room for len + 1);
+ * at[count] = len. Returns the count. */
+static size_t char_starts(const char *s, size_t len, size_t *at)
+{
     size_t n = 0;
-    for (; *s != '\0'; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            at[n++] = i;
+    at[n] = len;
     return n;
 }
 
@@ -474,11 +484,8 @@ static bool vocab_split(rw *w, const char *l, msk_span *spans, size_t *n)
     const size_t len = strlen(l);
     if (!plain_word(l) || len > VOCAB_MAX_BYTES)
         return false;
-    size_t at[VOCAB_MAX_BYTES + 1], L = 0; /* where each letter begins */
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)l[i] & 0xC0) != 0x80)
-            at[L++] = i;
-    at[L] = len;
+    size_t at[VOCAB_MAX_BYTES + 1]; /* where each letter begins */
+    const size_t L = char_starts(l, len, at);
     /* a word typed with a capital is a name (Vestfosen is no vest + fos);
      * a typo cut into words that happen to be found is still offered its
      * correction (has_unknown_word), searched too when the cut finds little */
@@ -1197,6 +1204,9 @@ static bool finds(rw *w, const char *word)
  * the word itself is more frequent than that. */
 static const char *suggestion(rw *w, const char *word)
 {
+    const memo *m = recall(&w->suggested, word, NULL);
+    if (m != NULL)
+        return m->v;
     motesok_xterm *c = NULL;
     size_t n = 0;
     uint64_t own = 0;
@@ -1223,6 +1233,8 @@ static const char *suggestion(rw *w, const char *word)
     }
     const char *answer = *best != '\0' && own <= best_freq ? str(w, best) : "";
     motesok_xterms_free(c, n);
+    if (w->st == MOTESOK_OK) /* (one_edit_from_a_word, then spelled, ask for the same word) */
+        remember(w, &w->suggested, word, NULL, answer, false);
     return answer;
 }
 
@@ -1257,10 +1269,7 @@ static const char *compound_correction(rw *w, const char *word)
         fail(w, MOTESOK_ERR_NOMEM, NULL);
         return NULL;
     }
-    size_t n_at = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)l[i] & 0xC0) != 0x80)
-            at[n_at++] = i;
+    const size_t n_at = char_starts(l, len, at);
     const char *best = NULL;
     size_t best_edits = SIZE_MAX;
     if (n_at >= 7 && plain_word(l)) {
@@ -1436,11 +1445,9 @@ static bool has_unknown_word(rw *w, const motesok_xtree *q)
          * synonym group find something (KAD, written out) */
         motesok_xtree *t = leaf(w, term);
         motesok_xtree *r = t != NULL ? rewrite(w, t) : NULL;
-        const memo *typed = term[0] == 'Z' ? recall(&w->unstem, term, NULL) : NULL;
+        const char *typed = t != NULL ? leaf_word(w, t) : NULL;
         unknown = r != NULL &&
-                  (!matches(w, r) ||
-                   one_edit_from_a_word(
-                       w, lower(w, typed != NULL ? typed->v : term[0] == 'Z' ? term + 1 : term)));
+                  (!matches(w, r) || one_edit_from_a_word(w, lower(w, typed != NULL ? typed : term)));
         motesok_xtree_free(r);
         motesok_xtree_free(t);
     }
@@ -1585,6 +1592,7 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     free_memos(&w.joined);
     free_memos(&w.parts);
     free_memos(&w.found);
+    free_memos(&w.suggested);
     while (w.strings != NULL) {
         piece *p = w.strings;
         w.strings = p->next;

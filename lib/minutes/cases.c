@@ -424,10 +424,7 @@ static char *number_text(const mn_heading *h)
 /* Column (in characters) of byte p on the raw line that starts at raw. */
 static size_t column(const char *raw, const char *p)
 {
-    size_t c = 0;
-    for (const char *q = raw; q < p; q++)
-        c += ((unsigned char)*q & 0xC0) != 0x80;
-    return c;
+    return msk_utf8_chars(raw, (size_t)(p - raw));
 }
 
 /* The result cell of a saksliste row ("PS 62/15  Årsregnskap 2014
