@@ -164,7 +164,7 @@ static size_t min2(size_t a, size_t b)
 
 size_t msk_edit_distance(const char *a8, size_t an, const char *b8, size_t bn)
 {
-    size_t na, nb;
+    size_t na = 0, nb = 0; /* (set by code_points; zero keeps -O3 from warning) */
     int32_t *a = code_points(a8, an, &na), *b = code_points(b8, bn, &nb);
     size_t *d = a != NULL && b != NULL ? malloc((na + 1) * (nb + 1) * sizeof *d) : NULL;
     size_t answer = SIZE_MAX;
