@@ -698,6 +698,73 @@ static void test_index_open_refuses_second_writer(void **state)
 /* A file whose first line is a bare "MØTEBOK" gets its title from the
  * meeting the minutes reader finds: organ, date and kind; one without a
  * meeting keeps its first line. */
+/* Three meetings on school structure: Gloppen's kommunestyre (its case
+ * never names Gloppen; its preamble does, three times), Vestnes's, and a
+ * regional council whose case on the region's schools names Gloppen in
+ * its text. */
+static const char GLOPPEN[] =
+    "GLOPPEN KOMMUNE\n\nMøteprotokoll\n\nKommunestyret\n\n"
+    "Møtedato: 22.09.2020\nMøtestad: Gloppen rådhus, Sandane\n"
+    "Frå Gloppen kommune møtte: ordførar og kommunedirektør\n\n"
+    "Saksliste:\nPS 21/20 Framtidig skulestruktur\nPS 22/20 Reguleringsplan for hamna\n\n"
+    "PS 21/20 Framtidig skulestruktur\n\n"
+    "Kommunedirektøren si tilråding:\nKommunestyret vedtek å halde fram med dagens "
+    "skulestruktur, og ber om ei ny vurdering av skulane i 2024.\n\n"
+    "Vedtak:\nKommunestyret vedtek å halde fram med dagens skulestruktur.\n\n"
+    "PS 22/20 Reguleringsplan for hamna\n\n"
+    "Vedtak:\nReguleringsplanen vert lagd ut til offentleg ettersyn.\n";
+static const char VESTNES[] =
+    "VESTNES KOMMUNE\n\nMøteprotokoll\n\nKommunestyret\n\nMøtedato: 24.09.2020\n\n"
+    "PS 62/20 Skulestruktur i Vestnes\n\n"
+    "Skulestruktur og skulebygg: skulestrukturen vert vurdert på nytt. Vidare arbeid "
+    "med skulestruktur etter høyring.\n\nVedtak:\nSaka vert send på høyring.\n";
+static const char REGION[] =
+    "Referat frå møte i regionrådet\n\nMøtedato: 01.10.2020\n\n"
+    "Sak 5/20 Regional plan for skulane\n\n"
+    "Regionrådet drøfta skulestruktur i regionen. Gloppen og Stryn legg fram "
+    "planane sine i vår.\n";
+
+static void test_index_kommune_named_in_the_query(void **state)
+{
+    fixture *f = *state;
+    char gloppen[160], vestnes[160], region[160];
+    write_doc(f, "vestnes.txt", VESTNES, vestnes);
+    write_doc(f, "region.txt", REGION, region);
+    index_new_file(f, "gloppen.txt", GLOPPEN, NULL, gloppen);
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    assert_int_equal(index_one(idx, vestnes, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(index_one(idx, region, &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+    /* the place named as typed, or in lower case (no common word): Gloppen's
+     * minutes answer by their case, not by their preamble (the one passage
+     * that says Gloppen), and above Vestnes's case; the regional council's
+     * case is still found by its text */
+    const char *const queries[] = {"skulestruktur Gloppen", "skulestruktur gloppen"};
+    for (size_t i = 0; i < 2; i++) {
+        motesok_search_result *j = search_index(f, (motesok_search_request){.query = queries[i]});
+        size_t at_gloppen = SIZE_MAX, at_vestnes = SIZE_MAX, at_region = SIZE_MAX;
+        for (size_t k = 0; k < j->n_hits; k++) {
+            const char *p = j->hits[k].path;
+            if (strcmp(p, gloppen) == 0)
+                at_gloppen = k;
+            else if (strcmp(p, vestnes) == 0)
+                at_vestnes = k;
+            else if (strcmp(p, region) == 0)
+                at_region = k;
+        }
+        assert_int_not_equal(at_gloppen, SIZE_MAX);
+        assert_int_not_equal(at_region, SIZE_MAX);
+        const motesok_case_info *c = j->hits[at_gloppen].matched_case;
+        if (c == NULL || strcmp(c->number, "21/20") != 0)
+            fail_msg("%s: Gloppen's minutes by %s", queries[i], c ? c->number : "their preamble");
+        assert_true(at_gloppen < at_vestnes);
+        motesok_search_result_free(j);
+    }
+}
+
 static void test_index_title_from_the_minutes(void **state)
 {
     fixture *f = *state;
@@ -738,6 +805,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_half_written_compounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_totals_exact_only_when_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_title_from_the_minutes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_kommune_named_in_the_query, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

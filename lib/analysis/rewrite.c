@@ -779,6 +779,33 @@ static const char *joined_stem(rw *w, const char *a, const char *b)
 
 static motesok_xtree *rewrite(rw *w, motesok_xtree *q);
 
+/* t, the rewritten query of word (the leaf kid), also matching the passages
+ * of the files from a kommune that word names — typed with a capital, or no
+ * common word (Haugesund, haugesund) — through their kommune name: so that
+ * "skolestruktur Haugesund" finds the case on skolestruktur in Haugesund's
+ * minutes, and not only their preamble, the one passage that says Haugesund.
+ * On those passages the word weighs by the kommune name alone, alike on
+ * every passage (a preamble naming the kommune again weighs no more); on
+ * other passages by their text, as before. */
+static motesok_xtree *with_kommune(rw *w, const motesok_xtree *kid, const char *word,
+                                   motesok_xtree *t)
+{
+    if (t == NULL || word == NULL || w->st != MOTESOK_OK)
+        return t;
+    const char *l = lower(w, word);
+    const bool capital = kid->term[0] != 'Z'; /* leaf_word: a word typed with a capital */
+    if (!capital && msk_norsk_word(w->data, l, strlen(l)))
+        return t;
+    const char *name = cat3(w, "Z", MOTESOK_PREFIX_KOMMUNE, stem(w, l));
+    if (termfreq(w, name) == 0)
+        return t;
+    motesok_xtree *k = leaf(w, name);
+    if (k == NULL)
+        return t;
+    motesok_xtree *elsewhere = motesok_xtree_op2(MOTESOK_XT_AND_NOT, t, motesok_xtree_ref(k));
+    return motesok_xtree_op2(MOTESOK_XT_OR, elsewhere, k);
+}
+
 /* Rewrite the subqueries of an AND-like (all) or OR-like query into out:
  * stemmed words that together make a member of a synonym group become the
  * whole group; a word and a number also find the two as one term (LIS 1:
@@ -864,7 +891,7 @@ static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tl
                       : with_parts(w, kids[k], words[k], kids[k]->term[0] == 'Z',                  \
                                    (whole_bonus) ? &w->bonus : NULL))
         if (joined == NULL) {
-            push(w, out, REWRITTEN(i, true));
+            push(w, out, with_kommune(w, kids[i], words[i], REWRITTEN(i, true)));
             continue;
         }
         /* the words apart weigh no more than as parts of the compound */

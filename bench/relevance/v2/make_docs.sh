@@ -21,13 +21,20 @@
 #    to the one before (so a case list stays with the preamble), a piece
 #    over 4,000 bytes is cut at blank lines. Text byte for byte.
 #    Id: min-<folder>-<file name>-<number of the piece in the file>.
+#    With --heads, every passage but a file's first starts with the file's
+#    first non-blank line (at most 80 bytes, cut at a space) and a blank
+#    line (its head: mostly the kommune, "GLOPPEN KOMMUNE"), as each law
+#    passage starts with its law's title:
+#    a case is then read, by every engine, as part of its meeting, as it is
+#    in the whole file. The ids and the judgments stay the same.
 #
 # Everything is decided by file names, titles and text: the same sources
 # give the same passages and ids on every run.
 #
-# Usage: bench/relevance/v2/make_docs.sh [OUTDIR]
-#        (default $BUILD_DIR/relevance-v2/docs, BUILD_DIR defaulting to
-#        build/; the .txt files already in OUTDIR are removed first)
+# Usage: bench/relevance/v2/make_docs.sh [--heads] [OUTDIR]
+#        (default $BUILD_DIR/relevance-v2/docs, with --heads
+#        $BUILD_DIR/relevance-v2-heads/docs; BUILD_DIR defaulting to build/;
+#        the .txt files already in OUTDIR are removed first)
 set -euo pipefail
 # Bytes, not characters: lengths and cuts must be the same under mawk and gawk.
 export LC_ALL=C
@@ -35,7 +42,12 @@ export LC_ALL=C
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
-OUT=${1:-$BUILD_DIR/relevance-v2/docs}
+HEADS=0
+if [[ ${1:-} == --heads ]]; then
+    HEADS=1
+    shift
+fi
+if ((HEADS)); then OUT=${1:-$BUILD_DIR/relevance-v2-heads/docs}; else OUT=${1:-$BUILD_DIR/relevance-v2/docs}; fi
 LAWS_TAR=$ROOT/../shared/corpora/lovdata-laws.tar.xz
 SEED=$ROOT/../shared/seed-minutes
 
@@ -173,7 +185,7 @@ law_passages=$(find "$OUT" -maxdepth 1 -name '*.txt' | wc -l)
 
 # Cut minutes $1 at its cases into passages named $2-NN in $OUT.
 cut_minutes() {
-    awk -v out="$OUT" -v id="$2" '
+    awk -v out="$OUT" -v id="$2" -v heads="$HEADS" '
         function starts_case(s) {
             gsub(/\302\240/, " ", s)
             sub(/^[ \t\f\r]+/, "", s)
@@ -184,6 +196,10 @@ cut_minutes() {
         }
         function piece_out(p) { if (p != "") { n++; text[n] = p } }
         { line = $0 "\n" }
+        head == "" && $0 !~ /^[ \t\f\r]*$/ {
+            head = $0  # at most 80 bytes, cut at a space (a flat file is one long line)
+            if (length(head) > 80) { head = substr(head, 1, 80); sub(/ [^ ]*$/, "", head) }
+        }
         NR > 1 && starts_case($0) { piece_out(cur); cur = "" }
         { cur = cur line }
         END {
@@ -212,6 +228,7 @@ cut_minutes() {
             for (i = 1; i <= k; i++) {
                 if (final[i] ~ /^[ \t\r\n\f]*$/) continue
                 f = sprintf("%s/%s-%02d.txt", out, id, i)
+                if (heads && i > 1) printf "%s\n\n", head > f
                 printf "%s", final[i] > f
                 close(f)
             }
