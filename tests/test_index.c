@@ -367,18 +367,28 @@ static void test_index_open_repairs_interrupted_batch(void **state)
     assert_int_equal(hits(f, "legevakt"), 2);
 }
 
+/* Index the n files at paths, each new, into the fixture's index opened with
+ * opt (may be NULL), in one commit. */
+static void index_paths(const fixture *f, const motesok_index_options *opt,
+                        const char *const *paths, size_t n)
+{
+    motesok_index *idx = NULL;
+    assert_int_equal(motesok_index_open(f->index, opt, &idx, NULL), MOTESOK_OK);
+    motesok_file_result res;
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(index_one(idx, paths[i], &res), MOTESOK_OUTCOME_INDEXED);
+    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
+    motesok_index_close(idx);
+}
+
 /* Write content to docs/name (its path into path) and index it alone into
  * a new index opened with opt (may be NULL). */
 static void index_new_file(const fixture *f, const char *name, const char *content,
                            const motesok_index_options *opt, char *path)
 {
     write_doc(f, name, content, path);
-    motesok_index *idx = NULL;
-    assert_int_equal(motesok_index_open(f->index, opt, &idx, NULL), MOTESOK_OK);
-    motesok_file_result res;
-    assert_int_equal(index_one(idx, path, &res), MOTESOK_OUTCOME_INDEXED);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
+    const char *const one[] = {path};
+    index_paths(f, opt, one, 1);
 }
 
 /* Minutes with a preamble and two cases, the second over a page break. */
@@ -637,14 +647,10 @@ static void test_index_half_written_compounds(void **state)
               path);
     index_new_file(f, "lov.txt", "§ 17. Forvaltningsorganets utrednings- og informasjonsplikt.\n",
                    NULL, path);
-    motesok_index *idx = NULL;
     char other[160];
     snprintf(other, sizeof other, "%s/parts.txt", f->docs);
-    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
-    motesok_file_result res;
-    assert_int_equal(index_one(idx, other, &res), MOTESOK_OUTCOME_INDEXED);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
+    const char *const others[] = {other};
+    index_paths(f, NULL, others, 1);
     const char *const queries[] = {"utredningsplikt", "utredningsplikta"};
     for (size_t i = 0; i < 2; i++) {
         motesok_search_result *j = search_index(f, (motesok_search_request){.query = queries[i]});
@@ -695,9 +701,6 @@ static void test_index_open_refuses_second_writer(void **state)
     motesok_index_close(one);
 }
 
-/* A file whose first line is a bare "MØTEBOK" gets its title from the
- * meeting the minutes reader finds: organ, date and kind; one without a
- * meeting keeps its first line. */
 /* Three meetings on school structure: Gloppen's kommunestyre (its case
  * never names Gloppen; its preamble does, three times), Vestnes's, and a
  * regional council whose case on the region's schools names Gloppen in
@@ -731,13 +734,8 @@ static void test_index_kommune_named_in_the_query(void **state)
     write_doc(f, "vestnes.txt", VESTNES, vestnes);
     write_doc(f, "region.txt", REGION, region);
     index_new_file(f, "gloppen.txt", GLOPPEN, NULL, gloppen);
-    motesok_index *idx = NULL;
-    assert_int_equal(motesok_index_open(f->index, NULL, &idx, NULL), MOTESOK_OK);
-    motesok_file_result res;
-    assert_int_equal(index_one(idx, vestnes, &res), MOTESOK_OUTCOME_INDEXED);
-    assert_int_equal(index_one(idx, region, &res), MOTESOK_OUTCOME_INDEXED);
-    assert_int_equal(motesok_index_commit(idx, true, NULL), MOTESOK_OK);
-    motesok_index_close(idx);
+    const char *const others[] = {vestnes, region};
+    index_paths(f, NULL, others, 2);
     /* the place named as typed, or in lower case (no common word): Gloppen's
      * minutes answer by their case, not by their preamble (the one passage
      * that says Gloppen), and above Vestnes's case; the regional council's
@@ -765,6 +763,9 @@ static void test_index_kommune_named_in_the_query(void **state)
     }
 }
 
+/* A file whose first line is a bare "MØTEBOK" gets its title from the
+ * meeting the minutes reader finds: organ, date and kind; one without a
+ * meeting keeps its first line. */
 static void test_index_title_from_the_minutes(void **state)
 {
     fixture *f = *state;
