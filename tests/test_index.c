@@ -763,6 +763,53 @@ static void test_index_kommune_named_in_the_query(void **state)
     }
 }
 
+static const char SOLUND_FSK[] =
+    "SOLUND KOMMUNE\n\nMøteprotokoll\n\nFormannskapet\n\n"
+    "Møtedato: 03.03.2021\nMøtestad: Kommunehuset, Hardbakke\n\n"
+    "Saksliste:\nPS 8/21 Kunstgrasbane ved skulen\nPS 9/21 Vegljos langs fylkesvegen\n\n"
+    "PS 8/21 Kunstgrasbane ved skulen\n\n"
+    "Kommunedirektøren si tilråding:\nKunstgrasbane ved skulen vert bygd i 2022 innanfor "
+    "ei ramme på 4 mill. kroner.\n\nVedtak:\nKunstgrasbane ved skulen vert bygd i 2022.\n\n"
+    "PS 9/21 Vegljos langs fylkesvegen\n\n"
+    "Vedtak:\nVegljos langs fylkesvegen vert prioritert i trafikktryggingsplanen.\n";
+static const char SOLUND_KS[] =
+    "SOLUND KOMMUNE\n\nMøteprotokoll\n\nKommunestyret\n\nMøtedato: 25.03.2021\n\n"
+    "PS 15/21 Kunstgrasbane ved skulen\n\n"
+    "Formannskapet si tilråding:\nKunstgrasbane ved skulen vert bygd i 2022.\n\n"
+    "Vedtak:\nKunstgrasbane ved skulen vert bygd i 2022, med lysanlegg.\n";
+
+/* A body named in the query, as its name or in the genitive, finds that
+ * body's own case, whose text does not name the body that met, and not
+ * only the meeting's preamble (the one passage that says Formannskapet);
+ * the kommunestyre case that quotes the formannskap is still found. */
+static void test_index_organ_named_in_the_query(void **state)
+{
+    fixture *f = *state;
+    char fsk[160], ks[160];
+    write_doc(f, "ks.txt", SOLUND_KS, ks);
+    index_new_file(f, "fsk.txt", SOLUND_FSK, NULL, fsk);
+    const char *const others[] = {ks};
+    index_paths(f, NULL, others, 1);
+    const char *const queries[] = {"kunstgrasbane formannskapet", "formannskapets kunstgrasbane"};
+    for (size_t i = 0; i < 2; i++) {
+        motesok_search_result *j = search_index(f, (motesok_search_request){.query = queries[i]});
+        size_t at_fsk = SIZE_MAX, at_ks = SIZE_MAX;
+        for (size_t k = 0; k < j->n_hits; k++) {
+            if (strcmp(j->hits[k].path, fsk) == 0)
+                at_fsk = k;
+            else if (strcmp(j->hits[k].path, ks) == 0)
+                at_ks = k;
+        }
+        assert_int_not_equal(at_fsk, SIZE_MAX);
+        assert_int_not_equal(at_ks, SIZE_MAX);
+        const motesok_case_info *c = j->hits[at_fsk].matched_case;
+        if (c == NULL || strcmp(c->number, "8/21") != 0)
+            fail_msg("%s: the formannskap's minutes by %s", queries[i], c ? c->number : "their preamble");
+        assert_false(j->any_word);
+        motesok_search_result_free(j);
+    }
+}
+
 /* A file whose first line is a bare "MØTEBOK" gets its title from the
  * meeting the minutes reader finds: organ, date and kind; one without a
  * meeting keeps its first line. */
@@ -807,6 +854,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_totals_exact_only_when_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_title_from_the_minutes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_kommune_named_in_the_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_organ_named_in_the_query, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -806,6 +806,38 @@ static motesok_xtree *with_kommune(rw *w, const motesok_xtree *kid, const char *
     return motesok_xtree_op2(MOTESOK_XT_OR, elsewhere, k);
 }
 
+/* t, the rewritten query of word, also matching the passages of the
+ * meetings of a body whose whole name that word is, as typed or as its
+ * genitive (formannskapet, formannskapets: the body "Formannskapet"): so
+ * that "budsjett 2020 formannskapet" finds the formannskap's own case, whose
+ * text seldom names the body that met, and not the meeting's preamble or
+ * another body's case that quotes "formannskapets innstilling". On those
+ * passages the word weighs by the body's name words alone (ZXO), alike on
+ * every passage; elsewhere by the text. Only a body's whole one-word name
+ * counts: the words of "Hovedutvalg for plan og næring" are common words. */
+static motesok_xtree *with_organ(rw *w, const char *word, motesok_xtree *t)
+{
+    if (t == NULL || word == NULL || w->st != MOTESOK_OK)
+        return t;
+    const char *l = lower(w, word);
+    const char *filter = cat(w, MOTESOK_PREFIX_ORGANF, l);
+    size_t n = strlen(l);
+    if (termfreq(w, filter) == 0 && n > 1 && l[n - 1] == 's')
+        filter = cat(w, MOTESOK_PREFIX_ORGANF, str_n(w, l, n - 1));
+    if (termfreq(w, filter) == 0)
+        return t;
+    const char *name = cat3(w, "Z", MOTESOK_PREFIX_ORGAN, stem(w, filter + strlen(MOTESOK_PREFIX_ORGANF)));
+    motesok_xtree *f = leaf(w, filter);
+    motesok_xtree *k = termfreq(w, name) != 0 ? leaf(w, name) : NULL;
+    if (f == NULL || k == NULL) {
+        motesok_xtree_free(f);
+        motesok_xtree_free(k);
+        return t;
+    }
+    motesok_xtree *elsewhere = motesok_xtree_op2(MOTESOK_XT_AND_NOT, t, motesok_xtree_ref(f));
+    return motesok_xtree_op2(MOTESOK_XT_OR, elsewhere, motesok_xtree_op2(MOTESOK_XT_FILTER, k, f));
+}
+
 /* Rewrite the subqueries of an AND-like (all) or OR-like query into out:
  * stemmed words that together make a member of a synonym group become the
  * whole group; a word and a number also find the two as one term (LIS 1:
@@ -873,7 +905,9 @@ static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tl
                 continue;
             for (size_t k = 0; k < n_at; k++)
                 used[at[k]] = true;
-            push(w, out, group_query(w, g));
+            /* a body's name may be a group's member (formannskapet, fsk) */
+            motesok_xtree *gq = group_query(w, g);
+            push(w, out, n_at == 1 ? with_organ(w, words[at[0]], gq) : gq);
             break;
         }
     }
@@ -891,7 +925,7 @@ static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tl
                       : with_parts(w, kids[k], words[k], kids[k]->term[0] == 'Z',                  \
                                    (whole_bonus) ? &w->bonus : NULL))
         if (joined == NULL) {
-            push(w, out, with_kommune(w, kids[i], words[i], REWRITTEN(i, true)));
+            push(w, out, with_organ(w, words[i], with_kommune(w, kids[i], words[i], REWRITTEN(i, true))));
             continue;
         }
         /* the words apart weigh no more than as parts of the compound */
