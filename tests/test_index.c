@@ -701,6 +701,15 @@ static void test_index_open_refuses_second_writer(void **state)
     motesok_index_close(one);
 }
 
+/* The rank (from 0) of the hit for the file at path, or SIZE_MAX. */
+static size_t hit_at(const motesok_search_result *j, const char *path)
+{
+    for (size_t k = 0; k < j->n_hits; k++)
+        if (strcmp(j->hits[k].path, path) == 0)
+            return k;
+    return SIZE_MAX;
+}
+
 /* Three meetings on school structure: Gloppen's kommunestyre (its case
  * never names Gloppen; its preamble does, three times), Vestnes's, and a
  * regional council whose case on the region's schools names Gloppen in
@@ -743,16 +752,8 @@ static void test_index_kommune_named_in_the_query(void **state)
     const char *const queries[] = {"skulestruktur Gloppen", "skulestruktur gloppen"};
     for (size_t i = 0; i < 2; i++) {
         motesok_search_result *j = search_index(f, (motesok_search_request){.query = queries[i]});
-        size_t at_gloppen = SIZE_MAX, at_vestnes = SIZE_MAX, at_region = SIZE_MAX;
-        for (size_t k = 0; k < j->n_hits; k++) {
-            const char *p = j->hits[k].path;
-            if (strcmp(p, gloppen) == 0)
-                at_gloppen = k;
-            else if (strcmp(p, vestnes) == 0)
-                at_vestnes = k;
-            else if (strcmp(p, region) == 0)
-                at_region = k;
-        }
+        size_t at_gloppen = hit_at(j, gloppen), at_vestnes = hit_at(j, vestnes);
+        size_t at_region = hit_at(j, region);
         assert_int_not_equal(at_gloppen, SIZE_MAX);
         assert_int_not_equal(at_region, SIZE_MAX);
         const motesok_case_info *c = j->hits[at_gloppen].matched_case;
@@ -793,13 +794,7 @@ static void test_index_organ_named_in_the_query(void **state)
     const char *const queries[] = {"kunstgrasbane formannskapet", "formannskapets kunstgrasbane"};
     for (size_t i = 0; i < 2; i++) {
         motesok_search_result *j = search_index(f, (motesok_search_request){.query = queries[i]});
-        size_t at_fsk = SIZE_MAX, at_ks = SIZE_MAX;
-        for (size_t k = 0; k < j->n_hits; k++) {
-            if (strcmp(j->hits[k].path, fsk) == 0)
-                at_fsk = k;
-            else if (strcmp(j->hits[k].path, ks) == 0)
-                at_ks = k;
-        }
+        size_t at_fsk = hit_at(j, fsk), at_ks = hit_at(j, ks);
         assert_int_not_equal(at_fsk, SIZE_MAX);
         assert_int_not_equal(at_ks, SIZE_MAX);
         const motesok_case_info *c = j->hits[at_fsk].matched_case;

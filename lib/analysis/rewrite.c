@@ -819,14 +819,16 @@ static motesok_xtree *with_organ(rw *w, const char *word, motesok_xtree *t)
 {
     if (t == NULL || word == NULL || w->st != MOTESOK_OK)
         return t;
-    const char *l = lower(w, word);
-    const char *filter = cat(w, MOTESOK_PREFIX_ORGANF, l);
-    size_t n = strlen(l);
-    if (termfreq(w, filter) == 0 && n > 1 && l[n - 1] == 's')
-        filter = cat(w, MOTESOK_PREFIX_ORGANF, str_n(w, l, n - 1));
+    const char *body = lower(w, word);
+    const char *filter = cat(w, MOTESOK_PREFIX_ORGANF, body);
+    size_t n = strlen(body);
+    if (termfreq(w, filter) == 0 && n > 1 && body[n - 1] == 's') {
+        body = str_n(w, body, n - 1);
+        filter = cat(w, MOTESOK_PREFIX_ORGANF, body);
+    }
     if (termfreq(w, filter) == 0)
         return t;
-    const char *name = cat3(w, "Z", MOTESOK_PREFIX_ORGAN, stem(w, filter + strlen(MOTESOK_PREFIX_ORGANF)));
+    const char *name = cat3(w, "Z", MOTESOK_PREFIX_ORGAN, stem(w, body));
     motesok_xtree *f = leaf(w, filter);
     motesok_xtree *k = termfreq(w, name) != 0 ? leaf(w, name) : NULL;
     if (f == NULL || k == NULL) {
