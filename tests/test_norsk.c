@@ -575,6 +575,8 @@ static const char *const DOCS[][2] = {
     {"m", "Stillinger for LIS 1 i kommunen."},
     {"n", "Tilsetting av LIS1-leger."},
     {"o", "Ny E-18 gjennom bygda."},
+    {"p", "Etter § 2A-1 skal nettselskapet registrere avbrudd."},
+    {"q", "Kapittel 9A om skolemiljøet."},
 };
 #define N_DOCS (sizeof DOCS / sizeof *DOCS)
 
@@ -715,6 +717,17 @@ static void test_queries_meet_documents(void **state)
     }
     assert_string_equal(hits(f, "E18", NULL), "o");
     assert_string_equal(hits(f, "LIS 2", NULL), "");
+    /* a number and a letter typed apart find the section or chapter that
+     * writes them together: § 2 A-1 = § 2A-1, kapittel 9 A = kapittel 9A */
+    static const char *const lettered[][2] = {
+        {"§ 2 A-1", "p"}, {"2A-1", "p"}, {"2 A-1 avbrudd", "p"}, {"2 A 1", "p"},
+        {"kapittel 9 A", "q"}, {"9 A skolemiljø", "q"}, {"9A", "q"}, {"§ 2 B-1", ""},
+    };
+    for (size_t i = 0; i < sizeof lettered / sizeof *lettered; i++) {
+        const char *got = hits(f, lettered[i][0], NULL);
+        if (strcmp(got, lettered[i][1]) != 0)
+            fail_msg("%s: hits \"%s\", want \"%s\"", lettered[i][0], got, lettered[i][1]);
+    }
     /* a quoted word stays exact */
     assert_string_equal(hits(f, "\"jordmorvakt\"", NULL), "");
 }

@@ -860,10 +860,42 @@ static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tl
         if (words[i] != NULL)
             stems[i] = kids[i]->term[0] == 'Z' ? kids[i]->term + 1 : stem(w, words[i]);
     }
+    /* a number and a letter (9 A, 2 A-1) also find the two as one (9A,
+     * 2A-1): how laws number the chapters and sections put in between */
+    for (size_t i = 0; i + 1 < n; i++) {
+        const motesok_xtree *next = kids[i + 1], *letter = NULL;
+        if (used[i] || used[i + 1] || kids[i]->op != MOTESOK_XT_TERM ||
+            number_term(kids[i]->term) == NULL)
+            continue;
+        if (next->op == MOTESOK_XT_TERM)
+            letter = next;
+        else if (next->op == MOTESOK_XT_PHRASE && next->n_kids == 2 &&
+                 next->kids[0]->op == MOTESOK_XT_TERM && next->kids[1]->op == MOTESOK_XT_TERM &&
+                 number_term(next->kids[1]->term) != NULL)
+            letter = next->kids[0]; /* */
+        const char *l = letter != NULL ? lower(w, unstemmed(letter->term)) : "";
+        if (l[0] < 'a' || l[0] > 'z' || l[1] != '\0')
+            continue;
+        const char *one = cat(w, kids[i]->term, l);
+        motesok_xtree *together =
+            letter == next ? leaf(w, one)
+                           : motesok_xtree_op2(MOTESOK_XT_PHRASE, leaf(w, one),
+                                               motesok_xtree_ref(next->kids[1]));
+        used[i] = used[i + 1] = true;
+        motesok_xtree *number = motesok_xtree_ref(kids[i]), *rest = rewrite(w, kids[i + 1]);
+        if (all) {
+            push(w, out, motesok_xtree_op2(MOTESOK_XT_OR, motesok_xtree_op2(MOTESOK_XT_AND, number, rest),
+                                           together));
+        } else {
+            push(w, out, number);
+            push(w, out, rest);
+            push(w, out, together);
+        }
+    }
     /* a word and a number (LIS 1) also find the two as one (LIS1) */
     for (size_t i = 0; i + 1 < n; i++) {
         const char *number = kids[i + 1]->op == MOTESOK_XT_TERM ? number_term(kids[i + 1]->term) : NULL;
-        if (number == NULL || words[i] == NULL || used[i])
+        if (number == NULL || words[i] == NULL || used[i] || used[i + 1])
             continue;
         const char *one = cat(w, lower(w, words[i]), number);
         if (split_at(one) == SIZE_MAX)
