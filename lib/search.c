@@ -54,6 +54,7 @@ struct motesok_searcher {
     bool any_word; /* words combine with OR (the relaxed second search) */
     bool any_part; /* the last query run let a compound match by any part */
     bool spelling; /* the next parse_text wants a spelling suggestion */
+    bool coordinate; /* the next parse_text, with any_word: a bonus a word held */
     bool parts_ok; /* the strict search found nothing: with any_word, a
                       compound may match by any of its parts */
     /* the search under way: when it must end, and the work it was cut in */
@@ -524,6 +525,7 @@ static motesok_status parse_text(motesok_searcher *s, const char *text, motesok_
                    .default_and = !s->any_word, .max_wildcard = MOTESOK_MAX_WILDCARD_TERMS},
         .norwegian_ops = true, .max_expanded = MOTESOK_MAX_EXPANDED_TERMS,
         .no_spelling = !s->spelling, .any_part = s->any_word && s->parts_ok,
+        .coordinate = s->coordinate,
     };
     char *keyed = with_case_keys(text);
     if (keyed == NULL)
@@ -679,8 +681,13 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
                                   motesok_error *err)
 {
     s->spelling = suggestion != NULL; /* the look-ups cost: only when wanted */
+    /* with a correction, the bonus for each word held comes from the
+     * corrected words alone: a word both spellings hold (tilstandsrapprot
+     * salg) would otherwise earn it twice, and outrank the corrected one */
+    s->coordinate = also == NULL;
     motesok_status st = parse_text(s, r->query, out, err);
     s->spelling = false;
+    s->coordinate = false;
     /* "NOT x" asks for minutes without x: judge whole files, not their
      * passages (a case without x of a meeting that speaks of x is no answer) */
     bool pure_not = st == MOTESOK_OK && motesok_xquery_pure_not(*out);
@@ -703,8 +710,10 @@ static motesok_status parse_words(motesok_searcher *s, const motesok_search_requ
             st = msk_error_set(err, MOTESOK_ERR_NOMEM, "out of memory");
     }
     motesok_xquery *alt = NULL;
+    s->coordinate = true;
     if (st == MOTESOK_OK && also != NULL && parse_text(s, also, &alt, NULL) == MOTESOK_OK)
         st = add_alternative(out, alt, err);
+    s->coordinate = false;
     if (st == MOTESOK_OK && s->any_word)
         st = keep_constraints(s, r->query, out, err);
     return st;

@@ -650,10 +650,13 @@ static int teardown(void **state)
 
 /* Ids of the hits of query, in rank order; *suggestion gets the parser's
  * correction ("" if none). */
+/* hits parses with any word matching (the relaxed search) when set. */
+static bool hits_any_word;
+
 static const char *hits(fixture *f, const char *query, const char **suggestion)
 {
     static char buf[64], sug[128];
-    msk_query_options po = {.parser.default_and = true};
+    msk_query_options po = {.parser.default_and = !hits_any_word, .coordinate = hits_any_word};
     motesok_xquery *q = NULL;
     motesok_error err;
     if (msk_query_parse(f->r, query, &po, &q, NULL, &err) != MOTESOK_OK)
@@ -745,6 +748,40 @@ static const char *add_two_then_hits(const char *db, const char *const docs[2][2
     const char *got = hits(&g, query, NULL);
     motesok_xreader_close(g.r);
     return got;
+}
+
+/* Any word matching (the relaxed search): a passage holding more of the
+ * words ranks above one that says a single rarer word over and over (the
+ * words of a are common here, dispensasjon is rare: BM25 alone ranks b
+ * first). */
+static void test_any_word_counts_the_words_held(void **state)
+{
+    (void)state;
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "coord"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    static const char *const docs[][2] = {
+        {"a", "Klage: gnr 77 bnr 12, Veavågen."},
+        {"b", "Dispensasjon. Søknaden om dispensasjon ble behandlet, og dispensasjon ble gitt."},
+        {"c", "Kartet viser gnr 14 og bnr 2 ved Veavågen, sak 12 og 77."},
+        {"d", "Eiendommen har gnr 3 og bnr 3 ved Veavågen, sak 12 og 77."},
+        {"e", "Brygga har gnr 9 og bnr 5 ved Veavågen, sak 12 og 77."},
+        {"f", "Naustet har gnr 8 og bnr 4 ved Veavågen, sak 12 og 77."},
+        {"g", "Huset har gnr 7 og bnr 1 ved Veavågen, sak 12 og 77."},
+        {"h", "Vegen har gnr 6 og bnr 6 ved Veavågen, sak 12 og 77."},
+    };
+    motesok_xwriter *w = writer(db);
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        put_doc(w, docs[i][0], docs[i][1], false);
+    commit_close(w);
+    fixture g = {.r = reader(db)};
+    hits_any_word = true;
+    const char *got = hits(&g, "gnr 77 bnr 12 Veavågen dispensasjon", NULL);
+    hits_any_word = false;
+    if (strncmp(got, "a ", 2) != 0)
+        fail_msg("hits \"%s\", want a first", got);
+    motesok_xreader_close(g.r);
+    msk_test_rmtree(tmp);
 }
 
 static void test_whole_word_ranks_first(void **state)
@@ -1307,6 +1344,7 @@ int main(void)
         cmocka_unit_test(test_query_bound),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
+        cmocka_unit_test(test_any_word_counts_the_words_held),
         cmocka_unit_test(test_reranked_pages),
         cmocka_unit_test(test_compounds_typo_and_fallback),
         cmocka_unit_test(test_compound_cut_by_index_words),

@@ -95,6 +95,8 @@ typedef struct msk_query_options {
     bool any_part;         /* a compound may match by any one of its parts and
                               by the words its leading parts begin (when it
                               finds nothing as it is) */
+    bool coordinate;       /* with any word matching (not parser.default_and),
+                              a passage gains a bonus for each word it holds */
 } msk_query_options;
 
 /* Parse a user query the Norwegian way (lib/analysis/rewrite.c): Xapian's

@@ -1594,6 +1594,44 @@ static void free_memos(memos *m)
     free(m->v);
 }
 
+/* The words of an OR of words (ORs within it taken apart: the parser nests
+ * some) into out, each a new reference. */
+static void or_words(rw *w, motesok_xtree *q, tlist *out)
+{
+    if (q->op != MOTESOK_XT_OR) {
+        push(w, out, motesok_xtree_ref(q));
+        return;
+    }
+    for (size_t i = 0; i < q->n_kids; i++)
+        or_words(w, q->kids[i], out);
+}
+
+/* The bonus of a passage for each word of a query of any word that it
+ * holds. On the tuning sets (bench/relevance v2, v4, v6, v8, v9; plain
+ * pool), 3, 4, 6, 8 and 12 measured: 6 gained most (MRR@10 +0.008 over
+ * the 435 queries; 12 lost on v2 and v4). A word's own BM25 weight in these
+ * passages is mostly 1–8. */
+#define COORD_WEIGHT 6.0
+
+/* q, a query of any of its words (OR), with a bonus of COORD_WEIGHT for
+ * each of them a passage holds: with BM25 alone a passage that says one
+ * rare word often outranks one that holds nearly all the others (the
+ * coordination factor of the classic engines). gnr. 77 bnr. 12 Veavågen
+ * dispensasjon, relaxed as no passage holds every word, ranked a letter on
+ * another property, saying dispensasjon thrice, above the case on gnr 77
+ * bnr 12 at Veavågen. */
+static motesok_xtree *coordinated(rw *w, motesok_xtree *q)
+{
+    if (q == NULL || q->op != MOTESOK_XT_OR || q->n_kids < 2)
+        return q;
+    const double c = COORD_WEIGHT;
+    tlist each = {0};
+    for (size_t i = 0; i < q->n_kids; i++)
+        push(w, &each, motesok_xtree_op2(MOTESOK_XT_FILTER, motesok_xtree_fixed(c),
+                                         motesok_xtree_ref(q->kids[i])));
+    return motesok_xtree_op2(MOTESOK_XT_AND_MAYBE, q, op_of(w, MOTESOK_XT_OR, &each, 0));
+}
+
 motesok_status msk_query_parse(motesok_xreader *r, const char *query,
                                const msk_query_options *opt, motesok_xquery **out,
                                bool *fell_back, motesok_error *err)
@@ -1628,6 +1666,15 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     }
     rw w = {.r = r, .lang = msk_lang_shared(), .err = err, .splits_left = 60, .any_part = opt->any_part};
     w.data = msk_lang_data(w.lang);
+    if (!opt->parser.default_and && q->op == MOTESOK_XT_OR) {
+        tlist words = {0};
+        or_words(&w, q, &words);
+        motesok_xtree *flat = op_of(&w, MOTESOK_XT_OR, &words, 0);
+        if (flat != NULL) {
+            motesok_xtree_free(q);
+            q = flat;
+        }
+    }
     gather_unstem(&w, q);
     if (msk_query_capitalised(text, add_capitalised, &w) != MOTESOK_OK)
         fail(&w, MOTESOK_ERR_NOMEM, NULL);
@@ -1636,6 +1683,8 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     motesok_xtree *unphrased = rewritten != NULL ? unphrase_fields(&w, rewritten) : NULL;
     motesok_xquery_cost cost = {0};
     motesok_xtree *final = unphrased != NULL ? bounded_wildcards(&w, unphrased, opt, &cost) : NULL;
+    if (!opt->parser.default_and && opt->coordinate)
+        final = coordinated(&w, final);
     motesok_xtree_free(rewritten);
     motesok_xtree_free(unphrased);
     /* the whole words' bonus, the proximity boost and the words in titles:

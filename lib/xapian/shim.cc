@@ -1363,6 +1363,11 @@ Xapian::Query from_tree(const motesok_xtree *t)
         return Xapian::Query::MatchAll;
     case MOTESOK_XT_SCALE_WEIGHT:
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, from_tree(t->kids[0]), t->factor);
+    case MOTESOK_XT_FIXED: {
+        // The query holds the source by reference count: release() hands it over.
+        auto *src = new Xapian::FixedWeightPostingSource(t->factor);
+        return Xapian::Query(src->release());
+    }
     case MOTESOK_XT_OTHER:
         throw std::invalid_argument("a query node of another kind without its query");
     default: {

@@ -64,6 +64,14 @@ motesok_xtree *motesok_xtree_scale(motesok_xtree *kid, double factor)
     return t;
 }
 
+motesok_xtree *motesok_xtree_fixed(double weight)
+{
+    motesok_xtree *t = node(MOTESOK_XT_FIXED);
+    if (t != NULL)
+        t->factor = weight;
+    return t;
+}
+
 motesok_xtree *motesok_xtree_wildcard(const char *pattern, unsigned max)
 {
     motesok_xtree *t = motesok_xtree_term(pattern);

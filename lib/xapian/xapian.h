@@ -367,6 +367,7 @@ typedef enum motesok_xtop {
     MOTESOK_XT_WILDCARD,
     MOTESOK_XT_MATCH_ALL,
     MOTESOK_XT_OTHER, /* a query the tree does not look into (value ranges …) */
+    MOTESOK_XT_FIXED, /* every document, each with the weight factor */
 } motesok_xtop;
 
 typedef struct motesok_xtree {
@@ -380,7 +381,7 @@ typedef struct motesok_xtree {
                             parser's leaf keeps its own in orig) */
     unsigned param;  /* PHRASE, NEAR: window (0: the number of kids);
                         WILDCARD: the most terms it expands to */
-    double factor;   /* SCALE_WEIGHT */
+    double factor;   /* SCALE_WEIGHT; FIXED: the weight */
     struct motesok_xtree **kids;
     size_t n_kids;
     motesok_xquery *orig; /* the parser's query for this node, used as it is
@@ -397,6 +398,8 @@ MSK_INTERNAL motesok_xtree *motesok_xtree_op2(motesok_xtop op, motesok_xtree *a,
                                               motesok_xtree *b) MOTESOK_NOEXCEPT;
 /* kid with its weight multiplied by factor. */
 MSK_INTERNAL motesok_xtree *motesok_xtree_scale(motesok_xtree *kid, double factor) MOTESOK_NOEXCEPT;
+/* Every document, each weighing weight (a constant bonus, in a FILTER). */
+MSK_INTERNAL motesok_xtree *motesok_xtree_fixed(double weight) MOTESOK_NOEXCEPT;
 /* The terms beginning with pattern, at most max of them, the most frequent. */
 MSK_INTERNAL motesok_xtree *motesok_xtree_wildcard(const char *pattern, unsigned max) MOTESOK_NOEXCEPT;
 /* Another reference to t (NULL stays NULL). */
