@@ -1609,8 +1609,7 @@ static void or_words(rw *w, motesok_xtree *q, tlist *out)
 /* The bonus of a passage for each word of a query of any word that it
  * holds. On the tuning sets (bench/relevance v2, v4, v6, v8, v9; plain
  * pool), 3, 4, 6, 8 and 12 measured: 6 gained most (MRR@10 +0.008 over
- * the 435 queries; 12 lost on v2 and v4). A word's own BM25 weight in these
- * passages is mostly 1–8. */
+ * the 435 queries; 12 lost on v2 and v4). */
 #define COORD_WEIGHT 6.0
 
 /* q, a query of any of its words (OR), with a bonus of COORD_WEIGHT for
