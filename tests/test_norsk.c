@@ -648,11 +648,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Ids of the hits of query, in rank order; *suggestion gets the parser's
- * correction ("" if none). */
 /* hits parses with any word matching (the relaxed search) when set. */
 static bool hits_any_word;
 
+/* Ids of the hits of query, in rank order; *suggestion gets the parser's
+ * correction ("" if none). */
 static const char *hits(fixture *f, const char *query, const char **suggestion)
 {
     static char buf[64], sug[128];

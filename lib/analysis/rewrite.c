@@ -822,11 +822,13 @@ static motesok_xtree *with_organ(rw *w, const char *word, motesok_xtree *t)
     const char *body = lower(w, word);
     const char *filter = cat(w, MOTESOK_PREFIX_ORGANF, body);
     size_t n = strlen(body);
-    if (termfreq(w, filter) == 0 && n > 1 && body[n - 1] == 's') {
+    bool met = termfreq(w, filter) != 0;
+    if (!met && n > 1 && body[n - 1] == 's') {
         body = str_n(w, body, n - 1);
         filter = cat(w, MOTESOK_PREFIX_ORGANF, body);
+        met = termfreq(w, filter) != 0;
     }
-    if (termfreq(w, filter) == 0)
+    if (!met)
         return t;
     const char *name = cat3(w, "Z", MOTESOK_PREFIX_ORGAN, stem(w, body));
     motesok_xtree *f = leaf(w, filter);
@@ -1623,10 +1625,9 @@ static motesok_xtree *coordinated(rw *w, motesok_xtree *q)
 {
     if (q == NULL || q->op != MOTESOK_XT_OR || q->n_kids < 2)
         return q;
-    const double c = COORD_WEIGHT;
     tlist each = {0};
     for (size_t i = 0; i < q->n_kids; i++)
-        push(w, &each, motesok_xtree_op2(MOTESOK_XT_FILTER, motesok_xtree_fixed(c),
+        push(w, &each, motesok_xtree_op2(MOTESOK_XT_FILTER, motesok_xtree_fixed(COORD_WEIGHT),
                                          motesok_xtree_ref(q->kids[i])));
     return motesok_xtree_op2(MOTESOK_XT_AND_MAYBE, q, op_of(w, MOTESOK_XT_OR, &each, 0));
 }
