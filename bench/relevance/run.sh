@@ -100,7 +100,7 @@ check_queries() {
         {
             where = file " line " NR
             if (NF != 4) { print where ": " NF " columns, not 4"; next }
-            if ($2 !~ /^(plain|inflected|nynorsk|compound-joined|compound-split|typo|abbrev|alnum|name|question|long|decision|organ-law|organ-minutes)$/)
+            if ($2 !~ /^(plain|inflected|nynorsk|compound-joined|compound-split|typo|abbrev|alnum|name|question|long|decision|organ-law|organ-minutes|question-law|question-minutes)$/)
                 print where ": unknown type " $2
             if (ids[$1]++) print where ": id " $1 " used twice"
             n = split($4, rel, " ")
