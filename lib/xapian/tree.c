@@ -99,5 +99,6 @@ void motesok_xtree_free(motesok_xtree *t)
     free(t->term);
     free(t->typed);
     motesok_xquery_free(t->orig);
+    motesok_xtree_free(t->held);
     free(t);
 }

@@ -386,6 +386,9 @@ typedef struct motesok_xtree {
     size_t n_kids;
     motesok_xquery *orig; /* the parser's query for this node, used as it is
                              when the tree becomes a query; NULL if built */
+    struct motesok_xtree *held; /* an OR of a compound's parts, any of them
+                                   (relaxed): the same parts all of them, which
+                                   the word counts as held; else NULL */
 } motesok_xtree;
 
 /* A term (wqf 1, no position). */
