@@ -502,6 +502,37 @@ static void check_date(const char *s, const char *lo, const char *hi)
     assert_string_equal(h, hi);
 }
 
+/* A month named with its year in free text (msk_query_month_named). */
+static void test_query_month_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *lo, *hi; /* lo NULL: none */
+    } cases[] = {
+        {"Kva orienterte rådmannen om i mai 2014?", "20140501", "20140531"},
+        {"i Desember 2019", "20191201", "20191231"},
+        {"februar  2016 budsjett", "20160201", "20160229"},
+        {"vedtak 2014 mai", NULL, NULL},      /* the year first */
+        {"mai2014", NULL, NULL},              /* no space */
+        {"des 2014", NULL, NULL},             /* no abbreviations */
+        {"maiblomst 2014", NULL, NULL},       /* a longer word */
+        {"Åmai 2014", NULL, NULL},            /* the end of a word */
+        {"juni 20145", NULL, NULL},           /* no year */
+        {"mars 1850", NULL, NULL},            /* out of range */
+        {"mars", NULL, NULL},
+        {"", NULL, NULL},
+        {"sak 12 i juli, møte 3. august 2021", "20210801", "20210831"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char lo[9], hi[9];
+        const bool found = msk_query_month_named(cases[i].text, lo, hi);
+        if (found != (cases[i].lo != NULL))
+            fail_msg("\"%s\": found %d", cases[i].text, found);
+        if (found && (strcmp(lo, cases[i].lo) != 0 || strcmp(hi, cases[i].hi) != 0))
+            fail_msg("\"%s\": %s..%s, want %s..%s", cases[i].text, lo, hi, cases[i].lo, cases[i].hi);
+    }
+}
+
 static void test_query_date_forms(void **state)
 {
     (void)state;
@@ -1374,6 +1405,7 @@ int main(void)
         cmocka_unit_test(test_query_operator_upper_case_only),
         cmocka_unit_test(test_query_norwegian_operator),
         cmocka_unit_test(test_query_date_forms),
+        cmocka_unit_test(test_query_month_named),
         cmocka_unit_test(test_query_date_range),
         cmocka_unit_test(test_query_bound),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),

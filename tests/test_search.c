@@ -550,6 +550,30 @@ static void test_searcher_search_year_and_month_bounds(void **state)
                                                            .to = "2016-02"}), 0);
 }
 
+/* A month named with its year in the query (februar 2018, juni 2018)
+ * ranks the meeting held that month first, a bonus and no filter: the
+ * others still match (issue 11: "Kva orienterte rådmannen kontrollutvalet
+ * i Høyanger om i mai 2014?"). */
+static void test_searcher_search_month_named_first(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *query;
+        const tdoc *first;
+    } cases[] = {
+        {"legevakt februar 2018", &doc_radmann},
+        {"legevakt juni 2018", &doc_formannskap},
+        {"legevakt i August 2010", &doc_hallingdal},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        motesok_search_result *j = search(f, &(motesok_search_request){.query = cases[i].query});
+        assert_true(j->n_hits >= 3);
+        if (strcmp(j->hits[0].path, cases[i].first->path) != 0)
+            fail_msg("%s: first %s, want %s", cases[i].query, j->hits[0].path, cases[i].first->path);
+        motesok_search_result_free(j);
+    }
+}
+
 /* The query's dato:A..B follows the rule of from/to: where from/to is
  * refused, dato: is no date range and the query falls back to its words. */
 static void test_searcher_search_date_range_one_rule(void **state)
@@ -1306,6 +1330,7 @@ int main(void)
         T(test_searcher_search_title_word_first),
         T(test_searcher_search_sort_by_date),
         T(test_searcher_search_year_and_month_bounds),
+        T(test_searcher_search_month_named_first),
         T(test_searcher_search_date_range_one_rule),
         T(test_searcher_search_relaxed_keeps_all_words_first),
         T(test_searcher_search_relaxed_keeps_correction),

@@ -226,6 +226,39 @@ bool msk_query_date(const char *s, size_t n, char lo[9], char hi[9])
     return true;
 }
 
+bool msk_query_month_named(const char *text, char lo[9], char hi[9])
+{
+    lo[0] = hi[0] = '\0';
+    const size_t n = text != NULL ? strlen(text) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char before = i > 0 ? (unsigned char)text[i - 1] : ' ';
+        if (!isalpha((unsigned char)text[i]) || isalnum(before) || before >= 0x80)
+            continue; /* (a word's start: no letter of UTF-8 before it) */
+        size_t e = i;
+        while (e < n && isalpha((unsigned char)text[e]))
+            e++;
+        int month = 0;
+        for (size_t k = 0; k < sizeof months / sizeof *months && month == 0; k++)
+            if (strlen(months[k].name) >= 4 || strcmp(months[k].name, "mai") == 0)
+                if (e - i == strlen(months[k].name) && strncasecmp(text + i, months[k].name, e - i) == 0)
+                    month = months[k].month;
+        size_t y = e;
+        while (y < n && text[y] == ' ')
+            y++;
+        if (month == 0 || y == e || y + 4 > n || (y + 4 < n && isalnum((unsigned char)text[y + 4])))
+            continue;
+        int year = 0;
+        for (size_t k = y; k < y + 4 && year >= 0; k++)
+            year = isdigit((unsigned char)text[k]) ? year * 10 + (text[k] - '0') : -1;
+        if (year < 1900 || year > 2099)
+            continue;
+        put_ymd(lo, year, month, 1);
+        put_ymd(hi, year, month, month_days(year, month));
+        return true;
+    }
+    return false;
+}
+
 msk_date_range msk_query_date_range(const char *from, const char *to, char lo[9], char hi[9])
 {
     char ignore[9];

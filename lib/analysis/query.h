@@ -40,6 +40,11 @@ MSK_INTERNAL const char *msk_query_operator_at(size_t i);
  * as YYYYMMDD; false otherwise (lo and hi are then ""). */
 MSK_INTERNAL bool msk_query_date(const char *s, size_t n, char lo[9], char hi[9]);
 
+/* The first month named with its year in free text ("mai 2014", "i
+ * Desember 2019": a month's full name, then a year 1900-2099), as its
+ * first and last day in lo and hi (YYYYMMDD); false if none. */
+MSK_INTERNAL bool msk_query_month_named(const char *text, char lo[9], char hi[9]);
+
 /* What msk_query_date_range found. */
 typedef enum msk_date_range {
     MSK_DATES_OK,       /* a range with at least one end */
