@@ -237,20 +237,17 @@ bool msk_query_month_named(const char *text, char lo[9], char hi[9])
         size_t e = i;
         while (e < n && isalpha((unsigned char)text[e]))
             e++;
-        int month = 0;
-        for (size_t k = 0; k < sizeof months / sizeof *months && month == 0; k++)
-            if (strlen(months[k].name) >= 4 || strcmp(months[k].name, "mai") == 0)
-                if (e - i == strlen(months[k].name) && strncasecmp(text + i, months[k].name, e - i) == 0)
-                    month = months[k].month;
-        size_t y = e;
+        /* a month's full name (mai is the only one of three letters), not
+         * an abbreviation, nor one with a dot; then a year of four digits */
+        size_t y = i;
+        const int month = read_month(text, n, &y);
+        if (month == 0 || y != e || (e - i < 4 && month != 5))
+            continue;
         while (y < n && text[y] == ' ')
             y++;
-        if (month == 0 || y == e || y + 4 > n || (y + 4 < n && isalnum((unsigned char)text[y + 4])))
-            continue;
-        int year = 0;
-        for (size_t k = y; k < y + 4 && year >= 0; k++)
-            year = isdigit((unsigned char)text[k]) ? year * 10 + (text[k] - '0') : -1;
-        if (year < 1900 || year > 2099)
+        int digits = 0;
+        const int year = y > e ? read_num(text, n, &y, 4, &digits) : -1;
+        if (digits != 4 || year < 1900 || year > 2099 || (y < n && isalpha((unsigned char)text[y])))
             continue;
         put_ymd(lo, year, month, 1);
         put_ymd(hi, year, month, month_days(year, month));
