@@ -771,18 +771,32 @@ static void test_queries_meet_documents(void **state)
     assert_string_equal(hits(f, "\"jordmorvakt\"", NULL), "");
 }
 
-/* Add two passages ({id, text} each) to the database at db, then the ids
- * of the hits of query over everything it holds, in rank order (hits). */
-static const char *add_two_then_hits(const char *db, const char *const docs[2][2],
-                                     const char *query)
+/* Add n passages ({id, text} each) to the database at db, then the ids of
+ * the hits of query over everything it holds, in rank order (hits). */
+static const char *add_then_hits(const char *db, const char *const docs[][2], size_t n,
+                                 const char *query)
 {
     motesok_xwriter *w = writer(db);
-    for (int i = 0; i < 2; i++)
+    for (size_t i = 0; i < n; i++)
         put_doc(w, docs[i][0], docs[i][1], false);
     commit_close(w);
     fixture g = {.r = reader(db)};
     const char *got = hits(&g, query, NULL);
     motesok_xreader_close(g.r);
+    return got;
+}
+
+/* The n passages docs in a new database, then the ids of the hits of
+ * query with any word matching (the relaxed search), in rank order. */
+static const char *any_word_hits(const char *const docs[][2], size_t n, const char *query)
+{
+    char tmp[256], db[300];
+    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "any"));
+    snprintf(db, sizeof db, "%s/db", tmp);
+    hits_any_word = true;
+    const char *got = add_then_hits(db, docs, n, query);
+    hits_any_word = false;
+    msk_test_rmtree(tmp);
     return got;
 }
 
@@ -793,9 +807,6 @@ static const char *add_two_then_hits(const char *db, const char *const docs[2][2
 static void test_any_word_counts_the_words_held(void **state)
 {
     (void)state;
-    char tmp[256], db[300];
-    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "coord"));
-    snprintf(db, sizeof db, "%s/db", tmp);
     static const char *const docs[][2] = {
         {"a", "Klage: gnr 77 bnr 12, Veavågen."},
         {"b", "Dispensasjon. Søknaden om dispensasjon ble behandlet, og dispensasjon ble gitt."},
@@ -806,18 +817,10 @@ static void test_any_word_counts_the_words_held(void **state)
         {"g", "Huset har gnr 7 og bnr 1 ved Veavågen, sak 12 og 77."},
         {"h", "Vegen har gnr 6 og bnr 6 ved Veavågen, sak 12 og 77."},
     };
-    motesok_xwriter *w = writer(db);
-    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
-        put_doc(w, docs[i][0], docs[i][1], false);
-    commit_close(w);
-    fixture g = {.r = reader(db)};
-    hits_any_word = true;
-    const char *got = hits(&g, "gnr 77 bnr 12 Veavågen dispensasjon", NULL);
-    hits_any_word = false;
+    const char *got = any_word_hits(docs, sizeof docs / sizeof *docs,
+                                    "gnr 77 bnr 12 Veavågen dispensasjon");
     if (strncmp(got, "a ", 2) != 0)
         fail_msg("hits \"%s\", want a first", got);
-    motesok_xreader_close(g.r);
-    msk_test_rmtree(tmp);
 }
 
 /* Relaxed, a compound searched by any of its parts counts only half as
@@ -827,9 +830,6 @@ static void test_any_word_counts_the_words_held(void **state)
 static void test_any_part_counts_half(void **state)
 {
     (void)state;
-    char tmp[256], db[300];
-    assert_true(msk_test_mkdtemp(tmp, sizeof tmp, "half"));
-    snprintf(db, sizeof db, "%s/db", tmp);
     static const char *const docs[][2] = {
         {"m", "Styret i selskapet og selskapets styre: selskapet."},
         {"n", "Godtgjørelse til styret ble fastsatt i dag, etter en lang drøfting i møtet."},
@@ -838,18 +838,10 @@ static void test_any_part_counts_half(void **state)
         {"q", "Budsjett for skolen og barnehagen."},
         {"r", "Referat fra møtet i eldrerådet."},
     };
-    motesok_xwriter *w = writer(db);
-    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
-        put_doc(w, docs[i][0], docs[i][1], false);
-    commit_close(w);
-    fixture g = {.r = reader(db)};
-    hits_any_word = true;
-    const char *got = hits(&g, "godtgjørelse styret renovasjonsselskap", NULL);
-    hits_any_word = false;
+    const char *got = any_word_hits(docs, sizeof docs / sizeof *docs,
+                                    "godtgjørelse styret renovasjonsselskap");
     if (strncmp(got, "n ", 2) != 0)
         fail_msg("hits \"%s\", want n first", got);
-    motesok_xreader_close(g.r);
-    msk_test_rmtree(tmp);
 }
 
 static void test_whole_word_ranks_first(void **state)
@@ -862,7 +854,7 @@ static void test_whole_word_ranks_first(void **state)
         {"x", "Tilbud om røntgen i kommunen, og røntgen er viktig."},
         {"y", "Røntgentilbudet i kommunen."},
     };
-    assert_string_equal(add_two_then_hits(db, roentgen, "røntgentilbud"), "y x");
+    assert_string_equal(add_then_hits(db, roentgen, 2, "røntgentilbud"), "y x");
     /* a word found only as a part of a longer compound (tjeneste in
      * spesialisthelsetjenesten) weighs less than the word itself, even in
      * a longer passage (issue 11: "kommunale tenester") */
@@ -871,14 +863,14 @@ static void test_whole_word_ranks_first(void **state)
         {"q", "Rapporten om kommunale tjenester ble lagt fram for styret i dag, "
               "med vedlegg og tall fra fjoråret."},
     };
-    assert_string_equal(add_two_then_hits(db, part, "kommunale tenester"), "q p");
+    assert_string_equal(add_then_hits(db, part, 2, "kommunale tenester"), "q p");
     /* two words typed apart that make a compound a passage holds rank
      * that passage first: the user meant the compound */
     static const char *const apart[2][2] = {
         {"s", "Pasienten fikk svar, og sikkerheten ved sykehuset ble drøftet."},
         {"t", "Arbeidet med pasientsikkerhet i kommunen fortsetter neste år."},
     };
-    assert_string_equal(add_two_then_hits(db, apart, "pasient sikkerhet"), "t s");
+    assert_string_equal(add_then_hits(db, apart, 2, "pasient sikkerhet"), "t s");
     /* words that stand together (in any form) rank above the same words
      * far apart in a passage as long (q and p from before match too) */
     static const char *const near[2][2] = {
@@ -887,7 +879,7 @@ static void test_whole_word_ranks_first(void **state)
         {"v", "Kommunestyret drøftet vei, vann, avløp, skole, barnehage, kultur og "
               "idrett, og til slutt de kommunale tjenestene og planene."},
     };
-    assert_string_equal(add_two_then_hits(db, near, "kommunal tjeneste"), "q v u p");
+    assert_string_equal(add_then_hits(db, near, 2, "kommunal tjeneste"), "q v u p");
     /* a name typed with a capital keeps its exact form first: Råde is not
      * "rådet" (issue 11: "Hvor ligger Råde?") */
     static const char *const name[2][2] = {
@@ -896,7 +888,7 @@ static void test_whole_word_ranks_first(void **state)
                "skole, barnehage, vei, vann, avløp, kultur, idrett, helse, omsorg, "
                "budsjett, regnskap, planer, tilskudd, eiendom og næring."},
     };
-    const char *rade = add_two_then_hits(db, name, "Råde");
+    const char *rade = add_then_hits(db, name, 2, "Råde");
     if (strncmp(rade, "r2", 2) != 0)
         fail_msg("Råde: hits \"%s\", want r2 first", rade);
     msk_test_rmtree(tmp);
@@ -1325,12 +1317,12 @@ static void test_generated_pairs(void **state)
         {"x", "Kommunestyret vedtok nye stadnamn for vegane i bygda."},
         {"y", "Ny kai ved brygga."},
     };
-    assert_string_equal(add_two_then_hits(db, nynorsk, "stedsnavn"), "x");
+    assert_string_equal(add_then_hits(db, nynorsk, 2, "stedsnavn"), "x");
     static const char *const bokmal[2][2] = {
         {"z", "Registeret over stedsnavn er oppdatert."},
         {"y", "Ny kai ved brygga."},
     };
-    const char *got = add_two_then_hits(db, bokmal, "stadnamn");
+    const char *got = add_then_hits(db, bokmal, 2, "stadnamn");
     if (strcmp(got, "x z") != 0 && strcmp(got, "z x") != 0)
         fail_msg("stadnamn: hits \"%s\", want x and z", got);
     msk_test_rmtree(tmp);
@@ -1387,7 +1379,7 @@ static void test_generated_compounds(void **state)
         {"h", "Fristen for høring av planforslaget er satt til 1. mars."},
         {"k", "Kommunestyret behandlet saken om nye frister for søknader."},
     };
-    assert_string_equal(add_two_then_hits(db, docs, "høringsfrist"), "h");
+    assert_string_equal(add_then_hits(db, docs, 2, "høringsfrist"), "h");
     msk_test_rmtree(tmp);
 }
 
