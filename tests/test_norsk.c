@@ -1121,6 +1121,46 @@ static void test_compound_cut_by_index_words(void **state)
  * that says it 262 times: its abbreviation k-styre was searched as "k" and
  * "styre" anywhere, and laws list items a) to k). A member of a synonym
  * group with a word of one or two letters is found as a phrase only. */
+/* The index of the synonym groups by stem gives, in order, exactly the
+ * groups a stem is in (checked against every group), for a stem in two
+ * groups (hjelp: øh and kad), and none for a stem in no group. */
+static void test_groups_with_stem(void **state)
+{
+    (void)state;
+    const msk_lang *l = msk_lang_shared();
+    const char *stems_tried[] = {"hjelp", "lms", "fastleg", "qzxvkj"};
+    size_t found[4] = {0};
+    for (size_t t = 0; t < 4; t++) {
+        msk_buf st = {0};
+        const char *w = stems_tried[t];
+        assert_int_equal(msk_lang_stem(l, w, strlen(w), &st), MOTESOK_OK);
+        const size_t *gs = NULL;
+        size_t n = msk_lang_groups_with(l, st.data, &gs);
+        size_t k = 0; /* the groups holding the stem, by a walk over all */
+        for (size_t g = 0; g < msk_lang_n_groups(l); g++) {
+            bool in = false;
+            for (size_t m = 0; !in && m < msk_lang_group_size(l, g); m++) {
+                const char *const *ms, *const *tight;
+                size_t n_ms, n_tight;
+                msk_lang_member(l, g, m, &ms, &n_ms, &tight, &n_tight);
+                for (size_t i = 0; i < n_ms; i++)
+                    in = in || strcmp(ms[i], st.data) == 0;
+            }
+            if (in) {
+                assert_true(k < n);
+                assert_int_equal(gs[k], g);
+                k++;
+            }
+        }
+        assert_int_equal(k, n);
+        found[t] = n;
+        msk_buf_free(&st);
+    }
+    assert_true(found[0] >= 2);
+    assert_true(found[1] >= 1);
+    assert_int_equal(found[3], 0);
+}
+
 static void test_short_abbreviation_is_a_phrase(void **state)
 {
     (void)state;
@@ -1411,6 +1451,7 @@ int main(void)
         cmocka_unit_test(test_compounds_typo_and_fallback),
         cmocka_unit_test(test_compound_cut_by_index_words),
         cmocka_unit_test(test_ellipses_written_out),
+        cmocka_unit_test(test_groups_with_stem),
         cmocka_unit_test(test_short_abbreviation_is_a_phrase),
         cmocka_unit_test_setup_teardown(test_spelling_suggestion, setup, teardown),
         cmocka_unit_test(test_spelling_over_shards),

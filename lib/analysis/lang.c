@@ -35,11 +35,23 @@ typedef struct group {
     size_t n;
 } group;
 
+/* A stem of a group's member, with the group: the index by stem. */
+typedef struct stem_group {
+    const char *stem; /* the member's own string */
+    size_t g;
+} stem_group;
+
 struct msk_lang {
     const msk_norsk *data;
     stem_map map;
     group *groups;
     size_t n_groups;
+    /* every (stem, group) of the members once, sorted by stem then group;
+     * by_stem_g holds the groups in that order, so that a stem's groups
+     * are one run of it */
+    stem_group *by_stem;
+    size_t *by_stem_g;
+    size_t n_by_stem;
 };
 
 /* ---- the stem map ---------------------------------------------------- */
@@ -273,6 +285,23 @@ size_t msk_lang_group_size(const msk_lang *l, size_t g)
     return g < l->n_groups ? l->groups[g].n : 0;
 }
 
+size_t msk_lang_groups_with(const msk_lang *l, const char *stem, const size_t **groups)
+{
+    size_t lo = 0, hi = l->n_by_stem;
+    while (lo < hi) { /* the first entry not below stem */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(l->by_stem[mid].stem, stem) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < l->n_by_stem && strcmp(l->by_stem[end].stem, stem) == 0)
+        end++;
+    *groups = l->by_stem_g != NULL ? l->by_stem_g + lo : NULL;
+    return end - lo;
+}
+
 void msk_lang_member(const msk_lang *l, size_t g, size_t m, const char *const **stems,
                      size_t *n_stems, const char *const **tight, size_t *n_tight)
 {
@@ -405,9 +434,57 @@ static bool build_groups(msk_lang *l)
     return true;
 }
 
+/* By stem, then by group. */
+static int by_stem_then_group(const void *pa, const void *pb)
+{
+    const stem_group *a = pa, *b = pb;
+    int c = strcmp(a->stem, b->stem);
+    return c != 0 ? c : (a->g > b->g) - (a->g < b->g);
+}
+
+/* Index l's groups by the stems of their members; false when out of
+ * memory (the index then stays empty, and no query finds a group). */
+static bool index_groups(msk_lang *l)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < l->n_groups; g++)
+        for (size_t m = 0; m < l->groups[g].n; m++)
+            n += l->groups[g].members[m].n_stems;
+    l->by_stem = calloc(n > 0 ? n : 1, sizeof *l->by_stem);
+    l->by_stem_g = calloc(n > 0 ? n : 1, sizeof *l->by_stem_g);
+    if (l->by_stem == NULL || l->by_stem_g == NULL) {
+        free(l->by_stem);
+        free(l->by_stem_g);
+        l->by_stem = NULL;
+        l->by_stem_g = NULL;
+        return false;
+    }
+    size_t k = 0;
+    for (size_t g = 0; g < l->n_groups; g++)
+        for (size_t m = 0; m < l->groups[g].n; m++)
+            for (size_t i = 0; i < l->groups[g].members[m].n_stems; i++)
+                l->by_stem[k++] = (stem_group){l->groups[g].members[m].stems[i], g};
+    if (k > 1)
+        qsort(l->by_stem, k, sizeof *l->by_stem, by_stem_then_group);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || l->by_stem[u - 1].g != l->by_stem[i].g ||
+            strcmp(l->by_stem[u - 1].stem, l->by_stem[i].stem) != 0)
+            l->by_stem[u++] = l->by_stem[i];
+    for (size_t i = 0; i < u; i++)
+        l->by_stem_g[i] = l->by_stem[i].g;
+    l->n_by_stem = u;
+    return true;
+}
+
 /* Free l's groups. */
 static void free_groups(msk_lang *l)
 {
+    free(l->by_stem);
+    free(l->by_stem_g);
+    l->by_stem = NULL;
+    l->by_stem_g = NULL;
+    l->n_by_stem = 0;
     for (size_t g = 0; g < l->n_groups; g++)
         free_group(&l->groups[g]);
     free(l->groups);
@@ -454,7 +531,7 @@ static void build_shared(void)
     shared.data = msk_norsk_shared();
     if (!build_map(&shared))
         map_free(&shared.map);
-    if (!build_groups(&shared))
+    if (!build_groups(&shared) || !index_groups(&shared))
         free_groups(&shared);
 }
 

@@ -61,6 +61,9 @@ MSK_INTERNAL bool msk_lang_query_stopword(const msk_lang *l, const char *w, size
  * words (stopwords left out). */
 MSK_INTERNAL size_t msk_lang_n_groups(const msk_lang *l);
 MSK_INTERNAL size_t msk_lang_group_size(const msk_lang *l, size_t g);
+/* The groups (ascending, each once) with a member among whose stems is
+ * stem: their number, and *groups pointed at them (live as the analysis). */
+MSK_INTERNAL size_t msk_lang_groups_with(const msk_lang *l, const char *stem, const size_t **groups);
 /* Member m of group g: its stems (*n_stems of them) and, when one of its
  * words has one or two letters (k-styre, ø-hjelp) and it has more than one
  * word, its words in lower case (*n_tight; else 0), which are searched as a

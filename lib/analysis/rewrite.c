@@ -861,6 +861,13 @@ static motesok_xtree *with_organ(rw *w, const char *word, motesok_xtree *t)
     return motesok_xtree_op2(MOTESOK_XT_OR, elsewhere, motesok_xtree_op2(MOTESOK_XT_FILTER, k, f));
 }
 
+/* Ascending size_t. */
+static int by_index(const void *pa, const void *pb)
+{
+    const size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return (a > b) - (a < b);
+}
+
 /* Rewrite the subqueries of an AND-like (all) or OR-like query into out:
  * stemmed words that together make a member of a synonym group become the
  * whole group; a word and a number also find the two as one term (LIS 1:
@@ -869,6 +876,7 @@ static motesok_xtree *with_organ(rw *w, const char *word, motesok_xtree *t)
  * searched with their parts; deeper queries are rewritten. */
 static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tlist *out)
 {
+    size_t n_cand = 0, *cand = NULL;
     const char **words = calloc(n > 0 ? n : 1, sizeof *words);
     const char **stems = calloc(n > 0 ? n : 1, sizeof *stems);
     bool *used = calloc(n > 0 ? n : 1, sizeof *used);
@@ -938,8 +946,28 @@ static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tl
             push(w, out, leaf(w, one));
         }
     }
-    const size_t groups = msk_lang_n_groups(w->lang);
-    for (size_t g = 0; g < groups; g++) {
+    /* the groups a word's stem is in, in the groups' order: no other group
+     * can match (every member has a stem) */
+    for (size_t i = 0; i < n; i++) {
+        const size_t *gs;
+        size_t k = stems[i] != NULL ? msk_lang_groups_with(w->lang, stems[i], &gs) : 0;
+        if (k == 0)
+            continue;
+        size_t *nc = realloc(cand, (n_cand + k) * sizeof *nc);
+        if (nc == NULL) {
+            fail(w, MOTESOK_ERR_NOMEM, NULL);
+            goto done;
+        }
+        cand = nc;
+        memcpy(cand + n_cand, gs, k * sizeof *gs);
+        n_cand += k;
+    }
+    if (n_cand > 1)
+        qsort(cand, n_cand, sizeof *cand, by_index);
+    for (size_t c = 0; c < n_cand; c++) {
+        const size_t g = cand[c];
+        if (c > 0 && cand[c - 1] == g)
+            continue;
         for (size_t m = 0; m < msk_lang_group_size(w->lang, g); m++) {
             const char *const *ms, *const *tight;
             size_t n_ms, n_tight;
@@ -998,6 +1026,7 @@ static void rewrite_children(rw *w, motesok_xtree **kids, size_t n, bool all, tl
         }
     }
 done:
+    free(cand);
     free(words);
     free(stems);
     free(used);
