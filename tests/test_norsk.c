@@ -19,6 +19,7 @@
 #include "analysis/lang.h"
 #include "analysis/norsk.h"
 #include "analysis/query.h"
+#include "schema.h"
 #include "xapian/shim_internal.h"
 #include "test_tmpdir.h"
 
@@ -616,17 +617,24 @@ static const char *const DOCS[][2] = {
 
 /* Add or replace document "Q"+id (data: id) holding text, normalised and
  * analysed as the indexer does; with spelling its words feed the table. */
-static void put_doc(motesok_xwriter *w, const char *id, const char *text, bool spelling)
+static void put_doc(motesok_xwriter *w, const char *id_at, const char *text, bool spelling)
 {
     char *norm = NULL;
     size_t len = 0;
     assert_int_equal(motesok_normalize_text(text, strlen(text), &norm, &len, NULL), MOTESOK_OK);
     motesok_xdoc *d = NULL;
     assert_int_equal(motesok_xdoc_new(&d, NULL), MOTESOK_OK);
-    char q[16];
+    /* "id@Kommune": the passage of a file from that kommune */
+    char id[16], q[20];
+    snprintf(id, sizeof id, "%.*s", (int)strcspn(id_at, "@"), id_at);
     snprintf(q, sizeof q, "Q%s", id);
     assert_int_equal(motesok_xdoc_add_boolean_term(d, q, NULL), MOTESOK_OK);
     assert_int_equal(motesok_xdoc_index_text(d, norm, len, 1, "", NULL), MOTESOK_OK);
+    const char *kommune = strchr(id_at, '@');
+    if (kommune != NULL)
+        assert_int_equal(motesok_xdoc_index_text(d, kommune + 1, strlen(kommune + 1), 1,
+                                                 MOTESOK_PREFIX_KOMMUNE, NULL),
+                         MOTESOK_OK);
     assert_int_equal(motesok_xdoc_analyse(d, spelling, NULL), MOTESOK_OK);
     assert_int_equal(motesok_xdoc_set_data(d, id, strlen(id), NULL), MOTESOK_OK);
     assert_int_equal(motesok_xwriter_replace(w, q, d, NULL), MOTESOK_OK);
@@ -842,6 +850,27 @@ static void test_any_part_counts_half(void **state)
                                     "godtgjørelse styret renovasjonsselskap");
     if (strncmp(got, "n ", 2) != 0)
         fail_msg("hits \"%s\", want n first", got);
+}
+
+/* Any word matching: a kommune the query names counts for more than a
+ * word of the subject, since it says whose meetings are meant (v11 q048:
+ * "hvem orienterte formannskapet i hammerfest om økonomien i juli" ranked
+ * another kommune's orientation on its economy above Hammerfest's). h is
+ * from Hammerfest and holds one subject word; l, from Luster, holds two. */
+static void test_any_word_kommune_counts_more(void **state)
+{
+    (void)state;
+    static const char *const docs[][2] = {
+        {"h@Hammerfest", "Formannskapet fikk en orientering om status i juli."},
+        {"l@Luster", "Formannskapet fikk en orientering om budsjettet. Økonomien er god."},
+        {"a@Luster", "Saksliste for formannskapet."},
+        {"b@Stryn", "Formannskapet vedtok planen."},
+        {"c@Stryn", "Protokoll fra formannskapet."},
+    };
+    const char *got = any_word_hits(docs, sizeof docs / sizeof *docs,
+                                    "orienterte formannskapet i hammerfest om økonomien");
+    if (strncmp(got, "h ", 2) != 0)
+        fail_msg("hits \"%s\", want h first", got);
 }
 
 static void test_whole_word_ranks_first(void **state)
@@ -1447,6 +1476,7 @@ int main(void)
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test(test_any_word_counts_the_words_held),
         cmocka_unit_test(test_any_part_counts_half),
+        cmocka_unit_test(test_any_word_kommune_counts_more),
         cmocka_unit_test(test_reranked_pages),
         cmocka_unit_test(test_compounds_typo_and_fallback),
         cmocka_unit_test(test_compound_cut_by_index_words),
