@@ -1720,9 +1720,10 @@ static bool names_kommune(const motesok_xtree *t)
  * that holds nearly all the others (the coordination factor of the
  * classic engines). gnr. 77 bnr. 12 Veavågen dispensasjon, relaxed as no
  * passage holds every word, ranked a letter on another property, saying
- * dispensasjon thrice, above the case on gnr 77 bnr 12 at Veavågen. A compound searched by any of its parts (relaxed)
- * earns half for some part and the whole for all of them: Glåmdal
- * renovasjonsselskap is not held by a passage saying selskap. */
+ * dispensasjon thrice, above the case on gnr 77 bnr 12 at Veavågen. A
+ * compound searched by any of its parts (relaxed) earns half for some
+ * part and the whole for all of them: Glåmdal renovasjonsselskap is not
+ * held by a passage saying selskap. */
 static motesok_xtree *coordinated(rw *w, motesok_xtree *q)
 {
     if (q == NULL || q->op != MOTESOK_XT_OR || q->n_kids < 2)
