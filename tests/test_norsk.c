@@ -2,6 +2,7 @@
 /* Tests for the Norwegian analysis: lib/analysis/norsk.c (the data, compound
  * splitting) and the shim's use of it (stems, compound parts, synonyms,
  * spelling), on the shipped data/norsk files and Debian's hunspell-no. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -779,6 +780,30 @@ static void test_queries_meet_documents(void **state)
     assert_string_equal(hits(f, "\"jordmorvakt\"", NULL), "");
 }
 
+/* A compound whose leaves joined again give its top split (fast|lege|
+ * ordningen: fastlege|ordningen) searches each way of cutting it once: an
+ * OR of the same parts twice would weigh a passage holding them twice. */
+static void test_compound_cut_searched_once(void **state)
+{
+    fixture *f = *state;
+    msk_query_options po = {.parser.default_and = true};
+    motesok_xquery *q = NULL;
+    motesok_error err;
+    if (msk_query_parse(f->r, "fastlegeordningen", &po, &q, NULL, &err) != MOTESOK_OK)
+        fail_msg("fastlegeordningen: %s", err.message);
+    char *d = motesok_xquery_describe(q);
+    assert_non_null(d);
+    /* the word whole, fastlege|ordningen and fast|lege|ordningen: ordning
+     * stands in the two cuts */
+    size_t n = 0;
+    for (const char *at = d; (at = strstr(at, "Zordning")) != NULL; at++)
+        n += !isalpha((unsigned char)at[strlen("Zordning")]);
+    if (n != 2)
+        fail_msg("Zordning %zu times in %s", n, d);
+    free(d);
+    motesok_xquery_free(q);
+}
+
 /* Add n passages ({id, text} each) to the database at db, then the ids of
  * the hits of query over everything it holds, in rank order (hits). */
 static const char *add_then_hits(const char *db, const char *const docs[][2], size_t n,
@@ -1470,6 +1495,7 @@ int main(void)
         cmocka_unit_test(test_query_date_range),
         cmocka_unit_test(test_query_bound),
         cmocka_unit_test_setup_teardown(test_queries_meet_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compound_cut_searched_once, setup, teardown),
         cmocka_unit_test(test_whole_word_ranks_first),
         cmocka_unit_test(test_any_word_counts_the_words_held),
         cmocka_unit_test(test_any_part_counts_half),

@@ -529,6 +529,17 @@ static bool vocab_split(rw *w, const char *l, msk_span *spans, size_t *n)
     return best.n > 0;
 }
 
+/* True if the spans a[0..na) and b[0..nb) cut a word the same way. */
+static bool same_spans(const msk_span *a, size_t na, const msk_span *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (a[i].start != b[i].start || a[i].end != b[i].end)
+            return false;
+    return true;
+}
+
 /* Leaf q for word: the word whole or as a compound's part (stem_or_part),
  * OR the word as typed if q is that (a capitalised word: the parser leaves
  * names as typed, but Aasheim should meet Åsheim), OR all the parts of word
@@ -562,6 +573,7 @@ static motesok_xtree *with_parts(rw *w, motesok_xtree *q, const char *word, bool
          * (trafikksikkerhet), while tryggleik alone is trygghet. Documents
          * carry every run of their compounds' leaves. */
         tlist runs = {0}, whole_runs = {0};
+        const bool top_too = !w->any_part || sp.n_leaf <= sp.n_top;
         for (size_t i = 0; i < sp.n_leaf; i++)
             for (size_t j = i + 1; j < sp.n_leaf; j++) {
                 const size_t a = sp.leaf[i].start, b = sp.leaf[j].end;
@@ -577,10 +589,15 @@ static motesok_xtree *with_parts(rw *w, motesok_xtree *q, const char *word, bool
                 spans[n++] = (msk_span){sp.leaf[i].start, sp.leaf[j].end};
                 for (size_t k = j + 1; k < sp.n_leaf; k++)
                     spans[n++] = sp.leaf[k];
+                /* a run that is the top split itself (fastlege|ordningen
+                 * of fast|lege|ordningen) is searched once: an OR of the
+                 * same parts twice weighs them twice */
+                if (top_too && same_spans(spans, n, sp.top, sp.n_top))
+                    continue;
                 push(w, paired ? &runs : &whole_runs, all_of(w, word, spans, n));
             }
         /* (relaxed, the finest parts alone: a part in both would count twice) */
-        if (!w->any_part || sp.n_leaf <= sp.n_top)
+        if (top_too)
             push(w, &alts, all_of(w, word, sp.top, sp.n_top));
         if (runs.n > 0) {
             for (size_t i = 0; i < runs.n; i++)
