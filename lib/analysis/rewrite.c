@@ -1395,7 +1395,7 @@ static const char *suggestion(rw *w, const char *word)
     }
     const char *answer = *best != '\0' && own <= best_freq ? str(w, best) : "";
     motesok_xterms_free(c, n);
-    if (w->st == MOTESOK_OK) /* (one_edit_from_a_word, then spelled, ask for the same word) */
+    if (w->st == MOTESOK_OK) /* (one_edit_from_a_word, then corrected, ask for the same word) */
         remember(w, &w->suggested, word, NULL, answer, false);
     return answer;
 }
@@ -1464,35 +1464,24 @@ static const char *compound_correction(rw *w, const char *word)
 /* Most words of a query a suggestion is made for. */
 #define MAX_SPELL_WORDS 256
 
-/* The end of a word-by-word rewrite of a text (spelled, fair_correction):
- * out, the rest of the text appended, as a string of the parse when a
- * word was changed, else unchanged; ok false (or the rest not appended)
- * fails w for memory. Frees out. */
-static const char *rewritten_text(rw *w, msk_buf *out, const char *rest, bool ok, bool changed,
-                                  const char *unchanged)
-{
-    ok = ok && msk_buf_append(out, rest, strlen(rest)) == MOTESOK_OK;
-    const char *result = unchanged;
-    if (!ok)
-        fail(w, MOTESOK_ERR_NOMEM, NULL);
-    else if (changed)
-        result = str_n(w, out->data, out->len);
-    msk_buf_free(out);
-    return result;
-}
-
-/* The text with each word of its free text that finds nothing (and is no
- * stopword) replaced by the spelling table's suggestion for it, as Xapian's
- * query parser corrects words — not a field's name, a word of a field
- * (organ:…, organ:"…") or a wildcard — but over every shard (suggestion:
- * the parser's own correction, on shards searched as one, missed words
- * that one shard holds). "" when no word is corrected. */
-static const char *spelled(rw *w, const char *text)
+/* The correction of text, word by word, or NULL when no word is
+ * corrected. A word of its free text that finds nothing (and is no
+ * stopword) becomes the spelling table's suggestion for it, as Xapian's
+ * query parser corrects words (not a field's name, a word of a field —
+ * organ:…, organ:"…" — or a wildcard), but over every shard (the parser's
+ * own correction, on shards searched as one, missed words that one shard
+ * holds), and never into a stopword (Xapian's parser corrected each word
+ * missing from the spelling table, where stopwords never are: "Når lover
+ * ... av EU" became "får utover ... avd EU"). A word no suggestion
+ * corrected, a field's too, that finds nothing is corrected in the half of
+ * the compound that is wrong. A suggestion that is not one word (its bytes
+ * would not meet the text's word for word) gives no correction at all. */
+static const char *corrected(rw *w, const char *text)
 {
     static __thread size_t sp[MAX_SPELL_WORDS][2];
     const size_t n = word_spans(text, sp, MAX_SPELL_WORDS);
     if (n > MAX_SPELL_WORDS)
-        return "";
+        return NULL;
     msk_buf out = {0};
     size_t from = 0, seen = 0;
     bool changed = false, ok = true, quoted = false, field_phrase = false;
@@ -1507,53 +1496,41 @@ static const char *spelled(rw *w, const char *text)
         seen = b;
         const char *typed = str_n(w, text + a, b - a);
         const char *l = lower(w, typed);
-        const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':') || (quoted && field_phrase);
-        if (field || text[b] == '*' || stopword(w, l) || word_found(w, typed))
+        if (stopword(w, l))
             continue;
-        const char *fixed = suggestion(w, l);
-        if (*fixed != '\0') {
-            ok = msk_buf_append(&out, text + from, a - from) == MOTESOK_OK &&
-                 msk_buf_append(&out, fixed, strlen(fixed)) == MOTESOK_OK;
-            from = b;
-            changed = true;
+        const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':') || (quoted && field_phrase);
+        const char *fix = NULL;
+        if (!field && text[b] != '*' && !word_found(w, typed)) {
+            const char *s = suggestion(w, l);
+            size_t one[1][2];
+            if (*s != '\0' && word_spans(s, one, 1) != 1) {
+                msk_buf_free(&out);
+                return NULL;
+            }
+            if (*s != '\0')
+                fix = str_n(w, s + one[0][0], one[0][1] - one[0][0]);
+            if (fix != NULL && stopword(w, lower(w, fix)))
+                continue; /* not into a stopword, nor into another word */
+            if (fix != NULL && strcmp(fix, typed) == 0)
+                fix = NULL;
         }
-    }
-    return rewritten_text(w, &out, text + from, ok, changed, "");
-}
-
-/* The corrected text (spelled), kept only where it corrects a word that
- * finds nothing into a word that is no stopword; every other word stays as
- * typed (Xapian's parser corrected each word missing from the spelling
- * table, where stopwords never are: "Når lover ... av EU" became "får
- * utover ... avd EU"); a compound nothing corrected is corrected in the
- * half that is wrong. NULL when no correction is left. */
-static const char *fair_correction(rw *w, const char *text, const char *fixed)
-{
-    if (*fixed == '\0')
-        fixed = text; /* nothing corrected */
-    static __thread size_t a[MAX_SPELL_WORDS][2], b[MAX_SPELL_WORDS][2];
-    const size_t na = word_spans(text, a, MAX_SPELL_WORDS), nb = word_spans(fixed, b, MAX_SPELL_WORDS);
-    if (na != nb || na > MAX_SPELL_WORDS)
-        return NULL; /* not word for word: no suggestion rather than a wrong one */
-    msk_buf out = {0};
-    size_t from = 0;
-    bool changed = false, ok = true;
-    for (size_t i = 0; i < na && ok; i++) {
-        const char *typed = str_n(w, text + a[i][0], a[i][1] - a[i][0]);
-        const char *fix = str_n(w, fixed + b[i][0], b[i][1] - b[i][0]);
-        bool keep = strcmp(typed, fix) != 0 && !stopword(w, lower(w, typed)) &&
-                    !stopword(w, lower(w, fix)) && !word_found(w, typed);
-        /* a compound Xapian could not correct: correct the half that is wrong */
-        if (!keep && strcmp(typed, fix) == 0 && !stopword(w, lower(w, typed)) && !finds(w, typed)) {
+        if (fix == NULL && !finds(w, typed))
             fix = compound_correction(w, typed);
-            keep = fix != NULL;
-        }
-        ok = msk_buf_append(&out, text + from, a[i][0] - from) == MOTESOK_OK &&
-             msk_buf_append(&out, keep ? fix : typed, strlen(keep ? fix : typed)) == MOTESOK_OK;
-        from = a[i][1];
-        changed = changed || keep;
+        if (fix == NULL)
+            continue;
+        ok = msk_buf_append(&out, text + from, a - from) == MOTESOK_OK &&
+             msk_buf_append(&out, fix, strlen(fix)) == MOTESOK_OK;
+        from = b;
+        changed = true;
     }
-    return rewritten_text(w, &out, text + from, ok, changed, NULL);
+    ok = ok && msk_buf_append(&out, text + from, strlen(text + from)) == MOTESOK_OK;
+    const char *result = NULL;
+    if (!ok)
+        fail(w, MOTESOK_ERR_NOMEM, NULL);
+    else if (changed)
+        result = str_n(w, out.data, out.len);
+    msk_buf_free(&out);
+    return result;
 }
 
 /* The sorted, distinct terms of q's leaves into l (strings of the parse). */
@@ -1842,9 +1819,7 @@ motesok_status msk_query_parse(motesok_xreader *r, const char *query,
     /* spelling correction costs a look-up per word: only when needed */
     const char *suggestion = NULL;
     if (!opt->no_spelling && w.st == MOTESOK_OK && has_unknown_word(&w, q)) {
-        const char *fixed = spelled(&w, text);
-        if (w.st == MOTESOK_OK)
-            suggestion = fair_correction(&w, text, fixed);
+        suggestion = corrected(&w, text);
     }
     if (w.st == MOTESOK_OK && final == NULL)
         fail(&w, MOTESOK_ERR_NOMEM, NULL);
