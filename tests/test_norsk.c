@@ -425,6 +425,33 @@ static void test_query_text(void **state)
 
 /* The best part's score: stems with a short ending, exact words, filters
  * that count nothing, Latin-1 capitals folded. */
+/* How a word was typed, and a correction given the capital it was typed
+ * with, letters beyond ASCII too. */
+static void test_word_case(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *w;
+        msk_word_case want;
+    } cases[] = {
+        {"legevakt", MSK_CASE_LOWER}, {"Legevakt", MSK_CASE_CAPITAL}, {"Østre", MSK_CASE_CAPITAL},
+        {"DSB", MSK_CASE_CAPITALS},   {"IMDi", MSK_CASE_CAPITALS},    {"ÆØÅ", MSK_CASE_CAPITALS},
+        {"E18", MSK_CASE_CAPITAL},    {"lis1", MSK_CASE_LOWER},       {"2018", MSK_CASE_LOWER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (msk_query_word_case(cases[i].w, strlen(cases[i].w)) != cases[i].want)
+            fail_msg("%s: case %d, want %d", cases[i].w,
+                     (int)msk_query_word_case(cases[i].w, strlen(cases[i].w)), (int)cases[i].want);
+    char out[16];
+    assert_true(msk_query_capitalise("østre", out, sizeof out));
+    assert_string_equal(out, "Østre");
+    assert_true(msk_query_capitalise("svalbard", out, sizeof out));
+    assert_string_equal(out, "Svalbard");
+    assert_true(msk_query_capitalise("", out, sizeof out));
+    assert_string_equal(out, "");
+    assert_false(msk_query_capitalise("kommunehelsesamarbeid", out, sizeof out));
+}
+
 static void test_part_score(void **state)
 {
     (void)state;
@@ -1145,7 +1172,7 @@ static void test_compound_cut_by_index_words(void **state)
     assert_string_equal(fresh_hits(db, typo, 2, "brulandvika", true, &sug, &any_part), "n2");
     assert_string_equal(sug, "brulandsvika");
     assert_string_equal(fresh_hits(db, typo, 0, "Brulandvika", true, &sug, &any_part), "");
-    assert_string_equal(sug, "brulandsvika");
+    assert_string_equal(sug, "Brulandsvika");
     /* a typo whose parts happen to find something, one edit from a word
      * the index holds, is offered its correction all the same */
     static const char *const name[][2] = {
@@ -1154,7 +1181,7 @@ static void test_compound_cut_by_index_words(void **state)
     };
     snprintf(db, sizeof db, "%s/name", tmp);
     fresh_hits(db, name, 2, "Vestfosen", true, &sug, &any_part);
-    assert_string_equal(sug, "vestfossen");
+    assert_string_equal(sug, "Vestfossen");
     /* leaves that passages hold as one word the index does not split
      * (behandlingssted: a known word with a part of four letters) are
      * searched as that word: behandling|sted|valg */
@@ -1278,11 +1305,29 @@ static void test_spelling_suggestion(void **state)
     assert_string_equal(sug, "");
     assert_string_equal(hits(f, "kaj", &sug), "");
     assert_string_equal(sug, "kai");
-    /* typed with a capital, or quoted, a typo is still caught */
+    /* typed with a capital, or quoted, a typo is still caught, and the
+     * capital kept */
     hits(f, "Rehabiltering", &sug);
-    assert_string_equal(sug, "rehabilitering");
+    assert_string_equal(sug, "Rehabilitering");
     hits(f, "\"rehabiltering\"", &sug);
     assert_string_equal(sug, "\"rehabilitering\"");
+    /* corrections that would rewrite what was typed right: an abbreviation
+     * (KAJ, not kai), a word the dictionaries hold (mark, not mars), and,
+     * two edits away, a name (Rehbiltering, though rehbiltering is
+     * rehabilitering), a compound of dictionary words (samhandlingsformen
+     * is not samhandlingsreformen) or a word of four letters (arsm is not
+     * mars) */
+    static const char *const kept[] = {"KAJ", "mark", "Rehbiltering", "samhandlingsformen",
+                                       "arsm"};
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        hits(f, kept[i], &sug);
+        if (strcmp(sug, "") != 0)
+            fail_msg("%s: suggestion \"%s\", want none", kept[i], sug);
+    }
+    hits(f, "rehbiltering", &sug);
+    assert_string_equal(sug, "rehabilitering");
+    hits(f, "mrs", &sug);
+    assert_string_equal(sug, "mars");
 }
 
 /* Over shards, a word in one shard only is still suggested: Xapian sums a
@@ -1512,6 +1557,7 @@ int main(void)
         cmocka_unit_test(test_generated_pairs),
         cmocka_unit_test(test_generated_compounds),
         cmocka_unit_test(test_query_text),
+        cmocka_unit_test(test_word_case),
         cmocka_unit_test(test_part_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

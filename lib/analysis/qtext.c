@@ -109,6 +109,53 @@ motesok_status msk_query_capitalised(const char *q, void (*fn)(const char *folde
     return MOTESOK_OK;
 }
 
+msk_word_case msk_query_word_case(const char *w, size_t n)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)w;
+    size_t upper = 0, letters = 0;
+    bool first_upper = false;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t m = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
+        if (m <= 0) {
+            i++;
+            continue;
+        }
+        const utf8proc_category_t cat = utf8proc_category(c);
+        if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+            cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LO) {
+            if (letters == 0)
+                first_upper = cat == UTF8PROC_CATEGORY_LU;
+            letters++;
+            upper += cat == UTF8PROC_CATEGORY_LU;
+        }
+        i += (size_t)m;
+    }
+    if (upper >= 2)
+        return MSK_CASE_CAPITALS;
+    return first_upper ? MSK_CASE_CAPITAL : MSK_CASE_LOWER;
+}
+
+bool msk_query_capitalise(const char *w, char *out, size_t size)
+{
+    const size_t n = strlen(w);
+    utf8proc_int32_t c = -1;
+    const utf8proc_ssize_t m =
+        n > 0 ? utf8proc_iterate((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &c) : 0;
+    utf8proc_uint8_t first[4];
+    size_t k = 0, skip = 0;
+    if (m > 0) {
+        k = (size_t)utf8proc_encode_char(utf8proc_toupper(c), first);
+        skip = (size_t)m;
+    }
+    if (k + (n - skip) + 1 > size)
+        return false;
+    memcpy(out, first, k);
+    memcpy(out + k, w + skip, n - skip);
+    out[k + n - skip] = '\0';
+    return true;
+}
+
 /* True if byte c is an ASCII digit. */
 static bool digit(unsigned char c)
 {

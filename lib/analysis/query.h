@@ -154,6 +154,18 @@ MSK_INTERNAL motesok_status msk_query_capitalised(const char *q,
                                                   void (*fn)(const char *folded, void *ctx),
                                                   void *ctx);
 
+/* How a word was typed: in lower case (or with no letter), beginning with
+ * one capital, or with two capitals or more (an abbreviation: DSB, IMDi). */
+typedef enum msk_word_case { MSK_CASE_LOWER, MSK_CASE_CAPITAL, MSK_CASE_CAPITALS } msk_word_case;
+
+/* How word w (n bytes of UTF-8) was typed (msk_word_case). */
+MSK_INTERNAL msk_word_case msk_query_word_case(const char *w, size_t n);
+
+/* A copy of UTF-8 word w with its first letter in upper case (the rest as
+ * it is), into out (size bytes, NUL-terminated); false when it does not
+ * fit. */
+MSK_INTERNAL bool msk_query_capitalise(const char *w, char *out, size_t size);
+
 /* Where the letters and the digits of term t (n bytes) meet when it is
  * letters then digits or digits then letters (lis1, e18, 3a: letters a–z
  * or any UTF-8 letter byte), else SIZE_MAX. */

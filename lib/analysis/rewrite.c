@@ -1464,6 +1464,23 @@ static const char *compound_correction(rw *w, const char *word)
 /* Most words of a query a suggestion is made for. */
 #define MAX_SPELL_WORDS 256
 
+/* True if fix is near enough to folded word l, typed with a capital or
+ * not, to be offered as its correction: two edits, but one for a word
+ * typed with a capital (a name: Svalbrad is Svalbard, Boris is not bolig),
+ * for a word of four letters or fewer (vgo is not hugo) and for one that
+ * reads as a dictionary word with an ending or as a compound of them
+ * (vegloven is not valgloven, fiskebåten not fiskeflåten; sykehjemsplas is
+ * sykehjemsplass). */
+static bool close_enough(rw *w, const char *l, bool capital, const char *fix)
+{
+    const size_t n = strlen(l), edits = msk_edit_distance(l, n, fix, strlen(fix));
+    if (edits <= 1)
+        return edits == 1;
+    msk_split sp;
+    return edits == 2 && !capital && utf8_chars(l) > 4 && !msk_norsk_known(w->data, l, n) &&
+           !msk_norsk_split(w->data, l, n, &sp);
+}
+
 /* The correction of text, word by word, or NULL when no word is
  * corrected. A word of its free text that finds nothing (and is no
  * stopword) becomes the spelling table's suggestion for it, as Xapian's
@@ -1474,8 +1491,10 @@ static const char *compound_correction(rw *w, const char *word)
  * missing from the spelling table, where stopwords never are: "Når lover
  * ... av EU" became "får utover ... avd EU"). A word no suggestion
  * corrected, a field's too, that finds nothing is corrected in the half of
- * the compound that is wrong. A suggestion that is not one word (its bytes
- * would not meet the text's word for word) gives no correction at all. */
+ * the compound that is wrong. A correction must be close enough
+ * (close_enough), and keeps the capital of a word typed with one. A
+ * suggestion that is not one word (its bytes would not meet the text's
+ * word for word) gives no correction at all. */
 static const char *corrected(rw *w, const char *text)
 {
     static __thread size_t sp[MAX_SPELL_WORDS][2];
@@ -1496,7 +1515,11 @@ static const char *corrected(rw *w, const char *text)
         seen = b;
         const char *typed = str_n(w, text + a, b - a);
         const char *l = lower(w, typed);
-        if (stopword(w, l))
+        /* an abbreviation (DSB, IMDi) is typed so on purpose, and a word
+         * the dictionaries hold as it is (krangel, stiar) is spelled right,
+         * only missing from the index: neither is corrected */
+        const msk_word_case wc = msk_query_word_case(typed, b - a);
+        if (stopword(w, l) || wc == MSK_CASE_CAPITALS || msk_norsk_word(w->data, l, strlen(l)))
             continue;
         const bool field = text[b] == ':' || (a > 0 && text[a - 1] == ':') || (quoted && field_phrase);
         const char *fix = NULL;
@@ -1516,8 +1539,11 @@ static const char *corrected(rw *w, const char *text)
         }
         if (fix == NULL && !finds(w, typed))
             fix = compound_correction(w, typed);
-        if (fix == NULL)
+        if (fix == NULL || !close_enough(w, l, wc == MSK_CASE_CAPITAL, fix))
             continue;
+        char capital[256]; /* Svalbrad → Svalbard, not svalbard */
+        if (wc == MSK_CASE_CAPITAL && msk_query_capitalise(fix, capital, sizeof capital))
+            fix = str(w, capital);
         ok = msk_buf_append(&out, text + from, a - from) == MOTESOK_OK &&
              msk_buf_append(&out, fix, strlen(fix)) == MOTESOK_OK;
         from = b;
