@@ -224,6 +224,10 @@ static void test_split_compounds(void **state)
         {"samarbeidsavtale", "samarbeid|avtale"},
         {"vedtaksprotokollen", "vedtak|protokollen"},
         {"barnehageplass", "barnehage|plass"}, /* barnehage: nosplit.txt */
+        /* and inside a longer compound (nosplit.txt): no kont|roll, leve|ring */
+        {"kontrollutvalget", "kontroll|utvalget"},
+        {"leveringsvilkår", "levering|vilkår"},
+        {"helsestasjoner", "helse|stasjoner"},
         /* Nynorsk */
         {"sjukehusavdelinga", "sjukehus|avdelinga"},
         {"tenestetilbodet", "teneste|tilbodet"},
