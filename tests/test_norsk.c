@@ -223,6 +223,11 @@ static void test_split_compounds(void **state)
         /* the linking -s- and -e- are left out of the parts */
         {"samarbeidsavtale", "samarbeid|avtale"},
         {"vedtaksprotokollen", "vedtak|protokollen"},
+        /* after -ing, -het, -dom, -sjon … the s is a link, not the next
+         * part's (forvaltning|sloven, nødvendighet|skrav before) */
+        {"forvaltningsloven", "forvaltning|loven"},
+        {"nødvendighetskrav", "nødvendighet|krav"},
+        {"helsesenter", "helse|senter"},
         {"barnehageplass", "barnehage|plass"}, /* barnehage: nosplit.txt */
         /* and inside a longer compound (nosplit.txt): no kont|roll, leve|ring */
         {"kontrollutvalget", "kontroll|utvalget"},

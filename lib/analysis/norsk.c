@@ -902,6 +902,23 @@ bool msk_norsk_ending(const char *w, size_t len)
     return derivational_ending(w, len);
 }
 
+/* True if a compound's part p (len bytes) ends in -ing, -het, -dom,
+ * -skap, -sjon, -else or -nad after three letters or more: a word that
+ * takes a linking s before the next part (forvaltning|s|loven,
+ * nødvendighet|s|krav, ungdom|s|kort), so that the next part does not begin
+ * with that s (sloven, skrav, skort). (A compound as the first part often
+ * takes one too, barnevern|s|loven, but not always: hjertesvikt|skole.) */
+static bool takes_linking_s(const char *p, size_t len)
+{
+    static const char *const ends[] = {"ing", "het", "dom", "skap", "sjon", "else", "nad"};
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        const size_t k = strlen(ends[i]);
+        if (len >= k + 3 && memcmp(p + len - k, ends[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The fewest-parts split of w into top spans; false if none. */
 static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *top, size_t *n_top)
 {
@@ -920,7 +937,14 @@ static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *t
     for (size_t k = 0; k + MIN_PART <= L; k++) {
         if (parts[k] == 0xFF)
             continue;
-        if (k > 0 && (size_t)parts[k] + 1 < best_parts && parts[k] + 1u <= MSK_SPLIT_MAX &&
+        /* the last part: fewest parts; on a tie with the part one letter
+         * earlier that only adds an s, the s a link after a part that
+         * takes one (barnevern|s|loven, not barnevern|sloven) */
+        const bool fewer = (size_t)parts[k] + 1 < best_parts;
+        const bool linked = !fewer && (size_t)parts[k] + 1 == best_parts && k == best_k + 1 &&
+                            w[at[best_k]] == 's' && end[k] == best_k && from[k] == from[best_k] &&
+                            takes_linking_s(w + at[from[k]], at[end[k]] - at[from[k]]);
+        if (k > 0 && (fewer || linked) && parts[k] + 1u <= MSK_SPLIT_MAX &&
             msk_norsk_known(n, w + at[k], len - at[k]) &&
             !derivational_ending(w + at[k], len - at[k])) {
             best_parts = parts[k] + 1u;

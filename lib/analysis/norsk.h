@@ -72,8 +72,10 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
  * doubled final m undone where the one-m form is a word (hjemmet → hjem).
  * 8: every passage carries its meeting (MOTESOK_SLOT_MEETING, XH for a
  * twin), the key results collapse on. 9: compounds left half-written
- * before og/eller written out (msk_norsk_ellipses). */
-#define MSK_ANALYSIS_VERSION 9
+ * before og/eller written out (msk_norsk_ellipses). 10: the s after a
+ * part ending in -ing, -het, -dom … a link, not the next part's start
+ * (forvaltning|loven, not forvaltning|sloven). */
+#define MSK_ANALYSIS_VERSION 10
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */
