@@ -939,7 +939,7 @@ static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *t
             continue;
         /* the last part: fewest parts; on a tie with the part one letter
          * earlier that only adds an s, the s a link after a part that
-         * takes one (barnevern|s|loven, not barnevern|sloven) */
+         * takes one (forvaltning|s|loven, not forvaltning|sloven) */
         const bool fewer = (size_t)parts[k] + 1 < best_parts;
         const bool linked = !fewer && (size_t)parts[k] + 1 == best_parts && k == best_k + 1 &&
                             w[at[best_k]] == 's' && end[k] == best_k && from[k] == from[best_k] &&
