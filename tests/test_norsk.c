@@ -267,6 +267,18 @@ static void test_split_no_suffix_parts(void **state)
     }
     /* real compounds still split */
     assert_string_equal(split_str("helsemyndighetene"), "helse|myndighetene");
+    /* nor is a part of a compound split again at such an ending: -ering,
+     * -sjon, -slig, -ende (rapport|ring made "ring" find every report) */
+    static const char *const whole_parts[][2] = {
+        {"kvalitetsrapportering", "kvalitet|rapportering"},
+        {"kostnadsreduserende", "kostnad|reduserende"},
+        {"helseoperasjon", "helse|operasjon"},
+        {"formålsrettslig", "formål|rettslig"},
+    };
+    for (size_t i = 0; i < sizeof whole_parts / sizeof *whole_parts; i++)
+        if (strcmp(split_str(whole_parts[i][0]), whole_parts[i][1]) != 0)
+            fail_msg("%s: split as \"%s\", want \"%s\"", whole_parts[i][0],
+                     split_str(whole_parts[i][0]), whole_parts[i][1]);
 }
 
 static void test_split_leaves_whole(void **state)

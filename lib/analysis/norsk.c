@@ -882,14 +882,17 @@ static bool letter_offsets(const char *w, size_t len, uint16_t *at, size_t max, 
 #define MAX_LETTERS 64
 
 /* True if w[0..len) is a derivational ending, which is never the last part
- * of a compound (myndig|heter, felles|skapet, forstå|else): a word found
- * through it would match every noun made with it. */
+ * of a compound (myndig|heter, felles|skapet, forstå|else; rapport|ring,
+ * opera|sjon, rett|slig, reduser|ende, tilfør|selen): a word found through
+ * it would match every noun made with it. */
 static bool derivational_ending(const char *w, size_t len)
 {
     static const char *const endings[] = {
         "heten", "heter", "hetene", "heta", "skap", "skapet", "skaper", "skapene", "skapa",
         "else", "elsen", "elser", "elsene", "elsa", "inga", "ingen", "inger", "ingene", "ingar",
         "ingane", "lige", "ligere", "ligst", "ligste", "messig", "messige", "aktig", "aktige",
+        "ring", "ringa", "ringen", "ringer", "ringene", "ringar", "ringane", "sjon", "sjonen",
+        "sjoner", "sjonene", "sjonar", "sjonane", "slig", "slige", "ende", "sel", "selen",
     };
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
         if (strlen(endings[i]) == len && memcmp(endings[i], w, len) == 0)

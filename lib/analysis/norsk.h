@@ -74,8 +74,9 @@ uint64_t msk_norsk_fingerprint(const msk_norsk *n);
  * twin), the key results collapse on. 9: compounds left half-written
  * before og/eller written out (msk_norsk_ellipses). 10: the s after a
  * part ending in -ing, -het, -dom … a link, not the next part's start
- * (forvaltning|loven, not forvaltning|sloven). */
-#define MSK_ANALYSIS_VERSION 10
+ * (forvaltning|loven, not forvaltning|sloven). 11: -ering, -sjon,
+ * -slig, -ende and -sel never a compound's last part (rapport|ring). */
+#define MSK_ANALYSIS_VERSION 11
 
 /* "VERSION:FINGERPRINT" naming the analysis of this process (code and
  * shared data), as stored in an index's MOTESOK_META_ANALYSIS. */
