@@ -273,6 +273,7 @@ static void test_split_no_suffix_parts(void **state)
         {"kvalitetsrapportering", "kvalitet|rapportering"},
         {"kostnadsreduserende", "kostnad|reduserende"},
         {"helseoperasjon", "helse|operasjon"},
+        {"helseoperasjoner", "helse|operasjoner"}, /* nor opera|s|joner */
         {"formålsrettslig", "formål|rettslig"},
     };
     for (size_t i = 0; i < sizeof whole_parts / sizeof *whole_parts; i++)

@@ -947,9 +947,12 @@ static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *t
         const bool linked = !fewer && (size_t)parts[k] + 1 == best_parts && k == best_k + 1 &&
                             w[at[best_k]] == 's' && end[k] == best_k && from[k] == from[best_k] &&
                             takes_linking_s(w + at[from[k]], at[end[k]] - at[from[k]]);
+        /* (nor the rest of one after a link: opera|s|joner is operasjoner) */
+        const bool after_link = end[k] + 1u == k && w[at[end[k]]] == 's';
         if (k > 0 && (fewer || linked) && parts[k] + 1u <= MSK_SPLIT_MAX &&
             msk_norsk_known(n, w + at[k], len - at[k]) &&
-            !derivational_ending(w + at[k], len - at[k])) {
+            !derivational_ending(w + at[k], len - at[k]) &&
+            !(after_link && derivational_ending(w + at[k - 1], len - at[k - 1]))) {
             best_parts = parts[k] + 1u;
             best_k = k;
         }
