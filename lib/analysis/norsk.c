@@ -940,21 +940,25 @@ static bool split_top(const msk_norsk *n, const char *w, size_t len, msk_span *t
     for (size_t k = 0; k + MIN_PART <= L; k++) {
         if (parts[k] == 0xFF)
             continue;
-        /* the last part: fewest parts; on a tie with the part one letter
-         * earlier that only adds an s, the s a link after a part that
-         * takes one (forvaltning|s|loven, not forvaltning|sloven) */
-        const bool fewer = (size_t)parts[k] + 1 < best_parts;
-        const bool linked = !fewer && (size_t)parts[k] + 1 == best_parts && k == best_k + 1 &&
-                            w[at[best_k]] == 's' && end[k] == best_k && from[k] == from[best_k] &&
-                            takes_linking_s(w + at[from[k]], at[end[k]] - at[from[k]]);
-        /* (nor the rest of one after a link: opera|s|joner is operasjoner) */
-        const bool after_link = end[k] + 1u == k && w[at[end[k]]] == 's';
-        if (k > 0 && (fewer || linked) && parts[k] + 1u <= MSK_SPLIT_MAX &&
-            msk_norsk_known(n, w + at[k], len - at[k]) &&
-            !derivational_ending(w + at[k], len - at[k]) &&
-            !(after_link && derivational_ending(w + at[k - 1], len - at[k - 1]))) {
-            best_parts = parts[k] + 1u;
-            best_k = k;
+        /* the last part (from[k] and end[k] are set for k > 0 only):
+         * fewest parts; on a tie with the part one letter earlier that
+         * only adds an s, the s a link after a part that takes one
+         * (forvaltning|s|loven, not forvaltning|sloven) */
+        if (k > 0) {
+            const bool fewer = (size_t)parts[k] + 1 < best_parts;
+            const bool linked = !fewer && (size_t)parts[k] + 1 == best_parts && k == best_k + 1 &&
+                                w[at[best_k]] == 's' && end[k] == best_k &&
+                                from[k] == from[best_k] &&
+                                takes_linking_s(w + at[from[k]], at[end[k]] - at[from[k]]);
+            /* (nor the rest of one after a link: opera|s|joner is operasjoner) */
+            const bool after_link = end[k] + 1u == k && w[at[end[k]]] == 's';
+            if ((fewer || linked) && parts[k] + 1u <= MSK_SPLIT_MAX &&
+                msk_norsk_known(n, w + at[k], len - at[k]) &&
+                !derivational_ending(w + at[k], len - at[k]) &&
+                !(after_link && derivational_ending(w + at[k - 1], len - at[k - 1]))) {
+                best_parts = parts[k] + 1u;
+                best_k = k;
+            }
         }
         if (parts[k] + 2u > MSK_SPLIT_MAX)
             continue;
